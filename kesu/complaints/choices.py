@@ -1,0 +1,132 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    COMPLAINT = "complaint", _("Complaint")
+    GRIEVANCE = "grievance", _("Grievance")
+    SUGGESTION = "suggestion", _("Suggestion")
+    PRAISE = "praise", _("Praise")
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Hotline / phone")
+    WALK_IN = "walk_in", _("Walk-in")
+    LETTER = "letter", _("Letter")
+    FAX = "fax", _("Fax")
+    EMAIL = "email", _("E-mail")
+    WEB = "web", _("Web / portal")
+    WECHAT = "wechat", _("WeChat")
+    SOCIAL = "social", _("Social media / forum")
+    CALLBACK = "callback", _("Found during a callback")
+    MANUFACTURER = "manufacturer", _("Manufacturer hotline")
+    CONSUMER_ASSOCIATION = "consumer_assoc", _("Consumer association")
+    HOTLINE_12315 = "12315", _("12315 hotline")
+    MEDIA = "media", _("Media")
+    COURT = "court", _("Court")
+
+
+# Channels through which a third party forwards the complaint.
+THIRD_PARTY_CHANNELS = frozenset(
+    {
+        Channel.MANUFACTURER,
+        Channel.CONSUMER_ASSOCIATION,
+        Channel.HOTLINE_12315,
+        Channel.MEDIA,
+        Channel.COURT,
+    }
+)
+
+
+class Demand(models.TextChoices):
+    REPAIR = "repair", _("Repair")
+    REPLACEMENT = "replacement", _("Replacement / exchange")
+    RETURN = "return", _("Return")
+    REFUND = "refund", _("Refund")
+    COMPENSATION = "compensation", _("Compensation")
+    APOLOGY = "apology", _("Apology")
+    EXPLANATION = "explanation", _("Explanation")
+    OTHER = "other", _("Other")
+
+
+class CauseClass(models.TextChoices):
+    PRODUCT_QUALITY = "product_quality", _("Product quality")
+    SERVICE_MANNER = "service_manner", _("Staff attitude / service manner")
+    PROCESS = "process", _("Process and paperwork")
+    PROMISE_NOT_KEPT = "promise_not_kept", _("Sales promise not kept")
+    CUSTOMER_MISUSE = "customer_misuse", _("Customer misuse")
+    MISSED_AT_PDI = "missed_at_pdi", _("Missed at pre-delivery inspection")
+    OTHER = "other", _("Other")
+
+
+class Severity(models.TextChoices):
+    GENERAL = "general", _("General")
+    MEDIUM = "medium", _("Medium")
+    MAJOR = "major", _("Major")
+    IRRATIONAL = "irrational", _("Irrational")
+
+
+class Resolvability(models.TextChoices):
+    NOW = "now", _("Can be solved now")
+    SHORT_TERM = "short_term", _("Can be solved in the short term")
+    NOT_FOR_NOW = "not_for_now", _("Not solvable for now")
+
+
+class Responsibility(models.TextChoices):
+    CUSTOMER_MISUNDERSTANDING = "customer_misunderstanding", _("Customer misunderstanding")
+    INTERNAL = "internal", _("Internal")
+    CUSTOMER_MISUSE = "customer_misuse", _("Customer misuse")
+    THIRD_PARTY = "third_party", _("Third party")
+    UNDETERMINED = "undetermined", _("Undetermined")
+
+
+class CompensationType(models.TextChoices):
+    FREE_REPAIR = "free_repair", _("Free repair")
+    FREE_PARTS = "free_parts", _("Free parts")
+    EXTENDED_WARRANTY = "extended_warranty", _("Extended warranty")
+    CASH = "cash", _("Cash")
+    GIFT = "gift", _("Gift or voucher")
+    ON_SITE = "on_site", _("On-site service")
+
+
+class ConfirmationMethod(models.TextChoices):
+    SIGNATURE = "signature", _("Signature")
+    RECORDED_CONSENT = "recorded_consent", _("Recorded verbal consent")
+    WRITTEN_REPLY = "written_reply", _("Written reply (e-mail, WeChat, letter)")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    NEUTRAL = "neutral", _("Neutral")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+class EscalationLevel(models.IntegerChoices):
+    NONE = 0, _("Not escalated")
+    DEPARTMENT_MANAGER = 1, _("Department manager")
+    CUSTOMER_DIRECTOR = 2, _("Customer director")
+    GENERAL_MANAGER = 3, _("General manager")
+    GROUP = 4, _("Group")
+
+
+class State(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    CONFIRMED = "confirmed", _("Contacted / confirmed")
+    INVESTIGATING = "investigating", _("Investigating")
+    SOLUTION_PROPOSED = "solution_proposed", _("Solution proposed")
+    AWAITING_APPROVAL = "awaiting_approval", _("Compensation awaiting approval")
+    IN_PROGRESS = "in_progress", _("Accepted, in progress")
+    RESOLVED = "resolved", _("Resolved")
+    VERIFIED = "verified", _("Verified by callback")
+    PARKED = "parked", _("Not solvable for now")
+    CLOSED = "closed", _("Closed")
+    MERGED = "merged", _("Merged into another")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+TERMINAL_STATES = frozenset({State.CLOSED, State.MERGED, State.WITHDRAWN})
+OPEN_STATES = frozenset(set(State) - TERMINAL_STATES)
+# Open but the clock is not running on us: the case waits for the customer or is parked.
+WAITING_STATES = frozenset({State.PARKED})
+# Reached a result; the customer may still reopen it.
+DONE_STATES = frozenset({State.RESOLVED, State.VERIFIED, State.CLOSED})

@@ -1,0 +1,358 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kesu.complaints.choices import (
+    CauseClass,
+    Channel,
+    CompensationType,
+    ConfirmationMethod,
+    Demand,
+    EscalationLevel,
+    Kind,
+    Resolvability,
+    Responsibility,
+    Satisfaction,
+    Severity,
+    State,
+)
+from kesu.customers.choices import PersonalityType
+from kesu.customers.models import Customer, Purchase
+from kesu.organisation.models import Branch, Department, Organisation
+
+
+class Category(models.Model):
+    """A node of the configurable category tree (e.g. 产品质量 › 发动机)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="categories"
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+    code = models.CharField(_("code"), max_length=40)
+    # Materialised path of codes ("quality/engine") so a subtree is one indexed prefix match.
+    path = models.CharField(_("path"), max_length=400, editable=False)
+    name = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    default_cause = models.CharField(
+        _("default cause class"), max_length=20, choices=CauseClass.choices, blank=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="category_code_unique")
+        ]
+        indexes = [models.Index(fields=["organisation", "path"], name="category_path_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.path = f"{self.parent.path}/{self.code}" if self.parent_id else self.code
+        super().save(*args, **kwargs)
+
+
+class SeverityRule(models.Model):
+    """A rule that suggests a severity when a complaint is registered; staff may override it."""
+
+    class Match(models.TextChoices):
+        KEYWORD = "keyword", _("Account or title contains")
+        DEMAND = "demand", _("Demand is")
+        CHANNEL = "channel", _("Channel is")
+        CATEGORY = "category", _("Category is (or is under)")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="severity_rules"
+    )
+    match = models.CharField(_("match"), max_length=10, choices=Match.choices)
+    value = models.CharField(_("value"), max_length=100)
+    severity = models.CharField(_("severity"), max_length=12, choices=Severity.choices)
+    crisis = models.BooleanField(
+        _("crisis"), default=False, help_text=_("A match also flags the complaint as a crisis.")
+    )
+    reason_code = models.SlugField(
+        _("reason code"), max_length=40, help_text=_("Recorded on the complaint, e.g. safety.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("severity rule")
+        verbose_name_plural = _("severity rules")
+
+    def __str__(self) -> str:
+        return f"{self.get_match_display()} {self.value} → {self.get_severity_display()}"
+
+
+class ComplaintCounter(models.Model):
+    """The last number handed out per organisation and year; rows are locked while numbering."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"], name="complaint_counter_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.last_value}"
+
+
+class Complaint(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="complaints"
+    )
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("branch")
+    )
+    number = models.CharField(_("number"), max_length=24, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.REGISTERED, editable=False
+    )
+
+    # What was received, from whom, how.
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.COMPLAINT)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    channel_detail = models.CharField(_("channel detail"), max_length=200, blank=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("customer")
+    )
+    purchase = models.ForeignKey(
+        Purchase,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        null=True,
+        blank=True,
+        verbose_name=_("order / vehicle / service visit"),
+    )
+    received_at = models.DateTimeField(_("received at"))
+    title = models.CharField(_("summary"), max_length=200)
+    account = models.TextField(_("customer's account"), help_text=_("In the customer's own words."))
+    demand = models.CharField(
+        _("demand"), max_length=16, choices=Demand.choices, default=Demand.OTHER
+    )
+    demand_detail = models.CharField(_("demand detail"), max_length=500, blank=True)
+
+    # Classification.
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("category"),
+    )
+    cause = models.CharField(
+        _("cause class"), max_length=20, choices=CauseClass.choices, blank=True
+    )
+    severity = models.CharField(
+        _("severity"), max_length=12, choices=Severity.choices, default=Severity.GENERAL
+    )
+    suggested_severity = models.CharField(
+        _("suggested severity"),
+        max_length=12,
+        choices=Severity.choices,
+        default=Severity.GENERAL,
+        editable=False,
+    )
+    severity_reasons = models.JSONField(
+        _("severity rule codes"), default=list, blank=True, editable=False
+    )
+    severity_override_reason = models.CharField(
+        _("reason for changing the severity"), max_length=500, blank=True
+    )
+    is_crisis = models.BooleanField(_("crisis"), default=False)
+    resolvability = models.CharField(
+        _("resolvability"), max_length=12, choices=Resolvability.choices, blank=True
+    )
+    responsibility = models.CharField(
+        _("responsibility"), max_length=30, choices=Responsibility.choices, blank=True
+    )
+    personality_type = models.CharField(
+        _("customer personality type"), max_length=20, choices=PersonalityType.choices, blank=True
+    )
+    upset_level = models.PositiveSmallIntegerField(_("how upset (1–5)"), null=True, blank=True)
+
+    # Who has it.
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_complaints",
+        verbose_name=_("owner"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("handling department"),
+    )
+    escalation_level = models.PositiveSmallIntegerField(
+        _("escalation level"), choices=EscalationLevel.choices, default=EscalationLevel.NONE
+    )
+    due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+
+    # Confirmation of the record with the customer (stage 1).
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, editable=False)
+    confirmation_method = models.CharField(
+        _("confirmation"),
+        max_length=20,
+        choices=ConfirmationMethod.choices,
+        blank=True,
+        editable=False,
+    )
+
+    # Solution and compensation (stage 3).
+    solution = models.TextField(_("solution"), blank=True)
+    solution_due_on = models.DateField(_("solution to be done by"), null=True, blank=True)
+    compensation_type = models.CharField(
+        _("compensation"), max_length=20, choices=CompensationType.choices, blank=True
+    )
+    compensation_amount = models.DecimalField(
+        _("compensation amount (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    compensation_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("compensation approved by"),
+        editable=False,
+    )
+    compensation_approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    not_solvable_reason = models.CharField(
+        _("why not solvable for now"), max_length=500, blank=True
+    )
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+
+    # What was learnt (stage 4).
+    root_cause = models.TextField(_("root cause"), blank=True)
+    corrective_action = models.TextField(_("corrective action"), blank=True)
+    preventive_action = models.TextField(_("preventive action"), blank=True)
+    preventive_verified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    preventive_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    preventive_verification = models.TextField(
+        _("verification of the preventive action"), blank=True
+    )
+    satisfaction = models.CharField(
+        _("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True, editable=False
+    )
+
+    # End of the road.
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    close_reason = models.CharField(_("closing reason"), max_length=500, blank=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+        editable=False,
+    )
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number"], name="complaint_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(upset_level__isnull=True) | models.Q(upset_level__range=(1, 5)),
+                name="complaint_upset_level_range",
+            ),
+        ]
+        # Lists are "newest first" within a scope, so each index ends with id.
+        indexes = [
+            models.Index(fields=["branch", "state", "id"], name="complaint_branch_state_idx"),
+            models.Index(fields=["branch", "id"], name="complaint_branch_idx"),
+            models.Index(fields=["department", "state", "id"], name="complaint_dept_state_idx"),
+            models.Index(fields=["owner", "state", "id"], name="complaint_owner_state_idx"),
+            models.Index(fields=["customer", "id"], name="complaint_customer_idx"),
+            models.Index(fields=["organisation", "received_at"], name="complaint_received_idx"),
+            models.Index(fields=["organisation", "severity", "id"], name="complaint_severity_idx"),
+            models.Index(fields=["category", "id"], name="complaint_category_idx"),
+            models.Index(fields=["due_at"], name="complaint_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"complaints/{instance.complaint.organisation_id}/{instance.complaint.number}/{filename}"
+
+
+class Attachment(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class IdempotencyKey(models.Model):
+    """Remembers which complaint a client's Idempotency-Key created, so a retry creates nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,406 @@
+"""Writes to complaints that are not moves of the procedure (those live in workflow.py)."""
+
+import hashlib
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kesu.audit.models import AuditEntry
+from kesu.audit.services import audit_record
+from kesu.complaints.choices import (
+    TERMINAL_STATES,
+    CauseClass,
+    Channel,
+    Demand,
+    Kind,
+    Resolvability,
+    Responsibility,
+    Severity,
+)
+from kesu.complaints.models import Attachment, Category, Complaint, IdempotencyKey
+from kesu.complaints.numbering import next_complaint_number
+from kesu.complaints.selectors import complaints_visible_to
+from kesu.complaints.severity import suggest_severity
+from kesu.core.errors import InvalidState, NotAllowed, NotFound, StaleVersion
+from kesu.customers.choices import PersonalityType
+from kesu.customers.models import Customer, Purchase
+from kesu.organisation.choices import Role
+from kesu.organisation.models import Branch, User
+
+# Calendar days to resolve by severity until a director sets a deadline (DOMAIN §4).
+DEFAULT_RESOLUTION_DAYS = {
+    Severity.GENERAL: 3,
+    Severity.MEDIUM: 7,
+    Severity.MAJOR: 15,
+    Severity.IRRATIONAL: 15,
+}
+REGISTERING_ROLES = frozenset(
+    {Role.FRONTLINE, Role.CALLBACK, Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.GROUP}
+)
+# Fields staff may edit directly; everything else moves through workflow.py.
+EDITABLE_FIELDS = {
+    "kind": Kind,
+    "channel": Channel,
+    "channel_detail": None,
+    "title": None,
+    "account": None,
+    "demand": Demand,
+    "demand_detail": None,
+    "category": None,
+    "cause": CauseClass,
+    "resolvability": Resolvability,
+    "responsibility": Responsibility,
+    "personality_type": PersonalityType,
+    "upset_level": None,
+    "purchase": None,
+}
+
+
+def complaint_register(
+    *,
+    actor: User,
+    customer: Customer,
+    channel: str,
+    title: str,
+    account: str,
+    kind: str = Kind.COMPLAINT,
+    demand: str = Demand.OTHER,
+    demand_detail: str = "",
+    channel_detail: str = "",
+    category: Category | None = None,
+    cause: str = "",
+    purchase: Purchase | None = None,
+    branch: Branch | None = None,
+    received_at: datetime | None = None,
+    personality_type: str = "",
+    upset_level: int | None = None,
+    severity: str | None = None,
+    severity_override_reason: str = "",
+    idempotency_key: str | None = None,
+) -> tuple[Complaint, bool]:
+    """Register a complaint; the registering user becomes its first-contact owner.
+
+    Returns (complaint, created). With an idempotency key that this user used before, the
+    complaint created then is returned and nothing new is written.
+    """
+    if actor.role not in REGISTERING_ROLES or actor.organisation_id is None:
+        raise NotAllowed(_("Your role may not register complaints."), code="role_not_allowed")
+    if idempotency_key:
+        previous = _complaint_for_key(actor, idempotency_key)
+        if previous is not None:
+            return previous, False
+    branch = branch or actor.branch
+    errors = {}
+    if branch is None or branch.organisation_id != actor.organisation_id:
+        errors["branch"] = _("Choose the branch the complaint is for.")
+    elif not actor.sees_whole_organisation and branch.pk != actor.branch_id:
+        errors["branch"] = _("You can only register complaints for your own branch.")
+    if customer.organisation_id != actor.organisation_id:
+        errors["customer"] = _("Unknown customer.")
+    if purchase is not None and purchase.customer_id != customer.pk:
+        errors["purchase"] = _("This purchase belongs to another customer.")
+    if category is not None and (
+        category.organisation_id != actor.organisation_id or not category.is_active
+    ):
+        errors["category"] = _("Choose an active category.")
+    if upset_level is not None and not 1 <= upset_level <= 5:
+        errors["upset_level"] = _("Give a value from 1 to 5.")
+    if not (title or "").strip():
+        errors["title"] = _("This field is required.")
+    if not (account or "").strip():
+        errors["account"] = _("This field is required.")
+    for field, value, choices in [
+        ("kind", kind, Kind),
+        ("channel", channel, Channel),
+        ("demand", demand, Demand),
+        ("cause", cause, CauseClass),
+        ("personality_type", personality_type, PersonalityType),
+        ("severity", severity, Severity),
+    ]:
+        if value and value not in choices.values:
+            errors[field] = _("“%(value)s” is not a valid choice.") % {"value": value}
+    suggestion = None
+    if not errors:
+        suggestion = suggest_severity(
+            organisation_id=actor.organisation_id,
+            title=title,
+            account=account,
+            demand=demand,
+            channel=channel,
+            category=category,
+        )
+        if severity and severity != suggestion.severity and not severity_override_reason.strip():
+            errors["severity_override_reason"] = _(
+                "Say why the severity differs from the suggested one."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+    received_at = received_at or timezone.now()
+    final_severity = severity or suggestion.severity
+    try:
+        with transaction.atomic():
+            complaint = Complaint(
+                organisation_id=actor.organisation_id,
+                branch=branch,
+                number=next_complaint_number(
+                    actor.organisation, timezone.localtime(received_at).year
+                ),
+                kind=kind,
+                channel=channel,
+                channel_detail=channel_detail,
+                customer=customer,
+                purchase=purchase,
+                received_at=received_at,
+                title=title.strip(),
+                account=account.strip(),
+                demand=demand,
+                demand_detail=demand_detail,
+                category=category,
+                cause=cause or (category.default_cause if category else ""),
+                severity=final_severity,
+                suggested_severity=suggestion.severity,
+                severity_reasons=suggestion.reasons,
+                severity_override_reason=severity_override_reason.strip() if severity else "",
+                is_crisis=suggestion.crisis,
+                personality_type=personality_type,
+                upset_level=upset_level,
+                registered_by=actor,
+                owner=actor,
+                department=actor.department
+                if actor.department and actor.department.branch_id == branch.pk
+                else None,
+                due_at=received_at + timedelta(days=DEFAULT_RESOLUTION_DAYS[final_severity]),
+            )
+            complaint.save(force_insert=True)
+            if idempotency_key:
+                IdempotencyKey.objects.create(user=actor, key=idempotency_key, complaint=complaint)
+            audit_record(
+                organisation_id=complaint.organisation_id,
+                actor=actor,
+                action="register",
+                obj=complaint,
+                complaint_id=complaint.pk,
+                data={
+                    "to": complaint.state,
+                    "number": complaint.number,
+                    "fields": {
+                        name: getattr(
+                            complaint,
+                            name
+                            if name not in {"category", "purchase", "customer", "branch"}
+                            else f"{name}_id",
+                        )
+                        for name in [
+                            "branch",
+                            "customer",
+                            "purchase",
+                            "kind",
+                            "channel",
+                            "channel_detail",
+                            "title",
+                            "account",
+                            "demand",
+                            "demand_detail",
+                            "category",
+                            "cause",
+                            "severity",
+                            "suggested_severity",
+                            "severity_reasons",
+                            "is_crisis",
+                            "personality_type",
+                            "upset_level",
+                            "due_at",
+                            "received_at",
+                        ]
+                    },
+                },
+            )
+    except IntegrityError:
+        # Two retries with one key raced: the other one won, return what it created.
+        if idempotency_key:
+            previous = _complaint_for_key(actor, idempotency_key)
+            if previous is not None:
+                return previous, False
+        raise
+    return complaint, True
+
+
+def _complaint_for_key(actor: User, key: str) -> Complaint | None:
+    row = IdempotencyKey.objects.filter(user=actor, key=key).select_related("complaint").first()
+    return row.complaint if row else None
+
+
+def complaint_update(
+    *, complaint_id: int, actor: User, expected_version: int | None, changes: dict
+) -> Complaint:
+    """Edit the record's descriptive fields with optimistic concurrency.
+
+    `expected_version` is the version the client last read; if someone saved in between, the
+    write is refused with StaleVersion and nothing changes.
+    """
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            {name: _("This field cannot be changed here.") for name in sorted(unknown)}
+        )
+    if actor.role in {Role.ADMIN, Role.GROUP}:
+        raise NotAllowed(_("Your role may not edit complaints."), code="role_not_allowed")
+    errors = {}
+    for name, value in changes.items():
+        choices = EDITABLE_FIELDS[name]
+        if choices is not None and value not in ("", None) and value not in choices.values:
+            errors[name] = _("“%(value)s” is not a valid choice.") % {"value": value}
+        if name in {"title", "account", "channel", "kind", "demand"} and not value:
+            errors[name] = _("This field is required.")
+    if (
+        "upset_level" in changes
+        and changes["upset_level"] is not None
+        and not 1 <= changes["upset_level"] <= 5
+    ):
+        errors["upset_level"] = _("Give a value from 1 to 5.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        try:
+            complaint = complaints_visible_to(actor).select_for_update().get(pk=complaint_id)
+        except Complaint.DoesNotExist:
+            raise NotFound() from None
+        if expected_version is not None and complaint.version != expected_version:
+            raise StaleVersion()
+        if complaint.state in TERMINAL_STATES:
+            raise InvalidState(
+                _("A closed complaint cannot be edited; reopen it first."), code="closed"
+            )
+        category = changes.get("category")
+        if category is not None and (
+            category.organisation_id != complaint.organisation_id or not category.is_active
+        ):
+            raise ValidationError({"category": _("Choose an active category.")})
+        purchase = changes.get("purchase")
+        if purchase is not None and purchase.customer_id != complaint.customer_id:
+            raise ValidationError({"purchase": _("This purchase belongs to another customer.")})
+        diff = {}
+        for name, value in changes.items():
+            if isinstance(value, str):
+                value = value.strip()
+            old = getattr(complaint, name)
+            if old != value:
+                diff[name] = [_pk(old), _pk(value)]
+                setattr(complaint, name, value)
+        if not diff:
+            return complaint
+        complaint.version += 1
+        complaint.save(update_fields=[*diff, "version", "updated_at"])
+        audit_record(
+            organisation_id=complaint.organisation_id,
+            actor=actor,
+            action="update",
+            obj=complaint,
+            complaint_id=complaint.pk,
+            data={"changes": diff},
+        )
+    return complaint
+
+
+def _pk(value):
+    return value.pk if hasattr(value, "pk") else value
+
+
+def complaint_add_note(
+    *,
+    complaint_id: int,
+    actor: User,
+    text: str,
+    shared_with_customer: bool = False,
+    kind: str = "note",
+) -> AuditEntry:
+    """A note or a call on the timeline; shared notes are what the customer may be shown."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("This field is required.")})
+    if kind not in {"note", "call"}:
+        raise ValidationError({"kind": _("“%(value)s” is not a valid choice.") % {"value": kind}})
+    with transaction.atomic():
+        complaint = complaints_visible_to(actor).filter(pk=complaint_id).first()
+        if complaint is None:
+            raise NotFound()
+        return audit_record(
+            organisation_id=complaint.organisation_id,
+            actor=actor,
+            action=kind,
+            obj=complaint,
+            complaint_id=complaint.pk,
+            data={"text": text},
+            visibility=AuditEntry.Visibility.SHARED
+            if shared_with_customer
+            else AuditEntry.Visibility.INTERNAL,
+        )
+
+
+def validate_upload(upload: UploadedFile) -> None:
+    extension = Path(upload.name or "").suffix.lower().lstrip(".")
+    if extension not in settings.KESU_ATTACHMENT_EXTENSIONS:
+        raise ValidationError(
+            {
+                "file": _("Files of type “%(ext)s” are not accepted. Accepted: %(allowed)s.")
+                % {
+                    "ext": extension or "?",
+                    "allowed": ", ".join(settings.KESU_ATTACHMENT_EXTENSIONS),
+                }
+            }
+        )
+    if upload.size > settings.KESU_ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            {
+                "file": _("The file is %(size)s MB; at most %(max)s MB is accepted.")
+                % {
+                    "size": round(upload.size / 1048576, 1),
+                    "max": round(settings.KESU_ATTACHMENT_MAX_BYTES / 1048576, 1),
+                }
+            }
+        )
+
+
+def complaint_attach(
+    *, complaint_id: int, actor: User, upload: UploadedFile, description: str = ""
+) -> Attachment:
+    validate_upload(upload)
+    with transaction.atomic():
+        complaint = complaints_visible_to(actor).filter(pk=complaint_id).first()
+        if complaint is None:
+            raise NotFound()
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        attachment = Attachment(
+            complaint=complaint,
+            original_name=Path(upload.name).name[:200],
+            content_type=(upload.content_type or "application/octet-stream")[:100],
+            size=upload.size,
+            sha256=digest.hexdigest(),
+            description=description.strip(),
+            uploaded_by=actor,
+        )
+        attachment.file.save(Path(upload.name).name, upload, save=False)
+        attachment.save()
+        audit_record(
+            organisation_id=complaint.organisation_id,
+            actor=actor,
+            action="attach",
+            obj=attachment,
+            complaint_id=complaint.pk,
+            data={
+                "name": attachment.original_name,
+                "size": attachment.size,
+                "sha256": attachment.sha256,
+            },
+        )
+    return attachment

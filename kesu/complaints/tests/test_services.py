@@ -1,0 +1,85 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from kesu.audit.models import AuditEntry
+from kesu.complaints.choices import Severity, State
+from kesu.complaints.services import complaint_register
+from kesu.core.errors import NotAllowed
+from kesu.customers.tests.factories import CustomerFactory
+from kesu.organisation.choices import Role
+
+
+def test_register_numbers_owner_and_audit(world):
+    complaint = world.complaint()
+    assert complaint.number.startswith("KS-")
+    assert complaint.state == State.REGISTERED
+    assert complaint.owner == world.user(Role.FRONTLINE)
+    assert complaint.due_at - complaint.received_at == timedelta(days=3)
+    entry = AuditEntry.objects.get(complaint_id=complaint.pk)
+    assert entry.action == "register"
+    assert entry.actor_id == world.user(Role.FRONTLINE).pk
+
+
+def test_numbers_are_sequential_per_organisation(world):
+    first, second = world.complaint(), world.complaint()
+    assert int(second.number[-6:]) == int(first.number[-6:]) + 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected", "crisis"),
+    [
+        ("account", "开车时仪表台冒烟后起火", Severity.MAJOR, True),
+        ("account", "要求更换发动机", Severity.MAJOR, False),
+        ("demand", "return", Severity.MAJOR, False),
+        ("channel", "media", Severity.MAJOR, True),
+        ("account", "再不处理我就去12315", Severity.MAJOR, True),
+        ("account", "洗车没洗干净", Severity.GENERAL, False),
+    ],
+)
+def test_default_severity_rules(world, field, value, expected, crisis):
+    complaint = world.complaint(**{field: value})
+    assert complaint.suggested_severity == expected
+    assert complaint.severity == expected
+    assert complaint.is_crisis is crisis
+
+
+def test_severity_override_needs_a_reason(world):
+    with pytest.raises(ValidationError) as exc:
+        world.complaint(account="车辆起火", severity=Severity.GENERAL)
+    assert "severity_override_reason" in exc.value.error_dict
+    complaint = world.complaint(
+        account="车辆起火", severity=Severity.GENERAL, severity_override_reason="误报，仅为烟味"
+    )
+    assert complaint.severity == Severity.GENERAL
+    assert complaint.suggested_severity == Severity.MAJOR
+
+
+def test_idempotent_register_returns_the_same_complaint(world):
+    customer = CustomerFactory(organisation=world.org)
+    actor = world.user(Role.FRONTLINE)
+    kwargs = dict(
+        actor=actor,
+        customer=customer,
+        channel="phone",
+        title="异响",
+        account="异响",
+        idempotency_key="k-1",
+    )
+    first, created = complaint_register(**kwargs)
+    again, created_again = complaint_register(**kwargs)
+    assert created and not created_again
+    assert again.pk == first.pk
+    assert customer.complaints.count() == 1
+
+
+def test_admin_may_not_register(world):
+    with pytest.raises(NotAllowed):
+        world.complaint(actor=world.user(Role.ADMIN))
+
+
+def test_frontline_may_not_register_for_another_branch(world):
+    with pytest.raises(ValidationError) as exc:
+        world.complaint(branch=world.other_branch)
+    assert "branch" in exc.value.error_dict

@@ -1,0 +1,649 @@
+"""The handling procedure of a complaint (DOMAIN §3): its states, who may move it, and the moves.
+
+This module is the only place that changes `Complaint.state`. Each move is one atomic function
+that locks the complaint, checks the actor's role and the current state, applies the change,
+bumps the version and appends an audit entry; an illegal move raises a translated error and
+changes nothing.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kesu.audit.services import audit_record
+from kesu.complaints.choices import (
+    OPEN_STATES,
+    CompensationType,
+    ConfirmationMethod,
+    EscalationLevel,
+    Resolvability,
+    Responsibility,
+    Satisfaction,
+    Severity,
+    State,
+)
+from kesu.complaints.models import Complaint
+from kesu.complaints.selectors import complaints_visible_to
+from kesu.core.errors import InvalidState, NotAllowed, NotFound, StaleVersion
+from kesu.organisation.choices import Role
+from kesu.organisation.models import Department, User
+from kesu.organisation.services import may_grant
+
+F, C, H, D, G = Role.FRONTLINE, Role.CALLBACK, Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER
+WORKING_STATES = frozenset(
+    {State.CONFIRMED, State.INVESTIGATING, State.SOLUTION_PROPOSED, State.IN_PROGRESS}
+)
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset
+    # The state a successful move ends in; None for actions that keep the state.
+    target: str | None
+    roles: frozenset
+
+
+def _t(name, label, sources, target, roles) -> Transition:
+    return Transition(name, label, frozenset(sources), target, frozenset(roles))
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        _t(
+            "confirm",
+            _("Customer confirmed the record"),
+            {State.REGISTERED},
+            State.CONFIRMED,
+            {F, H, D, G},
+        ),
+        _t(
+            "start_investigation",
+            _("Start investigation"),
+            {State.CONFIRMED},
+            State.INVESTIGATING,
+            {H, D, G},
+        ),
+        # Ends in awaiting_approval instead when the compensation is above the actor's limit.
+        _t(
+            "propose_solution",
+            _("Propose a solution"),
+            {State.INVESTIGATING},
+            State.SOLUTION_PROPOSED,
+            {H, D, G},
+        ),
+        _t(
+            "approve_compensation",
+            _("Approve the compensation"),
+            {State.AWAITING_APPROVAL},
+            State.SOLUTION_PROPOSED,
+            {H, D, G},
+        ),
+        _t(
+            "reject_compensation",
+            _("Reject the compensation"),
+            {State.AWAITING_APPROVAL},
+            State.INVESTIGATING,
+            {H, D, G},
+        ),
+        _t(
+            "accept_solution",
+            _("Customer accepted the solution"),
+            {State.SOLUTION_PROPOSED},
+            State.IN_PROGRESS,
+            {F, H, D, G},
+        ),
+        _t(
+            "decline_solution",
+            _("Customer declined the solution"),
+            {State.SOLUTION_PROPOSED},
+            State.INVESTIGATING,
+            {F, H, D, G},
+        ),
+        _t("resolve", _("Mark resolved"), {State.IN_PROGRESS}, State.RESOLVED, {H, D, G}),
+        _t(
+            "verify",
+            _("Satisfaction confirmed by callback"),
+            {State.RESOLVED},
+            State.VERIFIED,
+            {C, D, G},
+        ),
+        _t("close", _("Close"), {State.VERIFIED}, State.CLOSED, {D, G}),
+        _t(
+            "reopen",
+            _("Reopen: customer still unsatisfied"),
+            {State.RESOLVED, State.VERIFIED, State.CLOSED},
+            State.INVESTIGATING,
+            {F, C, D, G},
+        ),
+        _t("park", _("Park as not solvable for now"), WORKING_STATES, State.PARKED, {H, D, G}),
+        _t("resume", _("Resume a parked case"), {State.PARKED}, State.INVESTIGATING, {H, D, G}),
+        _t("merge", _("Merge into another complaint"), OPEN_STATES, State.MERGED, {F, H, D, G}),
+        _t("withdraw", _("Withdrawn by the customer"), OPEN_STATES, State.WITHDRAWN, {F, H, D, G}),
+        # Actions that keep the state.
+        _t("hand_over", _("Hand over"), OPEN_STATES, None, {F, H, D, G}),
+        _t("escalate", _("Escalate"), OPEN_STATES, None, {H, D, G}),
+        _t("set_deadline", _("Set the resolution deadline"), OPEN_STATES, None, {D, G}),
+        _t("override_severity", _("Change the severity"), OPEN_STATES, None, {F, H, D, G}),
+        _t(
+            "record_root_cause",
+            _("Record root cause and actions"),
+            OPEN_STATES | {State.CLOSED},
+            None,
+            {H, D, G},
+        ),
+        _t(
+            "verify_prevention",
+            _("Verify the preventive action"),
+            {State.RESOLVED, State.VERIFIED, State.CLOSED},
+            None,
+            {D, G},
+        ),
+    ]
+}
+
+
+def transitions_for(complaint: Complaint, user: User) -> list[Transition]:
+    """The moves this user may make on this complaint now (what the UI and API offer)."""
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if complaint.state in t.sources
+        and (user.role in t.roles or _is_owner_handing_over(t, complaint, user))
+    ]
+
+
+def _is_owner_handing_over(t: Transition, complaint: Complaint, user: User) -> bool:
+    # First-contact ownership: whoever owns the case may always pass it on.
+    return t.name == "hand_over" and complaint.owner_id == user.pk
+
+
+class _Move:
+    """The complaint being moved, and a record of what the move changed."""
+
+    def __init__(self, complaint: Complaint):
+        self.complaint = complaint
+        self.changes: dict[str, list] = {}
+        self.data: dict = {}
+
+    def set(self, **fields) -> None:
+        for name, value in fields.items():
+            old = getattr(self.complaint, name)
+            if old != value:
+                self.changes[name] = [old, value]
+                setattr(self.complaint, name, value)
+
+
+@contextmanager
+def _move(
+    complaint_id: int, actor: User, name: str, expected_version: int | None = None
+) -> Iterator[_Move]:
+    transition = TRANSITIONS[name]
+    with transaction.atomic():
+        try:
+            complaint = complaints_visible_to(actor).select_for_update().get(pk=complaint_id)
+        except Complaint.DoesNotExist:
+            raise NotFound() from None
+        if expected_version is not None and complaint.version != expected_version:
+            raise StaleVersion()
+        if actor.role not in transition.roles and not _is_owner_handing_over(
+            transition, complaint, actor
+        ):
+            raise NotAllowed(
+                _("A %(role)s may not do “%(action)s”."),
+                code="role_not_allowed",
+                params={"role": actor.get_role_display(), "action": transition.label},
+            )
+        if complaint.state not in transition.sources:
+            raise InvalidState(
+                _("“%(action)s” is not possible while the complaint is “%(state)s”."),
+                code="invalid_state",
+                params={"action": transition.label, "state": complaint.get_state_display()},
+            )
+        move = _Move(complaint)
+        from_state = complaint.state
+        yield move
+        if transition.target is not None and "state" not in move.changes:
+            move.set(state=transition.target)
+        complaint.version += 1
+        fields = [*move.changes, "version", "updated_at"]
+        complaint.save(update_fields=fields)
+        audit_record(
+            organisation_id=complaint.organisation_id,
+            actor=actor,
+            action=name,
+            obj=complaint,
+            complaint_id=complaint.pk,
+            data={
+                "from": from_state,
+                "to": complaint.state,
+                "changes": {k: [_code(v[0]), _code(v[1])] for k, v in move.changes.items()},
+                **move.data,
+            },
+        )
+
+
+def _code(value):
+    return value.pk if hasattr(value, "pk") else value
+
+
+def _require(**fields) -> None:
+    missing = {
+        name: _("This field is required.") for name, value in fields.items() if value in (None, "")
+    }
+    if missing:
+        raise ValidationError(missing)
+
+
+def _check_choice(field: str, value: str, choices) -> None:
+    if value not in choices.values:
+        raise ValidationError({field: _("“%(value)s” is not a valid choice.") % {"value": value}})
+
+
+# ---- Stage 1: accept -----------------------------------------------------------------------
+
+
+def complaint_confirm(
+    *,
+    complaint_id: int,
+    actor: User,
+    method: str,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Complaint:
+    """The customer confirmed the record as read back to them (signature or recorded consent)."""
+    _check_choice("method", method, ConfirmationMethod)
+    with _move(complaint_id, actor, "confirm", expected_version) as m:
+        m.set(confirmation_method=method, confirmed_at=timezone.now())
+        m.data["note"] = note
+    return m.complaint
+
+
+def complaint_hand_over(
+    *,
+    complaint_id: int,
+    actor: User,
+    to_user: User | None = None,
+    department: Department | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Complaint:
+    """Pass ownership (and/or the handling department) on; first-contact ownership ends here."""
+    if to_user is None and department is None:
+        raise ValidationError({"to_user": _("Name the new owner or the handling department.")})
+    with _move(complaint_id, actor, "hand_over", expected_version) as m:
+        branch_id = m.complaint.branch_id
+        if to_user is not None and (
+            to_user.organisation_id != m.complaint.organisation_id
+            or (to_user.branch_id != branch_id and not to_user.sees_whole_organisation)
+            or not to_user.is_active
+        ):
+            raise ValidationError(
+                {"to_user": _("The new owner must be an active user of this branch.")}
+            )
+        if department is not None and department.branch_id != branch_id:
+            raise ValidationError(
+                {"department": _("The department must belong to this complaint's branch.")}
+            )
+        if to_user is not None:
+            m.set(owner=to_user)
+        if department is not None:
+            m.set(department=department)
+        elif to_user is not None and to_user.department_id:
+            m.set(department_id=to_user.department_id)
+        m.data["note"] = note
+    return m.complaint
+
+
+# ---- Stage 2 and 3: clarify and resolve ------------------------------------------------------
+
+
+def complaint_start_investigation(
+    *, complaint_id: int, actor: User, note: str = "", expected_version: int | None = None
+) -> Complaint:
+    with _move(complaint_id, actor, "start_investigation", expected_version) as m:
+        if m.complaint.owner_id is None or m.complaint.owner.role in (F, C):
+            # The handling manager who starts the investigation takes the case over.
+            m.set(owner=actor)
+        if m.complaint.department_id is None and actor.department_id:
+            m.set(department_id=actor.department_id)
+        m.data["note"] = note
+    return m.complaint
+
+
+def complaint_propose_solution(
+    *,
+    complaint_id: int,
+    actor: User,
+    solution: str,
+    resolvability: str = Resolvability.NOW,
+    solution_due_on: date | None = None,
+    compensation_type: str = "",
+    compensation_amount: Decimal | None = None,
+    expected_version: int | None = None,
+) -> Complaint:
+    """Propose a solution; compensation above the actor's limit waits for someone who may grant it."""
+    _require(solution=(solution or "").strip())
+    _check_choice("resolvability", resolvability, Resolvability)
+    if compensation_type:
+        _check_choice("compensation_type", compensation_type, CompensationType)
+    if compensation_amount is not None and compensation_amount < 0:
+        raise ValidationError({"compensation_amount": _("The amount cannot be negative.")})
+    if compensation_amount and not compensation_type:
+        raise ValidationError(
+            {"compensation_type": _("Say what kind of compensation the amount is for.")}
+        )
+    with _move(complaint_id, actor, "propose_solution", expected_version) as m:
+        m.set(
+            solution=solution.strip(),
+            resolvability=resolvability,
+            solution_due_on=solution_due_on,
+            compensation_type=compensation_type,
+            compensation_amount=compensation_amount,
+        )
+        if may_grant(actor, compensation_amount):
+            if compensation_amount:
+                m.set(compensation_approved_by=actor, compensation_approved_at=timezone.now())
+        else:
+            m.set(
+                state=State.AWAITING_APPROVAL,
+                compensation_approved_by=None,
+                compensation_approved_at=None,
+            )
+    return m.complaint
+
+
+def complaint_approve_compensation(
+    *, complaint_id: int, actor: User, note: str = "", expected_version: int | None = None
+) -> Complaint:
+    with _move(complaint_id, actor, "approve_compensation", expected_version) as m:
+        _check_limit(actor, m.complaint.compensation_amount)
+        m.set(compensation_approved_by=actor, compensation_approved_at=timezone.now())
+        m.data["note"] = note
+    return m.complaint
+
+
+def complaint_reject_compensation(
+    *, complaint_id: int, actor: User, reason: str, expected_version: int | None = None
+) -> Complaint:
+    _require(reason=(reason or "").strip())
+    with _move(complaint_id, actor, "reject_compensation", expected_version) as m:
+        _check_limit(actor, m.complaint.compensation_amount)
+        m.data["reason"] = reason.strip()
+    return m.complaint
+
+
+def _check_limit(actor: User, amount: Decimal | None) -> None:
+    if not may_grant(actor, amount):
+        raise NotAllowed(
+            _("The compensation of %(amount)s yuan is above your approval limit."),
+            code="over_limit",
+            params={"amount": amount},
+        )
+
+
+def complaint_accept_solution(
+    *, complaint_id: int, actor: User, note: str = "", expected_version: int | None = None
+) -> Complaint:
+    """The customer agreed to the proposed solution; the back office carries it out."""
+    with _move(complaint_id, actor, "accept_solution", expected_version) as m:
+        m.data["note"] = note
+    return m.complaint
+
+
+def complaint_decline_solution(
+    *,
+    complaint_id: int,
+    actor: User,
+    reason: str,
+    escalate: bool = False,
+    expected_version: int | None = None,
+) -> Complaint:
+    _require(reason=(reason or "").strip())
+    with _move(complaint_id, actor, "decline_solution", expected_version) as m:
+        if escalate and m.complaint.escalation_level < EscalationLevel.CUSTOMER_DIRECTOR:
+            m.set(escalation_level=EscalationLevel.CUSTOMER_DIRECTOR)
+        m.data["reason"] = reason.strip()
+    return m.complaint
+
+
+def complaint_resolve(
+    *, complaint_id: int, actor: User, result: str, expected_version: int | None = None
+) -> Complaint:
+    """The solution has been carried out and the customer told the result."""
+    _require(result=(result or "").strip())
+    with _move(complaint_id, actor, "resolve", expected_version) as m:
+        m.set(resolved_at=timezone.now())
+        m.data["result"] = result.strip()
+    return m.complaint
+
+
+# ---- Stage 4: follow up ----------------------------------------------------------------------
+
+
+def complaint_verify(
+    *,
+    complaint_id: int,
+    actor: User,
+    satisfaction: str,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Complaint:
+    """The satisfaction callback after resolution found the customer content."""
+    _check_choice("satisfaction", satisfaction, Satisfaction)
+    if satisfaction == Satisfaction.DISSATISFIED:
+        raise ValidationError(
+            {"satisfaction": _("A dissatisfied customer's case is reopened, not verified.")}
+        )
+    with _move(complaint_id, actor, "verify", expected_version) as m:
+        m.set(satisfaction=satisfaction)
+        m.data["note"] = note
+    return m.complaint
+
+
+def complaint_close(
+    *, complaint_id: int, actor: User, summary: str = "", expected_version: int | None = None
+) -> Complaint:
+    with _move(complaint_id, actor, "close", expected_version) as m:
+        m.set(closed_at=timezone.now(), close_reason="completed")
+        m.data["summary"] = summary
+    return m.complaint
+
+
+def complaint_reopen(
+    *, complaint_id: int, actor: User, reason: str, expected_version: int | None = None
+) -> Complaint:
+    """The customer is still unsatisfied: the case opens again and goes to the general manager."""
+    _require(reason=(reason or "").strip())
+    with _move(complaint_id, actor, "reopen", expected_version) as m:
+        complaint = m.complaint
+        general_manager = (
+            User.objects.filter(
+                organisation_id=complaint.organisation_id,
+                branch_id=complaint.branch_id,
+                role=Role.GENERAL_MANAGER,
+                is_active=True,
+            )
+            .order_by("pk")
+            .first()
+        )
+        m.set(
+            escalation_level=max(complaint.escalation_level, EscalationLevel.GENERAL_MANAGER),
+            satisfaction=Satisfaction.DISSATISFIED,
+            reopen_count=complaint.reopen_count + 1,
+            resolved_at=None,
+            closed_at=None,
+            close_reason="",
+        )
+        if general_manager is not None:
+            m.set(owner=general_manager)
+        m.data["reason"] = reason.strip()
+    return m.complaint
+
+
+# ---- Side roads ------------------------------------------------------------------------------
+
+
+def complaint_park(
+    *,
+    complaint_id: int,
+    actor: User,
+    reason: str,
+    follow_up_on: date,
+    expected_version: int | None = None,
+) -> Complaint:
+    """Not solvable for now: the reason is what the customer is told; follow up on a date."""
+    _require(reason=(reason or "").strip(), follow_up_on=follow_up_on)
+    if follow_up_on <= timezone.localdate():
+        raise ValidationError({"follow_up_on": _("The follow-up date must be in the future.")})
+    with _move(complaint_id, actor, "park", expected_version) as m:
+        m.set(
+            resolvability=Resolvability.NOT_FOR_NOW,
+            not_solvable_reason=reason.strip(),
+            follow_up_on=follow_up_on,
+        )
+    return m.complaint
+
+
+def complaint_resume(
+    *, complaint_id: int, actor: User, note: str = "", expected_version: int | None = None
+) -> Complaint:
+    with _move(complaint_id, actor, "resume", expected_version) as m:
+        m.set(follow_up_on=None)
+        m.data["note"] = note
+    return m.complaint
+
+
+def complaint_merge(
+    *, complaint_id: int, actor: User, into_id: int, expected_version: int | None = None
+) -> Complaint:
+    """A duplicate is merged into the complaint that carries on; both timelines record it."""
+    if into_id == complaint_id:
+        raise ValidationError({"into": _("A complaint cannot be merged into itself.")})
+    with _move(complaint_id, actor, "merge", expected_version) as m:
+        survivor = complaints_visible_to(actor).select_for_update().filter(pk=into_id).first()
+        if survivor is None or survivor.state not in OPEN_STATES:
+            raise ValidationError({"into": _("Merge into an open complaint you can see.")})
+        if survivor.customer_id != m.complaint.customer_id:
+            raise ValidationError(
+                {"into": _("Only complaints of the same customer can be merged.")}
+            )
+        m.set(merged_into=survivor, closed_at=timezone.now(), close_reason="merged")
+        m.data["into"] = survivor.number
+        audit_record(
+            organisation_id=survivor.organisation_id,
+            actor=actor,
+            action="merged_in",
+            obj=survivor,
+            complaint_id=survivor.pk,
+            data={"duplicate": m.complaint.number, "duplicate_id": m.complaint.pk},
+        )
+    return m.complaint
+
+
+def complaint_withdraw(
+    *, complaint_id: int, actor: User, reason: str, expected_version: int | None = None
+) -> Complaint:
+    _require(reason=(reason or "").strip())
+    with _move(complaint_id, actor, "withdraw", expected_version) as m:
+        m.set(closed_at=timezone.now(), close_reason=reason.strip())
+    return m.complaint
+
+
+def complaint_escalate(
+    *, complaint_id: int, actor: User, level: int, reason: str, expected_version: int | None = None
+) -> Complaint:
+    _require(reason=(reason or "").strip())
+    if level not in EscalationLevel.values:
+        raise ValidationError({"level": _("“%(value)s” is not a valid choice.") % {"value": level}})
+    with _move(complaint_id, actor, "escalate", expected_version) as m:
+        if level <= m.complaint.escalation_level:
+            raise ValidationError({"level": _("Escalation only goes up.")})
+        m.set(escalation_level=level)
+        m.data["reason"] = reason.strip()
+    return m.complaint
+
+
+def complaint_set_deadline(
+    *, complaint_id: int, actor: User, due_at, reason: str, expected_version: int | None = None
+) -> Complaint:
+    _require(due_at=due_at, reason=(reason or "").strip())
+    with _move(complaint_id, actor, "set_deadline", expected_version) as m:
+        m.set(due_at=due_at)
+        m.data["reason"] = reason.strip()
+    return m.complaint
+
+
+def complaint_override_severity(
+    *,
+    complaint_id: int,
+    actor: User,
+    severity: str,
+    reason: str,
+    is_crisis: bool | None = None,
+    expected_version: int | None = None,
+) -> Complaint:
+    _check_choice("severity", severity, Severity)
+    _require(reason=(reason or "").strip())
+    with _move(complaint_id, actor, "override_severity", expected_version) as m:
+        m.set(severity=severity, severity_override_reason=reason.strip())
+        if is_crisis is not None:
+            m.set(is_crisis=is_crisis)
+    return m.complaint
+
+
+def complaint_record_root_cause(
+    *,
+    complaint_id: int,
+    actor: User,
+    root_cause: str | None = None,
+    corrective_action: str | None = None,
+    preventive_action: str | None = None,
+    responsibility: str | None = None,
+    expected_version: int | None = None,
+) -> Complaint:
+    """Why it happened, what was corrected, how it will not happen again (stage 4)."""
+    if responsibility:
+        _check_choice("responsibility", responsibility, Responsibility)
+    given = {
+        k: v.strip() if isinstance(v, str) else v
+        for k, v in {
+            "root_cause": root_cause,
+            "corrective_action": corrective_action,
+            "preventive_action": preventive_action,
+            "responsibility": responsibility,
+        }.items()
+        if v is not None
+    }
+    if not given:
+        raise ValidationError(
+            {"root_cause": _("Give at least one of root cause, corrective or preventive action.")}
+        )
+    with _move(complaint_id, actor, "record_root_cause", expected_version) as m:
+        m.set(**given)
+    return m.complaint
+
+
+def complaint_verify_prevention(
+    *, complaint_id: int, actor: User, verification: str, expected_version: int | None = None
+) -> Complaint:
+    """Later: did the preventive action work? Recorded by a director."""
+    _require(verification=(verification or "").strip())
+    with _move(complaint_id, actor, "verify_prevention", expected_version) as m:
+        if not m.complaint.preventive_action:
+            raise ValidationError({"verification": _("Record a preventive action first.")})
+        m.set(
+            preventive_verification=verification.strip(),
+            preventive_verified_at=timezone.now(),
+            preventive_verified_by=actor,
+        )
+    return m.complaint

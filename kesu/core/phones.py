@@ -1,0 +1,59 @@
+"""Phone numbers: one normal form (E.164) for storage and lookup, a masked form for display."""
+
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+def normalise_phone(raw: str, region: str | None = None) -> str:
+    """Return the E.164 form of a phone number typed by staff or a customer.
+
+    Spaces, dashes and a leading 0086/+86 are accepted; a number that is not a valid number
+    of its region raises ValidationError with a translated message.
+    """
+    text = (raw or "").strip()
+    if not text:
+        raise ValidationError(_("Enter a phone number."), code="phone_required")
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        parsed = phonenumbers.parse(text, region or settings.KESU_DEFAULT_PHONE_REGION)
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(
+            _("“%(value)s” is not a phone number."), code="phone_invalid", params={"value": raw}
+        ) from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValidationError(
+            _("“%(value)s” is not a valid phone number."),
+            code="phone_invalid",
+            params={"value": raw},
+        )
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def try_normalise_phone(raw: str) -> str | None:
+    try:
+        return normalise_phone(raw)
+    except ValidationError:
+        return None
+
+
+def mask_phone(e164: str) -> str:
+    """138****5678 style: enough to recognise a number read out, not enough to dial it."""
+    if not e164:
+        return ""
+    digits = e164[3:] if e164.startswith("+86") else e164.lstrip("+")
+    if len(digits) <= 4:
+        return "*" * len(digits)
+    keep_head = 3 if len(digits) >= 10 else 1
+    return digits[:keep_head] + "*" * (len(digits) - keep_head - 4) + digits[-4:]
+
+
+def mask_text(value: str, keep_head: int = 1, keep_tail: int = 1) -> str:
+    """Mask an identifier (ID number, e-mail local part) keeping a few characters at each end."""
+    if not value:
+        return ""
+    if len(value) <= keep_head + keep_tail:
+        return "*" * len(value)
+    return value[:keep_head] + "*" * (len(value) - keep_head - keep_tail) + value[-keep_tail:]

@@ -1,0 +1,104 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kesu.customers.choices import PersonalityType, PurchaseKind, Tier
+from kesu.organisation.models import Branch, Organisation
+
+
+class Customer(models.Model):
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="customers",
+        verbose_name=_("organisation"),
+    )
+    branch = models.ForeignKey(
+        Branch,
+        on_delete=models.PROTECT,
+        related_name="customers",
+        null=True,
+        blank=True,
+        verbose_name=_("home branch"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(
+        _("phone"), max_length=20, help_text=_("Stored in international form, e.g. +8613812345678.")
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    wechat_id = models.CharField(_("WeChat ID"), max_length=64, blank=True)
+    id_number = models.CharField(_("ID number"), max_length=32, blank=True)
+    is_company = models.BooleanField(_("corporate customer"), default=False)
+    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices, blank=True)
+    personality_type = models.CharField(
+        _("personality type"), max_length=20, choices=PersonalityType.choices, blank=True
+    )
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    founded_on = models.DateField(_("company founded on"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        indexes = [models.Index(fields=["organisation", "phone"], name="customer_phone_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class KeyPerson(models.Model):
+    """A person who matters at a corporate customer: who decides, who pays, who drives."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="key_persons", verbose_name=_("customer")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("key person")
+        verbose_name_plural = _("key persons")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.title})" if self.title else self.name
+
+
+class Purchase(models.Model):
+    """What the customer bought or had done: an order, a delivered vehicle, a service visit.
+
+    Its dates drive the callback plans (order effective, delivery, service completed).
+    """
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="purchases", verbose_name=_("customer")
+    )
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="purchases", null=True, blank=True
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=PurchaseKind.choices)
+    reference = models.CharField(_("reference"), max_length=64, blank=True)
+    product = models.CharField(_("product or model"), max_length=200, blank=True)
+    vin = models.CharField(_("VIN"), max_length=17, blank=True)
+    plate_number = models.CharField(_("plate number"), max_length=16, blank=True)
+    amount = models.DecimalField(
+        _("amount"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    order_effective_on = models.DateField(_("order effective on"), null=True, blank=True)
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    service_completed_on = models.DateField(_("service completed on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("purchase")
+        verbose_name_plural = _("purchases")
+        indexes = [models.Index(fields=["vin"], name="purchase_vin_idx")]
+
+    def __str__(self) -> str:
+        return " ".join(
+            part for part in [self.product, self.plate_number or self.reference] if part
+        )

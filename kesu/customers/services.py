@@ -1,0 +1,148 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from kesu.audit.services import audit_record
+from kesu.core.errors import NotAllowed
+from kesu.core.phones import normalise_phone
+from kesu.customers.choices import PersonalityType, PurchaseKind, Tier
+from kesu.customers.models import Customer, KeyPerson, Purchase
+from kesu.organisation.choices import Role
+
+CUSTOMER_FIELDS = [
+    "name",
+    "phone",
+    "email",
+    "wechat_id",
+    "id_number",
+    "is_company",
+    "tier",
+    "personality_type",
+    "birthday",
+    "founded_on",
+    "address",
+    "notes",
+    "branch",
+]
+PURCHASE_FIELDS = [
+    "kind",
+    "reference",
+    "product",
+    "vin",
+    "plate_number",
+    "amount",
+    "order_effective_on",
+    "delivered_on",
+    "service_completed_on",
+    "branch",
+]
+
+
+def _clean_customer(data: dict) -> dict:
+    errors = {}
+    cleaned = dict(data)
+    if "name" in cleaned and not (cleaned["name"] or "").strip():
+        errors["name"] = _("This field is required.")
+    if "phone" in cleaned:
+        try:
+            cleaned["phone"] = normalise_phone(cleaned["phone"])
+        except ValidationError as exc:
+            errors["phone"] = exc.messages[0]
+    if cleaned.get("tier") and cleaned["tier"] not in Tier.values:
+        errors["tier"] = _("“%(value)s” is not a valid choice.") % {"value": cleaned["tier"]}
+    if (
+        cleaned.get("personality_type")
+        and cleaned["personality_type"] not in PersonalityType.values
+    ):
+        errors["personality_type"] = _("“%(value)s” is not a valid choice.") % {
+            "value": cleaned["personality_type"]
+        }
+    if errors:
+        raise ValidationError(errors)
+    return {k: v.strip() if isinstance(v, str) else v for k, v in cleaned.items()}
+
+
+def _check_writer(actor) -> None:
+    if actor.organisation_id is None or actor.role in {Role.ADMIN}:
+        raise NotAllowed(_("Your role may not change customers."), code="role_not_allowed")
+
+
+@transaction.atomic
+def customer_create(*, actor, **data) -> Customer:
+    _check_writer(actor)
+    data = _clean_customer({k: v for k, v in data.items() if k in CUSTOMER_FIELDS})
+    if "name" not in data or "phone" not in data:
+        raise ValidationError(
+            {f: _("This field is required.") for f in ("name", "phone") if f not in data}
+        )
+    if data.get("branch") is None and not actor.sees_whole_organisation:
+        data["branch"] = actor.branch
+    customer = Customer.objects.create(organisation_id=actor.organisation_id, **data)
+    audit_record(
+        organisation_id=customer.organisation_id,
+        actor=actor,
+        action="customer_create",
+        obj=customer,
+        data={k: getattr(customer, k if k != "branch" else "branch_id") for k in CUSTOMER_FIELDS},
+    )
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, actor, customer: Customer, **data) -> Customer:
+    _check_writer(actor)
+    data = _clean_customer({k: v for k, v in data.items() if k in CUSTOMER_FIELDS})
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    diff = {}
+    for name, value in data.items():
+        old = getattr(customer, name)
+        if old != value:
+            diff[name] = [getattr(old, "pk", old), getattr(value, "pk", value)]
+            setattr(customer, name, value)
+    if diff:
+        customer.save(update_fields=[*diff, "updated_at"])
+        audit_record(
+            organisation_id=customer.organisation_id,
+            actor=actor,
+            action="customer_update",
+            obj=customer,
+            data={"changes": diff},
+        )
+    return customer
+
+
+@transaction.atomic
+def purchase_create(*, actor, customer: Customer, **data) -> Purchase:
+    _check_writer(actor)
+    data = {k: v for k, v in data.items() if k in PURCHASE_FIELDS}
+    if data.get("kind") not in PurchaseKind.values:
+        raise ValidationError(
+            {"kind": _("“%(value)s” is not a valid choice.") % {"value": data.get("kind")}}
+        )
+    purchase = Purchase.objects.create(customer=customer, **data)
+    audit_record(
+        organisation_id=customer.organisation_id,
+        actor=actor,
+        action="purchase_create",
+        obj=purchase,
+        data={k: getattr(purchase, k if k != "branch" else "branch_id") for k in PURCHASE_FIELDS},
+    )
+    return purchase
+
+
+@transaction.atomic
+def key_person_create(*, actor, customer: Customer, **data) -> KeyPerson:
+    _check_writer(actor)
+    if not customer.is_company:
+        raise ValidationError({"customer": _("Key persons belong to corporate customers.")})
+    if data.get("phone"):
+        data["phone"] = normalise_phone(data["phone"])
+    person = KeyPerson.objects.create(customer=customer, **data)
+    audit_record(
+        organisation_id=customer.organisation_id,
+        actor=actor,
+        action="key_person_create",
+        obj=person,
+        data={k: data.get(k) for k in ("name", "title", "phone", "email", "birthday")},
+    )
+    return person

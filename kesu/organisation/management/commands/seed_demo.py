@@ -1,0 +1,245 @@
+"""Load the demo organisation: a dealership group with two branches and a user for every role."""
+
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from kesu.complaints import workflow
+from kesu.complaints.choices import Channel, ConfirmationMethod, Demand
+from kesu.complaints.defaults import install_defaults
+from kesu.complaints.models import Category
+from kesu.complaints.services import complaint_register
+from kesu.customers.choices import PersonalityType, PurchaseKind, Tier
+from kesu.customers.services import customer_create, purchase_create
+from kesu.organisation.choices import Role
+from kesu.organisation.models import Branch, CompensationLimit, Department, Organisation, User
+from kesu.organisation.services import DEFAULT_COMPENSATION_LIMITS
+
+DEMO_PASSWORD = "kesu-demo-2026"
+DEPARTMENTS = [
+    ("sales", "销售部"),
+    ("service", "售后服务部"),
+    ("value_added", "增值业务部"),
+    ("care", "客户关爱部"),
+]
+# (username, display name, role, branch code or None, department code or None)
+USERS = [
+    ("frontline", "前台 王丽", Role.FRONTLINE, "east", "service"),
+    ("callback", "回访专员 李娜", Role.CALLBACK, "east", "care"),
+    ("handler", "售后服务总监 张强", Role.HANDLER, "east", "service"),
+    ("sales_handler", "销售总监 赵敏", Role.HANDLER, "east", "sales"),
+    ("director", "客户总监 陈静", Role.DIRECTOR, "east", "care"),
+    ("gm", "总经理 刘洋", Role.GENERAL_MANAGER, "east", None),
+    ("west_frontline", "前台 周婷", Role.FRONTLINE, "west", "service"),
+    ("west_handler", "售后服务总监 孙伟", Role.HANDLER, "west", "service"),
+    ("west_director", "客户总监 吴芳", Role.DIRECTOR, "west", "care"),
+    ("west_gm", "总经理 郑涛", Role.GENERAL_MANAGER, "west", None),
+    ("group", "集团客户中心 何军", Role.GROUP, None, None),
+    ("admin", "系统管理员", Role.ADMIN, None, None),
+]
+# Customers and their complaints, in the demo's own words.
+CUSTOMERS = [
+    ("张伟", "13812345678", Tier.GOLD, PersonalityType.IMPATIENT, "朗逸 2024款 1.5L", "京A·D1234"),
+    (
+        "李秀英",
+        "13987654321",
+        Tier.SILVER,
+        PersonalityType.METICULOUS,
+        "途观L 2023款 330TSI",
+        "京B·55821",
+    ),
+    (
+        "王芳",
+        "15011112222",
+        Tier.A,
+        PersonalityType.SUSPICIOUS,
+        "帕萨特 2022款 330TSI",
+        "京C·77310",
+    ),
+    ("北京顺达物流有限公司", "01065432100", Tier.DIAMOND, "", "速腾 2024款 300TSI ×6", "京D·30621"),
+]
+COMPLAINTS = [
+    (
+        0,
+        "保养后发动机异响",
+        "上周在店里做完保养，第二天冷车启动就有明显的哒哒声，以前从来没有。",
+        Demand.REPAIR,
+        "vehicle.engine",
+        Channel.PHONE,
+    ),
+    (
+        1,
+        "交车时承诺的脚垫和贴膜没有兑现",
+        "买车时销售说好送全车贴膜和脚垫，提车到现在一个月了还没给我装。",
+        Demand.OTHER,
+        "sales.promise",
+        Channel.WALK_IN,
+    ),
+    (
+        2,
+        "变速箱顿挫，要求更换变速箱",
+        "二档升三档顿挫严重，已经修了两次没好，我要求更换变速箱，不然就去12315投诉。",
+        Demand.REPLACEMENT,
+        "vehicle.transmission",
+        Channel.PHONE,
+    ),
+    (
+        3,
+        "维修等待时间过长",
+        "车队一辆车进店做常规保养，约好两小时结果等了一整天，耽误我们送货。",
+        Demand.APOLOGY,
+        "aftersales.waiting",
+        Channel.EMAIL,
+    ),
+    (
+        0,
+        "服务顾问态度差",
+        "问了两次什么时候能取车，服务顾问很不耐烦，还说我不懂车。",
+        Demand.APOLOGY,
+        "manner",
+        Channel.WECHAT,
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisation, its users (one per role) and a few complaints, once."
+
+    def handle(self, *args, **options):
+        if Organisation.objects.filter(code="demo").exists():
+            self.stdout.write("The demo organisation is already there.")
+        else:
+            with transaction.atomic():
+                self._create()
+            self.stdout.write(self.style.SUCCESS("Demo organisation created."))
+        self._print_logins()
+
+    def _create(self):
+        org = Organisation.objects.create(name="华辰汽车集团", code="demo", number_prefix="KS")
+        install_defaults(org)
+        for role, amount in DEFAULT_COMPENSATION_LIMITS.items():
+            CompensationLimit.objects.create(organisation=org, role=role, max_amount=amount)
+        branches = {
+            "east": Branch.objects.create(
+                organisation=org,
+                code="east",
+                name="华辰汽车 东城4S店",
+                address="北京市东城区和平里东街18号",
+                phone="010-84001234",
+            ),
+            "west": Branch.objects.create(
+                organisation=org,
+                code="west",
+                name="华辰汽车 西城4S店",
+                address="北京市西城区月坛南街9号",
+                phone="010-68005678",
+            ),
+        }
+        departments = {
+            (b_code, d_code): Department.objects.create(branch=branch, code=d_code, name=name)
+            for b_code, branch in branches.items()
+            for d_code, name in DEPARTMENTS
+        }
+        users = {}
+        for username, display, role, b_code, d_code in USERS:
+            user = User(
+                username=username,
+                display_name=display,
+                role=role,
+                organisation=org,
+                branch=branches.get(b_code),
+                department=departments.get((b_code, d_code)),
+                is_staff=role == Role.ADMIN,
+                is_superuser=role == Role.ADMIN,
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            users[username] = user
+        self._create_complaints(org, branches, users)
+
+    def _create_complaints(self, org, branches, users):
+        frontline = users["frontline"]
+        customers = []
+        for i, (name, phone, tier, personality, product, plate) in enumerate(CUSTOMERS):
+            customer = customer_create(
+                actor=frontline,
+                name=name,
+                phone=phone,
+                tier=tier,
+                personality_type=personality,
+                is_company=name.endswith("公司"),
+                branch=branches["east"],
+            )
+            today = timezone.localdate()
+            purchase_create(
+                actor=frontline,
+                customer=customer,
+                kind=PurchaseKind.VEHICLE,
+                product=product,
+                plate_number=plate,
+                reference=f"SO-2026-{1001 + i}",
+                branch=branches["east"],
+                order_effective_on=today - timedelta(days=90 + i * 20),
+                delivered_on=today - timedelta(days=60 + i * 20),
+            )
+            customers.append(customer)
+        categories = {c.code: c for c in Category.objects.filter(organisation=org)}
+        created = []
+        for idx, title, account, demand, category, channel in COMPLAINTS:
+            complaint, _ = complaint_register(
+                actor=frontline,
+                customer=customers[idx],
+                channel=channel,
+                title=title,
+                account=account,
+                demand=demand,
+                category=categories[category],
+                purchase=customers[idx].purchases.first(),
+            )
+            created.append(complaint)
+        handler, director, callback = users["handler"], users["director"], users["callback"]
+        # Move a few along so that every stage has something to look at.
+        first, second, third = created[0], created[1], created[2]
+        for c in (first, second, third):
+            workflow.complaint_confirm(
+                complaint_id=c.pk, actor=frontline, method=ConfirmationMethod.RECORDED_CONSENT
+            )
+            workflow.complaint_hand_over(complaint_id=c.pk, actor=frontline, to_user=handler)
+            workflow.complaint_start_investigation(complaint_id=c.pk, actor=handler)
+        workflow.complaint_propose_solution(
+            complaint_id=first.pk,
+            actor=handler,
+            solution="免费检查并更换正时链条张紧器，赠送一次保养。",
+            compensation_type="free_repair",
+            solution_due_on=timezone.localdate() + timedelta(days=3),
+        )
+        workflow.complaint_accept_solution(complaint_id=first.pk, actor=frontline)
+        workflow.complaint_resolve(
+            complaint_id=first.pk, actor=handler, result="已更换张紧器，试车无异响。"
+        )
+        workflow.complaint_verify(complaint_id=first.pk, actor=callback, satisfaction="satisfied")
+        workflow.complaint_record_root_cause(
+            complaint_id=first.pk,
+            actor=director,
+            root_cause="张紧器批次缺陷",
+            corrective_action="更换张紧器",
+            preventive_action="同批次车辆保养时主动检查",
+            responsibility="internal",
+        )
+        workflow.complaint_close(complaint_id=first.pk, actor=director)
+        workflow.complaint_propose_solution(
+            complaint_id=third.pk,
+            actor=handler,
+            solution="厂家技术支持到店诊断后，更换变速箱阀体并补偿现金。",
+            compensation_type="cash",
+            compensation_amount=5000,
+        )
+
+    def _print_logins(self):
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
+        for username, display, role, b_code, _ in USERS:
+            where = {"east": "东城店", "west": "西城店"}.get(b_code, "集团")
+            self.stdout.write(f"  {username:<15} {Role(role).label!s:<24} {where}  {display}")

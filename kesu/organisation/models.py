@@ -1,0 +1,142 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kesu.organisation.choices import CONTACT_DATA_ROLES, ORGANISATION_WIDE_ROLES, Role
+
+
+class Organisation(models.Model):
+    """A company or group using Kesu; complaint numbers are unique within it."""
+
+    name = models.CharField(_("name"), max_length=200)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    number_prefix = models.CharField(
+        _("complaint number prefix"),
+        max_length=8,
+        default="KS",
+        help_text=_("Letters printed before every complaint number, e.g. KS."),
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Branch(models.Model):
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="branches",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    code = models.SlugField(_("code"), max_length=40)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("branch")
+        verbose_name_plural = _("branches")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="branch_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="departments", verbose_name=_("branch")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    code = models.SlugField(_("code"), max_length=40)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "code"], name="department_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} / {self.name}"
+
+
+class User(AbstractUser):
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+        verbose_name=_("organisation"),
+    )
+    branch = models.ForeignKey(
+        Branch,
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+        verbose_name=_("branch"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+        verbose_name=_("department"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.FRONTLINE)
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def sees_whole_organisation(self) -> bool:
+        return self.role in ORGANISATION_WIDE_ROLES
+
+    @property
+    def sees_contact_data(self) -> bool:
+        return self.role in CONTACT_DATA_ROLES
+
+
+class CompensationLimit(models.Model):
+    """How much compensation a role may grant without someone above approving it."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="compensation_limits"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    max_amount = models.DecimalField(
+        _("maximum amount (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for no limit."),
+    )
+
+    class Meta:
+        verbose_name = _("compensation limit")
+        verbose_name_plural = _("compensation limits")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "role"], name="compensation_limit_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_role_display()}: {self.max_amount if self.max_amount is not None else '∞'}"
+        )
