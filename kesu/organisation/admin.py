@@ -1,0 +1,63 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from kesu.organisation.models import Branch, CompensationLimit, Department, Organisation, User
+
+admin.site.site_header = _("Kesu administration")
+admin.site.site_title = _("Kesu")
+admin.site.index_title = _("Configuration")
+
+
+class BranchInline(admin.TabularInline):
+    model = Branch
+    extra = 0
+
+
+class CompensationLimitInline(admin.TabularInline):
+    model = CompensationLimit
+    extra = 0
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "number_prefix"]
+    inlines = [BranchInline, CompensationLimitInline]
+
+
+class DepartmentInline(admin.TabularInline):
+    model = Department
+    extra = 0
+
+
+@admin.register(Branch)
+class BranchAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "organisation"]
+    list_filter = ["organisation"]
+    inlines = [DepartmentInline]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "branch"]
+    list_filter = ["branch"]
+    list_select_related = ["branch"]
+
+
+@admin.register(User)
+class KesuUserAdmin(UserAdmin):
+    list_display = ["username", "display_name", "role", "branch", "department", "is_active"]
+    list_filter = ["role", "branch", "is_active"]
+    list_select_related = ["branch", "department__branch"]
+    search_fields = ["username", "display_name", "phone"]
+    fieldsets = [
+        *UserAdmin.fieldsets,
+        (
+            _("Kesu"),
+            {"fields": ["display_name", "phone", "role", "organisation", "branch", "department"]},
+        ),
+    ]
+    add_fieldsets = [
+        *UserAdmin.add_fieldsets,
+        (_("Kesu"), {"fields": ["display_name", "role", "organisation", "branch", "department"]}),
+    ]
