@@ -1,0 +1,34 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from kesu.core.phones import mask_phone, mask_text, normalise_phone, try_normalise_phone
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("13812345678", "+8613812345678"),
+        ("138 1234 5678", "+8613812345678"),
+        ("138-1234-5678", "+8613812345678"),
+        ("+86 138 1234 5678", "+8613812345678"),
+        ("0086 13812345678", "+8613812345678"),
+        ("010-6543 2100", "+861065432100"),
+        ("+852 9123 4567", "+85291234567"),
+    ],
+)
+def test_normalise_accepts_how_people_type_numbers(typed, expected):
+    assert normalise_phone(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["", "12345", "abc", "1381234567", "+86 000 0000 0000"])
+def test_normalise_refuses_what_is_not_a_number(typed):
+    with pytest.raises(ValidationError):
+        normalise_phone(typed)
+    assert try_normalise_phone(typed) is None
+
+
+def test_masking_keeps_enough_to_recognise():
+    assert mask_phone("+8613812345678") == "138****5678"
+    assert mask_phone("") == ""
+    assert mask_text("110101199003077777", keep_head=4, keep_tail=4) == "1101**********7777"
+    assert mask_text("ab") == "**"
