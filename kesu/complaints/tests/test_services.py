@@ -2,11 +2,17 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kesu.audit.models import AuditEntry
 from kesu.complaints.choices import Severity, State
-from kesu.complaints.services import complaint_register
-from kesu.core.errors import NotAllowed
+from kesu.complaints.services import (
+    complaint_add_note,
+    complaint_attach,
+    complaint_register,
+    complaint_update,
+)
+from kesu.core.errors import NotAllowed, StaleVersion
 from kesu.customers.tests.factories import CustomerFactory
 from kesu.organisation.choices import Role
 
@@ -83,3 +89,76 @@ def test_frontline_may_not_register_for_another_branch(world):
     with pytest.raises(ValidationError) as exc:
         world.complaint(branch=world.other_branch)
     assert "branch" in exc.value.error_dict
+
+
+def test_update_records_changes_and_bumps_version(world):
+    complaint = world.complaint()
+    updated = complaint_update(
+        complaint_id=complaint.pk,
+        actor=world.user(Role.FRONTLINE),
+        expected_version=complaint.version,
+        changes={"title": "冷车启动异响", "upset_level": 4},
+    )
+    assert updated.version == complaint.version + 1
+    entry = AuditEntry.objects.filter(complaint_id=complaint.pk, action="update").get()
+    assert entry.data["changes"]["title"] == ["保养后异响", "冷车启动异响"]
+    assert entry.data["changes"]["upset_level"] == [None, 4]
+
+
+def test_stale_update_changes_nothing(world):
+    complaint = world.complaint()
+    actor = world.user(Role.FRONTLINE)
+    complaint_update(
+        complaint_id=complaint.pk, actor=actor, expected_version=1, changes={"title": "第一次"}
+    )
+    with pytest.raises(StaleVersion):
+        complaint_update(
+            complaint_id=complaint.pk, actor=actor, expected_version=1, changes={"title": "第二次"}
+        )
+    complaint.refresh_from_db()
+    assert complaint.title == "第一次"
+
+
+def test_state_cannot_be_edited_directly(world):
+    complaint = world.complaint()
+    with pytest.raises(ValidationError) as exc:
+        complaint_update(
+            complaint_id=complaint.pk,
+            actor=world.user(Role.FRONTLINE),
+            expected_version=None,
+            changes={"state": "closed"},
+        )
+    assert "state" in exc.value.error_dict
+
+
+def test_note_is_on_the_timeline(world):
+    complaint = world.complaint()
+    entry = complaint_add_note(
+        complaint_id=complaint.pk,
+        actor=world.user(Role.CALLBACK),
+        text="已电话告知进度",
+        shared_with_customer=True,
+    )
+    assert entry.complaint_id == complaint.pk
+    assert entry.visibility == "shared"
+
+
+def test_attachment_limits(world, settings):
+    complaint = world.complaint()
+    actor = world.user(Role.FRONTLINE)
+    settings.KESU_ATTACHMENT_MAX_BYTES = 10
+    with pytest.raises(ValidationError):
+        complaint_attach(
+            complaint_id=complaint.pk,
+            actor=actor,
+            upload=SimpleUploadedFile("a.jpg", b"x" * 11, "image/jpeg"),
+        )
+    with pytest.raises(ValidationError):
+        complaint_attach(
+            complaint_id=complaint.pk, actor=actor, upload=SimpleUploadedFile("a.exe", b"MZ", "x")
+        )
+    ok = complaint_attach(
+        complaint_id=complaint.pk, actor=actor, upload=SimpleUploadedFile("a.jpg", b"x" * 5)
+    )
+    assert ok.size == 5 and len(ok.sha256) == 64
+    assert AuditEntry.objects.filter(complaint_id=complaint.pk, action="attach").exists()
