@@ -326,3 +326,14 @@ def test_full_procedure_records_every_step(world):
         "verify",
         "close",
     ]
+
+
+def test_the_documented_table_is_the_enforced_one():
+    from pathlib import Path
+
+    from kesu.complaints.procedure_doc import procedure_table
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "procedure.md").read_text(
+        encoding="utf-8"
+    )
+    assert procedure_table() in doc
