@@ -337,3 +337,13 @@ def test_the_documented_table_is_the_enforced_one():
         encoding="utf-8"
     )
     assert procedure_table() in doc
+
+
+def test_refusals_speak_the_users_language(world):
+    from django.utils import translation
+
+    complaint = world.complaint()
+    for language, expected in [("zh-hans", "不能执行"), ("en", "may not do")]:
+        with translation.override(language), pytest.raises(NotAllowed) as exc:
+            workflow.complaint_close(complaint_id=complaint.pk, actor=world.user(Role.FRONTLINE))
+        assert expected in exc.value.render()
