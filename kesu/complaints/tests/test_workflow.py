@@ -344,6 +344,7 @@ def test_refusals_speak_the_users_language(world):
 
     complaint = world.complaint()
     for language, expected in [("zh-hans", "不能执行"), ("en", "may not do")]:
-        with translation.override(language), pytest.raises(NotAllowed) as exc:
-            workflow.complaint_close(complaint_id=complaint.pk, actor=world.user(Role.FRONTLINE))
-        assert expected in exc.value.render()
+        with translation.override(language):
+            with pytest.raises(NotAllowed) as exc:
+                workflow.complaint_close(complaint_id=complaint.pk, actor=world.user(Role.FRONTLINE))
+            assert expected in exc.value.render()
