@@ -77,6 +77,46 @@ DEALERSHIP_TREE = [
     ("other", "其他", "Other", OTH, []),
 ]
 
+# For a service business that is not a dealership (telecom, bank, travel, ...).
+GENERAL_SERVICE_TREE = [
+    (
+        "product",
+        "产品与服务质量",
+        "Product or service quality",
+        Q,
+        [
+            ("defect", "产品缺陷", "Defect", Q, []),
+            ("outage", "服务中断", "Service outage", Q, []),
+            ("not_as_described", "与宣传不符", "Not as described", PR, []),
+        ],
+    ),
+    (
+        "billing",
+        "收费与账单",
+        "Charges and billing",
+        P,
+        [
+            ("overcharge", "多收费", "Overcharged", P, []),
+            ("refund", "退款", "Refund", P, []),
+        ],
+    ),
+    ("manner", "服务态度", "Service manner", S, []),
+    (
+        "process",
+        "办理流程",
+        "Process",
+        P,
+        [
+            ("waiting", "等待时间", "Waiting time", P, []),
+            ("paperwork", "手续与资料", "Paperwork", P, []),
+        ],
+    ),
+    ("promise", "承诺不兑现", "Promise not kept", PR, []),
+    ("privacy", "个人信息", "Personal data", P, []),
+    ("other", "其他", "Other", OTH, []),
+]
+TREES = {"dealership": DEALERSHIP_TREE, "general": GENERAL_SERVICE_TREE}
+
 # (match, value, severity, crisis, reason code)
 DEFAULT_SEVERITY_RULES = [
     (SeverityRule.Match.KEYWORD, "起火", Severity.MAJOR, True, "fire"),
@@ -118,10 +158,10 @@ DEFAULT_SEVERITY_RULES = [
 
 
 @transaction.atomic
-def install_defaults(organisation) -> None:
-    """Give an organisation the default category tree and severity rules, once."""
+def install_defaults(organisation, tree: str = "dealership") -> None:
+    """Give an organisation a default category tree and the severity rules, once."""
     if not Category.objects.filter(organisation=organisation).exists():
-        _install_tree(organisation, DEALERSHIP_TREE, parent=None)
+        _install_tree(organisation, TREES[tree], parent=None)
     if not SeverityRule.objects.filter(organisation=organisation).exists():
         SeverityRule.objects.bulk_create(
             SeverityRule(

@@ -1,0 +1,39 @@
+from django.core.management import call_command
+
+from kesu.audit.services import iter_chain_breaks
+from kesu.complaints.choices import State
+from kesu.complaints.models import Category, Complaint
+from kesu.complaints.defaults import install_defaults
+from kesu.organisation.choices import Role
+from kesu.organisation.models import Organisation, User
+from kesu.organisation.tests.factories import OrganisationFactory
+
+
+def test_demo_has_a_user_per_role_and_complaints_in_several_states(db, capsys):
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "kesu-demo-2026" in out and "frontline" in out
+    org = Organisation.objects.get(code="demo")
+    assert set(User.objects.filter(organisation=org).values_list("role", flat=True)) == set(
+        Role.values
+    )
+    states = set(Complaint.objects.filter(organisation=org).values_list("state", flat=True))
+    assert {State.CLOSED, State.REGISTERED, State.AWAITING_APPROVAL} <= states
+    assert list(iter_chain_breaks()) == []
+    assert User.objects.get(username="frontline").check_password("kesu-demo-2026")
+
+
+def test_demo_is_loaded_once(db, capsys):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert Organisation.objects.filter(code="demo").count() == 1
+    assert "already there" in capsys.readouterr().out
+
+
+def test_general_service_tree(db):
+    org = OrganisationFactory()
+    install_defaults(org, tree="general")
+    assert (
+        Category.objects.get(organisation=org, code="billing.overcharge").path
+        == "billing/billing.overcharge"
+    )
