@@ -2,8 +2,8 @@ from django.core.management import call_command
 
 from kesu.audit.services import iter_chain_breaks
 from kesu.complaints.choices import State
-from kesu.complaints.models import Category, Complaint
 from kesu.complaints.defaults import install_defaults
+from kesu.complaints.models import Category, Complaint
 from kesu.organisation.choices import Role
 from kesu.organisation.models import Organisation, User
 from kesu.organisation.tests.factories import OrganisationFactory
