@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "kesu.customers",
     "kesu.audit",
     "kesu.complaints",
+    "kesu.sla",
 ]
 
 MIDDLEWARE = [
