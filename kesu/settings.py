@@ -152,6 +152,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Object ids in API paths (see kesu/api/urls.py): digits only, bounded to fit a bigint.
+    "PATH_CONVERTER_OVERRIDES": {
+        "kesu_id": {"type": "integer", "minimum": 1, "maximum": 999_999_999_999_999_999}
+    },
+    # One schema name per choice set that several fields share.
+    "ENUM_NAME_OVERRIDES": {
+        "ComplaintKindEnum": "kesu.complaints.choices.Kind",
+        "PurchaseKindEnum": "kesu.customers.choices.PurchaseKind",
+        "TimelineKindEnum": "kesu.api.complaint_serializers.NOTE_KINDS",
+        "CauseClassEnum": "kesu.complaints.choices.CauseClass",
+        "SeverityEnum": "kesu.complaints.choices.Severity",
+        "ConfirmationMethodEnum": "kesu.complaints.choices.ConfirmationMethod",
+        "EscalationLevelEnum": "kesu.complaints.choices.EscalationLevel",
+    },
 }
 
 LOGGING = {

@@ -1,7 +1,88 @@
-from django.urls import path
+"""The API: /api/v1/… for data, /api/schema/, /api/docs/ and /api/redoc/ for its description.
+
+Object ids in paths are 1–18 digits (they fit a bigint); anything else under /api/v1/ that
+matches no route gets the JSON 404 of every other API error.
+"""
+
+from django.urls import include, path, re_path, register_converter
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.decorators import api_view
+from rest_framework.exceptions import NotFound
+
+from kesu.api import complaint_views as complaints
+from kesu.api import customer_views as customers
+from kesu.api import reference_views as reference
+from kesu.api.auth import MeView, TokenView
+
+
+class ObjectIdConverter:
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(ObjectIdConverter, "kesu_id")
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+def not_found(request, *args, **kwargs):
+    raise NotFound()
+
+
+C = "v1/complaints/<kesu_id:pk>/"
+v1 = [
+    path("v1/auth/token/", TokenView.as_view(), name="token"),
+    path("v1/me/", MeView.as_view(), name="me"),
+    path("v1/complaints/", complaints.ComplaintListView.as_view(), name="complaint-list"),
+    path(C, complaints.ComplaintDetailView.as_view(), name="complaint-detail"),
+    path(f"{C}transitions/", complaints.TransitionListView.as_view(), name="complaint-transitions"),
+    *[
+        path(f"{C}transitions/{name}/", view.as_view(), name=f"complaint-transition-{name}")
+        for name, view in complaints.TRANSITION_VIEWS.items()
+    ],
+    path(
+        f"{C}transitions/<str:name>/",
+        complaints.UnknownTransitionView.as_view(),
+        name="complaint-transition-unknown",
+    ),
+    path(f"{C}timeline/", complaints.TimelineView.as_view(), name="complaint-timeline"),
+    path(f"{C}notes/", complaints.NoteView.as_view(), name="complaint-notes"),
+    path(f"{C}attachments/", complaints.AttachmentListView.as_view(), name="complaint-attachments"),
+    path(
+        f"{C}attachments/<kesu_id:attachment_pk>/download/",
+        complaints.AttachmentDownloadView.as_view(),
+        name="complaint-attachment-download",
+    ),
+    path("v1/customers/", customers.CustomerListView.as_view(), name="customer-list"),
+    path(
+        "v1/customers/<kesu_id:pk>/", customers.CustomerDetailView.as_view(), name="customer-detail"
+    ),
+    path(
+        "v1/customers/<kesu_id:pk>/purchases/",
+        customers.PurchaseListView.as_view(),
+        name="customer-purchases",
+    ),
+    path(
+        "v1/customers/<kesu_id:pk>/key-persons/",
+        customers.KeyPersonListView.as_view(),
+        name="customer-key-persons",
+    ),
+    path("v1/categories/", reference.CategoryListView.as_view(), name="category-list"),
+    path("v1/branches/", reference.BranchListView.as_view(), name="branch-list"),
+    path("v1/departments/", reference.DepartmentListView.as_view(), name="department-list"),
+    path("v1/users/", reference.UserListView.as_view(), name="user-list"),
+    # Last: unknown paths and malformed ids (…/complaints/abc/) are a JSON 404.
+    re_path(r"^v1/(?:.*/)?$", not_found, name="not-found"),
+]
 
 urlpatterns = [
+    path("", include((v1, "api"))),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),

@@ -1,8 +1,12 @@
 """Reads: what a user may see, and the querysets lists and pages are built from."""
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from kesu.complaints.models import Complaint
+from kesu.audit.models import AuditEntry
+from kesu.complaints.choices import OPEN_STATES, WAITING_STATES
+from kesu.complaints.models import Attachment, Category, Complaint
 from kesu.core.errors import NotFound
 from kesu.organisation.choices import Role
 
@@ -38,3 +42,92 @@ def complaint_get(user, complaint_id: int) -> Complaint:
         return complaint_list(user).select_related("purchase", "registered_by").get(pk=complaint_id)
     except (Complaint.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+# Open cases whose clock runs: parked cases wait for their follow-up date instead.
+OVERDUE_STATES = OPEN_STATES - WAITING_STATES
+
+
+def complaints_overdue(qs: QuerySet[Complaint], now=None) -> QuerySet[Complaint]:
+    return qs.filter(due_at__lt=now or timezone.now(), state__in=OVERDUE_STATES)
+
+
+def complaint_is_overdue(complaint: Complaint, now=None) -> bool:
+    return (
+        complaint.due_at is not None
+        and complaint.state in OVERDUE_STATES
+        and complaint.due_at < (now or timezone.now())
+    )
+
+
+def complaint_detail(user, complaint_id: int) -> Complaint:
+    """complaint_get plus everything a detail page shows, in one query."""
+    try:
+        return (
+            complaint_list(user)
+            .select_related(
+                "purchase",
+                "registered_by",
+                "compensation_approved_by",
+                "preventive_verified_by",
+                "merged_into",
+            )
+            .get(pk=complaint_id)
+        )
+    except (Complaint.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def complaint_timeline(user, complaint_id: int) -> QuerySet[AuditEntry]:
+    """The audit entries of a complaint the user may see, oldest first."""
+    complaint = complaint_get(user, complaint_id)
+    return (
+        AuditEntry.objects.filter(
+            organisation_id=complaint.organisation_id, complaint_id=complaint.pk
+        )
+        .select_related("actor")
+        .order_by("seq")
+    )
+
+
+def complaint_attachments(user, complaint_id: int) -> QuerySet[Attachment]:
+    complaint = complaint_get(user, complaint_id)
+    return complaint.attachments.select_related("uploaded_by").order_by("id")
+
+
+def attachment_get(user, complaint_id: int, attachment_id: int) -> Attachment:
+    attachment = complaint_attachments(user, complaint_id).filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound()
+    return attachment
+
+
+def customer_recent_complaints(user, customer_id: int, limit: int = 10) -> QuerySet[Complaint]:
+    """A customer's latest complaints, only those the user may see."""
+    return complaints_visible_to(user).filter(customer_id=customer_id).order_by("-id")[:limit]
+
+
+def categories_visible_to(user) -> QuerySet[Category]:
+    if not user.is_authenticated or user.organisation_id is None:
+        return Category.objects.none()
+    return Category.objects.filter(organisation_id=user.organisation_id).order_by("path")
+
+
+# Labels of timeline entries; the entries store only the action code.
+TIMELINE_LABELS = {
+    "register": _("Registered"),
+    "update": _("Record edited"),
+    "note": _("Note"),
+    "call": _("Call"),
+    "attach": _("File attached"),
+    "merged_in": _("Duplicate merged in"),
+}
+
+
+def timeline_action_label(action: str) -> str:
+    from kesu.complaints.workflow import TRANSITIONS
+
+    if action in TRANSITIONS:
+        return str(TRANSITIONS[action].label)
+    label = TIMELINE_LABELS.get(action)
+    return str(label) if label is not None else action

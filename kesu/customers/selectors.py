@@ -1,5 +1,6 @@
 from django.db.models import QuerySet
 
+from kesu.core.errors import NotFound
 from kesu.core.phones import try_normalise_phone
 from kesu.customers.models import Customer
 
@@ -17,3 +18,11 @@ def customers_by_phone(user, phone: str) -> QuerySet[Customer]:
     if normalised is None:
         return Customer.objects.none()
     return customers_visible_to(user).filter(phone=normalised)
+
+
+def customer_get(user, customer_id: int) -> Customer:
+    """One customer of the user's organisation, or NotFound."""
+    try:
+        return customers_visible_to(user).select_related("branch").get(pk=customer_id)
+    except (Customer.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None

@@ -1,0 +1,345 @@
+"""Complaint shapes: what lists and pages show, and what intake and edits accept."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from kesu.api.fields import (
+    MAX_ID,
+    BoundedDateTimeField,
+    ScopedPrimaryKeyRelatedField,
+    StrictInputMixin,
+    request_user,
+)
+from kesu.api.reference_serializers import (
+    BranchRefSerializer,
+    CategoryRefSerializer,
+    CustomerRefSerializer,
+    DepartmentRefSerializer,
+    UserRefSerializer,
+)
+from kesu.audit.models import AuditEntry
+from kesu.complaints.models import Attachment, Category, Complaint
+from kesu.complaints.selectors import (
+    categories_visible_to,
+    complaint_is_overdue,
+    timeline_action_label,
+)
+from kesu.complaints.services import EDITABLE_FIELDS
+from kesu.complaints.workflow import transitions_for
+from kesu.customers.models import Customer, Purchase
+from kesu.customers.selectors import customers_visible_to
+from kesu.organisation.models import Branch
+from kesu.organisation.selectors import branches_visible_to
+
+
+def _display(field: str) -> serializers.CharField:
+    return serializers.CharField(source=f"get_{field}_display", read_only=True)
+
+
+def purchases_visible_to(user):
+    return Purchase.objects.filter(customer__in=customers_visible_to(user))
+
+
+class PurchaseRefSerializer(serializers.ModelSerializer):
+    kind_display = _display("kind")
+
+    class Meta:
+        model = Purchase
+        fields = ["id", "kind", "kind_display", "reference", "product", "plate_number", "vin"]
+        read_only_fields = fields
+
+
+class MergedIntoSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    number = serializers.CharField(read_only=True)
+
+
+class TransitionSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)
+    target = serializers.CharField(read_only=True, allow_null=True)
+    target_display = serializers.SerializerMethodField()
+
+    def get_target_display(self, transition) -> str | None:
+        if transition.target is None:
+            return None
+        return str(Complaint(state=transition.target).get_state_display())
+
+
+class ComplaintListSerializer(serializers.ModelSerializer):
+    state_display = _display("state")
+    kind_display = _display("kind")
+    channel_display = _display("channel")
+    severity_display = _display("severity")
+    escalation_level_display = _display("escalation_level")
+    branch = BranchRefSerializer(read_only=True)
+    department = DepartmentRefSerializer(read_only=True, allow_null=True)
+    owner = UserRefSerializer(read_only=True, allow_null=True)
+    customer = CustomerRefSerializer(read_only=True)
+    category = CategoryRefSerializer(read_only=True, allow_null=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "id",
+            "number",
+            "version",
+            "title",
+            "state",
+            "state_display",
+            "kind",
+            "kind_display",
+            "channel",
+            "channel_display",
+            "severity",
+            "severity_display",
+            "is_crisis",
+            "escalation_level",
+            "escalation_level_display",
+            "branch",
+            "department",
+            "owner",
+            "customer",
+            "category",
+            "received_at",
+            "due_at",
+            "overdue",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_overdue(self, complaint: Complaint) -> bool:
+        return complaint_is_overdue(complaint)
+
+
+class ComplaintDetailSerializer(ComplaintListSerializer):
+    demand_display = _display("demand")
+    cause_display = _display("cause")
+    suggested_severity_display = _display("suggested_severity")
+    resolvability_display = _display("resolvability")
+    responsibility_display = _display("responsibility")
+    personality_type_display = _display("personality_type")
+    confirmation_method_display = _display("confirmation_method")
+    compensation_type_display = _display("compensation_type")
+    satisfaction_display = _display("satisfaction")
+    purchase = PurchaseRefSerializer(read_only=True, allow_null=True)
+    registered_by = UserRefSerializer(read_only=True)
+    compensation_approved_by = UserRefSerializer(read_only=True, allow_null=True)
+    preventive_verified_by = UserRefSerializer(read_only=True, allow_null=True)
+    merged_into = MergedIntoSerializer(read_only=True, allow_null=True)
+    transitions = serializers.SerializerMethodField()
+
+    class Meta(ComplaintListSerializer.Meta):
+        fields = [
+            *ComplaintListSerializer.Meta.fields,
+            "channel_detail",
+            "purchase",
+            "account",
+            "demand",
+            "demand_display",
+            "demand_detail",
+            "cause",
+            "cause_display",
+            "suggested_severity",
+            "suggested_severity_display",
+            "severity_reasons",
+            "severity_override_reason",
+            "resolvability",
+            "resolvability_display",
+            "responsibility",
+            "responsibility_display",
+            "personality_type",
+            "personality_type_display",
+            "upset_level",
+            "registered_by",
+            "confirmed_at",
+            "confirmation_method",
+            "confirmation_method_display",
+            "solution",
+            "solution_due_on",
+            "compensation_type",
+            "compensation_type_display",
+            "compensation_amount",
+            "compensation_approved_by",
+            "compensation_approved_at",
+            "not_solvable_reason",
+            "follow_up_on",
+            "root_cause",
+            "corrective_action",
+            "preventive_action",
+            "preventive_verification",
+            "preventive_verified_at",
+            "preventive_verified_by",
+            "satisfaction",
+            "satisfaction_display",
+            "resolved_at",
+            "closed_at",
+            "close_reason",
+            "merged_into",
+            "reopen_count",
+            "transitions",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(TransitionSerializer(many=True))
+    def get_transitions(self, complaint: Complaint):
+        user = request_user(self.context)
+        if user is None:
+            return []
+        return TransitionSerializer(transitions_for(complaint, user), many=True).data
+
+
+def _customer_field(**kwargs):
+    return ScopedPrimaryKeyRelatedField(
+        scope=customers_visible_to, queryset=Customer.objects.all(), **kwargs
+    )
+
+
+def _category_field(**kwargs):
+    return ScopedPrimaryKeyRelatedField(
+        scope=categories_visible_to, queryset=Category.objects.all(), **kwargs
+    )
+
+
+def _purchase_field(**kwargs):
+    return ScopedPrimaryKeyRelatedField(
+        scope=purchases_visible_to, queryset=Purchase.objects.all(), **kwargs
+    )
+
+
+class ComplaintCreateSerializer(StrictInputMixin, serializers.ModelSerializer):
+    """Intake: what the frontline types while the customer is on the phone."""
+
+    customer = _customer_field()
+    category = _category_field(required=False, allow_null=True)
+    purchase = _purchase_field(required=False, allow_null=True)
+    branch = ScopedPrimaryKeyRelatedField(
+        scope=branches_visible_to,
+        queryset=Branch.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("Defaults to the registering user's branch."),
+    )
+    received_at = BoundedDateTimeField(
+        required=False, help_text=_("When the complaint came in; defaults to now.")
+    )
+    severity = serializers.ChoiceField(
+        choices=Complaint._meta.get_field("severity").choices,
+        required=False,
+        help_text=_("Leave out to take the severity the rules suggest."),
+    )
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "customer",
+            "channel",
+            "channel_detail",
+            "title",
+            "account",
+            "kind",
+            "demand",
+            "demand_detail",
+            "category",
+            "cause",
+            "purchase",
+            "branch",
+            "received_at",
+            "personality_type",
+            "upset_level",
+            "severity",
+            "severity_override_reason",
+        ]
+        extra_kwargs = {"upset_level": {"min_value": 1, "max_value": 5}}
+
+    def validate_received_at(self, value):
+        # A few minutes of grace for a client clock running ahead.
+        if value > timezone.now() + timedelta(minutes=5):
+            raise serializers.ValidationError(_("A complaint cannot be received in the future."))
+        return value
+
+
+class ComplaintUpdateSerializer(StrictInputMixin, serializers.ModelSerializer):
+    """The record's descriptive fields; moves of the procedure go through /transitions/."""
+
+    category = _category_field(required=False, allow_null=True)
+    purchase = _purchase_field(required=False, allow_null=True)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text=_("The version you last read; use this or the If-Match header."),
+    )
+
+    class Meta:
+        model = Complaint
+        fields = [*EDITABLE_FIELDS, "version"]
+        extra_kwargs = {
+            name: {"required": False}
+            for name in EDITABLE_FIELDS
+            if name not in {"category", "purchase"}
+        } | {"upset_level": {"required": False, "min_value": 1, "max_value": 5}}
+
+
+class TimelineEntrySerializer(serializers.ModelSerializer):
+    actor = UserRefSerializer(read_only=True, allow_null=True)
+    action_display = serializers.SerializerMethodField()
+    visibility_display = _display("visibility")
+
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id",
+            "seq",
+            "at",
+            "actor",
+            "action",
+            "action_display",
+            "data",
+            "visibility",
+            "visibility_display",
+        ]
+        read_only_fields = fields
+
+    def get_action_display(self, entry: AuditEntry) -> str:
+        return timeline_action_label(entry.action)
+
+
+NOTE_KINDS = [("note", _("Note")), ("call", _("Call"))]
+
+
+class NoteSerializer(StrictInputMixin, serializers.Serializer):
+    text = serializers.CharField(max_length=10_000)
+    shared_with_customer = serializers.BooleanField(
+        default=False, help_text=_("Shared notes are what the customer may be shown.")
+    )
+    kind = serializers.ChoiceField(choices=NOTE_KINDS, default="note")
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    uploaded_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "description",
+            "uploaded_by",
+            "uploaded_at",
+        ]
+        read_only_fields = fields
+
+
+class AttachmentUploadSerializer(StrictInputMixin, serializers.Serializer):
+    file = serializers.FileField(max_length=200)
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True)

@@ -1,0 +1,205 @@
+"""Query filters of the lists. Every filter narrows a queryset already scoped by a selector."""
+
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from kesu.api.fields import MAX_ID
+from kesu.complaints.choices import CauseClass, Channel, EscalationLevel, Kind, Severity, State
+from kesu.complaints.models import Category, Complaint
+from kesu.complaints.selectors import OVERDUE_STATES, complaints_overdue
+from kesu.core.phones import try_normalise_phone
+from kesu.customers.models import Customer
+from kesu.customers.selectors import customers_by_phone
+from kesu.organisation.choices import Role
+from kesu.organisation.models import Department, User
+
+
+class CommaMultipleChoiceField(forms.MultipleChoiceField):
+    """Accepts `?state=a&state=b` and `?state=a,b` alike."""
+
+    def to_python(self, value):
+        values = super().to_python(value)
+        return [part.strip() for item in values for part in item.split(",") if part.strip()]
+
+
+class MultiChoiceFilter(django_filters.MultipleChoiceFilter):
+    field_class = CommaMultipleChoiceField
+
+
+class IdField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An object id; out of range is a 400, never a database overflow."""
+
+    field_class = IdField
+
+
+class DateOrDateTimeField(forms.Field):
+    """2026-03-01 or 2026-03-01T08:30 (+08:00 optional): a date means the whole local day."""
+
+    default_error_messages = {
+        "invalid": _("Give a date (2026-03-01) or a date and time (2026-03-01T08:30:00+08:00)."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        moment = None
+        try:
+            moment = parse_datetime(text)
+            day = moment.date() if moment is not None else parse_date(text)
+        except ValueError:
+            day = None
+        # Bounded so that neither the day after nor the conversion to UTC can overflow.
+        if day is None or not 1900 <= day.year <= 2999:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if moment is None:
+            return day
+        return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+class DateOrDateTimeFilter(django_filters.Filter):
+    field_class = DateOrDateTimeField
+
+    def __init__(self, *args, upper: bool = False, **kwargs):
+        self.upper = upper
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        if isinstance(value, datetime):
+            bound = value
+        else:
+            day = value + timedelta(days=1) if self.upper else value
+            bound = timezone.make_aware(datetime.combine(day, time.min))
+        lookup = "lt" if self.upper else "gte"
+        return qs.filter(**{f"{self.field_name}__{lookup}": bound})
+
+
+class ComplaintFilter(django_filters.FilterSet):
+    state = MultiChoiceFilter(choices=State.choices, help_text=_("One or more states."))
+    severity = MultiChoiceFilter(choices=Severity.choices)
+    kind = MultiChoiceFilter(choices=Kind.choices)
+    channel = MultiChoiceFilter(choices=Channel.choices)
+    cause = MultiChoiceFilter(choices=CauseClass.choices)
+    escalation_level = MultiChoiceFilter(choices=EscalationLevel.choices)
+    category = IdFilter(
+        method="filter_category", help_text=_("A category and everything under it.")
+    )
+    branch = IdFilter(field_name="branch_id")
+    department = IdFilter(field_name="department_id")
+    owner = IdFilter(field_name="owner_id")
+    customer = IdFilter(field_name="customer_id")
+    is_crisis = django_filters.BooleanFilter()
+    number = django_filters.CharFilter(field_name="number", max_length=24)
+    received_after = DateOrDateTimeFilter(
+        field_name="received_at", help_text=_("From this date or moment on.")
+    )
+    received_before = DateOrDateTimeFilter(
+        field_name="received_at",
+        upper=True,
+        help_text=_("Before this moment; a date includes that whole day."),
+    )
+    customer_phone = django_filters.CharFilter(
+        method="filter_customer_phone",
+        max_length=40,
+        help_text=_("The customer's phone as typed, e.g. 138 1234 5678."),
+    )
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", help_text=_("Past the resolution deadline and still open.")
+    )
+
+    class Meta:
+        model = Complaint
+        fields = []
+
+    def filter_category(self, qs, name, value):
+        organisation_id = getattr(self.request.user, "organisation_id", None)
+        path = (
+            Category.objects.filter(organisation_id=organisation_id, pk=value)
+            .values_list("path", flat=True)
+            .first()
+        )
+        if path is None:
+            return qs.none()
+        subtree = Category.objects.filter(organisation_id=organisation_id).filter(
+            Q(path=path) | Q(path__startswith=f"{path}/")
+        )
+        return qs.filter(category__in=subtree)
+
+    def filter_customer_phone(self, qs, name, value):
+        normalised = try_normalise_phone(value)
+        if normalised is None:
+            return qs.none()
+        return qs.filter(customer__phone=normalised)
+
+    def filter_overdue(self, qs, name, value):
+        if value is None:
+            return qs
+        if value:
+            return complaints_overdue(qs)
+        return qs.exclude(due_at__lt=timezone.now(), state__in=OVERDUE_STATES)
+
+
+class CustomerFilter(django_filters.FilterSet):
+    phone = django_filters.CharFilter(
+        method="filter_phone",
+        max_length=40,
+        help_text=_("Exact lookup by phone as typed, e.g. 138 1234 5678 or +86 138 1234 5678."),
+    )
+    q = django_filters.CharFilter(
+        method="filter_name_prefix", max_length=100, help_text=_("Name starts with.")
+    )
+    is_company = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Customer
+        fields = []
+
+    def filter_phone(self, qs, name, value):
+        return qs & customers_by_phone(self.request.user, value)
+
+    def filter_name_prefix(self, qs, name, value):
+        return qs.filter(name__startswith=value.strip())
+
+
+class UserFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q", max_length=100, help_text=_("Username or name starts with.")
+    )
+    role = MultiChoiceFilter(choices=Role.choices)
+    branch = IdFilter(field_name="branch_id")
+    department = IdFilter(field_name="department_id")
+
+    class Meta:
+        model = User
+        fields = []
+
+    def filter_q(self, qs, name, value):
+        value = value.strip()
+        return qs.filter(
+            Q(username__startswith=value)
+            | Q(display_name__startswith=value)
+            | Q(display_name__contains=f" {value}")
+        )
+
+
+class DepartmentFilter(django_filters.FilterSet):
+    branch = IdFilter(field_name="branch_id")
+
+    class Meta:
+        model = Department
+        fields = []

@@ -1,0 +1,155 @@
+"""Small shapes for things other objects point at: users, branches, departments, categories."""
+
+from django.utils.translation import get_language
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from kesu.api.fields import masked_phone
+from kesu.complaints.models import Category
+from kesu.organisation.models import Branch, Department, User
+
+
+def category_label(category: Category) -> str:
+    """The category's name in the request's language (Chinese unless English is asked for)."""
+    language = get_language() or ""
+    if language.startswith("en") and category.name_en:
+        return category.name_en
+    return category.name
+
+
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, user: User) -> str:
+        return str(user)
+
+
+class BranchRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Branch
+        fields = ["id", "code", "name"]
+
+
+class DepartmentRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "code", "name", "branch_id"]
+
+
+class CategoryRefSerializer(serializers.ModelSerializer):
+    label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Category
+        fields = ["id", "code", "path", "label"]
+
+    def get_label(self, category: Category) -> str:
+        return category_label(category)
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    label = serializers.SerializerMethodField()
+    default_cause_display = serializers.CharField(source="get_default_cause_display")
+
+    class Meta:
+        model = Category
+        fields = [
+            "id",
+            "code",
+            "path",
+            "name",
+            "name_en",
+            "label",
+            "parent",
+            "default_cause",
+            "default_cause_display",
+            "is_active",
+            "sort_order",
+        ]
+        read_only_fields = fields
+
+    def get_label(self, category: Category) -> str:
+        return category_label(category)
+
+
+class BranchSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Branch
+        fields = ["id", "code", "name", "address", "phone"]
+        read_only_fields = fields
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    branch = BranchRefSerializer(read_only=True)
+
+    class Meta:
+        model = Department
+        fields = ["id", "code", "name", "branch"]
+        read_only_fields = fields
+
+
+class UserSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+    role_display = serializers.CharField(source="get_role_display")
+    branch = BranchRefSerializer(read_only=True)
+    department = DepartmentRefSerializer(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name", "role", "role_display", "branch", "department"]
+        read_only_fields = fields
+
+    def get_name(self, user: User) -> str:
+        return str(user)
+
+
+class OrganisationRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class MeSerializer(UserSerializer):
+    organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
+    sees_contact_data = serializers.BooleanField(read_only=True)
+    sees_whole_organisation = serializers.BooleanField(read_only=True)
+    language = serializers.SerializerMethodField()
+
+    class Meta(UserSerializer.Meta):
+        fields = [
+            *UserSerializer.Meta.fields,
+            "email",
+            "organisation",
+            "sees_contact_data",
+            "sees_whole_organisation",
+            "language",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_language(self, user: User) -> str:
+        return get_language() or ""
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+
+
+class CustomerRefSerializer(serializers.Serializer):
+    """Who a complaint is from; the phone is masked for roles that do not call customers."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    phone = masked_phone()
+    is_company = serializers.BooleanField(read_only=True)
+
+
+class ComplaintRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    number = serializers.CharField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    state = serializers.CharField(read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    received_at = serializers.DateTimeField(read_only=True)

@@ -1,0 +1,43 @@
+"""Error shapes and common response documentation for the schema."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every 4xx: a stable code, a message in the request's language, per-field messages."""
+
+    error = ErrorBodySerializer()
+
+
+def error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+BAD_REQUEST = error("Invalid input; `fields` says what is wrong with each field.")
+NOT_FOUND = error("Not found, or not visible to you.")
+FORBIDDEN = error("Your role may not do this.")
+CONFLICT = error("Not possible in the current state, or the version you sent is stale.")
+PRECONDITION_FAILED = error("The If-Match version is stale: reload and apply the change again.")
+PRECONDITION_REQUIRED = error("Send If-Match or `version` to say which version you change.")
+
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200, 201],
+    description='The complaint\'s version, e.g. "3"; send it back as If-Match.',
+)
+IF_MATCH_HEADER = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description='The ETag you last read, e.g. "3". A stale value gives 412.',
+)
