@@ -1,7 +1,7 @@
 """Writes to complaints that are not moves of the procedure (those live in workflow.py)."""
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -32,14 +32,8 @@ from kesu.customers.choices import PersonalityType
 from kesu.customers.models import Customer, Purchase
 from kesu.organisation.choices import Role
 from kesu.organisation.models import Branch, User
+from kesu.sla.tracking import milestones_after_contact, milestones_start
 
-# Calendar days to resolve by severity until a director sets a deadline (DOMAIN §4).
-DEFAULT_RESOLUTION_DAYS = {
-    Severity.GENERAL: 3,
-    Severity.MEDIUM: 7,
-    Severity.MAJOR: 15,
-    Severity.IRRATIONAL: 15,
-}
 REGISTERING_ROLES = frozenset(
     {Role.FRONTLINE, Role.CALLBACK, Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.GROUP}
 )
@@ -176,7 +170,6 @@ def complaint_register(
                 department=actor.department
                 if actor.department and actor.department.branch_id == branch.pk
                 else None,
-                due_at=received_at + timedelta(days=DEFAULT_RESOLUTION_DAYS[final_severity]),
             )
             complaint.save(force_insert=True)
             if idempotency_key:
@@ -216,12 +209,12 @@ def complaint_register(
                             "is_crisis",
                             "personality_type",
                             "upset_level",
-                            "due_at",
                             "received_at",
                         ]
                     },
                 },
             )
+            milestones_start(complaint, actor)
     except IntegrityError:
         # Two retries with one key raced: the other one won, return what it created.
         if idempotency_key:
@@ -331,7 +324,7 @@ def complaint_add_note(
         complaint = complaints_visible_to(actor).filter(pk=complaint_id).first()
         if complaint is None:
             raise NotFound()
-        return audit_record(
+        entry = audit_record(
             organisation_id=complaint.organisation_id,
             actor=actor,
             action=kind,
@@ -342,6 +335,9 @@ def complaint_add_note(
             if shared_with_customer
             else AuditEntry.Visibility.INTERNAL,
         )
+        if shared_with_customer or kind == "call":
+            milestones_after_contact(complaint, actor)
+        return entry
 
 
 def validate_upload(upload: UploadedFile) -> None:

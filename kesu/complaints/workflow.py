@@ -35,6 +35,7 @@ from kesu.core.errors import InvalidState, NotAllowed, NotFound, StaleVersion
 from kesu.organisation.choices import Role
 from kesu.organisation.models import Department, User
 from kesu.organisation.services import may_grant
+from kesu.sla.tracking import milestones_after_move
 
 F, C, H, D, G = Role.FRONTLINE, Role.CALLBACK, Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER
 WORKING_STATES = frozenset(
@@ -230,6 +231,7 @@ def _move(
                 **move.data,
             },
         )
+        milestones_after_move(complaint, name, actor)
 
 
 def _code(value):

@@ -114,3 +114,37 @@ class WorkingCalendar:
 def _days_from(first: date) -> Iterator[date]:
     for offset in range(MAX_DAYS_AHEAD):
         yield first + timedelta(days=offset)
+
+
+@dataclass(frozen=True)
+class CalendarClock:
+    """Plain elapsed time, for targets set in calendar hours ("within 24 hours")."""
+
+    def add(self, start: datetime, duration: timedelta) -> datetime:
+        return start + duration
+
+    def between(self, start: datetime, end: datetime) -> timedelta:
+        return max(end - start, timedelta(0))
+
+
+def due_after_pauses(
+    clock, anchor: datetime, target: timedelta, pauses: list[tuple[datetime, datetime | None]]
+) -> datetime | None:
+    """When `target` of clock time has run since `anchor`, not counting the pauses.
+
+    `pauses` are (start, end) pairs in order; an open pause (end None) that begins before the
+    target is reached stops the clock, and the answer is None until it ends.
+    """
+    cursor, remaining = anchor, target
+    for pause_start, pause_end in sorted(pauses, key=lambda p: p[0]):
+        if pause_end is not None and pause_end <= cursor:
+            continue
+        if pause_start > cursor:
+            run = clock.between(cursor, pause_start)
+            if run >= remaining:
+                break
+            remaining -= run
+        if pause_end is None:
+            return None
+        cursor = max(cursor, pause_end)
+    return clock.add(cursor, remaining)

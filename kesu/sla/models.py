@@ -3,7 +3,9 @@ from datetime import time
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kesu.complaints.choices import CauseClass, Channel, Kind, Severity
 from kesu.organisation.models import Branch, Organisation
+from kesu.sla.choices import Clock, MilestoneKind, MilestoneStatus, Unit
 
 
 def default_weekend() -> list[int]:
@@ -94,3 +96,105 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+class DeadlinePolicy(models.Model):
+    """Deadline targets for the complaints it matches; the most specific active policy wins.
+
+    A blank match field matches anything; a category matches its whole subtree.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="deadline_policies"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, blank=True)
+    category = models.ForeignKey(
+        "complaints.Category",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("category"),
+    )
+    severity = models.CharField(_("severity"), max_length=12, choices=Severity.choices, blank=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, blank=True)
+    cause = models.CharField(
+        _("cause class"), max_length=20, choices=CauseClass.choices, blank=True
+    )
+    priority = models.IntegerField(
+        _("priority"), default=0, help_text=_("Between equally specific policies, the higher wins.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("deadline policy")
+        verbose_name_plural = _("deadline policies")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def specificity(self) -> int:
+        return sum(
+            bool(v) for v in (self.kind, self.category_id, self.severity, self.channel, self.cause)
+        )
+
+
+class PolicyTarget(models.Model):
+    policy = models.ForeignKey(DeadlinePolicy, on_delete=models.CASCADE, related_name="targets")
+    milestone = models.CharField(_("milestone"), max_length=24, choices=MilestoneKind.choices)
+    amount = models.PositiveIntegerField(_("amount"))
+    unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices, default=Unit.HOURS)
+    clock = models.CharField(_("clock"), max_length=8, choices=Clock.choices, default=Clock.WORKING)
+
+    class Meta:
+        verbose_name = _("deadline target")
+        verbose_name_plural = _("deadline targets")
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "milestone"], name="policy_target_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_milestone_display()}: {self.amount} {self.get_unit_display()} ({self.get_clock_display()})"
+
+
+class ComplaintMilestone(models.Model):
+    """One deadline of one complaint: when its clock started, when it is due, met or breached."""
+
+    complaint = models.ForeignKey(
+        "complaints.Complaint", on_delete=models.CASCADE, related_name="milestones"
+    )
+    kind = models.CharField(_("milestone"), max_length=24, choices=MilestoneKind.choices)
+    # Reopening a case starts a new round of resolution and callback deadlines.
+    round = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(_("status"), max_length=10, choices=MilestoneStatus.choices)
+    policy = models.ForeignKey(DeadlinePolicy, on_delete=models.SET_NULL, null=True, blank=True)
+    amount = models.PositiveIntegerField()
+    unit = models.CharField(max_length=8, choices=Unit.choices)
+    clock = models.CharField(max_length=8, choices=Clock.choices)
+    started_at = models.DateTimeField(_("clock started"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    # [[start, end or null, reason], ...] in ISO form; the clock does not run inside them.
+    pauses = models.JSONField(default=list, blank=True)
+    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
+    warned_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    escalation_step = models.PositiveSmallIntegerField(default=0)
+    next_check_at = models.DateTimeField(null=True, blank=True)
+    overridden_by = models.ForeignKey(
+        "organisation.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    override_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        indexes = [
+            # The sweep: what is due to be looked at next.
+            models.Index(fields=["status", "next_check_at"], name="milestone_sweep_idx"),
+            models.Index(fields=["complaint", "kind", "round"], name="milestone_complaint_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.kind} r{self.round} {self.status}"

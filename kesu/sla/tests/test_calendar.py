@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kesu.sla.calendar import NoWorkingTime, WorkingCalendar
+from kesu.sla.calendar import CalendarClock, NoWorkingTime, WorkingCalendar, due_after_pauses
 from kesu.sla.models import BusinessCalendar
 from kesu.sla.services import (
     calendar_fill_from_official_tables,
@@ -108,3 +108,33 @@ def test_a_calendar_without_working_days_does_not_loop():
     nothing = WorkingCalendar(tz=SH, weekend_days=frozenset(range(1, 8)))
     with pytest.raises(NoWorkingTime):
         nothing.add(at(2026, 3, 10, 9), timedelta(hours=1))
+
+
+def test_pauses_move_the_deadline_by_the_working_time_they_took(cal):
+    anchor = at(2026, 3, 10, 9)  # Tue
+    target = timedelta(hours=4)
+    assert due_after_pauses(cal, anchor, target, []) == at(2026, 3, 10, 14, 30)
+    # Paused 10:00–11:00 (1 working hour) → due one working hour later.
+    assert due_after_pauses(
+        cal, anchor, target, [(at(2026, 3, 10, 10), at(2026, 3, 10, 11))]
+    ) == at(2026, 3, 10, 15, 30)
+    # Paused over the weekend only: no working time lost.
+    assert due_after_pauses(
+        cal, at(2026, 3, 13, 17), timedelta(hours=2), [(at(2026, 3, 13, 18), at(2026, 3, 16, 9))]
+    ) == at(2026, 3, 16, 10)
+    # A pause still open before the target is reached stops the clock.
+    assert due_after_pauses(cal, anchor, target, [(at(2026, 3, 10, 10), None)]) is None
+    # A pause after the deadline changes nothing.
+    assert due_after_pauses(cal, anchor, target, [(at(2026, 3, 11, 10), None)]) == at(
+        2026, 3, 10, 14, 30
+    )
+
+
+def test_calendar_clock_counts_every_hour():
+    clock = CalendarClock()
+    assert due_after_pauses(clock, at(2026, 2, 13, 17), timedelta(hours=24), []) == at(
+        2026, 2, 14, 17
+    )
+    assert due_after_pauses(
+        clock, at(2026, 2, 13, 17), timedelta(hours=24), [(at(2026, 2, 14, 9), at(2026, 2, 14, 12))]
+    ) == at(2026, 2, 14, 20)

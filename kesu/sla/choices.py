@@ -1,0 +1,49 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MilestoneKind(models.TextChoices):
+    FIRST_CONTACT = "first_contact", _("First contact")
+    SOLUTION = "solution", _("Solution proposed")
+    RESOLUTION = "resolution", _("Resolution")
+    SATISFACTION_CALLBACK = "satisfaction_callback", _("Satisfaction callback")
+    CUSTOMER_UPDATE = "customer_update", _("Update to the customer")
+
+
+class Clock(models.TextChoices):
+    WORKING = "working", _("Working time")
+    CALENDAR = "calendar", _("Calendar time")
+
+
+class Unit(models.TextChoices):
+    MINUTES = "minutes", _("minutes")
+    HOURS = "hours", _("hours")
+    DAYS = "days", _("days")
+
+
+class MilestoneStatus(models.TextChoices):
+    WAITING = "waiting", _("Not started")
+    RUNNING = "running", _("Running")
+    PAUSED = "paused", _("Paused")
+    MET = "met", _("Met")
+    BREACHED = "breached", _("Overdue")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Milestones whose clock a sweep must watch.
+OPEN_MILESTONE_STATUSES = frozenset({MilestoneStatus.RUNNING, MilestoneStatus.BREACHED})
+# Milestones that still need recomputing when a policy or a calendar changes.
+LIVE_MILESTONE_STATUSES = frozenset(
+    {
+        MilestoneStatus.WAITING,
+        MilestoneStatus.RUNNING,
+        MilestoneStatus.PAUSED,
+        MilestoneStatus.BREACHED,
+    }
+)
+
+
+class PauseReason(models.TextChoices):
+    PARKED = "parked", _("Parked as not solvable for now")
+    CUSTOMER = "customer", _("Waiting for the customer")
+    THIRD_PARTY = "third_party", _("Waiting for a third party")

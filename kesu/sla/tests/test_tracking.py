@@ -1,0 +1,200 @@
+"""Deadlines follow the case: started on receipt, met by the procedure, paused and recomputed."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from kesu.audit.models import AuditEntry
+from kesu.complaints import workflow
+from kesu.complaints.models import Complaint
+from kesu.complaints.services import complaint_add_note
+from kesu.organisation.choices import Role
+from kesu.sla.choices import Clock, MilestoneKind, MilestoneStatus, PauseReason, Unit
+from kesu.sla.models import DeadlinePolicy, PolicyTarget
+from kesu.sla.tracking import complaint_wait, recompute_open_milestones
+
+SH = ZoneInfo("Asia/Shanghai")
+TUESDAY_10 = datetime(2026, 3, 10, 10, 0, tzinfo=SH)
+
+
+def milestone(complaint, kind, round_=1):
+    return complaint.milestones.get(kind=kind, round=round_)
+
+
+@pytest.fixture
+def complaint(world):
+    return world.complaint(received_at=TUESDAY_10, account="发动机异响", cause="product_quality")
+
+
+def test_registration_starts_contact_and_resolution_clocks(complaint):
+    first = milestone(complaint, MilestoneKind.FIRST_CONTACT)
+    assert first.status == MilestoneStatus.RUNNING
+    assert first.due_at == datetime(2026, 3, 10, 12, 0, tzinfo=SH)  # 2 working hours
+    resolution = milestone(complaint, MilestoneKind.RESOLUTION)
+    assert resolution.due_at == complaint.due_at
+    assert milestone(complaint, MilestoneKind.SOLUTION).status == MilestoneStatus.WAITING
+    assert AuditEntry.objects.filter(complaint_id=complaint.pk, action="deadlines").exists()
+
+
+def test_service_manner_is_contacted_within_the_working_hour(world):
+    c = world.complaint(
+        received_at=TUESDAY_10, cause="service_manner", title="态度差", account="服务顾问态度差"
+    )
+    assert milestone(c, MilestoneKind.FIRST_CONTACT).due_at == TUESDAY_10 + timedelta(hours=1)
+
+
+def test_confirmation_meets_first_contact_and_starts_the_solution_clock(world, complaint):
+    workflow.complaint_confirm(
+        complaint_id=complaint.pk, actor=world.user(Role.FRONTLINE), method="signature"
+    )
+    assert milestone(complaint, MilestoneKind.FIRST_CONTACT).status == MilestoneStatus.MET
+    solution = milestone(complaint, MilestoneKind.SOLUTION)
+    assert solution.status == MilestoneStatus.RUNNING
+    assert solution.due_at - solution.started_at == timedelta(hours=24)  # calendar time
+
+
+def test_a_logged_call_is_first_contact(world, complaint):
+    complaint_add_note(
+        complaint_id=complaint.pk, actor=world.user(Role.FRONTLINE), text="已致电客户", kind="call"
+    )
+    assert milestone(complaint, MilestoneKind.FIRST_CONTACT).status == MilestoneStatus.MET
+
+
+def test_parking_pauses_and_resuming_extends_the_deadline(world):
+    complaint = world.complaint()  # received now, so the pause starts before the deadline
+    handler = world.user(Role.HANDLER)
+    workflow.complaint_confirm(complaint_id=complaint.pk, actor=handler, method="signature")
+    workflow.complaint_start_investigation(complaint_id=complaint.pk, actor=handler)
+    before = milestone(complaint, MilestoneKind.RESOLUTION).due_at
+
+    workflow.complaint_park(
+        complaint_id=complaint.pk,
+        actor=handler,
+        reason="等厂家配件",
+        follow_up_on=timezone.localdate() + timedelta(days=7),
+    )
+    paused = milestone(complaint, MilestoneKind.RESOLUTION)
+    assert (
+        paused.status == MilestoneStatus.PAUSED
+        and paused.due_at is None
+        and paused.next_check_at is None
+    )
+
+    # Resume: the deadline moves later by the working time spent parked.
+    pause_start = datetime.fromisoformat(paused.pauses[0][0])
+    workflow.complaint_resume(complaint_id=complaint.pk, actor=handler)
+    resumed = milestone(complaint, MilestoneKind.RESOLUTION)
+    assert resumed.status == MilestoneStatus.RUNNING
+    assert resumed.due_at >= before
+    assert (
+        resumed.pauses[0][1] is not None
+        and datetime.fromisoformat(resumed.pauses[0][1]) >= pause_start
+    )
+
+
+def test_waiting_on_the_customer_pauses_only_until_they_answer(world, complaint):
+    actor = world.user(Role.HANDLER)
+    complaint_wait(complaint=complaint, actor=actor, reason=PauseReason.CUSTOMER, waiting=True)
+    assert milestone(complaint, MilestoneKind.FIRST_CONTACT).status == MilestoneStatus.PAUSED
+    complaint_wait(complaint=complaint, actor=actor, reason=PauseReason.CUSTOMER, waiting=False)
+    assert milestone(complaint, MilestoneKind.FIRST_CONTACT).status == MilestoneStatus.RUNNING
+    actions = set(
+        AuditEntry.objects.filter(complaint_id=complaint.pk).values_list("action", flat=True)
+    )
+    assert {"wait", "stop_waiting"} <= actions
+
+
+def test_resolution_and_callbacks(world, complaint):
+    handler, frontline, callback = (
+        world.user(Role.HANDLER),
+        world.user(Role.FRONTLINE),
+        world.user(Role.CALLBACK),
+    )
+    pk = complaint.pk
+    workflow.complaint_confirm(complaint_id=pk, actor=frontline, method="signature")
+    workflow.complaint_start_investigation(complaint_id=pk, actor=handler)
+    workflow.complaint_propose_solution(complaint_id=pk, actor=handler, solution="更换张紧器")
+    assert milestone(complaint, MilestoneKind.SOLUTION).status == MilestoneStatus.MET
+    workflow.complaint_accept_solution(complaint_id=pk, actor=frontline)
+    workflow.complaint_resolve(complaint_id=pk, actor=handler, result="已更换")
+    assert milestone(complaint, MilestoneKind.RESOLUTION).status == MilestoneStatus.MET
+    callback_due = milestone(complaint, MilestoneKind.SATISFACTION_CALLBACK)
+    assert callback_due.status == MilestoneStatus.RUNNING
+
+    workflow.complaint_reopen(complaint_id=pk, actor=callback, reason="异响复现")
+    assert milestone(complaint, MilestoneKind.SATISFACTION_CALLBACK).status == MilestoneStatus.MET
+    second = milestone(complaint, MilestoneKind.RESOLUTION, round_=2)
+    assert second.status == MilestoneStatus.RUNNING
+    complaint.refresh_from_db()
+    assert complaint.due_at == second.due_at
+
+
+def test_closing_cancels_what_is_left(world, complaint):
+    workflow.complaint_withdraw(
+        complaint_id=complaint.pk, actor=world.user(Role.FRONTLINE), reason="客户撤回"
+    )
+    statuses = set(complaint.milestones.values_list("status", flat=True))
+    assert statuses == {MilestoneStatus.CANCELLED}
+
+
+def test_a_director_override_survives_a_policy_change(world, complaint):
+    director = world.user(Role.DIRECTOR)
+    due = timezone.now() + timedelta(days=20)
+    workflow.complaint_set_deadline(
+        complaint_id=complaint.pk, actor=director, due_at=due, reason="客户同意"
+    )
+    resolution = milestone(complaint, MilestoneKind.RESOLUTION)
+    assert resolution.due_at == due and resolution.overridden_by == director
+
+    policy = DeadlinePolicy.objects.create(organisation=world.org, name="全部")
+    PolicyTarget.objects.create(
+        policy=policy, milestone=MilestoneKind.RESOLUTION, amount=1, unit=Unit.DAYS
+    )
+    recompute_open_milestones(Complaint.objects.filter(pk=complaint.pk))
+    assert milestone(complaint, MilestoneKind.RESOLUTION).due_at == due
+
+
+def test_a_policy_change_recomputes_open_deadlines(world, complaint):
+    before = milestone(complaint, MilestoneKind.RESOLUTION).due_at
+    policy = DeadlinePolicy.objects.create(
+        organisation=world.org, name="质量投诉", cause="product_quality"
+    )
+    PolicyTarget.objects.create(
+        policy=policy, milestone=MilestoneKind.RESOLUTION, amount=1, unit=Unit.DAYS
+    )
+    PolicyTarget.objects.create(
+        policy=policy,
+        milestone=MilestoneKind.FIRST_CONTACT,
+        amount=30,
+        unit=Unit.MINUTES,
+        clock=Clock.CALENDAR,
+    )
+
+    changed = recompute_open_milestones(Complaint.objects.filter(pk=complaint.pk))
+
+    assert changed == 2
+    resolution = milestone(complaint, MilestoneKind.RESOLUTION)
+    assert resolution.due_at == datetime(2026, 3, 11, 10, 0, tzinfo=SH)  # one working day
+    assert resolution.policy == policy
+    assert milestone(complaint, MilestoneKind.FIRST_CONTACT).due_at == TUESDAY_10 + timedelta(
+        minutes=30
+    )
+    complaint.refresh_from_db()
+    assert complaint.due_at == resolution.due_at != before
+
+
+def test_the_most_specific_policy_wins(world):
+    general = DeadlinePolicy.objects.create(organisation=world.org, name="默认")
+    PolicyTarget.objects.create(
+        policy=general, milestone=MilestoneKind.RESOLUTION, amount=10, unit=Unit.DAYS
+    )
+    major = DeadlinePolicy.objects.create(organisation=world.org, name="重大", severity="major")
+    PolicyTarget.objects.create(
+        policy=major, milestone=MilestoneKind.RESOLUTION, amount=2, unit=Unit.DAYS
+    )
+    c = world.complaint(received_at=TUESDAY_10, account="车辆自燃")
+    assert milestone(c, MilestoneKind.RESOLUTION).policy == major
+    g = world.complaint(received_at=TUESDAY_10, account="洗车不干净")
+    assert milestone(g, MilestoneKind.RESOLUTION).policy == general

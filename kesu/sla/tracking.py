@@ -1,0 +1,471 @@
+"""The deadlines of each complaint: started, paused, met and recomputed as the case moves.
+
+The procedure (complaints/workflow.py) calls `milestones_after_move` in the same transaction as
+every move, and registration calls `milestones_start`; nothing here changes a complaint's state.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from kesu.audit.services import audit_record
+from kesu.complaints.choices import CauseClass, Severity
+from kesu.complaints.models import Complaint
+from kesu.sla.calendar import CalendarClock, WorkingCalendar, due_after_pauses
+from kesu.sla.choices import (
+    LIVE_MILESTONE_STATUSES,
+    Clock,
+    MilestoneKind,
+    MilestoneStatus,
+    PauseReason,
+    Unit,
+)
+from kesu.sla.models import ComplaintMilestone, DeadlinePolicy
+from kesu.sla.services import calendar_row_for_branch, working_calendar
+
+K = MilestoneKind
+
+
+@dataclass(frozen=True)
+class Target:
+    amount: int
+    unit: str
+    clock: str
+    policy_id: int | None = None
+
+
+# Used where no policy sets a target (DOMAIN §4 defaults).
+FALLBACK_TARGETS = {
+    K.FIRST_CONTACT: Target(2, Unit.HOURS, Clock.WORKING),
+    K.SOLUTION: Target(24, Unit.HOURS, Clock.CALENDAR),
+    K.SATISFACTION_CALLBACK: Target(24, Unit.HOURS, Clock.CALENDAR),
+}
+FALLBACK_RESOLUTION_DAYS = {
+    Severity.GENERAL: 3,
+    Severity.MEDIUM: 7,
+    Severity.MAJOR: 15,
+    Severity.IRRATIONAL: 15,
+}
+# Service-manner complaints: contact within the same working hour.
+SERVICE_MANNER_FIRST_CONTACT = Target(1, Unit.HOURS, Clock.WORKING)
+
+
+def matching_policy(complaint: Complaint, policies) -> DeadlinePolicy | None:
+    category_path = complaint.category.path if complaint.category_id else ""
+    best = None
+    for policy in policies:
+        if not policy.is_active:
+            continue
+        if policy.kind and policy.kind != complaint.kind:
+            continue
+        if policy.severity and policy.severity != complaint.severity:
+            continue
+        if policy.channel and policy.channel != complaint.channel:
+            continue
+        if policy.cause and policy.cause != complaint.cause:
+            continue
+        if policy.category_id:
+            path = policy.category.path
+            if not (category_path == path or category_path.startswith(path + "/")):
+                continue
+        key = (policy.specificity, policy.priority, -policy.pk)
+        if best is None or key > best[0]:
+            best = (key, policy)
+    return best[1] if best else None
+
+
+def policies_of(organisation_id: int):
+    return list(
+        DeadlinePolicy.objects.filter(organisation_id=organisation_id, is_active=True)
+        .select_related("category")
+        .prefetch_related("targets")
+    )
+
+
+def targets_for(complaint: Complaint, policies=None) -> dict[str, Target]:
+    policies = policies_of(complaint.organisation_id) if policies is None else policies
+    targets = dict(FALLBACK_TARGETS)
+    targets[K.RESOLUTION] = Target(
+        FALLBACK_RESOLUTION_DAYS[complaint.severity], Unit.DAYS, Clock.WORKING
+    )
+    if complaint.cause == CauseClass.SERVICE_MANNER:
+        targets[K.FIRST_CONTACT] = SERVICE_MANNER_FIRST_CONTACT
+    policy = matching_policy(complaint, policies)
+    if policy is not None:
+        for t in policy.targets.all():
+            targets[t.milestone] = Target(t.amount, t.unit, t.clock, policy.pk)
+    return targets
+
+
+class Clocks:
+    """Working calendars per branch, loaded once for a batch of complaints."""
+
+    def __init__(self):
+        self._calendars: dict[int, WorkingCalendar] = {}
+
+    def for_milestone(
+        self, milestone: ComplaintMilestone, branch
+    ) -> WorkingCalendar | CalendarClock:
+        if milestone.clock == Clock.CALENDAR:
+            return CalendarClock()
+        return self.working(branch)
+
+    def working(self, branch) -> WorkingCalendar:
+        if branch.pk not in self._calendars:
+            self._calendars[branch.pk] = working_calendar(calendar_row_for_branch(branch))
+        return self._calendars[branch.pk]
+
+
+def target_duration(amount: int, unit: str, clock: str, calendar: WorkingCalendar) -> timedelta:
+    if unit == Unit.MINUTES:
+        return timedelta(minutes=amount)
+    if unit == Unit.HOURS:
+        return timedelta(hours=amount)
+    # Days: a working day is the calendar's working hours; a calendar day is 24 hours.
+    return amount * (
+        calendar.working_time_per_day() if clock == Clock.WORKING else timedelta(days=1)
+    )
+
+
+def _parse(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def compute_due(milestone: ComplaintMilestone, clocks: Clocks, branch) -> datetime | None:
+    if milestone.overridden_by_id and milestone.due_at:
+        return milestone.due_at
+    if milestone.started_at is None:
+        return None
+    clock = clocks.for_milestone(milestone, branch)
+    duration = target_duration(
+        milestone.amount, milestone.unit, milestone.clock, clocks.working(branch)
+    )
+    pauses = [(_parse(p[0]), _parse(p[1])) for p in milestone.pauses]
+    return due_after_pauses(clock, milestone.started_at, duration, pauses)
+
+
+def reminder_time(milestone: ComplaintMilestone, clocks: Clocks, branch) -> datetime | None:
+    """When the owner is reminded: the working day before, or at 3/4 of a shorter target."""
+    if milestone.due_at is None or milestone.started_at is None:
+        return None
+    calendar = clocks.working(branch)
+    span = calendar.between(milestone.started_at, milestone.due_at)
+    if span >= calendar.working_time_per_day():
+        local_due = milestone.due_at.astimezone(calendar.tz)
+        day_before = calendar.previous_working_day(local_due.date())
+        return max(milestone.started_at, datetime.combine(day_before, local_due.timetz()))
+    clock = clocks.for_milestone(milestone, branch)
+    return clock.add(
+        milestone.started_at, clock.between(milestone.started_at, milestone.due_at) * 3 / 4
+    )
+
+
+def _schedule(milestone: ComplaintMilestone, clocks: Clocks, branch) -> None:
+    """Set due_at and when the sweep should next look at this milestone."""
+    milestone.due_at = compute_due(milestone, clocks, branch)
+    if (
+        milestone.status not in (MilestoneStatus.RUNNING, MilestoneStatus.BREACHED)
+        or milestone.due_at is None
+    ):
+        milestone.next_check_at = None
+    elif milestone.status == MilestoneStatus.BREACHED:
+        pass  # the escalation chain keeps its own schedule (sla/reminders.py)
+    elif milestone.warned_at is None:
+        milestone.next_check_at = reminder_time(milestone, clocks, branch)
+    else:
+        milestone.next_check_at = milestone.due_at
+
+
+def _new(complaint, kind, targets, round_, status, started_at=None) -> ComplaintMilestone:
+    t = targets[kind]
+    return ComplaintMilestone(
+        complaint=complaint,
+        kind=kind,
+        round=round_,
+        status=status,
+        policy_id=t.policy_id,
+        amount=t.amount,
+        unit=t.unit,
+        clock=t.clock,
+        started_at=started_at,
+    )
+
+
+def milestones_start(complaint: Complaint, actor=None) -> list[ComplaintMilestone]:
+    """Deadlines of a newly registered complaint: contact and resolution run from receipt."""
+    targets = targets_for(complaint)
+    clocks = Clocks()
+    received = complaint.received_at
+    milestones = [
+        _new(complaint, K.FIRST_CONTACT, targets, 1, MilestoneStatus.RUNNING, received),
+        _new(complaint, K.SOLUTION, targets, 1, MilestoneStatus.WAITING),
+        _new(complaint, K.RESOLUTION, targets, 1, MilestoneStatus.RUNNING, received),
+        _new(complaint, K.SATISFACTION_CALLBACK, targets, 1, MilestoneStatus.WAITING),
+    ]
+    if K.CUSTOMER_UPDATE in targets:
+        milestones.append(
+            _new(complaint, K.CUSTOMER_UPDATE, targets, 1, MilestoneStatus.RUNNING, received)
+        )
+    for m in milestones:
+        _schedule(m, clocks, complaint.branch)
+    ComplaintMilestone.objects.bulk_create(milestones)
+    _sync_complaint_due(complaint, milestones, actor, reason="registered")
+    return milestones
+
+
+def _sync_complaint_due(complaint, milestones, actor, reason: str) -> None:
+    """Complaint.due_at mirrors the current resolution deadline, for lists and the overdue filter."""
+    resolution = [
+        m for m in milestones if m.kind == K.RESOLUTION and m.status in LIVE_MILESTONE_STATUSES
+    ]
+    due = max(resolution, key=lambda m: m.round).due_at if resolution else complaint.due_at
+    due_times = {f"{m.kind}:{m.round}": m.due_at for m in milestones if m.due_at}
+    if due != complaint.due_at:
+        Complaint.objects.filter(pk=complaint.pk).update(due_at=due)
+        complaint.due_at = due
+    if due_times:
+        audit_record(
+            organisation_id=complaint.organisation_id,
+            actor=actor,
+            action="deadlines",
+            obj=complaint,
+            complaint_id=complaint.pk,
+            data={"reason": reason, "due": due_times},
+        )
+
+
+def _live(complaint: Complaint) -> list[ComplaintMilestone]:
+    return list(
+        ComplaintMilestone.objects.select_for_update()
+        .filter(complaint=complaint, status__in=LIVE_MILESTONE_STATUSES)
+        .order_by("kind", "round")
+    )
+
+
+def milestones_after_move(
+    complaint: Complaint, move: str, actor, at: datetime | None = None
+) -> None:
+    """Apply a move of the procedure to the complaint's deadlines."""
+    at = at or timezone.now()
+    milestones = _live(complaint)
+    if not milestones and move not in ("reopen",):
+        return
+    clocks = Clocks()
+    changed: list[ComplaintMilestone] = []
+    created: list[ComplaintMilestone] = []
+
+    def meet(kind):
+        for m in milestones:
+            if m.kind == kind and m.status in (
+                MilestoneStatus.RUNNING,
+                MilestoneStatus.BREACHED,
+                MilestoneStatus.PAUSED,
+            ):
+                m.status, m.met_at = MilestoneStatus.MET, at
+                changed.append(m)
+
+    def start(kind):
+        for m in milestones:
+            if m.kind == kind and m.status == MilestoneStatus.WAITING:
+                m.status, m.started_at = MilestoneStatus.RUNNING, at
+                changed.append(m)
+
+    if move == "confirm":
+        meet(K.FIRST_CONTACT)
+        start(K.SOLUTION)
+    elif move == "propose_solution":
+        meet(K.FIRST_CONTACT)
+        meet(K.SOLUTION)
+    elif move == "resolve":
+        meet(K.RESOLUTION)
+        start(K.SATISFACTION_CALLBACK)
+    elif move == "verify":
+        meet(K.SATISFACTION_CALLBACK)
+    elif move == "park":
+        changed.extend(_pause(milestones, PauseReason.PARKED, at))
+    elif move == "resume":
+        changed.extend(_resume(milestones, at))
+    elif move in ("close", "merge", "withdraw"):
+        for m in milestones:
+            m.status, m.next_check_at = MilestoneStatus.CANCELLED, None
+            changed.append(m)
+    elif move == "reopen":
+        meet(K.SATISFACTION_CALLBACK)  # the callback happened: it found the customer unsatisfied
+        for m in milestones:
+            if m.status not in (MilestoneStatus.MET,):
+                m.status, m.next_check_at = MilestoneStatus.CANCELLED, None
+                changed.append(m)
+        targets = targets_for(complaint)
+        round_ = (
+            ComplaintMilestone.objects.filter(complaint=complaint, kind=K.RESOLUTION).count() + 1
+        )
+        created = [
+            _new(complaint, K.RESOLUTION, targets, round_, MilestoneStatus.RUNNING, at),
+            _new(complaint, K.SATISFACTION_CALLBACK, targets, round_, MilestoneStatus.WAITING),
+        ]
+    elif move == "set_deadline":
+        for m in milestones:
+            if m.kind == K.RESOLUTION:
+                m.due_at, m.overridden_by = complaint.due_at, actor
+                changed.append(m)
+    _save(complaint, changed, created, clocks, actor, reason=move)
+
+
+def milestones_after_contact(
+    complaint: Complaint, actor, at: datetime | None = None, shared: bool = True
+) -> None:
+    """A call or a note shared with the customer: first contact made, the customer updated."""
+    at = at or timezone.now()
+    milestones = _live(complaint)
+    changed, created = [], []
+    for m in milestones:
+        if m.kind == K.FIRST_CONTACT and m.status in (
+            MilestoneStatus.RUNNING,
+            MilestoneStatus.BREACHED,
+        ):
+            m.status, m.met_at = MilestoneStatus.MET, at
+            changed.append(m)
+        elif m.kind == K.CUSTOMER_UPDATE and shared and m.status != MilestoneStatus.WAITING:
+            m.status, m.met_at = MilestoneStatus.MET, at
+            changed.append(m)
+            # Updates are due again and again: the next one runs from this one.
+            nxt = ComplaintMilestone(
+                complaint=complaint,
+                kind=K.CUSTOMER_UPDATE,
+                round=m.round + 1,
+                status=MilestoneStatus.PAUSED
+                if m.status == MilestoneStatus.PAUSED
+                else MilestoneStatus.RUNNING,
+                policy_id=m.policy_id,
+                amount=m.amount,
+                unit=m.unit,
+                clock=m.clock,
+                started_at=at,
+                pauses=[p for p in m.pauses if p[1] is None],
+            )
+            created.append(nxt)
+    _save(complaint, changed, created, Clocks(), actor, reason="contact")
+
+
+def _pause(milestones, reason: str, at: datetime) -> list[ComplaintMilestone]:
+    changed = []
+    for m in milestones:
+        if m.status in (MilestoneStatus.RUNNING, MilestoneStatus.BREACHED, MilestoneStatus.WAITING):
+            if any(p[1] is None and p[2] == reason for p in m.pauses):
+                continue
+            m.pauses = [*m.pauses, [at.isoformat(), None, reason]]
+            if m.status == MilestoneStatus.RUNNING:
+                m.status = MilestoneStatus.PAUSED
+            changed.append(m)
+    return changed
+
+
+def _resume(milestones, at: datetime, reason: str | None = None) -> list[ComplaintMilestone]:
+    changed = []
+    for m in milestones:
+        pauses = [
+            [p[0], at.isoformat(), p[2]]
+            if p[1] is None and (reason is None or p[2] == reason)
+            else p
+            for p in m.pauses
+        ]
+        if pauses != m.pauses:
+            m.pauses = pauses
+            still_paused = any(p[1] is None for p in pauses)
+            if m.status == MilestoneStatus.PAUSED and not still_paused:
+                m.status = MilestoneStatus.RUNNING
+            changed.append(m)
+    return changed
+
+
+def _save(complaint, changed, created, clocks: Clocks, actor, reason: str) -> None:
+    if not changed and not created:
+        return
+    unique = {id(m): m for m in changed}.values()
+    for m in [*unique, *created]:
+        if m.status in (MilestoneStatus.RUNNING, MilestoneStatus.PAUSED, MilestoneStatus.BREACHED):
+            _schedule(m, clocks, complaint.branch)
+    if unique:
+        ComplaintMilestone.objects.bulk_update(
+            list(unique),
+            [
+                "status",
+                "started_at",
+                "due_at",
+                "pauses",
+                "met_at",
+                "next_check_at",
+                "overridden_by",
+            ],
+        )
+    if created:
+        ComplaintMilestone.objects.bulk_create(created)
+    _sync_complaint_due(complaint, [*unique, *created], actor, reason=reason)
+
+
+@transaction.atomic
+def complaint_wait(*, complaint: Complaint, actor, reason: str, waiting: bool) -> None:
+    """Stop or restart the clocks while the case waits on the customer or a third party."""
+    if reason not in (PauseReason.CUSTOMER, PauseReason.THIRD_PARTY):
+        raise ValueError(reason)
+    at = timezone.now()
+    milestones = _live(complaint)
+    changed = _pause(milestones, reason, at) if waiting else _resume(milestones, at, reason)
+    audit_record(
+        organisation_id=complaint.organisation_id,
+        actor=actor,
+        action="wait" if waiting else "stop_waiting",
+        obj=complaint,
+        complaint_id=complaint.pk,
+        data={"reason": reason},
+    )
+    _save(complaint, changed, [], Clocks(), actor, reason="wait" if waiting else "stop_waiting")
+
+
+def recompute_open_milestones(complaints, actor=None, reason: str = "recompute") -> int:
+    """After a policy or calendar change: new targets and due times for live milestones.
+
+    Milestones already met or breached keep their history; an overridden deadline stays.
+    """
+    count = 0
+    clocks = Clocks()
+    policies_by_org: dict[int, list] = {}
+    for complaint in complaints.select_related("branch", "category"):
+        with transaction.atomic():
+            policies = policies_by_org.setdefault(
+                complaint.organisation_id, policies_of(complaint.organisation_id)
+            )
+            targets = targets_for(complaint, policies)
+            changed = []
+            for m in _live(complaint):
+                t = targets.get(m.kind)
+                if t is None:
+                    continue
+                before = (m.due_at, m.next_check_at, m.status)
+                m.amount, m.unit, m.clock, m.policy_id = t.amount, t.unit, t.clock, t.policy_id
+                _schedule(m, clocks, complaint.branch)
+                if m.status == MilestoneStatus.BREACHED and m.due_at and m.due_at > timezone.now():
+                    # The new target gives more time: running again; breached_at stays as history.
+                    m.status, m.escalation_step = MilestoneStatus.RUNNING, 0
+                    _schedule(m, clocks, complaint.branch)
+                if (m.due_at, m.next_check_at, m.status) != before:
+                    changed.append(m)
+            if changed:
+                ComplaintMilestone.objects.bulk_update(
+                    changed,
+                    [
+                        "amount",
+                        "unit",
+                        "clock",
+                        "policy",
+                        "due_at",
+                        "next_check_at",
+                        "status",
+                        "escalation_step",
+                    ],
+                )
+                _sync_complaint_due(complaint, changed, actor, reason=reason)
+                count += len(changed)
+    return count
