@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from kesu.sla.calendar import WorkingCalendar
@@ -80,8 +81,15 @@ def calendar_for_organisation_default(organisation_id: int) -> BusinessCalendar:
 
 
 def calendar_row_for_branch(branch) -> BusinessCalendar:
-    own = BusinessCalendar.objects.filter(branch_id=branch.pk).first()
-    return own or calendar_for_organisation_default(branch.organisation_id)
+    """The branch's own calendar, else its organisation's default (in one query)."""
+    row = (
+        BusinessCalendar.objects.filter(
+            Q(branch_id=branch.pk) | Q(organisation_id=branch.organisation_id, branch__isnull=True)
+        )
+        .order_by(F("branch_id").asc(nulls_last=True))
+        .first()
+    )
+    return row or calendar_for_organisation_default(branch.organisation_id)
 
 
 def working_calendar(

@@ -138,3 +138,21 @@ def test_calendar_clock_counts_every_hour():
     assert due_after_pauses(
         clock, at(2026, 2, 13, 17), timedelta(hours=24), [(at(2026, 2, 14, 9), at(2026, 2, 14, 12))]
     ) == at(2026, 2, 14, 20)
+
+
+def test_a_branch_calendar_overrides_the_default_and_edits_are_seen(world):
+    from kesu.sla.services import calendar_row_for_branch
+
+    default = BusinessCalendar.objects.create(organisation=world.org, name="默认")
+    assert calendar_row_for_branch(world.branch) == default
+    own = BusinessCalendar.objects.create(
+        organisation=world.org, branch=world.branch, name="东城店"
+    )
+    assert calendar_row_for_branch(world.branch) == own
+    assert calendar_row_for_branch(world.other_branch) == default
+
+    monday = date(2026, 3, 9)
+    assert working_calendar(own, around=monday).is_working_day(monday)
+    own.days.create(date=monday, is_working=False, name="店庆休息")
+    own.save(update_fields=["updated_at"])
+    assert not working_calendar(own, around=monday).is_working_day(monday)
