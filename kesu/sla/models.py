@@ -198,3 +198,36 @@ class ComplaintMilestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.kind} r{self.round} {self.status}"
+
+
+class EscalationStep(models.Model):
+    """Who hears about an overdue milestone, and how long after the breach (in working time)."""
+
+    class Target(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        DEPARTMENT_MANAGER = "department_manager", _("Department manager")
+        CUSTOMER_DIRECTOR = "customer_director", _("Customer director")
+        GENERAL_MANAGER = "general_manager", _("General manager")
+        GROUP = "group", _("Group customer centre")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="escalation_steps"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    target = models.CharField(_("who"), max_length=20, choices=Target.choices)
+    delay_minutes = models.PositiveIntegerField(
+        _("after (working minutes)"),
+        default=0,
+        help_text=_("Working time after the deadline passed."),
+    )
+
+    class Meta:
+        verbose_name = _("escalation step")
+        verbose_name_plural = _("escalation steps")
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "order"], name="escalation_step_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.get_target_display()} +{self.delay_minutes}min"

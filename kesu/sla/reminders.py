@@ -1,0 +1,210 @@
+"""The deadline sweep: reminders before a deadline, and the escalation chain after it.
+
+Each milestone carries `next_check_at`, the next moment something may have to happen to it; the
+sweep reads only rows whose moment has come (an index on status and next_check_at), in batches,
+locking them with SKIP LOCKED so several workers can sweep side by side. Notifications go to
+the outbox in the same transaction.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from kesu.audit.services import audit_record
+from kesu.complaints.choices import EscalationLevel, Severity
+from kesu.complaints.models import Complaint
+from kesu.organisation.choices import Role
+from kesu.organisation.models import User
+from kesu.sla.choices import MilestoneStatus
+from kesu.sla.models import ComplaintMilestone, EscalationStep
+from kesu.sla.tracking import Clocks
+
+T = EscalationStep.Target
+
+
+@dataclass(frozen=True)
+class Step:
+    target: str
+    delay: timedelta
+
+
+# DOMAIN §4: on the first overdue day the owner's manager and the customer director hear of it,
+# the general manager one working day later.
+DEFAULT_CHAIN = (
+    Step(T.OWNER, timedelta(0)),
+    Step(T.DEPARTMENT_MANAGER, timedelta(0)),
+    Step(T.CUSTOMER_DIRECTOR, timedelta(0)),
+    Step(T.GENERAL_MANAGER, timedelta(hours=7, minutes=30)),
+)
+ESCALATION_LEVEL_OF = {
+    T.OWNER: EscalationLevel.NONE,
+    T.DEPARTMENT_MANAGER: EscalationLevel.DEPARTMENT_MANAGER,
+    T.CUSTOMER_DIRECTOR: EscalationLevel.CUSTOMER_DIRECTOR,
+    T.GENERAL_MANAGER: EscalationLevel.GENERAL_MANAGER,
+    T.GROUP: EscalationLevel.GROUP,
+}
+
+
+def chain_for(organisation_id: int, cache: dict) -> tuple[Step, ...]:
+    if organisation_id not in cache:
+        rows = EscalationStep.objects.filter(organisation_id=organisation_id).order_by("order")
+        steps = tuple(Step(r.target, timedelta(minutes=r.delay_minutes)) for r in rows)
+        cache[organisation_id] = steps or DEFAULT_CHAIN
+    return cache[organisation_id]
+
+
+def _effective_chain(chain: tuple[Step, ...], complaint: Complaint) -> tuple[Step, ...]:
+    """Major and crisis complaints reach the general manager at once."""
+    if complaint.severity == Severity.MAJOR or complaint.is_crisis:
+        steps = [Step(s.target, timedelta(0)) for s in chain]
+        if not any(s.target == T.GENERAL_MANAGER for s in steps):
+            steps.append(Step(T.GENERAL_MANAGER, timedelta(0)))
+        return tuple(steps)
+    return chain
+
+
+def recipients(target: str, complaint: Complaint) -> list[User]:
+    users = User.objects.filter(organisation_id=complaint.organisation_id, is_active=True)
+    if target == T.OWNER:
+        return [complaint.owner] if complaint.owner_id and complaint.owner.is_active else []
+    if target == T.DEPARTMENT_MANAGER:
+        if not complaint.department_id:
+            return []
+        return list(users.filter(department_id=complaint.department_id, role=Role.HANDLER))
+    if target == T.CUSTOMER_DIRECTOR:
+        return list(users.filter(branch_id=complaint.branch_id, role=Role.DIRECTOR))
+    if target == T.GENERAL_MANAGER:
+        return list(users.filter(branch_id=complaint.branch_id, role=Role.GENERAL_MANAGER))
+    return list(users.filter(role=Role.GROUP))
+
+
+def _payload(m: ComplaintMilestone) -> dict:
+    c = m.complaint
+    return {
+        "complaint_id": c.pk,
+        "number": c.number,
+        "title": c.title,
+        "milestone": m.kind,
+        "round": m.round,
+        "due_at": m.due_at.isoformat() if m.due_at else None,
+        "severity": c.severity,
+        "is_crisis": c.is_crisis,
+    }
+
+
+def _notify(
+    m: ComplaintMilestone, users: list[User], kind: str, dedupe_key: str, extra: dict | None = None
+) -> None:
+    from kesu.notifications.services import notify
+
+    if not users:
+        return
+    c = m.complaint
+    notify(
+        organisation_id=c.organisation_id,
+        branch_id=c.branch_id,
+        recipients=users,
+        kind=kind,
+        payload={**_payload(m), **(extra or {})},
+        dedupe_key=dedupe_key,
+    )
+
+
+def sweep_due_milestones(now: datetime | None = None, batch_size: int = 500) -> int:
+    """Handle every milestone whose next check has come; returns how many were handled."""
+    now = now or timezone.now()
+    handled = 0
+    clocks = Clocks()
+    chains: dict[int, tuple[Step, ...]] = {}
+    while True:
+        with transaction.atomic():
+            batch = list(
+                ComplaintMilestone.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(
+                    Q(status=MilestoneStatus.RUNNING) | Q(status=MilestoneStatus.BREACHED),
+                    next_check_at__lte=now,
+                )
+                .select_related("complaint__branch", "complaint__owner")
+                .order_by("next_check_at")[:batch_size]
+            )
+            if not batch:
+                return handled
+            for m in batch:
+                _handle(m, now, clocks, chains)
+            ComplaintMilestone.objects.bulk_update(
+                batch, ["status", "breached_at", "warned_at", "escalation_step", "next_check_at"]
+            )
+            handled += len(batch)
+        if len(batch) < batch_size:
+            return handled
+
+
+def _handle(m: ComplaintMilestone, now: datetime, clocks: Clocks, chains: dict) -> None:
+    complaint = m.complaint
+    if m.status == MilestoneStatus.RUNNING and m.due_at and now < m.due_at:
+        # Before the deadline: the reminder.
+        if m.warned_at is None:
+            _notify(
+                m,
+                [u for u in recipients(T.OWNER, complaint)],
+                "milestone_reminder",
+                f"m{m.pk}:reminder",
+            )
+            m.warned_at = now
+        m.next_check_at = m.due_at
+        return
+    if m.status == MilestoneStatus.RUNNING:
+        m.status, m.breached_at, m.escalation_step = MilestoneStatus.BREACHED, m.due_at, 0
+        audit_record(
+            organisation_id=complaint.organisation_id,
+            actor=None,
+            action="milestone_breached",
+            obj=complaint,
+            complaint_id=complaint.pk,
+            data={"milestone": m.kind, "round": m.round, "due_at": m.due_at},
+        )
+    _escalate(m, now, clocks, chains)
+
+
+def _escalate(m: ComplaintMilestone, now: datetime, clocks: Clocks, chains: dict) -> None:
+    """Run every step of the chain whose delay after the breach has passed; schedule the next."""
+    complaint = m.complaint
+    chain = _effective_chain(chain_for(complaint.organisation_id, chains), complaint)
+    calendar = clocks.working(complaint.branch)
+    reached = None
+    while m.escalation_step < len(chain):
+        step = chain[m.escalation_step]
+        when = calendar.add(m.breached_at, step.delay) if step.delay else m.breached_at
+        if when > now:
+            m.next_check_at = when
+            break
+        users = recipients(step.target, complaint)
+        _notify(
+            m,
+            users,
+            "milestone_breached",
+            f"m{m.pk}:step{m.escalation_step}",
+            {"step": m.escalation_step, "target": step.target},
+        )
+        reached = step.target
+        m.escalation_step += 1
+    else:
+        m.next_check_at = None
+    if reached is not None:
+        level = ESCALATION_LEVEL_OF[reached]
+        if level > complaint.escalation_level:
+            Complaint.objects.filter(pk=complaint.pk, escalation_level__lt=level).update(
+                escalation_level=level
+            )
+            audit_record(
+                organisation_id=complaint.organisation_id,
+                actor=None,
+                action="escalated_by_deadline",
+                obj=complaint,
+                complaint_id=complaint.pk,
+                data={"from": complaint.escalation_level, "to": level, "milestone": m.kind},
+            )
+            complaint.escalation_level = level
