@@ -231,3 +231,22 @@ class EscalationStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.get_target_display()} +{self.delay_minutes}min"
+
+
+class RecomputeRequest(models.Model):
+    """Asks the worker to recompute open deadlines after a policy or calendar change."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    branch = models.ForeignKey(
+        Branch, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=40)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    milestones_changed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["done_at"], name="recompute_pending_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.requested_at:%Y-%m-%d %H:%M}"

@@ -20,7 +20,7 @@ from kesu.organisation.choices import Role
 from kesu.organisation.models import User
 from kesu.sla.choices import MilestoneStatus
 from kesu.sla.models import ComplaintMilestone, EscalationStep
-from kesu.sla.tracking import Clocks
+from kesu.sla.tracking import Clocks, process_recompute_requests
 
 T = EscalationStep.Target
 
@@ -114,7 +114,12 @@ def _notify(
 
 
 def sweep_due_milestones(now: datetime | None = None, batch_size: int = 500) -> int:
-    """Handle every milestone whose next check has come; returns how many were handled."""
+    """Handle every milestone whose next check has come; returns how many were handled.
+
+    Pending recomputations (after a policy or calendar change) are done first, so the sweep
+    never acts on a deadline that no longer holds.
+    """
+    process_recompute_requests()
     now = now or timezone.now()
     handled = 0
     clocks = Clocks()

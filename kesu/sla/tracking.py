@@ -469,3 +469,46 @@ def recompute_open_milestones(complaints, actor=None, reason: str = "recompute")
                 _sync_complaint_due(complaint, changed, actor, reason=reason)
                 count += len(changed)
     return count
+
+
+def request_recompute(organisation_id: int, reason: str, branch_id: int | None = None) -> None:
+    from kesu.sla.models import RecomputeRequest
+
+    RecomputeRequest.objects.create(
+        organisation_id=organisation_id, branch_id=branch_id, reason=reason
+    )
+
+
+def process_recompute_requests(batch_size: int = 1000) -> int:
+    """Carry out pending recompute requests (the worker calls this before each sweep)."""
+    from kesu.sla.models import RecomputeRequest
+
+    changed = 0
+    for req in RecomputeRequest.objects.filter(done_at__isnull=True).order_by("pk"):
+        started = timezone.now()
+        open_ids = (
+            ComplaintMilestone.objects.filter(
+                status__in=LIVE_MILESTONE_STATUSES, complaint__organisation_id=req.organisation_id
+            )
+            .filter(**({"complaint__branch_id": req.branch_id} if req.branch_id else {}))
+            .values_list("complaint_id", flat=True)
+            .distinct()
+        )
+        ids = sorted(set(open_ids))
+        count = 0
+        for i in range(0, len(ids), batch_size):
+            count += recompute_open_milestones(
+                Complaint.objects.filter(pk__in=ids[i : i + batch_size]), reason=req.reason
+            )
+        # Requests made while this one ran are covered too if they came before it started.
+        RecomputeRequest.objects.filter(pk=req.pk).update(
+            done_at=timezone.now(), milestones_changed=count
+        )
+        RecomputeRequest.objects.filter(
+            done_at__isnull=True,
+            organisation_id=req.organisation_id,
+            branch_id=req.branch_id,
+            requested_at__lte=started,
+        ).update(done_at=timezone.now())
+        changed += count
+    return changed

@@ -198,3 +198,63 @@ def test_the_most_specific_policy_wins(world):
     assert milestone(c, MilestoneKind.RESOLUTION).policy == major
     g = world.complaint(received_at=TUESDAY_10, account="洗车不干净")
     assert milestone(g, MilestoneKind.RESOLUTION).policy == general
+
+
+def test_a_calendar_change_is_recomputed_by_the_worker(world, complaint):
+    from kesu.sla.models import RecomputeRequest
+    from kesu.sla.services import calendar_row_for_branch
+    from kesu.sla.tracking import process_recompute_requests, request_recompute
+
+    before = milestone(complaint, MilestoneKind.RESOLUTION).due_at
+    calendar = calendar_row_for_branch(complaint.branch)
+    # Wednesday 11 March becomes a holiday: the resolution deadline moves a working day later.
+    calendar.days.create(date=datetime(2026, 3, 11).date(), is_working=False, name="临时停业")
+    calendar.save(update_fields=["updated_at"])
+    request_recompute(world.org.pk, reason="calendar_changed")
+
+    assert process_recompute_requests() >= 1
+
+    after = milestone(complaint, MilestoneKind.RESOLUTION).due_at
+    assert after - before >= timedelta(hours=20)
+    assert RecomputeRequest.objects.get().done_at is not None
+    assert process_recompute_requests() == 0
+
+
+def test_policy_admin_saves_request_a_recompute(world, client):
+    from kesu.sla.models import RecomputeRequest
+
+    admin = world.user(Role.ADMIN)
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    response = client.post(
+        "/admin/sla/deadlinepolicy/add/",
+        {
+            "organisation": world.org.pk,
+            "name": "重大投诉",
+            "severity": "major",
+            "priority": 0,
+            "is_active": "on",
+            "targets-TOTAL_FORMS": 1,
+            "targets-INITIAL_FORMS": 0,
+            "targets-0-milestone": "resolution",
+            "targets-0-amount": 5,
+            "targets-0-unit": "days",
+            "targets-0-clock": "working",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    assert RecomputeRequest.objects.filter(reason="policy_changed", done_at__isnull=True).exists()
+
+
+def test_admin_warns_about_a_missing_holiday_table(world, client, settings):
+    from kesu.sla.models import BusinessCalendar
+
+    admin = world.user(Role.ADMIN)
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    BusinessCalendar.objects.create(organisation=world.org, name="空白日历")
+    response = client.get("/admin/sla/businesscalendar/")
+    assert response.status_code == 200
+    assert "holiday table" in response.content.decode()
