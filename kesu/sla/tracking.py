@@ -52,9 +52,10 @@ FALLBACK_RESOLUTION_DAYS = {
 SERVICE_MANNER_FIRST_CONTACT = Target(1, Unit.HOURS, Clock.WORKING)
 
 
-def matching_policy(complaint: Complaint, policies) -> DeadlinePolicy | None:
+def matching_policies(complaint: Complaint, policies) -> list[DeadlinePolicy]:
+    """The active policies that match, most specific (then highest priority) first."""
     category_path = complaint.category.path if complaint.category_id else ""
-    best = None
+    found = []
     for policy in policies:
         if not policy.is_active:
             continue
@@ -70,10 +71,8 @@ def matching_policy(complaint: Complaint, policies) -> DeadlinePolicy | None:
             path = policy.category.path
             if not (category_path == path or category_path.startswith(path + "/")):
                 continue
-        key = (policy.specificity, policy.priority, -policy.pk)
-        if best is None or key > best[0]:
-            best = (key, policy)
-    return best[1] if best else None
+        found.append(policy)
+    return sorted(found, key=lambda p: (p.specificity, p.priority, -p.pk), reverse=True)
 
 
 def policies_of(organisation_id: int):
@@ -92,8 +91,8 @@ def targets_for(complaint: Complaint, policies=None) -> dict[str, Target]:
     )
     if complaint.cause == CauseClass.SERVICE_MANNER:
         targets[K.FIRST_CONTACT] = SERVICE_MANNER_FIRST_CONTACT
-    policy = matching_policy(complaint, policies)
-    if policy is not None:
+    # Each milestone takes its target from the most specific matching policy that sets one.
+    for policy in reversed(matching_policies(complaint, policies)):
         for t in policy.targets.all():
             targets[t.milestone] = Target(t.amount, t.unit, t.clock, policy.pk)
     return targets

@@ -186,6 +186,7 @@ def test_a_policy_change_recomputes_open_deadlines(world, complaint):
 
 
 def test_the_most_specific_policy_wins(world):
+    DeadlinePolicy.objects.filter(organisation=world.org).delete()
     general = DeadlinePolicy.objects.create(organisation=world.org, name="默认")
     PolicyTarget.objects.create(
         policy=general, milestone=MilestoneKind.RESOLUTION, amount=10, unit=Unit.DAYS
@@ -198,6 +199,18 @@ def test_the_most_specific_policy_wins(world):
     assert milestone(c, MilestoneKind.RESOLUTION).policy == major
     g = world.complaint(received_at=TUESDAY_10, account="洗车不干净")
     assert milestone(g, MilestoneKind.RESOLUTION).policy == general
+    # Milestones the specific policy leaves out come from the general one, else the defaults.
+    assert milestone(c, MilestoneKind.FIRST_CONTACT).policy is None
+
+
+def test_default_policies_follow_the_domain(world):
+    major = world.complaint(received_at=TUESDAY_10, account="车辆自燃")
+    assert milestone(major, MilestoneKind.RESOLUTION).amount == 15
+    assert milestone(major, MilestoneKind.CUSTOMER_UPDATE).status == MilestoneStatus.RUNNING
+    assert milestone(major, MilestoneKind.FIRST_CONTACT).policy.name == "默认时限"
+    manner = world.complaint(received_at=TUESDAY_10, cause="service_manner", account="态度差")
+    assert milestone(manner, MilestoneKind.FIRST_CONTACT).due_at == TUESDAY_10 + timedelta(hours=1)
+    assert milestone(manner, MilestoneKind.RESOLUTION).amount == 3
 
 
 def test_a_calendar_change_is_recomputed_by_the_worker(world, complaint):
