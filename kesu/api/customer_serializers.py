@@ -26,6 +26,14 @@ from kesu.organisation.selectors import branches_visible_to
 PHONE_INPUT_LENGTH = 40  # As typed: spaces, dashes, +86 …; stored normalised (E.164).
 
 
+def _normalised_phone(value: str) -> str:
+    """Checked here so every field's error comes back at once; the service normalises too."""
+    try:
+        return normalise_phone(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.messages) from None
+
+
 def _display(field: str) -> serializers.CharField:
     return serializers.CharField(source=f"get_{field}_display", read_only=True)
 
@@ -54,12 +62,7 @@ class KeyPersonWriteSerializer(StrictInputMixin, serializers.ModelSerializer):
         fields = ["name", "title", "phone", "email", "birthday"]
 
     def validate_phone(self, value: str) -> str:
-        if not value.strip():
-            return ""
-        try:
-            return normalise_phone(value)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from None
+        return _normalised_phone(value) if value.strip() else ""
 
 
 class PurchaseSerializer(StrictInputMixin, serializers.ModelSerializer):
@@ -180,11 +183,20 @@ class CustomerWriteSerializer(StrictInputMixin, serializers.ModelSerializer):
             "branch",
         ]
 
+    def validate_phone(self, value: str) -> str:
+        if self._echoes_mask("phone", value):
+            return self.instance.phone
+        return _normalised_phone(value)
+
+    def _echoes_mask(self, name: str, value) -> bool:
+        if self.instance is None or sees_contact_data(self.context):
+            return False
+        current = getattr(self.instance, name) or ""
+        return value != current and value == _MASKS[name](current)
+
     def validate(self, attrs):
         # A masked value echoed back by a form is "unchanged", never a new value.
-        if self.instance is not None and not sees_contact_data(self.context):
-            for name, mask in _MASKS.items():
-                current = getattr(self.instance, name) or ""
-                if name in attrs and attrs[name] != current and attrs[name] == mask(current):
-                    del attrs[name]
+        for name in _MASKS:
+            if name in attrs and self._echoes_mask(name, attrs[name]):
+                del attrs[name]
         return attrs

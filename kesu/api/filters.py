@@ -58,8 +58,11 @@ class DateOrDateTimeField(forms.Field):
         text = str(value).strip()
         moment = None
         try:
-            moment = parse_datetime(text)
-            day = moment.date() if moment is not None else parse_date(text)
+            # A bare date first: parse_datetime would read it as midnight.
+            day = parse_date(text)
+            if day is None:
+                moment = parse_datetime(text)
+                day = moment.date() if moment is not None else None
         except ValueError:
             day = None
         # Bounded so that neither the day after nor the conversion to UTC can overflow.
