@@ -20,6 +20,7 @@ in every state and old ones are mostly closed.
 
 import bisect
 import json
+import operator
 import random
 import time
 from collections import Counter, defaultdict
@@ -35,6 +36,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
+from psycopg.types.json import JsonbDumper
 
 from kesu.audit.models import AuditChain, AuditEntry
 from kesu.audit.services import GENESIS_HASH, entry_hash
@@ -328,17 +330,20 @@ class _Table:
             else:
                 value = None  # must be given by the generator
             self.template[f.attname] = value
-        self.json_columns = {
-            i for i, f in enumerate(self.fields) if isinstance(f, models.JSONField)
-        }
+        self.getter = operator.itemgetter(*self.columns)
 
     def new(self) -> dict:
         # Defaults are shared between rows; the generator replaces values, never mutates them.
         return self.template.copy()
 
     def tuples(self, rows: Iterable[dict]) -> list[tuple]:
-        columns = self.columns
-        return [tuple(row[c] for c in columns) for row in rows]
+        return list(map(self.getter, rows))
+
+
+class _JsonbText(JsonbDumper):
+    """Dumps dicts and lists straight into jsonb columns during COPY."""
+
+    _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 class _CopyWriter:
@@ -351,18 +356,14 @@ class _CopyWriter:
             return
         qn = connection.ops.quote_name
         cols = ", ".join(qn(f.column) for f in table.fields)
-        json_columns = table.json_columns
         with connection.cursor() as cursor:
             raw = cursor.cursor
+            raw.adapters.register_dumper(dict, _JsonbText)
+            raw.adapters.register_dumper(list, _JsonbText)
             with raw.copy(f"COPY {qn(table.model._meta.db_table)} ({cols}) FROM STDIN") as copy:
-                if json_columns:
-                    for row in rows:
-                        copy.write_row(
-                            [_json(v) if i in json_columns else v for i, v in enumerate(row)]
-                        )
-                else:
-                    for row in rows:
-                        copy.write_row(row)
+                write_row = copy.write_row
+                for row in rows:
+                    write_row(row)
 
 
 class _InsertWriter:
@@ -410,8 +411,7 @@ def _adapter(f: models.Field, conn) -> Callable | None:
     return None
 
 
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 class _OrmWriter:
