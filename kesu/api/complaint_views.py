@@ -139,7 +139,7 @@ class ComplaintListView(generics.ListAPIView):
             idempotency_key=_idempotency_key(request),
             **serializer.validated_data,
         )
-        complaint = complaint_detail(request.user, complaint.pk)
+        complaint = _after_write(request, complaint)
         if not created:
             response = complaint_response(request, complaint)
             response["Idempotent-Replayed"] = "true"

@@ -1,5 +1,6 @@
 """Error shapes and common response documentation for the schema."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
@@ -17,27 +18,27 @@ class ErrorSerializer(serializers.Serializer):
     error = ErrorBodySerializer()
 
 
-def error(description: str) -> OpenApiResponse:
+def error(description) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=description)
 
 
-BAD_REQUEST = error("Invalid input; `fields` says what is wrong with each field.")
-NOT_FOUND = error("Not found, or not visible to you.")
-FORBIDDEN = error("Your role may not do this.")
-CONFLICT = error("Not possible in the current state, or the version you sent is stale.")
-PRECONDITION_FAILED = error("The If-Match version is stale: reload and apply the change again.")
-PRECONDITION_REQUIRED = error("Send If-Match or `version` to say which version you change.")
+BAD_REQUEST = error(_("Invalid input; `fields` says what is wrong with each field."))
+NOT_FOUND = error(_("Not found, or not visible to you."))
+FORBIDDEN = error(_("Your role may not do this."))
+CONFLICT = error(_("Not possible in the current state, or the version you sent is stale."))
+PRECONDITION_FAILED = error(_("The If-Match version is stale: reload and apply the change again."))
+PRECONDITION_REQUIRED = error(_("Send If-Match or `version` to say which version you change."))
 
 ETAG_HEADER = OpenApiParameter(
     "ETag",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     response=[200, 201],
-    description='The complaint\'s version, e.g. "3"; send it back as If-Match.',
+    description=_('The complaint\'s version, e.g. "3"; send it back as If-Match.'),
 )
 IF_MATCH_HEADER = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description='The ETag you last read, e.g. "3". A stale value gives 412.',
+    description=_('The ETag you last read, e.g. "3". A stale value gives 412.'),
 )
