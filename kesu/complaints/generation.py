@@ -709,7 +709,8 @@ class _Generator:
         customers, purchases, new_infos, plans = [], [], [], []
         for moment in received:
             roll = rng.random()
-            if self.complaint_customers and roll < 0.012:
+            calls_again = bool(self.complaint_customers) and roll < 0.012
+            if calls_again:
                 # Calling again about what they reported a moment ago: a likely duplicate.
                 info = self.customers[rng.choice(self.complaint_customers[-20:])]
                 source = rng.choice(self.sources)
@@ -727,7 +728,7 @@ class _Generator:
                 info = self._new_customer(staff_index, source, moment, customers, purchases)
                 new_infos.append(info)
             self.complaint_customers.append(info.index)
-            plans.append((moment, info, source, staff_index))
+            plans.append((moment, info, source, staff_index, calls_again))
 
         for info, cid, pid, c, p in zip(
             new_infos,
@@ -890,14 +891,16 @@ class _Generator:
 
     # -- a complaint --
 
-    def _complaint(self, complaint_id, number, received, info, source, staff_index) -> _Case:
+    def _complaint(
+        self, complaint_id, number, received, info, source, staff_index, calls_again
+    ) -> _Case:
         rng = self.rng
         st = self.staff[staff_index]
         channel = self.channels[_pick(rng, self.channel_cum)]
         kind = self.kinds[_pick(rng, self.kind_cum)]
         title, category_code = source.title, source.category
         # The same customer calling again about a case that is still open: a duplicate.
-        survivor = info.last
+        survivor = info.last if calls_again else None
         if not (
             survivor is not None
             and received - survivor.row["received_at"] < timedelta(days=2)
@@ -906,7 +909,6 @@ class _Generator:
                 survivor.row["closed_at"] is None
                 or survivor.row["closed_at"] > received + timedelta(hours=7)
             )
-            and rng.random() < 0.7
         ):
             survivor = None
         category = self.categories.get(category_code)
@@ -1027,7 +1029,7 @@ class _Generator:
         row, st = case.row, case.staff
         quick = row["kind"] in (Kind.SUGGESTION, Kind.PRAISE)
         # Some cases stall at one step for weeks or months: they fill the overdue lists.
-        stall_step = rng.randrange(2, 8) if rng.random() < 0.06 else -1
+        stall_step = rng.randrange(0, 8) if rng.random() < 0.06 else -1
         stall = rng.uniform(10, 120) if rng.random() < 0.8 else rng.uniform(120, 400)
         withdraw_step = rng.randrange(1, 4) if rng.random() < 0.03 else -1
 
