@@ -111,6 +111,10 @@ class BoundedDateField(serializers.DateField):
         return parsed
 
 
+# Sent by HTML forms (the browsable API, server-rendered pages), not data.
+IGNORED_INPUT_KEYS = frozenset({"csrfmiddlewaretoken"})
+
+
 class StrictInputMixin:
     """Refuse fields the serializer does not know instead of silently ignoring them.
 
@@ -120,7 +124,7 @@ class StrictInputMixin:
     def to_internal_value(self, data):
         if hasattr(data, "keys"):
             writable = {name for name, field in self.fields.items() if not field.read_only}
-            unknown = sorted(set(data.keys()) - writable)
+            unknown = sorted(set(data.keys()) - writable - IGNORED_INPUT_KEYS)
             if unknown:
                 raise serializers.ValidationError(
                     {name: [_("This field cannot be changed here.")] for name in unknown}

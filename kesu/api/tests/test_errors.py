@@ -146,3 +146,13 @@ def test_options_and_head_do_not_fail(world, api):
     ]:
         assert client.options(url).status_code == 200, url
         assert client.head(url).status_code in (200, 405), url
+
+
+def test_form_posts_may_carry_the_csrf_token(world, api):
+    complaint = world.complaint()
+    response = api().post(
+        complaint_url(complaint, "notes/"),
+        {"text": "表单提交", "csrfmiddlewaretoken": "x"},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.content
