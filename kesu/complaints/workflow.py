@@ -38,6 +38,7 @@ from kesu.organisation.services import may_grant
 from kesu.sla.tracking import milestones_after_move
 
 F, C, H, D, G = Role.FRONTLINE, Role.CALLBACK, Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER
+APPROVAL_MOVES = frozenset({"approve_compensation", "reject_compensation"})
 WORKING_STATES = frozenset(
     {State.CONFIRMED, State.INVESTIGATING, State.SOLUTION_PROPOSED, State.IN_PROGRESS}
 )

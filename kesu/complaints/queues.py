@@ -1,0 +1,94 @@
+"""Work queues: what a user should look at first (the "my work" page). Reads only."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from kesu.complaints.choices import OPEN_STATES, WAITING_STATES, Severity, State
+from kesu.complaints.models import Complaint
+from kesu.complaints.selectors import complaint_list
+from kesu.organisation.choices import Role
+from kesu.organisation.services import compensation_limit_for
+
+RUNNING_STATES = OPEN_STATES - WAITING_STATES
+DUE_SOON = timedelta(hours=24)
+# The forward moves of the procedure, by the state that waits for them and who makes them.
+NEXT_STEP_ROLES = {
+    State.REGISTERED: {Role.FRONTLINE, Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER},
+    State.CONFIRMED: {Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER},
+    State.INVESTIGATING: {Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER},
+    State.SOLUTION_PROPOSED: {Role.FRONTLINE, Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER},
+    State.IN_PROGRESS: {Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER},
+    State.RESOLVED: {Role.CALLBACK, Role.DIRECTOR, Role.GENERAL_MANAGER},
+    State.VERIFIED: {Role.DIRECTOR, Role.GENERAL_MANAGER},
+    State.PARKED: {Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER},
+}
+# Roles that answer for the whole branch, not only for the cases they own.
+BRANCH_WIDE_ROLES = {Role.DIRECTOR, Role.GENERAL_MANAGER, Role.CALLBACK}
+
+
+@dataclass
+class Queue:
+    code: str
+    items: QuerySet
+    count: int
+
+
+def _urgency(qs: QuerySet) -> QuerySet:
+    now = timezone.now()
+    return qs.annotate(
+        overdue_first=Case(
+            When(due_at__lt=now, then=Value(0)), default=Value(1), output_field=IntegerField()
+        ),
+        major_first=Case(
+            When(Q(severity=Severity.MAJOR) | Q(is_crisis=True), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+    ).order_by("overdue_first", "major_first", "due_at", "id")
+
+
+def waiting_for_me(user) -> QuerySet[Complaint]:
+    """Cases whose next step of the procedure is this user's to take."""
+    states = [state for state, roles in NEXT_STEP_ROLES.items() if user.role in roles]
+    scope = complaint_list(user)
+    mine = Q(owner_id=user.pk, state__in=states)
+    if user.role in BRANCH_WIDE_ROLES:
+        shared_states = (
+            {State.RESOLVED} if user.role == Role.CALLBACK else {State.RESOLVED, State.VERIFIED}
+        )
+        mine |= Q(state__in=shared_states)
+    if user.role in {Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER}:
+        limit = compensation_limit_for(user)
+        approvals = Q(state=State.AWAITING_APPROVAL)
+        if limit is not None:
+            approvals &= Q(compensation_amount__lte=limit)
+        mine |= approvals
+    return scope.filter(mine)
+
+
+QUEUE_CODES = ("waiting", "assigned", "due_soon", "overdue")
+
+
+def queue_querysets(user) -> dict[str, QuerySet[Complaint]]:
+    now = timezone.now()
+    scope = complaint_list(user)
+    mine = scope.filter(owner_id=user.pk, state__in=OPEN_STATES)
+    watched = scope if user.role in BRANCH_WIDE_ROLES else mine
+    return {
+        "waiting": waiting_for_me(user),
+        "assigned": mine,
+        "due_soon": watched.filter(
+            state__in=RUNNING_STATES, due_at__gte=now, due_at__lt=now + DUE_SOON
+        ),
+        "overdue": watched.filter(state__in=RUNNING_STATES, due_at__lt=now),
+    }
+
+
+def my_queues(user, limit: int = 25) -> list[Queue]:
+    return [
+        Queue(code=code, items=_urgency(qs)[:limit], count=qs.count())
+        for code, qs in queue_querysets(user).items()
+    ]

@@ -1,0 +1,119 @@
+"""Forms for the moves of the procedure, built from the API's input serializers.
+
+The browser and the API validate a move with the same serializer and run it through the same
+workflow function; this module only describes the serializer's fields for the template.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from rest_framework import serializers
+
+from kesu.api.transitions import TRANSITION_INPUTS, run_transition
+from kesu.core.errors import DomainError
+
+LONG_TEXT = {
+    "note",
+    "reason",
+    "solution",
+    "result",
+    "summary",
+    "root_cause",
+    "corrective_action",
+    "preventive_action",
+    "verification",
+}
+
+
+@dataclass
+class FieldView:
+    name: str
+    label: str
+    widget: str  # text, textarea, select, date, datetime, number, checkbox
+    required: bool
+    value: str = ""
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _label(name: str, f) -> str:
+    return str(f.label or name.replace("_", " ").capitalize())
+
+
+def describe(name: str, request, data=None, errors=None) -> list[FieldView]:
+    serializer = TRANSITION_INPUTS[name](context={"request": request})
+    views = []
+    for field_name, f in serializer.fields.items():
+        if field_name == "version" or f.read_only:
+            continue
+        value = "" if data is None else str(data.get(field_name, ""))
+        view = FieldView(field_name, _label(field_name, f), "text", f.required, value)
+        if isinstance(f, serializers.BooleanField):
+            view.widget = "checkbox"
+        elif isinstance(f, serializers.ChoiceField):
+            view.widget = "select"
+            view.choices = [(str(k), str(v)) for k, v in f.choices.items()]
+        elif isinstance(f, serializers.RelatedField):
+            view.widget = "select"
+            view.choices = [(str(obj.pk), str(obj)) for obj in f.get_queryset()[:500]]
+        elif isinstance(f, serializers.DateTimeField):
+            view.widget = "datetime"
+        elif isinstance(f, serializers.DateField):
+            view.widget = "date"
+        elif isinstance(f, serializers.DecimalField | serializers.IntegerField):
+            view.widget = "number"
+        elif field_name in LONG_TEXT:
+            view.widget = "textarea"
+        if errors and field_name in errors:
+            view.errors = [str(e) for e in errors[field_name]]
+        views.append(view)
+    return views
+
+
+class MoveRefused(Exception):
+    def __init__(self, field_errors: dict, message: str = ""):
+        self.field_errors = field_errors
+        self.message = message
+        super().__init__(message)
+
+
+def perform(name: str, request, complaint_id: int, post) -> None:
+    """Validate the posted form with the move's serializer and run the move."""
+    serializer_class = TRANSITION_INPUTS[name]
+    known = serializer_class(context={"request": request}).fields
+    data = {}
+    for key, f in known.items():
+        if isinstance(f, serializers.BooleanField):
+            # An unticked box is not posted at all.
+            if key in post:
+                data[key] = True
+            elif not f.allow_null:
+                data[key] = False
+            continue
+        value = post.get(key)
+        if value is None or (value == "" and not isinstance(f, serializers.CharField)):
+            continue  # an empty optional input means "not given"
+        data[key] = value
+    serializer = serializer_class(data=data, context={"request": request})
+    if not serializer.is_valid():
+        raise MoveRefused(serializer.errors)
+    validated = dict(serializer.validated_data)
+    version = validated.pop("version", None)
+    if post.get("version", "").isdigit():
+        version = int(post["version"])
+    try:
+        run_transition(
+            name,
+            complaint_id=complaint_id,
+            actor=request.user,
+            data=validated,
+            expected_version=version,
+        )
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise MoveRefused(
+                {k: [m for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+            ) from exc
+        raise MoveRefused({}, " ".join(exc.messages)) from exc
+    except DomainError as exc:
+        raise MoveRefused({}, exc.render()) from exc

@@ -1,0 +1,81 @@
+from datetime import timedelta
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from kesu.complaints.choices import OPEN_STATES, WAITING_STATES, State
+from kesu.complaints.workflow import TRANSITIONS
+
+register = template.Library()
+
+
+def humanize_span(span: timedelta) -> str:
+    minutes = int(abs(span).total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return _("%(d)sd %(h)sh") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)sh %(m)sm") % {"h": hours, "m": minutes}
+    return _("%(m)sm") % {"m": minutes}
+
+
+@register.simple_tag
+def time_left(due, state=None):
+    """ "2d 3h left" / "overdue 5h" for a deadline, or an empty string."""
+    if due is None or (state is not None and state not in OPEN_STATES):
+        return ""
+    span = due - timezone.now()
+    if span < timedelta(0):
+        return _("overdue %(span)s") % {"span": humanize_span(span)}
+    return _("%(span)s left") % {"span": humanize_span(span)}
+
+
+@register.simple_tag
+def due_badge(complaint):
+    if complaint.due_at is None or complaint.state not in OPEN_STATES:
+        return ""
+    if complaint.state in WAITING_STATES:
+        return format_html('<span class="badge paused">{}</span>', _("paused"))
+    span = complaint.due_at - timezone.now()
+    css = "overdue" if span < timedelta(0) else "due_soon" if span < timedelta(hours=24) else ""
+    return format_html(
+        '<span class="badge {}" title="{}">{}</span>',
+        css,
+        timezone.localtime(complaint.due_at).strftime("%Y-%m-%d %H:%M"),
+        time_left(complaint.due_at),
+    )
+
+
+ACTION_LABELS = {
+    "register": _lazy("Registered"),
+    "note": _lazy("Note"),
+    "call": _lazy("Call with the customer"),
+    "update": _lazy("Record edited"),
+    "attach": _lazy("File added"),
+    "deadlines": _lazy("Deadlines set"),
+    "milestone_breached": _lazy("Deadline missed"),
+    "escalated_by_deadline": _lazy("Escalated for a missed deadline"),
+    "merged_in": _lazy("A duplicate was merged into this complaint"),
+    "wait": _lazy("Waiting started"),
+    "stop_waiting": _lazy("Waiting ended"),
+    "export": _lazy("Exported"),
+}
+
+
+@register.filter
+def action_label(code: str) -> str:
+    if code in TRANSITIONS:
+        return str(TRANSITIONS[code].label)
+    return str(ACTION_LABELS.get(code, code))
+
+
+@register.filter
+def state_label(code: str) -> str:
+    try:
+        return str(State(code).label)
+    except ValueError:
+        return code

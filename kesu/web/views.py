@@ -1,0 +1,420 @@
+"""The staff workspace: thin views over the complaints' services and selectors."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kesu.api.filters import ComplaintFilter
+from kesu.audit.models import AuditEntry
+from kesu.complaints.checklist import ITEM_CODES, checklist_tick, checklist_view
+from kesu.complaints.choices import OPEN_STATES
+from kesu.complaints.guidance import TECHNIQUES, guidance_for
+from kesu.complaints.models import Category
+from kesu.complaints.queues import QUEUE_CODES, my_queues, queue_querysets
+from kesu.complaints.search import complaints_matching
+from kesu.complaints.selectors import complaint_detail, complaint_list, complaints_visible_to
+from kesu.complaints.services import (
+    REGISTERING_ROLES,
+    complaint_add_note,
+    complaint_attach,
+    complaint_register,
+)
+from kesu.complaints.workflow import TRANSITIONS, transitions_for
+from kesu.core.errors import DomainError, NotFound
+from kesu.core.phones import mask_phone, try_normalise_phone
+from kesu.customers.selectors import customers_by_phone, customers_visible_to
+from kesu.customers.services import customer_create
+from kesu.organisation.selectors import branches_visible_to, users_for_picker
+from kesu.web import moves
+from kesu.web.forms import IntakeForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+
+def _context(request, **extra):
+    user = request.user
+    return {
+        "can_register": user.role in REGISTERING_ROLES and user.organisation_id is not None,
+        **extra,
+    }
+
+
+@login_required
+def my_work(request):
+    labels = {
+        "waiting": _("Waiting for me"),
+        "assigned": _("Assigned to me"),
+        "due_soon": _("Due within 24 hours"),
+        "overdue": _("Overdue"),
+    }
+    queues = my_queues(request.user)
+    for q in queues:
+        q.label = labels[q.code]
+    return render(
+        request,
+        "web/my_work.html",
+        _context(request, nav="work", queues=queues, now=timezone.localtime()),
+    )
+
+
+def _get_complaint(request, pk):
+    try:
+        return complaint_detail(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def complaint_page(request, pk, move_errors=None, failed_move=None, posted=None, status=200):
+    complaint = _get_complaint(request, pk)
+    user = request.user
+    available = transitions_for(complaint, user)
+    move_forms = [
+        {
+            "name": t.name,
+            "label": t.label,
+            "fields": moves.describe(
+                t.name,
+                request,
+                data=posted if failed_move == t.name else None,
+                errors=move_errors if failed_move == t.name else None,
+            ),
+            "open": failed_move == t.name,
+        }
+        for t in available
+    ]
+    timeline = list(
+        AuditEntry.objects.filter(
+            organisation_id=complaint.organisation_id, complaint_id=complaint.pk
+        )
+        .exclude(action="checklist")
+        .select_related("actor")
+        .order_by("seq")
+    )
+    other = (
+        complaints_visible_to(user)
+        .filter(customer_id=complaint.customer_id)
+        .exclude(pk=complaint.pk)
+        .select_related("customer", "owner")
+        .order_by("-id")[:10]
+    )
+    customer = complaint.customer
+    context = _context(
+        request,
+        nav="list",
+        complaint=complaint,
+        customer_phone=customer.phone if user.sees_contact_data else mask_phone(customer.phone),
+        move_forms=move_forms,
+        timeline=timeline,
+        checklist=checklist_view(complaint),
+        milestones=complaint.milestones.order_by("round", "id"),
+        attachments=complaint.attachments.select_related("uploaded_by").order_by("id"),
+        other_complaints=other,
+        advice=guidance_for(complaint.personality_type or customer.personality_type),
+        techniques=TECHNIQUES,
+        readback=request.GET.get("readback") == "1",
+        is_open=complaint.state in OPEN_STATES,
+    )
+    return render(request, "web/complaint.html", context, status=status)
+
+
+@login_required
+@require_POST
+def complaint_move(request, pk, name):
+    if name not in TRANSITIONS:
+        raise Http404
+    try:
+        moves.perform(name, request, pk, request.POST)
+    except moves.MoveRefused as refused:
+        if refused.message:
+            messages.error(request, refused.message)
+        return complaint_page(
+            request,
+            pk,
+            move_errors=refused.field_errors,
+            failed_move=name,
+            posted=request.POST,
+            status=400,
+        )
+    messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[name].label})
+    return redirect("web:complaint", pk=pk)
+
+
+@login_required
+@require_POST
+def complaint_checklist(request, pk):
+    complaint = _get_complaint(request, pk)
+    item = request.POST.get("item", "")
+    if item not in ITEM_CODES:
+        return HttpResponseBadRequest(_("Unknown checklist item."))
+    checklist_tick(
+        complaint=complaint, actor=request.user, item=item, done=request.POST.get("done") == "1"
+    )
+    if request.htmx:
+        return render(
+            request,
+            "web/_checklist.html",
+            {"complaint": complaint, "checklist": checklist_view(complaint)},
+        )
+    return redirect("web:complaint", pk=pk)
+
+
+@login_required
+@require_POST
+def complaint_note(request, pk):
+    try:
+        complaint_add_note(
+            complaint_id=pk,
+            actor=request.user,
+            text=request.POST.get("text", ""),
+            shared_with_customer=request.POST.get("shared") == "1",
+            kind="call" if request.POST.get("kind") == "call" else "note",
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except NotFound:
+        raise Http404 from None
+    return redirect("web:complaint", pk=pk)
+
+
+@login_required
+@require_POST
+def complaint_upload(request, pk):
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to upload."))
+        return redirect("web:complaint", pk=pk)
+    try:
+        complaint_attach(
+            complaint_id=pk,
+            actor=request.user,
+            upload=upload,
+            description=request.POST.get("description", ""),
+        )
+        messages.success(request, _("File added."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except NotFound:
+        raise Http404 from None
+    return redirect("web:complaint", pk=pk)
+
+
+# ---- Intake -----------------------------------------------------------------------------------
+
+
+def _categories(user):
+    return Category.objects.filter(organisation_id=user.organisation_id, is_active=True).order_by(
+        "path"
+    )
+
+
+def _category_label(category) -> str:
+    return category.name
+
+
+@login_required
+def intake(request):
+    user = request.user
+    if user.role not in REGISTERING_ROLES or user.organisation_id is None:
+        messages.error(request, _("Your role may not register complaints."))
+        return redirect("web:my-work")
+    categories = list(_categories(user))
+    by_label = {_category_path_label(c, categories): c for c in categories}
+    form = IntakeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                complaint = _register_from_form(user, form.cleaned_data, by_label)
+            except ValidationError as exc:
+                _errors_to_form(form, exc)
+                status = 400
+            except DomainError as exc:
+                form.add_error(None, exc.render())
+                status = 400
+            else:
+                messages.success(
+                    request, _("Complaint %(number)s registered.") % {"number": complaint.number}
+                )
+                return redirect(f"/complaints/{complaint.pk}/?readback=1")
+        else:
+            status = 400
+    return render(
+        request,
+        "web/intake.html",
+        _context(request, nav="intake", form=form, category_labels=list(by_label)),
+        status=status,
+    )
+
+
+def _category_path_label(category, categories) -> str:
+    by_id = {c.pk: c for c in categories}
+    names, node = [], category
+    while node is not None:
+        names.append(node.name)
+        node = by_id.get(node.parent_id)
+    return " › ".join(reversed(names))
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                for message in error.messages:
+                    form.add_error(target, message if target else f"{field}: {message}")
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def _register_from_form(user, data, categories_by_label):
+    from django.db import transaction
+
+    errors = {}
+    category = None
+    if data["category"]:
+        category = categories_by_label.get(data["category"])
+        if category is None:
+            errors["category"] = _("Pick a category from the list.")
+    customer = None
+    if data["customer"]:
+        customer = customers_visible_to(user).filter(pk=data["customer"]).first()
+    if (
+        customer is None
+        and not data["customer_name"].strip()
+        and not customers_by_phone(user, data["phone"]).exists()
+    ):
+        errors["customer_name"] = _("New customer: enter their name.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if customer is None:
+            existing = customers_by_phone(user, data["phone"]).order_by("id").first()
+            customer = existing or customer_create(
+                actor=user, name=data["customer_name"], phone=data["phone"]
+            )
+        purchase = (
+            customer.purchases.filter(pk=data["purchase"]).first() if data["purchase"] else None
+        )
+        complaint, _created = complaint_register(
+            actor=user,
+            customer=customer,
+            channel=data["channel"],
+            kind=data["kind"],
+            title=data["title"],
+            account=data["account"],
+            demand=data["demand"],
+            demand_detail=data["demand_detail"],
+            category=category,
+            cause=data["cause"],
+            purchase=purchase,
+            personality_type=data["personality_type"],
+            upset_level=data["upset_level"],
+        )
+    return complaint
+
+
+@login_required
+def customer_lookup(request):
+    """The htmx partial under the phone field: who this is, what they bought, what is open."""
+    phone = request.GET.get("phone", "")
+    normalised = try_normalise_phone(phone)
+    customers = []
+    if normalised:
+        user = request.user
+        for customer in customers_by_phone(user, phone).prefetch_related("purchases")[:5]:
+            complaints = list(
+                complaints_visible_to(user)
+                .filter(customer_id=customer.pk)
+                .select_related("category")
+                .order_by("-id")[:10]
+            )
+            customers.append(
+                {
+                    "customer": customer,
+                    "purchases": list(customer.purchases.all()),
+                    "open": [c for c in complaints if c.state in OPEN_STATES],
+                    "past": [c for c in complaints if c.state not in OPEN_STATES],
+                }
+            )
+    return render(
+        request,
+        "web/_customer_lookup.html",
+        {
+            "phone": phone,
+            "normalised": normalised,
+            "customers": customers,
+            "too_short": len(phone.strip()) < 7,
+        },
+    )
+
+
+# ---- Lists ------------------------------------------------------------------------------------
+
+PAGE = 25
+
+
+@login_required
+def complaint_list_page(request):
+    user = request.user
+    params = request.GET.copy()
+    for key in [k for k, v in params.items() if v == ""]:
+        del params[key]
+    queue = params.pop("queue", [None])[0]
+    q = params.pop("q", [""])[0].strip()
+    before = params.pop("before", [""])[0]
+    qs = queue_querysets(user).get(queue) if queue in QUEUE_CODES else complaint_list(user)
+    filterset = ComplaintFilter(params, queryset=qs, request=request)
+    if filterset.is_valid():
+        qs = filterset.qs
+    else:
+        messages.error(request, _("Some filters are not valid and were ignored."))
+    if q:
+        qs = _search(qs, q)
+    if before.isdigit():
+        qs = qs.filter(id__lt=int(before))
+    page = list(qs.order_by("-id")[: PAGE + 1])
+    has_more = len(page) > PAGE
+    page = page[:PAGE]
+    next_params = request.GET.copy()
+    if has_more:
+        next_params["before"] = page[-1].pk
+    context = _context(
+        request,
+        nav="list",
+        complaints=page,
+        filters=filterset.form,
+        q=q,
+        queue=queue,
+        has_more=has_more,
+        next_query=next_params.urlencode(),
+        branches=branches_visible_to(user),
+        owners=users_for_picker(user),
+        selectable=True,
+    )
+    template = (
+        "web/_list_results.html"
+        if request.htmx and request.htmx.target == "results"
+        else "web/list.html"
+    )
+    return render(request, template, context)
+
+
+def _search(qs, q: str):
+    """Exact number, a phone number, or words in the summary and account."""
+    if "-" in q and q.replace("-", "").isalnum() and not q.replace("-", "").isdigit():
+        return qs.filter(number__iexact=q)
+    phone = try_normalise_phone(q)
+    if phone:
+        return qs.filter(customer__phone=phone)
+    return complaints_matching(qs, q)
