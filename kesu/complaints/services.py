@@ -25,6 +25,7 @@ from kesu.complaints.choices import (
 )
 from kesu.complaints.models import Attachment, Category, Complaint, IdempotencyKey
 from kesu.complaints.numbering import next_complaint_number
+from kesu.complaints.search import search_grams_for
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.complaints.severity import suggest_severity
 from kesu.core.errors import InvalidState, NotAllowed, NotFound, StaleVersion
@@ -171,6 +172,7 @@ def complaint_register(
                 if actor.department and actor.department.branch_id == branch.pk
                 else None,
             )
+            complaint.search_grams = search_grams_for(complaint)
             complaint.save(force_insert=True)
             if idempotency_key:
                 IdempotencyKey.objects.create(user=actor, key=idempotency_key, complaint=complaint)
@@ -290,7 +292,11 @@ def complaint_update(
         if not diff:
             return complaint
         complaint.version += 1
-        complaint.save(update_fields=[*diff, "version", "updated_at"])
+        fields = [*diff, "version", "updated_at"]
+        if {"title", "account"} & set(diff):
+            complaint.search_grams = search_grams_for(complaint)
+            fields.append("search_grams")
+        complaint.save(update_fields=fields)
         audit_record(
             organisation_id=complaint.organisation_id,
             actor=actor,
