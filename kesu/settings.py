@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kesu.audit",
     "kesu.complaints",
     "kesu.sla",
+    "kesu.notifications",
     "kesu.web",
 ]
 
@@ -194,4 +195,35 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KESU_LOG_LEVEL", "WARNING")},
+}
+
+# Notifications: e-mail goes through Django's mail backend (SMTP by default), robots by HTTP.
+EMAIL_BACKEND = os.environ.get("KESU_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("KESU_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("KESU_EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("KESU_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KESU_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("KESU_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("KESU_EMAIL_TIMEOUT", 30))
+DEFAULT_FROM_EMAIL = os.environ.get("KESU_DEFAULT_FROM_EMAIL", "kesu@localhost")
+KESU_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("KESU_NOTIFICATION_MAX_ATTEMPTS", 8))
+# How long a worker's claim on a batch lasts; rows left unfinished after it are sent again.
+KESU_NOTIFICATION_LEASE_SECONDS = int(os.environ.get("KESU_NOTIFICATION_LEASE_SECONDS", 300))
+KESU_WEBHOOK_TIMEOUT = float(os.environ.get("KESU_WEBHOOK_TIMEOUT", 10))
+
+# Celery (production workers; `manage.py run_worker` does the same without a broker).
+CELERY_BROKER_URL = os.environ.get("KESU_CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BEAT_SCHEDULE = {
+    "sweep-deadlines": {
+        "task": "kesu.notifications.tasks.sweep_deadlines",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
+    "deliver-notifications": {
+        "task": "kesu.notifications.tasks.deliver_notifications",
+        "schedule": 15.0,
+        "options": {"expires": 15},
+    },
 }

@@ -1,0 +1,96 @@
+"""The background worker without a broker: the deadline sweep, then delivery, every few seconds.
+
+Stops cleanly on SIGTERM or SIGINT (after the batch in hand). Several may run at once, on one
+machine or many: each notification is claimed by one worker only.
+"""
+
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections, connection
+
+from kesu.notifications import services
+
+logger = logging.getLogger("kesu.notifications.worker")
+
+
+class Command(BaseCommand):
+    help = "Run the deadline sweep and deliver due notifications, every few seconds."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="One pass, then exit.")
+        parser.add_argument(
+            "--interval", type=float, default=5.0, help="Seconds between passes (default 5)."
+        )
+        parser.add_argument(
+            "--worker-id",
+            default="",
+            help="Name in the delivery log (default: host name and process id).",
+        )
+        parser.add_argument(
+            "--batch-size", type=int, default=100, help="Notifications claimed at a time."
+        )
+        parser.add_argument(
+            "--no-sweep", action="store_true", help="Deliver only; leave the sweep to others."
+        )
+
+    def handle(self, *args, **options):
+        if options["interval"] <= 0 or options["batch_size"] < 1:
+            raise CommandError("--interval must be positive and --batch-size at least 1.")
+        worker_id = options["worker_id"] or f"{socket.gethostname()}:{os.getpid()}"
+        stop = threading.Event()
+
+        def on_signal(signum, frame):
+            logger.info("worker %s: stopping (signal %s)", worker_id, signum)
+            stop.set()
+
+        previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+        if options["verbosity"] >= 1 and not options["once"]:
+            self.stdout.write(f"Kesu worker {worker_id}: every {options['interval']:g} s")
+        try:
+            while not stop.is_set():
+                started = time.monotonic()
+                sent = self.one_pass(worker_id, options, stop)
+                if options["verbosity"] >= 2:
+                    self.stdout.write(f"{worker_id}: {sent} notifications handled")
+                if options["once"]:
+                    break
+                stop.wait(max(0.0, options["interval"] - (time.monotonic() - started)))
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        return None
+
+    def one_pass(self, worker_id: str, options, stop: threading.Event) -> int:
+        _refresh_connections()
+        if not options["no_sweep"]:
+            try:
+                services.sweep_deadlines()
+            except Exception:
+                # A broken sweep must not stop notifications that are already queued.
+                logger.exception("worker %s: the deadline sweep failed", worker_id)
+        try:
+            return services.deliver_all_due(
+                worker_id=worker_id, batch_size=options["batch_size"], should_stop=stop.is_set
+            )
+        except Exception:
+            if options["once"]:
+                raise
+            logger.exception("worker %s: delivery failed; trying again next pass", worker_id)
+            return 0
+        finally:
+            _refresh_connections()
+
+
+def _refresh_connections() -> None:
+    """Drop database connections that broke or grew old between passes (a worker lives long).
+
+    Not inside a transaction someone else opened (call_command in a test): that one stays.
+    """
+    if not connection.in_atomic_block:
+        close_old_connections()

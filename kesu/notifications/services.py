@@ -1,0 +1,351 @@
+"""Writing notifications (the outbox), delivering them, and marking inbox items read.
+
+`notify` runs inside the caller's transaction, so a notification exists exactly when the change
+that caused it was committed. `deliver_due` is what workers call: it claims due rows so that no
+two workers send the same one, sends them outside the claiming transaction, and records every
+attempt. Delivery is at least once: see docs/decisions.md.
+"""
+
+import importlib
+import logging
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from kesu.audit.services import to_jsonable
+from kesu.core.errors import NotFound
+from kesu.notifications.choices import PERSONAL_CHANNELS, WEBHOOK_CHANNELS, Channel, Status
+from kesu.notifications.models import DeliveryAttempt, Notification, WebhookEndpoint
+from kesu.notifications.rendering import render
+from kesu.notifications.transports import DeliveryError, Mailer, send_email, send_webhook
+
+logger = logging.getLogger(__name__)
+
+BACKOFF_FIRST = timedelta(minutes=1)
+BACKOFF_CAP = timedelta(hours=1)
+
+
+def notify(
+    *,
+    organisation_id: int,
+    branch_id: int | None,
+    recipients: Iterable,
+    kind: str,
+    payload: dict,
+    dedupe_key: str,
+    channels: Iterable[str] = (Channel.INBOX, Channel.EMAIL),
+    webhooks: bool = True,
+) -> int:
+    """Queue one notification per recipient and channel, and one per active robot of the branch.
+
+    An inbox row for every active recipient, an e-mail row for those with an address, a row
+    for each active webhook of `branch_id`. Calling it again with the same `dedupe_key`
+    creates nothing new. Returns how many rows were queued. Call it inside the transaction
+    of the change it announces.
+    """
+    channels = tuple(channels)
+    unknown = set(channels) - PERSONAL_CHANNELS
+    if unknown:
+        raise ValueError(f"not a personal channel: {sorted(unknown)}")
+    data = to_jsonable(payload or {})
+    now = timezone.now()
+
+    def row(channel: str, *, recipient_id=None, endpoint_id=None) -> Notification:
+        return Notification(
+            organisation_id=organisation_id,
+            branch_id=branch_id,
+            recipient_id=recipient_id,
+            endpoint_id=endpoint_id,
+            channel=channel,
+            kind=kind,
+            payload=data,
+            dedupe_key=dedupe_key,
+            next_attempt_at=now,
+            created_at=now,
+        )
+
+    rows = []
+    seen = set()
+    for user in recipients:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        for channel in channels:
+            if channel == Channel.EMAIL and not user.email:
+                continue
+            rows.append(row(channel, recipient_id=user.pk))
+    if webhooks and branch_id is not None:
+        for endpoint in WebhookEndpoint.objects.filter(branch_id=branch_id, is_active=True):
+            rows.append(row(endpoint.kind, endpoint_id=endpoint.pk))
+    if not rows:
+        return 0
+    existing = set(
+        Notification.objects.filter(dedupe_key=dedupe_key).values_list(
+            "channel", "recipient_id", "endpoint_id"
+        )
+    )
+    new = [r for r in rows if (r.channel, r.recipient_id, r.endpoint_id) not in existing]
+    # A concurrent notify of the same event may have inserted some meanwhile: the unique
+    # constraints drop those quietly, without breaking the caller's transaction.
+    Notification.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+# Delivery.
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try after `attempts` failed ones: 1 min, 2, 4, … at most 1 h."""
+    return min(BACKOFF_FIRST * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
+
+
+def _due(now: datetime) -> Q:
+    # Pending rows whose time has come, and rows a worker claimed but never finished.
+    return Q(status=Status.PENDING, next_attempt_at__lte=now) | Q(
+        status=Status.SENDING, locked_until__lt=now
+    )
+
+
+def _claim(worker_id: str, batch_size: int, now: datetime, lease: timedelta):
+    """Take up to `batch_size` due rows for this worker; no other worker gets them meanwhile.
+
+    PostgreSQL: the rows are locked with FOR UPDATE SKIP LOCKED, so concurrent workers take
+    different rows without waiting for each other. SQLite has no row locks, but its writers
+    are serialised (IMMEDIATE transactions), and the UPDATE re-checks that each row is still
+    due, so a row goes to one claim only.
+    """
+    locked_until = now + lease
+
+    def pick(condition: Q, order: tuple[str, ...], limit: int) -> list[tuple]:
+        if limit <= 0:
+            return []
+        qs = Notification.objects.filter(condition).order_by(*order)
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)
+        return list(qs.values_list("id", "status", "locked_by")[:limit])
+
+    with transaction.atomic():
+        # Two index range scans (see the model's partial indexes), not one sort of the backlog.
+        picked = pick(
+            Q(status=Status.SENDING, locked_until__lt=now), ("locked_until", "id"), batch_size
+        )
+        picked += pick(
+            Q(status=Status.PENDING, next_attempt_at__lte=now),
+            ("next_attempt_at", "id"),
+            batch_size - len(picked),
+        )
+        if not picked:
+            return [], {}
+        ids = [c[0] for c in picked]
+        Notification.objects.filter(_due(now), id__in=ids).update(
+            status=Status.SENDING,
+            locked_by=worker_id,
+            locked_until=locked_until,
+            attempts=F("attempts") + 1,
+        )
+        claimed = list(
+            Notification.objects.filter(
+                id__in=ids, status=Status.SENDING, locked_by=worker_id, locked_until=locked_until
+            )
+            .select_related("recipient", "endpoint")
+            .order_by("id")
+        )
+    # Rows taken over from a worker whose claim ran out: that try's outcome is unknown.
+    abandoned = {c[0]: c[2] for c in picked if c[1] == Status.SENDING}
+    return claimed, abandoned
+
+
+def _finish(
+    notification: Notification,
+    *,
+    worker_id: str,
+    at: datetime,
+    error: DeliveryError | None,
+    duration_ms: int,
+) -> None:
+    """Record one try and move the row to sent, back to pending (later), or failed."""
+    if error is None:
+        changes = {"status": Status.SENT, "sent_at": at, "last_error": ""}
+    elif error.permanent or notification.attempts >= settings.KESU_NOTIFICATION_MAX_ATTEMPTS:
+        changes = {"status": Status.FAILED, "last_error": str(error)}
+    else:
+        changes = {
+            "status": Status.PENDING,
+            "next_attempt_at": at + backoff(notification.attempts),
+            "last_error": str(error),
+        }
+    with transaction.atomic():
+        DeliveryAttempt.objects.create(
+            notification=notification,
+            at=at,
+            worker_id=worker_id,
+            ok=error is None,
+            error=str(error or ""),
+            duration_ms=duration_ms,
+        )
+        # Only while the claim is still ours: a row another worker took over is left to it.
+        Notification.objects.filter(
+            pk=notification.pk, status=Status.SENDING, locked_by=worker_id
+        ).update(locked_until=None, locked_by="", **changes)
+
+
+def _finish_inbox(rows: list[Notification], *, worker_id: str, at: datetime) -> None:
+    """Inbox rows are already where the user reads them: mark them sent, all at once."""
+    if not rows:
+        return
+    with transaction.atomic():
+        DeliveryAttempt.objects.bulk_create(
+            [DeliveryAttempt(notification=n, at=at, worker_id=worker_id, ok=True) for n in rows]
+        )
+        Notification.objects.filter(
+            id__in=[n.pk for n in rows], status=Status.SENDING, locked_by=worker_id
+        ).update(status=Status.SENT, sent_at=at, locked_until=None, locked_by="", last_error="")
+
+
+def _release(rows: list[Notification], worker_id: str) -> None:
+    """Give rows back untried (their try is not counted), e.g. when the claim nears its end."""
+    Notification.objects.filter(
+        id__in=[n.pk for n in rows], status=Status.SENDING, locked_by=worker_id
+    ).update(status=Status.PENDING, locked_until=None, locked_by="", attempts=F("attempts") - 1)
+
+
+def _send(notification: Notification, mailer: Mailer) -> None:
+    message = render(notification.kind, notification.payload)
+    if notification.channel == Channel.EMAIL:
+        send_email(notification, message, mailer)
+    elif notification.channel in WEBHOOK_CHANNELS:
+        send_webhook(notification, message)
+    else:
+        raise DeliveryError(f"unknown channel {notification.channel}", permanent=True)
+
+
+def deliver_due(*, worker_id: str, batch_size: int = 100, now: datetime | None = None) -> int:
+    """Claim up to `batch_size` due notifications, send them and record the outcome.
+
+    Returns how many were claimed; fewer than `batch_size` means nothing else is due now.
+    `now` fixes the clock (tests); by default each step uses the current time.
+    """
+    clock: Callable[[], datetime] = (lambda: now) if now is not None else timezone.now
+    lease = timedelta(seconds=settings.KESU_NOTIFICATION_LEASE_SECONDS)
+    claimed, abandoned = _claim(worker_id, batch_size, clock(), lease)
+    if not claimed:
+        return 0
+    if abandoned:
+        DeliveryAttempt.objects.bulk_create(
+            [
+                DeliveryAttempt(
+                    notification_id=pk,
+                    at=clock(),
+                    worker_id=previous,
+                    ok=False,
+                    error="no outcome recorded: the worker's claim ran out",
+                )
+                for pk, previous in abandoned.items()
+            ]
+        )
+    max_attempts = settings.KESU_NOTIFICATION_MAX_ATTEMPTS
+    over = [n for n in claimed if n.attempts > max_attempts]
+    for n in over:
+        _finish(
+            n,
+            worker_id=worker_id,
+            at=clock(),
+            error=DeliveryError("gave up: too many attempts", permanent=True),
+            duration_ms=0,
+        )
+    claimed = [n for n in claimed if n.attempts <= max_attempts]
+    _finish_inbox(
+        [n for n in claimed if n.channel == Channel.INBOX], worker_id=worker_id, at=clock()
+    )
+
+    started = time.monotonic()
+    outgoing = [n for n in claimed if n.channel != Channel.INBOX]
+    mailer = Mailer()
+    try:
+        for index, n in enumerate(outgoing):
+            # Stop well before the claim runs out, so that no other worker takes these over
+            # while this one is still sending them.
+            if time.monotonic() - started >= lease.total_seconds() / 2:
+                _release(outgoing[index:], worker_id)
+                break
+            t0 = time.monotonic()
+            try:
+                _send(n, mailer)
+                error = None
+            except DeliveryError as exc:
+                error = exc
+                logger.warning("notification %s (%s) not sent: %s", n.pk, n.channel, exc)
+            duration_ms = int((time.monotonic() - t0) * 1000)
+            _finish(n, worker_id=worker_id, at=clock(), error=error, duration_ms=duration_ms)
+    finally:
+        mailer.close()
+    return len(claimed) + len(over)
+
+
+def deliver_all_due(
+    *,
+    worker_id: str,
+    batch_size: int = 100,
+    now: datetime | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> int:
+    """Deliver batch after batch until nothing is due (or `should_stop` says so)."""
+    total = 0
+    while not should_stop():
+        count = deliver_due(worker_id=worker_id, batch_size=batch_size, now=now)
+        total += count
+        if count < batch_size:
+            break
+    return total
+
+
+_sweep_missing_said: list[bool] = []
+
+
+def sweep_deadlines(*, now: datetime | None = None, batch_size: int = 500):
+    """Run the deadline sweep (kesu.sla.reminders) if it exists; None when it does not yet."""
+    try:
+        reminders = importlib.import_module("kesu.sla.reminders")
+    except ModuleNotFoundError as exc:
+        if exc.name != "kesu.sla.reminders":
+            raise
+        reminders = None
+    sweep = getattr(reminders, "sweep_due_milestones", None)
+    if sweep is None:
+        # Said once per process: a worker passes here every few seconds.
+        if not _sweep_missing_said:
+            logger.warning(
+                "deadline sweep skipped: kesu.sla.reminders.sweep_due_milestones is missing"
+            )
+            _sweep_missing_said.append(True)
+        return None
+    return sweep(now=now, batch_size=batch_size)
+
+
+# The inbox.
+
+
+def inbox_mark_read(*, user, notification_id: int, now: datetime | None = None) -> Notification:
+    """Mark one of the user's inbox items read (again is harmless); others' items are not found."""
+    with transaction.atomic():
+        try:
+            notification = Notification.objects.select_for_update().get(
+                pk=notification_id, recipient_id=user.pk, channel=Channel.INBOX
+            )
+        except Notification.DoesNotExist:
+            raise NotFound() from None
+        if notification.read_at is None:
+            notification.read_at = now or timezone.now()
+            notification.save(update_fields=["read_at"])
+    return notification
+
+
+def inbox_mark_all_read(*, user, now: datetime | None = None) -> int:
+    return Notification.objects.filter(
+        recipient_id=user.pk, channel=Channel.INBOX, read_at__isnull=True
+    ).update(read_at=now or timezone.now())

@@ -1,0 +1,89 @@
+import base64
+import hashlib
+import hmac
+from urllib.parse import parse_qs, unquote_plus, urlsplit
+
+from kesu.notifications.rendering import (
+    dingtalk_signature,
+    dingtalk_signed_url,
+    render,
+    robot_body,
+)
+from kesu.notifications.tests.factories import REMINDER_PAYLOAD
+
+
+def test_reminder_in_english():
+    message = render("milestone_reminder", REMINDER_PAYLOAD, "en")
+    assert message.subject == "Deadline reminder: KS-2026-000123"
+    assert (
+        message.body
+        == "Complaint KS-2026-000123 “保养后异响”: First contact is due by March 10 12:00."
+    )
+
+
+def test_reminder_in_chinese_uses_chinese_dates():
+    message = render("milestone_reminder", REMINDER_PAYLOAD, "zh-hans")
+    assert "KS-2026-000123" in message.subject
+    assert "保养后异响" in message.body
+    # The date in the Chinese month-day form, in the site's time zone (UTC 04:00 = 12:00).
+    assert "03月10日 12:00" in message.body
+    assert "March" not in message.body
+
+
+def test_the_site_language_is_the_default(settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    assert "03月10日" in render("milestone_reminder", REMINDER_PAYLOAD).body
+    settings.LANGUAGE_CODE = "en"
+    assert "March 10" in render("milestone_reminder", REMINDER_PAYLOAD).body
+
+
+def test_each_kind_has_its_own_text():
+    breached = render("milestone_breached", REMINDER_PAYLOAD, "en")
+    assert breached.subject == "Overdue: KS-2026-000123"
+    assert "was due by March 10 12:00 and is overdue" in breached.body
+
+    escalation = render("escalation", {**REMINDER_PAYLOAD, "level": 3}, "en")
+    assert escalation.subject == "Escalated: KS-2026-000123"
+    assert "escalated to: General manager." in escalation.body
+    assert "First contact was due by March 10 12:00." in escalation.body
+
+    crisis = render("crisis", REMINDER_PAYLOAD, "en")
+    assert crisis.subject == "Crisis: KS-2026-000123"
+    assert "spokesperson" in crisis.body
+
+
+def test_unknown_kinds_and_missing_values_get_a_generic_text():
+    message = render("something_new", {"complaint_number": "KS-2026-000007", "title": "X"}, "en")
+    assert message.subject == "News about complaint KS-2026-000007"
+    assert "KS-2026-000007 “X”" in message.body
+    bare = render("something_new", {}, "en")
+    assert bare.subject == "Kesu notification"
+    # A reminder with values missing still renders, with a dash in their place.
+    assert "—" in render("milestone_reminder", {"complaint_number": "KS-1"}, "en").body
+
+
+def test_robot_body_is_plain_text_with_subject_and_body():
+    message = render("crisis", REMINDER_PAYLOAD, "en")
+    assert robot_body(message) == {
+        "msgtype": "text",
+        "text": {"content": f"{message.subject}\n{message.body}"},
+    }
+
+
+def test_dingtalk_signature_follows_the_documented_recipe():
+    secret = "SEC0123456789abcdef"
+    timestamp = 1767225600000
+    expected = base64.b64encode(
+        hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()
+    ).decode()
+    assert dingtalk_signature(secret, timestamp) == expected
+
+    url = dingtalk_signed_url(
+        "https://robot.example.test/robot/send?access_token=tok", secret, timestamp
+    )
+    query = parse_qs(urlsplit(url).query)
+    assert query == {"access_token": ["tok"], "timestamp": [str(timestamp)], "sign": [expected]}
+    # The base64 signature is URL-encoded in the address itself (no raw + / = left).
+    raw_sign = url.split("sign=", 1)[1]
+    assert not set("+/=") & set(raw_sign)
+    assert unquote_plus(raw_sign) == expected

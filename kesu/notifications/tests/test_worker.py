@@ -1,0 +1,259 @@
+"""The worker: the management command, the Celery tasks, and real worker processes."""
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+import types
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
+
+from kesu.celery import app as celery_app
+from kesu.notifications import tasks
+from kesu.notifications.choices import Channel, Status
+from kesu.notifications.models import DeliveryAttempt, Notification
+from kesu.notifications.tests.factories import REMINDER_PAYLOAD, NotificationFactory
+from kesu.organisation.choices import Role
+
+MANAGE = str(django_settings.BASE_DIR / "manage.py")
+
+
+@pytest.fixture
+def fake_sweep(monkeypatch):
+    """Stands in for kesu.sla.reminders (whether or not it exists yet) and records its calls."""
+    calls = []
+    module = types.ModuleType("kesu.sla.reminders")
+
+    def sweep_due_milestones(*, now=None, batch_size=500):
+        calls.append({"now": now, "batch_size": batch_size})
+        return 0
+
+    module.sweep_due_milestones = sweep_due_milestones
+    monkeypatch.setitem(sys.modules, "kesu.sla.reminders", module)
+    return calls
+
+
+def test_one_pass_sweeps_then_delivers(world, fake_sweep):
+    rows = [NotificationFactory(recipient=world.user(Role.HANDLER)) for _ in range(3)]
+    call_command("run_worker", "--once", "--worker-id", "cmd", "--batch-size", "2")
+    assert fake_sweep == [{"now": None, "batch_size": 500}]
+    assert set(Notification.objects.values_list("status", flat=True)) == {Status.SENT}
+    assert set(DeliveryAttempt.objects.values_list("worker_id", flat=True)) == {"cmd"}
+    assert DeliveryAttempt.objects.filter(notification__in=rows).count() == 3
+
+
+def test_without_the_sweep_module_delivery_still_runs(world, monkeypatch, caplog):
+    # None in sys.modules makes the import fail as if the module did not exist.
+    monkeypatch.setitem(sys.modules, "kesu.sla.reminders", None)
+    NotificationFactory(recipient=world.user(Role.HANDLER))
+    call_command("run_worker", "--once")
+    assert Notification.objects.get().status == Status.SENT
+
+
+def test_a_failing_sweep_does_not_stop_delivery(world, fake_sweep, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("sweep bug")
+
+    monkeypatch.setattr(sys.modules["kesu.sla.reminders"], "sweep_due_milestones", broken)
+    NotificationFactory(recipient=world.user(Role.HANDLER))
+    call_command("run_worker", "--once")
+    assert Notification.objects.get().status == Status.SENT
+
+
+@pytest.fixture
+def eager_celery(settings):
+    """Tasks run in the calling process, as CELERY_TASK_ALWAYS_EAGER says."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+    try:
+        yield celery_app
+    finally:
+        celery_app.conf.task_always_eager = previous
+
+
+def test_celery_tasks_run_eagerly_and_call_the_services(world, fake_sweep, eager_celery):
+    NotificationFactory(recipient=world.user(Role.HANDLER))
+    NotificationFactory(recipient=world.user(Role.DIRECTOR))
+
+    result = tasks.deliver_notifications.delay()
+    assert result.successful()
+    assert result.get() == 2
+    assert set(Notification.objects.values_list("status", flat=True)) == {Status.SENT}
+    assert DeliveryAttempt.objects.get(
+        notification__recipient=world.user(Role.HANDLER)
+    ).worker_id.startswith("celery:")
+
+    assert tasks.sweep_deadlines.delay().successful()
+    assert fake_sweep == [{"now": None, "batch_size": 500}]
+
+
+def test_the_beat_schedule_names_registered_tasks():
+    schedule = django_settings.CELERY_BEAT_SCHEDULE
+    assert {entry["task"] for entry in schedule.values()} == {
+        tasks.sweep_deadlines.name,
+        tasks.deliver_notifications.name,
+    }
+    assert all(entry["task"] in celery_app.tasks for entry in schedule.values())
+    by_task = {entry["task"]: entry["schedule"] for entry in schedule.values()}
+    assert by_task[tasks.sweep_deadlines.name] == 60
+    assert by_task[tasks.deliver_notifications.name] == 15
+    assert celery_app.conf.broker_url == django_settings.CELERY_BROKER_URL
+
+
+# Real worker processes, on the test database.
+
+
+def _database_url() -> str:
+    """DATABASE_URL of the test database, for worker processes started by a test."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = quote(db["USER"] or "", safe="")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(db["PASSWORD"], safe="")
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{auth}@{host}:{port}/{quote(db['NAME'], safe='')}"
+
+
+def _start_worker(worker_id: str, extra_env: dict | None = None, *args: str):
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "PYTHONUNBUFFERED": "1",
+        "KESU_LOG_LEVEL": "WARNING",
+        **(extra_env or {}),
+    }
+    return subprocess.Popen(
+        [sys.executable, MANAGE, "run_worker", "--worker-id", worker_id, "--no-sweep", *args],
+        cwd=str(django_settings.BASE_DIR),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_until_started(process, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stdout], [], [], 0.2)
+        if ready:
+            line = process.stdout.readline()
+            if "Kesu worker" in line:
+                return
+        if process.poll() is not None:
+            break
+    process.kill()
+    raise AssertionError(f"worker did not start: {process.stderr.read()}")
+
+
+def _stop(process, timeout=20.0) -> int:
+    process.send_signal(signal.SIGTERM)
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_process_exits_cleanly_on_sigterm(world):
+    NotificationFactory(recipient=world.user(Role.HANDLER))
+    worker = _start_worker("solo", None, "--interval", "0.2")
+    try:
+        _wait_until_started(worker)
+        deadline = time.monotonic() + 20
+        while Notification.objects.filter(status=Status.SENT).count() < 1:
+            assert time.monotonic() < deadline, "the worker sent nothing"
+            time.sleep(0.1)
+    finally:
+        code = _stop(worker)
+    assert code == 0, worker.stderr.read()
+    assert DeliveryAttempt.objects.get().worker_id == "solo"
+
+
+LOAD_INBOX = 10_000
+LOAD_EMAIL = 200
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_send_ten_thousand_notifications_each_exactly_once(world, smtp_server):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent workers are measured on PostgreSQL")
+    user = world.user(Role.HANDLER)
+    user.email = "load@example.test"
+    user.save()
+    mail_env = {"KESU_EMAIL_HOST": smtp_server.host, "KESU_EMAIL_PORT": str(smtp_server.port)}
+    workers = [
+        _start_worker(name, mail_env, "--interval", "0.2", "--batch-size", "50")
+        for name in ("w1", "w2")
+    ]
+    try:
+        for worker in workers:
+            _wait_until_started(worker)
+        rows = []
+        every = LOAD_INBOX // LOAD_EMAIL
+        for i in range(LOAD_INBOX):
+            payload = {**REMINDER_PAYLOAD, "complaint_number": f"KS-2026-{i:06d}"}
+            rows.append(
+                Notification(
+                    organisation=world.org,
+                    recipient=user,
+                    channel=Channel.INBOX,
+                    kind="milestone_reminder",
+                    payload=payload,
+                    dedupe_key=f"load:{i}",
+                )
+            )
+            if i % every == 0:
+                rows.append(
+                    Notification(
+                        organisation=world.org,
+                        recipient=user,
+                        channel=Channel.EMAIL,
+                        kind="milestone_reminder",
+                        payload=payload,
+                        dedupe_key=f"load:{i}",
+                    )
+                )
+        Notification.objects.bulk_create(rows, batch_size=2000)
+        total = LOAD_INBOX + LOAD_EMAIL
+        assert len(rows) == total
+        started = time.monotonic()
+        deadline = started + 60
+        while Notification.objects.filter(status=Status.SENT).count() < total:
+            assert time.monotonic() < deadline, "not everything was sent within 60 s"
+            assert all(w.poll() is None for w in workers), "a worker died"
+            time.sleep(0.2)
+        elapsed = time.monotonic() - started
+    finally:
+        codes = [_stop(w) for w in workers]
+    assert codes == [0, 0], [w.stderr.read() for w in workers]
+    print(f"\n{total} notifications sent by two workers in {elapsed:.1f} s")
+
+    assert Notification.objects.exclude(status=Status.SENT).count() == 0
+    assert DeliveryAttempt.objects.count() == total
+    assert not DeliveryAttempt.objects.filter(ok=False).exists()
+    per_row = DeliveryAttempt.objects.values("notification").annotate(n=Count("id"))
+    assert per_row.count() == total
+    assert not per_row.exclude(n=1).exists()
+    by_worker = dict(
+        DeliveryAttempt.objects.values_list("worker_id").annotate(n=Count("id")).order_by()
+    )
+    assert set(by_worker) == {"w1", "w2"}, by_worker
+    assert all(n > 0 for n in by_worker.values())
+    assert sum(by_worker.values()) == total
+
+    subjects = [mail.subject for mail in smtp_server.messages]
+    assert len(subjects) == LOAD_EMAIL
+    assert len(set(subjects)) == LOAD_EMAIL
