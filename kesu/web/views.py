@@ -1,9 +1,13 @@
 """The staff workspace: thin views over the complaints' services and selectors."""
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -364,23 +368,46 @@ def customer_lookup(request):
 PAGE = 25
 
 
-@login_required
-def complaint_list_page(request):
+@dataclass
+class FilteredList:
+    """The list page's complaints after its queue, filters and search; exports reuse it."""
+
+    qs: QuerySet
+    filters: Any  # the filterset's form (bound, with errors when invalid)
+    q: str
+    queue: str | None
+    is_valid: bool
+    params: dict[str, list[str]]  # the non-empty filters as given, for the audit trail
+
+
+def filtered_complaints(request) -> FilteredList:
+    """Scope, queue, filters and search of the list page; invalid filters are left out."""
     user = request.user
     params = request.GET.copy()
     for key in [k for k, v in params.items() if v == ""]:
         del params[key]
+    params.pop("before", None)
+    given = {k: v for k, v in params.lists() if any(v)}
     queue = params.pop("queue", [None])[0]
     q = params.pop("q", [""])[0].strip()
-    before = params.pop("before", [""])[0]
     qs = queue_querysets(user).get(queue) if queue in QUEUE_CODES else complaint_list(user)
     filterset = ComplaintFilter(params, queryset=qs, request=request)
-    if filterset.is_valid():
+    is_valid = filterset.is_valid()
+    if is_valid:
         qs = filterset.qs
-    else:
-        messages.error(request, _("Some filters are not valid and were ignored."))
     if q:
         qs = _search(qs, q)
+    return FilteredList(qs, filterset.form, q, queue, is_valid, given)
+
+
+@login_required
+def complaint_list_page(request):
+    user = request.user
+    found = filtered_complaints(request)
+    if not found.is_valid:
+        messages.error(request, _("Some filters are not valid and were ignored."))
+    qs, q, queue = found.qs, found.q, found.queue
+    before = request.GET.get("before", "")
     if before.isdigit():
         qs = qs.filter(id__lt=int(before))
     page = list(qs.order_by("-id")[: PAGE + 1])
@@ -393,7 +420,7 @@ def complaint_list_page(request):
         request,
         nav="list",
         complaints=page,
-        filters=filterset.form,
+        filters=found.filters,
         q=q,
         queue=queue,
         has_more=has_more,
