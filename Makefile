@@ -25,6 +25,7 @@ demo: migrate
 
 run: demo
 	@echo "Kesu at http://$(HOST):$(PORT)/  (API docs: /api/docs/, admin: /admin/)"
+	$(BIN)/python manage.py run_worker & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	KESU_DEBUG=$${KESU_DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: setup
