@@ -94,6 +94,8 @@ class Result:
     first_error: str = ""
     slowest_path: str = ""
     slowest_request: tuple | None = None
+    cpu_ms: list[float] = field(default_factory=list)
+    load: float = 0.0
 
     def percentile(self, p: int) -> float:
         if len(self.timings_ms) < 2:
@@ -110,6 +112,10 @@ class Result:
             "p99": round(self.percentile(99), 2),
             "max": round(max(self.timings_ms), 2) if self.timings_ms else None,
             "mean": round(statistics.fmean(self.timings_ms), 2) if self.timings_ms else None,
+            # CPU time of this process (Django and the client, not the database server):
+            # much less disturbed than wall time when other work shares the machine.
+            "cpu_p50": round(statistics.median(self.cpu_ms), 2) if self.cpu_ms else None,
+            "load": round(self.load, 2),
             "queries": self.queries,
             "rows": self.rows,
             "errors": self.errors,
@@ -140,6 +146,14 @@ def parse_args(argv=None):
         "--explain",
         action="store_true",
         help="show the plan of the slowest query of each case's slowest request",
+    )
+    parser.add_argument(
+        "--quiet-load",
+        type=float,
+        help="before each case, wait until the 1-minute load average is below this",
+    )
+    parser.add_argument(
+        "--quiet-timeout", type=float, default=600, help="longest wait for quiet, seconds"
     )
     parser.add_argument("--json", type=Path, help="write the results to this file")
     parser.add_argument("--label", default="", help="a note stored with the results")
@@ -191,14 +205,17 @@ def main(argv=None) -> int:
     results = []
     for scope in scopes:
         for op in ops:
+            load = wait_for_quiet(args.quiet_load, args.quiet_timeout)
             result = measure(scope, op, args, rng, org)
+            result.load = load
             results.append(result)
             s = result.summary()
             flag = "" if s["p95"] <= s["target_p95"] else "  (above target)"
             print(
                 f"{scope.name:<7}{op:<22}p50 {s['p50']:7.1f}  p95 {s['p95']:7.1f}  "
                 f"p99 {s['p99']:7.1f}  max {s['max']:7.1f} ms  {s['queries']} queries  "
-                f"{s['rows']} rows  errors {s['errors']}{flag}",
+                f"{s['rows']} rows  cpu p50 {s['cpu_p50']:.1f}  load {s['load']:.1f}  "
+                f"errors {s['errors']}{flag}",
                 flush=True,
             )
             if result.errors:
@@ -351,6 +368,16 @@ def as_typed(phone: str, rng: random.Random) -> str:
     return phone
 
 
+def wait_for_quiet(threshold: float | None, timeout: float) -> float:
+    """Wait (up to `timeout` s) for the machine to calm down; return the load we start at."""
+    deadline = time.monotonic() + timeout
+    while threshold is not None and os.getloadavg()[0] >= threshold:
+        if time.monotonic() > deadline:
+            break
+        time.sleep(5)
+    return os.getloadavg()[0]
+
+
 # ---- Requests --------------------------------------------------------------------------------
 
 
@@ -431,9 +458,11 @@ def measure(scope: Scope, op: str, args, rng: random.Random, org) -> Result:
     slowest = -1.0
     for i in range(args.warmup + args.requests):
         method, path, body = request_for(op, scope, rng, org, ctx)
+        cpu_started = time.process_time()
         started = time.perf_counter()
         response = send(method, path, body)
         elapsed = (time.perf_counter() - started) * 1000
+        cpu = (time.process_time() - cpu_started) * 1000
         if response.status_code != expected:
             result.errors += 1
             if not result.first_error:
@@ -441,6 +470,7 @@ def measure(scope: Scope, op: str, args, rng: random.Random, org) -> Result:
             continue
         if i >= args.warmup:
             result.timings_ms.append(elapsed)
+            result.cpu_ms.append(cpu)
             if elapsed > slowest:
                 slowest = elapsed
                 result.slowest_path = path if method == "get" else f"POST {path}"
@@ -462,15 +492,17 @@ def measure(scope: Scope, op: str, args, rng: random.Random, org) -> Result:
 
 def markdown_table(results: list[Result]) -> str:
     lines = [
-        "| user | operation | p50 ms | p95 ms | p99 ms | max ms | target p95 | queries |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| user | operation | p50 ms | p95 ms | p99 ms | max ms | target p95 | queries "
+        "| CPU p50 ms | load |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         s = r.summary()
         mark = "" if s["p95"] <= s["target_p95"] else " ✗"
         lines.append(
             f"| {s['scope']} | {s['op']} | {s['p50']:.1f} | {s['p95']:.1f}{mark} | "
-            f"{s['p99']:.1f} | {s['max']:.1f} | {s['target_p95']} | {s['queries']} |"
+            f"{s['p99']:.1f} | {s['max']:.1f} | {s['target_p95']} | {s['queries']} | "
+            f"{s['cpu_p50']:.1f} | {s['load']:.1f} |"
         )
     return "\n".join(lines)
 
