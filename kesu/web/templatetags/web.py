@@ -4,7 +4,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kesu.complaints.choices import OPEN_STATES, WAITING_STATES, State
 from kesu.complaints.workflow import TRANSITIONS
@@ -51,18 +51,18 @@ def due_badge(complaint):
 
 
 ACTION_LABELS = {
-    "register": _lazy("Registered"),
-    "note": _lazy("Note"),
-    "call": _lazy("Call with the customer"),
-    "update": _lazy("Record edited"),
-    "attach": _lazy("File added"),
-    "deadlines": _lazy("Deadlines set"),
-    "milestone_breached": _lazy("Deadline missed"),
-    "escalated_by_deadline": _lazy("Escalated for a missed deadline"),
-    "merged_in": _lazy("A duplicate was merged into this complaint"),
-    "wait": _lazy("Waiting started"),
-    "stop_waiting": _lazy("Waiting ended"),
-    "export": _lazy("Exported"),
+    "register": gettext_lazy("Registered"),
+    "note": gettext_lazy("Note"),
+    "call": gettext_lazy("Call with the customer"),
+    "update": gettext_lazy("Record edited"),
+    "attach": gettext_lazy("File added"),
+    "deadlines": gettext_lazy("Deadlines set"),
+    "milestone_breached": gettext_lazy("Deadline missed"),
+    "escalated_by_deadline": gettext_lazy("Escalated for a missed deadline"),
+    "merged_in": gettext_lazy("A duplicate was merged into this complaint"),
+    "wait": gettext_lazy("Waiting started"),
+    "stop_waiting": gettext_lazy("Waiting ended"),
+    "export": gettext_lazy("Exported"),
 }
 
 
@@ -79,3 +79,12 @@ def state_label(code: str) -> str:
         return str(State(code).label)
     except ValueError:
         return code
+
+
+@register.filter
+def phone_display(value: str) -> str:
+    """+8613812345678 → 138 1234 5678; other numbers as stored; masked values untouched."""
+    if value and value.startswith("+86") and len(value) == 14 and value[3:].isdigit():
+        digits = value[3:]
+        return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+    return value

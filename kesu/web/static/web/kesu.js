@@ -38,7 +38,7 @@
       var note = form.querySelector("[data-draft-note]");
       if (note) note.hidden = false;
       var phone = form.querySelector("[name=phone]");
-      if (phone && phone.value && window.htmx) htmx.trigger(phone, "keyup");
+      if (phone && phone.value && window.htmx) htmx.trigger(phone, "change");
     }
   }
 
