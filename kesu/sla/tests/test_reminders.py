@@ -1,0 +1,115 @@
+"""The sweep with a controlled clock: the reminder the working day before, then the chain."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kesu.audit.models import AuditEntry
+from kesu.complaints.choices import EscalationLevel
+from kesu.complaints.services import complaint_add_note
+from kesu.notifications.models import Notification
+from kesu.organisation.choices import Role
+from kesu.sla.choices import MilestoneKind, MilestoneStatus
+from kesu.sla.models import EscalationStep
+from kesu.sla.reminders import sweep_due_milestones
+
+SH = ZoneInfo("Asia/Shanghai")
+MONDAY_9 = datetime(2026, 3, 9, 9, 0, tzinfo=SH)
+
+
+def resolution(complaint):
+    return complaint.milestones.get(kind=MilestoneKind.RESOLUTION, round=1)
+
+
+def inbox_of(user, kind, milestone="resolution"):
+    return Notification.objects.filter(
+        recipient=user, channel="inbox", kind=kind, payload__milestone=milestone
+    )
+
+
+@pytest.fixture
+def complaint(world):
+    # General severity: 3 working days of 7.5 h from Monday 09:00 → due Wednesday 18:00.
+    complaint = world.complaint(received_at=MONDAY_9, account="车门异响")
+    # First contact made by a call, so only the resolution deadline is left running.
+    complaint_add_note(
+        complaint_id=complaint.pk, actor=world.user(Role.FRONTLINE), text="已致电", kind="call"
+    )
+    return complaint
+
+
+def test_nothing_happens_before_the_reminder_time(complaint):
+    assert resolution(complaint).due_at == datetime(2026, 3, 11, 18, 0, tzinfo=SH)
+    assert sweep_due_milestones(now=datetime(2026, 3, 9, 9, 30, tzinfo=SH)) == 0
+
+
+def test_the_owner_is_reminded_the_working_day_before(world, complaint):
+    # Reminder at Tue 18:00 (the working day before, same clock time).
+    assert resolution(complaint).next_check_at == datetime(2026, 3, 10, 18, 0, tzinfo=SH)
+    sweep_due_milestones(now=datetime(2026, 3, 10, 18, 5, tzinfo=SH))
+    m = resolution(complaint)
+    assert m.warned_at is not None and m.status == MilestoneStatus.RUNNING
+    assert m.next_check_at == m.due_at
+    assert inbox_of(world.user(Role.FRONTLINE), "milestone_reminder").count() == 1
+    # A second sweep does not remind again.
+    sweep_due_milestones(now=datetime(2026, 3, 10, 18, 6, tzinfo=SH))
+    assert inbox_of(world.user(Role.FRONTLINE), "milestone_reminder").count() == 1
+
+
+def test_breach_escalates_along_the_chain(world, complaint):
+    first_overdue = datetime(2026, 3, 11, 18, 1, tzinfo=SH)
+    sweep_due_milestones(now=first_overdue)
+    m = resolution(complaint)
+    assert m.status == MilestoneStatus.BREACHED and m.breached_at == m.due_at
+    assert inbox_of(world.user(Role.FRONTLINE), "milestone_breached").exists()  # owner
+    assert inbox_of(world.user(Role.HANDLER), "milestone_breached").exists()  # department manager
+    assert inbox_of(world.user(Role.DIRECTOR), "milestone_breached").exists()
+    assert not inbox_of(world.user(Role.GENERAL_MANAGER), "milestone_breached").exists()
+    complaint.refresh_from_db()
+    assert complaint.escalation_level == EscalationLevel.CUSTOMER_DIRECTOR
+    assert (
+        AuditEntry.objects.filter(complaint_id=complaint.pk, action="milestone_breached").count()
+        == 1
+    )
+    # One working day later the general manager hears of it.
+    assert m.next_check_at == datetime(2026, 3, 12, 18, 0, tzinfo=SH)
+    sweep_due_milestones(now=datetime(2026, 3, 12, 18, 0, tzinfo=SH))
+    assert inbox_of(world.user(Role.GENERAL_MANAGER), "milestone_breached").exists()
+    complaint.refresh_from_db()
+    assert complaint.escalation_level == EscalationLevel.GENERAL_MANAGER
+    assert resolution(complaint).next_check_at is None
+
+
+def test_major_complaints_reach_the_general_manager_at_once(world):
+    major = world.complaint(received_at=MONDAY_9, account="行驶中车辆起火")
+    due = resolution(major).due_at
+    sweep_due_milestones(now=due + timedelta(minutes=1))
+    assert Notification.objects.filter(
+        recipient=world.user(Role.GENERAL_MANAGER), kind="milestone_breached"
+    ).exists()
+
+
+def test_a_configured_chain_replaces_the_default(world, complaint):
+    EscalationStep.objects.create(organisation=world.org, order=1, target="group", delay_minutes=0)
+    sweep_due_milestones(now=datetime(2026, 3, 11, 18, 1, tzinfo=SH))
+    assert inbox_of(world.user(Role.GROUP), "milestone_breached").exists()
+    assert not inbox_of(world.user(Role.DIRECTOR), "milestone_breached").exists()
+
+
+def test_sweeping_twice_sends_nothing_twice(world, complaint):
+    now = datetime(2026, 3, 13, 18, 0, tzinfo=SH)
+    sweep_due_milestones(now=now)
+    count = Notification.objects.count()
+    assert count > 0
+    sweep_due_milestones(now=now)
+    assert Notification.objects.count() == count
+
+
+def test_a_met_milestone_is_not_chased(world, complaint):
+    from kesu.complaints import workflow
+
+    workflow.complaint_withdraw(
+        complaint_id=complaint.pk, actor=world.user(Role.FRONTLINE), reason="撤回"
+    )
+    assert sweep_due_milestones(now=datetime(2026, 3, 20, tzinfo=SH)) == 0
