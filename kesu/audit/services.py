@@ -94,29 +94,67 @@ def audit_record(
     at: datetime | None = None,
 ) -> AuditEntry:
     """Append one entry to the organisation's chain. Runs inside the caller's transaction."""
-    with transaction.atomic():
-        chain, _ = AuditChain.objects.get_or_create(organisation_id=organisation_id)
-        chain = AuditChain.objects.select_for_update().get(pk=chain.pk)
-        entry = AuditEntry(
-            organisation_id=organisation_id,
-            seq=chain.last_seq + 1,
-            # Microseconds are kept by both databases, so the hash sees what is stored.
-            at=at or timezone.now(),
-            actor_id=getattr(actor, "pk", None),
-            action=action,
-            object_type=obj._meta.label_lower,
-            object_id=obj.pk,
-            complaint_id=complaint_id,
-            data=to_jsonable(data or {}),
-            visibility=visibility,
-            prev_hash=chain.last_hash or GENESIS_HASH,
+    (entry,) = audit_record_many(
+        organisation_id=organisation_id,
+        items=[
+            {
+                "actor": actor,
+                "action": action,
+                "obj": obj,
+                "data": data,
+                "complaint_id": complaint_id,
+                "visibility": visibility,
+                "at": at,
+            }
+        ],
+    )
+    return entry
+
+
+def audit_record_many(*, organisation_id: int, items: list[dict]) -> list[AuditEntry]:
+    """Append several entries under one lock of the chain (for sweeps and bulk moves).
+
+    Each item has the keyword arguments of `audit_record` but organisation_id.
+    """
+    if not items:
+        return []
+    # No savepoint inside a caller's transaction: the lock and the rows commit with its change.
+    with transaction.atomic(savepoint=False):
+        chain = (
+            AuditChain.objects.select_for_update().filter(organisation_id=organisation_id).first()
         )
-        entry.hash = _hash_of(entry, entry.prev_hash)
-        entry.save(force_insert=True)
-        chain.last_seq = entry.seq
-        chain.last_hash = entry.hash
+        if chain is None:
+            AuditChain.objects.get_or_create(organisation_id=organisation_id)
+            chain = AuditChain.objects.select_for_update().get(organisation_id=organisation_id)
+        entries = []
+        prev_hash, seq = chain.last_hash or GENESIS_HASH, chain.last_seq
+        for item in items:
+            seq += 1
+            obj = item["obj"]
+            entry = AuditEntry(
+                organisation_id=organisation_id,
+                seq=seq,
+                # Microseconds are kept by both databases, so the hash sees what is stored.
+                at=item.get("at") or timezone.now(),
+                actor_id=getattr(item.get("actor"), "pk", None),
+                action=item["action"],
+                object_type=obj._meta.label_lower,
+                object_id=obj.pk,
+                complaint_id=item.get("complaint_id"),
+                data=to_jsonable(item.get("data") or {}),
+                visibility=item.get("visibility") or AuditEntry.Visibility.INTERNAL,
+                prev_hash=prev_hash,
+            )
+            entry.hash = _hash_of(entry, entry.prev_hash)
+            prev_hash = entry.hash
+            entries.append(entry)
+        if len(entries) == 1:
+            entries[0].save(force_insert=True)
+        else:
+            AuditEntry.objects.bulk_create(entries)
+        chain.last_seq, chain.last_hash = seq, prev_hash
         chain.save(update_fields=["last_seq", "last_hash"])
-        return entry
+        return entries
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,14 @@ locking them with SKIP LOCKED so several workers can sweep side by side. Notific
 the outbox in the same transaction.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from kesu.audit.services import audit_record
+from kesu.audit.services import audit_record_many
 from kesu.complaints.choices import EscalationLevel, Severity
 from kesu.complaints.models import Complaint
 from kesu.organisation.choices import Role
@@ -66,7 +66,23 @@ def _effective_chain(chain: tuple[Step, ...], complaint: Complaint) -> tuple[Ste
     return chain
 
 
-def recipients(target: str, complaint: Complaint) -> list[User]:
+def recipients(target: str, complaint: Complaint, cache: dict | None = None) -> list[User]:
+    """Who a step of the chain reaches for this complaint (looked up once per sweep)."""
+    if cache is None:
+        return _recipients(target, complaint)
+    key = (
+        target,
+        complaint.organisation_id,
+        complaint.branch_id,
+        complaint.department_id,
+        complaint.owner_id,
+    )
+    if key not in cache:
+        cache[key] = _recipients(target, complaint)
+    return cache[key]
+
+
+def _recipients(target: str, complaint: Complaint) -> list[User]:
     users = User.objects.filter(organisation_id=complaint.organisation_id, is_active=True)
     if target == T.OWNER:
         return [complaint.owner] if complaint.owner_id and complaint.owner.is_active else []
@@ -122,8 +138,7 @@ def sweep_due_milestones(now: datetime | None = None, batch_size: int = 500) -> 
     process_recompute_requests()
     now = now or timezone.now()
     handled = 0
-    clocks = Clocks()
-    chains: dict[int, tuple[Step, ...]] = {}
+    ctx = _Sweep(clocks=Clocks())
     while True:
         with transaction.atomic():
             batch = list(
@@ -138,7 +153,8 @@ def sweep_due_milestones(now: datetime | None = None, batch_size: int = 500) -> 
             if not batch:
                 return handled
             for m in batch:
-                _handle(m, now, clocks, chains)
+                _handle(m, now, ctx)
+            ctx.flush_audit()
             ComplaintMilestone.objects.bulk_update(
                 batch, ["status", "breached_at", "warned_at", "escalation_step", "next_check_at"]
             )
@@ -147,14 +163,40 @@ def sweep_due_milestones(now: datetime | None = None, batch_size: int = 500) -> 
             return handled
 
 
-def _handle(m: ComplaintMilestone, now: datetime, clocks: Clocks, chains: dict) -> None:
+@dataclass
+class _Sweep:
+    """What one sweep looks up once and writes together."""
+
+    clocks: Clocks
+    chains: dict = field(default_factory=dict)
+    people: dict = field(default_factory=dict)
+    audit: dict = field(default_factory=dict)
+
+    def record(self, complaint: Complaint, action: str, data: dict) -> None:
+        self.audit.setdefault(complaint.organisation_id, []).append(
+            {
+                "actor": None,
+                "action": action,
+                "obj": complaint,
+                "complaint_id": complaint.pk,
+                "data": data,
+            }
+        )
+
+    def flush_audit(self) -> None:
+        for organisation_id, items in self.audit.items():
+            audit_record_many(organisation_id=organisation_id, items=items)
+        self.audit = {}
+
+
+def _handle(m: ComplaintMilestone, now: datetime, ctx: _Sweep) -> None:
     complaint = m.complaint
     if m.status == MilestoneStatus.RUNNING and m.due_at and now < m.due_at:
         # Before the deadline: the reminder.
         if m.warned_at is None:
             _notify(
                 m,
-                [u for u in recipients(T.OWNER, complaint)],
+                recipients(T.OWNER, complaint, ctx.people),
                 "milestone_reminder",
                 f"m{m.pk}:reminder",
             )
@@ -163,22 +205,19 @@ def _handle(m: ComplaintMilestone, now: datetime, clocks: Clocks, chains: dict) 
         return
     if m.status == MilestoneStatus.RUNNING:
         m.status, m.breached_at, m.escalation_step = MilestoneStatus.BREACHED, m.due_at, 0
-        audit_record(
-            organisation_id=complaint.organisation_id,
-            actor=None,
-            action="milestone_breached",
-            obj=complaint,
-            complaint_id=complaint.pk,
-            data={"milestone": m.kind, "round": m.round, "due_at": m.due_at},
+        ctx.record(
+            complaint,
+            "milestone_breached",
+            {"milestone": m.kind, "round": m.round, "due_at": m.due_at},
         )
-    _escalate(m, now, clocks, chains)
+    _escalate(m, now, ctx)
 
 
-def _escalate(m: ComplaintMilestone, now: datetime, clocks: Clocks, chains: dict) -> None:
+def _escalate(m: ComplaintMilestone, now: datetime, ctx: _Sweep) -> None:
     """Run every step of the chain whose delay after the breach has passed; schedule the next."""
     complaint = m.complaint
-    chain = _effective_chain(chain_for(complaint.organisation_id, chains), complaint)
-    calendar = clocks.working(complaint.branch)
+    chain = _effective_chain(chain_for(complaint.organisation_id, ctx.chains), complaint)
+    calendar = ctx.clocks.working(complaint.branch)
     reached = None
     while m.escalation_step < len(chain):
         step = chain[m.escalation_step]
@@ -186,7 +225,7 @@ def _escalate(m: ComplaintMilestone, now: datetime, clocks: Clocks, chains: dict
         if when > now:
             m.next_check_at = when
             break
-        users = recipients(step.target, complaint)
+        users = recipients(step.target, complaint, ctx.people)
         _notify(
             m,
             users,
@@ -204,12 +243,9 @@ def _escalate(m: ComplaintMilestone, now: datetime, clocks: Clocks, chains: dict
             Complaint.objects.filter(pk=complaint.pk, escalation_level__lt=level).update(
                 escalation_level=level
             )
-            audit_record(
-                organisation_id=complaint.organisation_id,
-                actor=None,
-                action="escalated_by_deadline",
-                obj=complaint,
-                complaint_id=complaint.pk,
-                data={"from": complaint.escalation_level, "to": level, "milestone": m.kind},
+            ctx.record(
+                complaint,
+                "escalated_by_deadline",
+                {"from": complaint.escalation_level, "to": level, "milestone": m.kind},
             )
             complaint.escalation_level = level
