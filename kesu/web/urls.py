@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kesu.web import views
+from kesu.web import views, views_lists
 
 app_name = "web"
 urlpatterns = [
@@ -16,4 +16,34 @@ urlpatterns = [
     path("complaints/<int:pk>/notes/", views.complaint_note, name="complaint-note"),
     path("complaints/<int:pk>/files/", views.complaint_upload, name="complaint-upload"),
     path("customers/lookup/", views.customer_lookup, name="customer-lookup"),
+    # Printouts, exports, saved views and bulk moves (views_lists.py).
+    path("complaints/<int:pk>/print/form/", views_lists.print_form, name="print-form"),
+    path(
+        "complaints/<int:pk>/print/form.pdf",
+        views_lists.print_form,
+        {"fmt": "pdf"},
+        name="print-form-pdf",
+    ),
+    path("complaints/<int:pk>/print/notice/", views_lists.print_notice, name="print-notice"),
+    path(
+        "complaints/<int:pk>/print/notice.pdf",
+        views_lists.print_notice,
+        {"fmt": "pdf"},
+        name="print-notice-pdf",
+    ),
+    path("complaints/print/register/", views_lists.print_register, name="print-register"),
+    path(
+        "complaints/print/register.pdf",
+        views_lists.print_register,
+        {"fmt": "pdf"},
+        name="print-register-pdf",
+    ),
+    path("complaints/export.xlsx", views_lists.export_xlsx, name="complaint-export"),
+    path("complaints/views/", views_lists.saved_view_create, name="saved-view-create"),
+    path(
+        "complaints/views/<int:pk>/delete/",
+        views_lists.saved_view_remove,
+        name="saved-view-delete",
+    ),
+    path("complaints/bulk/hand-over/", views_lists.bulk_hand_over, name="complaint-bulk-hand-over"),
 ]

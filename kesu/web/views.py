@@ -37,6 +37,7 @@ from kesu.customers.services import customer_create
 from kesu.organisation.selectors import branches_visible_to, users_for_picker
 from kesu.web import moves
 from kesu.web.forms import IntakeForm
+from kesu.web.models import saved_views_of
 
 
 class LoginView(auth_views.LoginView):
@@ -428,6 +429,7 @@ def complaint_list_page(request):
         branches=branches_visible_to(user),
         owners=users_for_picker(user),
         selectable=True,
+        saved_views=saved_views_of(user),
     )
     template = (
         "web/_list_results.html"
