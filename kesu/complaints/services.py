@@ -217,6 +217,8 @@ def complaint_register(
                 },
             )
             milestones_start(complaint, actor)
+            if complaint.is_crisis:
+                _alert_crisis(complaint)
     except IntegrityError:
         # Two retries with one key raced: the other one won, return what it created.
         if idempotency_key:
@@ -225,6 +227,31 @@ def complaint_register(
                 return previous, False
         raise
     return complaint, True
+
+
+def _alert_crisis(complaint: Complaint) -> None:
+    """A crisis (media, regulator, court, fire) reaches the general manager at once (DOMAIN §7)."""
+    from kesu.notifications.services import notify
+
+    managers = User.objects.filter(
+        organisation_id=complaint.organisation_id,
+        branch_id=complaint.branch_id,
+        role=Role.GENERAL_MANAGER,
+        is_active=True,
+    )
+    notify(
+        organisation_id=complaint.organisation_id,
+        branch_id=complaint.branch_id,
+        recipients=list(managers),
+        kind="crisis",
+        payload={
+            "complaint_id": complaint.pk,
+            "complaint_number": complaint.number,
+            "title": complaint.title,
+            "reasons": complaint.severity_reasons,
+        },
+        dedupe_key=f"c{complaint.pk}:crisis",
+    )
 
 
 def _complaint_for_key(actor: User, key: str) -> Complaint | None:

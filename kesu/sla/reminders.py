@@ -101,7 +101,7 @@ def _payload(m: ComplaintMilestone) -> dict:
     c = m.complaint
     return {
         "complaint_id": c.pk,
-        "number": c.number,
+        "complaint_number": c.number,
         "title": c.title,
         "milestone": m.kind,
         "round": m.round,

@@ -16,6 +16,10 @@ urlpatterns = [
     path("complaints/<int:pk>/notes/", views.complaint_note, name="complaint-note"),
     path("complaints/<int:pk>/files/", views.complaint_upload, name="complaint-upload"),
     path("customers/lookup/", views.customer_lookup, name="customer-lookup"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/count/", views.inbox_count, name="inbox-count"),
+    path("inbox/<int:pk>/read/", views.inbox_read, name="inbox-read"),
+    path("inbox/read-all/", views.inbox_read_all, name="inbox-read-all"),
     # Printouts, exports, saved views and bulk moves (views_lists.py).
     path("complaints/<int:pk>/print/form/", views_lists.print_form, name="print-form"),
     path(

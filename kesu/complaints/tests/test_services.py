@@ -161,3 +161,14 @@ def test_attachment_limits(world, settings):
     )
     assert ok.size == 5 and len(ok.sha256) == 64
     assert AuditEntry.objects.filter(complaint_id=complaint.pk, action="attach").exists()
+
+
+def test_a_crisis_alerts_the_general_manager_at_once(world):
+    from kesu.notifications.models import Notification
+
+    complaint = world.complaint(account="再不解决我就找媒体曝光")
+    assert complaint.is_crisis
+    alert = Notification.objects.get(recipient=world.user(Role.GENERAL_MANAGER), channel="inbox")
+    assert alert.kind == "crisis" and alert.payload["complaint_id"] == complaint.pk
+    world.complaint(account="洗车没洗干净")
+    assert Notification.objects.filter(kind="crisis").count() == 1
