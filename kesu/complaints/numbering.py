@@ -12,7 +12,8 @@ from kesu.organisation.models import Organisation
 
 
 def next_complaint_number(organisation: Organisation, year: int) -> str:
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction: the number belongs to its complaint.
+    with transaction.atomic(savepoint=False):
         counter = _locked_counter(organisation.pk, year)
         counter.last_value += 1
         counter.save(update_fields=["last_value"])

@@ -33,7 +33,12 @@ from kesu.customers.choices import PersonalityType
 from kesu.customers.models import Customer, Purchase
 from kesu.organisation.choices import Role
 from kesu.organisation.models import Branch, User
-from kesu.sla.tracking import milestones_after_contact, milestones_start
+from kesu.sla.tracking import (
+    due_times,
+    milestones_after_contact,
+    milestones_plan,
+    milestones_save,
+)
 
 REGISTERING_ROLES = frozenset(
     {Role.FRONTLINE, Role.CALLBACK, Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.GROUP}
@@ -173,7 +178,9 @@ def complaint_register(
                 else None,
             )
             complaint.search_grams = search_grams_for(complaint)
+            milestones = milestones_plan(complaint)
             complaint.save(force_insert=True)
+            milestones_save(complaint, milestones)
             if idempotency_key:
                 IdempotencyKey.objects.create(user=actor, key=idempotency_key, complaint=complaint)
             audit_record(
@@ -185,6 +192,7 @@ def complaint_register(
                 data={
                     "to": complaint.state,
                     "number": complaint.number,
+                    "due": due_times(milestones),
                     "fields": {
                         name: getattr(
                             complaint,
@@ -216,7 +224,6 @@ def complaint_register(
                     },
                 },
             )
-            milestones_start(complaint, actor)
             if complaint.is_crisis:
                 _alert_crisis(complaint)
     except IntegrityError:

@@ -1,7 +1,8 @@
 """The deadlines of each complaint: started, paused, met and recomputed as the case moves.
 
 The procedure (complaints/workflow.py) calls `milestones_after_move` in the same transaction as
-every move, and registration calls `milestones_start`; nothing here changes a complaint's state.
+every move, and registration calls `milestones_plan` and `milestones_save`; nothing here
+changes a complaint's state.
 """
 
 from dataclasses import dataclass
@@ -192,8 +193,13 @@ def _new(complaint, kind, targets, round_, status, started_at=None) -> Complaint
     )
 
 
-def milestones_start(complaint: Complaint, actor=None) -> list[ComplaintMilestone]:
-    """Deadlines of a newly registered complaint: contact and resolution run from receipt."""
+def milestones_plan(complaint: Complaint) -> list[ComplaintMilestone]:
+    """Deadlines of a complaint being registered, computed before it is saved.
+
+    Contact and resolution run from receipt. Registration puts the resolution deadline in the
+    complaint's row and the due times in its "register" audit entry, then saves these with
+    `milestones_save` once the complaint has its id.
+    """
     targets = targets_for(complaint)
     clocks = Clocks()
     received = complaint.received_at
@@ -209,9 +215,18 @@ def milestones_start(complaint: Complaint, actor=None) -> list[ComplaintMileston
         )
     for m in milestones:
         _schedule(m, clocks, complaint.branch)
-    ComplaintMilestone.objects.bulk_create(milestones)
-    _sync_complaint_due(complaint, milestones, actor, reason="registered")
+    complaint.due_at = next(m.due_at for m in milestones if m.kind == K.RESOLUTION)
     return milestones
+
+
+def milestones_save(complaint: Complaint, milestones: list[ComplaintMilestone]) -> None:
+    for m in milestones:
+        m.complaint = complaint
+    ComplaintMilestone.objects.bulk_create(milestones)
+
+
+def due_times(milestones: list[ComplaintMilestone]) -> dict[str, datetime]:
+    return {f"{m.kind}:{m.round}": m.due_at for m in milestones if m.due_at}
 
 
 def _sync_complaint_due(complaint, milestones, actor, reason: str) -> None:
@@ -220,18 +235,18 @@ def _sync_complaint_due(complaint, milestones, actor, reason: str) -> None:
         m for m in milestones if m.kind == K.RESOLUTION and m.status in LIVE_MILESTONE_STATUSES
     ]
     due = max(resolution, key=lambda m: m.round).due_at if resolution else complaint.due_at
-    due_times = {f"{m.kind}:{m.round}": m.due_at for m in milestones if m.due_at}
+    dues = due_times(milestones)
     if due != complaint.due_at:
         Complaint.objects.filter(pk=complaint.pk).update(due_at=due)
         complaint.due_at = due
-    if due_times:
+    if dues:
         audit_record(
             organisation_id=complaint.organisation_id,
             actor=actor,
             action="deadlines",
             obj=complaint,
             complaint_id=complaint.pk,
-            data={"reason": reason, "due": due_times},
+            data={"reason": reason, "due": dues},
         )
 
 

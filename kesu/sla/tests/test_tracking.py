@@ -1,6 +1,6 @@
 """Deadlines follow the case: started on receipt, met by the procedure, paused and recomputed."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -35,7 +35,8 @@ def test_registration_starts_contact_and_resolution_clocks(complaint):
     resolution = milestone(complaint, MilestoneKind.RESOLUTION)
     assert resolution.due_at == complaint.due_at
     assert milestone(complaint, MilestoneKind.SOLUTION).status == MilestoneStatus.WAITING
-    assert AuditEntry.objects.filter(complaint_id=complaint.pk, action="deadlines").exists()
+    register = AuditEntry.objects.get(complaint_id=complaint.pk, action="register")
+    assert register.data["due"]["resolution:1"] == resolution.due_at.astimezone(UTC).isoformat()
 
 
 def test_service_manner_is_contacted_within_the_working_hour(world):
