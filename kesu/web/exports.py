@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from kesu.web.printing import customer_phone_for
+from kesu.web.templatetags.web import phone_display
 
 EXPORT_CAP = 50_000
 CHUNK = 2000
@@ -41,7 +42,7 @@ def columns_for(user) -> list[Column]:
         Column(_("Received"), 17, lambda c: _local(c.received_at)),
         Column(_("Branch"), 14, lambda c: c.branch.name),
         Column(_("Customer"), 14, lambda c: c.customer.name),
-        Column(_("Phone"), 15, lambda c: customer_phone_for(user, c.customer)),
+        Column(_("Phone"), 15, lambda c: phone_display(customer_phone_for(user, c.customer))),
         Column(_("Channel"), 12, lambda c: c.get_channel_display()),
         Column(_("Summary"), 30, lambda c: c.title),
         Column(_("The customer's account"), 50, lambda c: c.account),

@@ -45,7 +45,7 @@ def test_form_html_has_the_record_and_escapes_free_text(client, world, complaint
     assert complaint.number in body and SUMMARY in body and "王建国" in body
     assert "<script>alert" not in body
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in body
-    assert "13812345678" in body  # a director talks to customers: the phone in full
+    assert "138 1234 5678" in body  # a director talks to customers: the phone in full
     assert "web/print.css" in body and "http://" not in body and "https://" not in body
 
 
