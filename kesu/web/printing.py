@@ -6,7 +6,7 @@ paper are the same whichever way it was printed. Every print is recorded as an e
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 
 from kesu.audit.models import AuditEntry
 from kesu.audit.services import audit_record
-from kesu.complaints.models import Category, Complaint
-from kesu.core.phones import mask_phone
-from kesu.customers.models import Customer
-from kesu.organisation.models import Branch, Department, Organisation, User
+from kesu.complaints.models import Complaint
+from kesu.complaints.selectors import categories_visible_to
+from kesu.core.phones import mask_phone, try_normalise_phone
+from kesu.customers.selectors import customers_visible_to
+from kesu.organisation.models import Branch, Organisation, User
+from kesu.organisation.selectors import branches_visible_to, departments_visible_to
 from kesu.sla.choices import MilestoneKind, MilestoneStatus
 
 REGISTER_CAP = 2000
@@ -163,17 +165,27 @@ def filter_labels() -> list[tuple[str, str]]:
     ]
 
 
-def describe_filters(form, q: str = "", *, with_period: bool = True) -> list[tuple[str, str]]:
-    """The filters of a list as (label, value) pairs a reader understands, names not ids."""
+def _moment_text(value) -> str:
+    """A filter's date as typed (2026-03-01) or its moment in local time."""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+def describe_filters(user, form, q: str = "", *, with_period: bool = True) -> list[tuple[str, str]]:
+    """The filters of a list as (label, value) pairs a reader understands, names not ids.
+
+    Names are looked up only among what the user may see: an id from elsewhere stays an id.
+    """
     if not form.is_valid():
         return []
     data = form.cleaned_data
     lookups = {
-        "branch": Branch.objects.all(),
-        "department": Department.objects.all(),
-        "owner": User.objects.all(),
-        "category": Category.objects.all(),
-        "customer": Customer.objects.all(),
+        "branch": branches_visible_to(user),
+        "department": departments_visible_to(user),
+        "owner": User.objects.filter(organisation_id=user.organisation_id),
+        "category": categories_visible_to(user),
+        "customer": customers_visible_to(user),
     }
     labels = dict(filter_labels())
     pairs = []
@@ -181,15 +193,7 @@ def describe_filters(form, q: str = "", *, with_period: bool = True) -> list[tup
         value = data.get(name)
         if name in ("received_after", "received_before"):
             if with_period and value is not None:
-                shown = timezone.localtime(value) if hasattr(value, "tzinfo") else value
-                pairs.append(
-                    (
-                        str(label),
-                        shown.strftime(
-                            "%Y-%m-%d %H:%M" if hasattr(value, "tzinfo") else "%Y-%m-%d"
-                        ),
-                    )
-                )
+                pairs.append((str(label), _moment_text(value)))
             continue
         if value in (None, "", []):
             continue
@@ -203,7 +207,8 @@ def describe_filters(form, q: str = "", *, with_period: bool = True) -> list[tup
             obj = lookups[name].filter(pk=value).first()
             text = str(obj) if obj is not None else str(value)
         elif name == "customer_phone":
-            text = mask_phone(str(value)) if value else ""
+            phone = try_normalise_phone(value) or ""
+            text = phone if user.sees_contact_data else mask_phone(phone)
         else:
             text = str(value)
         pairs.append((str(label), text))
@@ -213,9 +218,9 @@ def describe_filters(form, q: str = "", *, with_period: bool = True) -> list[tup
 
 
 def _day(value) -> date | None:
-    if value is None:
-        return None
-    return value if not hasattr(value, "tzinfo") else timezone.localtime(value).date()
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date()
+    return value
 
 
 def register_period(form) -> tuple[date | None, date | None]:
@@ -241,7 +246,7 @@ def register_context(user, found, organisation: Organisation) -> dict:
         "cap": cap,
         "period_start": start,
         "period_end": end,
-        "filters": describe_filters(found.filters, found.q, with_period=False),
+        "filters": describe_filters(user, found.filters, found.q, with_period=False),
         "letterhead": _letterhead(organisation, branch),
         **_printed(user),
     }

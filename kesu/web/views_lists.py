@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -44,7 +45,8 @@ def _printout(request, template: str, context: dict, *, fmt: str, filename: str,
     if fmt == "pdf":
         pdf = printing.render_pdf(template, context, request=request)
         response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+        # The number may carry a non-ASCII prefix: the header encodes it properly.
+        response["Content-Disposition"] = content_disposition_header(False, f"{filename}.pdf")
     else:
         response = render(request, template, context)
     printing.record_export(user, fmt=fmt, **audit)
@@ -149,7 +151,7 @@ def export_xlsx(request):
     if not found.is_valid:
         return _filters_refused(request, found)
     user = request.user
-    described = printing.describe_filters(found.filters, found.q)
+    described = printing.describe_filters(user, found.filters, found.q)
     out, rows, capped = exports.write_complaints_xlsx(user, found.qs, filters=described)
     printing.record_export(
         user,

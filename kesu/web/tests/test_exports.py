@@ -143,3 +143,16 @@ def test_the_list_links_carry_the_filters(director, world):
     body = director.get("/complaints/", {"severity": "general", "q": "异响"}).content.decode()
     assert "/complaints/export.xlsx?severity=general&amp;q=" in body
     assert "/complaints/print/register/?severity=general&amp;q=" in body
+
+
+def test_the_about_sheet_names_the_filters(director, world):
+    handler = world.user(Role.HANDLER)
+    response = director.get(
+        "/complaints/export.xlsx",
+        {"owner": handler.pk, "received_after": "2026-03-01", "severity": "major"},
+    )
+    about = {r[0]: r[1] for r in workbook(response).worksheets[1].iter_rows(values_only=True)}
+    values = [str(v) for v in about.values()]
+    assert str(handler) in values
+    assert "2026-03-01" in values
+    assert str(world.user(Role.DIRECTOR)) in values  # exported by

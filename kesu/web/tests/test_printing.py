@@ -240,3 +240,15 @@ def test_register_query_count_does_not_grow(client, world, django_assert_max_num
     assert len(response.context["rows"]) == 30
     with django_assert_max_num_queries(15):
         assert client.get("/complaints/print/register.pdf").status_code == 200
+
+
+def test_a_chinese_number_prefix_is_a_valid_file_name(client, world):
+    world.org.number_prefix = "客诉"
+    world.org.save(update_fields=["number_prefix"])
+    complaint = world.complaint()
+    assert complaint.number.startswith("客诉")
+    client.force_login(world.user(Role.DIRECTOR))
+    response = client.get(f"/complaints/{complaint.pk}/print/form.pdf")
+    assert response.status_code == 200
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    assert complaint.number in pdf_text(response)
