@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kesu.complaints",
     "kesu.sla",
     "kesu.notifications",
+    "kesu.callbacks",
     "kesu.web",
 ]
 

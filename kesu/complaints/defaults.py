@@ -169,9 +169,11 @@ def install_defaults(organisation, tree: str = "dealership") -> None:
             )
             for m, v, s, c, r in DEFAULT_SEVERITY_RULES
         )
+    from kesu.callbacks.defaults import install_callback_defaults  # callbacks build on complaints
     from kesu.sla.defaults import install_deadline_defaults  # sla builds on complaints
 
     install_deadline_defaults(organisation)
+    install_callback_defaults(organisation)
 
 
 def _install_tree(organisation, nodes, parent) -> None:

@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.services import audit_record
+from kesu.callbacks.plans import callbacks_for_purchase
 from kesu.core.errors import NotAllowed
 from kesu.core.phones import normalise_phone
 from kesu.customers.choices import PersonalityType, PurchaseKind, Tier
@@ -127,6 +128,7 @@ def purchase_create(*, actor, customer: Customer, **data) -> Purchase:
         obj=purchase,
         data={k: getattr(purchase, k if k != "branch" else "branch_id") for k in PURCHASE_FIELDS},
     )
+    callbacks_for_purchase(purchase, actor)
     return purchase
 
 
