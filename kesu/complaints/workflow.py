@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.services import audit_record
+from kesu.callbacks.plans import callbacks_after_move
 from kesu.complaints.choices import (
     OPEN_STATES,
     CompensationType,
@@ -233,6 +234,7 @@ def _move(
             },
         )
         milestones_after_move(complaint, name, actor)
+        callbacks_after_move(complaint, name, actor)
 
 
 def _code(value):
