@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -73,7 +73,13 @@ def saved_view_save(*, user, name: str, query: str) -> tuple[SavedView, bool]:
         raise ValidationError(
             {"name": _("You have %(n)s saved views; delete one first.") % {"n": MAX_VIEWS_PER_USER}}
         )
-    return SavedView.objects.create(user=user, name=name, query=query), True
+    try:
+        with transaction.atomic():
+            return SavedView.objects.create(user=user, name=name, query=query), True
+    except IntegrityError:
+        # Saved twice at once (a double click): the other request created it; update that one.
+        saved_views_of(user).filter(name=name).update(query=query)
+        return saved_views_of(user).get(name=name), False
 
 
 def saved_view_delete(*, user, view_id: int) -> bool:
