@@ -124,7 +124,7 @@ def _database_url() -> str:
     return f"postgres://{auth}@{host}:{port}/{quote(db['NAME'], safe='')}"
 
 
-def _start_worker(worker_id: str, extra_env: dict | None = None, *args: str):
+def _start_worker(worker_id: str, extra_env: dict | None = None, *args: str, sweep: bool = False):
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
@@ -133,7 +133,15 @@ def _start_worker(worker_id: str, extra_env: dict | None = None, *args: str):
         **(extra_env or {}),
     }
     return subprocess.Popen(
-        [sys.executable, MANAGE, "run_worker", "--worker-id", worker_id, "--no-sweep", *args],
+        [
+            sys.executable,
+            MANAGE,
+            "run_worker",
+            "--worker-id",
+            worker_id,
+            *([] if sweep else ["--no-sweep"]),
+            *args,
+        ],
         cwd=str(django_settings.BASE_DIR),
         env=env,
         stdout=subprocess.PIPE,
