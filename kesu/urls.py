@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("kesu.api.urls")),
+    path("callbacks/", include("kesu.callbacks.urls")),
     path("", include("kesu.web.urls")),
 ]
 if settings.DEBUG:

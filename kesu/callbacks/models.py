@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kesu.callbacks.choices import (
@@ -263,6 +264,10 @@ class SampleDraw(models.Model):
     excluded_ids = models.JSONField(_("left out"), default=list)
     drawn_ids = models.JSONField(_("drawn"), default=list)
     target_count = models.PositiveIntegerField(_("target"))
+    # Counts of the lists above, so that measures need not load them.
+    population_size = models.PositiveIntegerField(_("population size"), default=0)
+    excluded_count = models.PositiveIntegerField(_("left out"), default=0)
+    drawn_count = models.PositiveIntegerField(_("drawn"), default=0)
     drawn_at = models.DateTimeField(_("drawn at"))
     drawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -297,12 +302,8 @@ class SampleDraw(models.Model):
         return f"{self.get_population_kind_display()} {self.period_start}–{self.period_end}"
 
     @property
-    def population_size(self) -> int:
-        return len(self.population_ids)
-
-    @property
-    def drawn_count(self) -> int:
-        return len(self.drawn_ids)
+    def achieved_rate(self) -> float | None:
+        return self.drawn_count / self.population_size if self.population_size else None
 
 
 class CallbackTask(models.Model):
@@ -404,6 +405,8 @@ class CallbackTask(models.Model):
         related_name="+",
         verbose_name=_("completed by"),
     )
+    # Set when the task ends: finished by the last day it counts as on time.
+    on_time = models.BooleanField(_("on time"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -429,6 +432,11 @@ class CallbackTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_callback_type_display()} · {self.customer}"
+
+    def finish(self, status: str, actor, at, closed_by: str) -> None:
+        self.status, self.closed_by = status, closed_by
+        self.completed_at, self.completed_by = at, actor
+        self.on_time = timezone.localtime(at).date() <= self.latest_on
 
 
 class CallAttempt(models.Model):

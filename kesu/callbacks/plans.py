@@ -354,18 +354,17 @@ def _settle(tasks: list[CallbackTask], complaint: Complaint, actor, move: str) -
     now = timezone.now()
     for task in tasks:
         if move in ("verify", "reopen") and task.event == Event.COMPLAINT_RESOLVED:
-            task.status = TaskStatus.DONE
             task.satisfaction = (
                 complaint.satisfaction
                 if complaint.satisfaction in Satisfaction.values
                 else Satisfaction.DISSATISFIED
             )
-            task.completed_at, task.completed_by = now, actor
+            task.finish(TaskStatus.DONE, actor, now, ClosedBy.PROCEDURE)
         else:
-            task.status = TaskStatus.CANCELLED
-        task.closed_by = ClosedBy.PROCEDURE
+            task.status, task.closed_by = TaskStatus.CANCELLED, ClosedBy.PROCEDURE
     CallbackTask.objects.bulk_update(
-        tasks, ["status", "satisfaction", "completed_at", "completed_by", "closed_by", "updated_at"]
+        tasks,
+        ["status", "satisfaction", "completed_at", "completed_by", "closed_by", "on_time"],
     )
     audit_record_many(
         organisation_id=complaint.organisation_id,

@@ -224,6 +224,9 @@ def draw_sample(
                 excluded_ids=excluded,
                 drawn_ids=drawn,
                 target_count=target,
+                population_size=len(ids),
+                excluded_count=len(excluded),
+                drawn_count=len(drawn),
                 drawn_at=now,
                 drawn_by=actor,
             )

@@ -32,3 +32,42 @@ def resolve(world, complaint):
     )
     workflow.complaint_accept_solution(complaint_id=complaint.pk, actor=frontline)
     return workflow.complaint_resolve(complaint_id=complaint.pk, actor=handler, result="已更换")
+
+
+@pytest.fixture
+def anytime(world):
+    """Calls allowed at any hour of any day, so tests that use the real clock see today's list."""
+    from datetime import time
+
+    from kesu.callbacks.models import CallbackSettings
+
+    CallbackSettings.objects.filter(organisation=world.org).update(
+        call_from=time(0, 0),
+        call_until=time(23, 59),
+        rest_from=None,
+        rest_until=None,
+        working_days_only=False,
+    )
+    return world
+
+
+def welcome_call(world, branch=None, now=None, **customer_fields):
+    """A customer whose order took effect yesterday: their welcome call is due today."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kesu.callbacks.plans import callbacks_for_purchase
+    from kesu.customers.tests.factories import CustomerFactory, PurchaseFactory
+
+    branch = branch or world.branch
+    now = now or timezone.now()
+    customer = CustomerFactory(organisation=world.org, branch=branch, **customer_fields)
+    purchase = PurchaseFactory(
+        customer=customer,
+        branch=branch,
+        product="途观L",
+        order_effective_on=timezone.localtime(now).date() - timedelta(days=1),
+    )
+    (task,) = callbacks_for_purchase(purchase, now=now)
+    return task

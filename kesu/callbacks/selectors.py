@@ -1,0 +1,98 @@
+"""Reads: which callbacks a user may see, today's list, a customer's callback history."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from kesu.callbacks.choices import TaskStatus
+from kesu.callbacks.models import CallbackTask, SampleDraw
+from kesu.core.errors import NotFound
+from kesu.organisation.choices import Role
+
+# Who works with callbacks in the workspace and the API.
+WORKSPACE_ROLES = frozenset(
+    {Role.CALLBACK, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.GROUP, Role.ADMIN}
+)
+# Who may record what came of a call (the group and administrators only look).
+RECORDING_ROLES = frozenset({Role.CALLBACK, Role.DIRECTOR, Role.GENERAL_MANAGER})
+# Who may draw samples and see every colleague's list.
+SUPERVISING_ROLES = frozenset({Role.DIRECTOR, Role.GENERAL_MANAGER, Role.GROUP, Role.ADMIN})
+
+
+def may_use_workspace(user) -> bool:
+    return (
+        user.is_authenticated and user.organisation_id is not None and user.role in WORKSPACE_ROLES
+    )
+
+
+def tasks_visible_to(user) -> QuerySet[CallbackTask]:
+    """Callbacks a user may see: a branch its own, the group and administrators all."""
+    qs = CallbackTask.objects.all()
+    if not may_use_workspace(user):
+        return qs.none()
+    qs = qs.filter(organisation_id=user.organisation_id)
+    if user.sees_whole_organisation:
+        return qs
+    if user.branch_id:
+        return qs.filter(branch_id=user.branch_id)
+    return qs.filter(assignee_id=user.pk)
+
+
+def task_list(user) -> QuerySet[CallbackTask]:
+    return tasks_visible_to(user).select_related(
+        "customer", "plan", "purchase", "complaint", "assignee", "branch"
+    )
+
+
+def end_of_day(now: datetime | None = None) -> datetime:
+    local = timezone.localtime(now or timezone.now())
+    return datetime.combine(
+        local.date() + timedelta(days=1), datetime.min.time(), tzinfo=local.tzinfo
+    )
+
+
+def mine(user) -> Q:
+    """Assigned to the user, or to nobody yet but to the user's role."""
+    return Q(assignee_id=user.pk) | Q(assignee__isnull=True, role=user.role)
+
+
+def todays_tasks(user, *, scope: str = "mine", now: datetime | None = None):
+    """Open callbacks that may be made today (late ones first), in calling-window order."""
+    qs = task_list(user).filter(status=TaskStatus.OPEN, call_from__lt=end_of_day(now))
+    if scope == "mine" or user.role not in SUPERVISING_ROLES:
+        qs = qs.filter(mine(user))
+    return qs.order_by("call_from", "due_on", "id")
+
+
+def task_get(user, task_id) -> CallbackTask:
+    try:
+        return task_list(user).select_related("plan__survey", "key_person").get(pk=task_id)
+    except (CallbackTask.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def next_task_after(user, task: CallbackTask, now=None) -> CallbackTask | None:
+    """The next callback on the user's list for today, after the one just done."""
+    return todays_tasks(user, scope="mine", now=now).exclude(pk=task.pk).first()
+
+
+def customer_callbacks(user, customer_id: int, exclude_id: int | None = None, limit: int = 6):
+    qs = (
+        tasks_visible_to(user)
+        .filter(customer_id=customer_id)
+        .exclude(pk=exclude_id)
+        .select_related("plan", "completed_by")
+        .order_by("-due_on", "-id")
+    )
+    return qs[:limit]
+
+
+def draws_visible_to(user) -> QuerySet[SampleDraw]:
+    qs = SampleDraw.objects.all()
+    if not may_use_workspace(user) or user.role not in SUPERVISING_ROLES:
+        return qs.none()
+    qs = qs.filter(organisation_id=user.organisation_id)
+    if user.sees_whole_organisation:
+        return qs
+    return qs.filter(branch_id=user.branch_id)

@@ -1,0 +1,326 @@
+"""Writes of the callback workspace: what came of a call, retries, new complaints and leads.
+
+A satisfaction callback and the complaint's procedure must agree: a satisfied or neutral
+customer verifies the resolved complaint (workflow.complaint_verify), a dissatisfied one reopens
+it (workflow.complaint_reopen, which takes it to the general manager). Both happen in the same
+transaction as the outcome, so either all of it is recorded or none.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kesu.audit.services import audit_record
+from kesu.callbacks.choices import (
+    NOT_REACHED_RESULTS,
+    AttemptResult,
+    CallbackType,
+    ClosedBy,
+    ResponseChannel,
+    Satisfaction,
+    TaskStatus,
+)
+from kesu.callbacks.models import CallAttempt, CallbackTask, CustomerCallPreference, Lead
+from kesu.callbacks.plans import Planner
+from kesu.callbacks.selectors import RECORDING_ROLES, tasks_visible_to
+from kesu.callbacks.surveys import record_response, validate_answers
+from kesu.complaints.choices import Channel, Demand, State
+from kesu.core.errors import InvalidState, NotAllowed, NotFound
+
+# Complaint states in which the procedure takes the callback's verdict.
+VERIFIABLE = frozenset({State.RESOLVED})
+REOPENABLE = frozenset({State.RESOLVED, State.VERIFIED, State.CLOSED})
+
+
+def _check_role(actor) -> None:
+    if actor.role not in RECORDING_ROLES:
+        raise NotAllowed(
+            _("Your role may look at callbacks but not record them."), code="role_not_allowed"
+        )
+
+
+def _lock_open_task(actor, task_id) -> CallbackTask:
+    _check_role(actor)
+    try:
+        task = (
+            tasks_visible_to(actor)
+            .select_for_update(of=("self",))
+            .select_related("plan", "plan__survey", "customer", "complaint", "purchase", "branch")
+            .get(pk=task_id)
+        )
+    except (CallbackTask.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if task.status != TaskStatus.OPEN:
+        raise InvalidState(
+            _("This callback is already finished (%(status)s)."),
+            code="callback_closed",
+            params={"status": task.get_status_display()},
+        )
+    return task
+
+
+def task_not_reached(
+    *,
+    task_id: int,
+    actor,
+    result: str = AttemptResult.NO_ANSWER,
+    note: str = "",
+    call_back_at: datetime | None = None,
+    now: datetime | None = None,
+) -> CallbackTask:
+    """Record a call that did not get the conversation, and plan the next try by the rules.
+
+    No answer, busy or switched off: tried again after the organisation's retry interval within
+    the calling hours, until the attempts run out and the callback ends as not reached. A wrong
+    number ends it at once. "Call me later" sets the time the customer asked for and does not
+    count against the attempts.
+    """
+    allowed = NOT_REACHED_RESULTS | {AttemptResult.WRONG_NUMBER, AttemptResult.CALL_LATER}
+    if result not in allowed:
+        raise ValidationError(
+            {"result": _("“%(value)s” is not a valid choice.") % {"value": result}}
+        )
+    now = now or timezone.now()
+    if result == AttemptResult.CALL_LATER and (call_back_at is None or call_back_at <= now):
+        raise ValidationError({"call_back_at": _("Give the time the customer asked for.")})
+    with transaction.atomic():
+        task = _lock_open_task(actor, task_id)
+        planner = Planner(task.organisation_id, actor=actor, now=now)
+        before = task.call_from
+        rescheduled = None
+        if result == AttemptResult.CALL_LATER:
+            task.call_from = call_back_at
+            task.call_until = max(call_back_at + timedelta(hours=1), task.call_until)
+            rescheduled = call_back_at
+        else:
+            task.attempts += 1
+            if (
+                result == AttemptResult.WRONG_NUMBER
+                or task.attempts >= planner.settings.max_attempts
+            ):
+                task.finish(TaskStatus.UNREACHED, actor, now, ClosedBy.CALL)
+            else:
+                after = now + timedelta(minutes=planner.settings.retry_after_minutes)
+                task.call_from, task.call_until = planner.window(
+                    task.customer_id, task.branch_id, after
+                )
+                rescheduled = task.call_from
+        if note:
+            task.notes = "\n".join(filter(None, [task.notes, note.strip()]))
+        task.save()
+        CallAttempt.objects.create(
+            task=task, at=now, by=actor, result=result, note=note[:500], rescheduled_to=rescheduled
+        )
+        audit_record(
+            organisation_id=task.organisation_id,
+            actor=actor,
+            action="callback_attempt",
+            obj=task,
+            data={
+                "result": result,
+                "attempts": task.attempts,
+                "status": task.status,
+                "from": before,
+                "next": rescheduled,
+            },
+        )
+    return task
+
+
+@dataclass
+class NewComplaint:
+    title: str
+    account: str
+    demand: str = Demand.OTHER
+
+
+@dataclass
+class Outcome:
+    task: CallbackTask
+    complaint_move: str = ""  # "verify", "reopen" or ""
+    raised_complaint: object = None
+    lead: Lead | None = None
+    response: object = None
+
+
+def task_record_outcome(
+    *,
+    task_id: int,
+    actor,
+    satisfaction: str = "",
+    score: int | None = None,
+    notes: str = "",
+    answers: dict | None = None,
+    new_complaint: NewComplaint | None = None,
+    lead_interest: str = "",
+    now: datetime | None = None,
+) -> Outcome:
+    """The customer was reached: record what they said, and what follows from it."""
+    from kesu.complaints import workflow
+    from kesu.complaints.services import complaint_register
+
+    now = now or timezone.now()
+    notes = (notes or "").strip()
+    lead_interest = (lead_interest or "").strip()
+    errors = {}
+    if satisfaction and satisfaction not in Satisfaction.values:
+        errors["satisfaction"] = _("“%(value)s” is not a valid choice.") % {"value": satisfaction}
+    if score is not None and not (isinstance(score, int) and 1 <= score <= 5):
+        errors["score"] = _("Give a value from 1 to 5.")
+    if new_complaint is not None:
+        if not (new_complaint.title or "").strip():
+            errors["complaint_title"] = _("This field is required.")
+        if not (new_complaint.account or "").strip():
+            errors["complaint_account"] = _("This field is required.")
+        if new_complaint.demand not in Demand.values:
+            errors["complaint_demand"] = _("“%(value)s” is not a valid choice.") % {
+                "value": new_complaint.demand
+            }
+    if len(lead_interest) > 300:
+        errors["lead_interest"] = _("At most 300 characters.")
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        task = _lock_open_task(actor, task_id)
+        if task.callback_type != CallbackType.GREETING and not satisfaction:
+            raise ValidationError({"satisfaction": _("Record how satisfied the customer is.")})
+        complaint = task.complaint
+        move = ""
+        if complaint is not None and satisfaction:
+            if satisfaction == Satisfaction.DISSATISFIED and complaint.state in REOPENABLE:
+                if not notes:
+                    raise ValidationError(
+                        {"notes": _("Say what the customer is still unhappy about.")}
+                    )
+                move = "reopen"
+            elif satisfaction != Satisfaction.DISSATISFIED and complaint.state in VERIFIABLE:
+                move = "verify"
+        clean_answers = {}
+        if answers and task.plan.survey_id:
+            clean_answers = validate_answers(task.plan.survey, answers, require=False)
+
+        task.finish(TaskStatus.DONE, actor, now, ClosedBy.CALL)
+        task.satisfaction = satisfaction
+        task.score = score
+        task.notes = "\n".join(filter(None, [task.notes, notes]))
+        outcome = Outcome(task=task, complaint_move=move)
+        if clean_answers:
+            outcome.response = record_response(
+                survey=task.plan.survey,
+                customer=task.customer,
+                complaint=complaint,
+                task=task,
+                branch_id=task.branch_id,
+                answers=clean_answers,
+                channel=ResponseChannel.PHONE,
+                actor=actor,
+                now=now,
+            )
+        if new_complaint is not None:
+            raised, _created = complaint_register(
+                actor=actor,
+                customer=task.customer,
+                channel=Channel.CALLBACK,
+                channel_detail=f"{task.plan.name} #{task.pk}",
+                title=new_complaint.title.strip(),
+                account=new_complaint.account.strip(),
+                demand=new_complaint.demand,
+                purchase=task.purchase,
+                branch=task.branch if task.branch_id else None,
+                received_at=now,
+            )
+            task.raised_complaint = raised
+            outcome.raised_complaint = raised
+        if lead_interest:
+            outcome.lead = Lead.objects.create(
+                organisation_id=task.organisation_id,
+                branch_id=task.branch_id,
+                customer=task.customer,
+                task=task,
+                interest=lead_interest,
+                created_by=actor,
+            )
+        # Saved before the complaint moves, so the move's own hook finds nothing left to settle.
+        task.save()
+        CallAttempt.objects.create(task=task, at=now, by=actor, result=AttemptResult.REACHED)
+        audit_record(
+            organisation_id=task.organisation_id,
+            actor=actor,
+            action="callback_outcome",
+            obj=task,
+            data={
+                "satisfaction": satisfaction,
+                "score": score,
+                "attempts": task.attempts,
+                "complaint": task.complaint_id,
+                "complaint_move": move,
+                "raised_complaint": task.raised_complaint_id,
+                "lead": getattr(outcome.lead, "pk", None),
+                "survey_response": getattr(outcome.response, "pk", None),
+            },
+        )
+        if move == "verify":
+            workflow.complaint_verify(
+                complaint_id=complaint.pk, actor=actor, satisfaction=satisfaction, note=notes
+            )
+        elif move == "reopen":
+            workflow.complaint_reopen(complaint_id=complaint.pk, actor=actor, reason=notes)
+    return outcome
+
+
+def set_call_preference(*, actor, customer, window_from=None, window_until=None, no_sms=None):
+    """Record when a customer likes to be called (and whether they accept text messages)."""
+    _check_role(actor)
+    if customer.organisation_id != actor.organisation_id:
+        raise NotFound()
+    if (window_from is None) != (window_until is None) or (
+        window_from is not None and window_until <= window_from
+    ):
+        raise ValidationError({"window_until": _("Give a start and a later end, or neither.")})
+    with transaction.atomic():
+        pref, _created = CustomerCallPreference.objects.select_for_update().get_or_create(
+            customer=customer
+        )
+        before = _pref_values(pref)
+        pref.window_from, pref.window_until = window_from, window_until
+        if no_sms is not None:
+            pref.no_sms = no_sms
+        pref.save()
+        # Open callbacks of this customer move into the new window.
+        planner = Planner(customer.organisation_id, actor=actor)
+        open_tasks = list(
+            CallbackTask.objects.select_for_update().filter(
+                customer=customer, status=TaskStatus.OPEN
+            )
+        )
+        for task in open_tasks:
+            day_start = timezone.localtime(task.call_from).replace(hour=0, minute=0, second=0)
+            task.call_from, task.call_until = planner.window(
+                customer.pk, task.branch_id, max(planner.now, day_start)
+            )
+        CallbackTask.objects.bulk_update(open_tasks, ["call_from", "call_until"])
+        audit_record(
+            organisation_id=customer.organisation_id,
+            actor=actor,
+            action="call_preference",
+            obj=pref,
+            data={
+                "customer": customer.pk,
+                "from": before,
+                "to": _pref_values(pref),
+            },
+        )
+    return pref
+
+
+def _pref_values(pref) -> list:
+    return [
+        pref.window_from.strftime("%H:%M") if pref.window_from else None,
+        pref.window_until.strftime("%H:%M") if pref.window_until else None,
+        pref.no_sms,
+    ]

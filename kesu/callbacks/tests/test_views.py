@@ -1,0 +1,124 @@
+"""The callback workspace pages: scoping, masking, order, the outcome round trip, query counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from kesu.callbacks.choices import TaskStatus
+from kesu.callbacks.models import CallbackTask
+from kesu.callbacks.tests.conftest import welcome_call
+from kesu.complaints.models import Complaint
+from kesu.core.phones import mask_phone
+from kesu.organisation.choices import Role
+
+
+@pytest.fixture
+def calls(anytime):
+    world = anytime
+    now = timezone.now()
+    tasks = [welcome_call(world, now=now - timedelta(minutes=5 * i)) for i in range(3)]
+    other = welcome_call(world, branch=world.other_branch, now=now)
+    return world, tasks, other
+
+
+def sign_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_todays_list_shows_the_branchs_calls_in_calling_order(client, calls):
+    world, tasks, other = calls
+    response = sign_in(client, world.user(Role.CALLBACK)).get("/callbacks/")
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert [r["task"].pk for r in rows] == [t.pk for t in sorted(tasks, key=lambda t: t.call_from)]
+    body = response.content.decode()
+    assert other.customer.name not in body
+    # Callback specialists see phone numbers in full.
+    assert tasks[0].customer.phone[3:6] in body
+
+
+def test_the_nav_link_is_for_callback_work(client, calls):
+    world, _tasks, _other = calls
+    page = sign_in(client, world.user(Role.CALLBACK)).get("/").content.decode()
+    assert 'href="/callbacks/"' in page
+    client.logout()
+    page = sign_in(client, world.user(Role.FRONTLINE)).get("/").content.decode()
+    assert 'href="/callbacks/"' not in page
+    assert client.get("/callbacks/").status_code == 403
+
+
+def test_the_group_sees_every_branch_with_phones_masked(client, calls):
+    world, tasks, other = calls
+    response = sign_in(client, world.user(Role.GROUP)).get("/callbacks/?scope=branch")
+    body = response.content.decode()
+    assert other.customer.name in body and tasks[0].customer.name in body
+    assert tasks[0].customer.phone[3:] not in body
+    assert mask_phone(tasks[0].customer.phone)[:3] in body
+
+
+def test_another_branchs_callback_is_not_found(client, calls):
+    world, _tasks, other = calls
+    assert (
+        sign_in(client, world.user(Role.CALLBACK)).get(f"/callbacks/tasks/{other.pk}/").status_code
+        == 404
+    )
+
+
+def test_recording_goes_straight_to_the_next_call(client, calls):
+    world, tasks, _other = calls
+    ordered = sorted(tasks, key=lambda t: t.call_from)
+    sign_in(client, world.user(Role.CALLBACK))
+    page = client.get(f"/callbacks/tasks/{ordered[0].pk}/")
+    assert page.status_code == 200 and "Script" in page.content.decode()
+    response = client.post(
+        f"/callbacks/tasks/{ordered[0].pk}/outcome/", {"satisfaction": "satisfied", "score": "5"}
+    )
+    assert response.status_code == 302 and response.url == f"/callbacks/tasks/{ordered[1].pk}/"
+    response = client.post(f"/callbacks/tasks/{ordered[1].pk}/unreached/", {"result": "no_answer"})
+    assert response.status_code == 302
+    assert CallbackTask.objects.get(pk=ordered[1].pk).attempts == 1
+    # An outcome form with an error comes back with the error and what was typed.
+    response = client.post(
+        f"/callbacks/tasks/{ordered[2].pk}/outcome/",
+        {"notes": "客户很忙", "raise_complaint": "1", "complaint_title": ""},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "客户很忙" in body and "errorlist" in body
+
+
+def test_a_new_complaint_from_the_workspace(client, calls):
+    world, tasks, _other = calls
+    sign_in(client, world.user(Role.CALLBACK))
+    response = client.post(
+        f"/callbacks/tasks/{tasks[0].pk}/outcome/",
+        {
+            "satisfaction": "dissatisfied",
+            "raise_complaint": "1",
+            "complaint_title": "提车后发现划痕",
+            "complaint_account": "左后门有一道划痕，交车时没注意到。",
+            "complaint_demand": "repair",
+        },
+    )
+    assert response.status_code == 302
+    task = CallbackTask.objects.get(pk=tasks[0].pk)
+    assert task.status == TaskStatus.DONE
+    raised = Complaint.objects.get(pk=task.raised_complaint_id)
+    assert raised.channel == "callback" and raised.demand == "repair"
+
+
+def test_query_counts_are_bounded(client, anytime, django_assert_max_num_queries):
+    world = anytime
+    for _ in range(25):
+        welcome_call(world)
+    sign_in(client, world.user(Role.DIRECTOR))
+    with django_assert_max_num_queries(16):
+        response = client.get("/callbacks/?scope=branch")
+    assert len(response.context["rows"]) == 25
+    task = CallbackTask.objects.filter(branch=world.branch).first()
+    with django_assert_max_num_queries(20):
+        assert client.get(f"/callbacks/tasks/{task.pk}/").status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get("/callbacks/dashboard/").status_code == 200
