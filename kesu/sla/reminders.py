@@ -218,25 +218,30 @@ def _escalate(m: ComplaintMilestone, now: datetime, ctx: _Sweep) -> None:
     complaint = m.complaint
     chain = _effective_chain(chain_for(complaint.organisation_id, ctx.chains), complaint)
     calendar = ctx.clocks.working(complaint.branch)
-    reached = None
+    reached, first_step, users, targets = None, m.escalation_step, {}, []
     while m.escalation_step < len(chain):
         step = chain[m.escalation_step]
         when = calendar.add(m.breached_at, step.delay) if step.delay else m.breached_at
         if when > now:
             m.next_check_at = when
             break
-        users = recipients(step.target, complaint, ctx.people)
-        _notify(
-            m,
-            users,
-            "milestone_breached",
-            f"m{m.pk}:step{m.escalation_step}",
-            {"step": m.escalation_step, "target": step.target},
-        )
+        for user in recipients(step.target, complaint, ctx.people):
+            users.setdefault(user.pk, user)
+        targets.append(step.target)
         reached = step.target
         m.escalation_step += 1
     else:
         m.next_check_at = None
+    if users:
+        # The steps reached in one sweep go out as one message per person; the row locks and
+        # the milestone update share this transaction, so a re-run cannot send them again.
+        _notify(
+            m,
+            list(users.values()),
+            "milestone_breached",
+            f"m{m.pk}:steps{first_step}-{m.escalation_step - 1}",
+            {"step": m.escalation_step - 1, "targets": targets},
+        )
     if reached is not None:
         level = ESCALATION_LEVEL_OF[reached]
         if level > complaint.escalation_level:
