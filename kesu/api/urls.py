@@ -78,6 +78,7 @@ v1 = [
     path("v1/departments/", reference.DepartmentListView.as_view(), name="department-list"),
     path("v1/users/", reference.UserListView.as_view(), name="user-list"),
     path("v1/inbox/", include("kesu.notifications.urls")),
+    path("v1/callbacks/", include("kesu.callbacks.api_urls")),
     # Last: unknown paths and malformed ids (…/complaints/abc/) are a JSON 404.
     re_path(r"^v1/(?:.*/)?$", not_found, name="not-found"),
 ]
