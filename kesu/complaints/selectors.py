@@ -28,6 +28,25 @@ def complaints_visible_to(user) -> QuerySet[Complaint]:
     return qs.filter(owner_id=user.pk)
 
 
+# Long texts a list row never shows; deferring them keeps list queries narrow.
+LIST_DEFERRED = (
+    "account",
+    "search_grams",
+    "solution",
+    "root_cause",
+    "corrective_action",
+    "preventive_action",
+    "preventive_verification",
+    "customer__notes",
+    "customer__address",
+)
+
+
+def complaint_rows(user) -> QuerySet[Complaint]:
+    """complaint_list for pages that show rows (number, summary, state, owner, deadline)."""
+    return complaint_list(user).defer(*LIST_DEFERRED)
+
+
 def complaint_list(user) -> QuerySet[Complaint]:
     return (
         complaints_visible_to(user)

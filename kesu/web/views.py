@@ -22,7 +22,12 @@ from kesu.complaints.guidance import TECHNIQUES, guidance_for
 from kesu.complaints.models import Category
 from kesu.complaints.queues import QUEUE_CODES, my_queues, queue_querysets
 from kesu.complaints.search import complaints_matching
-from kesu.complaints.selectors import complaint_detail, complaint_list, complaints_visible_to
+from kesu.complaints.selectors import (
+    LIST_DEFERRED,
+    complaint_detail,
+    complaint_list,
+    complaints_visible_to,
+)
 from kesu.complaints.services import (
     REGISTERING_ROLES,
     complaint_add_note,
@@ -411,7 +416,7 @@ def complaint_list_page(request):
     before = request.GET.get("before", "")
     if before.isdigit():
         qs = qs.filter(id__lt=int(before))
-    page = list(qs.order_by("-id")[: PAGE + 1])
+    page = list(qs.defer(*LIST_DEFERRED).order_by("-id")[: PAGE + 1])
     has_more = len(page) > PAGE
     page = page[:PAGE]
     next_params = request.GET.copy()
