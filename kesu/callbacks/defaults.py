@@ -67,6 +67,7 @@ DEFAULT_SURVEYS = [
 ]
 
 VIP = [Tier.DIAMOND, Tier.GOLD, Tier.A]
+# Samples are called a week after the draw: after the level 1 callbacks they check on.
 C, D, G = Role.CALLBACK, Role.DIRECTOR, Role.GENERAL_MANAGER
 # (code, 中文, English, event, offset, grace, level, role, type, delivery, survey, extra)
 DEFAULT_PLANS = [
@@ -81,9 +82,9 @@ DEFAULT_PLANS = [
     ("key_person_birthday", "关键人员生日祝福", "Key person's birthday greeting", Event.KEY_PERSON_BIRTHDAY, 0, 0, 1, C, T.GREETING, Delivery.SMS, None, {}),
     ("founding_anniversary", "企业客户成立纪念日问候", "Company anniversary call", Event.FOUNDING_ANNIVERSARY, 0, 1, 1, C, T.GREETING, Delivery.CALL, None, {}),
     ("holiday", "节日祝福", "Holiday greeting", Event.HOLIDAY, 0, 0, 1, C, T.GREETING, Delivery.SMS, None, {"tiers": VIP}),
-    ("sample_deliveries", "交车客户二级抽查回访", "Level 2 spot check of deliveries", Event.SAMPLE_DELIVERIES, 0, 6, 2, D, T.SAMPLING, Delivery.CALL, None, {}),
-    ("sample_complaints", "投诉客户二级抽查回访", "Level 2 spot check of complaint records", Event.SAMPLE_COMPLAINTS, 0, 6, 2, D, T.SAMPLING, Delivery.CALL, "satisfaction", {}),
-    ("loyalty", "三级忠诚度回访", "Level 3 loyalty callback", Event.SAMPLE_CUSTOMERS, 0, 13, 3, G, T.LOYALTY, Delivery.CALL, "periodic", {}),
+    ("sample_deliveries", "交车客户二级抽查回访", "Level 2 spot check of deliveries", Event.SAMPLE_DELIVERIES, 7, 6, 2, D, T.SAMPLING, Delivery.CALL, None, {}),
+    ("sample_complaints", "投诉客户二级抽查回访", "Level 2 spot check of complaint records", Event.SAMPLE_COMPLAINTS, 7, 6, 2, D, T.SAMPLING, Delivery.CALL, "satisfaction", {}),
+    ("loyalty", "三级忠诚度回访", "Level 3 loyalty callback", Event.SAMPLE_CUSTOMERS, 7, 13, 3, G, T.LOYALTY, Delivery.CALL, "periodic", {}),
 ]  # fmt: skip
 
 

@@ -118,7 +118,12 @@ class Planner:
         return customer_periods(self.hours, pref.window_from, pref.window_until)
 
     def window(
-        self, customer_id: int, branch_id: int | None, after: datetime, day: date | None = None
+        self,
+        customer_id: int,
+        branch_id: int | None,
+        after: datetime,
+        day: date | None = None,
+        clip: bool = True,
     ):
         return next_window(
             after,
@@ -126,6 +131,7 @@ class Planner:
             self.tz,
             self.is_working_day(branch_id),
             not_before_day=day,
+            clip=clip,
         )
 
     def due_day(self, day: date, branch_id: int | None) -> date:
@@ -172,8 +178,9 @@ class Planner:
         if not late_ok and due < self.today - timedelta(days=self.settings.max_late_days):
             return None  # too late to be worth a call
         day_start = datetime.combine(due, datetime.min.time(), tzinfo=self.tz)
+        # The whole window it falls in, so the list shows the customer's hours, not a minute.
         call_from, call_until = self.window(
-            subject.customer.pk, subject.branch_id, max(self.now, day_start), due
+            subject.customer.pk, subject.branch_id, max(self.now, day_start), due, clip=False
         )
         return CallbackTask(
             organisation_id=self.organisation_id,

@@ -301,7 +301,7 @@ def set_call_preference(*, actor, customer, window_from=None, window_until=None,
         for task in open_tasks:
             day_start = timezone.localtime(task.call_from).replace(hour=0, minute=0, second=0)
             task.call_from, task.call_until = planner.window(
-                customer.pk, task.branch_id, max(planner.now, day_start)
+                customer.pk, task.branch_id, max(planner.now, day_start), clip=False
             )
         CallbackTask.objects.bulk_update(open_tasks, ["call_from", "call_until"])
         audit_record(

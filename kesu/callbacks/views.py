@@ -5,6 +5,7 @@ from datetime import date, datetime, time
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,6 +37,7 @@ from kesu.callbacks.selectors import (
     next_task_after,
     task_get,
     task_list,
+    tasks_visible_to,
     todays_tasks,
 )
 from kesu.callbacks.services import (
@@ -82,9 +84,24 @@ def phone_for(user, phone: str) -> str:
     return phone if user.sees_contact_data else mask_phone(phone)
 
 
+def _others_today(user, tasks, now) -> dict[int, int]:
+    """Customer id → how many open callbacks (by anyone in scope) they have today."""
+    ids = {t.customer_id for t in tasks}
+    if not ids:
+        return {}
+    rows = (
+        tasks_visible_to(user)
+        .filter(customer_id__in=ids, status=TaskStatus.OPEN, call_from__lt=end_of_day(now))
+        .values_list("customer_id")
+        .annotate(n=Count("id"))
+    )
+    return dict(rows)
+
+
 def _rows(user, tasks, now):
     rows = []
     today = timezone.localdate(now)
+    per_customer = _others_today(user, tasks, now)
     for t in tasks:
         local_from = timezone.localtime(t.call_from)
         rows.append(
@@ -96,6 +113,7 @@ def _rows(user, tasks, now):
                 "window_open": t.call_from <= now < t.call_until,
                 "window_closed": now >= t.call_until,
                 "from_earlier_day": local_from.date() < today,
+                "others": per_customer.get(t.customer_id, 1) - 1,
             }
         )
     return rows

@@ -65,8 +65,12 @@ def next_window(
     tz: ZoneInfo,
     is_working_day: Callable[[date], bool] = lambda d: True,
     not_before_day: date | None = None,
+    clip: bool = True,
 ) -> tuple[datetime, datetime]:
-    """The first calling window ending after `after`: (when calling may start, when it ends)."""
+    """The first calling window ending after `after`: (when calling may start, when it ends).
+
+    With `clip` the start is not before `after`; without it, the window's own start is given.
+    """
     after = after.astimezone(tz)
     day = after.date()
     if not_before_day is not None and not_before_day > day:
@@ -79,7 +83,7 @@ def next_window(
                 s = datetime.combine(day, start, tzinfo=tz)
                 e = datetime.combine(day, end, tzinfo=tz)
                 if e > after:
-                    return max(s, after), e
+                    return (max(s, after) if clip else s), e
         day += timedelta(days=1)
     raise ValueError("no calling day ahead")
 

@@ -77,7 +77,8 @@ def test_purchase_dates_plan_their_callbacks_once(world):
     welcome = next(t for t in created if t.plan.code == "welcome")
     assert welcome.level == 1 and welcome.role == Role.CALLBACK
     assert welcome.assignee == world.user(Role.CALLBACK)
-    assert welcome.call_from == now  # due today, callable now
+    # Due today: the whole morning window, which is open now.
+    assert (welcome.call_from, welcome.call_until) == (at(2026, 3, 10, 9), at(2026, 3, 10, 12))
     assert welcome.latest_on == date(2026, 3, 11)
     assert AuditEntry.objects.filter(action="callback_planned", object_id=welcome.pk).exists()
 
