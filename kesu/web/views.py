@@ -106,7 +106,8 @@ def complaint_page(request, pk, move_errors=None, failed_move=None, posted=None,
         AuditEntry.objects.filter(
             organisation_id=complaint.organisation_id, complaint_id=complaint.pk
         )
-        .exclude(action="checklist")
+        # Ticks show in the checklist and deadline changes in the deadlines table.
+        .exclude(action__in=["checklist", "deadlines"])
         .select_related("actor")
         .order_by("seq")
     )
