@@ -142,3 +142,60 @@ def test_the_admin_shows_plans_and_records(client, world):
         "lead",
     ]:
         assert client.get(f"/admin/callbacks/{name}/").status_code == 200, name
+
+
+def test_a_director_draws_a_sample_on_the_measures_page(client, anytime):
+    from datetime import date
+
+    from kesu.callbacks.models import SampleDraw
+    from kesu.customers.tests.factories import CustomerFactory, PurchaseFactory
+
+    world = anytime
+    for _ in range(12):
+        customer = CustomerFactory(organisation=world.org, branch=world.branch)
+        PurchaseFactory(customer=customer, branch=world.branch, delivered_on=date(2026, 3, 4))
+    sign_in(client, world.user(Role.CALLBACK))
+    form = {"population": "deliveries", "period_start": "2026-03-02", "period_end": "2026-03-08"}
+    assert client.post("/callbacks/draws/", form).status_code == 403
+    client.logout()
+    sign_in(client, world.user(Role.DIRECTOR))
+    response = client.post("/callbacks/draws/", form)
+    draw = SampleDraw.objects.get()
+    assert response.status_code == 302 and response.url == f"/callbacks/draws/{draw.pk}/"
+    assert (draw.branch, draw.population_size, draw.drawn_count) == (world.branch, 12, 2)
+    assert draw.drawn_by == world.user(Role.DIRECTOR)
+    page = client.get(response.url).content.decode()
+    assert str(draw.seed) in page
+    # Drawing the same period again is refused with a message, nothing new.
+    again = client.post("/callbacks/draws/", form, follow=True)
+    assert SampleDraw.objects.count() == 1 and b"already been drawn" in again.content
+    m = client.get("/callbacks/dashboard/?from=2026-03-01&until=2026-03-31").context["m"]
+    (row,) = m["sampling"]
+    assert (row["population_size"], row["drawn"]) == (12, 2)
+    assert row["target_rate"] == 0.1 and row["achieved_rate"] == round(2 / 12, 4)
+
+
+def test_preference_and_questionnaire_link_from_the_call_page(client, anytime):
+    from datetime import time
+
+    from kesu.callbacks.models import CustomerCallPreference, SmsMessage
+    from kesu.callbacks.tests.conftest import resolve
+
+    world = anytime
+    task = welcome_call(world)
+    sign_in(client, world.user(Role.CALLBACK))
+    client.post(
+        f"/callbacks/tasks/{task.pk}/preference/",
+        {"window_from": "18:00", "window_until": "20:00", "no_sms": "1"},
+    )
+    pref = CustomerCallPreference.objects.get(customer=task.customer)
+    assert (pref.window_from, pref.window_until, pref.no_sms) == (time(18), time(20), True)
+    client.logout()
+    complaint = resolve(world, world.complaint())
+    satisfaction = complaint.callback_tasks.get()
+    sign_in(client, world.user(Role.DIRECTOR))
+    response = client.post(f"/callbacks/tasks/{satisfaction.pk}/survey-link/")
+    assert response.status_code == 302
+    message = SmsMessage.objects.get(template="survey_link")
+    assert message.params["url"].startswith("http://testserver/callbacks/s/")
+    assert client.get(message.params["url"].replace("http://testserver", "")).status_code == 200
