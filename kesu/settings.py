@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -226,5 +227,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kesu.notifications.tasks.deliver_notifications",
         "schedule": 15.0,
         "options": {"expires": 15},
+    },
+    # Callbacks: plan the day's tasks early (idempotent), send text messages in their hours.
+    "plan-callbacks": {
+        "task": "kesu.callbacks.tasks.plan_callbacks",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "send-sms": {
+        "task": "kesu.callbacks.tasks.send_sms",
+        "schedule": 60.0,
+        "options": {"expires": 60},
     },
 }

@@ -97,9 +97,13 @@ def test_celery_tasks_run_eagerly_and_call_the_services(world, fake_sweep, eager
 
 def test_the_beat_schedule_names_registered_tasks():
     schedule = django_settings.CELERY_BEAT_SCHEDULE
+    from kesu.callbacks import tasks as callback_tasks
+
     assert {entry["task"] for entry in schedule.values()} == {
         tasks.sweep_deadlines.name,
         tasks.deliver_notifications.name,
+        callback_tasks.plan_callbacks.name,
+        callback_tasks.send_sms.name,
     }
     assert all(entry["task"] in celery_app.tasks for entry in schedule.values())
     by_task = {entry["task"]: entry["schedule"] for entry in schedule.values()}

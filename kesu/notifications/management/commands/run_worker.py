@@ -13,6 +13,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
+from django.utils import timezone
 
 from kesu.notifications import services
 
@@ -74,6 +75,7 @@ class Command(BaseCommand):
             except Exception:
                 # A broken sweep must not stop notifications that are already queued.
                 logger.exception("worker %s: the deadline sweep failed", worker_id)
+            self.callbacks(worker_id)
         try:
             return services.deliver_all_due(
                 worker_id=worker_id, batch_size=options["batch_size"], should_stop=stop.is_set
@@ -85,6 +87,19 @@ class Command(BaseCommand):
             return 0
         finally:
             _refresh_connections()
+
+    def callbacks(self, worker_id: str) -> None:
+        """The daily callback planning (once a day per worker; it is idempotent) and text messages."""
+        from kesu.callbacks import tasks as callback_tasks
+
+        today = timezone.localdate()
+        try:
+            if getattr(self, "_planned_on", None) != today:
+                callback_tasks.plan_callbacks()
+                self._planned_on = today
+            callback_tasks.send_sms()
+        except Exception:
+            logger.exception("worker %s: callback planning or text messages failed", worker_id)
 
 
 def _refresh_connections() -> None:
