@@ -516,7 +516,22 @@ class _CustomerInfo:
     vehicle: text.Vehicle
     id: int = 0
     purchase_id: int | None = None
-    last: "_Case | None" = None  # the customer's latest complaint
+    last: "_Recent | None" = None  # the customer's latest complaint
+
+
+@dataclass(frozen=True, slots=True)
+class _Recent:
+    """What a duplicate needs of the customer's previous complaint (kept for every customer,
+    so it stays small: holding the whole case would keep its timeline in memory)."""
+
+    id: int
+    number: str
+    received_at: datetime
+    closed_at: datetime | None
+    merged: bool
+    title: str
+    kind: str
+    category_id: int | None
 
 
 class _Case:
@@ -598,7 +613,7 @@ class _Case:
             "withdraw", self.registrar, delay, State.WITHDRAWN, closed_at=_AT, close_reason=reason
         )
 
-    def merge(self, delay: float, survivor: "_Case") -> bool:
+    def merge(self, delay: float, survivor: "_Recent") -> bool:
         """A duplicate of the customer's open complaint is merged into it."""
         at = self.t + timedelta(seconds=delay)
         if at > self.gen.now:
@@ -608,15 +623,15 @@ class _Case:
             self.registrar.id,
             "merged_in",
             {"duplicate": self.row["number"], "duplicate_id": self.row["id"]},
-            complaint_id=survivor.row["id"],
+            complaint_id=survivor.id,
         )
         return self.move(
             "merge",
             self.registrar,
             delay,
             State.MERGED,
-            extra={"into": survivor.row["number"]},
-            merged_into_id=survivor.row["id"],
+            extra={"into": survivor.number},
+            merged_into_id=survivor.id,
             closed_at=_AT,
             close_reason="merged",
         )
@@ -908,18 +923,15 @@ class _Generator:
         survivor = info.last if calls_again else None
         if not (
             survivor is not None
-            and received - survivor.row["received_at"] < timedelta(days=2)
-            and survivor.row["merged_into_id"] is None
-            and (
-                survivor.row["closed_at"] is None
-                or survivor.row["closed_at"] > received + timedelta(hours=7)
-            )
+            and received - survivor.received_at < timedelta(days=2)
+            and not survivor.merged
+            and (survivor.closed_at is None or survivor.closed_at > received + timedelta(hours=7))
         ):
             survivor = None
         category = self.categories.get(category_code)
         if survivor is not None:
-            title, kind = survivor.row["title"], survivor.row["kind"]
-            category = self.category_by_pk.get(survivor.row["category_id"])
+            title, kind = survivor.title, survivor.kind
+            category = self.category_by_pk.get(survivor.category_id)
             channel = rng.choice([Channel.PHONE, Channel.WECHAT, Channel.WEB])
         elif kind == Kind.SUGGESTION:
             title = rng.choice(text.SUGGESTIONS)
@@ -987,7 +999,16 @@ class _Generator:
                 case.merge(rng.uniform(0.5, 6) * HOUR, survivor)
             else:
                 self._simulate(case)
-        info.last = case
+        info.last = _Recent(
+            row["id"],
+            row["number"],
+            received,
+            row["closed_at"],
+            row["merged_into_id"] is not None,
+            row["title"],
+            kind,
+            row["category_id"],
+        )
         self.states[row["state"]] += 1
         return case
 
