@@ -59,6 +59,7 @@ from kesu.complaints.choices import (
 from kesu.complaints.defaults import install_defaults
 from kesu.complaints.models import Category, Complaint, ComplaintCounter, SeverityRule
 from kesu.complaints.numbering import format_number
+from kesu.complaints.search import grams_of
 from kesu.complaints.severity import SEVERITY_RANK
 from kesu.customers.choices import PersonalityType, PurchaseKind, Tier
 from kesu.customers.models import Customer, Purchase
@@ -514,6 +515,7 @@ class _CustomerInfo:
     index: int
     staff: int  # index of the home branch in _Generator.staff
     vehicle: text.Vehicle
+    name: str
     id: int = 0
     purchase_id: int | None = None
     last: "_Recent | None" = None  # the customer's latest complaint
@@ -677,6 +679,7 @@ class _Generator:
         for i, s in enumerate(sources):
             self.by_model[(s.vehicle.brand, s.vehicle.model)].append(i)
         self.tables = {m: _Table(m) for m in (Customer, Purchase, Complaint, AuditEntry)}
+        self.search = "search_grams" in self.tables[Complaint].columns
         self.phones = set(Customer.objects.filter(organisation=org).values_list("phone", flat=True))
         self.customers: list[_CustomerInfo] = []
         self.complaint_customers: list[int] = []  # customer index of every complaint so far
@@ -905,7 +908,7 @@ class _Generator:
             created_at=created,
         )
         purchases.append(p)
-        info = _CustomerInfo(len(self.customers), staff_index, source.vehicle)
+        info = _CustomerInfo(len(self.customers), staff_index, source.vehicle, c["name"])
         self.customers.append(info)
         return info
 
@@ -992,6 +995,9 @@ class _Generator:
             else None,
             due_at=received + timedelta(days=RESOLUTION_DAYS[severity]),
         )
+        if self.search:
+            # What complaint_register stores for searching (kesu.complaints.search).
+            row["search_grams"] = " ".join(grams_of(row["title"], account, info.name))
         case = _Case(self, row, st, top, registrar)
         case.register(received + timedelta(seconds=rng.uniform(20, 900)))
         if case.t <= self.now:

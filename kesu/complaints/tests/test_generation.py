@@ -15,6 +15,7 @@ from kesu.complaints.choices import OPEN_STATES, TERMINAL_STATES, State
 from kesu.complaints.generation import generate_complaints
 from kesu.complaints.models import Complaint, ComplaintCounter
 from kesu.complaints.numbering import format_number
+from kesu.complaints.search import search_grams_for
 from kesu.complaints.services import complaint_register
 from kesu.core.phones import normalise_phone
 from kesu.customers.models import Customer
@@ -79,6 +80,10 @@ def test_generates_a_consistent_organisation():
             assert c.department.branch_id == c.branch_id
         assert c.owner.organisation_id == org.pk
         assert c.owner.branch_id in (c.branch_id, None)
+
+    # Searchable like registered complaints.
+    for c in complaints.select_related("customer")[:50]:
+        assert c.search_grams and c.search_grams == search_grams_for(c)
 
     # Every complaint's timeline starts with its registration; each move bumped the version.
     moves = Counter(
