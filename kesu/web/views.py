@@ -385,6 +385,7 @@ class FilteredList:
     queue: str | None
     is_valid: bool
     params: dict[str, list[str]]  # the non-empty filters as given, for the audit trail
+    unsearched: QuerySet | None = None  # before the words of the search, for recent_matches
 
 
 def filtered_complaints(request) -> FilteredList:
@@ -402,9 +403,10 @@ def filtered_complaints(request) -> FilteredList:
     is_valid = filterset.is_valid()
     if is_valid:
         qs = filterset.qs
+    unsearched = qs
     if q:
         qs = _search(qs, q)
-    return FilteredList(qs, filterset.form, q, queue, is_valid, given)
+    return FilteredList(qs, filterset.form, q, queue, is_valid, given, unsearched)
 
 
 @login_required
@@ -417,7 +419,11 @@ def complaint_list_page(request):
     before = request.GET.get("before", "")
     if before.isdigit():
         qs = qs.filter(id__lt=int(before))
-    page = list(qs.defer(*LIST_DEFERRED).order_by("-id")[: PAGE + 1])
+    page = None
+    if q and found.unsearched is not None and _is_word_search(q):
+        page = recent_matches(found.unsearched, q, before, PAGE + 1)
+    if page is None:
+        page = list(qs.defer(*LIST_DEFERRED).order_by("-id")[: PAGE + 1])
     has_more = len(page) > PAGE
     page = page[:PAGE]
     next_params = request.GET.copy()
@@ -443,6 +449,35 @@ def complaint_list_page(request):
         else "web/list.html"
     )
     return render(request, template, context)
+
+
+# How many of the newest complaints a word search reads before it asks the index instead.
+RECENT_WINDOW = 5000
+
+
+def recent_matches(unsearched, q: str, before: str, wanted: int):
+    """The newest matches of a common word, found among the newest complaints only.
+
+    A word found in tens of thousands of complaints makes the index return all of them to be
+    sorted; if at least `wanted` of the newest RECENT_WINDOW complaints match, those are
+    exactly the newest matches, read in a few milliseconds. None means "ask the index".
+    """
+    scope = unsearched
+    if before.isdigit():
+        scope = scope.filter(id__lt=int(before))
+    ids = list(scope.order_by("-id").values_list("id", flat=True)[:RECENT_WINDOW])
+    if len(ids) < RECENT_WINDOW:
+        return None  # a small scope: the index answers as fast
+    window = complaints_matching(scope.filter(id__gte=ids[-1]), q)
+    page = list(window.defer(*LIST_DEFERRED).order_by("-id")[:wanted])
+    return page if len(page) == wanted else None
+
+
+def _is_word_search(q: str) -> bool:
+    return not (
+        ("-" in q and q.replace("-", "").isalnum() and not q.replace("-", "").isdigit())
+        or try_normalise_phone(q)
+    )
 
 
 def _search(qs, q: str):

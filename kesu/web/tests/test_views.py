@@ -290,3 +290,22 @@ def test_inbox_shows_my_notifications_and_marks_them_read(as_user, world):
     other = as_user(Role.HANDLER)
     assert complaint.number not in other.get("/inbox/").content.decode()
     assert other.post(f"/inbox/{item.pk}/read/").status_code == 404
+
+
+def test_common_words_are_found_among_the_newest_first(world, monkeypatch):
+    from kesu.complaints.selectors import complaint_list
+    from kesu.web import views
+
+    monkeypatch.setattr(views, "RECENT_WINDOW", 5)
+    common = [world.complaint(title=f"发动机异响{i}", account="冷车启动") for i in range(6)]
+    rare = world.complaint(title="天窗漏水", account="下雨漏水")
+    for _ in range(3):
+        world.complaint(title="洗车", account="没洗干净")
+    scope = complaint_list(world.user(Role.DIRECTOR))
+    # "洗车" fills the newest window: three of the newest five match.
+    assert [c.title for c in views.recent_matches(scope, "洗车", "", 3)] == ["洗车"] * 3
+    # Too few matches among the newest five: the caller asks the index instead.
+    assert views.recent_matches(scope, "天窗", "", 3) is None
+    assert views.recent_matches(scope, "异响", "", 2) is None
+    older = views.recent_matches(scope, "异响", str(rare.pk), 2)
+    assert [c.pk for c in older] == [common[-1].pk, common[-2].pk]
