@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
-from django.db.models import F, Max, Min, Q
+from django.db.models import Exists, F, Max, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -170,22 +170,22 @@ class ComplaintFilter(django_filters.FilterSet):
 
     def filter_category(self, qs, name, value):
         organisation_id = getattr(self.request.user, "organisation_id", None)
-        path = (
+        found = (
             Category.objects.filter(organisation_id=organisation_id, pk=value)
-            .values_list("path", flat=True)
+            .annotate(has_children=Exists(Category.objects.filter(parent_id=OuterRef("pk"))))
+            .values_list("path", "has_children")
             .first()
         )
-        if path is None:
+        if found is None:
             return qs.none()
-        subtree = list(
-            Category.objects.filter(organisation_id=organisation_id)
-            .filter(Q(path=path) | Q(path__startswith=f"{path}/"))
-            .values_list("pk", flat=True)
-        )
-        if len(subtree) == 1:
+        path, has_children = found
+        if not has_children:
             # A leaf: equality lets the (category, id) index return the newest first directly.
-            return qs.filter(category_id=subtree[0])
-        return qs.filter(category_id__in=subtree)
+            return qs.filter(category_id=value)
+        subtree = Category.objects.filter(organisation_id=organisation_id).filter(
+            Q(path=path) | Q(path__startswith=f"{path}/")
+        )
+        return qs.filter(category__in=subtree)
 
     def filter_customer_phone(self, qs, name, value):
         normalised = try_normalise_phone(value)
