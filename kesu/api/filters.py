@@ -191,7 +191,9 @@ class ComplaintFilter(django_filters.FilterSet):
         normalised = try_normalise_phone(value)
         if normalised is None:
             return qs.none()
-        return qs.filter(customer__phone=normalised)
+        # With the organisation the (organisation, phone) index finds the customer at once.
+        organisation_id = getattr(self.request.user, "organisation_id", None)
+        return qs.filter(customer__organisation_id=organisation_id, customer__phone=normalised)
 
     def filter_overdue(self, qs, name, value):
         if value is None:
