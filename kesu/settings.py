@@ -1,6 +1,7 @@
 """Kesu settings. Everything that differs between machines comes from environment variables."""
 
 import os
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,10 +25,10 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("KESU_DEBUG", False)
-SECRET_KEY = os.environ.get("KESU_SECRET_KEY", "")
-if not SECRET_KEY:
-    # Fine for the embedded default on one machine; production sets KESU_SECRET_KEY.
-    SECRET_KEY = "kesu-insecure-development-key-set-KESU_SECRET_KEY-in-production"
+# The key used when KESU_SECRET_KEY is unset: fine for `make run` and the tests on one machine.
+# The web server refuses to start with it while DEBUG is off (kesu/wsgi.py).
+DEVELOPMENT_SECRET_KEY = "kesu-insecure-development-key-set-KESU_SECRET_KEY-in-production"
+SECRET_KEY = os.environ.get("KESU_SECRET_KEY", "") or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env_list("KESU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("KESU_CSRF_TRUSTED_ORIGINS", "")
 
@@ -58,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the app itself, compressed and cache-busted: a bare gunicorn serves CSS.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -137,6 +140,18 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("KESU_STATIC_ROOT", VAR_DIR / "static"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "kesu.core.staticfiles.KesuStaticFilesStorage"},
+}
+# Under runserver and in tests the files come straight from the apps; production serves the
+# collected, hashed and compressed copies in STATIC_ROOT (`manage.py collectstatic`).
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+if DEBUG:
+    # Nothing is collected under runserver; the files come from the apps (finders).
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("KESU_MEDIA_ROOT", VAR_DIR / "media"))
 

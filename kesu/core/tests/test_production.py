@@ -1,0 +1,113 @@
+"""The documented production command: gunicorn, DEBUG off, static files from the app itself."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env(tmp_path, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KESU_")}
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'kesu.sqlite3'}",
+        KESU_VAR_DIR=str(tmp_path),
+        KESU_STATIC_ROOT=str(tmp_path / "static"),
+        KESU_DEBUG="0",
+    )
+    env.update(extra)
+    return env
+
+
+def _get(url: str, **headers):
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
+        return response.status, dict(response.headers), response.read()
+
+
+@pytest.fixture(scope="module")
+def collected(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("production")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=BASE_DIR,
+        env=_env(tmp),
+        check=True,
+        timeout=300,
+    )
+    return tmp
+
+
+def test_gunicorn_serves_styled_pages_with_debug_off(collected):
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(GUNICORN), "kesu.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1", "--timeout", "30"],
+        cwd=BASE_DIR,
+        env=_env(collected, KESU_SECRET_KEY="a-test-key-" + "x" * 50),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                status, _headers, body = _get(f"{base}/login/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            server.kill()
+            pytest.fail(server.communicate()[0].decode())
+        assert status == 200
+        html = body.decode()
+        stylesheet = re.search(r'href="(/static/web/kesu\.[0-9a-f]{12}\.css)"', html)
+        assert stylesheet, "the page links the hashed (cache-busted) stylesheet"
+        status, headers, css = _get(base + stylesheet.group(1), **{"Accept-Encoding": "gzip"})
+        assert status == 200
+        assert headers["Content-Type"].startswith("text/css")
+        assert headers.get("Content-Encoding") == "gzip"
+        assert "max-age=315360000" in headers["Cache-Control"]
+        htmx = re.search(r'src="(/static/django_htmx/htmx-2\.min\.[0-9a-f]{12}\.js)"', html)
+        assert htmx and _get(base + htmx.group(1))[0] == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_gunicorn_refuses_to_start_without_a_secret_key(collected):
+    port = _free_port()
+    result = subprocess.run(
+        [str(GUNICORN), "kesu.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"],
+        cwd=BASE_DIR,
+        env=_env(collected),
+        capture_output=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert b"KESU_SECRET_KEY is not set" in result.stdout + result.stderr
+
+
+def test_the_development_key_is_accepted_with_debug_on(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", "import kesu.wsgi"],
+        cwd=BASE_DIR,
+        env=_env(tmp_path, KESU_DEBUG="1"),
+        capture_output=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr.decode()
