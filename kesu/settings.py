@@ -32,6 +32,27 @@ SECRET_KEY = os.environ.get("KESU_SECRET_KEY", "") or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env_list("KESU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("KESU_CSRF_TRUSTED_ORIGINS", "")
 
+# HTTPS (KESU_HTTPS=1 in production): redirect plain HTTP, cookies only over HTTPS, HSTS.
+KESU_HTTPS = env_bool("KESU_HTTPS", False)
+SECURE_SSL_REDIRECT = KESU_HTTPS
+# Load balancers probe the health endpoints over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = KESU_HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("KESU_HSTS_SECONDS", 31_536_000)) if KESU_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KESU_HSTS_INCLUDE_SUBDOMAINS", KESU_HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("KESU_HSTS_PRELOAD", False)
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or networks).
+KESU_TRUSTED_PROXIES = env_list("KESU_TRUSTED_PROXIES", "")
+if KESU_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload is a promise to browser vendors about every subdomain, made by the
+    # organisation that owns the domain (KESU_HSTS_PRELOAD=1), not a default.
+    "security.W021",
+]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -58,6 +79,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: which address and scheme a request really came from (KESU_TRUSTED_PROXIES).
+    "kesu.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files from the app itself, compressed and cache-busted: a bare gunicorn serves CSS.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -106,7 +129,10 @@ TEMPLATES = [
 
 # Database: DATABASE_URL, default an embedded SQLite file under var/.
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kesu.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Health checks: a connection that died with a PostgreSQL restart is replaced before it is used.
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock when a transaction starts, so concurrent writers queue
     # instead of failing half-way (numbering, the audit chain); WAL lets readers go on meanwhile.

@@ -111,3 +111,19 @@ def test_the_development_key_is_accepted_with_debug_on(tmp_path):
         timeout=60,
     )
     assert result.returncode == 0, result.stderr.decode()
+
+
+def test_check_deploy_is_clean_with_the_documented_settings(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=_env(
+            tmp_path,
+            KESU_SECRET_KEY="kx7" + "-Tq9zR2vW8yB4nM6pL1sD5fG3hJ0kA" * 2,
+            KESU_ALLOWED_HOSTS="kesu.example.com",
+            KESU_HTTPS="1",
+        ),
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, (result.stdout + result.stderr).decode()
