@@ -12,3 +12,8 @@ urlpatterns = [
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "kesu.core.views.bad_request"
+handler403 = "kesu.core.views.permission_denied"
+handler404 = "kesu.core.views.page_not_found"
+handler500 = "kesu.core.views.server_error"
