@@ -256,6 +256,12 @@ KESU_WEBHOOK_TIMEOUT = float(os.environ.get("KESU_WEBHOOK_TIMEOUT", 10))
 
 # Celery (production workers; `manage.py run_worker` does the same without a broker).
 CELERY_BROKER_URL = os.environ.get("KESU_CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+
+# /readyz: Redis is checked where Celery uses it (the broker URL set), workers must have
+# reported within KESU_WORKER_STALE_SECONDS, due notifications wait at most the outbox lag.
+KESU_READYZ_REDIS = env_bool("KESU_READYZ_REDIS", "KESU_CELERY_BROKER_URL" in os.environ)
+KESU_WORKER_STALE_SECONDS = int(os.environ.get("KESU_WORKER_STALE_SECONDS", 120))
+KESU_OUTBOX_MAX_LAG_SECONDS = int(os.environ.get("KESU_OUTBOX_MAX_LAG_SECONDS", 300))
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE = {

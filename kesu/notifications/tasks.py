@@ -4,6 +4,7 @@ import os
 import socket
 
 from kesu.celery import app
+from kesu.core.health import heartbeat
 from kesu.notifications import services
 
 
@@ -18,4 +19,6 @@ def sweep_deadlines() -> int | None:
 def deliver_notifications(batch_size: int = 100) -> int:
     """Send everything that is due; several of these may run at once without double sends."""
     worker_id = f"celery:{socket.gethostname()}:{os.getpid()}"
-    return services.deliver_all_due(worker_id=worker_id, batch_size=batch_size)
+    handled = services.deliver_all_due(worker_id=worker_id, batch_size=batch_size)
+    heartbeat(worker_id)
+    return handled

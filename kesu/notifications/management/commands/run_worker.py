@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from kesu.core.health import heartbeat
 from kesu.notifications import services
 
 logger = logging.getLogger("kesu.notifications.worker")
@@ -86,6 +87,7 @@ class Command(BaseCommand):
             logger.exception("worker %s: delivery failed; trying again next pass", worker_id)
             return 0
         finally:
+            _heartbeat(worker_id)
             _refresh_connections()
 
     def callbacks(self, worker_id: str) -> None:
@@ -100,6 +102,13 @@ class Command(BaseCommand):
             callback_tasks.send_sms()
         except Exception:
             logger.exception("worker %s: callback planning or text messages failed", worker_id)
+
+
+def _heartbeat(worker_id: str) -> None:
+    try:
+        heartbeat(worker_id)
+    except Exception:
+        logger.exception("worker %s: could not record its heartbeat", worker_id)
 
 
 def _refresh_connections() -> None:
