@@ -6,3 +6,7 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LANGUAGE_CODE = "en"
+    # Rate-limit counters (and anything else cached) must not leak from one test to the next.
+    from django.core.cache import cache
+
+    cache.clear()

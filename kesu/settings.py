@@ -196,7 +196,7 @@ KESU_DEFAULT_PHONE_REGION = os.environ.get("KESU_DEFAULT_PHONE_REGION", "CN")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "kesu.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -205,7 +205,28 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "kesu.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "kesu.api.throttling.TokenRateThrottle",
+        "kesu.api.throttling.AddressRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/minute"},
+    # The client address for throttling: REMOTE_ADDR only (TrustedProxyMiddleware sets it).
+    "NUM_PROXIES": 0,
+}
+# API rate limits ("N/second|minute|hour|day"; empty = none); 429 with Retry-After beyond them.
+KESU_API_RATE_PER_TOKEN = os.environ.get("KESU_API_RATE_PER_TOKEN", "1200/minute")
+KESU_API_RATE_PER_ADDRESS = os.environ.get("KESU_API_RATE_PER_ADDRESS", "3000/minute")
+# API tokens expire this many hours after they were issued (a new sign-in issues a new one).
+KESU_TOKEN_TTL_HOURS = int(os.environ.get("KESU_TOKEN_TTL_HOURS", 24 * 30))
+
+# The cache holds the rate-limit counters: Redis where several servers must share them.
+KESU_CACHE_URL = os.environ.get("KESU_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": KESU_CACHE_URL}
+        if KESU_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
 }
 
 SPECTACULAR_SETTINGS = {

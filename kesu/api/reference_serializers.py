@@ -135,6 +135,7 @@ class MeSerializer(UserSerializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True)
 
 
 class CustomerRefSerializer(serializers.Serializer):

@@ -6,3 +6,11 @@ class WebConfig(AppConfig):
     name = "kesu.web"
     label = "web"
     verbose_name = _("Staff workspace")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_out
+
+        from kesu.api.authentication import revoke_on_logout
+
+        # Signing out of the workspace also revokes the user's API token.
+        user_logged_out.connect(revoke_on_logout, dispatch_uid="kesu-revoke-token-on-logout")

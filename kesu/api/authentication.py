@@ -1,0 +1,50 @@
+"""API tokens that expire, and are revoked on sign-out."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
+
+
+def token_expires_at(token: Token):
+    return token.created + timedelta(hours=settings.KESU_TOKEN_TTL_HOURS)
+
+
+def token_is_expired(token: Token, now=None) -> bool:
+    return (now or timezone.now()) >= token_expires_at(token)
+
+
+def token_for(user) -> Token:
+    """The user's token, a fresh one if the old one has expired."""
+    token, created = Token.objects.get_or_create(user=user)
+    if not created and token_is_expired(token):
+        token.delete()
+        token = Token.objects.create(user=user)
+    return token
+
+
+def tokens_revoke(user) -> int:
+    """Revoke the user's API token (sign-out, or an administrator's decision)."""
+    deleted, _by_model = Token.objects.filter(user=user).delete()
+    return deleted
+
+
+class ExpiringTokenAuthentication(TokenAuthentication):
+    """`Authorization: Token …`, refused once the token is KESU_TOKEN_TTL_HOURS old."""
+
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        if token_is_expired(token):
+            raise exceptions.AuthenticationFailed(
+                _("The token has expired; request a new one."), code="token_expired"
+            )
+        return user, token
+
+
+def revoke_on_logout(sender, request, user, **kwargs) -> None:
+    if user is not None:
+        tokens_revoke(user)

@@ -1,0 +1,100 @@
+"""Rate limits per token and per address (429 + Retry-After), token expiry and revocation."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+import redis
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from kesu.api.tests.helpers import error_of
+from kesu.organisation.choices import Role
+
+
+def _token_client(user, address="198.51.100.1"):
+    client = APIClient(REMOTE_ADDR=address)
+    token = Token.objects.create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def test_a_token_over_its_rate_gets_429_with_retry_after(world, settings):
+    settings.KESU_API_RATE_PER_TOKEN = "3/minute"
+    client = _token_client(world.user(Role.DIRECTOR))
+    assert [client.get("/api/v1/me/").status_code for _ in range(3)] == [200, 200, 200]
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert error_of(response)["code"] == "throttled"
+
+
+def test_an_address_over_its_rate_is_limited_whatever_the_token(world, settings):
+    settings.KESU_API_RATE_PER_ADDRESS = "4/minute"
+    first = _token_client(world.user(Role.DIRECTOR))
+    second = _token_client(world.user(Role.HANDLER))
+    assert [c.get("/api/v1/me/").status_code for c in (first, second, first, second)] == [200] * 4
+    assert second.get("/api/v1/me/").status_code == 429
+    elsewhere = _token_client(world.user(Role.GENERAL_MANAGER), address="203.0.113.77")
+    assert elsewhere.get("/api/v1/me/").status_code == 200
+
+
+def test_limits_are_shared_through_redis(world, settings):
+    prefix = f"kesu-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/1",
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.KESU_API_RATE_PER_TOKEN = "2/minute"
+    client = _token_client(world.user(Role.DIRECTOR))
+    client.get("/api/v1/me/")
+    client.get("/api/v1/me/")
+    # Another app server sees the same counters: they are in Redis, not in this process.
+    other_server = redis.Redis.from_url("redis://127.0.0.1:6379/1")
+    keys = other_server.keys(f"{prefix}:*throttle_token*")
+    assert keys, "the token's request history is in Redis"
+    assert client.get("/api/v1/me/").status_code == 429
+    other_server.delete(*other_server.keys(f"{prefix}:*"))
+
+
+def test_an_expired_token_is_refused_and_signing_in_issues_a_new_one(world, settings):
+    user = world.user(Role.DIRECTOR)
+    client = _token_client(user)
+    old = Token.objects.get(user=user)
+    Token.objects.filter(pk=old.pk).update(
+        created=timezone.now() - timedelta(hours=settings.KESU_TOKEN_TTL_HOURS + 1)
+    )
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 401
+    assert "expired" in error_of(response)["message"]
+    fresh = APIClient().post(
+        "/api/v1/auth/token/", {"username": user.username, "password": "pw"}, format="json"
+    )
+    assert fresh.status_code == 200
+    assert fresh.json()["token"] != old.key
+    assert fresh.json()["expires_at"]
+
+
+def test_delete_revokes_the_token_in_use(world):
+    client = _token_client(world.user(Role.DIRECTOR))
+    assert client.delete("/api/v1/auth/token/").status_code == 204
+    assert client.get("/api/v1/me/").status_code == 401
+
+
+def test_signing_out_of_the_workspace_revokes_the_api_token(world, client):
+    user = world.user(Role.DIRECTOR)
+    api = _token_client(user)
+    client.force_login(user)
+    client.post("/logout/")
+    assert api.get("/api/v1/me/").status_code == 401
+
+
+@pytest.mark.parametrize("rate", ["", None])
+def test_no_rate_means_no_limit(world, settings, rate):
+    settings.KESU_API_RATE_PER_TOKEN = rate
+    client = _token_client(world.user(Role.DIRECTOR))
+    assert all(client.get("/api/v1/me/").status_code == 200 for _ in range(5))
