@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.models import AuditEntry
 from kesu.audit.services import audit_record
+from kesu.complaints.attachments import shorten_file_name, stored_file_name
 from kesu.complaints.choices import (
     TERMINAL_STATES,
     CauseClass,
@@ -418,14 +419,14 @@ def complaint_attach(
         upload.seek(0)
         attachment = Attachment(
             complaint=complaint,
-            original_name=Path(upload.name).name[:200],
+            original_name=shorten_file_name(Path(upload.name).name),
             content_type=(upload.content_type or "application/octet-stream")[:100],
             size=upload.size,
             sha256=digest.hexdigest(),
             description=description.strip(),
             uploaded_by=actor,
         )
-        attachment.file.save(Path(upload.name).name, upload, save=False)
+        attachment.file.save(stored_file_name(Path(upload.name).name), upload, save=False)
         attachment.save()
         audit_record(
             organisation_id=complaint.organisation_id,
