@@ -409,6 +409,12 @@ def complaint_attach(
     *, complaint_id: int, actor: User, upload: UploadedFile, description: str = ""
 ) -> Attachment:
     validate_upload(upload)
+    description = description.strip()
+    limit = Attachment._meta.get_field("description").max_length
+    if len(description) > limit:
+        raise ValidationError(
+            {"description": _("Describe the file in at most %(max)s characters.") % {"max": limit}}
+        )
     with transaction.atomic():
         complaint = complaints_visible_to(actor).filter(pk=complaint_id).first()
         if complaint is None:
@@ -423,7 +429,7 @@ def complaint_attach(
             content_type=(upload.content_type or "application/octet-stream")[:100],
             size=upload.size,
             sha256=digest.hexdigest(),
-            description=description.strip(),
+            description=description,
             uploaded_by=actor,
         )
         attachment.file.save(stored_file_name(Path(upload.name).name), upload, save=False)

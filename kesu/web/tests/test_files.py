@@ -282,3 +282,18 @@ def test_upload_with_a_very_long_chinese_name(client, world):
     assert response.status_code == 200
     attachment = complaint.attachments.get()
     assert client.get(url(attachment, "thumbnail.jpg")).status_code == 200
+
+
+def test_too_long_description_is_refused_with_a_message(client, world):
+    # The column holds 300 characters; PostgreSQL would fail the insert with a 500.
+    complaint = world.complaint()
+    client.force_login(world.user(Role.FRONTLINE))
+    response = client.post(
+        f"/complaints/{complaint.pk}/files/",
+        {"file": SimpleUploadedFile("门.jpg", jpeg((32, 32))), "description": "划" * 301},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "文件说明最多 300 个字符。" in response.content.decode()
+    assert not complaint.attachments.exists()

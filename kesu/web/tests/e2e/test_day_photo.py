@@ -39,7 +39,9 @@ def test_frontline_attaches_a_photo_views_and_downloads_it(sign_in, demo, tmp_pa
     assert "文件已添加" in frontline.inner_text(".messages")
 
     # The thumbnail: a small image the server made, actually loaded by the browser.
-    thumb = frontline.locator(".files .thumb img")
+    attachment = complaint.attachments.get(original_name=PHOTO_NAME)
+    item = frontline.locator(".files .file", has_text=PHOTO_NAME)
+    thumb = item.locator(".thumb img")
     thumb.wait_for()
     frontline.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle()
@@ -51,10 +53,10 @@ def test_frontline_attaches_a_photo_views_and_downloads_it(sign_in, demo, tmp_pa
 
     # Full size in a new tab: the original photo, not the thumbnail.
     with frontline.context.expect_page() as opened:
-        frontline.locator(".files .thumb").click()
+        item.locator(".thumb").click()
     full = opened.value
     full.wait_for_load_state()
-    assert full.url.endswith(f"/files/{complaint.attachments.get().pk}/")
+    assert full.url.endswith(f"/complaints/{complaint.pk}/files/{attachment.pk}/")
     size = full.evaluate(
         "() => { const i = document.images[0]; return [i.naturalWidth, i.naturalHeight]; }"
     )
@@ -63,7 +65,7 @@ def test_frontline_attaches_a_photo_views_and_downloads_it(sign_in, demo, tmp_pa
 
     # Download: the browser saves it under the original Chinese name, byte for byte.
     with frontline.expect_download() as downloading:
-        frontline.get_by_role("link", name="下载").click()
+        item.get_by_role("link", name="下载").click()
     download = downloading.value
     assert download.suggested_filename == PHOTO_NAME
     saved = tmp_path / "downloaded.jpg"
