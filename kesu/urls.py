@@ -4,10 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kesu.core import health
+from kesu.web.favicon import favicon
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("kesu.api.urls")),

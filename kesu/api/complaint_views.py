@@ -43,6 +43,7 @@ from kesu.api.responses import (
     PRECONDITION_REQUIRED,
 )
 from kesu.api.transitions import TRANSITION_INPUTS, run_transition
+from kesu.complaints.attachments import content_disposition
 from kesu.complaints.choices import State
 from kesu.complaints.selectors import (
     attachment_get,
@@ -368,9 +369,9 @@ class AttachmentDownloadView(APIView):
             handle = attachment.file.open("rb")
         except FileNotFoundError:
             raise NotFound() from None
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type or "application/octet-stream",
+        response = FileResponse(
+            handle, content_type=attachment.content_type or "application/octet-stream"
         )
+        # The original name, with an ASCII stand-in for clients that do not read filename*.
+        response["Content-Disposition"] = content_disposition(attachment.original_name)
+        return response

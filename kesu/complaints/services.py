@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.models import AuditEntry
 from kesu.audit.services import audit_record
+from kesu.complaints.attachments import shorten_file_name, stored_file_name
 from kesu.complaints.choices import (
     TERMINAL_STATES,
     CauseClass,
@@ -408,6 +409,12 @@ def complaint_attach(
     *, complaint_id: int, actor: User, upload: UploadedFile, description: str = ""
 ) -> Attachment:
     validate_upload(upload)
+    description = description.strip()
+    limit = Attachment._meta.get_field("description").max_length
+    if len(description) > limit:
+        raise ValidationError(
+            {"description": _("Describe the file in at most %(max)s characters.") % {"max": limit}}
+        )
     with transaction.atomic():
         complaint = complaints_visible_to(actor).filter(pk=complaint_id).first()
         if complaint is None:
@@ -418,14 +425,14 @@ def complaint_attach(
         upload.seek(0)
         attachment = Attachment(
             complaint=complaint,
-            original_name=Path(upload.name).name[:200],
+            original_name=shorten_file_name(Path(upload.name).name),
             content_type=(upload.content_type or "application/octet-stream")[:100],
             size=upload.size,
             sha256=digest.hexdigest(),
-            description=description.strip(),
+            description=description,
             uploaded_by=actor,
         )
-        attachment.file.save(Path(upload.name).name, upload, save=False)
+        attachment.file.save(stored_file_name(Path(upload.name).name), upload, save=False)
         attachment.save()
         audit_record(
             organisation_id=complaint.organisation_id,

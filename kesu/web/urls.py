@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kesu.web import views, views_lists
+from kesu.web import views, views_files, views_lists
 
 app_name = "web"
 urlpatterns = [
@@ -15,6 +15,22 @@ urlpatterns = [
     path("complaints/<int:pk>/checklist/", views.complaint_checklist, name="complaint-checklist"),
     path("complaints/<int:pk>/notes/", views.complaint_note, name="complaint-note"),
     path("complaints/<int:pk>/files/", views.complaint_upload, name="complaint-upload"),
+    # A complaint's files, behind the complaint's access check (views_files.py).
+    path(
+        "complaints/<int:pk>/files/<int:file_pk>/",
+        views_files.file_view,
+        name="complaint-file",
+    ),
+    path(
+        "complaints/<int:pk>/files/<int:file_pk>/download/",
+        views_files.file_download,
+        name="complaint-file-download",
+    ),
+    path(
+        "complaints/<int:pk>/files/<int:file_pk>/thumbnail.jpg",
+        views_files.file_thumbnail,
+        name="complaint-file-thumbnail",
+    ),
     path("customers/lookup/", views.customer_lookup, name="customer-lookup"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/count/", views.inbox_count, name="inbox-count"),
