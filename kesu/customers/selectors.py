@@ -7,7 +7,7 @@ purchases only (a purchase with no branch recorded counts as made at the home br
 Every reader (API, intake lookup, registration, printing) goes through these functions.
 """
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from kesu.complaints.models import Complaint
 from kesu.core.errors import NotFound
@@ -37,11 +37,19 @@ def customers_visible_to(user) -> QuerySet[Customer]:
         return qs.filter(
             Exists(Complaint.objects.filter(customer_id=OuterRef("pk"), owner_id=user.pk))
         )
-    return qs.filter(
-        Q(branch_id=branch_id)
-        | Exists(Complaint.objects.filter(customer_id=OuterRef("pk"), branch_id=branch_id))
-        | Exists(Purchase.objects.filter(customer_id=OuterRef("pk"), branch_id=branch_id))
-    )
+    # Scalar subqueries, not EXISTS: PostgreSQL turns an EXISTS under OR into a hash of all
+    # the branch's complaints (read whole for the first row); these are probed per row and
+    # stop at the first match, so a page costs a few index probes per customer it looks at.
+    return qs.alias(
+        complained_here=_branch_probe(Complaint, branch_id),
+        bought_here=_branch_probe(Purchase, branch_id),
+    ).filter(Q(branch_id=branch_id) | Q(complained_here=branch_id) | Q(bought_here=branch_id))
+
+
+def _branch_probe(model, branch_id: int) -> Subquery:
+    """The branch id if this customer has a row of `model` at the branch, else NULL."""
+    rows = model.objects.filter(customer_id=OuterRef("pk"), branch_id=branch_id)
+    return Subquery(rows.order_by().values("branch_id")[:1])
 
 
 def purchases_visible_to(user) -> QuerySet[Purchase]:
