@@ -15,11 +15,6 @@ from kesu.core.phones import try_normalise_phone
 from kesu.customers.models import Customer, Purchase
 
 
-def _branch_of(user) -> int | None:
-    """The branch whose customers a user sees; None for the group and admins (all of them)."""
-    return None if user.sees_whole_organisation else user.branch_id
-
-
 def customers_visible_to(user) -> QuerySet[Customer]:
     """The customers a user may see: the group all, a branch those it deals with.
 

@@ -83,3 +83,18 @@ def test_registering_that_phone_at_another_branch_makes_a_customer_there(
     east_customer.refresh_from_db()
     assert east_customer.name == "张伟"
     assert Customer.objects.filter(phone="+8613812345678").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [(Role.FRONTLINE, "5678", "****"), (Role.HANDLER, "138****5678", "13812345678")],
+)
+def test_complaint_page_of_a_shared_customer_masks_by_role(
+    client, world, east_customer, role, shown, hidden
+):
+    complaint = world.complaint(actor=world.other_users[Role.FRONTLINE], customer=east_customer)
+    client.force_login(world.other_users[role])
+    body = client.get(f"/complaints/{complaint.pk}/").content.decode()
+    assert "张伟" in body and shown in body
+    assert hidden not in body.split("张伟", 1)[1].split("</dd>", 1)[0]
+    assert "发动机异响" not in body  # the east branch's complaint of the same customer
