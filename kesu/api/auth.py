@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from kesu.api.authentication import token_expires_at, token_for, tokens_revoke
 from kesu.api.reference_serializers import MeSerializer, TokenSerializer
 from kesu.api.responses import BAD_REQUEST, error
+from kesu.organisation.models import User
 
 
 @extend_schema_view(
@@ -56,9 +57,8 @@ class MeView(APIView):
         responses={200: MeSerializer, 400: BAD_REQUEST},
     )
     def get(self, request):
-        user = (
-            type(request.user)
-            .objects.select_related("organisation", "branch", "department")
-            .get(pk=request.user.pk)
+        # Not type(request.user): with a session that is a lazy wrapper, not the model.
+        user = User.objects.select_related("organisation", "branch", "department").get(
+            pk=request.user.pk
         )
         return Response(MeSerializer(user, context={"request": request}).data)

@@ -23,6 +23,7 @@ from kesu.api.reference_serializers import (
 )
 from kesu.audit.models import AuditEntry
 from kesu.complaints.models import Attachment, Category, Complaint
+from kesu.complaints.move_fields import MOVE_OWNED_FIELDS, move_owned_message
 from kesu.complaints.selectors import (
     categories_visible_to,
     complaint_is_overdue,
@@ -31,17 +32,13 @@ from kesu.complaints.selectors import (
 from kesu.complaints.services import EDITABLE_FIELDS
 from kesu.complaints.workflow import transitions_for
 from kesu.customers.models import Customer, Purchase
-from kesu.customers.selectors import customers_visible_to
+from kesu.customers.selectors import customers_visible_to, purchases_visible_to
 from kesu.organisation.models import Branch
 from kesu.organisation.selectors import branches_visible_to
 
 
 def _display(field: str) -> serializers.CharField:
     return serializers.CharField(source=f"get_{field}_display", read_only=True)
-
-
-def purchases_visible_to(user):
-    return Purchase.objects.filter(customer__in=customers_visible_to(user))
 
 
 class PurchaseRefSerializer(serializers.ModelSerializer):
@@ -285,6 +282,16 @@ class ComplaintUpdateSerializer(StrictInputMixin, serializers.ModelSerializer):
             for name in EDITABLE_FIELDS
             if name not in {"category", "purchase"}
         } | {"upset_level": {"required": False, "min_value": 1, "max_value": 5}}
+
+    def to_internal_value(self, data):
+        # What a move owns is refused with the move to use, before any other check.
+        if hasattr(data, "keys"):
+            owned = sorted(set(data.keys()) & MOVE_OWNED_FIELDS)
+            if owned:
+                raise serializers.ValidationError(
+                    {name: [move_owned_message(name)] for name in owned}
+                )
+        return super().to_internal_value(data)
 
 
 class TimelineEntrySerializer(serializers.ModelSerializer):

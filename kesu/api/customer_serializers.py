@@ -20,6 +20,7 @@ from kesu.api.reference_serializers import BranchRefSerializer, ComplaintRefSeri
 from kesu.complaints.selectors import customer_recent_complaints
 from kesu.core.phones import mask_phone, mask_text, normalise_phone
 from kesu.customers.models import Customer, KeyPerson, Purchase
+from kesu.customers.selectors import customer_purchases
 from kesu.organisation.models import Branch
 from kesu.organisation.selectors import branches_visible_to
 
@@ -135,7 +136,7 @@ class CustomerDetailSerializer(CustomerSerializer):
 
     @extend_schema_field(PurchaseSerializer(many=True))
     def get_purchases(self, customer: Customer):
-        purchases = customer.purchases.order_by("-id")
+        purchases = customer_purchases(request_user(self.context), customer)
         return PurchaseSerializer(purchases, many=True, context=self.context).data
 
     @extend_schema_field(KeyPersonSerializer(many=True))

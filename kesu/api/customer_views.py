@@ -17,7 +17,7 @@ from kesu.api.customer_serializers import (
 )
 from kesu.api.filters import CustomerFilter
 from kesu.api.responses import BAD_REQUEST, FORBIDDEN, NOT_FOUND
-from kesu.customers.selectors import customer_get, customers_visible_to
+from kesu.customers.selectors import customer_get, customer_purchases, customers_visible_to
 from kesu.customers.services import (
     customer_create,
     customer_update,
@@ -99,7 +99,7 @@ class PurchaseListView(APIView):
     )
     def get(self, request, pk: int):
         customer = customer_get(request.user, pk)
-        purchases = customer.purchases.order_by("-id")
+        purchases = customer_purchases(request.user, customer)
         return Response(PurchaseSerializer(purchases, many=True).data)
 
     @extend_schema(

@@ -20,11 +20,10 @@ from kesu.complaints.choices import (
     Channel,
     Demand,
     Kind,
-    Resolvability,
-    Responsibility,
     Severity,
 )
 from kesu.complaints.models import Attachment, Category, Complaint, IdempotencyKey
+from kesu.complaints.move_fields import MOVE_OWNED_FIELDS, move_owned_message
 from kesu.complaints.numbering import next_complaint_number
 from kesu.complaints.search import search_grams_for
 from kesu.complaints.selectors import complaints_visible_to
@@ -44,7 +43,8 @@ from kesu.sla.tracking import (
 REGISTERING_ROLES = frozenset(
     {Role.FRONTLINE, Role.CALLBACK, Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.GROUP}
 )
-# Fields staff may edit directly; everything else moves through workflow.py.
+# Fields staff may edit directly; everything else moves through workflow.py. None of the fields
+# a move writes (move_fields.MOVE_OWNED_FIELDS) may be here: tests/test_move_fields.py checks it.
 EDITABLE_FIELDS = {
     "kind": Kind,
     "channel": Channel,
@@ -55,8 +55,6 @@ EDITABLE_FIELDS = {
     "demand_detail": None,
     "category": None,
     "cause": CauseClass,
-    "resolvability": Resolvability,
-    "responsibility": Responsibility,
     "personality_type": PersonalityType,
     "upset_level": None,
     "purchase": None,
@@ -278,7 +276,12 @@ def complaint_update(
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
-            {name: _("This field cannot be changed here.") for name in sorted(unknown)}
+            {
+                name: move_owned_message(name)
+                if name in MOVE_OWNED_FIELDS
+                else _("This field cannot be changed here.")
+                for name in sorted(unknown)
+            }
         )
     if actor.role in {Role.ADMIN, Role.GROUP}:
         raise NotAllowed(_("Your role may not edit complaints."), code="role_not_allowed")

@@ -89,11 +89,24 @@ def customer_create(*, actor, **data) -> Customer:
     return customer
 
 
+def _check_home_branch_change(actor, customer: Customer, branch) -> None:
+    """A branch may claim a customer with no home branch, not take another branch's."""
+    new_id = getattr(branch, "pk", branch)
+    if new_id == customer.branch_id or actor.sees_whole_organisation:
+        return
+    if customer.branch_id not in (None, actor.branch_id) or new_id != actor.branch_id:
+        raise ValidationError(
+            {"branch": _("Only the home branch or the group may change a customer's home branch.")}
+        )
+
+
 @transaction.atomic
 def customer_update(*, actor, customer: Customer, **data) -> Customer:
     _check_writer(actor)
     data = _clean_customer({k: v for k, v in data.items() if k in CUSTOMER_FIELDS})
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if "branch" in data:
+        _check_home_branch_change(actor, customer, data["branch"])
     diff = {}
     for name, value in data.items():
         old = getattr(customer, name)

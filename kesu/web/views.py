@@ -37,7 +37,11 @@ from kesu.complaints.services import (
 from kesu.complaints.workflow import TRANSITIONS, transitions_for
 from kesu.core.errors import DomainError, NotFound
 from kesu.core.phones import mask_phone, try_normalise_phone
-from kesu.customers.selectors import customers_by_phone, customers_visible_to
+from kesu.customers.selectors import (
+    customer_purchases,
+    customers_by_phone,
+    customers_visible_to,
+)
 from kesu.customers.services import customer_create
 from kesu.organisation.selectors import branches_visible_to, users_for_picker
 from kesu.web import moves
@@ -315,7 +319,9 @@ def _register_from_form(user, data, categories_by_label):
                 actor=user, name=data["customer_name"], phone=data["phone"]
             )
         purchase = (
-            customer.purchases.filter(pk=data["purchase"]).first() if data["purchase"] else None
+            customer_purchases(user, customer).filter(pk=data["purchase"]).first()
+            if data["purchase"]
+            else None
         )
         complaint, _created = complaint_register(
             actor=user,

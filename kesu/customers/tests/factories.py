@@ -10,6 +10,8 @@ class CustomerFactory(factory.django.DjangoModelFactory):
         model = Customer
 
     organisation = factory.SubFactory(OrganisationFactory)
+    # The organisation's first branch is the home branch unless a test says otherwise.
+    branch = factory.LazyAttribute(lambda o: o.organisation.branches.order_by("id").first())
     name = factory.Sequence(lambda n: f"客户{n}")
     phone = factory.Sequence(lambda n: f"+86139{n:08d}")
 

@@ -1,0 +1,90 @@
+"""Which Complaint fields each move of the procedure (workflow.TRANSITIONS) owns.
+
+A field a move writes changes only through that move: never through the plain edit
+(services.EDITABLE_FIELDS, the API's PATCH). Keep this next to the moves in step with them;
+kesu/complaints/tests/test_move_fields.py runs every move and fails when a move writes a
+field that is not listed here.
+"""
+
+from django.utils.translation import gettext as _
+
+from kesu.complaints.models import Complaint
+
+_CLOSING = {"closed_at", "close_reason"}
+_COMPENSATION = {
+    "compensation_type",
+    "compensation_amount",
+    "compensation_approved_by",
+    "compensation_approved_at",
+}
+
+MOVE_FIELDS: dict[str, frozenset[str]] = {
+    name: frozenset(fields)
+    for name, fields in {
+        "confirm": {"state", "confirmation_method", "confirmed_at"},
+        "start_investigation": {"state", "owner", "department"},
+        "propose_solution": {
+            "state",
+            "solution",
+            "resolvability",
+            "solution_due_on",
+            *_COMPENSATION,
+        },
+        "approve_compensation": {"state", "compensation_approved_by", "compensation_approved_at"},
+        "reject_compensation": {"state"},
+        "accept_solution": {"state"},
+        "decline_solution": {"state", "escalation_level"},
+        "resolve": {"state", "resolved_at"},
+        "verify": {"state", "satisfaction"},
+        "close": {"state", *_CLOSING},
+        "reopen": {
+            "state",
+            "escalation_level",
+            "satisfaction",
+            "reopen_count",
+            "resolved_at",
+            "owner",
+            *_CLOSING,
+        },
+        # Parking pauses the resolution clock (kesu/sla/tracking.py), which moves due_at.
+        "park": {"state", "resolvability", "not_solvable_reason", "follow_up_on", "due_at"},
+        "resume": {"state", "follow_up_on"},
+        "merge": {"state", "merged_into", *_CLOSING},
+        "withdraw": {"state", *_CLOSING},
+        "hand_over": {"owner", "department"},
+        "escalate": {"escalation_level"},
+        "set_deadline": {"due_at"},
+        "override_severity": {"severity", "severity_override_reason", "is_crisis"},
+        "record_root_cause": {
+            "root_cause",
+            "corrective_action",
+            "preventive_action",
+            "responsibility",
+        },
+        "verify_prevention": {
+            "preventive_verification",
+            "preventive_verified_at",
+            "preventive_verified_by",
+        },
+    }.items()
+}
+
+MOVE_OWNED_FIELDS: frozenset[str] = frozenset().union(*MOVE_FIELDS.values())
+
+
+def moves_owning(field: str) -> list[str]:
+    """The moves that write `field`, in the procedure's order."""
+    from kesu.complaints.workflow import TRANSITIONS  # workflow imports more than this needs
+
+    return [name for name in TRANSITIONS if field in MOVE_FIELDS.get(name, ())]
+
+
+def move_owned_message(field: str) -> str:
+    """The translated error for an attempt to edit a move's field directly."""
+    from kesu.complaints.workflow import TRANSITIONS
+
+    labels = " / ".join(f"“{TRANSITIONS[name].label}”" for name in moves_owning(field))
+    return _("“%(field)s” is changed only by the move %(moves)s; use that move instead.") % {
+        "field": Complaint._meta.get_field(field).verbose_name,
+        "moves": labels,
+    }
