@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is known, so the refusal is in the user's language.
+    "kesu.core.middleware.RefuseNullCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -205,6 +207,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "kesu.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "kesu.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": [
         "kesu.api.throttling.TokenRateThrottle",
         "kesu.api.throttling.AddressRateThrottle",
@@ -213,6 +220,8 @@ REST_FRAMEWORK = {
     # The client address for throttling: REMOTE_ADDR only (TrustedProxyMiddleware sets it).
     "NUM_PROXIES": 0,
 }
+# The deepest nesting of arrays and objects a JSON request body may have.
+KESU_JSON_MAX_DEPTH = int(os.environ.get("KESU_JSON_MAX_DEPTH", 32))
 # API rate limits ("N/second|minute|hour|day"; empty = none); 429 with Retry-After beyond them.
 KESU_API_RATE_PER_TOKEN = os.environ.get("KESU_API_RATE_PER_TOKEN", "1200/minute")
 KESU_API_RATE_PER_ADDRESS = os.environ.get("KESU_API_RATE_PER_ADDRESS", "3000/minute")

@@ -52,3 +52,40 @@ class TrustedProxyMiddleware:
             for header in FORWARDED_HEADERS:
                 meta.pop(header, None)
         return self.get_response(request)
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in value for value in values)
+
+
+class RefuseNullCharactersMiddleware:
+    """A NUL character in the address, a query or a form field gets a clear 400, not a 500.
+
+    PostgreSQL cannot store NUL in text and raises deep inside the request; no person types
+    one, so the request is refused before any view runs. (JSON bodies are checked by the API's
+    serializer fields, which refuse NUL with a field error.)
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.GET
+        found = (
+            "\x00" in request.path
+            or _has_nul(query.keys())
+            or _has_nul(v for values in query.lists() for v in values[1])
+        )
+        if not found and request.method == "POST" and request.content_type in FORM_TYPES:
+            form = request.POST
+            found = _has_nul(form.keys()) or _has_nul(
+                v for values in form.lists() for v in values[1]
+            )
+        if found:
+            from kesu.core.views import null_character
+
+            return null_character(request)
+        return self.get_response(request)

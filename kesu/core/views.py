@@ -20,8 +20,15 @@ ERRORS = {
 }
 
 
-def _error(request, status: int):
-    code, title, message = ERRORS[status]
+NULL_CHARACTER = _(
+    "The request contains a NUL character (\\0), which no field accepts. Remove it and send "
+    "it again."
+)
+
+
+def _error(request, status: int, message=None):
+    code, title, default_message = ERRORS[status]
+    message = message or default_message
     if request.path.startswith("/api/"):
         body = {"error": {"code": code, "message": str(message), "fields": {}}}
         return JsonResponse(body, status=status)
@@ -30,6 +37,10 @@ def _error(request, status: int):
         return render(request, "core/error.html", context, status=status)
     except Exception:  # the error page itself must never fail
         return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+def null_character(request):
+    return _error(request, 400, NULL_CHARACTER)
 
 
 def bad_request(request, exception=None):
