@@ -170,3 +170,71 @@ def content_disposition(name: str, *, inline: bool = False) -> str:
         f'{disposition}; filename="{_ascii_fallback(name)}"; '
         f"filename*=UTF-8''{quote(name, safe='')}"
     )
+
+
+# What the first bytes of a file of each accepted type look like. A file whose content does not
+# match its name (an executable called photo.jpg, a web page called scan.pdf) is refused.
+def _at(offset: int, *signatures: bytes):
+    return lambda head: any(head[offset : offset + len(s)] == s for s in signatures)
+
+
+def _iso_media(head: bytes) -> bool:  # MP4, MOV, M4A, HEIC: a box of type "ftyp" first
+    return head[4:8] == b"ftyp" or head[4:8] in (b"moov", b"mdat", b"wide", b"free")
+
+
+def _riff(kind: bytes):
+    return lambda head: head[:4] == b"RIFF" and head[8:12] == kind
+
+
+def _mp3(head: bytes) -> bool:
+    return head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0)
+
+
+def _text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut at the end of the sample is still text.
+        if exc.start < len(head) - 3:
+            try:
+                head.decode("gb18030")
+            except UnicodeDecodeError:
+                return False
+    return True
+
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Word and Excel files
+_ZIP = b"PK\x03\x04"  # .docx and .xlsx are zip packages
+CONTENT_SIGNATURES = {
+    "jpg": _at(0, b"\xff\xd8\xff"),
+    "jpeg": _at(0, b"\xff\xd8\xff"),
+    "png": _at(0, b"\x89PNG\r\n\x1a\n"),
+    "gif": _at(0, b"GIF87a", b"GIF89a"),
+    "webp": _riff(b"WEBP"),
+    "heic": _iso_media,
+    "pdf": lambda head: b"%PDF-" in head[:1024],
+    "txt": _text,
+    "doc": _at(0, _OLE),
+    "xls": _at(0, _OLE),
+    "docx": _at(0, _ZIP),
+    "xlsx": _at(0, _ZIP),
+    "mp3": _mp3,
+    "m4a": _iso_media,
+    "amr": _at(0, b"#!AMR"),
+    "wav": _riff(b"WAVE"),
+    "mp4": _iso_media,
+    "mov": _iso_media,
+}
+# Programs are refused whatever they are called.
+EXECUTABLE = _at(0, b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"#!")
+SNIFF_BYTES = 2048
+
+
+def content_matches(extension: str, head: bytes) -> bool:
+    """Whether a file's first bytes fit its extension (types without a known signature pass)."""
+    if EXECUTABLE(head) and not (extension == "amr" and head.startswith(b"#!AMR")):
+        return False
+    check = CONTENT_SIGNATURES.get(extension)
+    return check is None or check(head)

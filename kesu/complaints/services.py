@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.models import AuditEntry
 from kesu.audit.services import audit_record
-from kesu.complaints.attachments import shorten_file_name, stored_file_name
+from kesu.complaints.attachments import (
+    SNIFF_BYTES,
+    content_matches,
+    shorten_file_name,
+    stored_file_name,
+)
 from kesu.complaints.choices import (
     TERMINAL_STATES,
     CauseClass,
@@ -404,6 +409,19 @@ def validate_upload(upload: UploadedFile) -> None:
                     "size": round(upload.size / 1048576, 1),
                     "max": round(settings.KESU_ATTACHMENT_MAX_BYTES / 1048576, 1),
                 }
+            }
+        )
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    upload.seek(0)
+    if not content_matches(extension, head):
+        raise ValidationError(
+            {
+                "file": _(
+                    "The content of this file is not a “%(ext)s” file, as its name says. "
+                    "Save it in the right format and upload it again."
+                )
+                % {"ext": extension}
             }
         )
 

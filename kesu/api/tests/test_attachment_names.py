@@ -7,6 +7,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kesu.api.tests.helpers import complaint_url
 
+# The first bytes of real files of each type (uploads are checked against their names).
+CONTENT = {
+    "m4a": b"\x00\x00\x00\x18ftypM4A data",
+    "pdf": b"%PDF-1.4\ndata",
+    "mp4": b"\x00\x00\x00\x18ftypmp42data",
+}
+
 
 @pytest.mark.parametrize(
     ("name", "fallback"),
@@ -17,7 +24,11 @@ def test_download_is_named_like_the_upload(world, api, name, fallback):
     client = api()
     created = client.post(
         complaint_url(complaint, "attachments/"),
-        {"file": SimpleUploadedFile(name, b"data", content_type="application/octet-stream")},
+        {
+            "file": SimpleUploadedFile(
+                name, CONTENT[name[-3:]], content_type="application/octet-stream"
+            )
+        },
         format="multipart",
     ).json()
     assert created["original_name"] == name
@@ -33,10 +44,10 @@ def test_a_long_chinese_name_is_stored_and_kept_whole(world, api):
     name = "发动机舱异响" * 24 + ".mp4"  # 436 bytes of UTF-8: too long for a file system
     response = api().post(
         complaint_url(complaint, "attachments/"),
-        {"file": SimpleUploadedFile(name, b"data")},
+        {"file": SimpleUploadedFile(name, CONTENT["mp4"])},
         format="multipart",
     )
     assert response.status_code == 201, response.content
     assert response.json()["original_name"] == name
     download = api().get(complaint_url(complaint, f"attachments/{response.json()['id']}/download/"))
-    assert b"".join(download.streaming_content) == b"data"
+    assert b"".join(download.streaming_content) == CONTENT["mp4"]

@@ -145,8 +145,8 @@ def test_pdf_opens_in_the_browser_and_downloads(client, world):
 
 def test_the_claimed_type_is_not_trusted(client, world):
     complaint = world.complaint()
-    # A .jpg whose upload claimed text/html, and a Word file: neither shows as a web page.
-    fake = attach(world, complaint, "x.jpg", b"<script>alert(1)</script>", "text/html")
+    # A photo whose upload claimed text/html, and a Word file: neither shows as a web page.
+    fake = attach(world, complaint, "x.jpg", jpeg(), "text/html")
     word = attach(world, complaint, "说明.docx", b"PK\x03\x04", "text/html")
     client.force_login(world.user(Role.FRONTLINE))
     assert client.get(url(fake))["Content-Type"] == "image/jpeg"
@@ -208,7 +208,9 @@ def test_complaint_page_with_a_photo_a_pdf_and_a_corrupt_image_for_every_role(cl
     complaint = world.complaint()
     photo = attach(world, complaint, PHOTO_NAME, jpeg(), "image/jpeg")
     pdf = attach(world, complaint, "维修单.pdf", PDF, "application/pdf")
-    broken = attach(world, complaint, "坏图.png", b"not a png at all", "image/png")
+    broken = attach(
+        world, complaint, "坏图.png", b"\x89PNG\r\n\x1a\n but then not a png at all", "image/png"
+    )
     seen_by = []
     for role, user in world.users.items():
         client.force_login(user)
