@@ -60,7 +60,9 @@ class Rule:
     anonymous: int = PAGE_LOGIN
     scope: str = NONE
     obj: str = ""  # which fixture object the URL (or the list) is about
-    body: dict | None = None  # probe body of a write ("@role": the id of that role's user)
+    # Probe body of a write: "@role" is that role's user's id, "#obj.attr" an attribute of the
+    # scope's object (e.g. "#complaint.version").
+    body: dict | None = None
     form: bool = False  # an API write sent as multipart form data instead of JSON
     query: str = ""  # query string; "{phone}" is the scope's customer's phone
     # "role": a role that may not is refused whatever the object; "object": the object's
@@ -129,6 +131,9 @@ def _post_only(rule: Rule) -> Rule:
     )
 
 
+# complaint_update and the customers' services refuse these roles after validation.
+EDITING_ROLES = EVERYONE - {Role.GROUP, Role.ADMIN}
+CUSTOMER_WRITERS = EVERYONE - {Role.ADMIN}
 PDF_ROLES = (Role.GROUP,)  # a PDF takes a second: the HTML rows check every role
 SEES = "sees the complaint (its branch; a handling manager: its department or own cases)"
 # A transition's probe: a valid body on a withdrawn complaint, where no move is possible, so the
@@ -375,19 +380,27 @@ RULES: list[Rule] = [
     _api(
         "complaint-list",
         "POST",
-        ok=400,
-        body={},
-        means="signed in; an empty body is refused with 400 (the role check comes after it)",
+        may=REGISTERING_ROLES,
+        ok=201,
+        body={
+            "customer": "#customer.pk",
+            "branch": "#customer.branch_id",  # group users name the branch
+            "channel": "phone",
+            "title": "矩阵探测",
+            "account": "矩阵探测",
+        },
+        means="registers complaints; a valid complaint is registered (and rolled back)",
     ),
     _api("complaint-detail", scope=OBJECT, obj="complaint", means=SEES),
     _api(
         "complaint-detail",
         "PATCH",
+        may=EDITING_ROLES,
         scope=OBJECT,
         obj="complaint",
-        ok=400,
-        body={"matrix_probe": 1},
-        means=SEES + "; an unknown field is refused with 400",
+        body={"title": "矩阵探测", "version": "#complaint.version"},
+        decided_first="object",
+        means=SEES + " and edits complaints (not group, admin); the edit is rolled back",
     ),
     _api("complaint-transitions", scope=OBJECT, obj="complaint", means=SEES),
     *[
@@ -443,36 +456,48 @@ RULES: list[Rule] = [
         query="phone={phone}",
         means="signed in; customers of their branch (all for group, admin)",
     ),
-    _api("customer-list", "POST", ok=400, body={}, means="signed in; an empty body: 400"),
+    _api(
+        "customer-list",
+        "POST",
+        may=CUSTOMER_WRITERS,
+        ok=201,
+        body={"name": "矩阵新客户", "phone": "13912340000"},
+        means="changes customers (not the administrator); the new customer is rolled back",
+    ),
     _api("customer-detail", scope=OBJECT, obj="customer", means="sees the customer"),
     _api(
         "customer-detail",
         "PATCH",
-        ok=400,
+        may=CUSTOMER_WRITERS,
         scope=OBJECT,
         obj="customer",
-        body={"matrix_probe": 1},
-        means="sees the customer; an unknown field is refused with 400",
+        body={"notes": "矩阵探测"},
+        decided_first="object",
+        means="sees the customer and changes customers; the edit is rolled back",
     ),
     _api("customer-purchases", scope=OBJECT, obj="customer", means="sees the customer"),
     _api(
         "customer-purchases",
         "POST",
-        ok=400,
+        may=CUSTOMER_WRITERS,
+        ok=201,
         scope=OBJECT,
         obj="customer",
-        body={},
-        means="sees the customer; an empty body is refused with 400",
+        body={"kind": "vehicle", "product": "矩阵探测"},
+        decided_first="object",
+        means="sees the customer and changes customers; the purchase is rolled back",
     ),
     _api("customer-key-persons", scope=OBJECT, obj="customer", means="sees the customer"),
     _api(
         "customer-key-persons",
         "POST",
-        ok=400,
+        may=CUSTOMER_WRITERS,
+        ok=201,
         scope=OBJECT,
         obj="customer",
-        body={},
-        means="sees the customer; an empty body is refused with 400",
+        body={"name": "矩阵联系人"},
+        decided_first="object",
+        means="sees the (corporate) customer and changes customers; rolled back",
     ),
     # ---- API: inbox ---------------------------------------------------------------------------
     _api("inbox-list", scope=LISTED, obj="notification", means="signed in; their own items"),
