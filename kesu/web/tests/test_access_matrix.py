@@ -258,13 +258,29 @@ def _send(matrix: Matrix, client: Client, rule, url: str, scope: str):
     return getattr(client, method)(url, body)
 
 
+def _text_of(response) -> str:
+    if response["Content-Type"].startswith("application/vnd.openxmlformats"):
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        book = load_workbook(BytesIO(b"".join(response.streaming_content)), read_only=True)
+        return "\n".join(
+            str(value)
+            for sheet in book
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+        )
+    return response.content.decode()
+
+
 def _listed(response, obj) -> bool:
     if response["Content-Type"].startswith("application/json"):
         data = response.json()
         rows = data["results"] if isinstance(data, dict) else data
         return obj.pk in {row["id"] for row in rows}
     marker = getattr(obj, "number", None) or getattr(obj, "name", None) or obj.customer.name
-    return str(marker) in response.content.decode()
+    return str(marker) in _text_of(response)
 
 
 # ---- The cases -------------------------------------------------------------------------------
