@@ -90,7 +90,7 @@ class Rule:
             or (self.scope in (OBJECT, LISTED) and not org_wide)
         )
         may = role in self.may
-        if self.scope == LISTED and (may or self.decided_first == "object"):
+        if self.scope == LISTED:
             return Expect(self.ok, listed=not hidden) if may else Expect(self.refused_for(role))
         if hidden and (may or self.decided_first == "object"):
             return Expect(404)

@@ -412,10 +412,14 @@ def test_the_known_failures_name_real_cases():
     assert set(KNOWN_FAILURES) <= cases, set(KNOWN_FAILURES) - cases
 
 
-def test_each_case_uses_a_scope_the_rule_defines():
+def test_each_rule_is_well_formed():
+    objects = set(Side.__dataclass_fields__) | PERSONAL_OBJECTS
     for rule in RULES:
         assert rule.scope in ("none", "object", LISTED, PERSONAL), rule.key
         assert rule.scope == "none" or rule.obj, rule.key
+        assert not rule.obj or rule.obj in objects, rule.key
+        assert rule.decided_first in ("role", "object"), rule.key
+        assert rule.means, rule.key
 
 
 def test_docs_access_md_is_generated_from_the_matrix():
