@@ -199,3 +199,15 @@ def test_preference_and_questionnaire_link_from_the_call_page(client, anytime):
     message = SmsMessage.objects.get(template="survey_link")
     assert message.params["url"].startswith("http://testserver/callbacks/s/")
     assert client.get(message.params["url"].replace("http://testserver", "")).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["unreached/", "outcome/", "preference/", "survey-link/"])
+@pytest.mark.parametrize("role", [Role.GROUP, Role.ADMIN])
+def test_roles_that_only_look_are_refused_calls_with_a_403(client, world, role, path):
+    task = welcome_call(world)
+    response = sign_in(client, world.user(role)).post(
+        f"/callbacks/tasks/{task.pk}/{path}", {"result": "no_answer", "satisfaction": "satisfied"}
+    )
+    assert response.status_code == 403
+    task.refresh_from_db()
+    assert (task.status, task.attempts) == (TaskStatus.OPEN, 0)

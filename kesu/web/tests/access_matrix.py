@@ -1,0 +1,658 @@
+"""Who may use which page and endpoint: the declared access matrix.
+
+One `Rule` per route name and HTTP method (API rules also cover the schema operation of the same
+path and method). test_access_matrix.py checks every rule for every role against an object of
+the user's own branch, an object of the other branch, and anonymously; it also fails when a URL
+pattern or schema operation has no rule, or a rule names a route that no longer exists.
+docs/access.md is generated from this table (`access_table`).
+
+Scopes — what "own" and "other" mean for a rule:
+- OBJECT: the URL takes the id of an object of a branch; the other branch's object is 404 for
+  branch roles, and visible to the organisation-wide roles (group, admin).
+- LISTED: a list; the own branch's object is listed, the other branch's is not (except for the
+  organisation-wide roles).
+- PERSONAL: the object belongs to one user (inbox item, saved view); another user's is 404 for
+  everyone.
+- NONE: no object; the rule is checked once per role.
+
+Writes send a probe body: invalid where validation comes after the access decision (expect 400
+when the user may, the refusal otherwise); a valid one where the refusal comes after validation
+(the change is rolled back with the test's transaction).
+"""
+
+from dataclasses import dataclass
+
+from kesu.callbacks.selectors import RECORDING_ROLES, SUPERVISING_ROLES, WORKSPACE_ROLES
+from kesu.complaints.services import REGISTERING_ROLES
+from kesu.complaints.workflow import TRANSITIONS
+from kesu.organisation.choices import ORGANISATION_WIDE_ROLES, Role
+
+ROLES = tuple(Role.values)
+EVERYONE = frozenset(ROLES)
+BRANCH_ROLES = tuple(r for r in ROLES if r not in ORGANISATION_WIDE_ROLES)
+
+OWN, OTHER, ANON = "own", "other", "anonymous"
+OBJECT, LISTED, PERSONAL, NONE = "object", "listed", "personal", "none"
+PERSONAL_OBJECTS = frozenset({"notification", "saved_view"})  # one user's, whatever the role
+
+PAGE_LOGIN = 302  # a page sends the anonymous visitor to /login/?next=…
+API_ANON = 401  # the API answers an anonymous request with a JSON 401
+
+
+@dataclass(frozen=True)
+class Expect:
+    status: int
+    listed: bool | None = None  # for LISTED rules: is the scope's object in the list?
+
+    def __str__(self) -> str:
+        if self.listed is None:
+            return str(self.status)
+        return f"{self.status} {'listed' if self.listed else 'not listed'}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    route: str  # "namespace:name" as django.urls.reverse knows it
+    method: str = "GET"
+    may: frozenset = EVERYONE  # the signed-in roles that may
+    ok: int = 200  # what a role that may gets
+    refused: int | dict = 403  # what a signed-in role that may not gets (dict: per role)
+    anonymous: int = PAGE_LOGIN
+    scope: str = NONE
+    obj: str = ""  # which fixture object the URL (or the list) is about
+    # Probe body of a write: "@role" is that role's user's id, "#obj.attr" an attribute of the
+    # scope's object (e.g. "#complaint.version").
+    body: dict | None = None
+    form: bool = False  # an API write sent as multipart form data instead of JSON
+    query: str = ""  # query string; "{phone}" is the scope's customer's phone
+    # "role": a role that may not is refused whatever the object; "object": the object's
+    # visibility is decided first (another branch's object is 404 even for a refused role).
+    decided_first: str = "role"
+    roles: tuple = ROLES  # roles checked (a subset for slow renderings such as PDFs)
+    means: str = ""  # what "may" means, in the documentation
+
+    @property
+    def key(self) -> str:
+        return f"{self.route} {self.method}"
+
+    def refused_for(self, role: str) -> int:
+        if isinstance(self.refused, dict):
+            return self.refused.get(role, self.refused.get("*", 403))
+        return self.refused
+
+    def expect(self, role: str | None, scope: str) -> Expect:
+        if scope == ANON or role is None:
+            return Expect(self.anonymous)
+        org_wide = role in ORGANISATION_WIDE_ROLES
+        hidden = scope == OTHER and (
+            self.scope == PERSONAL
+            or self.obj in PERSONAL_OBJECTS
+            or (self.scope in (OBJECT, LISTED) and not org_wide)
+        )
+        may = role in self.may
+        if self.scope == LISTED:
+            return Expect(self.ok, listed=not hidden) if may else Expect(self.refused_for(role))
+        if hidden and (may or self.decided_first == "object"):
+            return Expect(404)
+        if not may:
+            return Expect(self.refused_for(role))
+        return Expect(self.ok)
+
+    def scopes(self) -> tuple[str, ...]:
+        return (OWN, ANON) if self.scope == NONE else (OWN, OTHER, ANON)
+
+
+def _web(route: str, method: str = "GET", **kwargs) -> Rule:
+    return Rule(f"web:{route}", method, **kwargs)
+
+
+def _callbacks(route: str, method: str = "GET", **kwargs) -> Rule:
+    kwargs.setdefault("may", WORKSPACE_ROLES)
+    return Rule(f"callbacks:{route}", method, **kwargs)
+
+
+def _api(route: str, method: str = "GET", **kwargs) -> Rule:
+    kwargs.setdefault("anonymous", API_ANON)
+    return Rule(f"api:{route}", method, **kwargs)
+
+
+def _post_only(rule: Rule) -> Rule:
+    """GET on a POST-only page: 405 once past the sign-in (and the callbacks' role) check."""
+    return Rule(
+        rule.route,
+        "GET",
+        may=WORKSPACE_ROLES if rule.route.startswith("callbacks:") else EVERYONE,
+        ok=405,
+        refused=rule.refused,
+        anonymous=rule.anonymous,
+        scope=NONE,
+        obj=rule.obj,
+        means="POST only",
+    )
+
+
+# complaint_update and the customers' services refuse these roles after validation.
+EDITING_ROLES = EVERYONE - {Role.GROUP, Role.ADMIN}
+CUSTOMER_WRITERS = EVERYONE - {Role.ADMIN}
+PDF_ROLES = (Role.GROUP,)  # a PDF takes a second: the HTML rows check every role
+SEES = "sees the complaint (its branch; a handling manager: its department or own cases)"
+# A transition's probe: a valid body on a withdrawn complaint, where no move is possible, so the
+# role check (403) is reached before the state check (409) and nothing changes.
+TRANSITION_PROBES = {
+    "confirm": {"method": "signature"},
+    "start_investigation": {},
+    "propose_solution": {"solution": "矩阵探测"},
+    "approve_compensation": {},
+    "reject_compensation": {"reason": "矩阵探测"},
+    "accept_solution": {},
+    "decline_solution": {"reason": "矩阵探测"},
+    "resolve": {"result": "矩阵探测"},
+    "verify": {"satisfaction": "satisfied"},
+    "close": {},
+    "reopen": {"reason": "矩阵探测"},
+    "park": {"reason": "矩阵探测", "follow_up_on": "2030-01-02"},
+    "resume": {},
+    "merge": {"into": 1},
+    "withdraw": {"reason": "矩阵探测"},
+    "hand_over": {"to_user": "@group"},  # @role: that role's user id
+    "escalate": {"level": 2, "reason": "矩阵探测"},
+    "set_deadline": {"due_at": "2030-01-02T10:00:00+08:00", "reason": "矩阵探测"},
+    "override_severity": {"severity": "major", "reason": "矩阵探测"},
+    "record_root_cause": {"root_cause": "矩阵探测"},
+    "verify_prevention": {"verification": "矩阵探测"},
+}
+
+_web_writes = [
+    _web(
+        "complaint-move",
+        "POST",
+        scope=OBJECT,
+        obj="complaint",
+        ok=400,
+        body={},
+        means=SEES + "; an empty form reaches validation (the move's role check: API rows)",
+    ),
+    _web(
+        "complaint-checklist",
+        "POST",
+        scope=OBJECT,
+        obj="complaint",
+        ok=400,
+        body={},
+        means=SEES + "; an unknown item is refused with 400",
+    ),
+    _web(
+        "complaint-note",
+        "POST",
+        scope=OBJECT,
+        obj="complaint",
+        ok=302,
+        body={"text": "矩阵探测"},
+        means=SEES + "; the note is added, back to the page",
+    ),
+    _web(
+        "complaint-upload",
+        "POST",
+        scope=OBJECT,
+        obj="complaint",
+        ok=302,
+        body={"file": "upload"},
+        means=SEES + "; the file is attached, back to the page",
+    ),
+    _web(
+        "inbox-read",
+        "POST",
+        scope=PERSONAL,
+        obj="notification",
+        ok=302,
+        means="the item is the user's own",
+    ),
+    _web("inbox-read-all", "POST", ok=302, means="signed in; marks the user's own items"),
+    _web(
+        "saved-view-create",
+        "POST",
+        ok=302,
+        body={},
+        means="signed in; an empty name is refused with a message",
+    ),
+    _web(
+        "saved-view-delete",
+        "POST",
+        scope=PERSONAL,
+        obj="saved_view",
+        ok=302,
+        means="the view is the user's own",
+    ),
+    _web(
+        "complaint-bulk-hand-over",
+        "POST",
+        ok=302,
+        body={},
+        means="signed in; each complaint is handed over only if the user sees it",
+    ),
+]
+
+_callback_writes = [
+    _callbacks(
+        "task-unreached",
+        "POST",
+        may=RECORDING_ROLES,
+        scope=OBJECT,
+        obj="task",
+        ok=400,
+        body={"result": "矩阵"},
+        means="records calls and sees the task; an unknown result is refused with 400",
+    ),
+    _callbacks(
+        "task-outcome",
+        "POST",
+        may=RECORDING_ROLES,
+        scope=OBJECT,
+        obj="task",
+        ok=400,
+        body={},
+        means="records calls and sees the task; a missing satisfaction is refused",
+    ),
+    _callbacks(
+        "task-preference",
+        "POST",
+        may=RECORDING_ROLES,
+        scope=OBJECT,
+        obj="task",
+        ok=302,
+        body={},
+        means="records calls and sees the task",
+    ),
+    _callbacks(
+        "task-survey-link",
+        "POST",
+        may=RECORDING_ROLES,
+        scope=OBJECT,
+        obj="task",
+        ok=302,
+        means="records calls (callback, director, general manager) and sees the task",
+    ),
+    _callbacks(
+        "draw-create",
+        "POST",
+        may=SUPERVISING_ROLES,
+        ok=302,
+        body={},
+        means="supervises callbacks; a missing period is refused with a message",
+    ),
+]
+
+RULES: list[Rule] = [
+    # ---- The staff workspace ----------------------------------------------------------------
+    _web("my-work", means="signed in"),
+    _web("login", ok=302, anonymous=200, means="anonymous; a signed-in user is sent on"),
+    _web("logout", "POST", ok=302, anonymous=302, means="anyone"),
+    _web("logout", "GET", ok=405, anonymous=405, means="POST only"),
+    _web("complaint-list", scope=LISTED, obj="complaint", means="signed in; lists what they see"),
+    _web(
+        "intake",
+        may=REGISTERING_ROLES,
+        refused=302,
+        means="registers complaints (not the administrator: sent to My work)",
+    ),
+    _web(
+        "intake",
+        "POST",
+        may=REGISTERING_ROLES,
+        ok=400,
+        refused=302,
+        body={},
+        means="registers complaints; an empty form is refused with 400",
+    ),
+    _web("complaint", scope=OBJECT, obj="complaint", means=SEES),
+    *_web_writes,
+    *[_post_only(rule) for rule in _web_writes],
+    _web(
+        "customer-lookup",
+        scope=LISTED,
+        obj="customer",
+        query="phone={phone}",
+        means="signed in; shows the customers of the user's branch (all for group, admin)",
+    ),
+    _web("inbox", means="signed in; the user's own items"),
+    _web("inbox-count", means="signed in"),
+    _web("print-form", scope=OBJECT, obj="complaint", means=SEES),
+    _web("print-form-pdf", scope=OBJECT, obj="complaint", roles=PDF_ROLES, means=SEES),
+    _web("print-notice", scope=OBJECT, obj="complaint", means=SEES),
+    _web("print-notice-pdf", scope=OBJECT, obj="complaint", roles=PDF_ROLES, means=SEES),
+    _web("print-register", scope=LISTED, obj="complaint", means="signed in; what they see"),
+    _web("print-register-pdf", roles=PDF_ROLES, means="signed in; what they see"),
+    _web("complaint-export", scope=LISTED, obj="complaint", means="signed in; what they see"),
+    # ---- Callbacks ----------------------------------------------------------------------------
+    _callbacks(
+        "today",
+        scope=LISTED,
+        obj="task",
+        query="scope=branch",
+        means="works with callbacks; today's callbacks of their branch (all for group, admin)",
+    ),
+    _callbacks("task", scope=OBJECT, obj="task", means="works with callbacks and sees the task"),
+    *_callback_writes,
+    *[_post_only(rule) for rule in _callback_writes],
+    _callbacks("dashboard", means="works with callbacks"),
+    _callbacks(
+        "draw",
+        may=SUPERVISING_ROLES,
+        refused={Role.CALLBACK: 404, "*": 403},
+        scope=OBJECT,
+        obj="draw",
+        means="supervises callbacks and sees the draw (a callback specialist sees none: 404)",
+    ),
+    Rule(
+        "callbacks:survey",
+        obj="survey_token",
+        anonymous=200,
+        means="anyone with the signed link (the link is the key; any branch's)",
+    ),
+    Rule(
+        "callbacks:survey",
+        "POST",
+        obj="survey_token",
+        ok=400,
+        anonymous=400,
+        body={},
+        means="anyone with the signed link; missing answers are refused with 400",
+    ),
+    Rule("set_language", "POST", ok=302, anonymous=302, body={"language": "en"}, means="anyone"),
+    # ---- API: auth and reference --------------------------------------------------------------
+    _api(
+        "token",
+        "POST",
+        ok=400,
+        anonymous=400,
+        body={},
+        means="anyone; missing credentials are refused with 400",
+    ),
+    _api("me", means="signed in"),
+    _api("category-list", means="signed in; their organisation's"),
+    _api("branch-list", means="signed in; their organisation's branches"),
+    _api("department-list", means="signed in; their organisation's departments"),
+    _api(
+        "user-list",
+        scope=LISTED,
+        obj="colleague",
+        means="signed in; colleagues of their branch and the organisation-wide roles",
+    ),
+    # ---- API: complaints ----------------------------------------------------------------------
+    _api("complaint-list", scope=LISTED, obj="complaint", means="signed in; lists what they see"),
+    _api(
+        "complaint-list",
+        "POST",
+        may=REGISTERING_ROLES,
+        ok=201,
+        body={
+            "customer": "#customer.pk",
+            "branch": "#customer.branch_id",  # group users name the branch
+            "channel": "phone",
+            "title": "矩阵探测",
+            "account": "矩阵探测",
+        },
+        means="registers complaints; a valid complaint is registered (and rolled back)",
+    ),
+    _api("complaint-detail", scope=OBJECT, obj="complaint", means=SEES),
+    _api(
+        "complaint-detail",
+        "PATCH",
+        may=EDITING_ROLES,
+        scope=OBJECT,
+        obj="complaint",
+        body={"title": "矩阵探测", "version": "#complaint.version"},
+        decided_first="object",
+        means=SEES + " and edits complaints (not group, admin); the edit is rolled back",
+    ),
+    _api("complaint-transitions", scope=OBJECT, obj="complaint", means=SEES),
+    *[
+        _api(
+            f"complaint-transition-{name}",
+            "POST",
+            may=t.roles,
+            ok=409,
+            scope=OBJECT,
+            obj="withdrawn",
+            body=TRANSITION_PROBES[name],
+            decided_first="object",
+            means="sees the complaint and has a role of the move; on a withdrawn complaint "
+            "the move is refused for its state (409)",
+        )
+        for name, t in TRANSITIONS.items()
+    ],
+    _api(
+        "complaint-transition-unknown",
+        "POST",
+        ok=404,
+        scope=OBJECT,
+        obj="complaint",
+        means="no such move: 404",
+    ),
+    _api("complaint-timeline", scope=OBJECT, obj="complaint", means=SEES),
+    _api(
+        "complaint-notes",
+        "POST",
+        ok=400,
+        scope=OBJECT,
+        obj="complaint",
+        body={},
+        means=SEES + "; an empty note is refused with 400",
+    ),
+    _api("complaint-attachments", scope=OBJECT, obj="complaint", means=SEES),
+    _api(
+        "complaint-attachments",
+        "POST",
+        ok=400,
+        scope=OBJECT,
+        obj="complaint",
+        body={"description": "矩阵探测"},
+        form=True,
+        means=SEES + "; no file is refused with 400",
+    ),
+    _api("complaint-attachment-download", scope=OBJECT, obj="attachment", means=SEES),
+    # ---- API: customers -----------------------------------------------------------------------
+    _api(
+        "customer-list",
+        scope=LISTED,
+        obj="customer",
+        query="phone={phone}",
+        means="signed in; customers of their branch (all for group, admin)",
+    ),
+    _api(
+        "customer-list",
+        "POST",
+        may=CUSTOMER_WRITERS,
+        ok=201,
+        body={"name": "矩阵新客户", "phone": "13912340000"},
+        means="changes customers (not the administrator); the new customer is rolled back",
+    ),
+    _api("customer-detail", scope=OBJECT, obj="customer", means="sees the customer"),
+    _api(
+        "customer-detail",
+        "PATCH",
+        may=CUSTOMER_WRITERS,
+        scope=OBJECT,
+        obj="customer",
+        body={"notes": "矩阵探测"},
+        decided_first="object",
+        means="sees the customer and changes customers; the edit is rolled back",
+    ),
+    _api("customer-purchases", scope=OBJECT, obj="customer", means="sees the customer"),
+    _api(
+        "customer-purchases",
+        "POST",
+        may=CUSTOMER_WRITERS,
+        ok=201,
+        scope=OBJECT,
+        obj="customer",
+        body={"kind": "vehicle", "product": "矩阵探测"},
+        decided_first="object",
+        means="sees the customer and changes customers; the purchase is rolled back",
+    ),
+    _api("customer-key-persons", scope=OBJECT, obj="customer", means="sees the customer"),
+    _api(
+        "customer-key-persons",
+        "POST",
+        may=CUSTOMER_WRITERS,
+        ok=201,
+        scope=OBJECT,
+        obj="customer",
+        body={"name": "矩阵联系人"},
+        decided_first="object",
+        means="sees the (corporate) customer and changes customers; rolled back",
+    ),
+    # ---- API: inbox ---------------------------------------------------------------------------
+    _api("inbox-list", scope=LISTED, obj="notification", means="signed in; their own items"),
+    _api("inbox-unread-count", means="signed in"),
+    _api("inbox-read-all", "POST", means="signed in; marks their own items"),
+    _api(
+        "inbox-read",
+        "POST",
+        scope=PERSONAL,
+        obj="notification",
+        means="the item is the user's own",
+    ),
+    # ---- API: callbacks -----------------------------------------------------------------------
+    _api(
+        "callback-task-list",
+        may=WORKSPACE_ROLES,
+        scope=LISTED,
+        obj="task",
+        means="works with callbacks; the tasks of their branch (all for group, admin)",
+    ),
+    _api(
+        "callback-task-detail",
+        may=WORKSPACE_ROLES,
+        scope=OBJECT,
+        obj="task",
+        means="works with callbacks and sees the task",
+    ),
+    _api(
+        "callback-task-outcome",
+        "POST",
+        may=RECORDING_ROLES,
+        scope=OBJECT,
+        obj="task",
+        body={"result": "no_answer"},
+        means="records calls and sees the task; a not-reached attempt is recorded",
+    ),
+    _api("callback-measures", may=WORKSPACE_ROLES, means="works with callbacks"),
+    # ---- API: its description and unknown paths ---------------------------------------------
+    _api("not-found", ok=404, means="any unknown path under /api/v1/: a JSON 404"),
+    Rule("schema", anonymous=200, roles=PDF_ROLES, means="anyone (the API's description)"),
+    Rule("api-docs", anonymous=200, means="anyone"),
+    Rule("api-redoc", anonymous=200, means="anyone"),
+]
+
+# The django admin: one rule for the whole namespace, checked on a sample of its URLs (the index,
+# each registered model's changelist and add page). Only staff (the administrator) get in.
+ADMIN_NAMESPACE = "admin"
+ADMIN_RULE = Rule(
+    "admin:*",
+    may=frozenset({Role.ADMIN}),
+    refused=302,
+    anonymous=302,
+    means="staff only (the administrator); everyone else is sent to the admin's sign-in",
+)
+
+# Known defects, being fixed elsewhere. Each entry is (rule key, role, scope); the cases are
+# expected to fail (strictly: once fixed they fail as "passed unexpectedly" — delete the entry).
+_CUSTOMERS_UNSCOPED = [
+    "api:customer-list GET",
+    "api:customer-detail GET",
+    "api:customer-detail PATCH",
+    "api:customer-purchases GET",
+    "api:customer-purchases POST",
+    "api:customer-key-persons GET",
+    "api:customer-key-persons POST",
+    "web:customer-lookup GET",
+]
+KNOWN_FAILURES: dict[tuple[str, str, str], str] = {
+    **{
+        (key, role, OTHER): "customers are not scoped by branch"
+        for key in _CUSTOMERS_UNSCOPED
+        for role in BRANCH_ROLES
+    },
+    **{("api:me GET", role, OWN): "/api/v1/me/ answers 500 with a session" for role in ROLES},
+}
+
+
+def rule_keys() -> set[str]:
+    return {rule.key for rule in RULES}
+
+
+# ---- docs/access.md -------------------------------------------------------------------------
+
+DOC_HEADER = """# Who may do what
+
+The access matrix of every page and API endpoint, generated from
+`kesu/web/tests/access_matrix.py` (`access_table`); `kesu/web/tests/test_access_matrix.py`
+checks each cell against the running application for every role, with an object of the user's
+own branch and of the other branch and anonymously, and fails when this file differs from the
+table, or when a URL or API operation has no rule.
+
+A cell reads *own / other*: the status for an object of the user's own branch, then for one of
+the other branch (one value when they are the same or the route takes no object). *listed* /
+*not listed*: whether the object is in the list. 302 for a page is the sign-in page (or, for the
+intake page, My work); 401 is the API's answer to an anonymous request. Writes are checked with
+a probe body (see the *May* column): 400 means validation was reached, i.e. access was granted.
+Group and administrator see both branches. Each transition is probed on a withdrawn complaint:
+409 means the role may make the move (the state refuses it), 403 that it may not. Any method
+an API path does not offer answers 405 (checked for every path of the schema).
+
+In parentheses: declared, not requested (a slow rendering, such as a PDF, is requested as one
+role; its HTML row checks every role).
+
+Roles: frontline (前台), callback (回访专员), handler (处理经理), director (客户总监),
+gm (总经理), group (集团客户中心), admin (管理员).
+"""
+
+
+def _cell(rule: Rule, role: str | None) -> str:
+    if role is not None and role not in rule.roles:
+        return f"({_checked_cell(rule, role)})"
+    return _checked_cell(rule, role)
+
+
+def _checked_cell(rule: Rule, role: str | None) -> str:
+    if role is None:
+        return str(rule.expect(None, ANON))
+    own = rule.expect(role, OWN)
+    if rule.scope == NONE:
+        return str(own)
+    other = rule.expect(role, OTHER)
+    if own == other:
+        return str(own)
+    if own.listed is not None and other.listed is not None and own.status == other.status:
+        return f"{own.status}: listed / not listed"
+    return f"{own} / {other}"
+
+
+def _path_of(rule: Rule) -> str:
+    from kesu.web.tests.routes import route_paths
+
+    if rule.route.startswith(f"{ADMIN_NAMESPACE}:"):
+        return "/admin/…"
+    path = route_paths().get(rule.route, "")
+    return path.replace("^", "").replace("(?:.*/)?$", "…")
+
+
+def access_table() -> str:
+    roles = [Role(r) for r in ROLES]
+    head = ["Route", "Method", "Path", *[r.value for r in roles], "anonymous", "May"]
+    lines = [DOC_HEADER, "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for rule in [*RULES, ADMIN_RULE]:
+        cells = [
+            f"`{rule.route}`",
+            rule.method,
+            f"`{_path_of(rule)}`",
+            *[_cell(rule, r) for r in ROLES],
+            _cell(rule, None),
+            rule.means,
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    known = sorted({(key, reason) for (key, _role, _scope), reason in KNOWN_FAILURES.items()})
+    lines += ["", "## Known defects (expected to fail until fixed)", ""]
+    lines += [f"- `{key}`: {reason}" for key, reason in known]
+    return "\n".join(lines) + "\n"
