@@ -93,7 +93,7 @@ def _side(world, branch, users) -> Side:
     side.attachment = complaint_attach(
         complaint_id=with_file.pk,
         actor=frontline,
-        upload=SimpleUploadedFile("photo.txt", b"matrix", content_type="text/plain"),
+        upload=SimpleUploadedFile("photo.jpg", _jpeg(), content_type="image/jpeg"),
     )
     side.task = welcome_call(world, branch=branch, name=f"回访客户-{branch.code}")
     side.draw = draw_sample(
@@ -157,6 +157,16 @@ def _build(media: Path) -> Matrix:
     return matrix
 
 
+def _jpeg() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (40, 30), (200, 60, 60)).save(out, "JPEG")
+    return out.getvalue()
+
+
 @pytest.fixture(scope="module")
 def matrix(django_db_setup, django_db_blocker, tmp_path_factory):
     """Built once, in a transaction rolled back after the module's last test."""
@@ -210,6 +220,8 @@ def _url(matrix: Matrix, rule, role, scope) -> str:
         kwargs["token"] = obj
     if "attachment_pk" in params:
         kwargs.update(pk=obj.complaint_id, attachment_pk=obj.pk)
+    elif "file_pk" in params:
+        kwargs.update(pk=obj.complaint_id, file_pk=obj.pk)
     elif "pk" in params:
         kwargs["pk"] = obj.pk
     if "name" in params:
