@@ -86,7 +86,7 @@ class HandOverInput(MoveSerializer):
         allow_null=True,
         default=None,
         label=_("New owner"),
-        help_text=_("The new owner."),
+        help_text=_("Who takes the case over; the department follows theirs unless you pick one."),
     )
     department = ScopedPrimaryKeyRelatedField(
         scope=departments_visible_to,
@@ -95,7 +95,7 @@ class HandOverInput(MoveSerializer):
         allow_null=True,
         default=None,
         label=_("Handling department"),
-        help_text=_("The new handling department."),
+        help_text=_("Leave empty to keep the department, or to take the new owner's."),
     )
     note = _note()
 
