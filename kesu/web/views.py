@@ -107,7 +107,9 @@ def complaint_page(request, pk, move_errors=None, failed_move=None, posted=None,
                 complaint=complaint,
             ),
             "open": failed_move == t.name,
-            "missing": [ITEM_TEXT[code] for code in missing.get(t.name, [])],
+            "missing": [
+                {"code": code, "text": ITEM_TEXT[code]} for code in missing.get(t.name, [])
+            ],
         }
         for t in available
     ]

@@ -187,7 +187,7 @@ def test_a_move_refused_for_the_checklist_says_what_is_missing(client, world):
     client.force_login(world.user(Role.DIRECTOR))
     page = client.get(f"/complaints/{complaint.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     close = next(m for m in page.context["move_forms"] if m["name"] == "close")
-    assert [str(t) for t in close["missing"]] == ["将结果告知客户", "撰写案例总结"]
+    assert [str(m["text"]) for m in close["missing"]] == ["将结果告知客户", "撰写案例总结"]
     body = page.content.decode()
     assert "请先勾选以下检查清单项" in body and "以下操作前必须完成" in body
 
