@@ -29,10 +29,15 @@ def _flatten(value) -> list[str]:
     return [str(value)]
 
 
+def _domain_fields(exc: DomainError) -> dict:
+    # Some refusals say what to fix, e.g. the checklist items a move needs ticked first.
+    return {k: [str(m) for m in v] for k, v in getattr(exc, "fields", {}).items()}
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         return Response(
-            {"error": {"code": exc.code, "message": exc.render(), "fields": {}}},
+            {"error": {"code": exc.code, "message": exc.render(), "fields": _domain_fields(exc)}},
             status=exc.status_code,
         )
     if isinstance(exc, DjangoValidationError):

@@ -28,19 +28,29 @@ from kesu.organisation.selectors import departments_visible_to, users_for_picker
 TEXT = 5_000  # Longest free text a move records in the timeline.
 
 
-def _text(required: bool = False, max_length: int = TEXT, **kwargs) -> serializers.CharField:
+def _text(
+    required: bool = False, max_length: int = TEXT, *, label, **kwargs
+) -> serializers.CharField:
     if required:
-        return serializers.CharField(max_length=max_length, **kwargs)
+        return serializers.CharField(max_length=max_length, label=label, **kwargs)
     return serializers.CharField(
-        max_length=max_length, required=False, allow_blank=True, default="", **kwargs
+        max_length=max_length, required=False, allow_blank=True, default="", label=label, **kwargs
     )
 
 
-def _optional_text(max_length: int = TEXT) -> serializers.CharField:
+def _optional_text(*, label, max_length: int = TEXT) -> serializers.CharField:
     """Absent means "leave as it is"; an empty string clears it."""
     return serializers.CharField(
-        max_length=max_length, required=False, allow_blank=True, allow_null=True
+        max_length=max_length, required=False, allow_blank=True, allow_null=True, label=label
     )
+
+
+def _note():
+    return _text(label=_("Note"))
+
+
+def _reason(max_length: int = TEXT, **kwargs):
+    return _text(required=True, max_length=max_length, label=_("Reason"), **kwargs)
 
 
 class MoveSerializer(StrictInputMixin, serializers.Serializer):
@@ -48,21 +58,24 @@ class MoveSerializer(StrictInputMixin, serializers.Serializer):
         required=False,
         min_value=1,
         max_value=MAX_ID,
+        label=_("Version"),
         help_text=_("The version you last read; the move is refused with 409 if it changed."),
     )
 
 
 class NoteMove(MoveSerializer):
-    note = _text()
+    note = _note()
 
 
 class ReasonMove(MoveSerializer):
-    reason = _text(required=True)
+    reason = _reason()
 
 
 class ConfirmInput(MoveSerializer):
-    method = serializers.ChoiceField(choices=ConfirmationMethod.choices)
-    note = _text()
+    method = serializers.ChoiceField(
+        choices=ConfirmationMethod.choices, label=_("How the customer confirmed")
+    )
+    note = _note()
 
 
 class HandOverInput(MoveSerializer):
@@ -72,7 +85,8 @@ class HandOverInput(MoveSerializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text=_("The new owner."),
+        label=_("New owner"),
+        help_text=_("Who takes the case over; the department follows theirs unless you pick one."),
     )
     department = ScopedPrimaryKeyRelatedField(
         scope=departments_visible_to,
@@ -80,19 +94,30 @@ class HandOverInput(MoveSerializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text=_("The new handling department."),
+        label=_("Handling department"),
+        help_text=_("Leave empty to keep the department, or to take the new owner's."),
     )
-    note = _text()
+    note = _note()
 
 
 class ProposeSolutionInput(MoveSerializer):
-    solution = _text(required=True)
-    resolvability = serializers.ChoiceField(
-        choices=Resolvability.choices, default=Resolvability.NOW
+    solution = _text(
+        required=True,
+        label=_("Solution"),
+        help_text=_("What will be done for the customer, as you will tell them."),
     )
-    solution_due_on = BoundedDateField(required=False, allow_null=True, default=None)
+    resolvability = serializers.ChoiceField(
+        choices=Resolvability.choices, default=Resolvability.NOW, label=_("Can it be solved?")
+    )
+    solution_due_on = BoundedDateField(
+        required=False, allow_null=True, default=None, label=_("Solution carried out by")
+    )
     compensation_type = serializers.ChoiceField(
-        choices=CompensationType.choices, required=False, allow_blank=True, default=""
+        choices=CompensationType.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        label=_("Kind of compensation"),
     )
     compensation_amount = serializers.DecimalField(
         max_digits=12,
@@ -101,73 +126,121 @@ class ProposeSolutionInput(MoveSerializer):
         required=False,
         allow_null=True,
         default=None,
+        label=_("Compensation amount (yuan)"),
+        help_text=_(
+            "Above your approval limit the solution waits for someone whose limit covers it."
+        ),
     )
 
 
 class DeclineSolutionInput(ReasonMove):
     escalate = serializers.BooleanField(
-        default=False, help_text=_("Escalate to the customer director at once.")
+        default=False,
+        label=_("Escalate to the customer director"),
+        help_text=_("Escalate to the customer director at once."),
     )
 
 
 class ResolveInput(MoveSerializer):
-    result = _text(required=True, help_text=_("What was done and what the customer was told."))
-
-
-class VerifyInput(MoveSerializer):
-    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
-    note = _text()
-
-
-class CloseInput(MoveSerializer):
-    summary = _text()
-
-
-class ParkInput(MoveSerializer):
-    reason = _text(required=True, max_length=500)
-    follow_up_on = BoundedDateField()
-
-
-class MergeInput(MoveSerializer):
-    into = serializers.IntegerField(
-        source="into_id",
-        min_value=1,
-        max_value=MAX_ID,
-        help_text=_("Id of the complaint that carries on."),
+    result = _text(
+        required=True,
+        label=_("Result"),
+        help_text=_("What was done and what the customer was told."),
     )
 
 
+class VerifyInput(MoveSerializer):
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, label=_("Satisfaction"))
+    note = _note()
+
+
+class CloseInput(MoveSerializer):
+    summary = _text(label=_("Case summary"))
+
+
+class ParkInput(MoveSerializer):
+    reason = _reason(
+        max_length=500, help_text=_("Why it cannot be solved for now; the customer is told this.")
+    )
+    follow_up_on = BoundedDateField(
+        label=_("Follow up on"), help_text=_("A date in the future to look at the case again.")
+    )
+
+
+class MergeInput(MoveSerializer):
+    into = serializers.CharField(
+        max_length=40,
+        label=_("Merge into"),
+        help_text=_(
+            "Number of the open complaint of the same customer that carries on, e.g. "
+            "KS-2026-000010. Its numeric id is accepted too."
+        ),
+    )
+
+    def validate(self, attrs):
+        into = attrs.pop("into").strip()
+        if into.isdigit():
+            value = int(into)
+            if not 1 <= value <= MAX_ID:
+                raise serializers.ValidationError(
+                    {
+                        "into": [
+                            _("There is no complaint “%(number)s” that you can see.")
+                            % {"number": into}
+                        ]
+                    }
+                )
+            attrs["into_id"] = value
+        else:
+            attrs["into_number"] = into
+        return attrs
+
+
 class WithdrawInput(MoveSerializer):
-    reason = _text(required=True, max_length=500)
+    reason = _reason(max_length=500)
 
 
 class EscalateInput(MoveSerializer):
-    level = serializers.ChoiceField(choices=EscalationLevel.choices)
-    reason = _text(required=True)
+    level = serializers.ChoiceField(choices=EscalationLevel.choices, label=_("Escalate to"))
+    reason = _reason()
 
 
 class SetDeadlineInput(MoveSerializer):
-    due_at = BoundedDateTimeField()
-    reason = _text(required=True)
+    due_at = BoundedDateTimeField(label=_("New resolution deadline"))
+    reason = _reason()
 
 
 class OverrideSeverityInput(MoveSerializer):
-    severity = serializers.ChoiceField(choices=Severity.choices)
-    reason = _text(required=True, max_length=500)
-    is_crisis = serializers.BooleanField(required=False, allow_null=True, default=None)
+    severity = serializers.ChoiceField(choices=Severity.choices, label=_("Severity"))
+    reason = _reason(max_length=500)
+    is_crisis = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        label=_("Crisis"),
+        help_text=_("Media, regulator, court or a safety risk: handled first, managers told."),
+    )
 
 
 class RecordRootCauseInput(MoveSerializer):
-    root_cause = _optional_text()
-    corrective_action = _optional_text()
-    preventive_action = _optional_text()
+    root_cause = _optional_text(label=_("Root cause"))
+    corrective_action = _optional_text(label=_("Corrective action"))
+    preventive_action = _optional_text(label=_("Preventive action"))
     responsibility = serializers.ChoiceField(
-        choices=Responsibility.choices, required=False, allow_blank=True, allow_null=True
+        choices=Responsibility.choices,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        label=_("Responsibility"),
     )
 
 
 class VerifyPreventionInput(MoveSerializer):
-    verification = _text(required=True)
+    verification = _text(
+        required=True,
+        label=_("Did the preventive action work?"),
+        help_text=_("What was checked, and whether the problem has come back."),
+    )
 
 
 # Named per move so the schema carries one request body per move.

@@ -15,6 +15,7 @@ from kesu.callbacks.models import CallbackTask, CustomerCallPreference
 from kesu.callbacks.sampling import draw_last_week
 from kesu.callbacks.services import NewComplaint, task_not_reached, task_record_outcome
 from kesu.complaints import workflow
+from kesu.complaints.checklist import checklist_tick
 from kesu.complaints.services import complaint_register
 from kesu.customers.choices import PersonalityType, PurchaseKind, Tier
 from kesu.customers.models import Customer
@@ -110,6 +111,7 @@ def seed(organisation: Organisation, now: datetime | None = None) -> int:
         workflow.complaint_confirm(
             complaint_id=complaint.pk, actor=frontline, method="recorded_consent"
         )
+        checklist_tick(complaint=complaint, actor=frontline, item="read_back", done=True)
         workflow.complaint_start_investigation(complaint_id=complaint.pk, actor=handler)
         workflow.complaint_propose_solution(
             complaint_id=complaint.pk, actor=handler, solution="重新调整天窗导轨并加注润滑脂。"

@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from kesu.complaints.models import Attachment, Category, Complaint, SeverityRule
+from kesu.complaints.models import (
+    Attachment,
+    Category,
+    ChecklistRequirement,
+    Complaint,
+    SeverityRule,
+)
 
 
 @admin.register(Category)
@@ -16,6 +22,15 @@ class SeverityRuleAdmin(admin.ModelAdmin):
     list_display = ["match", "value", "severity", "crisis", "reason_code", "is_active"]
     list_filter = ["organisation", "match", "severity", "is_active"]
     search_fields = ["value", "reason_code"]
+
+
+@admin.register(ChecklistRequirement)
+class ChecklistRequirementAdmin(admin.ModelAdmin):
+    """Which checklist items must be ticked before which move (the move refuses otherwise)."""
+
+    list_display = ["move", "item", "organisation"]
+    list_filter = ["organisation", "move"]
+    ordering = ["organisation", "move", "item"]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from kesu.complaints.checklist import install_checklist_defaults
 from kesu.complaints.choices import CauseClass, Channel, Demand, Severity
 from kesu.complaints.models import Category, SeverityRule
 
@@ -159,7 +160,8 @@ DEFAULT_SEVERITY_RULES = [
 
 @transaction.atomic
 def install_defaults(organisation, tree: str = "dealership") -> None:
-    """Give an organisation a default category tree and the severity rules, once."""
+    """Give an organisation a default category tree, severity rules and checklist requirements,
+    once."""
     if not Category.objects.filter(organisation=organisation).exists():
         _install_tree(organisation, TREES[tree], parent=None)
     if not SeverityRule.objects.filter(organisation=organisation).exists():
@@ -169,6 +171,7 @@ def install_defaults(organisation, tree: str = "dealership") -> None:
             )
             for m, v, s, c, r in DEFAULT_SEVERITY_RULES
         )
+    install_checklist_defaults(organisation)
     from kesu.callbacks.defaults import install_callback_defaults  # callbacks build on complaints
     from kesu.sla.defaults import install_deadline_defaults  # sla builds on complaints
 

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kesu.complaints.checklist import item_choices as checklist_item_choices
+from kesu.complaints.checklist import move_choices as checklist_move_choices
 from kesu.complaints.choices import (
     CauseClass,
     Channel,
@@ -92,6 +94,33 @@ class SeverityRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_match_display()} {self.value} → {self.get_severity_display()}"
+
+
+class ChecklistRequirement(models.Model):
+    """A checklist item that must be ticked before a move of the procedure may be made."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="checklist_requirements"
+    )
+    move = models.CharField(
+        _("move"),
+        max_length=32,
+        choices=checklist_move_choices,
+        help_text=_("The move that is refused while the item is not ticked."),
+    )
+    item = models.CharField(_("checklist item"), max_length=32, choices=checklist_item_choices)
+
+    class Meta:
+        verbose_name = _("required checklist item")
+        verbose_name_plural = _("required checklist items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "move", "item"], name="checklist_requirement_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_move_display()}: {self.get_item_display()}"
 
 
 class ComplaintCounter(models.Model):

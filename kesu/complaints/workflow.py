@@ -3,7 +3,8 @@
 This module is the only place that changes `Complaint.state`. Each move is one atomic function
 that locks the complaint, checks the actor's role and the current state, applies the change,
 bumps the version and appends an audit entry; an illegal move raises a translated error and
-changes nothing.
+changes nothing. A move is also refused while a checklist item the organisation requires
+before it is not ticked (`checklist.missing_items`).
 """
 
 from collections.abc import Iterator
@@ -13,12 +14,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.services import audit_record
 from kesu.callbacks.plans import callbacks_after_move
+from kesu.complaints.checklist import ITEM_TEXT, ItemList, missing_items
 from kesu.complaints.choices import (
     OPEN_STATES,
     CompensationType,
@@ -32,10 +34,11 @@ from kesu.complaints.choices import (
 )
 from kesu.complaints.models import Complaint
 from kesu.complaints.selectors import complaints_visible_to
-from kesu.core.errors import InvalidState, NotAllowed, NotFound, StaleVersion
+from kesu.complaints.severity import SEVERITY_RANK
+from kesu.core.errors import DomainError, InvalidState, NotAllowed, NotFound, StaleVersion
 from kesu.organisation.choices import Role
-from kesu.organisation.models import Department, User
-from kesu.organisation.services import may_grant
+from kesu.organisation.models import CompensationLimit, Department, User
+from kesu.organisation.services import DEFAULT_COMPENSATION_LIMITS, may_grant
 from kesu.sla.tracking import milestones_after_move
 
 F, C, H, D, G = Role.FRONTLINE, Role.CALLBACK, Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER
@@ -156,13 +159,74 @@ TRANSITIONS: dict[str, Transition] = {
 
 
 def transitions_for(complaint: Complaint, user: User) -> list[Transition]:
-    """The moves this user may make on this complaint now (what the UI and API offer)."""
-    return [
+    """The moves this user may make on this complaint now (what the UI and API offer).
+
+    Approving or rejecting a compensation is offered only to a user whose limit covers it.
+    """
+    possible = [
         t
         for t in TRANSITIONS.values()
         if complaint.state in t.sources
         and (user.role in t.roles or _is_owner_handing_over(t, complaint, user))
     ]
+    if any(t.name in APPROVAL_MOVES for t in possible) and not may_grant(
+        user, complaint.compensation_amount
+    ):
+        possible = [t for t in possible if t.name not in APPROVAL_MOVES]
+    return possible
+
+
+@dataclass(frozen=True)
+class Approvers:
+    role: str
+    role_label: str
+    users: list
+
+
+def who_may_approve(complaint: Complaint) -> list[Approvers]:
+    """The roles whose compensation limit covers the complaint's amount, with their active users
+    in its branch (or organisation-wide); for telling someone below the limit whom to ask."""
+    roles = TRANSITIONS["approve_compensation"].roles
+    configured = dict(
+        CompensationLimit.objects.filter(
+            organisation_id=complaint.organisation_id, role__in=roles
+        ).values_list("role", "max_amount")
+    )
+    amount = complaint.compensation_amount or Decimal("0")
+    covering = []
+    for role in Role.values:  # lowest role first
+        if role not in roles:
+            continue
+        limit = configured[role] if role in configured else DEFAULT_COMPENSATION_LIMITS.get(role)
+        if limit is None or amount <= limit:
+            covering.append(role)
+    users = list(
+        User.objects.filter(
+            organisation_id=complaint.organisation_id, role__in=covering, is_active=True
+        )
+        .filter(models.Q(branch_id=complaint.branch_id) | models.Q(branch__isnull=True))
+        .order_by("pk")[:50]
+    )
+    return [
+        Approvers(role, str(Role(role).label), [u for u in users if u.role == role])
+        for role in covering
+    ]
+
+
+class ChecklistIncomplete(DomainError):
+    """A move refused because checklist items the organisation requires are not ticked."""
+
+    status_code = 400
+    default_code = "checklist_incomplete"
+
+    def __init__(self, action_label, items: list[str]):
+        self.items = items
+        # The structured part of the error: the missing items by their checklist text.
+        self.fields = {"checklist": [ITEM_TEXT[code] for code in items]}
+        super().__init__(
+            _("Before “%(action)s”, tick these checklist items: %(items)s."),
+            params={"action": action_label, "items": ItemList(items)},
+        )
 
 
 def _is_owner_handing_over(t: Transition, complaint: Complaint, user: User) -> bool:
@@ -212,6 +276,9 @@ def _move(
                 code="invalid_state",
                 params={"action": transition.label, "state": complaint.get_state_display()},
             )
+        missing = missing_items(complaint, name)
+        if missing:
+            raise ChecklistIncomplete(transition.label, missing)
         move = _Move(complaint)
         from_state = complaint.state
         yield move
@@ -529,30 +596,81 @@ def complaint_resume(
 
 
 def complaint_merge(
-    *, complaint_id: int, actor: User, into_id: int, expected_version: int | None = None
+    *,
+    complaint_id: int,
+    actor: User,
+    into_id: int | None = None,
+    into_number: str = "",
+    expected_version: int | None = None,
 ) -> Complaint:
-    """A duplicate is merged into the complaint that carries on; both timelines record it."""
-    if into_id == complaint_id:
-        raise ValidationError({"into": _("A complaint cannot be merged into itself.")})
+    """A duplicate is merged into the complaint that carries on, named by number (or id).
+
+    The survivor keeps the higher severity and the crisis flag of the two; both timelines
+    record the merge.
+    """
+    _require(into=into_number or into_id)
     with _move(complaint_id, actor, "merge", expected_version) as m:
-        survivor = complaints_visible_to(actor).select_for_update().filter(pk=into_id).first()
-        if survivor is None or survivor.state not in OPEN_STATES:
-            raise ValidationError({"into": _("Merge into an open complaint you can see.")})
-        if survivor.customer_id != m.complaint.customer_id:
-            raise ValidationError(
-                {"into": _("Only complaints of the same customer can be merged.")}
-            )
+        duplicate = m.complaint
+        survivor = _merge_target(actor, duplicate, into_id, into_number)
         m.set(merged_into=survivor, closed_at=timezone.now(), close_reason="merged")
         m.data["into"] = survivor.number
+        m.data["into_id"] = survivor.pk
+        taken = {}
+        if SEVERITY_RANK.get(duplicate.severity, 0) > SEVERITY_RANK.get(survivor.severity, 0):
+            taken["severity"] = [survivor.severity, duplicate.severity]
+            survivor.severity = duplicate.severity
+        if duplicate.is_crisis and not survivor.is_crisis:
+            taken["is_crisis"] = [False, True]
+            survivor.is_crisis = True
+        if taken:
+            survivor.version += 1
+            survivor.save(update_fields=[*taken, "version", "updated_at"])
         audit_record(
             organisation_id=survivor.organisation_id,
             actor=actor,
             action="merged_in",
             obj=survivor,
             complaint_id=survivor.pk,
-            data={"duplicate": m.complaint.number, "duplicate_id": m.complaint.pk},
+            data={
+                "duplicate": duplicate.number,
+                "duplicate_id": duplicate.pk,
+                "changes": taken,
+            },
         )
     return m.complaint
+
+
+def _merge_target(actor: User, duplicate: Complaint, into_id, into_number: str) -> Complaint:
+    visible = complaints_visible_to(actor).select_for_update()
+    if into_number:
+        number = into_number.strip().upper()
+        survivor = visible.filter(organisation_id=duplicate.organisation_id, number=number).first()
+    else:
+        number = str(into_id)
+        survivor = visible.filter(pk=into_id).first()
+    if survivor is None:
+        raise ValidationError(
+            {"into": _("There is no complaint “%(number)s” that you can see.") % {"number": number}}
+        )
+    if survivor.pk == duplicate.pk:
+        raise ValidationError({"into": _("A complaint cannot be merged into itself.")})
+    if survivor.customer_id != duplicate.customer_id:
+        raise ValidationError(
+            {
+                "into": _(
+                    "%(number)s is another customer's complaint; only complaints of the same customer can be merged."
+                )
+                % {"number": survivor.number}
+            }
+        )
+    if survivor.state not in OPEN_STATES:
+        raise ValidationError(
+            {
+                "into": _("%(number)s is “%(state)s”; merge only into an open complaint.")
+                % {"number": survivor.number, "state": survivor.get_state_display()}
+            }
+        )
+    return survivor
 
 
 def complaint_withdraw(

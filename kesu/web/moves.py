@@ -10,7 +10,15 @@ from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
 from kesu.api.transitions import TRANSITION_INPUTS, run_transition
+from kesu.complaints.choices import OPEN_STATES, State
+from kesu.complaints.selectors import complaints_visible_to
+from kesu.complaints.workflow import APPROVAL_MOVES, TRANSITIONS, who_may_approve
 from kesu.core.errors import DomainError
+
+# Fields naming another complaint: a select of the customer's other open complaints plus a
+# text input (`<name>_other`) for any number.
+COMPLAINT_PICKERS = {"merge": {"into"}}
+PICKER_CHOICES = 50
 
 LONG_TEXT = {
     "note",
@@ -29,18 +37,32 @@ LONG_TEXT = {
 class FieldView:
     name: str
     label: str
-    widget: str  # text, textarea, select, date, datetime, number, checkbox
+    widget: str  # text, textarea, select, date, datetime, number, checkbox, complaint
     required: bool
     value: str = ""
     choices: list[tuple[str, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    help: str = ""
+    other_value: str = ""  # the typed number of a complaint picker
 
 
 def _label(name: str, f) -> str:
     return str(f.label or name.replace("_", " ").capitalize())
 
 
-def describe(name: str, request, data=None, errors=None) -> list[FieldView]:
+def _other_open_complaints(request, complaint) -> list[tuple[str, str]]:
+    """The customer's other open complaints the user can see, newest first: (number, label)."""
+    rows = (
+        complaints_visible_to(request.user)
+        .filter(customer_id=complaint.customer_id, state__in=OPEN_STATES)
+        .exclude(pk=complaint.pk)
+        .order_by("-id")
+        .values_list("number", "title")[:PICKER_CHOICES]
+    )
+    return [(number, f"{number} · {title}") for number, title in rows]
+
+
+def describe(name: str, request, data=None, errors=None, complaint=None) -> list[FieldView]:
     serializer = TRANSITION_INPUTS[name](context={"request": request})
     views = []
     for field_name, f in serializer.fields.items():
@@ -48,7 +70,14 @@ def describe(name: str, request, data=None, errors=None) -> list[FieldView]:
             continue
         value = "" if data is None else str(data.get(field_name, ""))
         view = FieldView(field_name, _label(field_name, f), "text", f.required, value)
-        if isinstance(f, serializers.BooleanField):
+        view.help = str(f.help_text or "")
+        if field_name in COMPLAINT_PICKERS.get(name, ()):
+            view.widget = "complaint"
+            view.choices = _other_open_complaints(request, complaint) if complaint else []
+            view.other_value = "" if data is None else str(data.get(f"{field_name}_other", ""))
+            if view.value and view.value not in {v for v, _label in view.choices}:
+                view.other_value, view.value = view.value, ""
+        elif isinstance(f, serializers.BooleanField):
             view.widget = "checkbox"
         elif isinstance(f, serializers.ChoiceField):
             view.widget = "select"
@@ -91,6 +120,8 @@ def perform(name: str, request, complaint_id: int, post) -> None:
                 data[key] = False
             continue
         value = post.get(key)
+        if key in COMPLAINT_PICKERS.get(name, ()) and not value:
+            value = post.get(f"{key}_other", "").strip() or None
         if value is None or (value == "" and not isinstance(f, serializers.CharField)):
             continue  # an empty optional input means "not given"
         data[key] = value
@@ -117,3 +148,17 @@ def perform(name: str, request, complaint_id: int, post) -> None:
         raise MoveRefused({}, " ".join(exc.messages)) from exc
     except DomainError as exc:
         raise MoveRefused({}, exc.render()) from exc
+
+
+def approval_note(complaint, user, available) -> dict | None:
+    """A compensation awaiting approval that this user may not approve: who can approve it."""
+    if complaint.state != State.AWAITING_APPROVAL:
+        return None
+    if any(t.name in APPROVAL_MOVES for t in available):
+        return None
+    return {
+        "amount": complaint.compensation_amount,
+        "approvers": who_may_approve(complaint),
+        # A role that approves, but not this much (rather than one that never approves).
+        "over_limit": any(user.role in TRANSITIONS[n].roles for n in APPROVAL_MOVES),
+    }

@@ -16,7 +16,13 @@ from django.views.decorators.http import require_POST
 
 from kesu.api.filters import ComplaintFilter
 from kesu.audit.models import AuditEntry
-from kesu.complaints.checklist import ITEM_CODES, checklist_tick, checklist_view
+from kesu.complaints.checklist import (
+    ITEM_CODES,
+    ITEM_TEXT,
+    checklist_tick,
+    checklist_view,
+    missing_by_move,
+)
 from kesu.complaints.choices import OPEN_STATES
 from kesu.complaints.guidance import TECHNIQUES, guidance_for
 from kesu.complaints.models import Category
@@ -92,6 +98,7 @@ def complaint_page(request, pk, move_errors=None, failed_move=None, posted=None,
     complaint = _get_complaint(request, pk)
     user = request.user
     available = transitions_for(complaint, user)
+    missing = missing_by_move(complaint, [t.name for t in available])
     move_forms = [
         {
             "name": t.name,
@@ -101,11 +108,16 @@ def complaint_page(request, pk, move_errors=None, failed_move=None, posted=None,
                 request,
                 data=posted if failed_move == t.name else None,
                 errors=move_errors if failed_move == t.name else None,
+                complaint=complaint,
             ),
             "open": failed_move == t.name,
+            "missing": [
+                {"code": code, "text": ITEM_TEXT[code]} for code in missing.get(t.name, [])
+            ],
         }
         for t in available
     ]
+    approval = moves.approval_note(complaint, user, available)
     timeline = list(
         AuditEntry.objects.filter(
             organisation_id=complaint.organisation_id, complaint_id=complaint.pk
@@ -129,6 +141,7 @@ def complaint_page(request, pk, move_errors=None, failed_move=None, posted=None,
         complaint=complaint,
         customer_phone=customer.phone if user.sees_contact_data else mask_phone(customer.phone),
         move_forms=move_forms,
+        approval=approval,
         timeline=timeline,
         checklist=checklist_view(complaint),
         milestones=complaint.milestones.order_by("round", "id"),

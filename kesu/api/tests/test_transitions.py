@@ -8,6 +8,7 @@ from kesu.api.tests.helpers import complaint_url, error_of
 from kesu.api.transitions import TRANSITION_INPUTS
 from kesu.audit.models import AuditEntry
 from kesu.complaints.models import Complaint
+from kesu.complaints.tests.helpers import tick_required
 from kesu.complaints.workflow import TRANSITIONS
 from kesu.customers.tests.factories import CustomerFactory
 from kesu.organisation.choices import Role
@@ -47,6 +48,7 @@ def test_every_move_is_reachable_through_the_api(world, api):
     data = walk.move(complaint, "hand_over", F, "confirmed", to_user=handler.pk, note="转售后")
     assert data["owner"]["id"] == handler.pk
     assert data["department"]["id"] == world.service.pk
+    tick_required(complaint, "start_investigation", handler)
     walk.move(complaint, "start_investigation", H, "investigating")
     # Stage 3: compensation above the handler's limit waits for the director.
     data = walk.move(
@@ -107,6 +109,7 @@ def test_every_move_is_reachable_through_the_api(world, api):
     assert data["satisfaction"] == "satisfied"
     data = walk.move(complaint, "verify_prevention", D, "verified", verification="三个月无复发")
     assert data["preventive_verified_by"]["id"] == world.user(D).pk
+    tick_required(complaint, "close", world.user(D))
     walk.move(complaint, "close", D, "closed", summary="结案")
     data = walk.move(complaint, "reopen", F, "investigating", reason="客户仍不满意")
     assert data["reopen_count"] == 1

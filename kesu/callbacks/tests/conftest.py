@@ -22,10 +22,12 @@ def callback_user(world):
 def resolve(world, complaint):
     """Take a registered complaint through the procedure to `resolved`."""
     from kesu.complaints import workflow
+    from kesu.complaints.tests.helpers import tick_required
     from kesu.organisation.choices import Role
 
     frontline, handler = world.user(Role.FRONTLINE), world.user(Role.HANDLER)
     workflow.complaint_confirm(complaint_id=complaint.pk, actor=frontline, method="signature")
+    tick_required(complaint, "start_investigation", frontline)
     workflow.complaint_start_investigation(complaint_id=complaint.pk, actor=handler)
     workflow.complaint_propose_solution(
         complaint_id=complaint.pk, actor=handler, solution="免费更换零件"

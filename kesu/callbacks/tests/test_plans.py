@@ -19,6 +19,7 @@ from kesu.callbacks.plans import (
 )
 from kesu.callbacks.tests.conftest import at, resolve
 from kesu.complaints import workflow
+from kesu.complaints.tests.helpers import tick_required
 from kesu.customers.models import KeyPerson, Purchase
 from kesu.customers.services import purchase_create
 from kesu.customers.tests.factories import CustomerFactory, PurchaseFactory
@@ -164,6 +165,7 @@ def test_closing_plans_the_follow_up_and_reopening_starts_a_new_round(world):
     complaint = resolve(world, world.complaint())
     director = world.user(Role.DIRECTOR)
     workflow.complaint_verify(complaint_id=complaint.pk, actor=director, satisfaction="neutral")
+    tick_required(complaint, "close", director)
     workflow.complaint_close(complaint_id=complaint.pk, actor=director)
     follow_up = tasks_of(complaint=complaint, event=Event.COMPLAINT_CLOSED).get()
     assert follow_up.plan.code == "follow_up" and follow_up.status == TaskStatus.OPEN

@@ -11,6 +11,7 @@ from kesu.audit.models import AuditEntry
 from kesu.complaints import workflow
 from kesu.complaints.choices import EscalationLevel, Satisfaction, State
 from kesu.complaints.models import Complaint
+from kesu.complaints.tests.helpers import tick_required
 from kesu.complaints.workflow import TRANSITIONS, transitions_for
 from kesu.core.errors import InvalidState, NotAllowed, NotFound, StaleVersion
 from kesu.organisation.choices import Role
@@ -83,6 +84,7 @@ REFUSED_STATES = [
 @pytest.mark.parametrize(("name", "state", "role"), ALLOWED)
 def test_allowed_move(world, name, state, role):
     complaint = _complaint_in(world, state)
+    tick_required(complaint, name, world.user(role))
     before = AuditEntry.objects.filter(complaint_id=complaint.pk).count()
 
     result = _call(name, complaint, world.user(role), _args(name, world, complaint))
@@ -307,17 +309,19 @@ def test_full_procedure_records_every_step(world):
     c = world.complaint()
     workflow.complaint_confirm(complaint_id=c.pk, actor=frontline, method="recorded_consent")
     workflow.complaint_hand_over(complaint_id=c.pk, actor=frontline, to_user=handler)
+    tick_required(c, "start_investigation", frontline)
     workflow.complaint_start_investigation(complaint_id=c.pk, actor=handler)
     workflow.complaint_propose_solution(complaint_id=c.pk, actor=handler, solution="更换张紧器")
     workflow.complaint_accept_solution(complaint_id=c.pk, actor=frontline)
     workflow.complaint_resolve(complaint_id=c.pk, actor=handler, result="已更换")
     workflow.complaint_verify(complaint_id=c.pk, actor=callback, satisfaction="satisfied")
+    tick_required(c, "close", director)
     closed = workflow.complaint_close(complaint_id=c.pk, actor=director)
 
     assert closed.state == State.CLOSED
     actions = list(
         AuditEntry.objects.filter(complaint_id=c.pk)
-        .exclude(action="deadlines")
+        .exclude(action__in=["deadlines", "checklist"])
         .order_by("seq")
         .values_list("action", flat=True)
     )

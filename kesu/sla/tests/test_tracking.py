@@ -10,6 +10,7 @@ from kesu.audit.models import AuditEntry
 from kesu.complaints import workflow
 from kesu.complaints.models import Complaint
 from kesu.complaints.services import complaint_add_note
+from kesu.complaints.tests.helpers import tick_required
 from kesu.organisation.choices import Role
 from kesu.sla.choices import Clock, MilestoneKind, MilestoneStatus, PauseReason, Unit
 from kesu.sla.models import DeadlinePolicy, PolicyTarget
@@ -67,6 +68,7 @@ def test_parking_pauses_and_resuming_extends_the_deadline(world):
     complaint = world.complaint()  # received now, so the pause starts before the deadline
     handler = world.user(Role.HANDLER)
     workflow.complaint_confirm(complaint_id=complaint.pk, actor=handler, method="signature")
+    tick_required(complaint, "start_investigation", handler)
     workflow.complaint_start_investigation(complaint_id=complaint.pk, actor=handler)
     before = milestone(complaint, MilestoneKind.RESOLUTION).due_at
 
@@ -115,6 +117,7 @@ def test_resolution_and_callbacks(world, complaint):
     )
     pk = complaint.pk
     workflow.complaint_confirm(complaint_id=pk, actor=frontline, method="signature")
+    tick_required(complaint, "start_investigation", frontline)
     workflow.complaint_start_investigation(complaint_id=pk, actor=handler)
     workflow.complaint_propose_solution(complaint_id=pk, actor=handler, solution="更换张紧器")
     assert milestone(complaint, MilestoneKind.SOLUTION).status == MilestoneStatus.MET

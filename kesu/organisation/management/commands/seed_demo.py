@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kesu.complaints import workflow
+from kesu.complaints.checklist import checklist_tick
 from kesu.complaints.choices import Channel, ConfirmationMethod, Demand
 from kesu.complaints.defaults import install_defaults
 from kesu.complaints.models import Category
@@ -207,6 +208,7 @@ class Command(BaseCommand):
                 complaint_id=c.pk, actor=frontline, method=ConfirmationMethod.RECORDED_CONSENT
             )
             workflow.complaint_hand_over(complaint_id=c.pk, actor=frontline, to_user=handler)
+            checklist_tick(complaint=c, actor=frontline, item="read_back", done=True)
             workflow.complaint_start_investigation(complaint_id=c.pk, actor=handler)
         workflow.complaint_propose_solution(
             complaint_id=first.pk,
@@ -228,6 +230,8 @@ class Command(BaseCommand):
             preventive_action="同批次车辆保养时主动检查",
             responsibility="internal",
         )
+        for item in ("told_result", "summary"):
+            checklist_tick(complaint=first, actor=director, item=item, done=True)
         workflow.complaint_close(complaint_id=first.pk, actor=director)
         workflow.complaint_propose_solution(
             complaint_id=third.pk,

@@ -30,6 +30,14 @@ def do_move(page, name: str, **fields):
         page.click(f"#move-{name} button[type=submit]")
 
 
+def tick(page, item: str) -> None:
+    """Tick a checklist item (a move the organisation requires it for is refused otherwise)."""
+    form = f"form:has(input[name=item][value={item}])"
+    with page.expect_response(lambda r: "/checklist/" in r.url):
+        page.check(f"#checklist {form} input[type=checkbox]")
+    page.wait_for_selector(f"#checklist li.done {form}")
+
+
 def state_of(complaint_id) -> str:
     return Complaint.objects.get(pk=complaint_id).state
 
@@ -64,6 +72,7 @@ def test_intake_by_phone_to_closure(sign_in, demo):
     screenshot(frontline, "read-back")
     do_move(frontline, "confirm", method="recorded_consent")
     assert state_of(complaint_id) == State.CONFIRMED
+    tick(frontline, "read_back")
     do_move(frontline, "hand_over", to_user={"label": "售后服务总监 张强"})
 
     handler = sign_in("handler")
@@ -90,6 +99,8 @@ def test_intake_by_phone_to_closure(sign_in, demo):
 
     director = sign_in("director")
     open_complaint(director, demo.url, complaint_id)
+    tick(director, "told_result")
+    tick(director, "summary")
     do_move(director, "close", summary="点火线圈批次问题，已反馈厂家")
     assert state_of(complaint_id) == State.CLOSED
     assert "已关闭" in director.inner_text("h1 + p")
@@ -100,6 +111,7 @@ def test_intake_by_phone_to_closure(sign_in, demo):
 
 def test_an_unsatisfied_customer_reaches_the_general_manager(sign_in, demo):
     from kesu.complaints import workflow
+    from kesu.complaints.checklist import checklist_tick
     from kesu.organisation.models import User
 
     complaint = Complaint.objects.exclude(state=State.CLOSED).order_by("pk").first()
@@ -110,6 +122,7 @@ def test_an_unsatisfied_customer_reaches_the_general_manager(sign_in, demo):
         workflow.complaint_confirm(complaint_id=complaint.pk, actor=frontline, method="signature")
     complaint.refresh_from_db()
     if complaint.state == State.CONFIRMED:
+        checklist_tick(complaint=complaint, actor=frontline, item="read_back", done=True)
         workflow.complaint_start_investigation(complaint_id=complaint.pk, actor=handler)
     workflow.complaint_propose_solution(
         complaint_id=complaint.pk, actor=handler, solution="更换脚垫"

@@ -1,0 +1,236 @@
+"""The move forms on the complaint page: translated, merge by number, checklist, approval."""
+
+import ast
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.test import RequestFactory
+from django.utils import translation
+from rest_framework import serializers
+
+from kesu.api.transitions import TRANSITION_INPUTS
+from kesu.complaints.checklist import checklist_tick
+from kesu.complaints.choices import Severity, State
+from kesu.complaints.models import Complaint
+from kesu.complaints.workflow import TRANSITIONS
+from kesu.organisation.choices import Role
+from kesu.web import moves
+
+KESU = Path(__file__).resolve().parents[2]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _request(user):
+    request = RequestFactory().get("/")
+    request.user = user
+    return request
+
+
+def _described(name, request, language):
+    with translation.override(language):
+        return [
+            (f, TRANSITION_INPUTS[name](context={"request": request}).fields[f.name])
+            for f in moves.describe(name, request)
+        ]
+
+
+@pytest.mark.parametrize("name", sorted(TRANSITIONS))
+def test_every_field_of_every_move_form_is_translated(world, name):
+    """A new move field without a translated label, help text or choice label fails here."""
+    request = _request(world.user(Role.GENERAL_MANAGER))
+    english = _described(name, request, "en")
+    chinese = _described(name, request, "zh-hans")
+    assert len(english) == len(chinese)
+    for (en, field), (zh, _field) in zip(english, chinese, strict=True):
+        assert field.label, f"{name}.{en.name} has no label"
+        assert zh.label != en.label and CJK.search(zh.label), (name, en.name, zh.label)
+        if en.help:
+            assert zh.help != en.help and CJK.search(zh.help), (name, en.name, zh.help)
+        if isinstance(field, serializers.ChoiceField):
+            for (value, en_label), (_v, zh_label) in zip(en.choices, zh.choices, strict=True):
+                assert zh_label != en_label and CJK.search(zh_label), (name, value, zh_label)
+
+
+def _msgids(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".py":
+        return [
+            node.args[0].value
+            for node in ast.walk(ast.parse(text))
+            if isinstance(node, ast.Call)
+            and getattr(node.func, "id", None) in ("_", "gettext", "gettext_lazy")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ]
+    found = re.findall(r'{%\s*translate\s+"([^"]+)"', text)
+    for block in re.findall(r"{%\s*blocktranslate[^%]*%}(.*?){%\s*endblocktranslate", text, re.S):
+        found.append(re.sub(r"{{\s*(\w+)\s*}}", r"%(\1)s", block))
+    return found
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "complaints/workflow.py",
+        "complaints/checklist.py",
+        "api/transitions.py",
+        "web/templates/web/_field.html",
+        "web/templates/web/_checklist.html",
+        "web/templates/web/complaint.html",
+    ],
+)
+def test_every_message_of_the_procedure_has_a_chinese_translation(path):
+    """Labels, errors and refusals of the moves: each msgid is in the zh-Hans catalogue."""
+    msgids = _msgids(KESU / path)
+    assert msgids
+    with translation.override("zh-hans"):
+        untranslated = [m for m in msgids if translation.gettext(m) == m]
+    assert untranslated == []
+
+
+def _in(world, state, **fields):
+    complaint = world.complaint()
+    Complaint.objects.filter(pk=complaint.pk).update(state=state, **fields)
+    complaint.refresh_from_db()
+    return complaint
+
+
+def _moves_section(html: str) -> str:
+    start = html.index(">", html.index('id="moves"')) + 1
+    section = html[start : html.index('<section class="card" id="checklist"')]
+    section = re.sub(r"<option[^>]*>.*?</option>", "", section, flags=re.S)
+    section = re.sub(r"<[^>]+>", " ", section)
+    return section
+
+
+def test_the_page_in_chinese_has_no_english_in_any_move_form(client, world):
+    client.force_login(world.user(Role.GENERAL_MANAGER))
+    seen = set()
+    for state in State.values:
+        complaint = _in(
+            world,
+            state,
+            compensation_type="cash",
+            compensation_amount=Decimal("100"),
+            preventive_action="保养时检查",
+        )
+        response = client.get(f"/complaints/{complaint.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert response.status_code == 200
+        seen |= {m["name"] for m in response.context["move_forms"]}
+        if not response.context["move_forms"]:
+            continue
+        english = re.findall(r"[A-Za-z]{3,}", _moves_section(response.content.decode()))
+        assert english == [], (state, english)
+    assert seen == set(TRANSITIONS)
+
+
+def test_merge_offers_the_customers_other_open_complaints(client, world):
+    duplicate = world.complaint()
+    older = world.complaint(customer=duplicate.customer, title="更早的投诉")
+    closed = _in(world, State.CLOSED)
+    Complaint.objects.filter(pk=closed.pk).update(customer=duplicate.customer)
+    world.complaint()  # another customer's
+    client.force_login(world.user(Role.FRONTLINE))
+    response = client.get(f"/complaints/{duplicate.pk}/")
+    form = next(m for m in response.context["move_forms"] if m["name"] == "merge")
+    (into,) = form["fields"]
+    assert into.widget == "complaint"
+    assert into.choices == [(older.number, f"{older.number} · 更早的投诉")]
+    body = response.content.decode()
+    assert (
+        'name="into_other"' in body
+        and 'type="number"' not in body.split('id="move-merge"')[1][:2000]
+    )
+
+    response = client.post(
+        f"/complaints/{duplicate.pk}/moves/merge/", {"into": older.number, "into_other": ""}
+    )
+    assert response.status_code == 302
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into_id == older.pk
+
+
+def test_merge_by_a_typed_number_and_a_refused_one(client, world):
+    duplicate = _in(world, State.REGISTERED, severity=Severity.MAJOR)
+    older = world.complaint(customer=duplicate.customer)
+    closed = world.complaint(customer=duplicate.customer)
+    Complaint.objects.filter(pk=closed.pk).update(state=State.CLOSED)
+    client.force_login(world.user(Role.FRONTLINE))
+    response = client.post(
+        f"/complaints/{duplicate.pk}/moves/merge/",
+        {"into": "", "into_other": closed.number},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 400
+    form = next(m for m in response.context["move_forms"] if m["name"] == "merge")
+    assert form["open"]
+    (into,) = form["fields"]
+    assert into.other_value == closed.number  # what was typed stays
+    assert "只能合并到未结的投诉" in into.errors[0]
+
+    response = client.post(
+        f"/complaints/{duplicate.pk}/moves/merge/", {"into": "", "into_other": older.number}
+    )
+    assert response.status_code == 302
+    older.refresh_from_db()
+    assert older.severity == Severity.MAJOR
+    page = client.get(f"/complaints/{older.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert duplicate.number in page.content.decode()
+    page = client.get(f"/complaints/{duplicate.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "已合并到" in page.content.decode() and older.number in page.content.decode()
+
+
+def test_a_move_refused_for_the_checklist_says_what_is_missing(client, world):
+    complaint = _in(world, State.VERIFIED)
+    client.force_login(world.user(Role.DIRECTOR))
+    page = client.get(f"/complaints/{complaint.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    close = next(m for m in page.context["move_forms"] if m["name"] == "close")
+    assert [str(m["text"]) for m in close["missing"]] == ["将结果告知客户", "撰写案例总结"]
+    body = page.content.decode()
+    assert "请先勾选以下检查清单项" in body and "以下操作前必须完成" in body
+
+    response = client.post(
+        f"/complaints/{complaint.pk}/moves/close/",
+        {"summary": "结案", "version": complaint.version},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+        follow=False,
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "执行“关闭”之前，请先勾选以下检查清单项：将结果告知客户；撰写案例总结。" in body
+    assert Complaint.objects.get(pk=complaint.pk).state == State.VERIFIED
+
+    for item in ("told_result", "summary"):
+        checklist_tick(complaint=complaint, actor=world.user(Role.DIRECTOR), item=item, done=True)
+    response = client.post(
+        f"/complaints/{complaint.pk}/moves/close/",
+        {"summary": "结案", "version": complaint.version},
+    )
+    assert response.status_code == 302
+    assert Complaint.objects.get(pk=complaint.pk).state == State.CLOSED
+
+
+def test_a_director_above_the_limit_is_told_who_can_approve(client, world):
+    complaint = _in(
+        world,
+        State.AWAITING_APPROVAL,
+        compensation_type="cash",
+        compensation_amount=Decimal("20000"),
+    )
+    gm = world.user(Role.GENERAL_MANAGER)
+    gm.display_name = "总经理 王总"
+    gm.save()
+    client.force_login(world.user(Role.DIRECTOR))
+    response = client.get(f"/complaints/{complaint.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    names = {m["name"] for m in response.context["move_forms"]}
+    assert "approve_compensation" not in names and "reject_compensation" not in names
+    note = response.content.decode().split('id="approval-note"')[1].split("</div>")[0]
+    assert "¥20000.00 的补偿超出您的审批额度" in note
+    assert "总经理 王总" in note
+
+    client.force_login(gm)
+    response = client.get(f"/complaints/{complaint.pk}/")
+    assert "approve_compensation" in {m["name"] for m in response.context["move_forms"]}
+    assert 'id="approval-note"' not in response.content.decode()
