@@ -30,7 +30,7 @@ def install_defaults(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0004_received_covers_id'),
+        ('complaints', '0005_h1_received_index_key_id'),
         ('organisation', '0001_initial'),
     ]
 

@@ -35,7 +35,7 @@ def test_new_organisations_get_the_default_requirements(world):
 def test_the_data_migration_gives_existing_organisations_the_defaults(db):
     existing = OrganisationFactory()  # made without install_defaults
     assert not ChecklistRequirement.objects.filter(organisation=existing).exists()
-    migration = importlib.import_module("kesu.complaints.migrations.0005_h3_checklist_requirements")
+    migration = importlib.import_module("kesu.complaints.migrations.0006_checklist_requirements")
     migration.install_defaults(django_apps, None)
     migration.install_defaults(django_apps, None)  # and only once
     assert requirements(existing.pk) == DEFAULT_REQUIREMENTS
