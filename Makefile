@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint format migrate demo bench clean
+.PHONY: run test setup lint format migrate demo bench screenshots clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -43,6 +43,11 @@ test: setup
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest --create-db $(PYTEST_ARGS)
+
+# The tests write screenshots to var/screenshots/; this refreshes the documentation's pictures.
+screenshots: setup
+	mkdir -p var
+	KESU_SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest --create-db kesu/web/tests/e2e kesu/callbacks/tests/test_e2e_callbacks.py
 
 bench: setup
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

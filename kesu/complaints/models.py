@@ -93,7 +93,14 @@ class SeverityRule(models.Model):
         verbose_name_plural = _("severity rules")
 
     def __str__(self) -> str:
-        return f"{self.get_match_display()} {self.value} → {self.get_severity_display()}"
+        return f"{self.get_match_display()} {self.value_display()} → {self.get_severity_display()}"
+
+    def value_display(self) -> str:
+        """The value as staff read it: a demand or channel by its name, not its code."""
+        choices = {self.Match.DEMAND: Demand, self.Match.CHANNEL: Channel}.get(self.match)
+        if choices is not None and self.value in choices.values:
+            return str(choices(self.value).label)
+        return self.value
 
 
 class ChecklistRequirement(models.Model):

@@ -15,6 +15,10 @@ from kesu.complaints.services import complaint_register
 from kesu.customers.choices import PersonalityType, PurchaseKind, Tier
 from kesu.customers.services import customer_create, purchase_create
 from kesu.organisation.choices import Role
+from kesu.organisation.management.commands._demo_states import (
+    branches_without_states,
+    create_states,
+)
 from kesu.organisation.models import Branch, CompensationLimit, Department, Organisation, User
 from kesu.organisation.services import DEFAULT_COMPENSATION_LIMITS
 
@@ -106,15 +110,26 @@ COMPLAINTS = [
 
 
 class Command(BaseCommand):
-    help = "Create the demo organisation, its users (one per role) and a few complaints, once."
+    help = (
+        "Create the demo organisation, its users (one per role) and complaints in every state "
+        "in both branches, once."
+    )
 
     def handle(self, *args, **options):
-        if Organisation.objects.filter(code="demo").exists():
+        org = Organisation.objects.filter(code="demo").first()
+        if org is not None:
             self.stdout.write("The demo organisation is already there.")
         else:
             with transaction.atomic():
-                self._create()
+                org = self._create()
             self.stdout.write(self.style.SUCCESS("Demo organisation created."))
+        # Also completes a demo organisation made by an older version of this command.
+        missing = branches_without_states(org)
+        if missing:
+            users = {u.username: u for u in User.objects.filter(organisation=org)}
+            with transaction.atomic():
+                for branch in missing:
+                    create_states(org, branch, users)
         self._print_logins()
 
     def _create(self):
@@ -159,6 +174,7 @@ class Command(BaseCommand):
             user.save()
             users[username] = user
         self._create_complaints(org, branches, users)
+        return org
 
     def _create_complaints(self, org, branches, users):
         frontline = users["frontline"]
@@ -204,11 +220,11 @@ class Command(BaseCommand):
         # Move a few along so that every stage has something to look at.
         first, second, third = created[0], created[1], created[2]
         for c in (first, second, third):
+            _tick(c, frontline, "listened", "read_back")
             workflow.complaint_confirm(
                 complaint_id=c.pk, actor=frontline, method=ConfirmationMethod.RECORDED_CONSENT
             )
             workflow.complaint_hand_over(complaint_id=c.pk, actor=frontline, to_user=handler)
-            checklist_tick(complaint=c, actor=frontline, item="read_back", done=True)
             workflow.complaint_start_investigation(complaint_id=c.pk, actor=handler)
         workflow.complaint_propose_solution(
             complaint_id=first.pk,
@@ -218,6 +234,7 @@ class Command(BaseCommand):
             solution_due_on=timezone.localdate() + timedelta(days=3),
         )
         workflow.complaint_accept_solution(complaint_id=first.pk, actor=frontline)
+        _tick(first, handler, "told_result")
         workflow.complaint_resolve(
             complaint_id=first.pk, actor=handler, result="已更换张紧器，试车无异响。"
         )
@@ -230,8 +247,7 @@ class Command(BaseCommand):
             preventive_action="同批次车辆保养时主动检查",
             responsibility="internal",
         )
-        for item in ("told_result", "summary"):
-            checklist_tick(complaint=first, actor=director, item=item, done=True)
+        _tick(first, director, "summary")
         workflow.complaint_close(complaint_id=first.pk, actor=director)
         workflow.complaint_propose_solution(
             complaint_id=third.pk,
@@ -247,3 +263,8 @@ class Command(BaseCommand):
         for username, display, role, b_code, _ in USERS:
             where = {"east": "东城店", "west": "西城店"}.get(b_code, "集团")
             self.stdout.write(f"  {username:<15} {Role(role).label!s:<24} {where}  {display}")
+
+
+def _tick(complaint, actor, *items: str) -> None:
+    for item in items:
+        checklist_tick(complaint=complaint, actor=actor, item=item, done=True)

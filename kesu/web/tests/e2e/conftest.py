@@ -8,7 +8,11 @@ import pytest
 from django.core.management import call_command
 
 CHROMIUM = os.environ.get("KESU_CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[4] / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parents[4]
+# Tests write their screenshots to an ignored folder; `make screenshots` points this at
+# docs/screenshots to refresh the documentation's pictures.
+SCREENSHOTS_ENV = "KESU_SCREENSHOTS_DIR"
+DEFAULT_SCREENSHOTS = ROOT / "var" / "screenshots"
 PASSWORD = "kesu-demo-2026"
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
@@ -73,6 +77,14 @@ def sign_in(browser, demo):
         context.close()
 
 
-def screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+def screenshots_dir() -> Path:
+    configured = os.environ.get(SCREENSHOTS_ENV)
+    return Path(configured).resolve() if configured else DEFAULT_SCREENSHOTS
+
+
+def screenshot(page, name: str) -> Path:
+    folder = screenshots_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
