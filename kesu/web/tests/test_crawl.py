@@ -68,15 +68,7 @@ NATIVE_NAMES = [LANG_INFO[code]["name_local"] for code, _name in django_settings
 # Defects other engineers are fixing on their branches right now: (route of the page, a regular
 # expression for what the crawl reports). Delete an entry when its fix lands; the crawl fails
 # when an entry no longer matches anything.
-KNOWN_FAILURES = [
-    # A complaint with a photo answers 500: complaint.html reverses a URL name that is missing.
-    ("complaints/<int:pk>/", r"^exception NoReverseMatch: .*complaint-attachment-download"),
-    # The move forms (kesu/web/moves.py) label fields by their English names.
-    ("complaints/<int:pk>/", r"^English “(Reason|Note|To user|Department|Severity|Is crisis|"
-     r"Root cause|Corrective action|Preventive action|Responsibility|Level|Due at|Follow up on|"
-     r"Verification|Solution due on|Resolvability|Compensation type|Compensation amount|Method|"
-     r"Escalate|Satisfaction|Summary|Solution|Into|Result)( （选填）)?”"),
-]  # fmt: skip
+KNOWN_FAILURES: list[tuple[str, str]] = []  # (route, regex of the problem): none at present
 # Text that third-party templates write without a translation: (route prefix, the exact chunk).
 UNTRANSLATABLE = [
     ("admin/", "Search"),  # the alt text of the search icon in Django's admin/search_form.html
