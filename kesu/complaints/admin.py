@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from kesu.complaints.bootstrap import TEMPLATE_LABELS, organisation_install_template
 from kesu.complaints.models import (
     Attachment,
     Category,
@@ -7,6 +9,7 @@ from kesu.complaints.models import (
     Complaint,
     SeverityRule,
 )
+from kesu.organisation.admin import OrganisationAdmin
 
 
 @admin.register(Category)
@@ -67,3 +70,35 @@ class ComplaintAdmin(ReadOnlyAdmin):
     search_fields = ["=number"]
     show_full_result_count = False
     inlines = [AttachmentInline]
+
+
+# ---- Industry templates on the organisation's admin page -------------------------------------
+
+
+def _template_action(template: str):
+    def action(modeladmin, request, queryset):
+        for organisation in queryset:
+            organisation_install_template(organisation, template)
+        modeladmin.message_user(
+            request,
+            _("The template “%(template)s” is installed where parts were missing.")
+            % {"template": TEMPLATE_LABELS[template]},
+        )
+
+    action.__name__ = f"install_{template}_template"
+    action.short_description = {
+        "dealership": _("Install the car dealership template (what is missing)"),
+        "telecom": _("Install the telecom template (what is missing)"),
+        "general": _("Install the general service template (what is missing)"),
+    }[template]
+    return action
+
+
+def _add_template_actions() -> None:
+    OrganisationAdmin.actions = [
+        *(OrganisationAdmin.actions or []),
+        *(_template_action(t) for t in ("dealership", "telecom", "general")),
+    ]
+
+
+_add_template_actions()

@@ -116,27 +116,54 @@ GENERAL_SERVICE_TREE = [
     ("privacy", "个人信息", "Personal data", P, []),
     ("other", "其他", "Other", OTH, []),
 ]
-TREES = {"dealership": DEALERSHIP_TREE, "general": GENERAL_SERVICE_TREE}
+# A telecom operator (seed 000): billing disputes, network and signal quality, service quality.
+TELECOM_TREE = [
+    (
+        "billing",
+        "话费争议",
+        "Billing disputes",
+        P,
+        [
+            ("overcharge", "多扣费", "Charged too much", P, []),
+            ("plan", "套餐与资费", "Plans and tariffs", PR, []),
+            ("value_added", "增值业务扣费", "Value-added services charged", P, []),
+            ("roaming", "漫游与国际业务", "Roaming and international", P, []),
+            ("refund", "退费", "Refund", P, []),
+        ],
+    ),
+    (
+        "network",
+        "通信质量",
+        "Network and signal quality",
+        Q,
+        [
+            ("signal", "信号覆盖", "Signal coverage", Q, []),
+            ("dropped", "掉话与接通", "Dropped or failed calls", Q, []),
+            ("data", "上网速度", "Data speed", Q, []),
+            ("broadband", "宽带故障", "Broadband faults", Q, []),
+            ("outage", "网络中断", "Network outage", Q, []),
+        ],
+    ),
+    (
+        "service",
+        "服务质量",
+        "Service quality",
+        S,
+        [
+            ("manner", "服务态度", "Service manner", S, []),
+            ("store", "营业厅办理", "At the shop", P, []),
+            ("installation", "装机与维修", "Installation and repair", P, []),
+            ("hotline", "客服热线", "Customer hotline", P, []),
+        ],
+    ),
+    ("promise", "承诺不兑现", "Promise not kept", PR, []),
+    ("privacy", "个人信息与骚扰", "Personal data and nuisance calls", P, []),
+    ("other", "其他", "Other", OTH, []),
+]
 
-# (match, value, severity, crisis, reason code)
-DEFAULT_SEVERITY_RULES = [
-    (SeverityRule.Match.KEYWORD, "起火", Severity.MAJOR, True, "fire"),
-    (SeverityRule.Match.KEYWORD, "自燃", Severity.MAJOR, True, "fire"),
-    (SeverityRule.Match.KEYWORD, "着火", Severity.MAJOR, True, "fire"),
-    (SeverityRule.Match.KEYWORD, "冒烟", Severity.MAJOR, False, "fire"),
-    (SeverityRule.Match.KEYWORD, "刹车失灵", Severity.MAJOR, False, "safety"),
-    (SeverityRule.Match.KEYWORD, "制动失效", Severity.MAJOR, False, "safety"),
-    (SeverityRule.Match.KEYWORD, "安全气囊", Severity.MAJOR, False, "safety"),
-    (SeverityRule.Match.KEYWORD, "断轴", Severity.MAJOR, False, "safety"),
-    (SeverityRule.Match.KEYWORD, "高速熄火", Severity.MAJOR, False, "safety"),
-    (SeverityRule.Match.KEYWORD, "方向盘失灵", Severity.MAJOR, False, "safety"),
-    (SeverityRule.Match.KEYWORD, "受伤", Severity.MAJOR, False, "safety"),
-    (SeverityRule.Match.KEYWORD, "更换发动机", Severity.MAJOR, False, "engine_replacement"),
-    (SeverityRule.Match.KEYWORD, "换发动机", Severity.MAJOR, False, "engine_replacement"),
-    (SeverityRule.Match.KEYWORD, "更换变速箱", Severity.MAJOR, False, "transmission_replacement"),
-    (SeverityRule.Match.KEYWORD, "换变速箱", Severity.MAJOR, False, "transmission_replacement"),
-    (SeverityRule.Match.KEYWORD, "退车", Severity.MAJOR, False, "return_or_exchange"),
-    (SeverityRule.Match.KEYWORD, "换车", Severity.MAJOR, False, "return_or_exchange"),
+# (match, value, severity, crisis, reason code). Every industry: the press, regulators, courts,
+# and what customers demand.
+COMMON_SEVERITY_RULES = [
     (SeverityRule.Match.KEYWORD, "媒体", Severity.MAJOR, True, "media"),
     (SeverityRule.Match.KEYWORD, "曝光", Severity.MAJOR, True, "media"),
     (SeverityRule.Match.KEYWORD, "记者", Severity.MAJOR, True, "media"),
@@ -156,20 +183,59 @@ DEFAULT_SEVERITY_RULES = [
     (SeverityRule.Match.CHANNEL, Channel.COURT, Severity.MAJOR, True, "court"),
     (SeverityRule.Match.CHANNEL, Channel.MANUFACTURER, Severity.MEDIUM, False, "manufacturer"),
 ]
+DEALERSHIP_SEVERITY_RULES = [
+    (SeverityRule.Match.KEYWORD, "起火", Severity.MAJOR, True, "fire"),
+    (SeverityRule.Match.KEYWORD, "自燃", Severity.MAJOR, True, "fire"),
+    (SeverityRule.Match.KEYWORD, "着火", Severity.MAJOR, True, "fire"),
+    (SeverityRule.Match.KEYWORD, "冒烟", Severity.MAJOR, False, "fire"),
+    (SeverityRule.Match.KEYWORD, "刹车失灵", Severity.MAJOR, False, "safety"),
+    (SeverityRule.Match.KEYWORD, "制动失效", Severity.MAJOR, False, "safety"),
+    (SeverityRule.Match.KEYWORD, "安全气囊", Severity.MAJOR, False, "safety"),
+    (SeverityRule.Match.KEYWORD, "断轴", Severity.MAJOR, False, "safety"),
+    (SeverityRule.Match.KEYWORD, "高速熄火", Severity.MAJOR, False, "safety"),
+    (SeverityRule.Match.KEYWORD, "方向盘失灵", Severity.MAJOR, False, "safety"),
+    (SeverityRule.Match.KEYWORD, "受伤", Severity.MAJOR, False, "safety"),
+    (SeverityRule.Match.KEYWORD, "更换发动机", Severity.MAJOR, False, "engine_replacement"),
+    (SeverityRule.Match.KEYWORD, "换发动机", Severity.MAJOR, False, "engine_replacement"),
+    (SeverityRule.Match.KEYWORD, "更换变速箱", Severity.MAJOR, False, "transmission_replacement"),
+    (SeverityRule.Match.KEYWORD, "换变速箱", Severity.MAJOR, False, "transmission_replacement"),
+    (SeverityRule.Match.KEYWORD, "退车", Severity.MAJOR, False, "return_or_exchange"),
+    (SeverityRule.Match.KEYWORD, "换车", Severity.MAJOR, False, "return_or_exchange"),
+]
+TELECOM_SEVERITY_RULES = [
+    (SeverityRule.Match.KEYWORD, "工信部", Severity.MAJOR, True, "regulator"),
+    (SeverityRule.Match.KEYWORD, "通信管理局", Severity.MAJOR, True, "regulator"),
+    (SeverityRule.Match.KEYWORD, "携号转网", Severity.MEDIUM, False, "churn"),
+    (SeverityRule.Match.KEYWORD, "销户", Severity.MEDIUM, False, "churn"),
+    (SeverityRule.Match.KEYWORD, "停机", Severity.MEDIUM, False, "service_cut"),
+    (SeverityRule.Match.KEYWORD, "盗刷", Severity.MAJOR, False, "fraud"),
+    (SeverityRule.Match.KEYWORD, "诈骗", Severity.MAJOR, False, "fraud"),
+]
+# Kept for readers of the old name: the dealership's rules.
+DEFAULT_SEVERITY_RULES = COMMON_SEVERITY_RULES + DEALERSHIP_SEVERITY_RULES
+
+# Industry templates a new organisation is made from: (category tree, severity rules).
+TEMPLATES = {
+    "dealership": (DEALERSHIP_TREE, DEFAULT_SEVERITY_RULES),
+    "telecom": (TELECOM_TREE, COMMON_SEVERITY_RULES + TELECOM_SEVERITY_RULES),
+    "general": (GENERAL_SERVICE_TREE, COMMON_SEVERITY_RULES),
+}
+TREES = {name: tree for name, (tree, _rules) in TEMPLATES.items()}
 
 
 @transaction.atomic
 def install_defaults(organisation, tree: str = "dealership") -> None:
-    """Give an organisation a default category tree, severity rules and checklist requirements,
-    once."""
+    """Give an organisation the industry template `tree` (see TEMPLATES): categories, severity
+    rules, checklist requirements, deadline policies and callback plans; each part only once."""
+    categories, rules = TEMPLATES[tree]
     if not Category.objects.filter(organisation=organisation).exists():
-        _install_tree(organisation, TREES[tree], parent=None)
+        _install_tree(organisation, categories, parent=None)
     if not SeverityRule.objects.filter(organisation=organisation).exists():
         SeverityRule.objects.bulk_create(
             SeverityRule(
                 organisation=organisation, match=m, value=v, severity=s, crisis=c, reason_code=r
             )
-            for m, v, s, c, r in DEFAULT_SEVERITY_RULES
+            for m, v, s, c, r in rules
         )
     install_checklist_defaults(organisation)
     from kesu.callbacks.defaults import install_callback_defaults  # callbacks build on complaints
