@@ -21,7 +21,7 @@ from kesu.complaints.choices import OPEN_STATES
 from kesu.complaints.guidance import TECHNIQUES, guidance_for
 from kesu.complaints.models import Category
 from kesu.complaints.queues import QUEUE_CODES, my_queues, queue_querysets
-from kesu.complaints.search import complaints_matching
+from kesu.complaints.search import complaints_matching, number_tail, numbers_for_tail
 from kesu.complaints.selectors import (
     LIST_DEFERRED,
     complaint_detail,
@@ -405,7 +405,7 @@ def filtered_complaints(request) -> FilteredList:
         qs = filterset.qs
     unsearched = qs
     if q:
-        qs = _search(qs, q)
+        qs = _search(qs, q, user)
     return FilteredList(qs, filterset.form, q, queue, is_valid, given, unsearched)
 
 
@@ -474,16 +474,21 @@ def recent_matches(unsearched, q: str, before: str, wanted: int):
 
 
 def _is_word_search(q: str) -> bool:
-    return not (
-        ("-" in q and q.replace("-", "").isalnum() and not q.replace("-", "").isdigit())
-        or try_normalise_phone(q)
-    )
+    return not (_is_full_number(q) or number_tail(q) is not None or try_normalise_phone(q))
 
 
-def _search(qs, q: str):
-    """Exact number, a phone number, or words in the summary and account."""
-    if "-" in q and q.replace("-", "").isalnum() and not q.replace("-", "").isdigit():
+def _is_full_number(q: str) -> bool:
+    return "-" in q and q.replace("-", "").isalnum() and not q.replace("-", "").isdigit()
+
+
+def _search(qs, q: str, user=None):
+    """A number or its tail, a phone number, or words in what was recorded (see search.py)."""
+    if _is_full_number(q):
         return qs.filter(number__iexact=q)
+    if number_tail(q) is not None and user is not None and user.organisation_id:
+        # The exact numbers the tail stands for: the unique (organisation, number) index.
+        numbers = numbers_for_tail(q, user.organisation.number_prefix)
+        return qs.filter(organisation_id=user.organisation_id, number__in=numbers)
     phone = try_normalise_phone(q)
     if phone:
         return qs.filter(customer__phone=phone)
