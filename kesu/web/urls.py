@@ -15,6 +15,7 @@ urlpatterns = [
     path("complaints/<int:pk>/checklist/", views.complaint_checklist, name="complaint-checklist"),
     path("complaints/<int:pk>/notes/", views.complaint_note, name="complaint-note"),
     path("complaints/<int:pk>/files/", views.complaint_upload, name="complaint-upload"),
+    path("complaints/<int:pk>/add-from-intake/", views.intake_add_to, name="intake-add-to"),
     path("customers/lookup/", views.customer_lookup, name="customer-lookup"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/count/", views.inbox_count, name="inbox-count"),
