@@ -102,7 +102,10 @@
     var phone = form.querySelector("[name=phone]");
     if (phone && phone.value) {
       // The cursor sits in the restored phone: what is typed next replaces it.
-      if (document.activeElement === phone) phone.select();
+      if (phone.hasAttribute("autofocus") || document.activeElement === phone) {
+        phone.focus();
+        phone.select();
+      }
       if (window.htmx) htmx.trigger(phone, "change");
     }
   }
