@@ -164,6 +164,12 @@
     if (!button || !button.form) return;
     ev.preventDefault();
     var form = button.form;
+    var title = form.querySelector("[name=title]");
+    var account = form.querySelector("[name=account]");
+    if (title && account && !title.value.trim() && !account.value.trim()) {
+      title.focus(); // nothing to add yet: the summary comes first
+      return;
+    }
     var action = form.getAttribute("action");
     form.action = button.dataset.addTo;
     form.submit(); // the request is built now; the form keeps its own action afterwards
