@@ -36,7 +36,7 @@ def test_group_chooses_the_branch_and_the_complaint_is_there(client, world):
     complaint = Complaint.objects.get(title="空调不制冷")
     assert complaint.branch == world.other_branch
     assert complaint.registered_by == group
-    assert complaint.customer.branch_id in (None, world.other_branch.pk)
+    assert complaint.customer.branch_id == world.other_branch.pk  # a new customer is theirs
 
 
 def test_group_must_choose_a_branch_and_is_told_so_readably(client, world):
@@ -122,3 +122,12 @@ def test_add_to_refuses_closed_hidden_and_empty(client, world):
     assert empty.status_code == 302 and empty.url == "/complaints/new/"
     assert client.get(f"/complaints/{open_one.pk}/add-from-intake/").status_code == 405
     assert not AuditEntry.objects.filter(action="note").exists()
+
+
+def test_a_tail_only_finds_what_the_user_may_see(client, world):
+    theirs = world.complaint(actor=world.other_users[Role.FRONTLINE])
+    tail = theirs.number[-6:]
+    client.force_login(world.user(Role.DIRECTOR))
+    assert list(client.get("/complaints/", {"q": tail}).context["complaints"]) == []
+    client.force_login(world.other_users[Role.DIRECTOR])
+    assert list(client.get("/complaints/", {"q": tail}).context["complaints"]) == [theirs]

@@ -66,7 +66,7 @@
 
   function restoreDraft(form) {
     var draft = loadDraft(form);
-    if (!draft) return;
+    if (!draft) return false;
     var data = draft.fields;
     var restored = false;
     Object.keys(data).forEach(function (name) {
@@ -89,7 +89,7 @@
         }
       });
     });
-    if (!restored) return;
+    if (!restored) return false;
     var note = form.querySelector("[data-draft-note]");
     if (note) {
       var who = [data.customer_name, data.phone].filter(function (v) { return v && v.trim(); });
@@ -100,14 +100,18 @@
       note.hidden = false;
     }
     var phone = form.querySelector("[name=phone]");
-    if (phone && phone.value) {
+    if (phone && phone.value && (phone.hasAttribute("autofocus") || document.activeElement === phone)) {
       // The cursor sits in the restored phone: what is typed next replaces it.
-      if (phone.hasAttribute("autofocus") || document.activeElement === phone) {
-        phone.focus();
-        phone.select();
-      }
-      if (window.htmx) htmx.trigger(phone, "change");
+      phone.focus();
+      phone.select();
     }
+    return true;
+  }
+
+  // A phone already in the form (restored, or sent back after an error) shows its customer.
+  function lookUpPhone(form) {
+    var phone = form.querySelector("[name=phone][hx-get]");
+    if (phone && phone.value && window.htmx) htmx.trigger(phone, "change");
   }
 
   function discardDraft(form) {
@@ -145,6 +149,7 @@
     });
     document.querySelectorAll("form[data-draft]").forEach(function (form) {
       restoreDraft(form);
+      lookUpPhone(form);
       form.addEventListener("input", function () { saveDraft(form); });
       form.addEventListener("change", function () { saveDraft(form); });
     });
@@ -186,7 +191,7 @@
       target.form.requestSubmit();
       return;
     }
-    if (ev.altKey && !ev.ctrlKey && ev.key.toLowerCase() === "d") {
+    if (ev.altKey && !ev.ctrlKey && (ev.code === "KeyD" || ev.key.toLowerCase() === "d")) {
       var discard = visibleDiscard();
       if (discard) { ev.preventDefault(); discard.click(); return; }
     }

@@ -21,6 +21,7 @@ def test_group_registers_for_the_west_branch(sign_in, demo):
     assert "请选择投诉所属门店" in body
     assert "branch" not in body.lower()
     assert page.input_value("#id_account") == "约好周六交车，到店才说车还没到。"
+    page.wait_for_selector("#lookup .lookup-result")  # the phone is looked up again
     screenshot(page, "intake-group-branch")
 
     page.select_option("#id_branch", label="华辰汽车 西城4S店")
