@@ -59,7 +59,7 @@ from kesu.complaints.choices import (
 from kesu.complaints.defaults import install_defaults
 from kesu.complaints.models import Category, Complaint, ComplaintCounter, SeverityRule
 from kesu.complaints.numbering import format_number
-from kesu.complaints.search import grams_of
+from kesu.complaints.search import grams_of, notes_of_move, searched_texts
 from kesu.complaints.severity import SEVERITY_RANK
 from kesu.customers.choices import PersonalityType, PurchaseKind, Tier
 from kesu.customers.models import Customer, Purchase
@@ -596,6 +596,10 @@ class _Case:
         data = {"from": before, "to": row["state"], "changes": diff}
         if extra:
             data.update(extra)
+            if self.gen.search:  # what workflow's search_refresh keeps
+                row["search_notes"] = "\n".join(
+                    filter(None, [row["search_notes"], *notes_of_move(extra)])
+                )
         self._entry(at, actor.id, action, data)
         self.t = at
         return True
@@ -995,9 +999,6 @@ class _Generator:
             else None,
             due_at=received + timedelta(days=RESOLUTION_DAYS[severity]),
         )
-        if self.search:
-            # What complaint_register stores for searching (kesu.complaints.search).
-            row["search_grams"] = " ".join(grams_of(row["title"], account, info.name))
         case = _Case(self, row, st, top, registrar)
         case.register(received + timedelta(seconds=rng.uniform(20, 900)))
         if case.t <= self.now:
@@ -1005,6 +1006,9 @@ class _Generator:
                 case.merge(rng.uniform(0.5, 6) * HOUR, survivor)
             else:
                 self._simulate(case)
+        if self.search:
+            # What registering and the moves store for searching (kesu.complaints.search).
+            row["search_grams"] = " ".join(grams_of(*searched_texts(row, info.name)))
         info.last = _Recent(
             row["id"],
             row["number"],

@@ -319,8 +319,10 @@ class Complaint(models.Model):
         editable=False,
     )
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0, editable=False)
-    # Two-character pieces of the summary, account and customer name (see complaints/search.py).
+    # Two-character pieces of the searched texts and customer name (see complaints/search.py).
     search_grams = models.TextField(default="", blank=True, editable=False)
+    # Texts only the timeline keeps (case summary, reasons of moves), for search.
+    search_notes = models.TextField(default="", blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,22 +1,55 @@
-"""Searching complaints by words in their summary and account, index-backed for Chinese.
+"""Searching complaints by words in what was recorded about them, index-backed for Chinese.
 
 Chinese has no spaces, so each complaint keeps `search_grams`: the distinct two-character
-pieces of its summary, account and customer's name (and latin words whole and in pairs). On
-PostgreSQL a GIN index over `to_tsvector('simple', search_grams)` finds the complaints holding
-every pair of a query of two or more characters without reading the table; the exact
-substring is then checked on those rows only. On SQLite (the small embedded default) the
-pairs are matched with LIKE.
+pieces of its searched texts (SEARCHED_FIELDS: summary, account, solution, root cause,
+corrective and preventive action and its verification, the reasons recorded on it, plus
+`search_notes`) and of its customer's name; latin words and numbers are kept whole and in
+pairs. `search_notes` keeps the texts a move records only in the timeline (the case summary
+given when closing, the result of resolving, the reasons for reopening, escalating,
+declining …), so they can be found too.
+
+On PostgreSQL a GIN index over `to_tsvector('simple', search_grams)` finds the complaints
+holding every pair of a query of two or more characters without reading the table; the exact
+substring is then checked on those rows only. On SQLite (the small embedded default) the pairs
+are matched with LIKE.
+
+A query of 3–6 digits (or year-digits, e.g. 2026-000006) is a complaint number's tail: it is
+turned into the exact numbers it can stand for (this year and last year), which the unique
+index on (organisation, number) answers directly at any size.
 """
 
 import re
+from collections.abc import Iterable
 
 from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from kesu.complaints.numbering import format_number
 
 # Runs of CJK ideographs, or of letters and digits.
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"[{_CJK}]+|[0-9a-z]+")
+
+# Texts of the complaint itself that a search reads (the customer's name is read as well).
+SEARCHED_FIELDS = (
+    "title",
+    "account",
+    "solution",
+    "root_cause",
+    "corrective_action",
+    "preventive_action",
+    "preventive_verification",
+    "not_solvable_reason",
+    "close_reason",
+    "severity_override_reason",
+    "search_notes",
+)
+# close_reason holds either what the customer said when withdrawing or one of these codes.
+_CLOSE_CODES = {"completed", "merged"}
+# Texts in a move's timeline entry that are kept in search_notes.
+_NOTE_KEYS = ("summary", "reason", "result")
 
 
 def _pairs(run: str) -> list[str]:
@@ -35,28 +68,80 @@ def grams_of(*texts: str) -> list[str]:
     return list(seen)
 
 
+def searched_texts(values: dict, customer_name: str = "") -> list[str]:
+    """The texts of a complaint (SEARCHED_FIELDS as a dict) and its customer, for grams_of."""
+    texts = [values.get(name) or "" for name in SEARCHED_FIELDS]
+    if values.get("close_reason") in _CLOSE_CODES:
+        texts[SEARCHED_FIELDS.index("close_reason")] = ""
+    return [*texts, customer_name or ""]
+
+
 def search_grams_for(complaint) -> str:
     customer_name = complaint.customer.name if complaint.customer_id else ""
-    return " ".join(grams_of(complaint.title, complaint.account, customer_name))
+    values = {name: getattr(complaint, name) for name in SEARCHED_FIELDS}
+    return " ".join(grams_of(*searched_texts(values, customer_name)))
 
 
-def _query_pairs(text: str) -> list[str]:
-    pairs: dict[str, None] = {}
-    for run in _TOKEN.findall(text.lower()):
-        for pair in _pairs(run) or []:
-            pairs.setdefault(pair)
-    return list(pairs)
+def notes_of_move(data: dict) -> list[str]:
+    """The texts of a move's timeline entry that only the timeline keeps (summary, reasons…)."""
+    notes = []
+    for key in _NOTE_KEYS:
+        value = data.get(key)
+        if isinstance(value, str) and value.strip():
+            notes.append(value.strip())
+    return notes
+
+
+def search_refresh(complaint, changed: Iterable[str], data: dict | None = None) -> list[str]:
+    """After a move: keep its summary/reasons and recompute the pieces if a searched text changed.
+
+    `changed` are the complaint's fields the move set, `data` what its timeline entry records.
+    Returns the fields to add to the save's update_fields (nothing if nothing searched changed).
+    """
+    fields = []
+    notes = notes_of_move(data or {})
+    if notes:
+        complaint.search_notes = "\n".join(filter(None, [complaint.search_notes, *notes]))
+        fields.append("search_notes")
+    if fields or set(changed) & set(SEARCHED_FIELDS):
+        complaint.search_grams = search_grams_for(complaint)
+        fields.append("search_grams")
+    return fields
+
+
+_NUMBER_TAIL = re.compile(r"(?:(\d{4})-)?(\d{3,6})")
+
+
+def number_tail(text: str) -> tuple[int | None, int] | None:
+    """(year or None, sequence) when `text` is the end of a complaint number, else None."""
+    match = _NUMBER_TAIL.fullmatch(text.strip())
+    if not match:
+        return None
+    year = int(match.group(1)) if match.group(1) else None
+    return year, int(match.group(2))
+
+
+def numbers_for_tail(text: str, prefix: str, today=None) -> list[str]:
+    """The complaint numbers a tail stands for: its year's, or this year's and last year's."""
+    tail = number_tail(text)
+    if tail is None:
+        return []
+    year, sequence = tail
+    if year is None:
+        this_year = (today or timezone.localdate()).year
+        years = [this_year, this_year - 1]
+    else:
+        years = [year]
+    return [format_number(prefix, y, sequence) for y in years]
 
 
 def complaints_matching(qs: QuerySet, text: str) -> QuerySet:
-    """Complaints whose summary, account or customer name contains every word of `text`."""
+    """Complaints whose searched texts or customer name contain every word of `text`."""
     for word in text.split():
         pairs = _query_pairs(word)
-        exact = (
-            Q(title__icontains=word)
-            | Q(account__icontains=word)
-            | Q(customer__name__icontains=word)
-        )
+        exact = Q(customer__name__icontains=word)
+        for name in SEARCHED_FIELDS:
+            exact |= Q(**{f"{name}__icontains": word})
         if pairs and connection.vendor == "postgresql":
             tsquery = " & ".join(f"'{p}'" for p in pairs)
             qs = qs.alias(
@@ -74,3 +159,11 @@ def complaints_matching(qs: QuerySet, text: str) -> QuerySet:
                 qs = qs.filter(search_grams__contains=pair)
         qs = qs.filter(exact)
     return qs
+
+
+def _query_pairs(text: str) -> list[str]:
+    pairs: dict[str, None] = {}
+    for run in _TOKEN.findall(text.lower()):
+        for pair in _pairs(run) or []:
+            pairs.setdefault(pair)
+    return list(pairs)

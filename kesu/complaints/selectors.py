@@ -32,6 +32,7 @@ def complaints_visible_to(user) -> QuerySet[Complaint]:
 LIST_DEFERRED = (
     "account",
     "search_grams",
+    "search_notes",
     "solution",
     "root_cause",
     "corrective_action",

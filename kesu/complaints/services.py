@@ -30,7 +30,7 @@ from kesu.complaints.choices import (
 from kesu.complaints.models import Attachment, Category, Complaint, IdempotencyKey
 from kesu.complaints.move_fields import MOVE_OWNED_FIELDS, move_owned_message
 from kesu.complaints.numbering import next_complaint_number
-from kesu.complaints.search import search_grams_for
+from kesu.complaints.search import SEARCHED_FIELDS, search_grams_for
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.complaints.severity import suggest_severity
 from kesu.core.errors import InvalidState, NotAllowed, NotFound, StaleVersion
@@ -336,7 +336,7 @@ def complaint_update(
             return complaint
         complaint.version += 1
         fields = [*diff, "version", "updated_at"]
-        if {"title", "account"} & set(diff):
+        if set(SEARCHED_FIELDS) & set(diff):
             complaint.search_grams = search_grams_for(complaint)
             fields.append("search_grams")
         complaint.save(update_fields=fields)

@@ -33,6 +33,7 @@ from kesu.complaints.choices import (
     State,
 )
 from kesu.complaints.models import Complaint
+from kesu.complaints.search import search_refresh
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.complaints.severity import SEVERITY_RANK
 from kesu.core.errors import DomainError, InvalidState, NotAllowed, NotFound, StaleVersion
@@ -286,6 +287,7 @@ def _move(
             move.set(state=transition.target)
         complaint.version += 1
         fields = [*move.changes, "version", "updated_at"]
+        fields += search_refresh(complaint, move.changes, move.data)  # summary, reasons: searchable
         complaint.save(update_fields=fields)
         audit_record(
             organisation_id=complaint.organisation_id,

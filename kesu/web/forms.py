@@ -3,11 +3,23 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.choices import CauseClass, Channel, Demand, Kind
 from kesu.customers.choices import PersonalityType
+from kesu.organisation.models import Branch
+from kesu.organisation.selectors import branches_visible_to
 
 
 class IntakeForm(forms.Form):
-    """Registering a complaint while the customer is on the phone."""
+    """Registering a complaint while the customer is on the phone.
 
+    Users who see the whole organisation (the group customer centre) have no branch of their
+    own, so they choose the branch the complaint is for; branch users never see the field.
+    """
+
+    branch = forms.ModelChoiceField(
+        label=_("Branch"),
+        queryset=Branch.objects.none(),
+        empty_label="—",
+        error_messages={"required": _("Choose the branch the complaint is for.")},
+    )
     phone = forms.CharField(label=_("Customer's phone"), max_length=40)
     customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
     customer_name = forms.CharField(label=_("Customer's name"), max_length=100, required=False)
@@ -34,3 +46,10 @@ class IntakeForm(forms.Form):
         empty_value=None,
         required=False,
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.sees_whole_organisation:
+            self.fields["branch"].queryset = branches_visible_to(user)
+        else:
+            del self.fields["branch"]

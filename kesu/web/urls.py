@@ -31,6 +31,7 @@ urlpatterns = [
         views_files.file_thumbnail,
         name="complaint-file-thumbnail",
     ),
+    path("complaints/<int:pk>/add-from-intake/", views.intake_add_to, name="intake-add-to"),
     path("customers/lookup/", views.customer_lookup, name="customer-lookup"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/count/", views.inbox_count, name="inbox-count"),

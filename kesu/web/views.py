@@ -6,11 +6,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,9 +27,9 @@ from kesu.complaints.checklist import (
 )
 from kesu.complaints.choices import OPEN_STATES
 from kesu.complaints.guidance import TECHNIQUES, guidance_for
-from kesu.complaints.models import Category
+from kesu.complaints.models import Category, Complaint
 from kesu.complaints.queues import QUEUE_CODES, my_queues, queue_querysets
-from kesu.complaints.search import complaints_matching
+from kesu.complaints.search import complaints_matching, number_tail, numbers_for_tail
 from kesu.complaints.selectors import (
     LIST_DEFERRED,
     complaint_detail,
@@ -257,7 +259,7 @@ def intake(request):
         return redirect("web:my-work")
     categories = list(_categories(user))
     by_label = {_category_path_label(c, categories): c for c in categories}
-    form = IntakeForm(request.POST or None)
+    form = IntakeForm(request.POST or None, user=user)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -294,15 +296,31 @@ def _category_path_label(category, categories) -> str:
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
+    """A service's errors on the form's fields; errors of fields it does not show read whole."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             target = field if field in form.fields else None
             for error in errors:
                 for message in error.messages:
-                    form.add_error(target, message if target else f"{field}: {message}")
+                    form.add_error(
+                        target, message if target else _unshown_field_error(field, message)
+                    )
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+def _unshown_field_error(field: str, message: str) -> str:
+    """The service's message, which names what is wrong; a bare "required" gets the field's name."""
+    if message != str(_("This field is required.")):
+        return message
+    try:
+        label = getattr(Complaint._meta.get_field(field), "verbose_name", None)
+    except FieldDoesNotExist:
+        label = None
+    if not label:
+        return _("Something required is missing; check the form.")
+    return _("%(field)s is required.") % {"field": capfirst(label)}
 
 
 def _register_from_form(user, data, categories_by_label):
@@ -325,11 +343,15 @@ def _register_from_form(user, data, categories_by_label):
         errors["customer_name"] = _("New customer: enter their name.")
     if errors:
         raise ValidationError(errors)
+    branch = data.get("branch")  # chosen by organisation-wide users, else the user's own
     with transaction.atomic():
         if customer is None:
             existing = customers_by_phone(user, data["phone"]).order_by("id").first()
             customer = existing or customer_create(
-                actor=user, name=data["customer_name"], phone=data["phone"]
+                actor=user,
+                name=data["customer_name"],
+                phone=data["phone"],
+                **({"branch": branch} if branch else {}),
             )
         purchase = (
             customer_purchases(user, customer).filter(pk=data["purchase"]).first()
@@ -339,6 +361,7 @@ def _register_from_form(user, data, categories_by_label):
         complaint, _created = complaint_register(
             actor=user,
             customer=customer,
+            branch=branch,
             channel=data["channel"],
             kind=data["kind"],
             title=data["title"],
@@ -352,6 +375,33 @@ def _register_from_form(user, data, categories_by_label):
             upset_level=data["upset_level"],
         )
     return complaint
+
+
+@login_required
+@require_POST
+def intake_add_to(request, pk):
+    """“Add to this complaint”: what was typed at intake becomes a note on an open complaint."""
+    complaint = complaints_visible_to(request.user).filter(pk=pk).only("pk", "state", "number")
+    complaint = complaint.first()
+    if complaint is None:
+        raise Http404
+    if complaint.state not in OPEN_STATES:
+        messages.error(request, _("Only an open complaint can take what was typed."))
+        return redirect("web:complaint", pk=pk)
+    typed = [request.POST.get(name, "").strip() for name in ("title", "account")]
+    typed = [text for text in typed if text]
+    if not typed:
+        messages.error(request, _("Type the summary or the account first, then add it."))
+        return redirect("web:intake")
+    complaint_add_note(
+        complaint_id=complaint.pk,
+        actor=request.user,
+        text="\n".join([_("Added at intake: the customer got in touch about this again."), *typed]),
+    )
+    messages.success(
+        request, _("What you typed was added to %(number)s.") % {"number": complaint.number}
+    )
+    return redirect(f"{reverse('web:complaint', args=[complaint.pk])}?added=1")
 
 
 @login_required
@@ -424,7 +474,7 @@ def filtered_complaints(request) -> FilteredList:
         qs = filterset.qs
     unsearched = qs
     if q:
-        qs = _search(qs, q)
+        qs = _search(qs, q, user)
     return FilteredList(qs, filterset.form, q, queue, is_valid, given, unsearched)
 
 
@@ -493,16 +543,21 @@ def recent_matches(unsearched, q: str, before: str, wanted: int):
 
 
 def _is_word_search(q: str) -> bool:
-    return not (
-        ("-" in q and q.replace("-", "").isalnum() and not q.replace("-", "").isdigit())
-        or try_normalise_phone(q)
-    )
+    return not (_is_full_number(q) or number_tail(q) is not None or try_normalise_phone(q))
 
 
-def _search(qs, q: str):
-    """Exact number, a phone number, or words in the summary and account."""
-    if "-" in q and q.replace("-", "").isalnum() and not q.replace("-", "").isdigit():
+def _is_full_number(q: str) -> bool:
+    return "-" in q and q.replace("-", "").isalnum() and not q.replace("-", "").isdigit()
+
+
+def _search(qs, q: str, user=None):
+    """A number or its tail, a phone number, or words in what was recorded (see search.py)."""
+    if _is_full_number(q):
         return qs.filter(number__iexact=q)
+    if number_tail(q) is not None and user is not None and user.organisation_id:
+        # The exact numbers the tail stands for: the unique (organisation, number) index.
+        numbers = numbers_for_tail(q, user.organisation.number_prefix)
+        return qs.filter(organisation_id=user.organisation_id, number__in=numbers)
     phone = try_normalise_phone(q)
     if phone:
         return qs.filter(customer__phone=phone)

@@ -1,9 +1,14 @@
+from datetime import date, timedelta
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
+from kesu.complaints import workflow
+from kesu.complaints.choices import EscalationLevel, State
 from kesu.complaints.models import Complaint
-from kesu.complaints.search import complaints_matching, grams_of
+from kesu.complaints.search import complaints_matching, grams_of, number_tail, numbers_for_tail
 from kesu.complaints.services import complaint_update
 from kesu.organisation.choices import Role
 
@@ -80,3 +85,134 @@ def test_search_uses_the_gin_index(three):
         cursor.execute("RESET enable_seqscan")
         cursor.execute("RESET enable_indexscan")
     assert "complaint_search_grams_gin" in plan
+
+
+# ---- What the procedure records is searched too (issue 8) -----------------------------------
+
+# A move, the state it starts from, who makes it, and a text it records with a word in it
+# that no other complaint holds.
+MOVE_TEXTS = [
+    ("propose_solution", State.INVESTIGATING, Role.HANDLER, {"solution": "更换张紧轮总成"}),
+    ("reject_compensation", State.AWAITING_APPROVAL, Role.DIRECTOR, {"reason": "金额超出标准"}),
+    ("decline_solution", State.SOLUTION_PROPOSED, Role.FRONTLINE, {"reason": "客户要求退车"}),
+    ("resolve", State.IN_PROGRESS, Role.HANDLER, {"result": "已更换节气门"}),
+    ("close", State.VERIFIED, Role.DIRECTOR, {"summary": "案例总结雨刮器"}),
+    ("reopen", State.CLOSED, Role.DIRECTOR, {"reason": "异响再次出现"}),
+    ("park", State.INVESTIGATING, Role.HANDLER, {"reason": "等待厂家配件"}),
+    ("withdraw", State.REGISTERED, Role.FRONTLINE, {"reason": "客户自行撤诉"}),
+    ("escalate", State.INVESTIGATING, Role.HANDLER, {"reason": "需要集团协调"}),
+    ("set_deadline", State.INVESTIGATING, Role.DIRECTOR, {"reason": "客户同意延期"}),
+    ("override_severity", State.REGISTERED, Role.FRONTLINE, {"reason": "涉及人身安全"}),
+    ("record_root_cause", State.INVESTIGATING, Role.HANDLER, {"root_cause": "张紧器批次缺陷"}),
+    (
+        "record_root_cause",
+        State.INVESTIGATING,
+        Role.HANDLER,
+        {"corrective_action": "召回同批次", "preventive_action": "入库抽检"},
+    ),
+    ("verify_prevention", State.CLOSED, Role.DIRECTOR, {"verification": "三个月无复发"}),
+]
+
+
+def _extra_args(name: str) -> dict:
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    return {
+        "park": {"follow_up_on": tomorrow},
+        "escalate": {"level": EscalationLevel.GROUP},
+        "set_deadline": {"due_at": timezone.now() + timedelta(days=5)},
+        "override_severity": {"severity": "major"},
+    }.get(name, {})
+
+
+@pytest.mark.parametrize("name,state,role,texts", MOVE_TEXTS)
+def test_every_text_a_move_records_is_searched(world, name, state, role, texts):
+    complaint = world.complaint(title="仪表盘异常", account="客户来电")
+    Complaint.objects.filter(pk=complaint.pk).update(
+        state=state, compensation_type="cash", preventive_action="保养时检查"
+    )
+    move = getattr(workflow, f"complaint_{name}")
+    move(complaint_id=complaint.pk, actor=world.user(role), **texts, **_extra_args(name))
+    for text in texts.values():
+        assert set(complaints_matching(Complaint.objects.all(), text)) == {complaint}, text
+        # Also by its last two characters alone, through the pieces.
+        assert complaint in complaints_matching(Complaint.objects.all(), text[-2:])
+
+
+def test_a_later_edit_keeps_the_case_summary_searchable(world):
+    complaint = world.complaint()
+    Complaint.objects.filter(pk=complaint.pk).update(state=State.VERIFIED)
+    workflow.complaint_close(
+        complaint_id=complaint.pk, actor=world.user(Role.DIRECTOR), summary="总结刹车片"
+    )
+    workflow.complaint_record_root_cause(
+        complaint_id=complaint.pk, actor=world.user(Role.DIRECTOR), root_cause="来料不良"
+    )
+    assert matching("刹车片") == matching("来料不良") == {complaint.title}
+
+
+def test_rebuild_fills_the_pieces_and_the_timeline_texts(world):
+    complaint = world.complaint(title="空调异味")
+    Complaint.objects.filter(pk=complaint.pk).update(state=State.VERIFIED)
+    workflow.complaint_close(
+        complaint_id=complaint.pk, actor=world.user(Role.DIRECTOR), summary="总结滤芯更换"
+    )
+    workflow.complaint_record_root_cause(
+        complaint_id=complaint.pk, actor=world.user(Role.DIRECTOR), root_cause="滤芯过期"
+    )
+    Complaint.objects.update(search_grams="", search_notes="")
+    assert matching("滤芯") == set()
+    call_command("rebuild_search", "--batch-size", "1")
+    assert matching("滤芯更换") == matching("滤芯过期") == {"空调异味"}
+    assert "总结滤芯更换" in Complaint.objects.get(pk=complaint.pk).search_notes
+
+
+def test_close_codes_are_not_words(world):
+    complaint = world.complaint()
+    Complaint.objects.filter(pk=complaint.pk).update(state=State.VERIFIED)
+    closed = workflow.complaint_close(complaint_id=complaint.pk, actor=world.user(Role.DIRECTOR))
+    assert closed.close_reason == "completed"
+    assert "completed" not in closed.search_grams.split()
+
+
+# ---- A number's tail --------------------------------------------------------------------------
+
+
+def test_number_tails():
+    assert number_tail("000006") == (None, 6)
+    assert number_tail("006") == (None, 6)
+    assert number_tail(" 2026-000123 ") == (2026, 123)
+    for text in ["06", "1234567", "abc", "2026-06", "138 1234 5678", "KS-2026-000006"]:
+        assert number_tail(text) is None, text
+    today = date(2026, 1, 3)
+    assert numbers_for_tail("123", "KS", today) == ["KS-2026-000123", "KS-2025-000123"]
+    assert numbers_for_tail("2024-000123", "KS", today) == ["KS-2024-000123"]
+
+
+def test_a_tail_finds_this_years_and_last_years_numbers(world, client):
+    now = timezone.localtime()
+    last_year = now.replace(year=now.year - 1, day=min(now.day, 28))
+    old = world.complaint(received_at=last_year)
+    first = world.complaint()
+    for _ in range(6):
+        world.complaint()
+    sixth = Complaint.objects.get(number__endswith=f"{now.year}-000006")
+    prefix = world.org.number_prefix
+    assert old.number == f"{prefix}-{now.year - 1}-000001"
+    client.force_login(world.user(Role.DIRECTOR))
+
+    def found(q):
+        return {c.pk for c in client.get("/complaints/", {"q": q}).context["complaints"]}
+
+    assert found("000006") == found("006") == {sixth.pk}
+    assert found(f"{now.year}-000006") == {sixth.pk}
+    assert found("000001") == {first.pk, old.pk}
+    assert found(f"{now.year - 1}-000001") == {old.pk}
+    assert found("999") == set()
+
+
+def test_a_tail_is_looked_up_by_exact_numbers(world):
+    from kesu.web.views import _search
+
+    user = world.user(Role.DIRECTOR)
+    sql = str(_search(Complaint.objects.all(), "000006", user).query)
+    assert " IN (" in sql and "LIKE" not in sql.upper()

@@ -4,65 +4,185 @@
 
   // Forms marked data-draft="key" keep what was typed in localStorage until the server
   // accepts them, so a validation error, an expired session or a dropped connection never
-  // loses a customer's account.
+  // loses a customer's account. A draft is stored with the time it was typed; one older than
+  // DRAFT_MAX_AGE (or in an older format, of unknown age) is dropped. Restoring fills only
+  // empty fields, never appends to what a field holds, and shows a notice saying when and for
+  // whom it was typed, with a button (Alt+D) that discards it and empties the form.
+  var DRAFT_MAX_AGE = 4 * 60 * 60 * 1000;
+  var TEXT_TYPES = { text: 1, tel: 1, search: 1, email: 1, number: 1, url: 1, date: 1, "datetime-local": 1 };
+
   function draftKey(form) { return "kesu-draft:" + form.dataset.draft; }
 
+  function forgetDraft(key) {
+    try { localStorage.removeItem("kesu-draft:" + key); } catch (e) { /* ignore */ }
+  }
+
+  function isTyped(el) {
+    return el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && TEXT_TYPES[el.type]);
+  }
+
   function saveDraft(form) {
-    var data = {};
+    var fields = {};
+    var typed = false;
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || el.type === "password" || el.type === "hidden" || el.type === "file") return;
       if ((el.type === "radio" || el.type === "checkbox") && !el.checked) return;
-      data[el.name] = el.value;
+      fields[el.name] = el.value;
+      if (isTyped(el) && el.value.trim()) typed = true;
     });
-    try { localStorage.setItem(draftKey(form), JSON.stringify(data)); } catch (e) { /* storage full */ }
+    if (!typed) { forgetDraft(form.dataset.draft); return; }
+    var draft = { v: 2, savedAt: Date.now(), fields: fields };
+    try { localStorage.setItem(draftKey(form), JSON.stringify(draft)); } catch (e) { /* storage full */ }
+  }
+
+  function loadDraft(form) {
+    var raw;
+    try { raw = localStorage.getItem(draftKey(form)); } catch (e) { return null; }
+    if (!raw) return null;
+    var draft;
+    try { draft = JSON.parse(raw); } catch (e) { draft = null; }
+    if (!draft || draft.v !== 2 || typeof draft.savedAt !== "number" || !draft.fields ||
+        Date.now() - draft.savedAt > DRAFT_MAX_AGE || draft.savedAt > Date.now() + 60000) {
+      forgetDraft(form.dataset.draft);
+      return null;
+    }
+    return draft;
+  }
+
+  function when(ms) {
+    var d = new Date(ms);
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    var time = pad(d.getHours()) + ":" + pad(d.getMinutes());
+    if (d.toDateString() === new Date().toDateString()) return time;
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " + time;
+  }
+
+  function initialIndex(select) {
+    for (var i = 0; i < select.options.length; i++) {
+      if (select.options[i].defaultSelected) return i;
+    }
+    return select.options.length ? 0 : -1;
   }
 
   function restoreDraft(form) {
-    var raw;
-    try { raw = localStorage.getItem(draftKey(form)); } catch (e) { return; }
-    if (!raw) return;
-    var data = JSON.parse(raw);
+    var draft = loadDraft(form);
+    if (!draft) return false;
+    var data = draft.fields;
     var restored = false;
     Object.keys(data).forEach(function (name) {
+      var value = data[name];
+      if (typeof value !== "string" || !value) return;
       var fields = form.querySelectorAll('[name="' + name + '"]');
       Array.prototype.forEach.call(fields, function (el) {
+        if (el.type === "hidden" || el.type === "file" || el.type === "password") return;
         if (el.type === "radio" || el.type === "checkbox") {
-          if (el.value === data[name] && !el.checked) { el.checked = true; restored = true; }
-        } else if (!el.value && data[name]) {
-          el.value = data[name];
+          if (el.value === value && !el.checked) { el.checked = true; restored = true; }
+        } else if (el.tagName === "SELECT") {
+          // Only a select still at its initial choice takes the draft's.
+          if (el.selectedIndex === initialIndex(el) && el.value !== value) {
+            el.value = value;
+            if (el.value === value) restored = true;
+          }
+        } else if (!el.value) {
+          el.value = value; // replaces an empty field; never appended to what is there
           restored = true;
         }
       });
     });
-    if (restored) {
-      var note = form.querySelector("[data-draft-note]");
-      if (note) note.hidden = false;
-      var phone = form.querySelector("[name=phone]");
-      if (phone && phone.value && window.htmx) htmx.trigger(phone, "change");
+    if (!restored) return false;
+    var note = form.querySelector("[data-draft-note]");
+    if (note) {
+      var who = [data.customer_name, data.phone].filter(function (v) { return v && v.trim(); });
+      var whenEl = note.querySelector("[data-draft-when]");
+      var whoEl = note.querySelector("[data-draft-who]");
+      if (whenEl) whenEl.textContent = when(draft.savedAt);
+      if (whoEl) whoEl.textContent = who.length ? who.join(" · ") : "—";
+      note.hidden = false;
     }
+    var phone = form.querySelector("[name=phone]");
+    if (phone && phone.value && (phone.hasAttribute("autofocus") || document.activeElement === phone)) {
+      // The cursor sits in the restored phone: what is typed next replaces it.
+      phone.focus();
+      phone.select();
+    }
+    return true;
+  }
+
+  // A phone already in the form (restored, or sent back after an error) shows its customer.
+  function lookUpPhone(form) {
+    var phone = form.querySelector("[name=phone][hx-get]");
+    if (phone && phone.value && window.htmx) htmx.trigger(phone, "change");
+  }
+
+  function discardDraft(form) {
+    forgetDraft(form.dataset.draft);
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.name === "csrfmiddlewaretoken") return;
+      if (el.type === "radio" || el.type === "checkbox") { el.checked = el.defaultChecked; return; }
+      if (el.tagName === "SELECT") { el.selectedIndex = initialIndex(el); return; }
+      if (el.type === "hidden" && el.name !== "customer" && el.name !== "purchase") return;
+      if (el.type === "button" || el.type === "submit") return;
+      el.value = "";
+    });
+    var lookup = form.querySelector("#lookup");
+    if (lookup) lookup.innerHTML = "";
+    form.querySelectorAll(".errorlist, .field-error .errorlist").forEach(function (el) { el.remove(); });
+    var note = form.querySelector("[data-draft-note]");
+    if (note) note.hidden = true;
+    var first = form.querySelector("[autofocus]") || form.querySelector("input:not([type=hidden]), textarea");
+    if (first) first.focus();
+  }
+
+  function visibleDiscard() {
+    var buttons = document.querySelectorAll("[data-discard-draft]");
+    for (var i = 0; i < buttons.length; i++) {
+      var note = buttons[i].closest("[data-draft-note]");
+      if (!note || !note.hidden) return buttons[i];
+    }
+    return null;
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     // A page that confirms a save clears the draft it came from.
     document.querySelectorAll("[data-clear-draft]").forEach(function (el) {
-      try { localStorage.removeItem("kesu-draft:" + el.dataset.clearDraft); } catch (e) { /* ignore */ }
+      forgetDraft(el.dataset.clearDraft);
     });
     document.querySelectorAll("form[data-draft]").forEach(function (form) {
       restoreDraft(form);
+      lookUpPhone(form);
       form.addEventListener("input", function () { saveDraft(form); });
       form.addEventListener("change", function () { saveDraft(form); });
     });
-    var discard = document.querySelector("[data-discard-draft]");
-    if (discard) {
-      discard.addEventListener("click", function (ev) {
+    document.querySelectorAll("[data-discard-draft]").forEach(function (button) {
+      button.addEventListener("click", function (ev) {
         ev.preventDefault();
-        try { localStorage.removeItem("kesu-draft:" + discard.dataset.discardDraft); } catch (e) { /* ignore */ }
-        window.location.reload();
+        var form = button.closest("form[data-draft]");
+        if (form) discardDraft(form); else forgetDraft(button.dataset.discardDraft);
       });
-    }
+    });
   });
 
-  // Shortcuts: Alt+N new complaint, Alt+W my work, Alt+L list, / search; Ctrl+Enter saves a form.
+  // "Add to this complaint" in the intake's customer lookup: the typed summary and account go
+  // to that complaint as a note (the server clears the draft on the page it opens).
+  document.addEventListener("click", function (ev) {
+    var button = ev.target.closest && ev.target.closest("[data-add-to]");
+    if (!button || !button.form) return;
+    ev.preventDefault();
+    var form = button.form;
+    var title = form.querySelector("[name=title]");
+    var account = form.querySelector("[name=account]");
+    if (title && account && !title.value.trim() && !account.value.trim()) {
+      title.focus(); // nothing to add yet: the summary comes first
+      return;
+    }
+    var action = form.getAttribute("action");
+    form.action = button.dataset.addTo;
+    form.submit(); // the request is built now; the form keeps its own action afterwards
+    if (action === null) form.removeAttribute("action"); else form.setAttribute("action", action);
+  });
+
+  // Shortcuts: Alt+N new complaint, Alt+W my work, Alt+L list, / search; Ctrl+Enter saves a form;
+  // Alt+D discards a restored draft.
   document.addEventListener("keydown", function (ev) {
     var target = ev.target;
     var typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT");
@@ -70,6 +190,10 @@
       ev.preventDefault();
       target.form.requestSubmit();
       return;
+    }
+    if (ev.altKey && !ev.ctrlKey && (ev.code === "KeyD" || ev.key.toLowerCase() === "d")) {
+      var discard = visibleDiscard();
+      if (discard) { ev.preventDefault(); discard.click(); return; }
     }
     if (ev.altKey && !ev.ctrlKey) {
       var links = { n: "[data-shortcut=new]", w: "[data-shortcut=work]", l: "[data-shortcut=list]" };
