@@ -47,6 +47,14 @@ X_FRAME_OPTIONS = "DENY"
 KESU_TRUSTED_PROXIES = env_list("KESU_TRUSTED_PROXIES", "")
 if KESU_TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Scripts from Kesu's own files only; see kesu/core/middleware.py. Empty to switch it off.
+KESU_CONTENT_SECURITY_POLICY = os.environ.get(
+    "KESU_CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'",
+)
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is a promise to browser vendors about every subdomain, made by the
     # organisation that owns the domain (KESU_HSTS_PRELOAD=1), not a default.
@@ -82,6 +90,7 @@ MIDDLEWARE = [
     # First: which address and scheme a request really came from (KESU_TRUSTED_PROXIES).
     "kesu.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "kesu.core.middleware.ContentSecurityPolicyMiddleware",
     # Static files from the app itself, compressed and cache-busted: a bare gunicorn serves CSS.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

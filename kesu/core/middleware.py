@@ -89,3 +89,22 @@ class RefuseNullCharactersMiddleware:
 
             return null_character(request)
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Scripts only from Kesu's own files: an injected `<script>` or `onerror=` never runs.
+
+    Styles may be inline (htmx adds its indicator style; a few templates use style attributes),
+    images may be data: URLs (Swagger's icons). A response that sets its own policy (an
+    uploaded file shown in a sandbox) keeps it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = settings.KESU_CONTENT_SECURITY_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = self.policy
+        return response

@@ -201,6 +201,7 @@ def complaint_checklist(request, pk):
 @login_required
 @require_POST
 def complaint_note(request, pk):
+    _get_complaint(request, pk)  # another branch's complaint is 404 whatever was posted
     try:
         complaint_add_note(
             complaint_id=pk,
@@ -219,6 +220,7 @@ def complaint_note(request, pk):
 @login_required
 @require_POST
 def complaint_upload(request, pk):
+    _get_complaint(request, pk)  # another branch's complaint is 404 whatever was posted
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose a file to upload."))

@@ -66,7 +66,7 @@ def test_gunicorn_serves_styled_pages_with_debug_off(collected):
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
-                status, _headers, body = _get(f"{base}/login/")
+                status, page_headers, body = _get(f"{base}/login/")
                 break
             except OSError:
                 time.sleep(0.1)
@@ -74,6 +74,7 @@ def test_gunicorn_serves_styled_pages_with_debug_off(collected):
             server.kill()
             pytest.fail(server.communicate()[0].decode())
         assert status == 200
+        assert "script-src 'self'" in page_headers["Content-Security-Policy"]
         html = body.decode()
         stylesheet = re.search(r'href="(/static/web/kesu\.[0-9a-f]{12}\.css)"', html)
         assert stylesheet, "the page links the hashed (cache-busted) stylesheet"

@@ -98,3 +98,10 @@ def test_complaint_page_of_a_shared_customer_masks_by_role(
     assert "张伟" in body and shown in body
     assert hidden not in body.split("张伟", 1)[1].split("</dd>", 1)[0]
     assert "发动机异响" not in body  # the east branch's complaint of the same customer
+
+
+def test_an_empty_note_or_upload_to_another_branchs_complaint_is_404(client, world):
+    complaint = world.complaint()
+    client.force_login(world.other_users["frontline"])
+    assert client.post(f"/complaints/{complaint.pk}/notes/", {"text": ""}).status_code == 404
+    assert client.post(f"/complaints/{complaint.pk}/files/", {}).status_code == 404

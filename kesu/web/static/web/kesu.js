@@ -208,4 +208,57 @@
       if (search) { ev.preventDefault(); search.focus(); }
     }
   });
+
+  // Behaviour declared in the markup with data attributes, so no page needs an inline script
+  // (the Content-Security-Policy allows scripts from Kesu's own files only).
+  document.addEventListener("change", function (ev) {
+    var el = ev.target;
+    if (el.dataset.copyTo) {
+      var into = document.getElementById(el.dataset.copyTo);
+      if (into) into.value = el.value;
+    }
+    if (el.hasAttribute("data-submit-on-change") && el.form) el.form.requestSubmit();
+    if (el.dataset.selectAll) {
+      document.querySelectorAll('input[name="' + el.dataset.selectAll + '"]').forEach(function (box) {
+        box.checked = el.checked;
+      });
+    }
+  });
+  document.addEventListener("click", function (ev) {
+    if (ev.target.closest && ev.target.closest("[data-print]")) window.print();
+  });
+
+  // After the customer lookup under the phone field: the customer picked (the first found is
+  // checked) goes into the form; "new customer" empties it.
+  function afterLookup(box) {
+    var customer = document.getElementById("id_customer");
+    if (!customer) return;
+    var picked = box.querySelector("input[name=pick_customer]:checked");
+    if (picked) customer.value = picked.value;
+    else if (box.querySelector("[data-new-customer]")) customer.value = "";
+  }
+
+  // The "tick these first" notes of the move forms follow the checklist as it is ticked.
+  function refreshChecklistNotes() {
+    var done = {};
+    document.querySelectorAll("#checklist li.done input[name=item]").forEach(function (i) {
+      done[i.value] = true;
+    });
+    document.querySelectorAll(".checklist-missing").forEach(function (box) {
+      var left = 0;
+      box.querySelectorAll("li[data-item]").forEach(function (li) {
+        li.hidden = !!done[li.dataset.item];
+        if (!li.hidden) left++;
+      });
+      box.hidden = left === 0;
+    });
+  }
+
+  document.addEventListener("htmx:afterSwap", function (ev) {
+    var target = ev.detail && ev.detail.target;
+    if (!target) return;
+    if (target.id === "lookup") afterLookup(target);
+    if (target.id === "checklist") refreshChecklistNotes();
+  });
+  document.addEventListener("DOMContentLoaded", refreshChecklistNotes);
 })();

@@ -57,11 +57,21 @@ def demo(live_server, settings):
 
 @pytest.fixture
 def sign_in(browser, demo):
-    """A signed-in page for a demo user; each user gets a browser context of their own."""
+    """A signed-in page for a demo user; each user gets a browser context of their own.
+
+    Whatever the Content-Security-Policy blocked on any page (an inline script or handler that
+    slipped into a template) fails the test at the end.
+    """
     contexts = []
+    blocked: list[str] = []
+
+    def watch(message) -> None:
+        if "Content Security Policy" in message.text:
+            blocked.append(message.text)
 
     def open_as(username: str, locale: str = "zh-CN"):
         context = browser.new_context(locale=locale, viewport={"width": 1360, "height": 900})
+        context.on("console", watch)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
@@ -75,6 +85,7 @@ def sign_in(browser, demo):
     yield open_as
     for context in contexts:
         context.close()
+    assert not blocked, "blocked by the Content-Security-Policy:\n" + "\n".join(blocked)
 
 
 def screenshots_dir() -> Path:
