@@ -231,3 +231,11 @@ def test_only_the_home_branch_or_the_group_moves_a_customer(world, api, east_cus
     assert response.status_code == 200
     east_customer.refresh_from_db()
     assert east_customer.branch == world.other_branch
+
+
+@pytest.fixture(autouse=True)
+def _checklist_not_required(world):
+    """These tests are about fields and search, not the checklist (test_checklist_rules.py)."""
+    from kesu.complaints.models import ChecklistRequirement
+
+    ChecklistRequirement.objects.all().delete()

@@ -216,3 +216,11 @@ def test_a_tail_is_looked_up_by_exact_numbers(world):
     user = world.user(Role.DIRECTOR)
     sql = str(_search(Complaint.objects.all(), "000006", user).query)
     assert " IN (" in sql and "LIKE" not in sql.upper()
+
+
+@pytest.fixture(autouse=True)
+def _checklist_not_required(world):
+    """These tests are about fields and search, not the checklist (test_checklist_rules.py)."""
+    from kesu.complaints.models import ChecklistRequirement
+
+    ChecklistRequirement.objects.all().delete()

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from kesu.web.tests.access_matrix import (
     ADMIN_RULE,
@@ -95,7 +96,9 @@ def _side(world, branch, users) -> Side:
         actor=frontline,
         upload=SimpleUploadedFile("photo.jpg", _jpeg(), content_type="image/jpeg"),
     )
-    side.task = welcome_call(world, branch=branch, name=f"回访客户-{branch.code}")
+    # Planned in the morning, so today's list has it whatever time the suite runs.
+    morning = timezone.localtime().replace(hour=9, minute=30, second=0, microsecond=0)
+    side.task = welcome_call(world, branch=branch, now=morning, name=f"回访客户-{branch.code}")
     side.draw = draw_sample(
         organisation_id=world.org.pk,
         branch_id=branch.pk,
