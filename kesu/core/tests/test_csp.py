@@ -64,3 +64,10 @@ def test_the_scan_sees_what_the_policy_would_block(snippet):
 def test_the_scan_lets_script_files_and_data_attributes_pass():
     ok = '<script src="/static/web/kesu.js" defer></script><input data-submit-on-change>'
     assert not any(p.search(ok) for p in (INLINE_SCRIPT, INLINE_HANDLER, JS_URL))
+
+
+def test_no_htmx_attribute_needs_eval():
+    # Trigger filters ([...]), js: values and hx-on run through eval, which the policy forbids.
+    needs_eval = re.compile(r"""hx-trigger="[^"]*\[|hx-(vals|vars)=["']\s*(js|javascript):|hx-on""")
+    found = [str(t) for t in _kesu_templates() if needs_eval.search(t.read_text())]
+    assert not found, found

@@ -261,4 +261,13 @@
     if (target.id === "checklist") refreshChecklistNotes();
   });
   document.addEventListener("DOMContentLoaded", refreshChecklistNotes);
+
+  // Lists that refresh themselves (hx-trigger "kesu:visible") also do so when the tab comes
+  // back into view; an hx-trigger filter would need eval, which the policy forbids.
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState !== "visible" || !window.htmx) return;
+    document.querySelectorAll("[hx-trigger*='kesu:visible']").forEach(function (el) {
+      htmx.trigger(el, "kesu:visible");
+    });
+  });
 })();
