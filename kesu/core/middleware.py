@@ -94,7 +94,7 @@ class RefuseNullCharactersMiddleware:
 class ContentSecurityPolicyMiddleware:
     """Scripts only from Kesu's own files: an injected `<script>` or `onerror=` never runs.
 
-    Styles may be inline (htmx adds its indicator style; a few templates use style attributes),
+    Set on HTML pages. Styles may be inline (htmx adds its indicator style; a few templates use style attributes),
     images may be data: URLs (Swagger's icons). A response that sets its own policy (an
     uploaded file shown in a sandbox) keeps it.
     """
@@ -105,6 +105,8 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if self.policy and "Content-Security-Policy" not in response:
+        # Pages only: a PDF shown inline must stay viewable, and JSON runs nothing.
+        is_page = response.get("Content-Type", "").startswith("text/html")
+        if self.policy and is_page and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.policy
         return response

@@ -23,7 +23,12 @@ def _free_port() -> int:
 
 
 def _env(tmp_path, **extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KESU_")}
+    # Not the test process's own switches (the browser tests allow async-unsafe calls).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("KESU_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(
         DATABASE_URL=f"sqlite:///{tmp_path / 'kesu.sqlite3'}",
         KESU_VAR_DIR=str(tmp_path),
