@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.bootstrap import TEMPLATE_LABELS, organisation_install_template
@@ -86,11 +87,9 @@ def _template_action(template: str):
         )
 
     action.__name__ = f"install_{template}_template"
-    action.short_description = {
-        "dealership": _("Install the car dealership template (what is missing)"),
-        "telecom": _("Install the telecom template (what is missing)"),
-        "general": _("Install the general service template (what is missing)"),
-    }[template]
+    action.short_description = format_lazy(
+        _("Install the {template} template (what is missing)"), template=TEMPLATE_LABELS[template]
+    )
     return action
 
 

@@ -6,6 +6,7 @@ callback plans at all.
 """
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.defaults import TEMPLATES, install_defaults
 from kesu.organisation.models import Branch, CompensationLimit, Department, Organisation
@@ -17,7 +18,7 @@ TEMPLATE_DEPARTMENTS = {
         ("sales", "销售部"),
         ("service", "售后服务部"),
         ("value_added", "增值业务部"),
-        ("customer", "客户关系部"),
+        ("care", "客户关爱部"),
     ],
     "telecom": [
         ("customer", "客户服务部"),
@@ -28,9 +29,9 @@ TEMPLATE_DEPARTMENTS = {
     "general": [("customer", "客户服务部"), ("operations", "运营部")],
 }
 TEMPLATE_LABELS = {
-    "dealership": "汽车经销商 / car dealership",
-    "telecom": "电信运营商 / telecom operator",
-    "general": "一般服务业 / general service",
+    "dealership": _("car dealership"),
+    "telecom": _("telecom operator"),
+    "general": _("general service"),
 }
 
 

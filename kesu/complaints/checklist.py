@@ -122,12 +122,16 @@ def missing_items(complaint, move: str) -> list[str]:
     return missing_by_move(complaint, [move]).get(move, [])
 
 
-def missing_by_move(complaint, moves) -> dict[str, list[str]]:
-    """{move: [item code, ...]} required before each of these moves and not ticked yet."""
+def missing_by_move(complaint, moves, ticked=None) -> dict[str, list[str]]:
+    """{move: [item code, ...]} required before each of these moves and not ticked yet.
+
+    `ticked` is `ticked_items(complaint)` when the caller has read it already.
+    """
     required = requirements(complaint.organisation_id, moves)
     if not required:
         return {}
-    ticked = ticked_items(complaint)
+    if ticked is None:
+        ticked = ticked_items(complaint)
     missing = {move: [c for c in items if c not in ticked] for move, items in required.items()}
     return {move: items for move, items in missing.items() if items}
 
@@ -155,11 +159,12 @@ def install_checklist_defaults(organisation) -> None:
     )
 
 
-def checklist_view(complaint) -> list[dict]:
+def checklist_view(complaint, ticked=None) -> list[dict]:
     """The stages with their items, each marked with the moves possible now that require it."""
     from kesu.complaints.workflow import TRANSITIONS  # the workflow builds on the checklist
 
-    ticked = ticked_items(complaint)
+    if ticked is None:
+        ticked = ticked_items(complaint)
     current = STAGE_OF_STATE.get(complaint.state)
     next_moves = [n for n, t in TRANSITIONS.items() if complaint.state in t.sources]
     required_for: dict[str, list] = {}

@@ -4,6 +4,8 @@ import ipaddress
 
 from django.conf import settings
 
+from kesu.core.views import null_character
+
 FORWARDED_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST")
 
 
@@ -11,18 +13,16 @@ def _networks(entries) -> list:
     return [ipaddress.ip_network(entry, strict=False) for entry in entries]
 
 
-def _is_address(text: str) -> bool:
+def _address(text: str):
+    """The IP address written in `text`, or None."""
     try:
-        ipaddress.ip_address(text)
+        return ipaddress.ip_address(text)
     except ValueError:
-        return False
-    return True
+        return None
 
 
-def _is_in(address: str, networks) -> bool:
-    return _is_address(address) and any(
-        ipaddress.ip_address(address) in network for network in networks
-    )
+def _is_in(address, networks) -> bool:
+    return address is not None and any(address in network for network in networks)
 
 
 class TrustedProxyMiddleware:
@@ -41,11 +41,12 @@ class TrustedProxyMiddleware:
 
     def __call__(self, request):
         meta = request.META
-        if self.trusted and _is_in(meta.get("REMOTE_ADDR", ""), self.trusted):
+        if self.trusted and _is_in(_address(meta.get("REMOTE_ADDR", "")), self.trusted):
             hops = [h.strip() for h in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
             for hop in reversed(hops):
-                if not _is_in(hop, self.trusted):
-                    if _is_address(hop):
+                address = _address(hop)
+                if not _is_in(address, self.trusted):
+                    if address is not None:
                         meta["REMOTE_ADDR"] = hop
                     break
         else:
@@ -57,8 +58,9 @@ class TrustedProxyMiddleware:
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-def _has_nul(values) -> bool:
-    return any("\x00" in value for value in values)
+def _has_nul(data) -> bool:
+    """Whether any key or value of a QueryDict (query or form) holds a NUL character."""
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())
 
 
 class RefuseNullCharactersMiddleware:
@@ -73,20 +75,10 @@ class RefuseNullCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        query = request.GET
-        found = (
-            "\x00" in request.path
-            or _has_nul(query.keys())
-            or _has_nul(v for values in query.lists() for v in values[1])
-        )
+        found = "\x00" in request.path or _has_nul(request.GET)
         if not found and request.method == "POST" and request.content_type in FORM_TYPES:
-            form = request.POST
-            found = _has_nul(form.keys()) or _has_nul(
-                v for values in form.lists() for v in values[1]
-            )
+            found = _has_nul(request.POST)
         if found:
-            from kesu.core.views import null_character
-
             return null_character(request)
         return self.get_response(request)
 
@@ -94,8 +86,8 @@ class RefuseNullCharactersMiddleware:
 class ContentSecurityPolicyMiddleware:
     """Scripts only from Kesu's own files: an injected `<script>` or `onerror=` never runs.
 
-    Set on HTML pages. Styles may be inline (htmx adds its indicator style; a few templates use style attributes),
-    images may be data: URLs (Swagger's icons). A response that sets its own policy (an
+    Set on HTML pages. Styles may be inline (htmx adds its indicator style; a few templates
+    use style attributes), images may be data: URLs (Swagger's icons). A response that sets its own policy (an
     uploaded file shown in a sandbox) keeps it.
     """
 

@@ -24,6 +24,7 @@ from kesu.complaints.checklist import (
     checklist_tick,
     checklist_view,
     missing_by_move,
+    ticked_items,
 )
 from kesu.complaints.choices import OPEN_STATES
 from kesu.complaints.guidance import TECHNIQUES, guidance_for
@@ -100,7 +101,8 @@ def complaint_page(request, pk, move_errors=None, failed_move=None, posted=None,
     complaint = _get_complaint(request, pk)
     user = request.user
     available = transitions_for(complaint, user)
-    missing = missing_by_move(complaint, [t.name for t in available])
+    ticked = ticked_items(complaint)  # read once for the move forms and the checklist
+    missing = missing_by_move(complaint, [t.name for t in available], ticked=ticked)
     move_forms = [
         {
             "name": t.name,
@@ -145,7 +147,7 @@ def complaint_page(request, pk, move_errors=None, failed_move=None, posted=None,
         move_forms=move_forms,
         approval=approval,
         timeline=timeline,
-        checklist=checklist_view(complaint),
+        checklist=checklist_view(complaint, ticked=ticked),
         milestones=complaint.milestones.order_by("round", "id"),
         attachments=complaint.attachments.select_related("uploaded_by").order_by("id"),
         other_complaints=other,

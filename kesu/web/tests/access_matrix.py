@@ -164,6 +164,15 @@ TRANSITION_PROBES = {
 
 _web_writes = [
     _web(
+        "intake-add-to",
+        "POST",
+        ok=302,
+        scope=OBJECT,
+        obj="complaint",
+        body={},
+        means="sees the complaint; nothing typed sends them back to intake",
+    ),
+    _web(
         "complaint-move",
         "POST",
         scope=OBJECT,
@@ -305,17 +314,6 @@ RULES: list[Rule] = [
         means="registers complaints; an empty form is refused with 400",
     ),
     _web("complaint", scope=OBJECT, obj="complaint", means=SEES),
-    *(lambda rule: [rule, _post_only(rule)])(
-        _web(
-            "intake-add-to",
-            "POST",
-            ok=302,
-            scope=OBJECT,
-            obj="complaint",
-            body={},
-            means="sees the complaint; nothing typed sends them back to intake",
-        )
-    ),
     _web("complaint-file", scope=OBJECT, obj="attachment", means=SEES),
     _web("complaint-file-download", scope=OBJECT, obj="attachment", means=SEES),
     _web("complaint-file-thumbnail", scope=OBJECT, obj="attachment", means=SEES),

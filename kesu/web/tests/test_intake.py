@@ -12,18 +12,8 @@ from kesu.complaints.models import Complaint
 from kesu.customers.tests.factories import CustomerFactory
 from kesu.organisation.choices import Role
 from kesu.web.forms import IntakeForm
+from kesu.web.tests.helpers import NEW_CALL
 from kesu.web.views import _errors_to_form
-
-NEW_CALL = {
-    "phone": "139 0000 1111",
-    "customer_name": "赵六",
-    "kind": "complaint",
-    "channel": "phone",
-    "demand": "repair",
-    "title": "空调不制冷",
-    "account": "夏天开空调一直吹热风。",
-    "category": "",
-}
 
 
 def test_group_chooses_the_branch_and_the_complaint_is_there(client, world):

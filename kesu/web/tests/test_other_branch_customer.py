@@ -6,16 +6,10 @@ from kesu.complaints.models import Complaint
 from kesu.customers.models import Customer
 from kesu.customers.tests.factories import CustomerFactory, PurchaseFactory
 from kesu.organisation.choices import Role
+from kesu.web.tests.helpers import NEW_CALL
 
-INTAKE = {
-    "phone": "138 1234 5678",
-    "kind": "complaint",
-    "channel": "phone",
-    "demand": "repair",
-    "title": "空调不制冷",
-    "account": "夏天开空调一直吹热风。",
-    "category": "",
-}
+# A known phone (of an east customer), so no customer name is typed.
+INTAKE = {k: v for k, v in NEW_CALL.items() if k != "customer_name"} | {"phone": "138 1234 5678"}
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from kesu.complaints.choices import State
 from kesu.complaints.models import Complaint
 from kesu.customers.tests.factories import CustomerFactory
 from kesu.organisation.choices import Role
+from kesu.web.tests.helpers import NEW_CALL
 
 
 @pytest.fixture
@@ -164,19 +165,7 @@ def test_notes_and_uploads(as_user, world):
 def test_intake_registers_a_new_customer_and_reads_back(as_user, world):
     client = as_user(Role.FRONTLINE)
     assert client.get("/complaints/new/").status_code == 200
-    response = client.post(
-        "/complaints/new/",
-        {
-            "phone": "139 0000 1111",
-            "customer_name": "赵六",
-            "kind": "complaint",
-            "channel": "phone",
-            "demand": "repair",
-            "title": "空调不制冷",
-            "account": "夏天开空调一直吹热风。",
-            "category": "",
-        },
-    )
+    response = client.post("/complaints/new/", NEW_CALL)
     assert response.status_code == 302 and "readback=1" in response.url
     complaint = Complaint.objects.get(title="空调不制冷")
     assert complaint.customer.phone == "+8613900001111"

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kesu.complaints import workflow
+from kesu.complaints.bootstrap import TEMPLATE_DEPARTMENTS
 from kesu.complaints.checklist import checklist_tick
 from kesu.complaints.choices import Channel, ConfirmationMethod, Demand
 from kesu.complaints.defaults import install_defaults
@@ -23,12 +24,7 @@ from kesu.organisation.models import Branch, CompensationLimit, Department, Orga
 from kesu.organisation.services import DEFAULT_COMPENSATION_LIMITS
 
 DEMO_PASSWORD = "kesu-demo-2026"
-DEPARTMENTS = [
-    ("sales", "销售部"),
-    ("service", "售后服务部"),
-    ("value_added", "增值业务部"),
-    ("care", "客户关爱部"),
-]
+DEPARTMENTS = TEMPLATE_DEPARTMENTS["dealership"]
 # (username, display name, role, branch code or None, department code or None)
 USERS = [
     ("frontline", "前台 王丽", Role.FRONTLINE, "east", "service"),
