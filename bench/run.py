@@ -63,6 +63,7 @@ OPERATIONS = [
     "list_category",
     "list_received_range",
     "lookup_phone",
+    "list_customers",
 ]
 
 
@@ -406,6 +407,8 @@ def request_for(op: str, scope: Scope, rng: random.Random, org, ctx: dict):
         if rng.random() < 0.1:  # a caller who is not a customer yet
             phone = f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"
         return "get", "/api/v1/customers/?" + urlencode({"phone": phone}), None
+    if op == "list_customers":  # the first page of the customers a branch deals with
+        return "get", "/api/v1/customers/", None
     params = {}
     if op == "list_state_branch":
         params = {"state": rng.choice(STATES), "branch": rng.choice(scope.branch_ids)}
@@ -523,7 +526,11 @@ def explain(scopes: list[Scope], result: Result, connection) -> None:
             client.post(path, data=json.dumps(body), content_type="application/json")
         else:
             client.get(path)
-    table = '"customers_customer"' if result.op == "lookup_phone" else '"complaints_complaint"'
+    table = (
+        '"customers_customer"'
+        if result.op in ("lookup_phone", "list_customers")
+        else '"complaints_complaint"'
+    )
     queries = [
         q
         for q in captured.captured_queries
