@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -16,8 +14,6 @@ urlpatterns = [
     path("callbacks/", include("kesu.callbacks.urls")),
     path("", include("kesu.web.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = "kesu.core.views.bad_request"
 handler403 = "kesu.core.views.permission_denied"

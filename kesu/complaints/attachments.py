@@ -207,13 +207,22 @@ def _text(head: bytes) -> bool:
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Word and Excel files
 _ZIP = b"PK\x03\x04"  # .docx and .xlsx are zip packages
+_PHOTO_SIGNATURES = [
+    _at(0, b"\xff\xd8\xff"),  # JPEG
+    _at(0, b"\x89PNG\r\n\x1a\n"),
+    _at(0, b"GIF87a", b"GIF89a"),
+    _riff(b"WEBP"),
+    _iso_media,  # HEIC
+]
+
+
+def _photo(head: bytes) -> bool:
+    # Phones and chat apps often name a PNG screenshot .jpg: any photo format is a photo.
+    return any(check(head) for check in _PHOTO_SIGNATURES)
+
+
 CONTENT_SIGNATURES = {
-    "jpg": _at(0, b"\xff\xd8\xff"),
-    "jpeg": _at(0, b"\xff\xd8\xff"),
-    "png": _at(0, b"\x89PNG\r\n\x1a\n"),
-    "gif": _at(0, b"GIF87a", b"GIF89a"),
-    "webp": _riff(b"WEBP"),
-    "heic": _iso_media,
+    **dict.fromkeys(("jpg", "jpeg", "png", "gif", "webp", "heic"), _photo),
     "pdf": lambda head: b"%PDF-" in head[:1024],
     "txt": _text,
     "doc": _at(0, _OLE),

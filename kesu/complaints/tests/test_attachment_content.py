@@ -62,3 +62,9 @@ def test_the_page_says_why_in_chinese(client, world):
     )
     assert response.status_code == 200
     assert "文件内容不是" in response.content.decode()
+
+
+def test_a_png_screenshot_named_jpg_is_a_photo():
+    assert content_matches("jpg", GOOD["png"])
+    assert content_matches("png", GOOD["jpg"])
+    assert not content_matches("jpg", GOOD["pdf"])

@@ -299,3 +299,14 @@ def test_too_long_description_is_refused_with_a_message(client, world):
     assert response.status_code == 200
     assert "文件说明最多 300 个字符。" in response.content.decode()
     assert not complaint.attachments.exists()
+
+
+def test_uploads_are_never_served_by_address_without_the_access_check():
+    # Files go out only through the file pages above; no /media/ route, not even in DEBUG.
+    from django.urls import Resolver404, resolve
+
+    from kesu import urls
+
+    assert not any(str(p.pattern).startswith("media") for p in urls.urlpatterns)
+    with pytest.raises(Resolver404):
+        resolve("/media/complaints/1/KS-2026-000006/photo.jpg")

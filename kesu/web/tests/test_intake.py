@@ -121,3 +121,23 @@ def test_a_tail_only_finds_what_the_user_may_see(client, world):
     assert list(client.get("/complaints/", {"q": tail}).context["complaints"]) == []
     client.force_login(world.other_users[Role.DIRECTOR])
     assert list(client.get("/complaints/", {"q": tail}).context["complaints"]) == [theirs]
+
+
+def test_every_length_limit_is_in_the_page_and_an_overlong_field_is_marked(client, world):
+    from kesu.web.forms import IntakeForm
+
+    client.force_login(world.user(Role.FRONTLINE))
+    page = client.get("/complaints/new/").content.decode()
+    limited = {
+        name: f.max_length
+        for name, f in IntakeForm.base_fields.items()
+        if getattr(f, "max_length", None) and name != "category"  # picked from the list
+    }
+    for name, limit in limited.items():
+        assert f'name="{name}" maxlength="{limit}"' in page, name
+    for name, limit in limited.items():
+        response = client.post("/complaints/new/", {**NEW_CALL, name: "长" * (limit + 1)})
+        assert response.status_code == 400
+        html = response.content.decode()
+        marked = html.split(f'id="id_{name}"')[0].rsplit("<div", 1)[1]
+        assert "field-error" in marked, name

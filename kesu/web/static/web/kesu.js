@@ -11,10 +11,23 @@
   var DRAFT_MAX_AGE = 4 * 60 * 60 * 1000;
   var TEXT_TYPES = { text: 1, tel: 1, search: 1, email: 1, number: 1, url: 1, date: 1, "datetime-local": 1 };
 
-  function draftKey(form) { return "kesu-draft:" + form.dataset.draft; }
+  // A draft is the signed-in user's own: the next person at the same browser never gets it.
+  function storageKey(name) { return "kesu-draft:" + (document.body.dataset.user || "") + ":" + name; }
+
+  function draftKey(form) { return storageKey(form.dataset.draft); }
 
   function forgetDraft(key) {
-    try { localStorage.removeItem("kesu-draft:" + key); } catch (e) { /* ignore */ }
+    try { localStorage.removeItem(storageKey(key)); } catch (e) { /* ignore */ }
+  }
+
+  // Drafts of the first version were not tied to a user: nobody can tell whose they are.
+  function dropUnownedDrafts() {
+    try {
+      for (var i = localStorage.length - 1; i >= 0; i--) {
+        var key = localStorage.key(i);
+        if (key && key.indexOf("kesu-draft:") === 0 && key.split(":").length < 3) localStorage.removeItem(key);
+      }
+    } catch (e) { /* storage unavailable */ }
   }
 
   function isTyped(el) {
@@ -143,6 +156,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    dropUnownedDrafts();
     // A page that confirms a save clears the draft it came from.
     document.querySelectorAll("[data-clear-draft]").forEach(function (el) {
       forgetDraft(el.dataset.clearDraft);

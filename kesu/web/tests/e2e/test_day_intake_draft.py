@@ -7,9 +7,9 @@ import time
 
 from kesu.audit.models import AuditEntry
 from kesu.complaints.models import Complaint
-from kesu.web.tests.e2e.conftest import screenshot
+from kesu.web.tests.e2e.conftest import PASSWORD, screenshot
 
-DRAFT_KEY = "kesu-draft:intake"
+DRAFT_KEY_JS = "'kesu-draft:' + document.body.dataset.user + ':intake'"  # the user's own
 
 
 def field(page, name: str) -> str:
@@ -17,7 +17,7 @@ def field(page, name: str) -> str:
 
 
 def stored_draft(page):
-    raw = page.evaluate(f"localStorage.getItem('{DRAFT_KEY}')")
+    raw = page.evaluate(f"localStorage.getItem({DRAFT_KEY_JS})")
     return json.loads(raw) if raw else None
 
 
@@ -70,7 +70,7 @@ def test_old_and_stale_drafts_are_dropped(sign_in, demo):
     five_hours_ago = int((time.time() - 5 * 3600) * 1000)
     stale = {"v": 2, "savedAt": five_hours_ago, "fields": {"phone": "15011112222"}}
     for draft in [stale, {"phone": "15011112222", "account": "旧格式"}]:
-        page.evaluate(f"localStorage.setItem('{DRAFT_KEY}', {json.dumps(json.dumps(draft))})")
+        page.evaluate(f"localStorage.setItem({DRAFT_KEY_JS}, {json.dumps(json.dumps(draft))})")
         page.reload()
         assert page.is_hidden("[data-draft-note]")
         assert field(page, "phone") == "" and field(page, "account") == ""
@@ -82,7 +82,7 @@ def test_a_restored_draft_never_appends_to_a_filled_field(sign_in, demo):
     page.goto(f"{demo.url}/complaints/new/")
     now = int(time.time() * 1000)
     draft = {"v": 2, "savedAt": now, "fields": {"phone": "15011112222", "title": "旧摘要"}}
-    page.evaluate(f"localStorage.setItem('{DRAFT_KEY}', {json.dumps(json.dumps(draft))})")
+    page.evaluate(f"localStorage.setItem({DRAFT_KEY_JS}, {json.dumps(json.dumps(draft))})")
     # A page that comes back from the server with the phone filled (e.g. after an error).
     page.route(
         f"{demo.url}/complaints/new/",
@@ -119,3 +119,26 @@ def test_add_to_the_open_complaint_from_intake(sign_in, demo):
     assert not Complaint.objects.filter(title="客户再次来电催问").exists()
     page.click("[data-shortcut=new]")
     assert page.is_hidden("[data-draft-note]") and field(page, "phone") == ""
+
+
+def test_a_draft_is_never_restored_for_the_next_user_of_the_browser(sign_in, demo):
+    page = sign_in("frontline")
+    page.click("[data-shortcut=new]")
+    page.type("#id_phone", "15011112222")
+    page.fill("#id_account", "东城客户的陈述")
+    page.wait_for_selector("#lookup .lookup-result")
+    assert stored_draft(page) is not None
+    # An old unowned draft (first version) is not handed to anyone either.
+    page.evaluate(
+        "localStorage.setItem('kesu-draft:intake', JSON.stringify({v: 2, savedAt: Date.now(), fields: {phone: '13700000000'}}))"
+    )
+    with page.expect_navigation():
+        page.click("form[action='/logout/'] button")
+    page.fill("#id_username", "west_frontline")
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    page.goto(f"{demo.url}/complaints/new/")
+    assert page.is_hidden("[data-draft-note]")
+    assert field(page, "phone") == "" and field(page, "account") == ""
+    assert page.evaluate("localStorage.getItem('kesu-draft:intake')") is None
