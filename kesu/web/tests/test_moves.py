@@ -238,9 +238,7 @@ def test_a_director_above_the_limit_is_told_who_can_approve(client, world):
 
 
 @pytest.mark.parametrize("role", [Role.DIRECTOR, Role.GENERAL_MANAGER])
-def test_the_hand_over_form_offers_only_this_branch_and_the_organisation_wide(
-    client, world, role
-):
+def test_the_hand_over_form_offers_only_this_branch_and_the_organisation_wide(client, world, role):
     complaint = world.complaint()
     client.force_login(world.user(role))
     response = client.get(f"/complaints/{complaint.pk}/")
