@@ -81,7 +81,7 @@ def overdue_counts_by_organisation(now=None) -> QuerySet:
     return (
         complaints_overdue(Complaint.objects.all(), now)
         .values("organisation_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # not Count("id"): the index alone answers, without the table
         .order_by()
         .values_list("organisation_id", "n")
     )

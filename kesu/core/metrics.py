@@ -151,11 +151,12 @@ def _jobs(now):
         labels=["job"],
     )
     for row in JobTiming.objects.order_by("job"):
-        counts = row.bucket_counts or {}
-        cumulative, buckets = 0, []
-        for bound in JOB_BUCKETS:
-            cumulative += counts.get(repr(bound), 0)
-            buckets.append((repr(bound), cumulative))
+        # Stored per upper bound; a count kept under a bound that JOB_BUCKETS no longer has
+        # falls into the next bucket up.
+        counted = [(float(key), n) for key, n in (row.bucket_counts or {}).items()]
+        buckets = [
+            (repr(bound), sum(n for upper, n in counted if upper <= bound)) for bound in JOB_BUCKETS
+        ]
         buckets.append(("+Inf", row.runs))
         duration.add_metric([row.job], buckets, row.total_seconds)
         failures.add_metric([row.job], row.failures)

@@ -203,3 +203,15 @@ def test_the_histogram_adds_up_runs_and_counts_failures():
     assert value(samples, "kesu_job_duration_seconds_sum", **job) == pytest.approx(0.73, abs=0.05)
     assert value(samples, "kesu_job_failures_total", **job) == 1
     assert not JobTiming.objects.get(job="deadline_sweep").last_ok
+
+
+def test_counts_under_an_old_bucket_bound_fall_into_the_next_bucket_up():
+    JobTiming.objects.create(
+        job="deadline_sweep", runs=3, total_seconds=1.5, bucket_counts={"0.3": 2, "+Inf": 1}
+    )
+    samples = scrape()
+    bucket = "kesu_job_duration_seconds_bucket"
+    assert value(samples, bucket, le="0.25", job="deadline_sweep") == 0
+    assert value(samples, bucket, le="0.5", job="deadline_sweep") == 2
+    assert value(samples, bucket, le="300.0", job="deadline_sweep") == 2
+    assert value(samples, bucket, le="+Inf", job="deadline_sweep") == 3
