@@ -27,10 +27,6 @@ _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskN
 _LEFT_OUT = {"request_id", "job", "context", "request"}
 
 
-def current_request_id() -> str | None:
-    return request_id_var.get()
-
-
 @contextmanager
 def job_context(name: str):
     """Log records written inside carry `job=name` (a worker's step, a Celery task)."""

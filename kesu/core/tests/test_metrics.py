@@ -25,6 +25,8 @@ def scrape(client=None, **headers) -> dict:
     response = (client or Client()).get("/metrics", **headers)
     assert response.status_code == 200, response.content
     assert response["Content-Type"].startswith("text/plain; version=0.0.4")
+    assert "Content-Security-Policy" not in response  # not a page
+    assert "no-cache" in response["Cache-Control"]
     samples = {}
     for family in text_string_to_metric_families(response.content.decode()):
         for sample in family.samples:

@@ -219,7 +219,7 @@ def test_two_gunicorn_workers_share_the_metrics_and_log_json(collected, tmp_path
         err.thread.join(timeout=5)
 
     records = out.records() + err.records()  # each line parses as JSON, or this fails
-    assert {"time", "level", "logger", "message", "request_id"} <= set(records[0])
+    assert all({"time", "level", "logger", "message", "request_id"} <= set(r) for r in records)
     access = [r for r in records if r["logger"] == "kesu.request"]
     assert len(access) == served + 1
     assert len({r["pid"] for r in access if r["path"] == "/healthz"}) == 2
