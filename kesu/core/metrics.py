@@ -95,7 +95,7 @@ def _overdue(now):
     from kesu.complaints.selectors import overdue_counts_by_organisation
     from kesu.organisation.models import Organisation
 
-    counts = dict(overdue_counts_by_organisation(now))
+    counts = overdue_counts_by_organisation(now)
     family = GaugeMetricFamily(
         "kesu_complaints_overdue",
         "Open complaints past their resolution deadline, by organisation (code).",
