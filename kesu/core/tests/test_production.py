@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -42,9 +43,9 @@ def _env(tmp_path, **extra) -> dict:
     return env
 
 
-def _get(url: str, **headers):
+def _get(url: str, timeout: float = 10, **headers):
     request = urllib.request.Request(url, headers=headers)
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (loopback)
         return response.status, dict(response.headers), response.read()
 
 
@@ -190,18 +191,23 @@ def test_two_gunicorn_workers_share_the_metrics_and_log_json(collected, tmp_path
         return {r["pid"] for r in err.records() if r["logger"] == "kesu.request"}
 
     try:
-        for _ in range(300):
+        for _ in range(300):  # until the server listens
             try:
-                assert _get(f"{base}/healthz")[0] == 200
-                served += 1
-            except OSError:
-                time.sleep(0.1)
-            if served and len(pids_that_served()) == 2:
+                assert _get(f"{base}/healthz", timeout=60)[0] == 200
+                served = 1
                 break
+            except urllib.error.URLError as exc:
+                if not isinstance(exc.reason, ConnectionRefusedError):
+                    raise
+                time.sleep(0.1)
         else:
             pytest.fail("\n".join(out.lines + err.lines))
+        while len(pids_that_served()) < 2 and served < 300:  # until both workers have served
+            assert _get(f"{base}/healthz", timeout=60)[0] == 200
+            served += 1
+        assert len(pids_that_served()) == 2, "\n".join(err.lines)
         assert not (multiproc / "counter_999999.db").exists()  # emptied when it started
-        status, headers, body = _get(f"{base}/metrics", **{"X-Request-ID": "scrape-1"})
+        status, headers, body = _get(f"{base}/metrics", 60, **{"X-Request-ID": "scrape-1"})
         assert status == 200 and headers["X-Request-ID"] == "scrape-1"
         samples = {
             (s.name, tuple(sorted(s.labels.items()))): s.value
