@@ -195,3 +195,31 @@ def test_access_lines_appear_while_the_rest_stays_at_warning():
     assert config["loggers"]["kesu.request"]["level"] == "INFO"
     assert logging.getLogger("kesu.request").isEnabledFor(logging.INFO)
     assert not logging.getLogger("kesu.anything").isEnabledFor(logging.INFO)
+
+
+def test_the_worker_names_its_step_on_its_records(captured, monkeypatch):
+    from django.core.management import call_command
+
+    from kesu.notifications import services
+
+    def sweep(**kwargs):
+        logging.getLogger("kesu.tests.sweep").warning("sweeping")
+
+    monkeypatch.setattr(services, "sweep_deadlines", sweep)
+    call_command("run_worker", "--once", verbosity=0)
+    (record,) = captured.of("kesu.tests.sweep")
+    assert record["job"] == "deadline_sweep" and record["request_id"] is None
+
+
+def test_a_celery_task_names_itself_on_its_records(captured):
+    from celery.signals import task_postrun, task_prerun
+
+    from kesu.notifications.tasks import deliver_notifications as task
+
+    task_prerun.send(sender=task, task_id="t1", task=task, args=(), kwargs={})
+    logging.getLogger("kesu.tests.task").warning("in the task")
+    task_postrun.send(sender=task, task_id="t1", task=task, args=(), kwargs={}, retval=None)
+    logging.getLogger("kesu.tests.task").warning("after it")
+    inside, after = captured.of("kesu.tests.task")
+    assert inside["job"] == "kesu.notifications.tasks.deliver_notifications"
+    assert after["job"] is None
