@@ -1,5 +1,6 @@
 """Kesu settings. Everything that differs between machines comes from environment variables."""
 
+import logging
 import os
 import warnings
 from datetime import timedelta
@@ -8,6 +9,8 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+
+from kesu.core.logs import log_format_from_env, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KESU_VAR_DIR", BASE_DIR / "var"))
@@ -36,7 +39,7 @@ CSRF_TRUSTED_ORIGINS = env_list("KESU_CSRF_TRUSTED_ORIGINS", "")
 KESU_HTTPS = env_bool("KESU_HTTPS", False)
 SECURE_SSL_REDIRECT = KESU_HTTPS
 # Load balancers probe the health endpoints over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = KESU_HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("KESU_HSTS_SECONDS", 31_536_000)) if KESU_HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KESU_HSTS_INCLUDE_SUBDOMAINS", KESU_HTTPS)
@@ -87,7 +90,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: which address and scheme a request really came from (KESU_TRUSTED_PROXIES).
+    # First: the request id every log line carries, the access log line and the request metrics.
+    "kesu.core.middleware.RequestIdMiddleware",
+    # Which address and scheme a request really came from (KESU_TRUSTED_PROXIES).
     "kesu.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kesu.core.middleware.ContentSecurityPolicyMiddleware",
@@ -277,12 +282,23 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("KESU_LOG_LEVEL", "WARNING")},
-}
+# Logs on stderr, one JSON object a line (KESU_LOG_FORMAT=json, the default with DEBUG off) or
+# readable text (the default under DEBUG); every line carries the request id or the job's name.
+# KESU_LOG_LEVEL is the level of everything but the access log, which has its own level so that
+# its one line per request (logger kesu.request, INFO) appears while the rest stays at WARNING.
+KESU_LOG_FORMAT = log_format_from_env()
+if KESU_LOG_FORMAT == "json":
+    logging.captureWarnings(True)  # Python's warnings as log records too, not bare text lines
+LOGGING = logging_config(
+    KESU_LOG_FORMAT,
+    level=os.environ.get("KESU_LOG_LEVEL", "WARNING"),
+    access_level=os.environ.get("KESU_ACCESS_LOG_LEVEL", "INFO"),
+)
+
+# /metrics (Prometheus): for a request with "Authorization: Bearer <KESU_METRICS_TOKEN>" (when
+# set) or from one of KESU_METRICS_ALLOWED_ADDRESSES (addresses or networks; empty: none).
+KESU_METRICS_TOKEN = os.environ.get("KESU_METRICS_TOKEN", "")
+KESU_METRICS_ALLOWED_ADDRESSES = env_list("KESU_METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")
 
 # Notifications: e-mail goes through Django's mail backend (SMTP by default), robots by HTTP.
 EMAIL_BACKEND = os.environ.get("KESU_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -307,6 +323,8 @@ KESU_READYZ_REDIS = env_bool("KESU_READYZ_REDIS", "KESU_CELERY_BROKER_URL" in os
 KESU_WORKER_STALE_SECONDS = int(os.environ.get("KESU_WORKER_STALE_SECONDS", 120))
 KESU_OUTBOX_MAX_LAG_SECONDS = int(os.environ.get("KESU_OUTBOX_MAX_LAG_SECONDS", 300))
 CELERY_TIMEZONE = TIME_ZONE
+# Celery's workers log through LOGGING above (the same format, with the task's name as job).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {
