@@ -242,6 +242,7 @@ def task_page(request, pk, errors=None, posted=None, status=200):
             "complaint_title": complaint_limits.TITLE,
             "complaint_account": complaint_limits.ACCOUNT,
             "lead_interest": limits.LEAD_INTEREST,
+            "answer": limits.ANSWER,
         },
     )
     return render(request, "callbacks/task.html", context, status=status)

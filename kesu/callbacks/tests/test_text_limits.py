@@ -95,3 +95,33 @@ def test_a_not_reached_note_is_refused_when_too_long_never_cut(anytime, task):
     ok = api.post(url, {"result": "no_answer", "notes": "忙" * limits.ATTEMPT_NOTE}, format="json")
     assert ok.status_code == 200, ok.content
     assert CallAttempt.objects.get().note == "忙" * limits.ATTEMPT_NOTE
+
+
+def test_a_survey_answer_over_the_limit_is_refused_and_the_link_stays_open(client, world):
+    from kesu.callbacks.models import Survey, SurveyResponse
+    from kesu.callbacks.surveys import invitation_create
+    from kesu.callbacks.tests.conftest import resolve
+    from kesu.callbacks.tests.test_surveys import ANSWERS
+
+    complaint = resolve(world, world.complaint())
+    invitation, token = invitation_create(
+        survey=Survey.objects.get(organisation=world.org, code="satisfaction"),
+        customer=complaint.customer,
+        complaint=complaint,
+        actor=world.user(Role.DIRECTOR),
+    )
+    page = client.get(f"/callbacks/s/{token}/").content.decode()
+    assert f'name="comment" rows="3" maxlength="{limits.ANSWER}"' in page
+    comment = "评" * (limits.ANSWER + 1)
+    response = client.post(
+        f"/callbacks/s/{token}/", {**ANSWERS, "comment": comment}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f"at most {limits.ANSWER} characters (it has {limits.ANSWER + 1})" in html
+    assert f">{comment}</textarea>" in html
+    invitation.refresh_from_db()
+    assert invitation.used_at is None and not SurveyResponse.objects.exists()
+    comment = "评" * limits.ANSWER
+    assert client.post(f"/callbacks/s/{token}/", {**ANSWERS, "comment": comment}).status_code == 200
+    assert SurveyResponse.objects.get().answers["comment"] == comment  # whole, not cut
