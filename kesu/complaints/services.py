@@ -35,7 +35,7 @@ from kesu.complaints.search import SEARCHED_FIELDS, search_grams_for
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.complaints.severity import suggest_severity
 from kesu.core.errors import InvalidState, NotAllowed, NotFound, StaleVersion
-from kesu.core.limits import length_errors
+from kesu.core.limits import length_errors, limited
 from kesu.customers.choices import PersonalityType
 from kesu.customers.models import Customer, Purchase
 from kesu.organisation.choices import Role
@@ -76,14 +76,6 @@ REGISTER_LIMITS = {
     "demand_detail": limits.LINE,
     "severity_override_reason": limits.LINE,
 }
-
-
-def _lengths(values: dict, limits_by_name: dict) -> dict:
-    return {
-        name: (values[name].strip(), limit)
-        for name, limit in limits_by_name.items()
-        if isinstance(values.get(name), str)
-    }
 
 
 def complaint_register(
@@ -139,7 +131,14 @@ def complaint_register(
         errors["title"] = _("This field is required.")
     if not (account or "").strip():
         errors["account"] = _("This field is required.")
-    errors |= length_errors(**_lengths(locals(), REGISTER_LIMITS))
+    texts = {
+        "title": title,
+        "account": account,
+        "channel_detail": channel_detail,
+        "demand_detail": demand_detail,
+        "severity_override_reason": severity_override_reason,
+    }
+    errors |= length_errors(**limited(texts, REGISTER_LIMITS))
     for field, value, choices in [
         ("kind", kind, Kind),
         ("channel", channel, Channel),
@@ -326,7 +325,7 @@ def complaint_update(
         errors["upset_level"] = _("Give a value from 1 to 5.")
     errors |= {
         name: messages
-        for name, messages in length_errors(**_lengths(changes, REGISTER_LIMITS)).items()
+        for name, messages in length_errors(**limited(changes, REGISTER_LIMITS)).items()
         if name not in errors
     }
     if errors:

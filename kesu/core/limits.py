@@ -29,6 +29,15 @@ class TextLimit(MaxLengthValidator):
         return len(normalise_newlines(x))
 
 
+def limited(data: dict, limits_by_name: dict[str, int]) -> dict[str, tuple[str, int]]:
+    """The (text, limit) of each text of `data` that has a limit, for length_errors."""
+    return {
+        name: (data[name].strip(), limit)
+        for name, limit in limits_by_name.items()
+        if isinstance(data.get(name), str)
+    }
+
+
 def length_errors(**values: tuple[str | None, int]) -> dict[str, list[str]]:
     """{field: [message]} for each `field=(text, limit)` whose text is over its limit."""
     errors = {}

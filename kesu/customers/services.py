@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from kesu.audit.services import audit_record
 from kesu.callbacks.plans import callbacks_for_purchase
 from kesu.core.errors import NotAllowed
-from kesu.core.limits import check_lengths, length_errors
+from kesu.core.limits import check_lengths, length_errors, limited
 from kesu.core.phones import normalise_phone
 from kesu.customers import limits
 from kesu.customers.choices import PersonalityType, PurchaseKind, Tier
@@ -50,15 +50,6 @@ KEY_PERSON_TEXT_LIMITS = {"name": limits.NAME, "title": limits.TITLE}
 PURCHASE_TEXT_LIMITS = {"product": limits.PRODUCT, "reference": limits.REFERENCE}
 
 
-def _texts(data: dict, limits_by_name: dict) -> dict:
-    """The (text, limit) of each limited text in `data`, for kesu.core.limits."""
-    return {
-        name: (data[name].strip(), limit)
-        for name, limit in limits_by_name.items()
-        if isinstance(data.get(name), str)
-    }
-
-
 def _clean_customer(data: dict) -> dict:
     errors = {}
     cleaned = dict(data)
@@ -80,7 +71,7 @@ def _clean_customer(data: dict) -> dict:
         }
     errors |= {
         name: messages
-        for name, messages in length_errors(**_texts(cleaned, CUSTOMER_TEXT_LIMITS)).items()
+        for name, messages in length_errors(**limited(cleaned, CUSTOMER_TEXT_LIMITS)).items()
         if name not in errors
     }
     if errors:
@@ -154,7 +145,7 @@ def customer_update(*, actor, customer: Customer, **data) -> Customer:
 def purchase_create(*, actor, customer: Customer, **data) -> Purchase:
     _check_writer(actor)
     data = {k: v for k, v in data.items() if k in PURCHASE_FIELDS}
-    check_lengths(**_texts(data, PURCHASE_TEXT_LIMITS))
+    check_lengths(**limited(data, PURCHASE_TEXT_LIMITS))
     if data.get("kind") not in PurchaseKind.values:
         raise ValidationError(
             {"kind": _("“%(value)s” is not a valid choice.") % {"value": data.get("kind")}}
@@ -176,7 +167,7 @@ def key_person_create(*, actor, customer: Customer, **data) -> KeyPerson:
     _check_writer(actor)
     if not customer.is_company:
         raise ValidationError({"customer": _("Key persons belong to corporate customers.")})
-    check_lengths(**_texts(data, KEY_PERSON_TEXT_LIMITS))
+    check_lengths(**limited(data, KEY_PERSON_TEXT_LIMITS))
     if data.get("phone"):
         data["phone"] = normalise_phone(data["phone"])
     person = KeyPerson.objects.create(customer=customer, **data)
