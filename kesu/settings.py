@@ -1,5 +1,6 @@
 """Kesu settings. Everything that differs between machines comes from environment variables."""
 
+import importlib.util
 import logging
 import os
 import warnings
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from kesu.core.logs import log_format_from_env, logging_config
@@ -182,8 +184,53 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("KESU_STATIC_ROOT", VAR_DIR / "static"))
+
+
+def media_storage() -> dict:
+    """Where attachments (and their thumbnails) are kept: KESU_MEDIA_STORAGE.
+
+    `filesystem`: under MEDIA_ROOT; several app servers share it by mounting one path (NFS).
+    `s3`: an S3-compatible object store (django-storages, `pip install 'kesu[s3]'`). Objects are
+    private and never linked to: every file goes out through Kesu's access-checked views.
+    """
+    kind = os.environ.get("KESU_MEDIA_STORAGE", "filesystem").strip().lower() or "filesystem"
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(
+            f"KESU_MEDIA_STORAGE is {kind!r}; it must be 'filesystem' (the default) or 's3'."
+        )
+    bucket = os.environ.get("KESU_S3_BUCKET", "").strip()
+    if not bucket:
+        raise ImproperlyConfigured(
+            "KESU_MEDIA_STORAGE=s3 needs KESU_S3_BUCKET, the bucket the attachments go in."
+        )
+    if importlib.util.find_spec("boto3") is None:
+        raise ImproperlyConfigured(
+            "KESU_MEDIA_STORAGE=s3 needs boto3: pip install -c requirements.lock -e '.[s3]'."
+        )
+    options = {
+        "bucket_name": bucket,
+        "location": os.environ.get("KESU_S3_PREFIX", "").strip().strip("/"),
+        "default_acl": "private",  # nothing in the bucket is public
+        "querystring_auth": True,  # a URL, if one were ever made, is signed and expires
+        "custom_domain": None,
+        "file_overwrite": False,  # an upload never replaces another file of the same name
+    }
+    for option, variable in [
+        ("endpoint_url", "KESU_S3_ENDPOINT_URL"),
+        ("region_name", "KESU_S3_REGION"),
+        ("access_key", "KESU_S3_ACCESS_KEY_ID"),
+        ("secret_key", "KESU_S3_SECRET_ACCESS_KEY"),
+    ]:
+        value = os.environ.get(variable, "").strip()
+        if value:  # else boto3's own chain: AWS_* variables, instance role, config files
+            options[option] = value
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {"BACKEND": "kesu.core.staticfiles.KesuStaticFilesStorage"},
 }
 # Under runserver and in tests the files come straight from the apps; production serves the

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.models import AuditEntry
 from kesu.audit.services import audit_record
+from kesu.complaints import limits
 from kesu.complaints.attachments import (
     SNIFF_BYTES,
     content_matches,
@@ -34,6 +35,7 @@ from kesu.complaints.search import SEARCHED_FIELDS, search_grams_for
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.complaints.severity import suggest_severity
 from kesu.core.errors import InvalidState, NotAllowed, NotFound, StaleVersion
+from kesu.core.limits import length_errors, limited
 from kesu.customers.choices import PersonalityType
 from kesu.customers.models import Customer, Purchase
 from kesu.organisation.choices import Role
@@ -63,6 +65,16 @@ EDITABLE_FIELDS = {
     "personality_type": PersonalityType,
     "upset_level": None,
     "purchase": None,
+}
+
+
+# The texts a complaint is registered or edited with, and their limits (complaints/limits.py).
+REGISTER_LIMITS = {
+    "title": limits.TITLE,
+    "account": limits.ACCOUNT,
+    "channel_detail": limits.CHANNEL_DETAIL,
+    "demand_detail": limits.LINE,
+    "severity_override_reason": limits.LINE,
 }
 
 
@@ -119,6 +131,14 @@ def complaint_register(
         errors["title"] = _("This field is required.")
     if not (account or "").strip():
         errors["account"] = _("This field is required.")
+    texts = {
+        "title": title,
+        "account": account,
+        "channel_detail": channel_detail,
+        "demand_detail": demand_detail,
+        "severity_override_reason": severity_override_reason,
+    }
+    errors |= length_errors(**limited(texts, REGISTER_LIMITS))
     for field, value, choices in [
         ("kind", kind, Kind),
         ("channel", channel, Channel),
@@ -303,6 +323,11 @@ def complaint_update(
         and not 1 <= changes["upset_level"] <= 5
     ):
         errors["upset_level"] = _("Give a value from 1 to 5.")
+    errors |= {
+        name: messages
+        for name, messages in length_errors(**limited(changes, REGISTER_LIMITS)).items()
+        if name not in errors
+    }
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

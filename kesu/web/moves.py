@@ -15,6 +15,7 @@ from kesu.complaints.choices import OPEN_STATES, State
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.complaints.workflow import APPROVAL_MOVES, TRANSITIONS, who_may_approve
 from kesu.core.errors import DomainError
+from kesu.core.limits import normalise_newlines
 from kesu.organisation.choices import ORGANISATION_WIDE_ROLES
 from kesu.organisation.models import Department, User
 
@@ -47,6 +48,7 @@ class FieldView:
     errors: list[str] = field(default_factory=list)
     help: str = ""
     other_value: str = ""  # the typed number of a complaint picker
+    max_length: int | None = None  # a text's limit: the input's maxlength and its counter
 
 
 def _label(name: str, f) -> str:
@@ -86,6 +88,8 @@ def describe(name: str, request, data=None, errors=None, complaint=None) -> list
         value = "" if data is None else str(data.get(field_name, ""))
         view = FieldView(field_name, _label(field_name, f), "text", f.required, value)
         view.help = str(f.help_text or "")
+        if isinstance(f, serializers.CharField):
+            view.max_length = f.max_length
         if field_name in COMPLAINT_PICKERS.get(name, ()):
             view.widget = "complaint"
             view.choices = _other_open_complaints(request, complaint) if complaint else []
@@ -140,7 +144,8 @@ def perform(name: str, request, complaint_id: int, post) -> None:
             value = post.get(f"{key}_other", "").strip() or None
         if value is None or (value == "" and not isinstance(f, serializers.CharField)):
             continue  # an empty optional input means "not given"
-        data[key] = value
+        # A textarea's line breaks come as CRLF but count as one, as its maxlength counts them.
+        data[key] = normalise_newlines(value)
     serializer = serializer_class(data=data, context={"request": request})
     if not serializer.is_valid():
         raise MoveRefused(serializer.errors)
