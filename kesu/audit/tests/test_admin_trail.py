@@ -290,3 +290,31 @@ def test_the_trail_lists_admin_changes_by_action_and_type(world, staff, client):
     assert response.context["cl"].model_admin.changed_fields(row) == "name"
     detail = client.get(_url(AuditEntry, "change", row.pk))
     assert detail.status_code == 200 and "东城旗舰店" in detail.content.decode()
+
+
+def test_calendars_and_the_category_tree(world, staff, client):
+    from kesu.complaints.models import Category
+    from kesu.sla.models import BusinessCalendar, CalendarDay
+
+    other = Organisation.objects.create(name="别的集团", code="other")
+    calendar = BusinessCalendar.objects.create(organisation=other, name="默认日历")
+    response = client.post(
+        _url(CalendarDay, "add"),
+        {"calendar": calendar.pk, "date": "2026-10-08", "is_working": "", "name": "国庆节"},
+    )
+    assert response.status_code == 302
+    (day,) = _entries("admin_added", object_type="sla.calendarday")
+    # The organisation comes from the object (through its calendar), not from the admin.
+    assert day.organisation_id == other.pk
+    assert day.data["changes"]["date"] == [None, "2026-10-08"]
+    assert day.data["changes"]["is_working"] == [None, False]
+
+    _change(client, _url(BusinessCalendar, "change", calendar.pk), morning_start="08:30")
+    (cal,) = _entries("admin_changed", object_type="sla.businesscalendar")
+    assert cal.data["changes"]["morning_start"] == ["09:00:00", "08:30:00"]
+
+    category = Category.objects.filter(organisation=world.org).order_by("pk").first()
+    _change(client, _url(Category, "change", category.pk), name="新名称")
+    (cat,) = _entries("admin_changed", object_type="complaints.category")
+    assert cat.object_id == category.pk and cat.organisation_id == world.org.pk
+    assert cat.data["changes"] == {"name": [category.name, "新名称"]}
