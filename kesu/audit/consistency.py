@@ -86,6 +86,19 @@ class Mismatch:
     row_value: Any
     timeline_value: Any
 
+    def __str__(self) -> str:
+        """One readable line for an operator (verify_audit prints it)."""
+        where = f"complaint {self.number} (id={self.complaint_id})"
+        if self.field == "timeline":
+            return (
+                f"{where}: has no registration in the audit trail "
+                "(the row was inserted without the service)"
+            )
+        return (
+            f"{where}: {self.field} is {self.row_value!r} in the row "
+            f"but {self.timeline_value!r} in the timeline"
+        )
+
 
 def _moves() -> frozenset[str]:
     from kesu.complaints.workflow import TRANSITIONS  # workflow imports much more than we need
