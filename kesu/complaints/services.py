@@ -66,6 +66,33 @@ EDITABLE_FIELDS = {
     "upset_level": None,
     "purchase": None,
 }
+# The fields the "register" entry records, so the timeline alone tells the row's first values
+# (kesu/audit/consistency.py replays it); foreign keys as ids.
+REGISTER_RECORDED = [
+    "branch",
+    "customer",
+    "purchase",
+    "kind",
+    "channel",
+    "channel_detail",
+    "title",
+    "account",
+    "demand",
+    "demand_detail",
+    "category",
+    "cause",
+    "severity",
+    "suggested_severity",
+    "severity_reasons",
+    "is_crisis",
+    "personality_type",
+    "upset_level",
+    "received_at",
+    "severity_override_reason",
+    "owner",
+    "department",
+    "due_at",
+]
 
 
 # The texts a complaint is registered or edited with, and their limits (complaints/limits.py).
@@ -218,33 +245,8 @@ def complaint_register(
                     "number": complaint.number,
                     "due": due_times(milestones),
                     "fields": {
-                        name: getattr(
-                            complaint,
-                            name
-                            if name not in {"category", "purchase", "customer", "branch"}
-                            else f"{name}_id",
-                        )
-                        for name in [
-                            "branch",
-                            "customer",
-                            "purchase",
-                            "kind",
-                            "channel",
-                            "channel_detail",
-                            "title",
-                            "account",
-                            "demand",
-                            "demand_detail",
-                            "category",
-                            "cause",
-                            "severity",
-                            "suggested_severity",
-                            "severity_reasons",
-                            "is_crisis",
-                            "personality_type",
-                            "upset_level",
-                            "received_at",
-                        ]
+                        name: getattr(complaint, Complaint._meta.get_field(name).attname)
+                        for name in REGISTER_RECORDED
                     },
                 },
             )
