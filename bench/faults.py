@@ -244,7 +244,12 @@ class Postgres:
 
     @property
     def options(self) -> str:
-        return f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        # Lock waits over a second are logged: a killed worker's transaction holding the
+        # complaint counter would show there (postgres.log, with --keep).
+        return (
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
+            "-c max_connections=200 -c log_lock_waits=on"
+        )
 
     def start(self) -> None:
         self.port = self.port or free_port()
