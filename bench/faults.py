@@ -691,7 +691,7 @@ def stored_counts(pg: Postgres, load: Load) -> dict:
 
 @dataclass
 class Base:
-    """The migrated, seeded cluster each scenario copies."""
+    """The migrated cluster with the organisation and its users, which each scenario copies."""
 
     pg: Postgres
     keep: bool
