@@ -176,3 +176,25 @@ class ContentSecurityPolicyMiddleware:
         if self.policy and is_page and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.policy
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A page whose view finds the database away (a restart, a fail-over) answers 503 with
+    Retry-After and a page that says so, not a 500. The API does the same in its own error
+    shape (kesu/api/errors.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        from kesu.core.views import database_unavailable
+
+        logging.getLogger("kesu.request").warning("database unavailable: %s", exception)
+        return database_unavailable(request)

@@ -9,6 +9,14 @@ ERRORS = {
     400: ("bad_request", _("Bad request"), _("The request could not be understood.")),
     403: ("permission_denied", _("Not allowed"), _("You may not open this page.")),
     404: ("not_found", _("Page not found"), _("There is nothing at this address.")),
+    503: (
+        "unavailable",
+        _("Try again in a moment"),
+        _(
+            "Kesu cannot reach its database just now (a restart or a fail-over). Please try "
+            "again in a few seconds."
+        ),
+    ),
     500: (
         "server_error",
         _("Server error"),
@@ -40,6 +48,12 @@ def _error(request, status: int, message=None):
         return render(request, "core/error.html", context, status=status)
     except Exception:  # the error page itself must never fail
         return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+def database_unavailable(request):
+    response = _error(request, 503)
+    response["Retry-After"] = "5"
+    return response
 
 
 def null_character(request):
