@@ -1,5 +1,7 @@
 """The background worker without a broker: the deadline sweep, then delivery, every few seconds.
 
+Also, every KESU_AUDIT_CHECKPOINT_SECONDS, the signed audit checkpoint (kesu.audit.checkpoints).
+
 Stops cleanly on SIGTERM or SIGINT (after the batch in hand). Several may run at once, on one
 machine or many: each notification is claimed by one worker only.
 """
@@ -77,6 +79,7 @@ class Command(BaseCommand):
                 # A broken sweep must not stop notifications that are already queued.
                 logger.exception("worker %s: the deadline sweep failed", worker_id)
             self.callbacks(worker_id)
+            self.audit_checkpoint(worker_id)
         try:
             return services.deliver_all_due(
                 worker_id=worker_id, batch_size=options["batch_size"], should_stop=stop.is_set
@@ -102,6 +105,22 @@ class Command(BaseCommand):
             callback_tasks.send_sms()
         except Exception:
             logger.exception("worker %s: callback planning or text messages failed", worker_id)
+
+    def audit_checkpoint(self, worker_id: str) -> None:
+        """The audit trail's signed heads, at the first pass and then every few minutes."""
+        from django.conf import settings
+
+        from kesu.audit.checkpoints import write_checkpoint
+
+        due = getattr(self, "_checkpointed_at", None)
+        now = time.monotonic()
+        if due is not None and now - due < settings.KESU_AUDIT_CHECKPOINT_SECONDS:
+            return
+        try:
+            write_checkpoint()
+            self._checkpointed_at = now
+        except Exception:
+            logger.exception("worker %s: the audit checkpoint failed", worker_id)
 
 
 def _heartbeat(worker_id: str) -> None:
