@@ -27,6 +27,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument(
+        "--hold-ms",
+        type=float,
+        default=0.0,
+        help="Keep each transaction open this long after the call (the rest of a request's "
+        "work, network round trips): shows how long locks taken inside it make others wait.",
+    )
     args = parser.parse_args()
     import django
 
@@ -41,9 +48,10 @@ def main() -> None:
     print(f"code: {Path(kesu.__file__).parent}")
     users, customers = _organisation(args.threads)
     for workload in ("register", "note"):
-        done, errors, elapsed = _run(workload, users, customers, args.seconds)
+        done, errors, elapsed = _run(workload, users, customers, args.seconds, args.hold_ms)
         print(
-            f"{workload}: {args.threads} threads, {elapsed:.1f} s: {done} done, "
+            f"{workload}: {args.threads} threads, hold {args.hold_ms:g} ms, {elapsed:.1f} s: "
+            f"{done} done, "
             f"{done / elapsed:.1f}/s, {errors} errors"
         )
     from kesu.audit.services import iter_chain_breaks
@@ -82,8 +90,8 @@ def _organisation(threads: int):
     return users, customers
 
 
-def _run(workload: str, users, customers, seconds: float):
-    from django.db import connection
+def _run(workload: str, users, customers, seconds: float, hold_ms: float):
+    from django.db import connection, transaction
 
     from kesu.complaints.services import complaint_add_note, complaint_register
 
@@ -100,16 +108,19 @@ def _run(workload: str, users, customers, seconds: float):
         start.wait()
         while not stop.is_set():
             try:
-                if workload == "register":
-                    complaint_register(
-                        actor=user,
-                        customer=customer,
-                        channel="phone",
-                        title="保养后异响",
-                        account="做完保养以后冷车启动有异响。",
-                    )
-                else:
-                    complaint_add_note(complaint_id=mine.pk, actor=user, text="回访客户")
+                with transaction.atomic():
+                    if workload == "register":
+                        complaint_register(
+                            actor=user,
+                            customer=customer,
+                            channel="phone",
+                            title="保养后异响",
+                            account="做完保养以后冷车启动有异响。",
+                        )
+                    else:
+                        complaint_add_note(complaint_id=mine.pk, actor=user, text="回访客户")
+                    if hold_ms:
+                        time.sleep(hold_ms / 1000)
                 counts[i] += 1
             except Exception as exc:  # noqa: BLE001 - counted and shown, the run goes on
                 errors[i] += 1

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, IntegerField, Max, Model, Value, When
+from django.db.models import Case, IntegerField, Max, Min, Model, Value, When
 from django.utils import timezone
 
 from kesu.audit.keys import entry_mac, entry_mac_verifies, verification_keys
@@ -94,9 +94,10 @@ def _hash_of(entry: AuditEntry, prev_hash: str) -> str:
 # An organisation's trail is 2 × KESU_AUDIT_LANES independent chains. The entries of a complaint
 # are always in lane `complaint_id % KESU_AUDIT_LANES`, so its timeline is one chain and stays in
 # order by seq. Other entries (customers, exports) go to lanes from OTHER_LANES_FROM on, taking
-# one no other transaction holds: a writer waits only for the lane of the complaint it writes about, never for
-# a lane someone may be holding while waiting for a complaint lane (no deadlock through the
-# trail, e.g. intake creating a customer while another intake holds the complaint counter).
+# one no other transaction holds (SKIP LOCKED). So a writer waits only for the lane of the
+# complaint it writes about, and never for a lane that someone may hold while they wait for
+# something else, such as intake creating a customer, then waiting for the complaint counter
+# that another intake holds while it appends to its complaint's lane.
 
 
 OTHER_LANES_FROM = 1000
@@ -264,6 +265,8 @@ PROBLEMS = {
     "link_mismatch": "it does not link to the previous entry's hash (a row was edited or replaced)",
     "missing_entry": "the entry with this sequence number is missing (a row was deleted)",
     "head_mismatch": "the chain ends before its recorded head (rows at the end were deleted)",
+    "head_missing": "the lane's head row is gone, so its entries were not checked (a row of "
+    "audit_auditchain was deleted)",
     "mac_mismatch": "its MAC does not verify with the audit key (the chain was rebuilt after an "
     "edit, or the row was written without the key)",
     "checkpoint_mismatch": "a signed checkpoint recorded this entry with another hash, or the "
@@ -301,10 +304,23 @@ class ChainBreak:
 def iter_chain_breaks(batch_size: int = 5000) -> Iterator[ChainBreak]:
     """Walk every lane of every organisation's trail in order and yield the first break of each."""
     keys = verification_keys()
+    lanes: dict[int, list[int]] = {}
     for chain in AuditChain.objects.order_by("organisation_id", "lane"):
+        lanes.setdefault(chain.organisation_id, []).append(chain.lane)
         brk = _first_break(chain, batch_size, keys)
         if brk is not None:
             yield brk
+    # Entries of a lane whose head row is gone would otherwise not be walked at all.
+    orphans = [AuditEntry.objects.exclude(organisation_id__in=list(lanes))] + [
+        AuditEntry.objects.filter(organisation_id=org_id).exclude(lane__in=org_lanes)
+        for org_id, org_lanes in lanes.items()
+    ]
+    for query in orphans:
+        heads = query.values("organisation_id", "lane").annotate(first=Min("seq"))
+        for row in heads.order_by("organisation_id", "lane"):
+            yield ChainBreak(
+                row["organisation_id"], row["first"], None, "head_missing", row["lane"]
+            )
 
 
 def _first_break(chain: AuditChain, batch_size: int, keys: list[bytes]) -> ChainBreak | None:

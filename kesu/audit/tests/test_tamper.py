@@ -194,13 +194,27 @@ def test_the_audit_key_can_be_rotated(world, settings):
     assert not entry_mac_verifies(newest.hash, newest.mac, [b"first-key"])
 
 
-def test_the_upgrade_signs_the_existing_entries(complaint):
+def test_the_upgrade_signs_the_existing_entries_and_creates_the_lanes(world, settings):
+    # The trail as before lanes: one chain (lane 0), no MACs.
+    settings.KESU_AUDIT_LANES = 1
+    complaints = [world.complaint() for _ in range(3)]
+    AuditChain.objects.exclude(lane=0).delete()
     AuditEntry.objects.update(mac="")
+    head = AuditChain.objects.get(organisation=world.org)
     assert {b.problem for b in iter_chain_breaks()} == {"mac_mismatch"}
 
+    settings.KESU_AUDIT_LANES = 16
     migration = importlib.import_module("kesu.audit.migrations.0004_fill_macs")
     migration.fill_macs(apps, None)
+    migration.create_lanes(apps, None)
 
+    assert list(iter_chain_breaks()) == []
+    lanes = AuditChain.objects.filter(organisation=world.org).exclude(lane=0)
+    assert lanes.count() == 31 and {c.base_seq for c in lanes} == {head.last_seq}
+    for complaint in complaints:
+        complaint_add_note(complaint_id=complaint.pk, actor=complaint.registered_by, text="升级后")
+        timeline = list(complaint_timeline(world.user(Role.GROUP), complaint.pk))
+        assert timeline[0].action == "register" and timeline[-1].data == {"text": "升级后"}
     assert list(iter_chain_breaks()) == []
 
 
@@ -260,3 +274,11 @@ def test_the_worker_checkpoints(complaint, settings):
 def test_a_new_lane_starts_with_the_genesis_link(complaint):
     first = _lane_of(complaint)[0]
     assert first.prev_hash == GENESIS_HASH
+
+
+def test_deleting_a_lanes_head_row_is_reported(complaint):
+    lane = _lane_of(complaint)[0].lane
+    AuditChain.objects.filter(organisation_id=complaint.organisation_id, lane=lane).delete()
+
+    (brk,) = iter_chain_breaks()
+    assert (brk.lane, brk.seq, brk.problem) == (lane, 1, "head_missing")
