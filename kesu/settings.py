@@ -1,5 +1,7 @@
 """Kesu settings. Everything that differs between machines comes from environment variables."""
 
+import importlib.util
+import logging
 import os
 import warnings
 from datetime import timedelta
@@ -7,7 +9,10 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from kesu.core.logs import log_format_from_env, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KESU_VAR_DIR", BASE_DIR / "var"))
@@ -36,7 +41,7 @@ CSRF_TRUSTED_ORIGINS = env_list("KESU_CSRF_TRUSTED_ORIGINS", "")
 KESU_HTTPS = env_bool("KESU_HTTPS", False)
 SECURE_SSL_REDIRECT = KESU_HTTPS
 # Load balancers probe the health endpoints over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = KESU_HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("KESU_HSTS_SECONDS", 31_536_000)) if KESU_HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KESU_HSTS_INCLUDE_SUBDOMAINS", KESU_HTTPS)
@@ -62,7 +67,8 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, its site recording every change in the audit trail.
+    "kesu.audit.admin_apps.KesuAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -87,7 +93,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: which address and scheme a request really came from (KESU_TRUSTED_PROXIES).
+    # First: the request id every log line carries, the access log line and the request metrics.
+    "kesu.core.middleware.RequestIdMiddleware",
+    # Which address and scheme a request really came from (KESU_TRUSTED_PROXIES).
     "kesu.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kesu.core.middleware.ContentSecurityPolicyMiddleware",
@@ -177,8 +185,53 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("KESU_STATIC_ROOT", VAR_DIR / "static"))
+
+
+def media_storage() -> dict:
+    """Where attachments (and their thumbnails) are kept: KESU_MEDIA_STORAGE.
+
+    `filesystem`: under MEDIA_ROOT; several app servers share it by mounting one path (NFS).
+    `s3`: an S3-compatible object store (django-storages, `pip install 'kesu[s3]'`). Objects are
+    private and never linked to: every file goes out through Kesu's access-checked views.
+    """
+    kind = os.environ.get("KESU_MEDIA_STORAGE", "filesystem").strip().lower() or "filesystem"
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(
+            f"KESU_MEDIA_STORAGE is {kind!r}; it must be 'filesystem' (the default) or 's3'."
+        )
+    bucket = os.environ.get("KESU_S3_BUCKET", "").strip()
+    if not bucket:
+        raise ImproperlyConfigured(
+            "KESU_MEDIA_STORAGE=s3 needs KESU_S3_BUCKET, the bucket the attachments go in."
+        )
+    if importlib.util.find_spec("boto3") is None:
+        raise ImproperlyConfigured(
+            "KESU_MEDIA_STORAGE=s3 needs boto3: pip install -c requirements.lock -e '.[s3]'."
+        )
+    options = {
+        "bucket_name": bucket,
+        "location": os.environ.get("KESU_S3_PREFIX", "").strip().strip("/"),
+        "default_acl": "private",  # nothing in the bucket is public
+        "querystring_auth": True,  # a URL, if one were ever made, is signed and expires
+        "custom_domain": None,
+        "file_overwrite": False,  # an upload never replaces another file of the same name
+    }
+    for option, variable in [
+        ("endpoint_url", "KESU_S3_ENDPOINT_URL"),
+        ("region_name", "KESU_S3_REGION"),
+        ("access_key", "KESU_S3_ACCESS_KEY_ID"),
+        ("secret_key", "KESU_S3_SECRET_ACCESS_KEY"),
+    ]:
+        value = os.environ.get(variable, "").strip()
+        if value:  # else boto3's own chain: AWS_* variables, instance role, config files
+            options[option] = value
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {"BACKEND": "kesu.core.staticfiles.KesuStaticFilesStorage"},
 }
 # Under runserver and in tests the files come straight from the apps; production serves the
@@ -241,7 +294,12 @@ KESU_TOKEN_TTL_HOURS = int(os.environ.get("KESU_TOKEN_TTL_HOURS", 24 * 30))
 KESU_CACHE_URL = os.environ.get("KESU_CACHE_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": KESU_CACHE_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": KESU_CACHE_URL,
+            # An unreachable Redis costs a request at most this long (the limits then fail open).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
         if KESU_CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -272,12 +330,23 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("KESU_LOG_LEVEL", "WARNING")},
-}
+# Logs on stderr, one JSON object a line (KESU_LOG_FORMAT=json, the default with DEBUG off) or
+# readable text (the default under DEBUG); every line carries the request id or the job's name.
+# KESU_LOG_LEVEL is the level of everything but the access log, which has its own level so that
+# its one line per request (logger kesu.request, INFO) appears while the rest stays at WARNING.
+KESU_LOG_FORMAT = log_format_from_env()
+if KESU_LOG_FORMAT == "json":
+    logging.captureWarnings(True)  # Python's warnings as log records too, not bare text lines
+LOGGING = logging_config(
+    KESU_LOG_FORMAT,
+    level=os.environ.get("KESU_LOG_LEVEL", "WARNING"),
+    access_level=os.environ.get("KESU_ACCESS_LOG_LEVEL", "INFO"),
+)
+
+# /metrics (Prometheus): for a request with "Authorization: Bearer <KESU_METRICS_TOKEN>" (when
+# set) or from one of KESU_METRICS_ALLOWED_ADDRESSES (addresses or networks; empty: none).
+KESU_METRICS_TOKEN = os.environ.get("KESU_METRICS_TOKEN", "")
+KESU_METRICS_ALLOWED_ADDRESSES = env_list("KESU_METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")
 
 # Notifications: e-mail goes through Django's mail backend (SMTP by default), robots by HTTP.
 EMAIL_BACKEND = os.environ.get("KESU_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -315,6 +384,8 @@ KESU_READYZ_REDIS = env_bool("KESU_READYZ_REDIS", "KESU_CELERY_BROKER_URL" in os
 KESU_WORKER_STALE_SECONDS = int(os.environ.get("KESU_WORKER_STALE_SECONDS", 120))
 KESU_OUTBOX_MAX_LAG_SECONDS = int(os.environ.get("KESU_OUTBOX_MAX_LAG_SECONDS", 300))
 CELERY_TIMEZONE = TIME_ZONE
+# Celery's workers log through LOGGING above (the same format, with the task's name as job).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {

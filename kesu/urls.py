@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from kesu.core import health
+from kesu.core import health, metrics
 from kesu.web.favicon import favicon
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

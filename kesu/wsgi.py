@@ -20,4 +20,17 @@ def _refuse_the_development_key() -> None:
         )
 
 
+def _load_every_view() -> None:
+    """Import the URLconf and every view now, while the worker boots, not in its first request.
+
+    That import takes about 3 s on a busy 2-core machine: without this, the first request of
+    every new worker (a restart after a crash, a deploy, --max-requests) waits that long,
+    while the worker is already taking connections (bench/faults.py, docs/benchmarks.md).
+    """
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (the import is the point)
+
+
 _refuse_the_development_key()
+_load_every_view()

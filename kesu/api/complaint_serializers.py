@@ -22,6 +22,7 @@ from kesu.api.reference_serializers import (
     UserRefSerializer,
 )
 from kesu.audit.models import AuditEntry
+from kesu.complaints import limits
 from kesu.complaints.models import Attachment, Category, Complaint
 from kesu.complaints.move_fields import MOVE_OWNED_FIELDS, move_owned_message
 from kesu.complaints.selectors import (
@@ -322,7 +323,7 @@ NOTE_KINDS = [("note", _("Note")), ("call", _("Call"))]
 
 
 class NoteSerializer(StrictInputMixin, serializers.Serializer):
-    text = serializers.CharField(max_length=10_000)
+    text = serializers.CharField(max_length=limits.NOTE)
     shared_with_customer = serializers.BooleanField(
         default=False, help_text=_("Shared notes are what the customer may be shown.")
     )
@@ -349,4 +350,6 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 class AttachmentUploadSerializer(StrictInputMixin, serializers.Serializer):
     file = serializers.FileField(max_length=200)
-    description = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    description = serializers.CharField(
+        max_length=limits.ATTACHMENT_DESCRIPTION, required=False, allow_blank=True
+    )

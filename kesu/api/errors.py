@@ -3,13 +3,21 @@
 {"error": {"code": "...", "message": "...", "fields": {"name": ["..."]}}}
 """
 
+import logging
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from kesu.core.errors import DomainError
+
+logger = logging.getLogger(__name__)
+# Seconds a client is asked to wait when the database is away (a restart takes about one).
+DATABASE_RETRY_AFTER = 5
 
 
 def _field_messages(detail) -> dict:
@@ -35,6 +43,22 @@ def _domain_fields(exc: DomainError) -> dict:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database restarts, fails over or is unreachable for a moment: a 503 that says
+        # "again later", not a 500. A create retried with its Idempotency-Key is not doubled.
+        logger.warning("database unavailable: %s", exc)
+        set_rollback()
+        return Response(
+            {
+                "error": {
+                    "code": "unavailable",
+                    "message": _("The database is not available. Try again in a few seconds."),
+                    "fields": {},
+                }
+            },
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER)},
+        )
     if isinstance(exc, DomainError):
         return Response(
             {"error": {"code": exc.code, "message": exc.render(), "fields": _domain_fields(exc)}},

@@ -12,7 +12,7 @@ from kesu.api.fields import (
     ScopedPrimaryKeyRelatedField,
     StrictInputMixin,
 )
-from kesu.complaints import workflow
+from kesu.complaints import limits, workflow
 from kesu.complaints.choices import (
     CompensationType,
     ConfirmationMethod,
@@ -25,7 +25,7 @@ from kesu.complaints.choices import (
 from kesu.organisation.models import Department, User
 from kesu.organisation.selectors import departments_visible_to, users_for_picker
 
-TEXT = 5_000  # Longest free text a move records in the timeline.
+TEXT = limits.TEXT  # Longest free text a move records in the timeline.
 
 
 def _text(
@@ -160,7 +160,8 @@ class CloseInput(MoveSerializer):
 
 class ParkInput(MoveSerializer):
     reason = _reason(
-        max_length=500, help_text=_("Why it cannot be solved for now; the customer is told this.")
+        max_length=limits.LINE,
+        help_text=_("Why it cannot be solved for now; the customer is told this."),
     )
     follow_up_on = BoundedDateField(
         label=_("Follow up on"), help_text=_("A date in the future to look at the case again.")
@@ -197,7 +198,7 @@ class MergeInput(MoveSerializer):
 
 
 class WithdrawInput(MoveSerializer):
-    reason = _reason(max_length=500)
+    reason = _reason(max_length=limits.LINE)
 
 
 class EscalateInput(MoveSerializer):
@@ -212,7 +213,7 @@ class SetDeadlineInput(MoveSerializer):
 
 class OverrideSeverityInput(MoveSerializer):
     severity = serializers.ChoiceField(choices=Severity.choices, label=_("Severity"))
-    reason = _reason(max_length=500)
+    reason = _reason(max_length=limits.LINE)
     is_crisis = serializers.BooleanField(
         required=False,
         allow_null=True,

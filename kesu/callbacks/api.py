@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from kesu.api.fields import BoundedDateField, BoundedDateTimeField, StrictInputMixin, masked_phone
 from kesu.api.pagination import KesuCursorPagination
 from kesu.api.responses import BAD_REQUEST, CONFLICT, FORBIDDEN, NOT_FOUND
-from kesu.callbacks import measures
+from kesu.callbacks import limits, measures
 from kesu.callbacks.choices import (
     NOT_REACHED_RESULTS,
     AttemptResult,
@@ -27,7 +27,9 @@ from kesu.callbacks.choices import (
 from kesu.callbacks.models import CallbackTask
 from kesu.callbacks.selectors import end_of_day, may_use_workspace, mine, task_get, task_list
 from kesu.callbacks.services import NewComplaint, task_not_reached, task_record_outcome
+from kesu.complaints import limits as complaint_limits
 from kesu.complaints.choices import Demand
+from kesu.core.limits import length_errors
 
 TAG = "callbacks"
 
@@ -89,8 +91,8 @@ class CallbackTaskSerializer(serializers.ModelSerializer):
 
 
 class NewComplaintSerializer(StrictInputMixin, serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    account = serializers.CharField(max_length=10_000)
+    title = serializers.CharField(max_length=complaint_limits.TITLE)
+    account = serializers.CharField(max_length=complaint_limits.ACCOUNT)
     demand = serializers.ChoiceField(choices=Demand.choices, default=Demand.OTHER)
 
 
@@ -111,19 +113,33 @@ class OutcomeSerializer(StrictInputMixin, serializers.Serializer):
         choices=Satisfaction.choices, required=False, allow_blank=True, default=""
     )
     score = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
-    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    notes = serializers.CharField(
+        max_length=limits.NOTES,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("What the customer said; for a call that did not reach them, a short note."),
+    )
     answers = serializers.DictField(
-        child=serializers.CharField(max_length=2000, allow_blank=True),
+        child=serializers.CharField(max_length=limits.ANSWER, allow_blank=True),
         required=False,
         help_text=_("Questionnaire answers by question code."),
     )
     new_complaint = NewComplaintSerializer(required=False)
     lead_interest = serializers.CharField(
-        max_length=300, required=False, allow_blank=True, default=""
+        max_length=limits.LEAD_INTEREST, required=False, allow_blank=True, default=""
     )
     call_back_at = BoundedDateTimeField(
         required=False, allow_null=True, help_text=_("With result call_later.")
     )
+
+    def validate(self, attrs):
+        # A call that did not reach the customer keeps a short note; refused, never cut short.
+        if attrs.get("result") != AttemptResult.REACHED:
+            errors = length_errors(notes=(attrs.get("notes"), limits.ATTEMPT_NOTE))
+            if errors:
+                raise ValidationError(errors)
+        return attrs
 
 
 class LevelMeasureSerializer(serializers.Serializer):
@@ -299,7 +315,7 @@ class OutcomeView(APIView):
                 task_id=pk,
                 actor=request.user,
                 result=d["result"],
-                note=d["notes"][:500],
+                note=d["notes"],
                 call_back_at=d.get("call_back_at"),
             )
         task = task_get(request.user, pk)

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kesu.callbacks import limits
 from kesu.callbacks.choices import (
     AttemptResult,
     CallbackType,
@@ -384,6 +385,8 @@ class CallbackTask(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
+    # The notes of every call of the task one after the other, each at most its input's limit
+    # (callbacks/limits.py); the log as a whole is not bounded.
     notes = models.TextField(_("notes"), blank=True)
     raised_complaint = models.ForeignKey(
         Complaint,
@@ -446,7 +449,7 @@ class CallAttempt(models.Model):
     at = models.DateTimeField(_("at"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     result = models.CharField(_("result"), max_length=14, choices=AttemptResult.choices)
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    note = models.CharField(_("note"), max_length=limits.ATTEMPT_NOTE, blank=True)
     rescheduled_to = models.DateTimeField(_("next call from"), null=True, blank=True)
 
     class Meta:
@@ -589,7 +592,7 @@ class Lead(models.Model):
     task = models.ForeignKey(
         CallbackTask, on_delete=models.SET_NULL, null=True, blank=True, related_name="leads"
     )
-    interest = models.CharField(_("interested in"), max_length=300)
+    interest = models.CharField(_("interested in"), max_length=limits.LEAD_INTEREST)
     status = models.CharField(
         _("status"), max_length=12, choices=LeadStatus.choices, default=LeadStatus.NEW
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.services import audit_record
+from kesu.callbacks import limits
 from kesu.callbacks.choices import (
     NOT_REACHED_RESULTS,
     AttemptResult,
@@ -28,8 +29,10 @@ from kesu.callbacks.models import CallAttempt, CallbackTask, CustomerCallPrefere
 from kesu.callbacks.plans import Planner
 from kesu.callbacks.selectors import RECORDING_ROLES, tasks_visible_to
 from kesu.callbacks.surveys import record_response, validate_answers
+from kesu.complaints import limits as complaint_limits
 from kesu.complaints.choices import Channel, Demand, State
 from kesu.core.errors import InvalidState, NotAllowed, NotFound
+from kesu.core.limits import check_lengths, length_errors, normalise_newlines
 
 # Complaint states in which the procedure takes the callback's verdict.
 VERIFIABLE = frozenset({State.RESOLVED})
@@ -87,6 +90,8 @@ def task_not_reached(
     now = now or timezone.now()
     if result == AttemptResult.CALL_LATER and (call_back_at is None or call_back_at <= now):
         raise ValidationError({"call_back_at": _("Give the time the customer asked for.")})
+    note = normalise_newlines(note or "").strip()
+    check_lengths(note=(note, limits.ATTEMPT_NOTE))  # refused whole, never cut short
     with transaction.atomic():
         task = _lock_open_task(actor, task_id)
         planner = Planner(task.organisation_id, actor=actor, now=now)
@@ -110,10 +115,10 @@ def task_not_reached(
                 )
                 rescheduled = task.call_from
         if note:
-            task.notes = "\n".join(filter(None, [task.notes, note.strip()]))
+            task.notes = "\n".join(filter(None, [task.notes, note]))
         task.save()
         CallAttempt.objects.create(
-            task=task, at=now, by=actor, result=result, note=note[:500], rescheduled_to=rescheduled
+            task=task, at=now, by=actor, result=result, note=note, rescheduled_to=rescheduled
         )
         audit_record(
             organisation_id=task.organisation_id,
@@ -164,9 +169,12 @@ def task_record_outcome(
     from kesu.complaints.services import complaint_register
 
     now = now or timezone.now()
-    notes = (notes or "").strip()
+    notes = normalise_newlines(notes or "").strip()
     lead_interest = (lead_interest or "").strip()
-    errors = {}
+    errors = length_errors(
+        notes=(notes, limits.NOTES),
+        lead_interest=(lead_interest, limits.LEAD_INTEREST),
+    )
     if satisfaction and satisfaction not in Satisfaction.values:
         errors["satisfaction"] = _("“%(value)s” is not a valid choice.") % {"value": satisfaction}
     if score is not None and not (isinstance(score, int) and 1 <= score <= 5):
@@ -176,12 +184,15 @@ def task_record_outcome(
             errors["complaint_title"] = _("This field is required.")
         if not (new_complaint.account or "").strip():
             errors["complaint_account"] = _("This field is required.")
+        new_complaint.account = normalise_newlines(new_complaint.account or "")
+        errors |= length_errors(
+            complaint_title=(new_complaint.title.strip(), complaint_limits.TITLE),
+            complaint_account=(new_complaint.account.strip(), complaint_limits.ACCOUNT),
+        )
         if new_complaint.demand not in Demand.values:
             errors["complaint_demand"] = _("“%(value)s” is not a valid choice.") % {
                 "value": new_complaint.demand
             }
-    if len(lead_interest) > 300:
-        errors["lead_interest"] = _("At most 300 characters.")
     if errors:
         raise ValidationError(errors)
 

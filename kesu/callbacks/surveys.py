@@ -16,13 +16,15 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.services import audit_record
+from kesu.callbacks import limits
 from kesu.callbacks.choices import QuestionKind, ResponseChannel, SmsTemplate
 from kesu.callbacks.models import Survey, SurveyInvitation, SurveyResponse
+from kesu.core.limits import length_errors, normalise_newlines
 
 SALT = "kesu.callbacks.survey-link"
 # The signature's own limit; each invitation's expiry (usually much shorter) is checked too.
 MAX_LINK_AGE = timedelta(days=366)
-MAX_TEXT = 2000
+MAX_TEXT = limits.ANSWER  # refused above, never cut
 RANGES = {QuestionKind.RATING: (1, 5), QuestionKind.NPS: (0, 10)}
 
 
@@ -62,7 +64,12 @@ def validate_answers(survey: Survey, raw: dict, *, require: bool) -> dict:
             if not isinstance(value, str):
                 errors[q.code] = _("Give a text answer.")
                 continue
-            cleaned[q.code] = value[:MAX_TEXT]
+            value = normalise_newlines(value)
+            too_long = length_errors(answer=(value, MAX_TEXT))
+            if too_long:
+                errors[q.code] = too_long["answer"]
+                continue
+            cleaned[q.code] = value
     if errors:
         raise ValidationError(errors)
     return cleaned

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kesu.callbacks import measures
+from kesu.callbacks import limits, measures
 from kesu.callbacks.choices import (
     AttemptResult,
     CallbackType,
@@ -47,6 +47,7 @@ from kesu.callbacks.services import (
     task_record_outcome,
 )
 from kesu.callbacks.surveys import send_link_by_sms
+from kesu.complaints import limits as complaint_limits
 from kesu.complaints.choices import Demand
 from kesu.complaints.guidance import guidance_for
 from kesu.complaints.services import REGISTERING_ROLES
@@ -236,6 +237,13 @@ def task_page(request, pk, errors=None, posted=None, status=200):
         late=task.latest_on < timezone.localdate(now),
         window_open=task.call_from <= now < task.call_until,
         max_attempts=_max_attempts(task),
+        limits={
+            "notes": limits.NOTES,
+            "complaint_title": complaint_limits.TITLE,
+            "complaint_account": complaint_limits.ACCOUNT,
+            "lead_interest": limits.LEAD_INTEREST,
+            "answer": limits.ANSWER,
+        },
     )
     return render(request, "callbacks/task.html", context, status=status)
 

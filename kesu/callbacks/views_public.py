@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from kesu.callbacks.choices import QuestionKind
-from kesu.callbacks.surveys import LinkRefused, answer_by_link, invitation_from_token
+from kesu.callbacks.surveys import MAX_TEXT, LinkRefused, answer_by_link, invitation_from_token
 
 REFUSALS = {
     "tampered": (
@@ -98,6 +98,7 @@ def survey(request, token: str):
             "questions": _questions(invitation, language, posted),
             "errors": errors,
             "organisation": invitation.survey.organisation,
+            "answer_limit": MAX_TEXT,
         },
         status=400 if errors else 200,
     )

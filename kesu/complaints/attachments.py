@@ -1,7 +1,8 @@
 """Files of a complaint as the workspace shows them: thumbnails, inline views, download names.
 
 Attachments never change after upload, so a thumbnail made once is good for ever. Thumbnails
-live in the attachments' storage under ``thumbnails/`` (next to the uploads in MEDIA_ROOT);
+live in the attachments' storage under ``thumbnails/`` (next to the uploads: MEDIA_ROOT or the
+object store, see KESU_MEDIA_STORAGE; only the storage API is used, never a path);
 an image Pillow cannot read leaves an empty marker there, so it is tried only once.
 """
 

@@ -508,6 +508,9 @@ _REGISTER_FIELDS = [
     ("upset_level", "upset_level"),
     ("due_at", "due_at"),
     ("received_at", "received_at"),
+    ("severity_override_reason", "severity_override_reason"),
+    ("owner", "owner_id"),
+    ("department", "department_id"),
 ]
 
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kesu.complaints import limits
 from kesu.complaints.checklist import item_choices as checklist_item_choices
 from kesu.complaints.checklist import move_choices as checklist_move_choices
 from kesu.complaints.choices import (
@@ -18,6 +19,7 @@ from kesu.complaints.choices import (
     Severity,
     State,
 )
+from kesu.core.limits import TextLimit
 from kesu.customers.choices import PersonalityType
 from kesu.customers.models import Customer, Purchase
 from kesu.organisation.models import Branch, Department, Organisation
@@ -164,7 +166,9 @@ class Complaint(models.Model):
     # What was received, from whom, how.
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.COMPLAINT)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
-    channel_detail = models.CharField(_("channel detail"), max_length=200, blank=True)
+    channel_detail = models.CharField(
+        _("channel detail"), max_length=limits.CHANNEL_DETAIL, blank=True
+    )
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("customer")
     )
@@ -177,12 +181,17 @@ class Complaint(models.Model):
         verbose_name=_("order / vehicle / service visit"),
     )
     received_at = models.DateTimeField(_("received at"))
-    title = models.CharField(_("summary"), max_length=200)
-    account = models.TextField(_("customer's account"), help_text=_("In the customer's own words."))
+    title = models.CharField(_("summary"), max_length=limits.TITLE)
+    account = models.TextField(
+        _("customer's account"),
+        help_text=_("In the customer's own words."),
+        max_length=limits.ACCOUNT,
+        validators=[TextLimit(limits.ACCOUNT)],
+    )
     demand = models.CharField(
         _("demand"), max_length=16, choices=Demand.choices, default=Demand.OTHER
     )
-    demand_detail = models.CharField(_("demand detail"), max_length=500, blank=True)
+    demand_detail = models.CharField(_("demand detail"), max_length=limits.LINE, blank=True)
 
     # Classification.
     category = models.ForeignKey(
@@ -210,7 +219,7 @@ class Complaint(models.Model):
         _("severity rule codes"), default=list, blank=True, editable=False
     )
     severity_override_reason = models.CharField(
-        _("reason for changing the severity"), max_length=500, blank=True
+        _("reason for changing the severity"), max_length=limits.LINE, blank=True
     )
     is_crisis = models.BooleanField(_("crisis"), default=False)
     resolvability = models.CharField(
@@ -263,7 +272,9 @@ class Complaint(models.Model):
     )
 
     # Solution and compensation (stage 3).
-    solution = models.TextField(_("solution"), blank=True)
+    solution = models.TextField(
+        _("solution"), max_length=limits.TEXT, blank=True, validators=[TextLimit(limits.TEXT)]
+    )
     solution_due_on = models.DateField(_("solution to be done by"), null=True, blank=True)
     compensation_type = models.CharField(
         _("compensation"), max_length=20, choices=CompensationType.choices, blank=True
@@ -282,14 +293,26 @@ class Complaint(models.Model):
     )
     compensation_approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     not_solvable_reason = models.CharField(
-        _("why not solvable for now"), max_length=500, blank=True
+        _("why not solvable for now"), max_length=limits.LINE, blank=True
     )
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
 
     # What was learnt (stage 4).
-    root_cause = models.TextField(_("root cause"), blank=True)
-    corrective_action = models.TextField(_("corrective action"), blank=True)
-    preventive_action = models.TextField(_("preventive action"), blank=True)
+    root_cause = models.TextField(
+        _("root cause"), max_length=limits.TEXT, blank=True, validators=[TextLimit(limits.TEXT)]
+    )
+    corrective_action = models.TextField(
+        _("corrective action"),
+        max_length=limits.TEXT,
+        blank=True,
+        validators=[TextLimit(limits.TEXT)],
+    )
+    preventive_action = models.TextField(
+        _("preventive action"),
+        max_length=limits.TEXT,
+        blank=True,
+        validators=[TextLimit(limits.TEXT)],
+    )
     preventive_verified_at = models.DateTimeField(null=True, blank=True, editable=False)
     preventive_verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -300,7 +323,10 @@ class Complaint(models.Model):
         editable=False,
     )
     preventive_verification = models.TextField(
-        _("verification of the preventive action"), blank=True
+        _("verification of the preventive action"),
+        max_length=limits.TEXT,
+        blank=True,
+        validators=[TextLimit(limits.TEXT)],
     )
     satisfaction = models.CharField(
         _("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True, editable=False
@@ -309,7 +335,9 @@ class Complaint(models.Model):
     # End of the road.
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
-    close_reason = models.CharField(_("closing reason"), max_length=500, blank=True, editable=False)
+    close_reason = models.CharField(
+        _("closing reason"), max_length=limits.LINE, blank=True, editable=False
+    )
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -354,6 +382,10 @@ class Complaint(models.Model):
             models.Index(fields=["organisation", "severity", "id"], name="complaint_severity_idx"),
             models.Index(fields=["category", "id"], name="complaint_category_idx"),
             models.Index(fields=["due_at"], name="complaint_due_idx"),
+            # Overdue counts per organisation (/metrics): only the rows of open states that are
+            # past their date, not every complaint ever past it. Not a partial index: SQLite
+            # cannot match the query's bound IN list with an index condition.
+            models.Index(fields=["state", "due_at", "organisation"], name="complaint_overdue_idx"),
         ]
 
     def __str__(self) -> str:
@@ -371,7 +403,9 @@ class Attachment(models.Model):
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size in bytes"))
     sha256 = models.CharField(max_length=64)
-    description = models.CharField(_("description"), max_length=300, blank=True)
+    description = models.CharField(
+        _("description"), max_length=limits.ATTACHMENT_DESCRIPTION, blank=True
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

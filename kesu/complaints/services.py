@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.models import AuditEntry
 from kesu.audit.services import audit_record
+from kesu.complaints import limits
 from kesu.complaints.attachments import (
     SNIFF_BYTES,
     content_matches,
@@ -34,6 +35,7 @@ from kesu.complaints.search import SEARCHED_FIELDS, search_grams_for
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.complaints.severity import suggest_severity
 from kesu.core.errors import InvalidState, NotAllowed, NotFound, StaleVersion
+from kesu.core.limits import length_errors, limited
 from kesu.customers.choices import PersonalityType
 from kesu.customers.models import Customer, Purchase
 from kesu.organisation.choices import Role
@@ -63,6 +65,43 @@ EDITABLE_FIELDS = {
     "personality_type": PersonalityType,
     "upset_level": None,
     "purchase": None,
+}
+# The fields the "register" entry records, so the timeline alone tells the row's first values
+# (kesu/audit/consistency.py replays it); foreign keys as ids.
+REGISTER_RECORDED = [
+    "branch",
+    "customer",
+    "purchase",
+    "kind",
+    "channel",
+    "channel_detail",
+    "title",
+    "account",
+    "demand",
+    "demand_detail",
+    "category",
+    "cause",
+    "severity",
+    "suggested_severity",
+    "severity_reasons",
+    "is_crisis",
+    "personality_type",
+    "upset_level",
+    "received_at",
+    "severity_override_reason",
+    "owner",
+    "department",
+    "due_at",
+]
+
+
+# The texts a complaint is registered or edited with, and their limits (complaints/limits.py).
+REGISTER_LIMITS = {
+    "title": limits.TITLE,
+    "account": limits.ACCOUNT,
+    "channel_detail": limits.CHANNEL_DETAIL,
+    "demand_detail": limits.LINE,
+    "severity_override_reason": limits.LINE,
 }
 
 
@@ -119,6 +158,14 @@ def complaint_register(
         errors["title"] = _("This field is required.")
     if not (account or "").strip():
         errors["account"] = _("This field is required.")
+    texts = {
+        "title": title,
+        "account": account,
+        "channel_detail": channel_detail,
+        "demand_detail": demand_detail,
+        "severity_override_reason": severity_override_reason,
+    }
+    errors |= length_errors(**limited(texts, REGISTER_LIMITS))
     for field, value, choices in [
         ("kind", kind, Kind),
         ("channel", channel, Channel),
@@ -198,33 +245,8 @@ def complaint_register(
                     "number": complaint.number,
                     "due": due_times(milestones),
                     "fields": {
-                        name: getattr(
-                            complaint,
-                            name
-                            if name not in {"category", "purchase", "customer", "branch"}
-                            else f"{name}_id",
-                        )
-                        for name in [
-                            "branch",
-                            "customer",
-                            "purchase",
-                            "kind",
-                            "channel",
-                            "channel_detail",
-                            "title",
-                            "account",
-                            "demand",
-                            "demand_detail",
-                            "category",
-                            "cause",
-                            "severity",
-                            "suggested_severity",
-                            "severity_reasons",
-                            "is_crisis",
-                            "personality_type",
-                            "upset_level",
-                            "received_at",
-                        ]
+                        name: getattr(complaint, Complaint._meta.get_field(name).attname)
+                        for name in REGISTER_RECORDED
                     },
                 },
             )
@@ -303,6 +325,11 @@ def complaint_update(
         and not 1 <= changes["upset_level"] <= 5
     ):
         errors["upset_level"] = _("Give a value from 1 to 5.")
+    errors |= {
+        name: messages
+        for name, messages in length_errors(**limited(changes, REGISTER_LIMITS)).items()
+        if name not in errors
+    }
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.services import audit_record
 from kesu.callbacks.plans import callbacks_after_move
-from kesu.complaints.checklist import ITEM_TEXT, ItemList, missing_items
+from kesu.complaints.checklist import ITEM_TEXT, ItemList, missing_items, requirements
 from kesu.complaints.choices import (
     OPEN_STATES,
     CompensationType,
@@ -528,6 +528,12 @@ def complaint_close(
     *, complaint_id: int, actor: User, summary: str = "", expected_version: int | None = None
 ) -> Complaint:
     with _move(complaint_id, actor, "close", expected_version) as m:
+        required = requirements(m.complaint.organisation_id, ["close"]).get("close", [])
+        if "summary" in required and not (summary or "").strip():
+            # A ticked "wrote a case summary" is not a summary: the close carries the text.
+            raise ValidationError(
+                {"summary": _("Write the case summary: it is required before closing.")}
+            )
         m.set(closed_at=timezone.now(), close_reason="completed")
         m.data["summary"] = summary
     return m.complaint

@@ -1,10 +1,84 @@
 """Request plumbing that must run before everything else."""
 
 import ipaddress
+import logging
+import re
+import time
+import uuid
 
 from django.conf import settings
+from django.utils.functional import empty
 
+from kesu.core import metrics
+from kesu.core.logs import request_id_var
 from kesu.core.views import null_character
+
+access_log = logging.getLogger("kesu.request")
+# An incoming X-Request-ID is kept when it is a plain token (a proxy's or a client's id).
+SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def _user_id(request):
+    """The signed-in user's id, if the request looked at its user (no extra query for it)."""
+    user = request.__dict__.get("user")
+    if user is None or getattr(user, "_wrapped", None) is empty:
+        return None
+    return user.pk if user.is_authenticated else None
+
+
+class RequestIdMiddleware:
+    """A request id for every request, the access log line and the request metrics.
+
+    The id comes from the request's `X-Request-ID` when that is a sane token, otherwise it is a
+    new uuid4; it is in a context variable while the request runs (so every log record carries
+    it, kesu/core/logs.py), on `request.request_id`, and sent back as `X-Request-ID`. When the
+    response is ready one line goes to the logger `kesu.request`: method, path (without the
+    query, which may hold phone numbers), status, duration, user id and client address (the one
+    TrustedProxyMiddleware worked out).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = incoming if SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            seconds = time.perf_counter() - started
+            response["X-Request-ID"] = request_id
+            metrics.observe_request(request, response.status_code, seconds)
+            if access_log.isEnabledFor(logging.INFO):
+                self.log_access(request, response.status_code, seconds)
+            return response
+        finally:
+            request_id_var.reset(token)
+
+    @staticmethod
+    def log_access(request, status: int, seconds: float) -> None:
+        duration_ms = round(seconds * 1000, 1)
+        fields = {
+            "method": request.method,
+            "path": request.path[:500],
+            "status": status,
+            "duration_ms": duration_ms,
+            "user_id": _user_id(request),
+            "client": request.META.get("REMOTE_ADDR", ""),
+        }
+        access_log.info(
+            "%s %s %s %.1fms user=%s client=%s",
+            fields["method"],
+            fields["path"],
+            status,
+            duration_ms,
+            fields["user_id"] or "-",
+            fields["client"],
+            extra=fields,
+        )
+
 
 FORWARDED_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST")
 

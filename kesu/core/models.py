@@ -15,3 +15,27 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker_id
+
+
+class JobTiming(models.Model):
+    """How long a background job's runs took (kesu/core/jobs.py), for `/metrics`.
+
+    One row per job, added to by every run wherever it ran: the last run, and a histogram of
+    all runs (counts per upper bound of kesu.core.jobs.JOB_BUCKETS, not cumulative).
+    """
+
+    job = models.CharField(_("job"), max_length=100, unique=True)
+    runs = models.PositiveBigIntegerField(_("runs"), default=0)
+    failures = models.PositiveBigIntegerField(_("failed runs"), default=0)
+    total_seconds = models.FloatField(_("total duration (s)"), default=0.0)
+    bucket_counts = models.JSONField(_("runs per duration bucket"), default=dict, blank=True)
+    last_duration_seconds = models.FloatField(_("last duration (s)"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("last finished at"), null=True, blank=True)
+    last_ok = models.BooleanField(_("last run succeeded"), default=True)
+
+    class Meta:
+        verbose_name = _("job timing")
+        verbose_name_plural = _("job timings")
+
+    def __str__(self) -> str:
+        return self.job

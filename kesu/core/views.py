@@ -33,6 +33,9 @@ def _error(request, status: int, message=None):
         body = {"error": {"code": code, "message": str(message), "fields": {}}}
         return JsonResponse(body, status=status)
     context = {"status": status, "title": title, "message": message}
+    if status == 500:
+        # The id the log lines of this request carry (RequestIdMiddleware), for the user to quote.
+        context["request_id"] = getattr(request, "request_id", "")
     try:
         return render(request, "core/error.html", context, status=status)
     except Exception:  # the error page itself must never fail

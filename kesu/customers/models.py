@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kesu.core.limits import TextLimit
+from kesu.customers import limits
 from kesu.customers.choices import PersonalityType, PurchaseKind, Tier
 from kesu.organisation.models import Branch, Organisation
 
@@ -20,7 +22,7 @@ class Customer(models.Model):
         blank=True,
         verbose_name=_("home branch"),
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=limits.NAME)
     phone = models.CharField(
         _("phone"), max_length=20, help_text=_("Stored in international form, e.g. +8613812345678.")
     )
@@ -34,8 +36,10 @@ class Customer(models.Model):
     )
     birthday = models.DateField(_("birthday"), null=True, blank=True)
     founded_on = models.DateField(_("company founded on"), null=True, blank=True)
-    address = models.CharField(_("address"), max_length=300, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    address = models.CharField(_("address"), max_length=limits.ADDRESS, blank=True)
+    notes = models.TextField(
+        _("notes"), max_length=limits.NOTES, blank=True, validators=[TextLimit(limits.NOTES)]
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -54,8 +58,8 @@ class KeyPerson(models.Model):
     customer = models.ForeignKey(
         Customer, on_delete=models.CASCADE, related_name="key_persons", verbose_name=_("customer")
     )
-    name = models.CharField(_("name"), max_length=100)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    name = models.CharField(_("name"), max_length=limits.NAME)
+    title = models.CharField(_("title"), max_length=limits.TITLE, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     birthday = models.DateField(_("birthday"), null=True, blank=True)
@@ -81,8 +85,8 @@ class Purchase(models.Model):
         Branch, on_delete=models.PROTECT, related_name="purchases", null=True, blank=True
     )
     kind = models.CharField(_("kind"), max_length=10, choices=PurchaseKind.choices)
-    reference = models.CharField(_("reference"), max_length=64, blank=True)
-    product = models.CharField(_("product or model"), max_length=200, blank=True)
+    reference = models.CharField(_("reference"), max_length=limits.REFERENCE, blank=True)
+    product = models.CharField(_("product or model"), max_length=limits.PRODUCT, blank=True)
     vin = models.CharField(_("VIN"), max_length=17, blank=True)
     plate_number = models.CharField(_("plate number"), max_length=16, blank=True)
     amount = models.DecimalField(

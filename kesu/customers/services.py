@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from kesu.audit.services import audit_record
 from kesu.callbacks.plans import callbacks_for_purchase
 from kesu.core.errors import NotAllowed
+from kesu.core.limits import check_lengths, length_errors, limited
 from kesu.core.phones import normalise_phone
+from kesu.customers import limits
 from kesu.customers.choices import PersonalityType, PurchaseKind, Tier
 from kesu.customers.models import Customer, KeyPerson, Purchase
 from kesu.organisation.choices import Role
@@ -39,6 +41,15 @@ PURCHASE_FIELDS = [
 ]
 
 
+CUSTOMER_TEXT_LIMITS = {
+    "name": limits.NAME,
+    "address": limits.ADDRESS,
+    "notes": limits.NOTES,
+}
+KEY_PERSON_TEXT_LIMITS = {"name": limits.NAME, "title": limits.TITLE}
+PURCHASE_TEXT_LIMITS = {"product": limits.PRODUCT, "reference": limits.REFERENCE}
+
+
 def _clean_customer(data: dict) -> dict:
     errors = {}
     cleaned = dict(data)
@@ -58,6 +69,11 @@ def _clean_customer(data: dict) -> dict:
         errors["personality_type"] = _("“%(value)s” is not a valid choice.") % {
             "value": cleaned["personality_type"]
         }
+    errors |= {
+        name: messages
+        for name, messages in length_errors(**limited(cleaned, CUSTOMER_TEXT_LIMITS)).items()
+        if name not in errors
+    }
     if errors:
         raise ValidationError(errors)
     return {k: v.strip() if isinstance(v, str) else v for k, v in cleaned.items()}
@@ -129,6 +145,7 @@ def customer_update(*, actor, customer: Customer, **data) -> Customer:
 def purchase_create(*, actor, customer: Customer, **data) -> Purchase:
     _check_writer(actor)
     data = {k: v for k, v in data.items() if k in PURCHASE_FIELDS}
+    check_lengths(**limited(data, PURCHASE_TEXT_LIMITS))
     if data.get("kind") not in PurchaseKind.values:
         raise ValidationError(
             {"kind": _("“%(value)s” is not a valid choice.") % {"value": data.get("kind")}}
@@ -150,6 +167,7 @@ def key_person_create(*, actor, customer: Customer, **data) -> KeyPerson:
     _check_writer(actor)
     if not customer.is_company:
         raise ValidationError({"customer": _("Key persons belong to corporate customers.")})
+    check_lengths(**limited(data, KEY_PERSON_TEXT_LIMITS))
     if data.get("phone"):
         data["phone"] = normalise_phone(data["phone"])
     person = KeyPerson.objects.create(customer=customer, **data)

@@ -48,48 +48,86 @@ def notify(
     creates nothing new. Returns how many rows were queued. Call it inside the transaction
     of the change it announces.
     """
-    channels = tuple(channels)
-    unknown = set(channels) - PERSONAL_CHANNELS
-    if unknown:
-        raise ValueError(f"not a personal channel: {sorted(unknown)}")
-    data = to_jsonable(payload or {})
-    now = timezone.now()
+    return notify_many(
+        [
+            {
+                "organisation_id": organisation_id,
+                "branch_id": branch_id,
+                "recipients": recipients,
+                "kind": kind,
+                "payload": payload,
+                "dedupe_key": dedupe_key,
+                "channels": channels,
+                "webhooks": webhooks,
+            }
+        ]
+    )
 
-    def row(channel: str, *, recipient_id=None, endpoint_id=None) -> Notification:
-        return Notification(
-            organisation_id=organisation_id,
-            branch_id=branch_id,
-            recipient_id=recipient_id,
-            endpoint_id=endpoint_id,
-            channel=channel,
-            kind=kind,
-            payload=data,
-            dedupe_key=dedupe_key,
-            next_attempt_at=now,
-            created_at=now,
-        )
+
+def notify_many(items: list[dict]) -> int:
+    """`notify` for several events at once (the deadline sweep): each item has notify's
+    keyword arguments. The robots of each branch, the duplicate check and the insert are one
+    query each for the whole batch."""
+    now = timezone.now()
+    endpoints: dict[int, list[WebhookEndpoint]] = {}
+    wanted_endpoints = {
+        item["branch_id"]
+        for item in items
+        if item.get("webhooks", True) and item["branch_id"] is not None
+    }
+    if wanted_endpoints:
+        for endpoint in WebhookEndpoint.objects.filter(
+            branch_id__in=wanted_endpoints, is_active=True
+        ).order_by("pk"):
+            endpoints.setdefault(endpoint.branch_id, []).append(endpoint)
 
     rows = []
-    seen = set()
-    for user in recipients:
-        if user is None or user.pk in seen or not user.is_active:
-            continue
-        seen.add(user.pk)
-        for channel in channels:
-            if channel == Channel.EMAIL and not user.email:
+    for item in items:
+        channels = tuple(item.get("channels", (Channel.INBOX, Channel.EMAIL)))
+        unknown = set(channels) - PERSONAL_CHANNELS
+        if unknown:
+            raise ValueError(f"not a personal channel: {sorted(unknown)}")
+        data = to_jsonable(item["payload"] or {})
+
+        def row(channel: str, *, recipient_id=None, endpoint_id=None, item=item, data=data):
+            return Notification(
+                organisation_id=item["organisation_id"],
+                branch_id=item["branch_id"],
+                recipient_id=recipient_id,
+                endpoint_id=endpoint_id,
+                channel=channel,
+                kind=item["kind"],
+                payload=data,
+                dedupe_key=item["dedupe_key"],
+                next_attempt_at=now,
+                created_at=now,
+            )
+
+        seen = set()
+        for user in item["recipients"]:
+            if user is None or user.pk in seen or not user.is_active:
                 continue
-            rows.append(row(channel, recipient_id=user.pk))
-    if webhooks and branch_id is not None:
-        for endpoint in WebhookEndpoint.objects.filter(branch_id=branch_id, is_active=True):
-            rows.append(row(endpoint.kind, endpoint_id=endpoint.pk))
+            seen.add(user.pk)
+            for channel in channels:
+                if channel == Channel.EMAIL and not user.email:
+                    continue
+                rows.append(row(channel, recipient_id=user.pk))
+        if item.get("webhooks", True) and item["branch_id"] is not None:
+            for endpoint in endpoints.get(item["branch_id"], ()):
+                rows.append(row(endpoint.kind, endpoint_id=endpoint.pk))
     if not rows:
         return 0
     existing = set(
-        Notification.objects.filter(dedupe_key=dedupe_key).values_list(
-            "channel", "recipient_id", "endpoint_id"
+        Notification.objects.filter(dedupe_key__in={r.dedupe_key for r in rows}).values_list(
+            "dedupe_key", "channel", "recipient_id", "endpoint_id"
         )
     )
-    new = [r for r in rows if (r.channel, r.recipient_id, r.endpoint_id) not in existing]
+    new = []
+    for r in rows:
+        identity = (r.dedupe_key, r.channel, r.recipient_id, r.endpoint_id)
+        if identity not in existing:
+            existing.add(identity)
+            new.append(r)
     # A concurrent notify of the same event may have inserted some meanwhile: the unique
     # constraints drop those quietly, without breaking the caller's transaction.
     Notification.objects.bulk_create(new, ignore_conflicts=True)

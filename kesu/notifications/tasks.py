@@ -5,13 +5,15 @@ import socket
 
 from kesu.celery import app
 from kesu.core.health import heartbeat
+from kesu.core.jobs import timed_job
 from kesu.notifications import services
 
 
 @app.task(name="kesu.notifications.tasks.sweep_deadlines")
 def sweep_deadlines() -> int | None:
     """Decide the reminders and escalations that are due (kesu.sla.reminders)."""
-    result = services.sweep_deadlines()
+    with timed_job("deadline_sweep"):  # its duration, for /metrics
+        result = services.sweep_deadlines()
     return result if isinstance(result, int) else None
 
 

@@ -6,3 +6,6 @@ class SlaConfig(AppConfig):
     name = "kesu.sla"
     label = "sla"
     verbose_name = _("Deadlines")
+
+    def ready(self):
+        from kesu.sla import signals  # noqa: F401

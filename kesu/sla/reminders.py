@@ -112,20 +112,25 @@ def _payload(m: ComplaintMilestone) -> dict:
 
 
 def _notify(
-    m: ComplaintMilestone, users: list[User], kind: str, dedupe_key: str, extra: dict | None = None
+    ctx: "_Sweep",
+    m: ComplaintMilestone,
+    users: list[User],
+    kind: str,
+    dedupe_key: str,
+    extra: dict | None = None,
 ) -> None:
-    from kesu.notifications.services import notify
-
     if not users:
         return
     c = m.complaint
-    notify(
-        organisation_id=c.organisation_id,
-        branch_id=c.branch_id,
-        recipients=users,
-        kind=kind,
-        payload={**_payload(m), **(extra or {})},
-        dedupe_key=dedupe_key,
+    ctx.notifications.append(
+        {
+            "organisation_id": c.organisation_id,
+            "branch_id": c.branch_id,
+            "recipients": users,
+            "kind": kind,
+            "payload": {**_payload(m), **(extra or {})},
+            "dedupe_key": dedupe_key,
+        }
     )
 
 
@@ -154,7 +159,7 @@ def sweep_due_milestones(now: datetime | None = None, batch_size: int = 500) -> 
                 return handled
             for m in batch:
                 _handle(m, now, ctx)
-            ctx.flush_audit()
+            ctx.flush()
             ComplaintMilestone.objects.bulk_update(
                 batch, ["status", "breached_at", "warned_at", "escalation_step", "next_check_at"]
             )
@@ -171,6 +176,8 @@ class _Sweep:
     chains: dict = field(default_factory=dict)
     people: dict = field(default_factory=dict)
     audit: dict = field(default_factory=dict)
+    notifications: list = field(default_factory=list)
+    escalations: dict = field(default_factory=dict)  # level → complaint ids
 
     def record(self, complaint: Complaint, action: str, data: dict) -> None:
         self.audit.setdefault(complaint.organisation_id, []).append(
@@ -183,7 +190,18 @@ class _Sweep:
             }
         )
 
-    def flush_audit(self) -> None:
+    def flush(self) -> None:
+        """Write the batch's outbox rows, escalations and audit entries, in its transaction."""
+        from kesu.notifications.services import notify_many
+
+        notify_many(self.notifications)
+        self.notifications = []
+        # Lowest level first, so a complaint reaching two levels in one batch ends at the higher.
+        for level in sorted(self.escalations):
+            Complaint.objects.filter(
+                pk__in=self.escalations[level], escalation_level__lt=level
+            ).update(escalation_level=level)
+        self.escalations = {}
         for organisation_id, items in self.audit.items():
             audit_record_many(organisation_id=organisation_id, items=items)
         self.audit = {}
@@ -195,6 +213,7 @@ def _handle(m: ComplaintMilestone, now: datetime, ctx: _Sweep) -> None:
         # Before the deadline: the reminder.
         if m.warned_at is None:
             _notify(
+                ctx,
                 m,
                 recipients(T.OWNER, complaint, ctx.people),
                 "milestone_reminder",
@@ -236,6 +255,7 @@ def _escalate(m: ComplaintMilestone, now: datetime, ctx: _Sweep) -> None:
         # The steps reached in one sweep go out as one message per person; the row locks and
         # the milestone update share this transaction, so a re-run cannot send them again.
         _notify(
+            ctx,
             m,
             list(users.values()),
             "milestone_breached",
@@ -245,9 +265,7 @@ def _escalate(m: ComplaintMilestone, now: datetime, ctx: _Sweep) -> None:
     if reached is not None:
         level = ESCALATION_LEVEL_OF[reached]
         if level > complaint.escalation_level:
-            Complaint.objects.filter(pk=complaint.pk, escalation_level__lt=level).update(
-                escalation_level=level
-            )
+            ctx.escalations.setdefault(level, set()).add(complaint.pk)
             ctx.record(
                 complaint,
                 "escalated_by_deadline",

@@ -92,11 +92,29 @@ def calendar_row_for_branch(branch) -> BusinessCalendar:
     return row or calendar_for_organisation_default(branch.organisation_id)
 
 
+# Built calendars per process, keyed by the row's updated_at: every change to a calendar, its
+# days or its years moves that stamp (kesu/sla/signals.py), so a stale entry is never used.
+_built_calendars: dict[tuple, WorkingCalendar] = {}
+_BUILT_CALENDARS_MAX = 256
+
+
 def working_calendar(
     calendar: BusinessCalendar, around: date | None = None, years: int = 3
 ) -> WorkingCalendar:
     """The in-memory calendar for computing deadlines from `around` (default today)."""
     around = around or timezone.localdate()
+    key = (calendar.pk, calendar.updated_at, around.year, years, settings.TIME_ZONE)
+    built = _built_calendars.get(key) if calendar.pk and calendar.updated_at else None
+    if built is None:
+        built = _build_working_calendar(calendar, around, years)
+        if calendar.pk and calendar.updated_at:
+            if len(_built_calendars) >= _BUILT_CALENDARS_MAX:
+                _built_calendars.clear()
+            _built_calendars[key] = built
+    return built
+
+
+def _build_working_calendar(calendar: BusinessCalendar, around: date, years: int):
     first, last = date(around.year - 1, 1, 1), date(around.year + years, 12, 31)
     exceptions = dict(
         CalendarDay.objects.filter(calendar=calendar, date__range=(first, last)).values_list(

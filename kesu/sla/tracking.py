@@ -236,17 +236,20 @@ def _sync_complaint_due(complaint, milestones, actor, reason: str) -> None:
     ]
     due = max(resolution, key=lambda m: m.round).due_at if resolution else complaint.due_at
     dues = due_times(milestones)
-    if due != complaint.due_at:
+    moved = due != complaint.due_at
+    if moved:
         Complaint.objects.filter(pk=complaint.pk).update(due_at=due)
         complaint.due_at = due
-    if dues:
+    # Also when every clock stopped (parked: no due time left) the row's due_at moved.
+    if dues or moved:
         audit_record(
             organisation_id=complaint.organisation_id,
             actor=actor,
             action="deadlines",
             obj=complaint,
             complaint_id=complaint.pk,
-            data={"reason": reason, "due": dues},
+            # due_at: what the complaint's row says now (kesu/audit/consistency.py replays it).
+            data={"reason": reason, "due": dues, "due_at": complaint.due_at},
         )
 
 

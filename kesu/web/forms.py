@@ -1,10 +1,37 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from kesu.complaints import limits
 from kesu.complaints.choices import CauseClass, Channel, Demand, Kind
+from kesu.core.limits import TextLimit, normalise_newlines
+from kesu.customers import limits as customer_limits
 from kesu.customers.choices import PersonalityType
 from kesu.organisation.models import Branch
 from kesu.organisation.selectors import branches_visible_to
+
+
+class LongTextField(forms.CharField):
+    """A textarea with a limit: CRLF counts as one character, as the browser's maxlength and
+    the counter count it, and an over-long text is refused with its length, never cut."""
+
+    widget = forms.Textarea
+
+    def __init__(self, *, max_length: int, **kwargs):
+        super().__init__(max_length=max_length, **kwargs)
+        self.validators = [
+            *(v for v in self.validators if type(v) is not MaxLengthValidator),
+            TextLimit(max_length),
+        ]
+
+    def to_python(self, value):
+        return super().to_python(normalise_newlines(value))
+
+
+class NoteForm(forms.Form):
+    """A note or a call on a complaint's timeline."""
+
+    text = LongTextField(label=_("Add a note or log a call"), max_length=limits.NOTE)
 
 
 class IntakeForm(forms.Form):
@@ -22,16 +49,22 @@ class IntakeForm(forms.Form):
     )
     phone = forms.CharField(label=_("Customer's phone"), max_length=40)
     customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    customer_name = forms.CharField(label=_("Customer's name"), max_length=100, required=False)
+    customer_name = forms.CharField(
+        label=_("Customer's name"),
+        max_length=customer_limits.NAME,
+        required=False,
+    )
     purchase = forms.IntegerField(required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.COMPLAINT)
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
     category = forms.CharField(label=_("Category"), max_length=200, required=False)
     demand = forms.ChoiceField(label=_("Demand"), choices=Demand.choices, initial=Demand.REPAIR)
-    demand_detail = forms.CharField(label=_("Demand in detail"), max_length=500, required=False)
-    title = forms.CharField(label=_("Summary"), max_length=200)
-    account = forms.CharField(
-        label=_("The customer's account, in their words"), widget=forms.Textarea
+    demand_detail = forms.CharField(
+        label=_("Demand in detail"), max_length=limits.LINE, required=False
+    )
+    title = forms.CharField(label=_("Summary"), max_length=limits.TITLE)
+    account = LongTextField(
+        label=_("The customer's account, in their words"), max_length=limits.ACCOUNT
     )
     cause = forms.ChoiceField(
         label=_("Cause class"), choices=[("", "—"), *CauseClass.choices], required=False

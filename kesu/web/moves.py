@@ -7,6 +7,7 @@ workflow function; this module only describes the serializer's fields for the te
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from rest_framework import serializers
 
 from kesu.api.transitions import TRANSITION_INPUTS, run_transition
@@ -14,6 +15,9 @@ from kesu.complaints.choices import OPEN_STATES, State
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.complaints.workflow import APPROVAL_MOVES, TRANSITIONS, who_may_approve
 from kesu.core.errors import DomainError
+from kesu.core.limits import normalise_newlines
+from kesu.organisation.choices import ORGANISATION_WIDE_ROLES
+from kesu.organisation.models import Department, User
 
 # Fields naming another complaint: a select of the customer's other open complaints plus a
 # text input (`<name>_other`) for any number.
@@ -44,6 +48,7 @@ class FieldView:
     errors: list[str] = field(default_factory=list)
     help: str = ""
     other_value: str = ""  # the typed number of a complaint picker
+    max_length: int | None = None  # a text's limit: the input's maxlength and its counter
 
 
 def _label(name: str, f) -> str:
@@ -62,6 +67,18 @@ def _other_open_complaints(request, complaint) -> list[tuple[str, str]]:
     return [(number, f"{number} · {title}") for number, title in rows]
 
 
+def _within_branch(qs, complaint):
+    """Only what the move would accept for this complaint: its branch's departments, its
+    branch's people and those who work for the whole organisation."""
+    if complaint is None:
+        return qs
+    if qs.model is Department:
+        return qs.filter(branch_id=complaint.branch_id)
+    if qs.model is User:
+        return qs.filter(Q(branch_id=complaint.branch_id) | Q(role__in=ORGANISATION_WIDE_ROLES))
+    return qs
+
+
 def describe(name: str, request, data=None, errors=None, complaint=None) -> list[FieldView]:
     serializer = TRANSITION_INPUTS[name](context={"request": request})
     views = []
@@ -71,6 +88,8 @@ def describe(name: str, request, data=None, errors=None, complaint=None) -> list
         value = "" if data is None else str(data.get(field_name, ""))
         view = FieldView(field_name, _label(field_name, f), "text", f.required, value)
         view.help = str(f.help_text or "")
+        if isinstance(f, serializers.CharField):
+            view.max_length = f.max_length
         if field_name in COMPLAINT_PICKERS.get(name, ()):
             view.widget = "complaint"
             view.choices = _other_open_complaints(request, complaint) if complaint else []
@@ -84,7 +103,8 @@ def describe(name: str, request, data=None, errors=None, complaint=None) -> list
             view.choices = [(str(k), str(v)) for k, v in f.choices.items()]
         elif isinstance(f, serializers.RelatedField):
             view.widget = "select"
-            view.choices = [(str(obj.pk), str(obj)) for obj in f.get_queryset()[:500]]
+            options = _within_branch(f.get_queryset(), complaint)
+            view.choices = [(str(obj.pk), str(obj)) for obj in options[:500]]
         elif isinstance(f, serializers.DateTimeField):
             view.widget = "datetime"
         elif isinstance(f, serializers.DateField):
@@ -124,7 +144,8 @@ def perform(name: str, request, complaint_id: int, post) -> None:
             value = post.get(f"{key}_other", "").strip() or None
         if value is None or (value == "" and not isinstance(f, serializers.CharField)):
             continue  # an empty optional input means "not given"
-        data[key] = value
+        # A textarea's line breaks come as CRLF but count as one, as its maxlength counts them.
+        data[key] = normalise_newlines(value)
     serializer = serializer_class(data=data, context={"request": request})
     if not serializer.is_valid():
         raise MoveRefused(serializer.errors)

@@ -54,7 +54,7 @@ from kesu.customers.selectors import (
 from kesu.customers.services import customer_create
 from kesu.organisation.selectors import branches_visible_to, users_for_picker
 from kesu.web import moves
-from kesu.web.forms import IntakeForm
+from kesu.web.forms import IntakeForm, NoteForm
 from kesu.web.models import saved_views_of
 
 
@@ -97,7 +97,9 @@ def _get_complaint(request, pk):
 
 
 @login_required
-def complaint_page(request, pk, move_errors=None, failed_move=None, posted=None, status=200):
+def complaint_page(
+    request, pk, move_errors=None, failed_move=None, posted=None, status=200, note_form=None
+):
     complaint = _get_complaint(request, pk)
     user = request.user
     available = transitions_for(complaint, user)
@@ -155,6 +157,7 @@ def complaint_page(request, pk, move_errors=None, failed_move=None, posted=None,
         techniques=TECHNIQUES,
         readback=request.GET.get("readback") == "1",
         is_open=complaint.state in OPEN_STATES,
+        note_form=note_form or NoteForm(),
     )
     return render(request, "web/complaint.html", context, status=status)
 
@@ -204,19 +207,24 @@ def complaint_checklist(request, pk):
 @require_POST
 def complaint_note(request, pk):
     _get_complaint(request, pk)  # another branch's complaint is 404 whatever was posted
-    try:
-        complaint_add_note(
-            complaint_id=pk,
-            actor=request.user,
-            text=request.POST.get("text", ""),
-            shared_with_customer=request.POST.get("shared") == "1",
-            kind="call" if request.POST.get("kind") == "call" else "note",
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except NotFound:
-        raise Http404 from None
-    return redirect("web:complaint", pk=pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            complaint_add_note(
+                complaint_id=pk,
+                actor=request.user,
+                text=form.cleaned_data["text"],
+                shared_with_customer=request.POST.get("shared") == "1",
+                kind="call" if request.POST.get("kind") == "call" else "note",
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        except NotFound:
+            raise Http404 from None
+        else:
+            return redirect("web:complaint", pk=pk)
+    # Refused (too long, empty): the page again with what was typed and why.
+    return complaint_page(request, pk, status=400, note_form=form)
 
 
 @login_required

@@ -1,5 +1,6 @@
 """Rate limits per token and per address (429 + Retry-After), token expiry and revocation."""
 
+import socket
 import uuid
 from datetime import timedelta
 
@@ -38,6 +39,23 @@ def test_an_address_over_its_rate_is_limited_whatever_the_token(world, settings)
     assert second.get("/api/v1/me/").status_code == 429
     elsewhere = _token_client(world.user(Role.GENERAL_MANAGER), address="203.0.113.77")
     assert elsewhere.get("/api/v1/me/").status_code == 200
+
+
+def test_the_api_keeps_answering_while_the_shared_cache_is_down(world, settings):
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port}/1",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    settings.KESU_API_RATE_PER_TOKEN = "1/minute"
+    client = _token_client(world.user(Role.DIRECTOR))
+    # Limits fail open: an outage of Redis must not take the API down with it.
+    assert [client.get("/api/v1/me/").status_code for _ in range(2)] == [200, 200]
 
 
 def test_limits_are_shared_through_redis(world, settings):

@@ -78,7 +78,15 @@ def test_a_move_without_its_required_checklist_items_is_a_structured_400(world, 
     director = world.user(Role.DIRECTOR)
     for item in ("told_result", "summary"):
         checklist_tick(complaint=complaint, actor=director, item=item, done=True)
+    # A ticked "wrote a case summary" still needs the summary itself.
     response = api(Role.DIRECTOR).post(complaint_url(complaint, "transitions/close/"), {})
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {
+        "summary": ["Write the case summary: it is required before closing."]
+    }
+    response = api(Role.DIRECTOR).post(
+        complaint_url(complaint, "transitions/close/"), {"summary": "已修复，客户满意。"}
+    )
     assert response.status_code == 200 and response.json()["state"] == State.CLOSED
 
 

@@ -166,7 +166,7 @@ def test_closing_plans_the_follow_up_and_reopening_starts_a_new_round(world):
     director = world.user(Role.DIRECTOR)
     workflow.complaint_verify(complaint_id=complaint.pk, actor=director, satisfaction="neutral")
     tick_required(complaint, "close", director)
-    workflow.complaint_close(complaint_id=complaint.pk, actor=director)
+    workflow.complaint_close(complaint_id=complaint.pk, actor=director, summary="已处理")
     follow_up = tasks_of(complaint=complaint, event=Event.COMPLAINT_CLOSED).get()
     assert follow_up.plan.code == "follow_up" and follow_up.status == TaskStatus.OPEN
     assert follow_up.due_on >= timezone.localdate() + timedelta(days=3)

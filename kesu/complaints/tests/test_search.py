@@ -169,7 +169,9 @@ def test_rebuild_fills_the_pieces_and_the_timeline_texts(world):
 def test_close_codes_are_not_words(world):
     complaint = world.complaint()
     Complaint.objects.filter(pk=complaint.pk).update(state=State.VERIFIED)
-    closed = workflow.complaint_close(complaint_id=complaint.pk, actor=world.user(Role.DIRECTOR))
+    closed = workflow.complaint_close(
+        complaint_id=complaint.pk, actor=world.user(Role.DIRECTOR), summary="已处理"
+    )
     assert closed.close_reason == "completed"
     assert "completed" not in closed.search_grams.split()
 

@@ -34,6 +34,7 @@ def _args(name: str, world, complaint: Complaint) -> dict:
         "verify": {"satisfaction": Satisfaction.SATISFIED},
         "reopen": {"reason": "异响复现"},
         "park": {"reason": "等待厂家新配件", "follow_up_on": tomorrow},
+        "close": {"summary": "已修复并回访，客户满意"},
         "withdraw": {"reason": "客户撤回"},
         "hand_over": {"to_user": world.user(Role.HANDLER)},
         "escalate": {"level": EscalationLevel.GROUP, "reason": "需集团协调"},
@@ -316,7 +317,7 @@ def test_full_procedure_records_every_step(world):
     workflow.complaint_resolve(complaint_id=c.pk, actor=handler, result="已更换")
     workflow.complaint_verify(complaint_id=c.pk, actor=callback, satisfaction="satisfied")
     tick_required(c, "close", director)
-    closed = workflow.complaint_close(complaint_id=c.pk, actor=director)
+    closed = workflow.complaint_close(complaint_id=c.pk, actor=director, summary="已处理")
 
     assert closed.state == State.CLOSED
     actions = list(

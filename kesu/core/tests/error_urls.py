@@ -1,6 +1,9 @@
-"""Kesu's URLs plus views that fail on purpose, for the error page tests."""
+"""Kesu's URLs plus views that fail (or log) on purpose, for the error page and logging tests."""
+
+import logging
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.http import HttpResponse
 from django.urls import path
 
 from kesu import urls as kesu_urls
@@ -8,6 +11,11 @@ from kesu import urls as kesu_urls
 
 def boom(request):
     raise RuntimeError("a bug")
+
+
+def chatty(request):
+    logging.getLogger("kesu.tests.chatty").warning("something worth a look: %s", "the detail")
+    return HttpResponse("logged", content_type="text/plain")
 
 
 def forbidden(request):
@@ -21,6 +29,7 @@ def suspicious(request):
 urlpatterns = [
     path("boom/", boom),
     path("api/v1/boom/", boom),
+    path("chatty/", chatty, name="chatty"),
     path("forbidden/", forbidden),
     path("suspicious/", suspicious),
     *kesu_urls.urlpatterns,

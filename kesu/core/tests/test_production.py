@@ -1,16 +1,20 @@
 """The documented production command: gunicorn, DEBUG off, static files from the app itself."""
 
+import json
 import os
 import re
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from prometheus_client.parser import text_string_to_metric_families
 
 BASE_DIR = Path(settings.BASE_DIR)
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -39,9 +43,9 @@ def _env(tmp_path, **extra) -> dict:
     return env
 
 
-def _get(url: str, **headers):
+def _get(url: str, timeout: float = 10, **headers):
     request = urllib.request.Request(url, headers=headers)
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (loopback)
         return response.status, dict(response.headers), response.read()
 
 
@@ -133,3 +137,99 @@ def test_check_deploy_is_clean_with_the_documented_settings(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, (result.stdout + result.stderr).decode()
+
+
+class _Lines:
+    """Every line a process writes to one of its pipes, read by a thread while it runs."""
+
+    def __init__(self, pipe):
+        self.lines: list[str] = []
+        self.thread = threading.Thread(target=self._read, args=(pipe,), daemon=True)
+        self.thread.start()
+
+    def _read(self, pipe):
+        for raw in iter(pipe.readline, b""):
+            self.lines.append(raw.decode("utf-8", "replace").rstrip("\n"))
+
+    def records(self) -> list[dict]:
+        return [json.loads(line) for line in list(self.lines) if line.strip()]
+
+
+def test_two_gunicorn_workers_share_the_metrics_and_log_json(collected, tmp_path):
+    """The production command with PROMETHEUS_MULTIPROC_DIR: /metrics adds up both workers'
+    requests, and every line on stdout and stderr is a JSON object."""
+    multiproc = tmp_path / "prometheus"
+    multiproc.mkdir()
+    (multiproc / "counter_999999.db").write_bytes(b"left over from a previous run")
+    env = _env(
+        collected,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'kesu.sqlite3'}",
+        KESU_SECRET_KEY="a-test-key-" + "x" * 50,
+        PROMETHEUS_MULTIPROC_DIR=str(multiproc),
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        timeout=300,
+    )
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(GUNICORN), "kesu.wsgi", "-c", "gunicorn.conf.py"]
+        + ["-b", f"127.0.0.1:{port}", "-w", "2", "--timeout", "60"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    out, err = _Lines(server.stdout), _Lines(server.stderr)
+    base = f"http://127.0.0.1:{port}"
+    served = 0
+
+    def pids_that_served() -> set:
+        return {r["pid"] for r in err.records() if r["logger"] == "kesu.request"}
+
+    try:
+        for _ in range(300):  # until the server listens
+            try:
+                assert _get(f"{base}/healthz", timeout=60)[0] == 200
+                served = 1
+                break
+            except urllib.error.URLError as exc:
+                if not isinstance(exc.reason, ConnectionRefusedError):
+                    raise
+                time.sleep(0.1)
+        else:
+            pytest.fail("\n".join(out.lines + err.lines))
+        while len(pids_that_served()) < 2 and served < 300:  # until both workers have served
+            assert _get(f"{base}/healthz", timeout=60)[0] == 200
+            served += 1
+        assert len(pids_that_served()) == 2, "\n".join(err.lines)
+        assert not (multiproc / "counter_999999.db").exists()  # emptied when it started
+        status, headers, body = _get(f"{base}/metrics", 60, **{"X-Request-ID": "scrape-1"})
+        assert status == 200 and headers["X-Request-ID"] == "scrape-1"
+        samples = {
+            (s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(body.decode())
+            for s in family.samples
+        }
+        labels = (("method", "GET"), ("status", "200"), ("view", "healthz"))
+        assert samples[("kesu_http_requests_total", labels)] == served
+        assert samples[("kesu_metrics_database_up", ())] == 1
+        assert ("kesu_outbox_pending_notifications", ()) in samples
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        out.thread.join(timeout=5)
+        err.thread.join(timeout=5)
+
+    records = out.records() + err.records()  # each line parses as JSON, or this fails
+    assert all({"time", "level", "logger", "message", "request_id"} <= set(r) for r in records)
+    access = [r for r in records if r["logger"] == "kesu.request"]
+    assert len(access) == served + 1
+    assert len({r["pid"] for r in access if r["path"] == "/healthz"}) == 2
+    assert all(re.fullmatch(r"[0-9a-f]{32}|scrape-1", r["request_id"]) for r in access)
+    (scrape,) = [r for r in access if r["path"] == "/metrics"]
+    assert scrape["request_id"] == "scrape-1" and scrape["status"] == 200
+    assert any(r["logger"] == "gunicorn.error" for r in records)  # gunicorn's own, as JSON too

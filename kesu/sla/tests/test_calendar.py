@@ -156,3 +156,28 @@ def test_a_branch_calendar_overrides_the_default_and_edits_are_seen(world):
     own.days.create(date=monday, is_working=False, name="店庆休息")
     own.save(update_fields=["updated_at"])
     assert not working_calendar(own, around=monday).is_working_day(monday)
+
+
+def test_a_built_calendar_is_reused_until_its_days_or_years_change(
+    world, django_assert_num_queries
+):
+    row = BusinessCalendar.objects.create(organisation=world.org, name="默认")
+    monday = date(2026, 3, 9)
+    assert working_calendar(row, around=monday).is_working_day(monday)
+    with django_assert_num_queries(0):
+        working_calendar(row, around=monday)
+
+    # Another process's edit, seen by this one through the calendar row it reads next.
+    day = row.days.create(date=monday, is_working=False, name="店庆休息")
+    row.refresh_from_db()
+    assert not working_calendar(row, around=monday).is_working_day(monday)
+
+    day.is_working = True
+    day.save()
+    row.refresh_from_db()
+    assert working_calendar(row, around=monday).is_working_day(monday)
+
+    day.delete()
+    row.years.create(year=2026)
+    row.refresh_from_db()
+    assert 2026 in working_calendar(row, around=monday).known_years

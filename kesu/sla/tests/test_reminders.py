@@ -113,3 +113,24 @@ def test_a_met_milestone_is_not_chased(world, complaint):
         complaint_id=complaint.pk, actor=world.user(Role.FRONTLINE), reason="撤回"
     )
     assert sweep_due_milestones(now=datetime(2026, 3, 20, tzinfo=SH)) == 0
+
+
+def _breached_sweep_queries(world, n: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(n):
+        world.complaint(received_at=MONDAY_9, account=f"车门异响{i}")
+    with CaptureQueriesContext(connection) as ctx:
+        handled = sweep_due_milestones(now=datetime(2026, 3, 12, 10, 0, tzinfo=SH))
+    assert handled >= n
+    return len(ctx.captured_queries)
+
+
+def test_a_sweep_writes_its_outbox_rows_and_audit_entries_per_batch(world):
+    few = _breached_sweep_queries(world, 2)
+    Notification.objects.all().delete()
+    # Another set of complaints breached later: the sweep's queries do not grow with them.
+    many = _breached_sweep_queries(world, 8)
+    assert many <= few + 2, (few, many)
+    assert Notification.objects.filter(kind="milestone_breached").count() >= 8

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from kesu.complaints.choices import OPEN_STATES, WAITING_STATES, State
 from kesu.complaints.workflow import TRANSITIONS
+from kesu.core.limits import normalise_newlines
 
 register = template.Library()
 
@@ -88,3 +89,14 @@ def phone_display(value: str) -> str:
         digits = value[3:]
         return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
     return value
+
+
+@register.simple_tag
+def char_count(counter_id: str, value, limit) -> str:
+    """The "typed / limit" next to a text with a limit; the input names it in data-counter
+    and kesu.js keeps it current as the user types (counted as the server counts)."""
+    typed = len(normalise_newlines(str(value or "")))
+    over = " over" if limit and typed > int(limit) else ""
+    return format_html(
+        '<span class="char-count{}" id="{}">{} / {}</span>', over, counter_id, typed, limit
+    )

@@ -559,6 +559,14 @@ RULES: list[Rule] = [
     # ---- Operations -----------------------------------------------------------------------------
     Rule("healthz", anonymous=200, means="anyone (load balancers and monitoring)"),
     Rule("readyz", anonymous=200, means="anyone (load balancers and monitoring)"),
+    # Checked from the test client's loopback address, allowed by default; from elsewhere only
+    # with the bearer token (kesu/core/tests/test_metrics.py).
+    Rule(
+        "metrics",
+        anonymous=200,
+        means="Prometheus: the loopback or KESU_METRICS_ALLOWED_ADDRESSES, or the bearer "
+        "token KESU_METRICS_TOKEN; 403 from anywhere else, whoever is signed in",
+    ),
     Rule("favicon", anonymous=200, means="anyone"),
 ]
 

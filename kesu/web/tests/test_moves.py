@@ -16,6 +16,7 @@ from kesu.complaints.choices import Severity, State
 from kesu.complaints.models import Complaint
 from kesu.complaints.workflow import TRANSITIONS
 from kesu.organisation.choices import Role
+from kesu.organisation.models import Department
 from kesu.web import moves
 
 KESU = Path(__file__).resolve().parents[2]
@@ -234,3 +235,20 @@ def test_a_director_above_the_limit_is_told_who_can_approve(client, world):
     response = client.get(f"/complaints/{complaint.pk}/")
     assert "approve_compensation" in {m["name"] for m in response.context["move_forms"]}
     assert 'id="approval-note"' not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.DIRECTOR, Role.GENERAL_MANAGER])
+def test_the_hand_over_form_offers_only_this_branch_and_the_organisation_wide(client, world, role):
+    complaint = world.complaint()
+    client.force_login(world.user(role))
+    response = client.get(f"/complaints/{complaint.pk}/")
+    form = next(m for m in response.context["move_forms"] if m["name"] == "hand_over")
+    fields = {f.name: f for f in form["fields"]}
+    departments = {value for value, _label in fields["department"].choices}
+    people = {value for value, _label in fields["to_user"].choices}
+    assert str(world.service.pk) in departments
+    elsewhere = Department.objects.get(branch=world.other_branch, code="service")
+    assert str(elsewhere.pk) not in departments
+    assert str(world.user(Role.HANDLER).pk) in people
+    assert str(world.user(Role.GROUP).pk) in people
+    assert not people & {str(u.pk) for u in world.other_users.values()}

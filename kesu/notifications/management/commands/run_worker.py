@@ -18,6 +18,8 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from kesu.core.health import heartbeat
+from kesu.core.jobs import timed_job
+from kesu.core.logs import job_context
 from kesu.notifications import services
 
 logger = logging.getLogger("kesu.notifications.worker")
@@ -74,16 +76,21 @@ class Command(BaseCommand):
         _refresh_connections()
         if not options["no_sweep"]:
             try:
-                services.sweep_deadlines()
+                # Its duration goes to the database, for /metrics (kesu/core/jobs.py).
+                with timed_job("deadline_sweep"):
+                    services.sweep_deadlines()
             except Exception:
                 # A broken sweep must not stop notifications that are already queued.
                 logger.exception("worker %s: the deadline sweep failed", worker_id)
-            self.callbacks(worker_id)
-            self.audit_checkpoint(worker_id)
+            with job_context("callbacks"):
+                self.callbacks(worker_id)
+            with job_context("audit_checkpoint"):
+                self.audit_checkpoint(worker_id)
         try:
-            return services.deliver_all_due(
-                worker_id=worker_id, batch_size=options["batch_size"], should_stop=stop.is_set
-            )
+            with job_context("deliver_notifications"):
+                return services.deliver_all_due(
+                    worker_id=worker_id, batch_size=options["batch_size"], should_stop=stop.is_set
+                )
         except Exception:
             if options["once"]:
                 raise

@@ -244,7 +244,9 @@ class Command(BaseCommand):
             responsibility="internal",
         )
         _tick(first, director, "summary")
-        workflow.complaint_close(complaint_id=first.pk, actor=director)
+        workflow.complaint_close(
+            complaint_id=first.pk, actor=director, summary="已修复并回访，客户认可处理结果。"
+        )
         workflow.complaint_propose_solution(
             complaint_id=third.pk,
             actor=handler,

@@ -142,6 +142,7 @@
     form.querySelectorAll(".errorlist, .field-error .errorlist").forEach(function (el) { el.remove(); });
     var note = form.querySelector("[data-draft-note]");
     if (note) note.hidden = true;
+    updateCounters(form);
     var first = form.querySelector("[autofocus]") || form.querySelector("input:not([type=hidden]), textarea");
     if (first) first.focus();
   }
@@ -241,6 +242,26 @@
   document.addEventListener("click", function (ev) {
     if (ev.target.closest && ev.target.closest("[data-print]")) window.print();
   });
+
+  // A text with a limit shows "typed / limit" as it is typed: the input carries maxlength and
+  // data-counter="<id of the element showing the count>" (rendered by the char_count tag).
+  // Counted in characters as the server counts them (an emoji is one, a line break is one).
+  function updateCounter(el) {
+    var out = document.getElementById(el.dataset.counter);
+    var limit = parseInt(el.getAttribute("maxlength"), 10);
+    if (!out || !limit) return;
+    var typed = Array.from(el.value).length;
+    out.textContent = typed + " / " + limit;
+    out.classList.toggle("over", typed > limit);
+  }
+  function updateCounters(root) {
+    (root || document).querySelectorAll("[data-counter]").forEach(updateCounter);
+  }
+  document.addEventListener("input", function (ev) {
+    if (ev.target.dataset && ev.target.dataset.counter) updateCounter(ev.target);
+  });
+  // After drafts are restored (their DOMContentLoaded handler was added first).
+  document.addEventListener("DOMContentLoaded", function () { updateCounters(); });
 
   // After the customer lookup under the phone field: the customer picked (the first found is
   // checked) goes into the form; "new customer" empties it.

@@ -90,7 +90,7 @@ def test_a_restored_draft_never_appends_to_a_filled_field(sign_in, demo):
             response=route.fetch(),
             body=route.fetch()
             .text()
-            .replace('name="phone" value=""', 'name="phone" value="13812345678"'),
+            .replace('id="id_phone"', 'id="id_phone" value="13812345678"', 1),
         ),
     )
     page.reload()

@@ -1,0 +1,283 @@
+"""Does each complaint's row say what its timeline says?
+
+The hash chain (services.iter_chain_breaks) proves the audit entries were not edited; it says
+nothing about the complaint rows themselves. Someone with database access could set a
+complaint's state, owner or compensation with one UPDATE and leave no entry. This module
+replays each complaint's timeline — its audit entries in order — into the values the row must
+have now, and compares them with the row.
+
+What each entry tells the replay:
+
+- "register": the fields as registered (data["fields"]), the state (data["to"]), the number, the
+  registering user; every field only the moves write starts at its model default.
+- a move of the procedure (workflow.TRANSITIONS), "update" and "merged_in": data["changes"]
+  as {field: [old, new]}, and for a move the state it ended in (data["to"]).
+- "deadlines" (kesu/sla/tracking.py): the complaint's due_at after the deadlines moved.
+- "escalated_by_deadline" (kesu/sla/reminders.py): the escalation level reached (data["to"]).
+
+A field the timeline does not tell (an entry written before it recorded that field) is not
+compared, rather than reported wrongly. Complaints are read in batches of ids and their entries
+streamed in (complaint, seq) order, so memory stays flat however many complaints there are.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from kesu.audit.models import AuditEntry
+from kesu.complaints.models import Complaint
+
+COMPLAINT_TYPE = Complaint._meta.label_lower
+# Row fields no entry records: bookkeeping and search copies derived from the tracked fields.
+UNTRACKED = frozenset(
+    {"id", "organisation", "search_grams", "search_notes", "created_at", "updated_at"}
+)
+FIELDS: dict[str, models.Field] = {
+    f.name: f for f in Complaint._meta.concrete_fields if f.name not in UNTRACKED
+}
+# Written by complaint_register itself (recorded in its entry) rather than left at the default.
+REGISTERED = frozenset(
+    {
+        "number",
+        "state",
+        "version",
+        "registered_by",
+        "branch",
+        "customer",
+        "purchase",
+        "kind",
+        "channel",
+        "channel_detail",
+        "title",
+        "account",
+        "demand",
+        "demand_detail",
+        "category",
+        "cause",
+        "severity",
+        "suggested_severity",
+        "severity_reasons",
+        "severity_override_reason",
+        "is_crisis",
+        "personality_type",
+        "upset_level",
+        "received_at",
+        "owner",
+        "department",
+        "due_at",
+    }
+)
+# Entries that bump the complaint's version (every move, an edit; a merge only if it changed
+# the survivor).
+_CHANGE_ACTIONS = frozenset({"update", "merged_in"})
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    complaint_id: int
+    number: str
+    field: str  # a Complaint field, or "timeline" when there is no registration to replay
+    row_value: Any
+    timeline_value: Any
+
+    def __str__(self) -> str:
+        """One readable line for an operator (verify_audit prints it)."""
+        where = f"complaint {self.number} (id={self.complaint_id})"
+        if self.field == "timeline":
+            return (
+                f"{where}: has no registration in the audit trail "
+                "(the row was inserted without the service)"
+            )
+        return (
+            f"{where}: {self.field} is {self.row_value!r} in the row "
+            f"but {self.timeline_value!r} in the timeline"
+        )
+
+
+def _moves() -> frozenset[str]:
+    from kesu.complaints.workflow import TRANSITIONS  # workflow imports much more than we need
+
+    return frozenset(TRANSITIONS)
+
+
+def _defaults() -> dict[str, Any]:
+    """What a freshly registered complaint has in every field complaint_register does not set."""
+    return {
+        name: None if f.is_relation else f.get_default()
+        for name, f in FIELDS.items()
+        if name not in REGISTERED
+    }
+
+
+_DEFAULTS = _defaults()
+
+
+def _field_name(key: str) -> str | None:
+    """The field an entry's key names ("owner" or "owner_id" both mean the owner)."""
+    if key in FIELDS:
+        return key
+    if key.endswith("_id") and key[:-3] in FIELDS and FIELDS[key[:-3]].is_relation:
+        return key[:-3]
+    return None
+
+
+def replay(entries: Iterable[tuple], moves: frozenset[str] | None = None) -> dict[str, Any] | None:
+    """The field values a complaint's timeline says it has now, as the entries store them.
+
+    `entries`: (action, actor id, data) in timeline order. Returns None when the timeline has no
+    registration. Fields the timeline cannot tell are absent.
+    """
+    moves = _moves() if moves is None else moves
+    values: dict[str, Any] | None = None
+    for action, actor_id, data in entries:
+        data = data if isinstance(data, dict) else {}
+        if action == "register":
+            values = dict(_DEFAULTS)  # the values are never changed in place, only replaced
+            for key, value in (data.get("fields") or {}).items():
+                name = _field_name(key)
+                if name is not None:
+                    values[name] = value
+            fields = data.get("fields") or {}
+            if "owner" not in fields:  # registered before the entry recorded it: the registrar
+                values["owner"] = actor_id
+            if "due_at" not in fields:
+                due = (data.get("due") or {}).get("resolution:1")
+                if due is not None:
+                    values["due_at"] = due
+            values["state"] = data.get("to", Complaint._meta.get_field("state").default)
+            if "number" in data:
+                values["number"] = data["number"]
+            values["registered_by"] = actor_id
+            values["version"] = 1
+            continue
+        if values is None:
+            continue
+        changes = data.get("changes")
+        if action in moves or action in _CHANGE_ACTIONS:
+            if isinstance(changes, dict):
+                for key, pair in changes.items():
+                    name = _field_name(key)
+                    if name is not None and isinstance(pair, list | tuple) and len(pair) == 2:
+                        values[name] = pair[1]
+            if action in moves and "to" in data:
+                values["state"] = data["to"]
+            if "version" in values and (action != "merged_in" or changes):
+                values["version"] += 1
+        elif action == "deadlines":
+            if "due_at" in data:
+                values["due_at"] = data["due_at"]
+            else:  # an entry from before deadlines recorded the row's due_at
+                values.pop("due_at", None)
+        elif action == "escalated_by_deadline" and "to" in data:
+            values["escalation_level"] = data["to"]
+    return values
+
+
+def normalise(field: models.Field, value: Any) -> Any:
+    """A row's or an entry's value as one comparable Python value."""
+    if value is None:
+        if isinstance(field, models.CharField | models.TextField) and not field.null:
+            return ""
+        return None
+    if isinstance(value, models.Model):
+        value = value.pk
+    try:
+        if field.is_relation or isinstance(field, models.IntegerField):
+            return int(value)
+        if isinstance(field, models.DateTimeField):
+            if isinstance(value, str):
+                value = datetime.fromisoformat(value)
+            if timezone.is_naive(value):
+                value = timezone.make_aware(value, timezone.get_default_timezone())
+            return value
+        if isinstance(field, models.DateField):
+            return date.fromisoformat(value) if isinstance(value, str) else value
+        if isinstance(field, models.DecimalField):
+            return Decimal(str(value))
+        if isinstance(field, models.BooleanField):
+            return bool(value)
+    except (TypeError, ValueError, InvalidOperation):
+        return value
+    return value
+
+
+def compare(row: dict[str, Any], timeline: dict[str, Any] | None) -> Iterator[Mismatch]:
+    """The fields where a complaint's row (by field name) differs from its replayed timeline."""
+    if timeline is None:
+        yield Mismatch(row["id"], row["number"], "timeline", "present", None)
+        return
+    for name, field in FIELDS.items():
+        expected = timeline.get(name, _MISSING)
+        if expected is _MISSING:
+            continue
+        actual = row[name]
+        # Most values (texts, codes, ids, None) compare as they are; times and amounts are
+        # stored as text in an entry and need converting.
+        if actual == expected:
+            continue
+        if normalise(field, actual) != normalise(field, expected):
+            yield Mismatch(row["id"], row["number"], name, _plain(actual), expected)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date | Decimal):
+        return str(value)
+    return value
+
+
+def iter_complaint_mismatches(
+    batch_size: int = 2000, entry_chunk: int = 5000, complaints=None
+) -> Iterator[Mismatch]:
+    """Every field of every complaint whose row differs from its timeline, in id order.
+
+    Complaints are read `batch_size` ids at a time (keyset pagination on the primary key); their
+    entries are streamed with complaint_id__in, ordered by complaint and seq, `entry_chunk` rows
+    per fetch, so at most one batch of rows is held at once.
+    """
+    moves = _moves()
+    complaints = Complaint.objects.all() if complaints is None else complaints
+    columns = {name: f.attname for name, f in FIELDS.items()}
+    last_id = 0
+    while True:
+        batch = list(
+            complaints.filter(pk__gt=last_id)
+            .order_by("pk")
+            .values("id", *columns.values())[:batch_size]
+        )
+        if not batch:
+            return
+        last_id = batch[-1]["id"]
+        rows = {r["id"]: {"id": r["id"]} | {n: r[a] for n, a in columns.items()} for r in batch}
+        entries = (
+            AuditEntry.objects.filter(complaint_id__in=list(rows), object_type=COMPLAINT_TYPE)
+            .order_by("complaint_id", "seq", "id")
+            .values_list("complaint_id", "object_id", "action", "actor_id", "data")
+            .iterator(chunk_size=entry_chunk)
+        )
+        yield from _compare_batch(rows, entries, moves)
+
+
+def _compare_batch(rows: dict[int, dict], entries, moves) -> Iterator[Mismatch]:
+    current, timeline = None, []
+    seen = set()
+    for complaint_id, object_id, action, actor_id, data in entries:
+        if complaint_id != current:
+            if current is not None:
+                yield from compare(rows[current], replay(timeline, moves))
+                seen.add(current)
+            current, timeline = complaint_id, []
+        if object_id == complaint_id:  # entries about the complaint itself
+            timeline.append((action, actor_id, data))
+    if current is not None:
+        yield from compare(rows[current], replay(timeline, moves))
+        seen.add(current)
+    for complaint_id in sorted(rows.keys() - seen):
+        yield from compare(rows[complaint_id], None)

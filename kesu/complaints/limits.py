@@ -1,0 +1,13 @@
+"""The longest text a complaint takes, in characters (see kesu/core/limits.py).
+
+The API's move inputs (kesu/api/transitions.py), the notes, the intake form and the model's
+validators all read these, so the browser's counter, the form and the API refuse alike.
+"""
+
+TITLE = 200  # the summary
+CHANNEL_DETAIL = 200
+LINE = 500  # a text told in a line or two: demand detail, why parked, withdrawn, re-graded
+ACCOUNT = 5_000  # the customer's account, in their own words
+TEXT = 5_000  # solution, result, root cause, actions, verification, case summary, reasons
+NOTE = 5_000  # a note or a call on the timeline
+ATTACHMENT_DESCRIPTION = 300
