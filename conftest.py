@@ -5,6 +5,7 @@ import pytest
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.KESU_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
     settings.LANGUAGE_CODE = "en"
     # Rate-limit counters (and anything else cached) must not leak from one test to the next.
     from django.core.cache import cache

@@ -363,6 +363,19 @@ KESU_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("KESU_NOTIFICATION_MAX_ATTEM
 KESU_NOTIFICATION_LEASE_SECONDS = int(os.environ.get("KESU_NOTIFICATION_LEASE_SECONDS", 300))
 KESU_WEBHOOK_TIMEOUT = float(os.environ.get("KESU_WEBHOOK_TIMEOUT", 10))
 
+# Audit trail. KESU_AUDIT_KEY signs every entry and checkpoint (HMAC); keep it outside the
+# database. Unset: derived from SECRET_KEY. Retired keys in KESU_AUDIT_KEYS_OLD still verify.
+KESU_AUDIT_KEY = os.environ.get("KESU_AUDIT_KEY", "")
+KESU_AUDIT_KEYS_OLD = env_list("KESU_AUDIT_KEYS_OLD", "")
+# Independent chains per organisation, so writers of different complaints do not wait for each
+# other. May be raised later, never lowered (a complaint's entries must stay in order by seq).
+KESU_AUDIT_LANES = int(os.environ.get("KESU_AUDIT_LANES", 16))
+# Signed chain heads, appended every KESU_AUDIT_CHECKPOINT_SECONDS; ship it off this host.
+KESU_AUDIT_CHECKPOINT_FILE = Path(
+    os.environ.get("KESU_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit-checkpoints.jsonl")
+)
+KESU_AUDIT_CHECKPOINT_SECONDS = int(os.environ.get("KESU_AUDIT_CHECKPOINT_SECONDS", 600))
+
 # Celery (production workers; `manage.py run_worker` does the same without a broker).
 CELERY_BROKER_URL = os.environ.get("KESU_CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 
@@ -395,5 +408,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kesu.callbacks.tasks.send_sms",
         "schedule": 60.0,
         "options": {"expires": 60},
+    },
+    # Signed chain heads to the checkpoint file (kept off this host): anchors the audit trail.
+    "audit-checkpoint": {
+        "task": "kesu.audit.tasks.audit_checkpoint",
+        "schedule": float(KESU_AUDIT_CHECKPOINT_SECONDS),
+        "options": {"expires": KESU_AUDIT_CHECKPOINT_SECONDS},
     },
 }

@@ -8,6 +8,7 @@ from kesu.complaints.admin import ReadOnlyAdmin
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = [
+        "lane",
         "seq",
         "at",
         "actor",

@@ -8,10 +8,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Model
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Case, IntegerField, Max, Min, Model, Value, When
 from django.utils import timezone
 
+from kesu.audit.keys import entry_mac, entry_mac_verifies, verification_keys
 from kesu.audit.models import AuditChain, AuditEntry
 
 GENESIS_HASH = "0" * 64
@@ -49,6 +51,7 @@ def entry_hash(
     complaint_id: int | None,
     data: dict,
     visibility: str,
+    lane: int = 0,
 ) -> str:
     content = {
         "organisation": organisation_id,
@@ -62,6 +65,9 @@ def entry_hash(
         "data": data,
         "visibility": visibility,
     }
+    if lane:
+        # Lane 0 holds the entries from before lanes: their hashes stay what they were.
+        content["lane"] = lane
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
 
@@ -79,7 +85,95 @@ def _hash_of(entry: AuditEntry, prev_hash: str) -> str:
         complaint_id=entry.complaint_id,
         data=entry.data,
         visibility=entry.visibility,
+        lane=entry.lane,
     )
+
+
+# -- lanes --
+#
+# An organisation's trail is 2 × KESU_AUDIT_LANES independent chains. The entries of a complaint
+# are always in lane `complaint_id % KESU_AUDIT_LANES`, so its timeline is one chain and stays in
+# order by seq. Other entries (customers, exports) go to lanes from OTHER_LANES_FROM on, taking
+# one no other transaction holds (SKIP LOCKED). So a writer waits only for the lane of the
+# complaint it writes about, and never for a lane that someone may hold while they wait for
+# something else, such as intake creating a customer, then waiting for the complaint counter
+# that another intake holds while it appends to its complaint's lane.
+
+
+OTHER_LANES_FROM = 1000
+
+
+def lane_count() -> int:
+    return min(OTHER_LANES_FROM, max(1, int(settings.KESU_AUDIT_LANES)))
+
+
+def complaint_lane(complaint_id: int) -> int:
+    return complaint_id % lane_count()
+
+
+def other_lane(object_id: int) -> int:
+    return OTHER_LANES_FROM + object_id % lane_count()
+
+
+def _create_lanes(organisation_id: int, lanes: set[int] | None = None) -> None:
+    """Create the organisation's missing lanes, each starting above every existing entry."""
+    n = lane_count()
+    if lanes is None:
+        lanes = {*range(n), *range(OTHER_LANES_FROM, OTHER_LANES_FROM + n)}
+    base = (
+        AuditChain.objects.filter(organisation_id=organisation_id).aggregate(m=Max("last_seq"))["m"]
+        or 0
+    )
+    AuditChain.objects.bulk_create(
+        [
+            AuditChain(organisation_id=organisation_id, lane=lane, base_seq=base, last_seq=base)
+            for lane in sorted(lanes)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def lock_lanes(organisation_id: int, lanes: set[int]) -> dict[int, AuditChain]:
+    """The heads of these lanes, locked in ascending order until the transaction ends."""
+    query = (
+        AuditChain.objects.select_for_update()
+        .filter(organisation_id=organisation_id, lane__in=sorted(lanes))
+        .order_by("lane")
+    )
+    chains = {chain.lane: chain for chain in query}
+    if len(chains) < len(lanes):
+        # The organisation's first entry, more lanes configured, or a lane asked for explicitly.
+        _create_lanes(organisation_id)
+        _create_lanes(organisation_id, set(lanes) - set(chains))
+        chains = {chain.lane: chain for chain in query.all()}
+    return chains
+
+
+def _lock_other_lane(organisation_id: int, object_id: int) -> AuditChain:
+    """A lane for entries about no complaint: the object's own if free, else any free one."""
+    preferred = other_lane(object_id)
+    if not connection.features.has_select_for_update_skip_locked:
+        return lock_lanes(organisation_id, {preferred})[preferred]
+    candidates = (
+        AuditChain.objects.select_for_update(skip_locked=True)
+        .filter(organisation_id=organisation_id, lane__gte=OTHER_LANES_FROM)
+        .annotate(
+            rank=Case(
+                When(lane=preferred, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("rank", "lane")
+    )
+    chain = candidates.first()
+    if chain is None:
+        if not AuditChain.objects.filter(
+            organisation_id=organisation_id, lane__gte=OTHER_LANES_FROM
+        ).exists():
+            _create_lanes(organisation_id)
+            chain = candidates.first()
+        if chain is None:  # Every one of them held by someone: wait for the object's own.
+            chain = lock_lanes(organisation_id, {preferred})[preferred]
+    return chain
 
 
 def audit_record(
@@ -93,7 +187,7 @@ def audit_record(
     visibility: str = AuditEntry.Visibility.INTERNAL,
     at: datetime | None = None,
 ) -> AuditEntry:
-    """Append one entry to the organisation's chain. Runs inside the caller's transaction."""
+    """Append one entry to the organisation's trail. Runs inside the caller's transaction."""
     (entry,) = audit_record_many(
         organisation_id=organisation_id,
         items=[
@@ -112,90 +206,150 @@ def audit_record(
 
 
 def audit_record_many(*, organisation_id: int, items: list[dict]) -> list[AuditEntry]:
-    """Append several entries under one lock of the chain (for sweeps and bulk moves).
+    """Append several entries, locking each lane they need once (for sweeps and bulk moves).
 
-    Each item has the keyword arguments of `audit_record` but organisation_id.
+    Each item has the keyword arguments of `audit_record` but organisation_id. The entries come
+    back in the order of the items.
     """
     if not items:
         return []
-    # No savepoint inside a caller's transaction: the lock and the rows commit with its change.
+    # No savepoint inside a caller's transaction: the locks and the rows commit with its change.
     with transaction.atomic(savepoint=False):
-        chain = (
-            AuditChain.objects.select_for_update().filter(organisation_id=organisation_id).first()
-        )
-        if chain is None:
-            AuditChain.objects.get_or_create(organisation_id=organisation_id)
-            chain = AuditChain.objects.select_for_update().get(organisation_id=organisation_id)
+        complaint_lanes = {
+            complaint_lane(item["complaint_id"])
+            for item in items
+            if item.get("complaint_id") is not None
+        }
+        chains = lock_lanes(organisation_id, complaint_lanes) if complaint_lanes else {}
+        others = [item for item in items if item.get("complaint_id") is None]
+        other_chain = _lock_other_lane(organisation_id, others[0]["obj"].pk) if others else None
         entries = []
-        prev_hash, seq = chain.last_hash or GENESIS_HASH, chain.last_seq
         for item in items:
-            seq += 1
+            complaint_id = item.get("complaint_id")
+            chain = other_chain if complaint_id is None else chains[complaint_lane(complaint_id)]
             obj = item["obj"]
+            chain.last_seq += 1
             entry = AuditEntry(
                 organisation_id=organisation_id,
-                seq=seq,
+                lane=chain.lane,
+                seq=chain.last_seq,
                 # Microseconds are kept by both databases, so the hash sees what is stored.
                 at=item.get("at") or timezone.now(),
                 actor_id=getattr(item.get("actor"), "pk", None),
                 action=item["action"],
                 object_type=obj._meta.label_lower,
                 object_id=obj.pk,
-                complaint_id=item.get("complaint_id"),
+                complaint_id=complaint_id,
                 data=to_jsonable(item.get("data") or {}),
                 visibility=item.get("visibility") or AuditEntry.Visibility.INTERNAL,
-                prev_hash=prev_hash,
+                prev_hash=chain.last_hash or GENESIS_HASH,
             )
             entry.hash = _hash_of(entry, entry.prev_hash)
-            prev_hash = entry.hash
+            entry.mac = entry_mac(entry.hash)
+            chain.last_hash = entry.hash
             entries.append(entry)
         if len(entries) == 1:
             entries[0].save(force_insert=True)
         else:
             AuditEntry.objects.bulk_create(entries)
-        chain.last_seq, chain.last_hash = seq, prev_hash
-        chain.save(update_fields=["last_seq", "last_hash"])
+        for chain in {entry.lane for entry in entries}:
+            used = other_chain if other_chain and other_chain.lane == chain else chains[chain]
+            used.save(update_fields=["last_seq", "last_hash"])
         return entries
+
+
+# -- verification --
+
+PROBLEMS = {
+    "hash_mismatch": "its content does not match its hash (the row was edited)",
+    "link_mismatch": "it does not link to the previous entry's hash (a row was edited or replaced)",
+    "missing_entry": "the entry with this sequence number is missing (a row was deleted)",
+    "head_mismatch": "the chain ends before its recorded head (rows at the end were deleted)",
+    "head_missing": "the lane's head row is gone, so its entries were not checked (a row of "
+    "audit_auditchain was deleted)",
+    "mac_mismatch": "its MAC does not verify with the audit key (the chain was rebuilt after an "
+    "edit, or the row was written without the key)",
+    "checkpoint_mismatch": "a signed checkpoint recorded this entry with another hash, or the "
+    "chain is now shorter (rows were rewritten or deleted and the head moved back)",
+    "checkpoint_bad_mac": "the checkpoint line is unreadable or its MAC does not verify (the "
+    "line was forged or edited)",
+}
 
 
 @dataclass(frozen=True)
 class ChainBreak:
-    organisation_id: int
-    seq: int
+    organisation_id: int | None
+    seq: int | None
     entry_id: int | None
-    problem: str  # "hash_mismatch", "link_mismatch", "missing_entry", "head_mismatch"
+    problem: str  # a key of PROBLEMS
+    lane: int = 0
+    line: int | None = None  # of the checkpoint file, for checkpoint problems
+
+    def __str__(self) -> str:
+        where = f"organisation {self.organisation_id} lane {self.lane}"
+        if self.problem == "checkpoint_bad_mac":
+            return f"checkpoint line {self.line} does not verify: {PROBLEMS[self.problem]}"
+        if self.line is not None:
+            return (
+                f"{where}: checkpoint line {self.line} (seq={self.seq}) does not match: "
+                f"{PROBLEMS[self.problem]}"
+            )
+        return (
+            f"{where}: entry seq={self.seq}"
+            + (f" (id={self.entry_id})" if self.entry_id else "")
+            + f" does not verify: {PROBLEMS[self.problem]}"
+        )
 
 
 def iter_chain_breaks(batch_size: int = 5000) -> Iterator[ChainBreak]:
-    """Walk every organisation's chain in order and yield the first break of each."""
-    for chain in AuditChain.objects.order_by("organisation_id"):
-        brk = _first_break(chain, batch_size)
+    """Walk every lane of every organisation's trail in order and yield the first break of each."""
+    keys = verification_keys()
+    lanes: dict[int, list[int]] = {}
+    for chain in AuditChain.objects.order_by("organisation_id", "lane"):
+        lanes.setdefault(chain.organisation_id, []).append(chain.lane)
+        brk = _first_break(chain, batch_size, keys)
         if brk is not None:
             yield brk
+    # Entries of a lane whose head row is gone would otherwise not be walked at all.
+    orphans = [AuditEntry.objects.exclude(organisation_id__in=list(lanes))] + [
+        AuditEntry.objects.filter(organisation_id=org_id).exclude(lane__in=org_lanes)
+        for org_id, org_lanes in lanes.items()
+    ]
+    for query in orphans:
+        heads = query.values("organisation_id", "lane").annotate(first=Min("seq"))
+        for row in heads.order_by("organisation_id", "lane"):
+            yield ChainBreak(
+                row["organisation_id"], row["first"], None, "head_missing", row["lane"]
+            )
 
 
-def _first_break(chain: AuditChain, batch_size: int) -> ChainBreak | None:
-    org_id = chain.organisation_id
+def _first_break(chain: AuditChain, batch_size: int, keys: list[bytes]) -> ChainBreak | None:
+    org_id, lane = chain.organisation_id, chain.lane
     expected_prev = GENESIS_HASH
-    expected_seq = 1
-    last_seq = 0
+    expected_seq = chain.base_seq + 1
+    last_seq = chain.base_seq
     while True:
         batch = list(
-            AuditEntry.objects.filter(organisation_id=org_id, seq__gte=expected_seq).order_by(
-                "seq"
-            )[:batch_size]
+            AuditEntry.objects.filter(
+                organisation_id=org_id, lane=lane, seq__gte=expected_seq
+            ).order_by("seq")[:batch_size]
         )
         if not batch:
             break
         for entry in batch:
             if entry.seq != expected_seq:
-                return ChainBreak(org_id, expected_seq, None, "missing_entry")
+                return ChainBreak(org_id, expected_seq, None, "missing_entry", lane)
             if entry.prev_hash != expected_prev:
-                return ChainBreak(org_id, entry.seq, entry.pk, "link_mismatch")
+                return ChainBreak(org_id, entry.seq, entry.pk, "link_mismatch", lane)
             if _hash_of(entry, entry.prev_hash) != entry.hash:
-                return ChainBreak(org_id, entry.seq, entry.pk, "hash_mismatch")
+                return ChainBreak(org_id, entry.seq, entry.pk, "hash_mismatch", lane)
+            if not entry_mac_verifies(entry.hash, entry.mac, keys):
+                return ChainBreak(org_id, entry.seq, entry.pk, "mac_mismatch", lane)
             expected_prev = entry.hash
             expected_seq += 1
             last_seq = entry.seq
-    if last_seq != chain.last_seq or (last_seq and expected_prev != chain.last_hash):
-        return ChainBreak(org_id, last_seq + 1, None, "head_mismatch")
+    if last_seq != chain.last_seq or (
+        last_seq > chain.base_seq and expected_prev != chain.last_hash
+    ):
+        return ChainBreak(org_id, last_seq + 1, None, "head_mismatch", lane)
     return None

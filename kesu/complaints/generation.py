@@ -39,8 +39,9 @@ from django.utils import timezone
 from psycopg.copy import QueuedLibpqWriter
 from psycopg.types.json import JsonbDumper
 
+from kesu.audit.keys import entry_mac
 from kesu.audit.models import AuditChain, AuditEntry
-from kesu.audit.services import GENESIS_HASH, entry_hash
+from kesu.audit.services import GENESIS_HASH, complaint_lane, entry_hash, lock_lanes
 from kesu.complaints import generation_text as text
 from kesu.complaints.choices import (
     CauseClass,
@@ -811,22 +812,27 @@ class _Generator:
         return numbers
 
     def _chain(self, cases: list[_Case]) -> list[tuple]:
-        """The batch's timeline entries, appended to the organisation's hash chain."""
+        """The batch's timeline entries, appended to the lanes of the organisation's trail."""
         table = self.tables[AuditEntry]
         org_id = self.org.pk
-        AuditChain.objects.get_or_create(organisation_id=org_id)
-        chain = AuditChain.objects.select_for_update().get(organisation_id=org_id)
-        seq, prev = chain.last_seq, chain.last_hash or GENESIS_HASH
+        lanes = {
+            complaint_lane(complaint_id)
+            for case in cases
+            for _at, _actor, _action, complaint_id, _data, _vis in case.entries
+        }
+        chains = lock_lanes(org_id, lanes) if lanes else {}
         total = sum(len(c.entries) for c in cases)
         ids = iter(_allocate_ids(AuditEntry, total))
         rows = []
         for case in cases:
             for at, actor_id, action, complaint_id, data, visibility in case.entries:
-                seq += 1
+                chain = chains[complaint_lane(complaint_id)]
+                chain.last_seq += 1
+                prev = chain.last_hash or GENESIS_HASH
                 digest = entry_hash(
                     prev_hash=prev,
                     organisation_id=org_id,
-                    seq=seq,
+                    seq=chain.last_seq,
                     at=at,
                     actor_id=actor_id,
                     action=action,
@@ -835,12 +841,14 @@ class _Generator:
                     complaint_id=complaint_id,
                     data=data,
                     visibility=visibility,
+                    lane=chain.lane,
                 )
                 row = table.new()
                 row.update(
                     id=next(ids),
                     organisation_id=org_id,
-                    seq=seq,
+                    lane=chain.lane,
+                    seq=chain.last_seq,
                     at=at,
                     actor_id=actor_id,
                     action=action,
@@ -851,11 +859,14 @@ class _Generator:
                     visibility=visibility,
                     prev_hash=prev,
                     hash=digest,
+                    mac=entry_mac(digest),
                 )
                 rows.append(row)
-                prev = digest
-        if rows:
-            AuditChain.objects.filter(pk=chain.pk).update(last_seq=seq, last_hash=prev)
+                chain.last_hash = digest
+        for chain in chains.values():
+            AuditChain.objects.filter(pk=chain.pk).update(
+                last_seq=chain.last_seq, last_hash=chain.last_hash
+            )
         return table.tuples(rows)
 
     def _pick_branch(self) -> int:

@@ -29,7 +29,7 @@ def staff(world, client):
 
 
 def _entries(action=None, **filters):
-    qs = AuditEntry.objects.filter(action__startswith="admin_", **filters).order_by("seq")
+    qs = AuditEntry.objects.filter(action__startswith="admin_", **filters).order_by("id")
     return list(qs.filter(action=action) if action else qs)
 
 

@@ -5,17 +5,27 @@ from django.core.management.base import CommandError
 from kesu.audit.models import AuditEntry
 from kesu.audit.services import iter_chain_breaks
 from kesu.complaints import workflow
+from kesu.complaints.services import complaint_add_note
 from kesu.organisation.choices import Role
 
 
-@pytest.fixture
-def trail(world):
+@pytest.fixture(params=[1, 16], ids=["one lane", "16 lanes"])
+def trail(request, world, settings):
+    """Three complaints of five entries or more; the lane of the first one, in order."""
+    settings.KESU_AUDIT_LANES = request.param
+    complaints = []
     for _ in range(3):
         complaint = world.complaint()
         workflow.complaint_confirm(
             complaint_id=complaint.pk, actor=world.user(Role.FRONTLINE), method="signature"
         )
-    return list(AuditEntry.objects.filter(organisation=world.org).order_by("seq"))
+        for text in ["第一次回访", "第二次回访", "第三次回访"]:
+            complaint_add_note(
+                complaint_id=complaint.pk, actor=world.user(Role.FRONTLINE), text=text
+            )
+        complaints.append(complaint)
+    lane = AuditEntry.objects.filter(complaint_id=complaints[0].pk).first().lane
+    return list(AuditEntry.objects.filter(organisation=world.org, lane=lane).order_by("seq"))
 
 
 def test_an_untouched_trail_verifies(trail, capsys):

@@ -97,6 +97,7 @@ def test_celery_tasks_run_eagerly_and_call_the_services(world, fake_sweep, eager
 
 def test_the_beat_schedule_names_registered_tasks():
     schedule = django_settings.CELERY_BEAT_SCHEDULE
+    from kesu.audit import tasks as audit_tasks
     from kesu.callbacks import tasks as callback_tasks
 
     assert {entry["task"] for entry in schedule.values()} == {
@@ -104,11 +105,13 @@ def test_the_beat_schedule_names_registered_tasks():
         tasks.deliver_notifications.name,
         callback_tasks.plan_callbacks.name,
         callback_tasks.send_sms.name,
+        audit_tasks.audit_checkpoint.name,
     }
     assert all(entry["task"] in celery_app.tasks for entry in schedule.values())
     by_task = {entry["task"]: entry["schedule"] for entry in schedule.values()}
     assert by_task[tasks.sweep_deadlines.name] == 60
     assert by_task[tasks.deliver_notifications.name] == 15
+    assert by_task[audit_tasks.audit_checkpoint.name] == 600
     assert celery_app.conf.broker_url == django_settings.CELERY_BROKER_URL
 
 

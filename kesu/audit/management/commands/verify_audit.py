@@ -1,16 +1,27 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
+from kesu.audit.checkpoints import checkpoint_path, iter_checkpoint_breaks
 from kesu.audit.consistency import iter_complaint_mismatches
 from kesu.audit.models import AuditEntry
 from kesu.audit.services import iter_chain_breaks
 from kesu.complaints.models import Complaint
 
-PROBLEMS = {
-    "hash_mismatch": "its content does not match its hash (the row was edited)",
-    "link_mismatch": "it does not link to the previous entry's hash (a row was edited or replaced)",
-    "missing_entry": "the entry with this sequence number is missing (a row was deleted)",
-    "head_mismatch": "the chain ends before its recorded head (rows at the end were deleted)",
-}
+
+def _chain(options):
+    return iter_chain_breaks()
+
+
+def _checkpoints(options):
+    return iter_checkpoint_breaks(options["checkpoints"] or checkpoint_path())
+
+
+# Each check of the trail takes the command's options and yields its problems (printed with str()).
+CHECKS = [
+    _chain,
+    _checkpoints,
+]
 
 
 def _complaints(options):
@@ -20,11 +31,18 @@ def _complaints(options):
 
 class Command(BaseCommand):
     help = (
-        "Verify the audit trail's hash chain and report the first entry that does not verify; "
-        "then check that every complaint's row says what its timeline says."
+        "Verify the audit trail: each lane's hash chain and MACs, and the signed checkpoints "
+        "(the first entry of each lane that does not verify); then check that every "
+        "complaint's row says what its timeline says."
     )
 
     def add_arguments(self, parser):
+        parser.add_argument(
+            "--checkpoints",
+            default="",
+            help="The checkpoint file to check against (default KESU_AUDIT_CHECKPOINT_FILE), "
+            "e.g. the copy shipped to another host.",
+        )
         parser.add_argument(
             "--skip-complaints",
             action="store_true",
@@ -42,25 +60,24 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"Complaints verified: {total} rows match their timelines.")
             )
-        self.verify_chain()
+        self.verify_trail(options)
         if mismatches:
             raise CommandError(
                 f"{mismatches} complaint field(s) differ from what the timeline recorded."
             )
 
-    # ---- The hash chain ----
-    def verify_chain(self):
-        breaks = list(iter_chain_breaks())
-        if not breaks:
+    # ---- The trail: hash chains, MACs, checkpoints ----
+    def verify_trail(self, options):
+        problems = [problem for check in CHECKS for problem in check(options)]
+        if not problems:
             total = AuditEntry.objects.count()
+            path = Path(options["checkpoints"] or checkpoint_path())
             self.stdout.write(
                 self.style.SUCCESS(f"Audit trail verified: {total} entries, no break.")
             )
+            if total and not path.exists():
+                self.stdout.write(f"No checkpoint file at {path}: run audit_checkpoint.")
             return
-        for brk in breaks:
-            self.stdout.write(
-                f"organisation {brk.organisation_id}: entry seq={brk.seq}"
-                + (f" (id={brk.entry_id})" if brk.entry_id else "")
-                + f" does not verify: {PROBLEMS[brk.problem]}"
-            )
+        for problem in problems:
+            self.stdout.write(str(problem))
         raise CommandError("The audit trail does not verify.")

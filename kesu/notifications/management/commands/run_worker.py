@@ -1,5 +1,7 @@
 """The background worker without a broker: the deadline sweep, then delivery, every few seconds.
 
+Also, every KESU_AUDIT_CHECKPOINT_SECONDS, the signed audit checkpoint (kesu.audit.checkpoints).
+
 Stops cleanly on SIGTERM or SIGINT (after the batch in hand). Several may run at once, on one
 machine or many: each notification is claimed by one worker only.
 """
@@ -82,6 +84,8 @@ class Command(BaseCommand):
                 logger.exception("worker %s: the deadline sweep failed", worker_id)
             with job_context("callbacks"):
                 self.callbacks(worker_id)
+            with job_context("audit_checkpoint"):
+                self.audit_checkpoint(worker_id)
         try:
             with job_context("deliver_notifications"):
                 return services.deliver_all_due(
@@ -108,6 +112,22 @@ class Command(BaseCommand):
             callback_tasks.send_sms()
         except Exception:
             logger.exception("worker %s: callback planning or text messages failed", worker_id)
+
+    def audit_checkpoint(self, worker_id: str) -> None:
+        """The audit trail's signed heads, at the first pass and then every few minutes."""
+        from django.conf import settings
+
+        from kesu.audit.checkpoints import write_checkpoint
+
+        due = getattr(self, "_checkpointed_at", None)
+        now = time.monotonic()
+        if due is not None and now - due < settings.KESU_AUDIT_CHECKPOINT_SECONDS:
+            return
+        try:
+            write_checkpoint()
+            self._checkpointed_at = now
+        except Exception:
+            logger.exception("worker %s: the audit checkpoint failed", worker_id)
 
 
 def _heartbeat(worker_id: str) -> None:

@@ -1,0 +1,10 @@
+"""Celery tasks of the audit trail, scheduled by CELERY_BEAT_SCHEDULE."""
+
+from kesu.audit.checkpoints import write_checkpoint
+from kesu.celery import app
+
+
+@app.task(name="kesu.audit.tasks.audit_checkpoint")
+def audit_checkpoint() -> int:
+    """Append the signed heads of every lane to KESU_AUDIT_CHECKPOINT_FILE."""
+    return write_checkpoint()
