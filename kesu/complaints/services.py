@@ -195,41 +195,44 @@ def complaint_register(
 
     received_at = received_at or timezone.now()
     final_severity = severity or suggestion.severity
+    complaint = Complaint(
+        organisation_id=actor.organisation_id,
+        branch=branch,
+        kind=kind,
+        channel=channel,
+        channel_detail=channel_detail,
+        customer=customer,
+        purchase=purchase,
+        received_at=received_at,
+        title=title.strip(),
+        account=account.strip(),
+        demand=demand,
+        demand_detail=demand_detail,
+        category=category,
+        cause=cause or (category.default_cause if category else ""),
+        severity=final_severity,
+        suggested_severity=suggestion.severity,
+        severity_reasons=suggestion.reasons,
+        severity_override_reason=severity_override_reason.strip() if severity else "",
+        is_crisis=suggestion.crisis,
+        personality_type=personality_type,
+        upset_level=upset_level,
+        registered_by=actor,
+        owner=actor,
+        department=actor.department
+        if actor.department and actor.department.branch_id == branch.pk
+        else None,
+    )
+    # Everything that only reads (deadline policies, the calendar) happens before the number is
+    # taken: the counter row stays locked from then until the commit, so concurrent intakes of
+    # one organisation queue only for the writes.
+    milestones = milestones_plan(complaint)
     try:
         with transaction.atomic():
-            complaint = Complaint(
-                organisation_id=actor.organisation_id,
-                branch=branch,
-                number=next_complaint_number(
-                    actor.organisation, timezone.localtime(received_at).year
-                ),
-                kind=kind,
-                channel=channel,
-                channel_detail=channel_detail,
-                customer=customer,
-                purchase=purchase,
-                received_at=received_at,
-                title=title.strip(),
-                account=account.strip(),
-                demand=demand,
-                demand_detail=demand_detail,
-                category=category,
-                cause=cause or (category.default_cause if category else ""),
-                severity=final_severity,
-                suggested_severity=suggestion.severity,
-                severity_reasons=suggestion.reasons,
-                severity_override_reason=severity_override_reason.strip() if severity else "",
-                is_crisis=suggestion.crisis,
-                personality_type=personality_type,
-                upset_level=upset_level,
-                registered_by=actor,
-                owner=actor,
-                department=actor.department
-                if actor.department and actor.department.branch_id == branch.pk
-                else None,
+            complaint.number = next_complaint_number(
+                actor.organisation, timezone.localtime(received_at).year
             )
             complaint.search_grams = search_grams_for(complaint)
-            milestones = milestones_plan(complaint)
             complaint.save(force_insert=True)
             milestones_save(complaint, milestones)
             if idempotency_key:

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -73,10 +73,17 @@ def calendar_for_organisation_default(organisation_id: int) -> BusinessCalendar:
         organisation_id=organisation_id, branch__isnull=True
     ).first()
     if calendar is None:
-        calendar = BusinessCalendar.objects.create(
-            organisation_id=organisation_id, name="默认工作日历"
-        )
-        calendar_fill_from_official_tables(calendar)
+        try:
+            with transaction.atomic():
+                calendar = BusinessCalendar.objects.create(
+                    organisation_id=organisation_id, name="默认工作日历"
+                )
+                calendar_fill_from_official_tables(calendar)
+        except IntegrityError:
+            # Another intake of the organisation's first day made it meanwhile: use that one.
+            calendar = BusinessCalendar.objects.get(
+                organisation_id=organisation_id, branch__isnull=True
+            )
     return calendar
 
 
