@@ -6,3 +6,6 @@ class AuditConfig(AppConfig):
     name = "kesu.audit"
     label = "audit"
     verbose_name = _("Audit trail")
+
+    def ready(self):
+        from kesu.audit import checks  # noqa: F401
