@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from kesu.audit.models import AuditEntry
 from kesu.complaints.models import Complaint
+from kesu.complaints.services import REGISTER_RECORDED
 
 COMPLAINT_TYPE = Complaint._meta.label_lower
 # Row fields no entry records: bookkeeping and search copies derived from the tracked fields.
@@ -40,38 +41,9 @@ UNTRACKED = frozenset(
 FIELDS: dict[str, models.Field] = {
     f.name: f for f in Complaint._meta.concrete_fields if f.name not in UNTRACKED
 }
-# Written by complaint_register itself (recorded in its entry) rather than left at the default.
-REGISTERED = frozenset(
-    {
-        "number",
-        "state",
-        "version",
-        "registered_by",
-        "branch",
-        "customer",
-        "purchase",
-        "kind",
-        "channel",
-        "channel_detail",
-        "title",
-        "account",
-        "demand",
-        "demand_detail",
-        "category",
-        "cause",
-        "severity",
-        "suggested_severity",
-        "severity_reasons",
-        "severity_override_reason",
-        "is_crisis",
-        "personality_type",
-        "upset_level",
-        "received_at",
-        "owner",
-        "department",
-        "due_at",
-    }
-)
+# Written by complaint_register itself (recorded in its entry) rather than left at the default:
+# the fields its entry records, its number, state and version, and who registered it.
+REGISTERED = frozenset({*REGISTER_RECORDED, "number", "state", "version", "registered_by"})
 # Entries that bump the complaint's version (every move, an edit; a merge only if it changed
 # the survivor).
 _CHANGE_ACTIONS = frozenset({"update", "merged_in"})
