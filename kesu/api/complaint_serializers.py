@@ -10,6 +10,7 @@ from rest_framework import serializers
 from kesu.api.fields import (
     MAX_ID,
     BoundedDateTimeField,
+    ModelSerializer,
     ScopedPrimaryKeyRelatedField,
     StrictInputMixin,
     request_user,
@@ -42,7 +43,7 @@ def _display(field: str) -> serializers.CharField:
     return serializers.CharField(source=f"get_{field}_display", read_only=True)
 
 
-class PurchaseRefSerializer(serializers.ModelSerializer):
+class PurchaseRefSerializer(ModelSerializer):
     kind_display = _display("kind")
 
     class Meta:
@@ -68,7 +69,7 @@ class TransitionSerializer(serializers.Serializer):
         return str(Complaint(state=transition.target).get_state_display())
 
 
-class ComplaintListSerializer(serializers.ModelSerializer):
+class ComplaintListSerializer(ModelSerializer):
     state_display = _display("state")
     kind_display = _display("kind")
     channel_display = _display("channel")
@@ -211,7 +212,7 @@ def _purchase_field(**kwargs):
     )
 
 
-class ComplaintCreateSerializer(StrictInputMixin, serializers.ModelSerializer):
+class ComplaintCreateSerializer(StrictInputMixin, ModelSerializer):
     """Intake: what the frontline types while the customer is on the phone."""
 
     customer = _customer_field()
@@ -263,7 +264,7 @@ class ComplaintCreateSerializer(StrictInputMixin, serializers.ModelSerializer):
         return value
 
 
-class ComplaintUpdateSerializer(StrictInputMixin, serializers.ModelSerializer):
+class ComplaintUpdateSerializer(StrictInputMixin, ModelSerializer):
     """The record's descriptive fields; moves of the procedure go through /transitions/."""
 
     category = _category_field(required=False, allow_null=True)
@@ -295,7 +296,7 @@ class ComplaintUpdateSerializer(StrictInputMixin, serializers.ModelSerializer):
         return super().to_internal_value(data)
 
 
-class TimelineEntrySerializer(serializers.ModelSerializer):
+class TimelineEntrySerializer(ModelSerializer):
     actor = UserRefSerializer(read_only=True, allow_null=True)
     action_display = serializers.SerializerMethodField()
     visibility_display = _display("visibility")
@@ -330,7 +331,7 @@ class NoteSerializer(StrictInputMixin, serializers.Serializer):
     kind = serializers.ChoiceField(choices=NOTE_KINDS, default="note")
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ModelSerializer):
     uploaded_by = UserRefSerializer(read_only=True)
 
     class Meta:

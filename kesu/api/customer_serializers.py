@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kesu.api.fields import (
+    ModelSerializer,
     ScopedPrimaryKeyRelatedField,
     StrictInputMixin,
     mask_email,
@@ -45,7 +46,7 @@ def _branch_field(**kwargs):
     )
 
 
-class KeyPersonSerializer(serializers.ModelSerializer):
+class KeyPersonSerializer(ModelSerializer):
     phone = masked_phone()
     email = masked_email()
 
@@ -55,7 +56,7 @@ class KeyPersonSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class KeyPersonWriteSerializer(StrictInputMixin, serializers.ModelSerializer):
+class KeyPersonWriteSerializer(StrictInputMixin, ModelSerializer):
     phone = serializers.CharField(max_length=PHONE_INPUT_LENGTH, required=False, allow_blank=True)
 
     class Meta:
@@ -66,7 +67,7 @@ class KeyPersonWriteSerializer(StrictInputMixin, serializers.ModelSerializer):
         return _normalised_phone(value) if value.strip() else ""
 
 
-class PurchaseSerializer(StrictInputMixin, serializers.ModelSerializer):
+class PurchaseSerializer(StrictInputMixin, ModelSerializer):
     kind_display = _display("kind")
     branch = _branch_field(required=False, allow_null=True)
 
@@ -91,7 +92,7 @@ class PurchaseSerializer(StrictInputMixin, serializers.ModelSerializer):
         extra_kwargs = {"amount": {"min_value": 0}}
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(ModelSerializer):
     phone = masked_phone()
     email = masked_email()
     wechat_id = masked_text()
@@ -159,7 +160,7 @@ _MASKS = {
 }
 
 
-class CustomerWriteSerializer(StrictInputMixin, serializers.ModelSerializer):
+class CustomerWriteSerializer(StrictInputMixin, ModelSerializer):
     phone = serializers.CharField(
         max_length=PHONE_INPUT_LENGTH,
         help_text=_("As typed, e.g. 138 1234 5678 or +86 138 1234 5678; stored normalised."),

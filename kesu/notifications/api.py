@@ -8,6 +8,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kesu.api.fields import ModelSerializer
 from kesu.api.pagination import KesuCursorPagination
 from kesu.api.responses import BAD_REQUEST, NOT_FOUND
 from kesu.notifications import selectors, services
@@ -17,7 +18,7 @@ from kesu.notifications.rendering import render
 TAG = "inbox"
 
 
-class InboxItemSerializer(serializers.ModelSerializer):
+class InboxItemSerializer(ModelSerializer):
     subject = serializers.SerializerMethodField()
     body = serializers.SerializerMethodField()
     complaint_id = serializers.SerializerMethodField()
