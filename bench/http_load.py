@@ -286,6 +286,7 @@ def main() -> None:
 
     username, customers, sessions, total, vendor = prepare(args.organisation, args.users)
     from kesu.complaints.generation import BENCH_PASSWORD
+
     workdir = ROOT / "var" / f"http-load-{os.getpid()}"
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
