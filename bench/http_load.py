@@ -142,6 +142,8 @@ def page_loop(port, session_cookie, paths, until, think, seed, results):
     headers = {"Cookie": f"sessionid={session_cookie}", "Accept-Language": "zh-hans"}
     timings: dict[str, list[float]] = {}
     errors = 0
+    for _name, path in paths:  # untimed: the worker's first page of each kind
+        request(port, "GET", path, headers)
     while time.time() < until:
         name, path = rng.choice(paths)
         started = time.perf_counter()
@@ -151,6 +153,8 @@ def page_loop(port, session_cookie, paths, until, think, seed, results):
             timings.setdefault(name, []).append(elapsed)
         else:
             errors += 1
+            if errors == 1:
+                print(f"{path}: HTTP {status}", file=sys.stderr, flush=True)
         if think:
             time.sleep(rng.uniform(0.5 * think, 1.5 * think))
     results.put({"timings": timings, "errors": errors})
@@ -177,7 +181,12 @@ def prepare(organisation: str, users: int):
 
     django.setup()
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        load_backend,
+    )
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
 
@@ -214,11 +223,15 @@ def prepare(organisation: str, users: int):
         for role in list(by_role):
             if by_role[role] and len(chosen) < users:
                 chosen.append(by_role[role].pop(0))
+    # The first backend that can load a user from a session (django-axes' only refuses logins).
+    backend = next(
+        path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
+    )
     sessions = []
     for user in chosen:
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[BACKEND_SESSION_KEY] = backend
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         sessions.append((user.role, store.session_key))
@@ -231,7 +244,6 @@ def start_gunicorn(port: int, workers: int, workdir: Path) -> subprocess.Popen:
     env = dict(os.environ)
     env.update(
         KESU_DEBUG="0",
-        KESU_SECRET_KEY=env.get("KESU_SECRET_KEY") or secrets.token_urlsafe(50),
         KESU_ALLOWED_HOSTS="127.0.0.1,localhost",
         KESU_API_RATE_PER_TOKEN="",
         KESU_API_RATE_PER_ADDRESS="",
@@ -284,6 +296,8 @@ def main() -> None:
     args = parser.parse_args()
     phases = args.phase or ["create", "intake", "pages"]
 
+    # Sessions are signed with the secret key: this process and the server share one.
+    os.environ["KESU_SECRET_KEY"] = os.environ.get("KESU_SECRET_KEY") or secrets.token_urlsafe(50)
     username, customers, sessions, total, vendor = prepare(args.organisation, args.users)
     from kesu.complaints.generation import BENCH_PASSWORD
 
