@@ -70,13 +70,15 @@ def recipients(target: str, complaint: Complaint, cache: dict | None = None) -> 
     """Who a step of the chain reaches for this complaint (looked up once per sweep)."""
     if cache is None:
         return _recipients(target, complaint)
-    key = (
-        target,
-        complaint.organisation_id,
-        complaint.branch_id,
-        complaint.department_id,
-        complaint.owner_id,
-    )
+    # Keyed by what the target depends on, so a sweep asks once per department or branch.
+    if target == T.OWNER:
+        key = (target, complaint.owner_id)
+    elif target == T.DEPARTMENT_MANAGER:
+        key = (target, complaint.department_id)
+    elif target in (T.CUSTOMER_DIRECTOR, T.GENERAL_MANAGER):
+        key = (target, complaint.branch_id)
+    else:
+        key = (target, complaint.organisation_id)
     if key not in cache:
         cache[key] = _recipients(target, complaint)
     return cache[key]

@@ -4,12 +4,15 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kesu.audit.models import AuditEntry
 from kesu.complaints.choices import EscalationLevel
 from kesu.complaints.services import complaint_add_note
 from kesu.notifications.models import Notification
 from kesu.organisation.choices import Role
+from kesu.organisation.tests.factories import UserFactory
 from kesu.sla.choices import MilestoneKind, MilestoneStatus
 from kesu.sla.models import EscalationStep
 from kesu.sla.reminders import sweep_due_milestones
@@ -116,9 +119,6 @@ def test_a_met_milestone_is_not_chased(world, complaint):
 
 
 def _breached_sweep_queries(world, n: int) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     for i in range(n):
         world.complaint(received_at=MONDAY_9, account=f"车门异响{i}")
     with CaptureQueriesContext(connection) as ctx:
@@ -136,3 +136,29 @@ def test_a_sweep_writes_its_outbox_rows_and_audit_entries_per_batch(world, setti
     many = _breached_sweep_queries(world, 8)
     assert many <= few + 2, (few, many)
     assert Notification.objects.filter(kind="milestone_breached").count() >= 8
+
+
+def test_a_sweep_looks_up_a_department_manager_once_for_many_owners(world, settings):
+    settings.KESU_AUDIT_LANES = 1
+    frontline = world.user(Role.FRONTLINE)
+    few = _breached_sweep_queries(world, 2)
+    Notification.objects.all().delete()
+    for i in range(6):
+        colleague = UserFactory(
+            username=f"colleague-{i}",
+            role=Role.FRONTLINE,
+            organisation=world.org,
+            branch=frontline.branch,
+            department=frontline.department,
+        )
+        world.complaint(actor=colleague, received_at=MONDAY_9, account=f"车门异响 {i}")
+    with CaptureQueriesContext(connection) as ctx:
+        sweep_due_milestones(now=datetime(2026, 3, 12, 10, 0, tzinfo=SH))
+    # Six owners, one department and branch: the managers are not asked for six times.
+    assert len(ctx.captured_queries) <= few + 2, (few, len(ctx.captured_queries))
+    assert (
+        Notification.objects.filter(
+            recipient=world.user(Role.HANDLER), kind="milestone_breached"
+        ).count()
+        >= 6
+    )
