@@ -32,6 +32,9 @@ def main() -> None:
     parser.add_argument("--due", type=int, default=500, help="milestones due at the sweep")
     parser.add_argument("--organisation", default="sweep")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--profile", action="store_true", help="also print where the busy sweep spent its CPU"
+    )
     args = parser.parse_args()
 
     import django
@@ -39,6 +42,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from django.db.models import F
     from django.utils import timezone
 
     from kesu.complaints.choices import OPEN_STATES, WAITING_STATES
@@ -109,10 +113,29 @@ def main() -> None:
 
     from django.test.utils import CaptureQueriesContext
 
+    handled_ids = list(
+        ComplaintMilestone.objects.filter(
+            complaint__organisation=org, status=MilestoneStatus.RUNNING, next_check_at__lte=now
+        ).values_list("pk", flat=True)
+    )
     started, cpu = time.perf_counter(), time.process_time()
     with CaptureQueriesContext(connection) as queries:
         handled = sweep_due_milestones(now=now)
     busy, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if args.profile:
+        import cProfile
+        import pstats
+
+        ComplaintMilestone.objects.filter(pk__in=handled_ids).update(
+            status=MilestoneStatus.RUNNING,
+            breached_at=None,
+            warned_at=None,
+            escalation_step=0,
+            next_check_at=F("due_at"),
+        )
+        profile = cProfile.Profile()
+        profile.runcall(sweep_due_milestones, now=now)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
     started = time.perf_counter()
     idle_handled = sweep_due_milestones(now=now)
     idle = time.perf_counter() - started

@@ -9,7 +9,7 @@ the outbox in the same transaction.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -162,12 +162,34 @@ def sweep_due_milestones(now: datetime | None = None, batch_size: int = 500) -> 
             for m in batch:
                 _handle(m, now, ctx)
             ctx.flush()
-            ComplaintMilestone.objects.bulk_update(
-                batch, ["status", "breached_at", "warned_at", "escalation_step", "next_check_at"]
-            )
+            _save_swept(batch)
             handled += len(batch)
         if len(batch) < batch_size:
             return handled
+
+
+SWEPT_FIELDS = ("status", "breached_at", "warned_at", "escalation_step", "next_check_at")
+
+
+def _save_swept(batch: list[ComplaintMilestone]) -> None:
+    """Write what the sweep changed on each milestone: one UPDATE per row, sent as one batch.
+
+    Not `bulk_update`: its CASE WHEN expression over 500 rows and five fields took two thirds
+    of a 500-due sweep's CPU to build. `executemany` sends the rows in one pipeline (psycopg).
+    """
+    fields = [ComplaintMilestone._meta.get_field(name) for name in SWEPT_FIELDS]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    pk = ComplaintMilestone._meta.pk
+    table = quote(ComplaintMilestone._meta.db_table)
+    # Only the model's own table and column names, quoted, go into the text; values are bound.
+    sql = f"UPDATE {table} SET {assignments} WHERE {quote(pk.column)} = %s"  # noqa: S608
+    rows = [
+        [f.get_db_prep_save(getattr(m, f.attname), connection) for f in fields] + [m.pk]
+        for m in batch
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 @dataclass
