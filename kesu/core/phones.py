@@ -57,3 +57,23 @@ def mask_text(value: str, keep_head: int = 1, keep_tail: int = 1) -> str:
     if len(value) <= keep_head + keep_tail:
         return "*" * len(value)
     return value[:keep_head] + "*" * (len(value) - keep_head - keep_tail) + value[-keep_tail:]
+
+
+def display_phone(value: str) -> str:
+    """A stored (E.164) number as people write it: 138 1234 5678, 010 6222 3333 within China,
+    +1 650-253-0000 abroad. Masked or unparsable values are returned as they are."""
+    if not value or not value.startswith("+") or not value[1:].isdigit():
+        return value
+    if value.startswith("+861") and len(value) == 14:  # mobiles, the common case, without parsing
+        digits = value[3:]
+        return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+    try:
+        parsed = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return value
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if parsed.country_code == 86
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(parsed, style)

@@ -1,7 +1,13 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from kesu.core.phones import mask_phone, mask_text, normalise_phone, try_normalise_phone
+from kesu.core.phones import (
+    display_phone,
+    mask_phone,
+    mask_text,
+    normalise_phone,
+    try_normalise_phone,
+)
 
 
 @pytest.mark.parametrize(
@@ -32,3 +38,18 @@ def test_masking_keeps_enough_to_recognise():
     assert mask_phone("") == ""
     assert mask_text("110101199003077777", keep_head=4, keep_tail=4) == "1101**********7777"
     assert mask_text("ab") == "**"
+
+
+@pytest.mark.parametrize(
+    "stored, shown",
+    [
+        ("+8613812345678", "138 1234 5678"),
+        ("+861062223333", "010 6222 3333"),
+        ("+8657188001318", "0571 8800 1318"),
+        ("+16502530000", "+1 650-253-0000"),
+        ("138****5678", "138****5678"),
+        ("", ""),
+    ],
+)
+def test_a_stored_number_is_shown_the_way_people_write_it(stored, shown):
+    assert display_phone(stored) == shown

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from kesu.complaints.choices import OPEN_STATES, WAITING_STATES, State
 from kesu.complaints.workflow import TRANSITIONS
 from kesu.core.limits import normalise_newlines
+from kesu.core.phones import display_phone
 
 register = template.Library()
 
@@ -84,11 +85,8 @@ def state_label(code: str) -> str:
 
 @register.filter
 def phone_display(value: str) -> str:
-    """+8613812345678 → 138 1234 5678; other numbers as stored; masked values untouched."""
-    if value and value.startswith("+86") and len(value) == 14 and value[3:].isdigit():
-        digits = value[3:]
-        return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
-    return value
+    """+8613812345678 → 138 1234 5678, +861062223333 → 010 6222 3333; masked values untouched."""
+    return display_phone(value)
 
 
 @register.simple_tag
