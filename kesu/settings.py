@@ -33,7 +33,7 @@ DEBUG = env_bool("KESU_DEBUG", False)
 # The key used when KESU_SECRET_KEY is unset: fine for `make run` and the tests on one machine.
 # The web server refuses to start with it while DEBUG is off (kesu/wsgi.py).
 DEVELOPMENT_SECRET_KEY = "kesu-insecure-development-key-set-KESU_SECRET_KEY-in-production"
-SECRET_KEY = os.environ.get("KESU_SECRET_KEY", "") or DEVELOPMENT_SECRET_KEY
+SECRET_KEY = os.environ.get("KESU_SECRET_KEY", "").strip() or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env_list("KESU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("KESU_CSRF_TRUSTED_ORIGINS", "")
 

@@ -112,6 +112,19 @@ def test_gunicorn_refuses_to_start_without_a_secret_key(collected):
     assert b"KESU_SECRET_KEY is not set" in result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("key", ["   ", "changeme", "x" * 60, "secret-secret-secret-secret-secret"])
+def test_the_server_refuses_a_key_anyone_could_guess(tmp_path, key):
+    result = subprocess.run(
+        [sys.executable, "-c", "import kesu.wsgi"],
+        cwd=BASE_DIR,
+        env=_env(tmp_path, KESU_SECRET_KEY=key),
+        capture_output=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert b"KESU_SECRET_KEY is" in result.stderr
+
+
 def test_the_development_key_is_accepted_with_debug_on(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", "import kesu.wsgi"],
