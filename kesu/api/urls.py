@@ -123,6 +123,9 @@ v1 = [
     path("v1/callbacks/", include("kesu.callbacks.api_urls")),
     # Last: unknown paths and malformed ids (…/complaints/abc/) are a JSON 404.
     re_path(r"^v1/(?:.*/)?$", not_found, name="not-found"),
+    # Any /api/ address without its trailing slash (…/complaints, schema, docs): a JSON 404
+    # that names the address to use, not APPEND_SLASH's redirect (which loses a POST's body).
+    re_path(r"^.*[^/]$", MissingSlashView.as_view(), name="missing-slash"),
 ]
 
 urlpatterns = [
@@ -131,6 +134,4 @@ urlpatterns = [
     # The split view serves its start-up script as a file: no inline script (CSP).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
-    # Last: an address without its trailing slash is a JSON 404, not APPEND_SLASH's redirect.
-    re_path(r"^.*[^/]$", MissingSlashView.as_view(), name="missing-slash"),
 ]
