@@ -103,6 +103,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Every /api/ request counts against its address, before authentication (guessing tokens
+    # or passwords is limited too); after the language is known, for the 429's message.
+    "kesu.api.throttling.AddressRateLimitMiddleware",
     # After the language is known, so the refusal is in the user's language.
     "kesu.core.middleware.RefuseNullCharactersMiddleware",
     "kesu.core.middleware.DatabaseUnavailableMiddleware",
@@ -262,7 +265,7 @@ KESU_DEFAULT_PHONE_REGION = os.environ.get("KESU_DEFAULT_PHONE_REGION", "CN")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "kesu.api.authentication.ExpiringTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "kesu.api.authentication.SessionCsrfAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -277,7 +280,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": [
         "kesu.api.throttling.TokenRateThrottle",
-        "kesu.api.throttling.AddressRateThrottle",
+        # The per-address limit is kesu.api.throttling.AddressRateLimitMiddleware: it must
+        # count requests that fail authentication too, which DRF throttles never see.
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/minute"},
     # The client address for throttling: REMOTE_ADDR only (TrustedProxyMiddleware sets it).

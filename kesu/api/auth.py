@@ -1,17 +1,48 @@
 """Signing in for API clients (a token) and who the signed-in user is."""
 
+import math
+
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from kesu.api.authentication import token_expires_at, token_for, tokens_revoke
 from kesu.api.reference_serializers import MeSerializer, TokenSerializer
 from kesu.api.responses import BAD_REQUEST, error
+from kesu.api.throttling import SignInRateThrottle
 from kesu.organisation.models import User
+
+
+class AccountLockedOut(exceptions.APIException):
+    """Too many failed sign-ins for this username from this address (django-axes)."""
+
+    status_code = 429
+    default_code = "locked_out"
+
+    def __init__(self, cool_off):
+        seconds = max(1, math.ceil(cool_off.total_seconds())) if cool_off else 0
+        minutes = max(1, math.ceil(seconds / 60))
+        if seconds:
+            detail = ngettext(
+                "This account is locked at this address after too many failed sign-ins. "
+                "Try again in %(minutes)s minute.",
+                "This account is locked at this address after too many failed sign-ins. "
+                "Try again in %(minutes)s minutes.",
+                minutes,
+            ) % {"minutes": minutes}
+            self.wait = seconds  # DRF sends it as Retry-After
+        else:
+            detail = _(
+                "This account is locked at this address after too many failed sign-ins. "
+                "An administrator can unlock it."
+            )
+        super().__init__(detail)
 
 
 @extend_schema_view(
@@ -19,7 +50,11 @@ from kesu.organisation.models import User
         tags=["auth"],
         summary=_("Get an API token for a username and password"),
         auth=[],
-        responses={200: TokenSerializer, 400: BAD_REQUEST},
+        responses={
+            200: TokenSerializer,
+            400: BAD_REQUEST,
+            429: error(_("Too many requests, or the account is locked at this address.")),
+        },
     ),
     delete=extend_schema(
         tags=["auth"],
@@ -35,9 +70,19 @@ class TokenView(ObtainAuthToken):
     new one. DELETE revokes it, as does signing out of the workspace.
     """
 
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [SignInRateThrottle]
 
     def post(self, request, *args, **kwargs):
+        username = request.data.get("username") if hasattr(request.data, "get") else None
+        # The workspace's sign-in page shows django-axes' lockout; here, without this check,
+        # the locked-out user's right password would get "Unable to log in" (400).
+        locked = (
+            isinstance(username, str)
+            and username
+            and not AxesProxyHandler.is_allowed(request, {"username": username})
+        )
+        if locked:
+            raise AccountLockedOut(get_cool_off(request))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         token = token_for(serializer.validated_data["user"])

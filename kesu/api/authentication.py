@@ -1,13 +1,22 @@
 """API tokens that expire, and are revoked on sign-out."""
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import exceptions
-from rest_framework.authentication import TokenAuthentication
+from rest_framework.authentication import CSRFCheck, SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
+
+logger = logging.getLogger(__name__)
+
+
+def masked_key(key: str) -> str:
+    """A token as people may see it: enough to tell tokens apart, not enough to use one."""
+    return f"{key[:4]}…" if key else ""
 
 
 def token_expires_at(token: Token):
@@ -58,3 +67,31 @@ class ExpiringTokenAuthentication(TokenAuthentication):
 def revoke_on_logout(sender, request, user, **kwargs) -> None:
     if user is not None:
         tokens_revoke(user)
+
+
+class SessionCsrfAuthentication(SessionAuthentication):
+    """The workspace's browser session; a failed CSRF check is refused in the user's language.
+
+    DRF's refusal is "CSRF Failed: <Django's reason>", English whatever the language; the
+    reason (cookie or token missing, token wrong, untrusted origin) goes to the log instead.
+    """
+
+    def enforce_csrf(self, request):
+        check = CSRFCheck(lambda request: None)
+        check.process_request(request)  # puts the CSRF cookie into request.META
+        reason = check.process_view(request, None, (), {})
+        if reason:
+            logger.info("API request refused, CSRF check failed: %s", reason)
+            raise exceptions.PermissionDenied(
+                _(
+                    "The security check of your browser session failed: reload the page and "
+                    "try again. Programs should sign in with a token instead."
+                ),
+                code="csrf_failed",
+            )
+
+
+class SessionCsrfScheme(SessionScheme):
+    """The schema describes the subclass as the session cookie, as it does DRF's class."""
+
+    target_class = "kesu.api.authentication.SessionCsrfAuthentication"

@@ -29,8 +29,15 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A reference by id to an object the requesting user may use.
 
     `scope(user)` returns the queryset the id is looked up in, so an id from another
-    organisation (or branch, where the scope says so) is simply "does not exist".
+    organisation (or branch, where the scope says so) is simply "does not exist". The
+    refusals are Kesu's own (DRF's say 'Invalid pk "3" - object does not exist.'); the
+    workspace's move forms validate with these serializers and show the same messages.
     """
+
+    default_error_messages = {
+        "does_not_exist": _("Choose from the list: no such item is available to you."),
+        "incorrect_type": _("Give the id as a whole number."),
+    }
 
     def __init__(self, *, scope: Callable, **kwargs):
         self.scope = scope

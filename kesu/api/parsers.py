@@ -3,12 +3,27 @@
 import codecs
 import json
 import math
+import sys
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
-from rest_framework.utils.json import strict_constant
+
+
+def _no_constant(text: str):
+    # NaN, Infinity and -Infinity: Python reads them, JSON has no such numbers.
+    raise ParseError(_("The JSON contains a number that is not finite; send a finite number."))
+
+
+def _bounded_int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:  # more digits than the interpreter converts (sys.get_int_max_str_digits)
+        raise ParseError(
+            _("The JSON contains a number with too many digits (at most %(limit)s).")
+            % {"limit": sys.get_int_max_str_digits()}
+        ) from None
 
 
 def _finite_float(text: str) -> float:
@@ -22,7 +37,9 @@ class SafeJSONParser(JSONParser):
     """DRF's JSON parser, refusing what would otherwise end in a 500.
 
     Nesting deeper than KESU_JSON_MAX_DEPTH (Python's parser recurses and would hit its
-    recursion limit), numbers beyond a float (`1e400` would become infinity) and NaN/Infinity.
+    recursion limit), numbers beyond a float (`1e400` would become infinity), NaN/Infinity and
+    integers with more digits than Python converts. Every refusal is Kesu's own message, in the
+    request's language (Python's are English and name its internals).
     NUL characters in strings are refused by the serializers' character fields.
     """
 
@@ -41,15 +58,21 @@ class SafeJSONParser(JSONParser):
                 _("The JSON is nested too deeply (at most %(limit)s levels).") % {"limit": limit}
             )
         try:
-            data = json.loads(text, parse_constant=strict_constant, parse_float=_finite_float)
+            data = json.loads(
+                text, parse_constant=_no_constant, parse_float=_finite_float, parse_int=_bounded_int
+            )
         except RecursionError as exc:
             raise ParseError(
                 _("The JSON is nested too deeply (at most %(limit)s levels).") % {"limit": limit}
             ) from exc
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
+            # Python's own wording of the fault is English: only where it is goes to the client.
             raise ParseError(
-                _("The request body is not valid JSON: %(error)s") % {"error": exc}
+                _("The request body is not valid JSON (line %(line)s, column %(column)s).")
+                % {"line": exc.lineno, "column": exc.colno}
             ) from exc
+        except ValueError as exc:
+            raise ParseError(_("The request body is not valid JSON.")) from exc
         return data
 
 

@@ -1,10 +1,12 @@
 """The API: /api/v1/… for data, /api/schema/, /api/docs/ and /api/redoc/ for its description.
 
 Object ids in paths are 1–18 digits (they fit a bigint); anything else under /api/v1/ that
-matches no route gets the JSON 404 of every other API error.
+matches no route gets the JSON 404 of every other API error, and so does any /api/ address
+without its trailing slash (with a hint to add it), instead of Django's slash redirect.
 """
 
-from django.urls import include, path, re_path, register_converter
+from django.urls import Resolver404, include, path, re_path, register_converter, resolve
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import (
     SpectacularAPIView,
@@ -13,6 +15,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound
+from rest_framework.views import APIView
 
 from kesu.api import complaint_views as complaints
 from kesu.api import customer_views as customers
@@ -37,6 +40,41 @@ register_converter(ObjectIdConverter, "kesu_id")
 @api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
 def not_found(request, *args, **kwargs):
     raise NotFound()
+
+
+@extend_schema(exclude=True)
+class MissingSlashView(APIView):
+    """An API address without its trailing slash: a JSON 404 that says so, for every method.
+
+    Django's APPEND_SLASH would answer 301 to the slashed address, an HTML page that drops the
+    body of a POST or PATCH; API clients get the error shape and the address to use instead.
+    """
+
+    authentication_classes: list = []
+    permission_classes: list = []
+
+    def dispatch(self, request, *args, **kwargs):
+        self.args, self.kwargs = args, kwargs
+        self.request = request = self.initialize_request(request, *args, **kwargs)
+        self.headers = self.default_response_headers
+        try:
+            self.initial(request, *args, **kwargs)
+            raise NotFound(self.hint(request))
+        except Exception as exc:
+            response = self.handle_exception(exc)
+        self.response = self.finalize_response(request, response, *args, **kwargs)
+        return self.response
+
+    @staticmethod
+    def hint(request) -> str:
+        slashed = f"{request.path}/"
+        try:
+            match = resolve(f"{request.path_info}/")
+        except Resolver404:
+            match = None
+        if match is None or match.url_name in {"not-found", "missing-slash"}:
+            return _("Not found.")
+        return _("API addresses end with a slash: use %(address)s") % {"address": slashed}
 
 
 C = "v1/complaints/<kesu_id:pk>/"
@@ -85,6 +123,9 @@ v1 = [
     path("v1/callbacks/", include("kesu.callbacks.api_urls")),
     # Last: unknown paths and malformed ids (…/complaints/abc/) are a JSON 404.
     re_path(r"^v1/(?:.*/)?$", not_found, name="not-found"),
+    # Any /api/ address without its trailing slash (…/complaints, schema, docs): a JSON 404
+    # that names the address to use, not APPEND_SLASH's redirect (which loses a POST's body).
+    re_path(r"^.*[^/]$", MissingSlashView.as_view(), name="missing-slash"),
 ]
 
 urlpatterns = [

@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
+from kesu.api.authentication import masked_key
 from kesu.organisation.models import Branch, CompensationLimit, Department, Organisation, User
 
 admin.site.site_header = _("Kesu administration")
@@ -61,3 +64,24 @@ class KesuUserAdmin(UserAdmin):
         *UserAdmin.add_fieldsets,
         (_("Kesu"), {"fields": ["display_name", "role", "organisation", "branch", "department"]}),
     ]
+
+
+# A live API token is a password: the admin shows its first characters only, everywhere it
+# names one (list, change and delete pages, messages and the admin log all use str()).
+TokenProxy.__str__ = lambda self: masked_key(self.key)
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class MaskedTokenAdmin(TokenAdmin):
+    """DRF's token admin, with the key masked; deleting a token still revokes it."""
+
+    list_display = ("masked", "user", "created")
+
+    @admin.display(description=_("Key (first characters)"))
+    def masked(self, obj):
+        return masked_key(obj.key)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A token belongs to the user it was issued to; moving it to another is not a thing.
+        return ("user",) if obj is not None else ()

@@ -553,6 +553,12 @@ RULES: list[Rule] = [
     _api("callback-measures", may=WORKSPACE_ROLES, means="works with callbacks"),
     # ---- API: its description and unknown paths ---------------------------------------------
     _api("not-found", ok=404, means="any unknown path under /api/v1/: a JSON 404"),
+    _api(
+        "missing-slash",
+        ok=404,
+        anonymous=404,
+        means="any /api/ address without its trailing slash: a JSON 404 naming the address to use",
+    ),
     Rule("schema", anonymous=200, roles=PDF_ROLES, means="anyone (the API's description)"),
     Rule("api-docs", anonymous=200, means="anyone"),
     Rule("api-redoc", anonymous=200, means="anyone"),
@@ -643,6 +649,8 @@ def _path_of(rule: Rule) -> str:
     if rule.route.startswith(f"{ADMIN_NAMESPACE}:"):
         return "/admin/…"
     path = route_paths().get(rule.route, "")
+    if path.endswith(".*[^/]$"):  # a regex: any address that does not end with a slash
+        return path[: -len(".*[^/]$")].replace("^", "") + "…(no trailing /)"
     return path.replace("^", "").replace("(?:.*/)?$", "…")
 
 

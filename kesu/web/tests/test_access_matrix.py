@@ -216,6 +216,8 @@ def _object(matrix: Matrix, rule, role, scope):
 def _url(matrix: Matrix, rule, role, scope) -> str:
     if rule.route == "api:not-found":
         return "/api/v1/matrix-nowhere/"
+    if rule.route == "api:missing-slash":
+        return "/api/v1/complaints"
     obj = _object(matrix, rule, role, scope)
     params = set(_pattern(rule.route).pattern.converters)
     kwargs = {}
