@@ -16,6 +16,10 @@ import os
 
 from kesu.core.logs import log_format_from_env, logging_config
 
+# gunicorn's largest request line (its default is 4094 bytes): a long search or filter address
+# in Chinese (9 bytes a character, URL-encoded) gets Kesu's answer, not a raw "URI Too Long".
+limit_request_line = 8190
+
 logconfig_dict = logging_config(
     log_format_from_env(),
     level=os.environ.get("KESU_LOG_LEVEL", "WARNING"),

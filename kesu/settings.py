@@ -36,6 +36,8 @@ DEVELOPMENT_SECRET_KEY = "kesu-insecure-development-key-set-KESU_SECRET_KEY-in-p
 SECRET_KEY = os.environ.get("KESU_SECRET_KEY", "").strip() or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env_list("KESU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("KESU_CSRF_TRUSTED_ORIGINS", "")
+# A stale form (signed out in another tab): Kesu's own page in the user's language, with a way back.
+CSRF_FAILURE_VIEW = "kesu.core.views.csrf_failure"
 
 # HTTPS (KESU_HTTPS=1 in production): redirect plain HTTP, cookies only over HTTPS, HSTS.
 KESU_HTTPS = env_bool("KESU_HTTPS", False)
@@ -108,6 +110,8 @@ MIDDLEWARE = [
     "kesu.api.throttling.AddressRateLimitMiddleware",
     # After the language is known, so the refusal is in the user's language.
     "kesu.core.middleware.RefuseNullCharactersMiddleware",
+    # An empty 405 on a page (GET on a form's address) becomes Kesu's error page.
+    "kesu.core.middleware.NotAllowedPageMiddleware",
     "kesu.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -129,6 +133,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KESU_LOGIN_COOLOFF_MIN
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+# The lockout page with how long it lasts and a Retry-After header (kesu/web/views.py).
+AXES_LOCKOUT_CALLABLE = "kesu.web.views.locked_out"
 AXES_VERBOSE = False
 
 ROOT_URLCONF = "kesu.urls"

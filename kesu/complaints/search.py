@@ -28,6 +28,10 @@ from django.utils import timezone
 
 from kesu.complaints.numbering import format_number
 
+# The longest search a search box takes: longer words find nothing more, and the address must
+# stay well under the server's request-line limit (gunicorn.conf.py).
+SEARCH_MAX_LENGTH = 100
+
 # Runs of CJK ideographs, or of letters and digits.
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"[{_CJK}]+|[0-9a-z]+")

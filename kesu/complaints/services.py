@@ -419,8 +419,28 @@ def complaint_add_note(
         return entry
 
 
+def _sizes(size: int, limit: int) -> tuple[str, str]:
+    """Two file sizes written so that they differ: in MB with one or two decimals, or in
+    bytes when even two decimals would show a file just over the limit as equal to it."""
+    for places in (1, 2):
+        shown = [f"{n / 1048576:.{places}f}" for n in (size, limit)]
+        if shown[0] != shown[1]:
+            return tuple(_("%(n)s MB") % {"n": n} for n in shown)
+    return tuple(_("%(n)s bytes") % {"n": f"{n:,}"} for n in (size, limit))
+
+
 def validate_upload(upload: UploadedFile) -> None:
     extension = Path(upload.name or "").suffix.lower().lstrip(".")
+    if not extension:
+        raise ValidationError(
+            {
+                "file": _(
+                    "The file has no file extension (such as .jpg or .pdf), so its type cannot "
+                    "be told. Accepted: %(allowed)s."
+                )
+                % {"allowed": ", ".join(settings.KESU_ATTACHMENT_EXTENSIONS)}
+            }
+        )
     if extension not in settings.KESU_ATTACHMENT_EXTENSIONS:
         raise ValidationError(
             {
@@ -434,11 +454,14 @@ def validate_upload(upload: UploadedFile) -> None:
     if upload.size > settings.KESU_ATTACHMENT_MAX_BYTES:
         raise ValidationError(
             {
-                "file": _("The file is %(size)s MB; at most %(max)s MB is accepted.")
-                % {
-                    "size": round(upload.size / 1048576, 1),
-                    "max": round(settings.KESU_ATTACHMENT_MAX_BYTES / 1048576, 1),
-                }
+                "file": _("The file is %(size)s; at most %(max)s is accepted.")
+                % dict(
+                    zip(
+                        ("size", "max"),
+                        _sizes(upload.size, settings.KESU_ATTACHMENT_MAX_BYTES),
+                        strict=True,
+                    )
+                )
             }
         )
     upload.seek(0)

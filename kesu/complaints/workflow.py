@@ -177,6 +177,14 @@ def transitions_for(complaint: Complaint, user: User) -> list[Transition]:
     return possible
 
 
+# The roles that can hold a complaint and work it: those with a move of their own besides
+# handing it over (which its owner always has). A case handed to any other role (the group
+# customer centre, the administrator) would sit with someone who cannot move it on.
+CASE_WORKING_ROLES = frozenset().union(
+    *(t.roles for t in TRANSITIONS.values() if t.name != "hand_over")
+)
+
+
 @dataclass(frozen=True)
 class Approvers:
     role: str

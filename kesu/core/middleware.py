@@ -11,7 +11,7 @@ from django.utils.functional import empty
 
 from kesu.core import metrics
 from kesu.core.logs import request_id_var
-from kesu.core.views import null_character
+from kesu.core.views import method_not_allowed, null_character
 
 access_log = logging.getLogger("kesu.request")
 # An incoming X-Request-ID is kept when it is a plain token (a proxy's or a client's id).
@@ -198,3 +198,28 @@ class DatabaseUnavailableMiddleware:
 
         logging.getLogger("kesu.request").warning("database unavailable: %s", exception)
         return database_unavailable(request)
+
+
+class NotAllowedPageMiddleware:
+    """An empty 405 on a page reads as Kesu's error page, in the user's language, with a way back.
+
+    A POST-only view (require_POST, LogoutView) answers another method with an empty 405, which
+    a browser shows as its own bare error. The API's 405s carry their JSON body and are kept.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code != 405
+            or request.path.startswith("/api/")
+            or getattr(response, "streaming", False)
+            or response.content
+        ):
+            return response
+        page = method_not_allowed(request)
+        if response.has_header("Allow"):
+            page["Allow"] = response["Allow"]
+        return page

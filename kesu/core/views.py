@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 # status → (the API's error code, the page's title, what it tells the user)
@@ -9,6 +10,14 @@ ERRORS = {
     400: ("bad_request", _("Bad request"), _("The request could not be understood.")),
     403: ("permission_denied", _("Not allowed"), _("You may not open this page.")),
     404: ("not_found", _("Page not found"), _("There is nothing at this address.")),
+    405: (
+        "method_not_allowed",
+        _("Nothing to show here"),
+        _(
+            "This address only receives a form when it is sent; it has no page of its own. Go "
+            "back and send the form again, or open the page you need from the menu."
+        ),
+    ),
     503: (
         "unavailable",
         _("Try again in a moment"),
@@ -34,13 +43,31 @@ NULL_CHARACTER = _(
 )
 
 
-def _error(request, status: int, message=None):
-    code, title, default_message = ERRORS[status]
+CSRF_EXPIRED_TITLE = _("The form has expired")
+CSRF_EXPIRED = _(
+    "The form could not be accepted because it was opened before you signed out or signed in "
+    "again (perhaps in another tab). Nothing was saved. Go back, reload the page and try again."
+)
+
+
+def _back_url(request) -> str:
+    """The page the request came from, if it is one of Kesu's own: where "go back" leads."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return ""
+
+
+def _error(request, status: int, message=None, title=None, back_url=""):
+    code, default_title, default_message = ERRORS[status]
     message = message or default_message
+    title = title or default_title
     if request.path.startswith("/api/"):
         body = {"error": {"code": code, "message": str(message), "fields": {}}}
         return JsonResponse(body, status=status)
-    context = {"status": status, "title": title, "message": message}
+    context = {"status": status, "title": title, "message": message, "back_url": back_url}
     if status == 500:
         # The id the log lines of this request carry (RequestIdMiddleware), for the user to quote.
         context["request_id"] = getattr(request, "request_id", "")
@@ -70,6 +97,16 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return _error(request, 404)
+
+
+def method_not_allowed(request):
+    """A page address that takes only a form's POST, opened another way (NotAllowedPage)."""
+    return _error(request, 405)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent with a stale token, e.g. after signing out in another tab."""
+    return _error(request, 403, CSRF_EXPIRED, title=CSRF_EXPIRED_TITLE, back_url=_back_url(request))
 
 
 def server_error(request):

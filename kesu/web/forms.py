@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -11,11 +12,9 @@ from kesu.organisation.models import Branch
 from kesu.organisation.selectors import branches_visible_to
 
 
-class LongTextField(forms.CharField):
-    """A textarea with a limit: CRLF counts as one character, as the browser's maxlength and
-    the counter count it, and an over-long text is refused with its length, never cut."""
-
-    widget = forms.Textarea
+class LimitedCharField(forms.CharField):
+    """A text with a limit, refused in Kesu's own words (TextLimit, kesu/core/limits.py) with
+    its length, never cut: every web form says "too long" the same way."""
 
     def __init__(self, *, max_length: int, **kwargs):
         super().__init__(max_length=max_length, **kwargs)
@@ -23,6 +22,13 @@ class LongTextField(forms.CharField):
             *(v for v in self.validators if type(v) is not MaxLengthValidator),
             TextLimit(max_length),
         ]
+
+
+class LongTextField(LimitedCharField):
+    """A textarea with a limit: CRLF counts as one character, as the browser's maxlength and
+    the counter count it."""
+
+    widget = forms.Textarea
 
     def to_python(self, value):
         return super().to_python(normalise_newlines(value))
@@ -47,22 +53,25 @@ class IntakeForm(forms.Form):
         empty_label="—",
         error_messages={"required": _("Choose the branch the complaint is for.")},
     )
-    phone = forms.CharField(label=_("Customer's phone"), max_length=40)
-    customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    customer_name = forms.CharField(
+    phone = LimitedCharField(label=_("Customer's phone"), max_length=40)
+    # Filled in by the customer lookup, not typed: their errors show in the list at the top.
+    customer = forms.IntegerField(label=_("Customer"), required=False, widget=forms.HiddenInput)
+    customer_name = LimitedCharField(
         label=_("Customer's name"),
         max_length=customer_limits.NAME,
         required=False,
     )
-    purchase = forms.IntegerField(required=False)
+    purchase = forms.IntegerField(
+        label=_("Purchase concerned"), required=False, widget=forms.HiddenInput
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.COMPLAINT)
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
-    category = forms.CharField(label=_("Category"), max_length=200, required=False)
+    category = LimitedCharField(label=_("Category"), max_length=200, required=False)
     demand = forms.ChoiceField(label=_("Demand"), choices=Demand.choices, initial=Demand.REPAIR)
-    demand_detail = forms.CharField(
+    demand_detail = LimitedCharField(
         label=_("Demand in detail"), max_length=limits.LINE, required=False
     )
-    title = forms.CharField(label=_("Summary"), max_length=limits.TITLE)
+    title = LimitedCharField(label=_("Summary"), max_length=limits.TITLE)
     account = LongTextField(
         label=_("The customer's account, in their words"), max_length=limits.ACCOUNT
     )
@@ -79,6 +88,23 @@ class IntakeForm(forms.Form):
         empty_value=None,
         required=False,
     )
+
+    def unmarked_errors(self) -> list[str]:
+        """Errors no field on the page shows: of hidden fields and of names that are not
+        fields, each with its field's label (the form's own errors show on their own)."""
+        out = []
+        for name, errors in self.errors.items():
+            if name == NON_FIELD_ERRORS:
+                continue
+            field = self.fields.get(name)
+            if field is not None and not field.widget.is_hidden:
+                continue
+            label = field.label if field is not None and field.label else name
+            out += [
+                _("%(field)s: %(message)s") % {"field": label, "message": message}
+                for message in errors
+            ]
+        return out
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,11 +11,17 @@ from django.db.models import Q
 from rest_framework import serializers
 
 from kesu.api.transitions import TRANSITION_INPUTS, run_transition
+from kesu.complaints.checklist import requirements
 from kesu.complaints.choices import OPEN_STATES, State
 from kesu.complaints.selectors import complaints_visible_to
-from kesu.complaints.workflow import APPROVAL_MOVES, TRANSITIONS, who_may_approve
+from kesu.complaints.workflow import (
+    APPROVAL_MOVES,
+    CASE_WORKING_ROLES,
+    TRANSITIONS,
+    who_may_approve,
+)
 from kesu.core.errors import DomainError
-from kesu.core.limits import normalise_newlines
+from kesu.core.limits import length_errors, normalise_newlines
 from kesu.organisation.choices import ORGANISATION_WIDE_ROLES
 from kesu.organisation.models import Department, User
 
@@ -69,7 +75,10 @@ def _other_open_complaints(request, complaint) -> list[tuple[str, str]]:
 
 def _within_branch(qs, complaint):
     """Only what the move would accept for this complaint: its branch's departments, its
-    branch's people and those who work for the whole organisation."""
+    branch's people and those who work for the whole organisation; of the people, only those
+    whose role can work a case (not the administrator, whose only move would be to pass it on)."""
+    if qs.model is User:
+        qs = qs.filter(role__in=CASE_WORKING_ROLES)
     if complaint is None:
         return qs
     if qs.model is Department:
@@ -79,6 +88,14 @@ def _within_branch(qs, complaint):
     return qs
 
 
+def _required_by_organisation(name: str, field_name: str, complaint) -> bool:
+    """A field the serializer leaves optional that this organisation requires for the move
+    (the close's summary, kesu/complaints/workflow.py complaint_close)."""
+    if complaint is None or (name, field_name) != ("close", "summary"):
+        return False
+    return "summary" in requirements(complaint.organisation_id, ["close"]).get("close", [])
+
+
 def describe(name: str, request, data=None, errors=None, complaint=None) -> list[FieldView]:
     serializer = TRANSITION_INPUTS[name](context={"request": request})
     views = []
@@ -86,7 +103,8 @@ def describe(name: str, request, data=None, errors=None, complaint=None) -> list
         if field_name == "version" or f.read_only:
             continue
         value = "" if data is None else str(data.get(field_name, ""))
-        view = FieldView(field_name, _label(field_name, f), "text", f.required, value)
+        required = f.required or _required_by_organisation(name, field_name, complaint)
+        view = FieldView(field_name, _label(field_name, f), "text", required, value)
         view.help = str(f.help_text or "")
         if isinstance(f, serializers.CharField):
             view.max_length = f.max_length
@@ -119,6 +137,24 @@ def describe(name: str, request, data=None, errors=None, complaint=None) -> list
     return views
 
 
+def _in_kesu_words(errors: dict, data: dict, fields) -> dict:
+    """The serializer's errors, a too-long text told as every web form tells it (TextLimit:
+    the limit and how many characters there are) rather than in the API framework's words."""
+    out = {}
+    for name, messages in errors.items():
+        f = fields.get(name)
+        limit = getattr(f, "max_length", None) if isinstance(f, serializers.CharField) else None
+        told = []
+        for message in messages:
+            if limit and getattr(message, "code", None) == "max_length":
+                ours = length_errors(text=(str(data.get(name, "")).strip(), limit))
+                told += ours.get("text", [message])
+            else:
+                told.append(message)
+        out[name] = told
+    return out
+
+
 class MoveRefused(Exception):
     def __init__(self, field_errors: dict, message: str = ""):
         self.field_errors = field_errors
@@ -148,7 +184,7 @@ def perform(name: str, request, complaint_id: int, post) -> None:
         data[key] = normalise_newlines(value)
     serializer = serializer_class(data=data, context={"request": request})
     if not serializer.is_valid():
-        raise MoveRefused(serializer.errors)
+        raise MoveRefused(_in_kesu_words(serializer.errors, data, known))
     validated = dict(serializer.validated_data)
     version = validated.pop("version", None)
     if post.get("version", "").isdigit():

@@ -1,6 +1,8 @@
 """The staff workspace: thin views over the complaints' services and selectors."""
 
+import math
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -8,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +32,12 @@ from kesu.complaints.choices import OPEN_STATES
 from kesu.complaints.guidance import TECHNIQUES, guidance_for
 from kesu.complaints.models import Category, Complaint
 from kesu.complaints.queues import QUEUE_CODES, my_queues, queue_querysets
-from kesu.complaints.search import complaints_matching, number_tail, numbers_for_tail
+from kesu.complaints.search import (
+    SEARCH_MAX_LENGTH,
+    complaints_matching,
+    number_tail,
+    numbers_for_tail,
+)
 from kesu.complaints.selectors import (
     LIST_DEFERRED,
     complaint_detail,
@@ -43,7 +50,7 @@ from kesu.complaints.services import (
     complaint_attach,
     complaint_register,
 )
-from kesu.complaints.workflow import TRANSITIONS, transitions_for
+from kesu.complaints.workflow import CASE_WORKING_ROLES, TRANSITIONS, transitions_for
 from kesu.core.errors import DomainError, NotFound
 from kesu.core.phones import mask_phone, try_normalise_phone
 from kesu.customers.selectors import (
@@ -63,12 +70,55 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+LOCKOUT_STATUS = 429
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: the lockout page says how long it lasts and sends Retry-After."""
+    from axes.helpers import get_cool_off
+
+    cool_off = get_cool_off(request)
+    seconds = max(1, math.ceil(cool_off.total_seconds())) if cool_off else None
+    context = {"minutes": math.ceil(seconds / 60) if seconds else None}
+    response = render(request, "web/locked_out.html", context, status=LOCKOUT_STATUS)
+    if seconds:
+        response["Retry-After"] = str(seconds)
+    return response
+
+
+def post_or_back_to_complaint(view):
+    """A complaint's form address (a move, a note, a file, a tick) takes POST only; a GET there
+    goes to the complaint's page. Such a GET comes from the sign-in sending the user back to
+    `next=` after an expired session, or a language switch re-loading the address a refused
+    form left the browser at; what was typed waits there as a draft (kesu.js)."""
+
+    @wraps(view)
+    def wrapped(request, pk, *args, **kwargs):
+        if request.method in ("GET", "HEAD"):
+            return redirect("web:complaint", pk=pk)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, pk, *args, **kwargs)
+
+    return wrapped
+
+
 def _context(request, **extra):
     user = request.user
     return {
         "can_register": user.role in REGISTERING_ROLES and user.organisation_id is not None,
+        # The drafts (kesu.js, data-draft) of forms the server accepted: the page clears them.
+        "clear_drafts": request.session.pop(SAVED_DRAFTS, []),
         **extra,
     }
+
+
+SAVED_DRAFTS = "kesu_saved_drafts"
+
+
+def _draft_saved(request, key: str) -> None:
+    """The form of draft `key` was accepted: the next page clears its draft in the browser."""
+    request.session[SAVED_DRAFTS] = [*request.session.get(SAVED_DRAFTS, []), key]
 
 
 @login_required
@@ -163,7 +213,7 @@ def complaint_page(
 
 
 @login_required
-@require_POST
+@post_or_back_to_complaint
 def complaint_move(request, pk, name):
     if name not in TRANSITIONS:
         raise Http404
@@ -181,11 +231,12 @@ def complaint_move(request, pk, name):
             status=400,
         )
     messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[name].label})
+    _draft_saved(request, f"move-{pk}-{name}")
     return redirect("web:complaint", pk=pk)
 
 
 @login_required
-@require_POST
+@post_or_back_to_complaint
 def complaint_checklist(request, pk):
     complaint = _get_complaint(request, pk)
     item = request.POST.get("item", "")
@@ -204,7 +255,7 @@ def complaint_checklist(request, pk):
 
 
 @login_required
-@require_POST
+@post_or_back_to_complaint
 def complaint_note(request, pk):
     _get_complaint(request, pk)  # another branch's complaint is 404 whatever was posted
     form = NoteForm(request.POST)
@@ -222,13 +273,14 @@ def complaint_note(request, pk):
         except NotFound:
             raise Http404 from None
         else:
+            _draft_saved(request, f"note-{pk}")
             return redirect("web:complaint", pk=pk)
     # Refused (too long, empty): the page again with what was typed and why.
     return complaint_page(request, pk, status=400, note_form=form)
 
 
 @login_required
-@require_POST
+@post_or_back_to_complaint
 def complaint_upload(request, pk):
     _get_complaint(request, pk)  # another branch's complaint is 404 whatever was posted
     upload = request.FILES.get("file")
@@ -243,6 +295,7 @@ def complaint_upload(request, pk):
             description=request.POST.get("description", ""),
         )
         messages.success(request, _("File added."))
+        _draft_saved(request, f"upload-{pk}")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except NotFound:
@@ -390,7 +443,7 @@ def _register_from_form(user, data, categories_by_label):
 
 
 @login_required
-@require_POST
+@post_or_back_to_complaint
 def intake_add_to(request, pk):
     """“Add to this complaint”: what was typed at intake becomes a note on an open complaint."""
     complaint = complaints_visible_to(request.user).filter(pk=pk).only("pk", "state", "number")
@@ -478,7 +531,7 @@ def filtered_complaints(request) -> FilteredList:
     params.pop("before", None)
     given = {k: v for k, v in params.lists() if any(v)}
     queue = params.pop("queue", [None])[0]
-    q = params.pop("q", [""])[0].strip()
+    q = params.pop("q", [""])[0].strip()[:SEARCH_MAX_LENGTH]
     qs = queue_querysets(user).get(queue) if queue in QUEUE_CODES else complaint_list(user)
     filterset = ComplaintFilter(params, queryset=qs, request=request)
     is_valid = filterset.is_valid()
@@ -521,6 +574,7 @@ def complaint_list_page(request):
         next_query=next_params.urlencode(),
         branches=branches_visible_to(user),
         owners=users_for_picker(user),
+        hand_over_to=users_for_picker(user).filter(role__in=CASE_WORKING_ROLES),
         selectable=True,
         saved_views=saved_views_of(user),
     )

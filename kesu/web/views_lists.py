@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from kesu.api.fields import MAX_ID
 from kesu.complaints.selectors import complaints_visible_to
-from kesu.complaints.workflow import complaint_hand_over
+from kesu.complaints.workflow import CASE_WORKING_ROLES, complaint_hand_over
 from kesu.core.errors import DomainError
 from kesu.organisation.selectors import users_for_picker
 from kesu.web import exports, printing
@@ -262,7 +262,8 @@ def bulk_hand_over(request):
         )
         return redirect(back)
     to = request.POST.get("to_user", "").strip()
-    to_user = users_for_picker(request.user).filter(pk=int(to)).first() if to.isdigit() else None
+    people = users_for_picker(request.user).filter(role__in=CASE_WORKING_ROLES)
+    to_user = people.filter(pk=int(to)).first() if to.isdigit() else None
     if to_user is None:
         messages.error(request, _("Choose who the complaints are handed over to."))
         return redirect(back)

@@ -7,11 +7,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kesu.complaints.choices import OPEN_STATES, WAITING_STATES, State
+from kesu.complaints.search import SEARCH_MAX_LENGTH
 from kesu.complaints.workflow import TRANSITIONS
 from kesu.core.limits import normalise_newlines
 from kesu.core.phones import display_phone
 
 register = template.Library()
+
+
+@register.simple_tag
+def search_max_length() -> int:
+    """The search inputs' maxlength (complaints/search.py)."""
+    return SEARCH_MAX_LENGTH
 
 
 def humanize_span(span: timedelta) -> str:

@@ -117,17 +117,19 @@ def _api(route: str, method: str = "GET", **kwargs) -> Rule:
 
 
 def _post_only(rule: Rule) -> Rule:
-    """GET on a POST-only page: 405 once past the sign-in (and the callbacks' role) check."""
+    """GET on a POST-only page: 405 (Kesu's error page) once past the sign-in (and the
+    callbacks' role) check; a complaint's form address sends the GET to the complaint's page."""
+    to_complaint = rule.route.startswith("web:") and rule.obj == "complaint"
     return Rule(
         rule.route,
         "GET",
         may=WORKSPACE_ROLES if rule.route.startswith("callbacks:") else EVERYONE,
-        ok=405,
+        ok=302 if to_complaint else 405,
         refused=rule.refused,
         anonymous=rule.anonymous,
         scope=NONE,
         obj=rule.obj,
-        means="POST only",
+        means="POST only; a GET goes to the complaint's page" if to_complaint else "POST only",
     )
 
 

@@ -310,3 +310,42 @@ def test_uploads_are_never_served_by_address_without_the_access_check():
     assert not any(str(p.pattern).startswith("media") for p in urls.urlpatterns)
     with pytest.raises(Resolver404):
         resolve("/media/complaints/1/KS-2026-000006/photo.jpg")
+
+
+def test_a_file_without_an_extension_is_told_so(client, world):
+    complaint = world.complaint()
+    client.force_login(world.user(Role.FRONTLINE))
+    response = client.post(
+        f"/complaints/{complaint.pk}/files/",
+        {"file": SimpleUploadedFile("扫描件", b"%PDF-1.4")},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "该文件没有扩展名" in body and "“?”" not in body
+    assert not complaint.attachments.exists()
+
+
+@pytest.mark.parametrize(
+    ("size", "limit", "shown"),
+    [
+        (21_000_004, 20 * 1048576, ("20.03 MB", "20.00 MB")),  # one decimal would read 20.0 twice
+        (30 * 1048576, 20 * 1048576, ("30.0 MB", "20.0 MB")),
+        (20 * 1048576 + 1, 20 * 1048576, ("20,971,521 字节", "20,971,520 字节")),
+    ],
+)
+def test_a_too_large_file_is_told_in_sizes_that_differ(world, size, limit, shown):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    complaint = world.complaint()
+    upload = SimpleUploadedFile("大照片.jpg", b"x")
+    upload.size = size
+    with (
+        override_settings(KESU_ATTACHMENT_MAX_BYTES=limit),
+        translation.override("zh-hans"),
+        pytest.raises(ValidationError) as refused,
+    ):
+        complaint_attach(complaint_id=complaint.pk, actor=world.user(Role.FRONTLINE), upload=upload)
+    message = refused.value.message_dict["file"][0]
+    assert message == f"文件大小为 {shown[0]}，最多接受 {shown[1]}。"

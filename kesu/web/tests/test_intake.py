@@ -110,7 +110,9 @@ def test_add_to_refuses_closed_hidden_and_empty(client, world):
     assert client.post(f"/complaints/{other.pk}/add-from-intake/", NEW_CALL).status_code == 404
     empty = client.post(f"/complaints/{open_one.pk}/add-from-intake/", {"title": " "})
     assert empty.status_code == 302 and empty.url == "/complaints/new/"
-    assert client.get(f"/complaints/{open_one.pk}/add-from-intake/").status_code == 405
+    # A GET (a sign-in's next=) goes to the complaint; the intake's draft is kept.
+    again = client.get(f"/complaints/{open_one.pk}/add-from-intake/")
+    assert again.status_code == 302 and again.url == f"/complaints/{open_one.pk}/"
     assert not AuditEntry.objects.filter(action="note").exists()
 
 
@@ -141,3 +143,40 @@ def test_every_length_limit_is_in_the_page_and_an_overlong_field_is_marked(clien
         html = response.content.decode()
         marked = html.split(f'id="id_{name}"')[0].rsplit("<div", 1)[1]
         assert "field-error" in marked, name
+
+
+def test_tampered_values_are_each_told_on_the_page(client, world):
+    """Values no honest form posts (a kind or an upset level not offered, a purchase that is
+    not a number): each error reaches the page, none hides behind "fields marked below"."""
+    client.force_login(world.user(Role.FRONTLINE))
+    tampered = {**NEW_CALL, "kind": "zzz", "upset_level": "9", "purchase": "abc"}
+    response = client.post("/complaints/new/", tampered, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert set(form.errors) == {"kind", "upset_level", "purchase"}
+    body = response.content.decode()
+    for name, errors in form.errors.items():
+        for message in errors:
+            assert message in body, (name, message)
+    top = body.split('id="unmarked-errors"')[1].split("</ul>")[0]
+    assert f"{form.fields['purchase'].label}：" in top  # with its label, in Chinese
+    assert "zzz" in body  # the kind's error names the value
+
+
+def test_every_field_of_the_intake_shows_its_error(client, world, monkeypatch):
+    """An error on any field of the form, shown or hidden, is on the page: a field added to
+    the form without its errors in the template fails here."""
+    client.force_login(world.user(Role.GROUP))  # the group's form has every field (branch too)
+
+    def clean(form):
+        for name in form.fields:
+            form.add_error(name, f"marker-{name}")
+        return form.cleaned_data
+
+    monkeypatch.setattr(IntakeForm, "clean", clean)
+    response = client.post("/complaints/new/", {**NEW_CALL, "branch": world.branch.pk})
+    body = response.content.decode()
+    names = list(IntakeForm(user=world.user(Role.GROUP)).fields)
+    assert "branch" in names and "purchase" in names
+    missing = [name for name in names if f"marker-{name}" not in body]
+    assert not missing, missing

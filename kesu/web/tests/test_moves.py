@@ -250,5 +250,91 @@ def test_the_hand_over_form_offers_only_this_branch_and_the_organisation_wide(cl
     elsewhere = Department.objects.get(branch=world.other_branch, code="service")
     assert str(elsewhere.pk) not in departments
     assert str(world.user(Role.HANDLER).pk) in people
-    assert str(world.user(Role.GROUP).pk) in people
     assert not people & {str(u.pk) for u in world.other_users.values()}
+
+
+def test_the_hand_over_offers_only_roles_that_can_work_a_case(client, world):
+    """Handed to a role with no move but passing the case on (the administrator, the group
+    customer centre), a complaint would sit unworked: such people are not offered, in the
+    complaint's form or in the list's bulk hand-over."""
+    workers = {r for t in TRANSITIONS.values() if t.name != "hand_over" for r in t.roles}
+    complaint = world.complaint()
+    client.force_login(world.user(Role.DIRECTOR))
+    response = client.get(f"/complaints/{complaint.pk}/")
+    form = next(m for m in response.context["move_forms"] if m["name"] == "hand_over")
+    people = next(f for f in form["fields"] if f.name == "to_user").choices
+    offered = {world.users[role].pk: role for role in world.users}
+    roles = {offered[int(value)] for value, _label in people if int(value) in offered}
+    assert roles == workers & set(world.users)
+    assert Role.ADMIN not in roles and Role.GROUP not in roles
+
+    listed = client.get("/complaints/").context["hand_over_to"]
+    assert {u.role for u in listed} <= workers and world.user(Role.HANDLER) in listed
+    response = client.post(
+        "/complaints/bulk/hand-over/",
+        {"ids": [complaint.pk], "to_user": world.user(Role.ADMIN).pk},
+    )
+    complaint.refresh_from_db()
+    assert complaint.owner != world.user(Role.ADMIN)
+
+
+@pytest.mark.parametrize("required", [True, False])
+def test_the_close_summary_is_marked_as_the_organisation_requires_it(client, world, required):
+    from kesu.complaints.models import ChecklistRequirement
+
+    if not required:
+        ChecklistRequirement.objects.filter(
+            organisation=world.org, move="close", item="summary"
+        ).delete()
+    complaint = _in(world, State.VERIFIED)
+    client.force_login(world.user(Role.DIRECTOR))
+    response = client.get(f"/complaints/{complaint.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    close = next(m for m in response.context["move_forms"] if m["name"] == "close")
+    summary = next(f for f in close["fields"] if f.name == "summary")
+    assert summary.required is required
+    html = response.content.decode()
+    box = re.search(r'<textarea id="close-summary"[^>]*>', html).group(0)
+    label = re.search(r'<label for="close-summary">(.*?)</label>', html, re.S).group(1)
+    assert ("required" in box) is required
+    assert ("选填" in label) is not required
+
+
+def test_a_too_long_move_text_is_refused_in_kesus_words(client, world):
+    complaint = _in(world, State.INVESTIGATING)
+    client.force_login(world.user(Role.DIRECTOR))
+    limit = TRANSITION_INPUTS["propose_solution"]().fields["solution"].max_length
+    response = client.post(
+        f"/complaints/{complaint.pk}/moves/propose_solution/",
+        {"solution": "换" * (limit + 1), "version": complaint.version},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f"请缩短到 {limit} 个字符以内（现有 {limit + 1} 个）。" in body
+    assert "确保" not in body and "Ensure" not in body
+
+
+def test_every_move_form_keeps_a_draft_and_an_accepted_one_is_cleared(client, world):
+    complaint = _in(world, State.INVESTIGATING)
+    client.force_login(world.user(Role.DIRECTOR))
+    html = client.get(f"/complaints/{complaint.pk}/").content.decode()
+    forms = re.findall(r"<form [^>]*>", html)
+    # The complaint's own forms that take typed text (a tick of the checklist takes none).
+    posting = [
+        f
+        for f in forms
+        if 'method="post"' in f and f"/complaints/{complaint.pk}/" in f and "checklist" not in f
+    ]
+    assert posting and all("data-draft=" in f for f in posting), posting
+    assert f'data-draft="move-{complaint.pk}-propose_solution"' in html
+
+    response = client.post(
+        f"/complaints/{complaint.pk}/moves/propose_solution/",
+        {"solution": "更换刹车片", "version": complaint.version},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert f'data-clear-draft="move-{complaint.pk}-propose_solution"' in html
+    # Once only: the next page keeps the drafts.
+    html = client.get(f"/complaints/{complaint.pk}/").content.decode()
+    assert "data-clear-draft=" not in html

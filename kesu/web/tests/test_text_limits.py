@@ -124,7 +124,26 @@ def test_move_texts_have_the_serializers_limit_and_are_refused_whole(client, wor
         )
     assert response.status_code == 400
     html = response.content.decode()
-    assert f"no more than {limits.TEXT} characters" in html
+    # In Kesu's words, as every web form says it (not the API framework's "no more than").
+    assert f"Shorten this to at most {limits.TEXT} characters (it has {limits.TEXT + 1})." in html
     assert f">{typed}</textarea>" in _textarea(html, "confirm-note")
     complaint.refresh_from_db()
     assert complaint.confirmed_at is None
+
+
+def test_every_limited_intake_field_is_refused_in_kesus_words(client, world):
+    """Every text of the intake with a limit says "too long" as the note and the account do,
+    never in Django's words; a new limited field declared as a plain CharField fails here."""
+    from kesu.web.forms import IntakeForm
+
+    client.force_login(world.user(Role.GROUP))
+    fields = IntakeForm(user=world.user(Role.GROUP)).fields
+    limited = {name: f.max_length for name, f in fields.items() if getattr(f, "max_length", None)}
+    assert {"title", "account", "category", "customer_name", "phone"} <= set(limited)
+    for name, limit in limited.items():
+        data = {**NEW_CALL, "branch": world.branch.pk, name: "长" * (limit + 1)}
+        response = client.post("/complaints/new/", data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert response.status_code == 400, name
+        body = response.content.decode()
+        assert f"请缩短到 {limit} 个字符以内（现有 {limit + 1} 个）。" in body, name
+        assert "确保" not in body, name

@@ -298,3 +298,43 @@ def test_common_words_are_found_among_the_newest_first(world, monkeypatch):
     assert views.recent_matches(scope, "异响", "", 2) is None
     older = views.recent_matches(scope, "异响", str(rare.pk), 2)
     assert [c.pk for c in older] == [common[-1].pk, common[-2].pk]
+
+
+def test_every_search_box_has_a_maxlength_the_server_takes(as_user, world):
+    """Each GET form's typed inputs are limited, so a long search in Chinese (9 bytes a
+    character in the address) never reaches gunicorn's request-line limit."""
+    import re
+    import runpy
+    from pathlib import Path
+
+    from kesu.complaints.search import SEARCH_MAX_LENGTH
+
+    conf = runpy.run_path(str(Path(__file__).resolve().parents[3] / "gunicorn.conf.py"))
+    assert conf["limit_request_line"] == 8190
+    client = as_user(Role.DIRECTOR)
+    html = client.get("/complaints/").content.decode()
+    forms = re.findall(r'<form [^>]*method="get".*?</form>', html, re.S)
+    boxes = [i for f in forms for i in re.findall(r'<input [^>]*type="search"[^>]*>', f)]
+    assert len(boxes) == 2  # the header's and the list's
+    for box in boxes:
+        assert f'maxlength="{SEARCH_MAX_LENGTH}"' in box, box
+    address = "/complaints/?" + "&".join(f"q={'%E6%90%9C' * SEARCH_MAX_LENGTH}" for _ in "x")
+    assert len(f"GET {address} HTTP/1.1") < conf["limit_request_line"] // 2
+    response = client.get("/complaints/", {"q": "搜" * 460})
+    assert response.status_code == 200
+
+
+def test_the_admin_names_axes_in_chinese(client, world):
+    from axes.admin import AccessAttemptAdmin
+    from django.apps import apps
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert str(apps.get_app_config("axes").verbose_name) == "登录锁定"
+        assert str(AccessAttemptAdmin.status.short_description) == "状态"
+    admin = world.user(Role.ADMIN)
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    html = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "登录锁定" in html and ">Axes<" not in html

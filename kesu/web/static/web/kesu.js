@@ -163,7 +163,11 @@
       forgetDraft(el.dataset.clearDraft);
     });
     document.querySelectorAll("form[data-draft]").forEach(function (form) {
-      restoreDraft(form);
+      // A restored move form opens, so the typed text is seen where it was left.
+      if (restoreDraft(form)) {
+        var details = form.closest("details");
+        if (details) details.open = true;
+      }
       lookUpPhone(form);
       form.addEventListener("input", function () { saveDraft(form); });
       form.addEventListener("change", function () { saveDraft(form); });
