@@ -121,3 +121,21 @@ def test_a_locked_out_user_is_told_so_even_with_the_right_password(
         "/api/v1/auth/token/", {"username": user.username, "password": "pw"}, format="json"
     )
     assert fine.status_code == 200
+
+
+def test_sign_ins_up_to_and_after_the_lockout_are_answered_in_the_api_shape(world, settings):
+    user = world.user(Role.DIRECTOR)
+    client = APIClient(REMOTE_ADDR=ADDRESS, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    answers = [
+        client.post(
+            "/api/v1/auth/token/", {"username": user.username, "password": "wrong"}, format="json"
+        )
+        for _ in range(settings.AXES_FAILURE_LIMIT + 1)
+    ]
+    # Every answer, up to and after the lockout, is the API's JSON (not the sign-in page's
+    # lockout page that AXES_LOCKOUT_CALLABLE renders).
+    for response in answers:
+        assert response["Content-Type"].startswith("application/json"), response.content[:200]
+    assert answers[-1].status_code == 429
+    assert error_of(answers[-1])["code"] == "locked_out"
+    assert "Retry-After" in answers[-1]
