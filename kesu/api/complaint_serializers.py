@@ -10,7 +10,6 @@ from rest_framework import serializers
 from kesu.api.fields import (
     MAX_ID,
     BoundedDateTimeField,
-    ModelSerializer,
     ScopedPrimaryKeyRelatedField,
     StrictInputMixin,
     request_user,
@@ -43,7 +42,7 @@ def _display(field: str) -> serializers.CharField:
     return serializers.CharField(source=f"get_{field}_display", read_only=True)
 
 
-class PurchaseRefSerializer(ModelSerializer):
+class PurchaseRefSerializer(serializers.ModelSerializer):
     kind_display = _display("kind")
 
     class Meta:
@@ -69,7 +68,7 @@ class TransitionSerializer(serializers.Serializer):
         return str(Complaint(state=transition.target).get_state_display())
 
 
-class ComplaintListSerializer(ModelSerializer):
+class ComplaintListSerializer(serializers.ModelSerializer):
     state_display = _display("state")
     kind_display = _display("kind")
     channel_display = _display("channel")
@@ -212,7 +211,7 @@ def _purchase_field(**kwargs):
     )
 
 
-class ComplaintCreateSerializer(StrictInputMixin, ModelSerializer):
+class ComplaintCreateSerializer(StrictInputMixin, serializers.ModelSerializer):
     """Intake: what the frontline types while the customer is on the phone."""
 
     customer = _customer_field()
@@ -264,7 +263,7 @@ class ComplaintCreateSerializer(StrictInputMixin, ModelSerializer):
         return value
 
 
-class ComplaintUpdateSerializer(StrictInputMixin, ModelSerializer):
+class ComplaintUpdateSerializer(StrictInputMixin, serializers.ModelSerializer):
     """The record's descriptive fields; moves of the procedure go through /transitions/."""
 
     category = _category_field(required=False, allow_null=True)
@@ -296,7 +295,7 @@ class ComplaintUpdateSerializer(StrictInputMixin, ModelSerializer):
         return super().to_internal_value(data)
 
 
-class TimelineEntrySerializer(ModelSerializer):
+class TimelineEntrySerializer(serializers.ModelSerializer):
     actor = UserRefSerializer(read_only=True, allow_null=True)
     action_display = serializers.SerializerMethodField()
     visibility_display = _display("visibility")
@@ -331,7 +330,7 @@ class NoteSerializer(StrictInputMixin, serializers.Serializer):
     kind = serializers.ChoiceField(choices=NOTE_KINDS, default="note")
 
 
-class AttachmentSerializer(ModelSerializer):
+class AttachmentSerializer(serializers.ModelSerializer):
     uploaded_by = UserRefSerializer(read_only=True)
 
     class Meta:

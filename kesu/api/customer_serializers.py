@@ -7,7 +7,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kesu.api.fields import (
-    ModelSerializer,
     ScopedPrimaryKeyRelatedField,
     StrictInputMixin,
     mask_email,
@@ -46,7 +45,7 @@ def _branch_field(**kwargs):
     )
 
 
-class KeyPersonSerializer(ModelSerializer):
+class KeyPersonSerializer(serializers.ModelSerializer):
     phone = masked_phone()
     email = masked_email()
 
@@ -56,7 +55,7 @@ class KeyPersonSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class KeyPersonWriteSerializer(StrictInputMixin, ModelSerializer):
+class KeyPersonWriteSerializer(StrictInputMixin, serializers.ModelSerializer):
     phone = serializers.CharField(max_length=PHONE_INPUT_LENGTH, required=False, allow_blank=True)
 
     class Meta:
@@ -67,7 +66,7 @@ class KeyPersonWriteSerializer(StrictInputMixin, ModelSerializer):
         return _normalised_phone(value) if value.strip() else ""
 
 
-class PurchaseSerializer(StrictInputMixin, ModelSerializer):
+class PurchaseSerializer(StrictInputMixin, serializers.ModelSerializer):
     kind_display = _display("kind")
     branch = _branch_field(required=False, allow_null=True)
 
@@ -92,7 +91,7 @@ class PurchaseSerializer(StrictInputMixin, ModelSerializer):
         extra_kwargs = {"amount": {"min_value": 0}}
 
 
-class CustomerSerializer(ModelSerializer):
+class CustomerSerializer(serializers.ModelSerializer):
     phone = masked_phone()
     email = masked_email()
     wechat_id = masked_text()
@@ -160,7 +159,7 @@ _MASKS = {
 }
 
 
-class CustomerWriteSerializer(StrictInputMixin, ModelSerializer):
+class CustomerWriteSerializer(StrictInputMixin, serializers.ModelSerializer):
     phone = serializers.CharField(
         max_length=PHONE_INPUT_LENGTH,
         help_text=_("As typed, e.g. 138 1234 5678 or +86 138 1234 5678; stored normalised."),

@@ -1,6 +1,5 @@
 """Serializer fields shared by the API: scoped references, masked contact data, sane bounds."""
 
-import copy
 from collections.abc import Callable
 from datetime import datetime
 
@@ -138,21 +137,3 @@ class StrictInputMixin:
                     {name: [_("This field cannot be changed here.")] for name in unknown}
                 )
         return super().to_internal_value(data)
-
-
-class ModelSerializer(serializers.ModelSerializer):
-    """DRF's ModelSerializer, with its fields worked out from the model once per class.
-
-    DRF inspects the model and builds every field again for each serializer it makes (a create
-    makes eight: its input, its answer and their nested references). The fields depend on the
-    class alone (Meta and the declared fields; masking and scoping look at the request only
-    when they run), so the unbound fields are built once and each serializer gets a copy.
-    """
-
-    def get_fields(self):
-        cls = type(self)
-        built = cls.__dict__.get("_built_fields")
-        if built is None:
-            built = super().get_fields()
-            cls._built_fields = built
-        return copy.deepcopy(built)

@@ -5,7 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from kesu.api.fields import ModelSerializer, masked_phone
+from kesu.api.fields import masked_phone
 from kesu.complaints.models import Category
 from kesu.organisation.models import Branch, Department, User
 
@@ -26,19 +26,19 @@ class UserRefSerializer(serializers.Serializer):
         return str(user)
 
 
-class BranchRefSerializer(ModelSerializer):
+class BranchRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Branch
         fields = ["id", "code", "name"]
 
 
-class DepartmentRefSerializer(ModelSerializer):
+class DepartmentRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Department
         fields = ["id", "code", "name", "branch_id"]
 
 
-class CategoryRefSerializer(ModelSerializer):
+class CategoryRefSerializer(serializers.ModelSerializer):
     label = serializers.SerializerMethodField()
 
     class Meta:
@@ -49,7 +49,7 @@ class CategoryRefSerializer(ModelSerializer):
         return category_label(category)
 
 
-class CategorySerializer(ModelSerializer):
+class CategorySerializer(serializers.ModelSerializer):
     label = serializers.SerializerMethodField()
     default_cause_display = serializers.CharField(source="get_default_cause_display")
 
@@ -74,14 +74,14 @@ class CategorySerializer(ModelSerializer):
         return category_label(category)
 
 
-class BranchSerializer(ModelSerializer):
+class BranchSerializer(serializers.ModelSerializer):
     class Meta:
         model = Branch
         fields = ["id", "code", "name", "address", "phone"]
         read_only_fields = fields
 
 
-class DepartmentSerializer(ModelSerializer):
+class DepartmentSerializer(serializers.ModelSerializer):
     branch = BranchRefSerializer(read_only=True)
 
     class Meta:
@@ -90,7 +90,7 @@ class DepartmentSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class UserSerializer(ModelSerializer):
+class UserSerializer(serializers.ModelSerializer):
     name = serializers.SerializerMethodField()
     role_display = serializers.CharField(source="get_role_display")
     branch = BranchRefSerializer(read_only=True)

@@ -12,13 +12,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kesu.api.fields import (
-    BoundedDateField,
-    BoundedDateTimeField,
-    ModelSerializer,
-    StrictInputMixin,
-    masked_phone,
-)
+from kesu.api.fields import BoundedDateField, BoundedDateTimeField, StrictInputMixin, masked_phone
 from kesu.api.pagination import KesuCursorPagination
 from kesu.api.responses import BAD_REQUEST, CONFLICT, FORBIDDEN, NOT_FOUND
 from kesu.callbacks import limits, measures
@@ -45,7 +39,7 @@ def _check_workspace(request) -> None:
         raise PermissionDenied(_("Your role does not work with callbacks."))
 
 
-class CallbackTaskSerializer(ModelSerializer):
+class CallbackTaskSerializer(serializers.ModelSerializer):
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     customer_phone = masked_phone(source="customer.phone")
     customer_tier = serializers.CharField(source="customer.tier", read_only=True)

@@ -8,7 +8,6 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kesu.api.fields import ModelSerializer
 from kesu.api.pagination import KesuCursorPagination
 from kesu.api.responses import BAD_REQUEST, NOT_FOUND
 from kesu.notifications import selectors, services
@@ -18,7 +17,7 @@ from kesu.notifications.rendering import render
 TAG = "inbox"
 
 
-class InboxItemSerializer(ModelSerializer):
+class InboxItemSerializer(serializers.ModelSerializer):
     subject = serializers.SerializerMethodField()
     body = serializers.SerializerMethodField()
     complaint_id = serializers.SerializerMethodField()
