@@ -372,6 +372,14 @@ def complaint_hand_over(
             raise ValidationError(
                 {"to_user": _("The new owner must be an active user of this branch.")}
             )
+        if to_user is not None and to_user.role not in CASE_WORKING_ROLES:
+            raise ValidationError(
+                {
+                    "to_user": _(
+                        "The new owner's role cannot work a complaint; choose someone who can."
+                    )
+                }
+            )
         if department is not None and department.branch_id != branch_id:
             raise ValidationError(
                 {"department": _("The department must belong to this complaint's branch.")}

@@ -167,6 +167,21 @@ def test_hand_over_refuses_a_user_of_another_branch(world):
     assert "to_user" in exc.value.error_dict
 
 
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.GROUP])
+def test_hand_over_refuses_a_role_that_cannot_work_the_case(world, role):
+    # Their only move is handing it on: the case would sit with them (the pickers leave them out,
+    # and the service refuses them for every caller, the API included).
+    assert role not in workflow.CASE_WORKING_ROLES
+    complaint = world.complaint()
+    with pytest.raises(ValidationError) as exc:
+        workflow.complaint_hand_over(
+            complaint_id=complaint.pk, actor=world.user(Role.FRONTLINE), to_user=world.user(role)
+        )
+    assert "to_user" in exc.value.error_dict
+    complaint.refresh_from_db()
+    assert complaint.owner == world.user(Role.FRONTLINE)
+
+
 def test_another_branch_cannot_move_a_complaint(world):
     complaint = world.complaint()
     with pytest.raises(NotFound):
