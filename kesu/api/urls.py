@@ -53,17 +53,10 @@ class MissingSlashView(APIView):
     authentication_classes: list = []
     permission_classes: list = []
 
-    def dispatch(self, request, *args, **kwargs):
-        self.args, self.kwargs = args, kwargs
-        self.request = request = self.initialize_request(request, *args, **kwargs)
-        self.headers = self.default_response_headers
-        try:
-            self.initial(request, *args, **kwargs)
-            raise NotFound(self.hint(request))
-        except Exception as exc:
-            response = self.handle_exception(exc)
-        self.response = self.finalize_response(request, response, *args, **kwargs)
-        return self.response
+    def initial(self, request, *args, **kwargs):
+        # Before DRF picks a handler, so every method (OPTIONS and HEAD too) gets the 404.
+        super().initial(request, *args, **kwargs)
+        raise NotFound(self.hint(request))
 
     @staticmethod
     def hint(request) -> str:

@@ -1,8 +1,6 @@
 import pytest
 from django.urls import reverse
 
-from kesu.organisation.choices import Role
-
 CHANGELISTS = [
     "organisation_organisation",
     "organisation_branch",
@@ -17,13 +15,10 @@ CHANGELISTS = [
 
 
 @pytest.fixture
-def admin_client_(client, world):
-    admin = world.user(Role.ADMIN)
-    admin.is_staff = admin.is_superuser = True
-    admin.save()
-    client.force_login(admin)
+def admin_client_(admin_client_, world):
+    """The administrator's client (conftest), with a complaint for the lists to show."""
     world.complaint()
-    return client
+    return admin_client_
 
 
 @pytest.mark.parametrize("name", CHANGELISTS)

@@ -10,15 +10,6 @@ from kesu.organisation.choices import Role
 
 
 @pytest.fixture
-def admin_client_(client, world):
-    admin = world.user(Role.ADMIN)
-    admin.is_staff = admin.is_superuser = True
-    admin.save()
-    client.force_login(admin)
-    return client
-
-
-@pytest.fixture
 def tokens(world):
     return [token_for(world.user(role)) for role in (Role.DIRECTOR, Role.HANDLER)]
 
