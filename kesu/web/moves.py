@@ -11,7 +11,7 @@ from django.db.models import Q
 from rest_framework import serializers
 
 from kesu.api.transitions import TRANSITION_INPUTS, run_transition
-from kesu.complaints.checklist import requirements
+from kesu.complaints.checklist import ITEM_TEXT, requirements
 from kesu.complaints.choices import OPEN_STATES, State
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.complaints.workflow import (
@@ -88,22 +88,25 @@ def _within_branch(qs, complaint):
     return qs
 
 
-def _required_by_organisation(name: str, field_name: str, complaint) -> bool:
-    """A field the serializer leaves optional that this organisation requires for the move
-    (the close's summary, kesu/complaints/workflow.py complaint_close)."""
-    if complaint is None or (name, field_name) != ("close", "summary"):
-        return False
-    return "summary" in requirements(complaint.organisation_id, ["close"]).get("close", [])
+def _required_by_organisation(name: str, serializer, complaint) -> set[str]:
+    """Fields the serializer leaves optional that this organisation requires for the move
+    (the close's summary: a checklist item of that name, enforced by the workflow). Asked only
+    of moves that have such a field, so other move forms cost no query."""
+    optional = {n for n, f in serializer.fields.items() if not f.required} & set(ITEM_TEXT)
+    if complaint is None or not optional:
+        return set()
+    return optional & set(requirements(complaint.organisation_id, [name]).get(name, []))
 
 
 def describe(name: str, request, data=None, errors=None, complaint=None) -> list[FieldView]:
     serializer = TRANSITION_INPUTS[name](context={"request": request})
     views = []
+    required_here = _required_by_organisation(name, serializer, complaint)
     for field_name, f in serializer.fields.items():
         if field_name == "version" or f.read_only:
             continue
         value = "" if data is None else str(data.get(field_name, ""))
-        required = f.required or _required_by_organisation(name, field_name, complaint)
+        required = f.required or field_name in required_here
         view = FieldView(field_name, _label(field_name, f), "text", required, value)
         view.help = str(f.help_text or "")
         if isinstance(f, serializers.CharField):
