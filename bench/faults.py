@@ -395,7 +395,7 @@ class Env:
             KESU_SECRET_KEY=self.secret,
             KESU_DEBUG="0",
             KESU_VAR_DIR=str(self.workdir / "var"),
-            # Load, not the limits, is what is tested (kesu/api/throttling.py: empty = off).
+            # Load, not the limits, is what is tested (kesu/core/api/throttling.py: empty = off).
             KESU_API_RATE_PER_TOKEN="",
             KESU_API_RATE_PER_ADDRESS="",
             KESU_CELERY_BROKER_URL=self.redis_url,

@@ -107,7 +107,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # Every /api/ request counts against its address, before authentication (guessing tokens
     # or passwords is limited too); after the language is known, for the 429's message.
-    "kesu.api.throttling.AddressRateLimitMiddleware",
+    "kesu.core.api.throttling.AddressRateLimitMiddleware",
     # After the language is known, so the refusal is in the user's language.
     "kesu.core.middleware.RefuseNullCharactersMiddleware",
     # An empty 405 on a page (GET on a form's address) becomes Kesu's error page.
@@ -270,23 +270,23 @@ KESU_DEFAULT_PHONE_REGION = os.environ.get("KESU_DEFAULT_PHONE_REGION", "CN")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "kesu.api.authentication.ExpiringTokenAuthentication",
-        "kesu.api.authentication.SessionCsrfAuthentication",
+        "kesu.core.api.authentication.ExpiringTokenAuthentication",
+        "kesu.core.api.authentication.SessionCsrfAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "kesu.api.pagination.KesuCursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "kesu.core.api.pagination.KesuCursorPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "kesu.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "kesu.core.api.errors.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
-        "kesu.api.parsers.SafeJSONParser",
+        "kesu.core.api.parsers.SafeJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "kesu.api.throttling.TokenRateThrottle",
-        # The per-address limit is kesu.api.throttling.AddressRateLimitMiddleware: it must
+        "kesu.core.api.throttling.TokenRateThrottle",
+        # The per-address limit is kesu.core.api.throttling.AddressRateLimitMiddleware: it must
         # count requests that fail authentication too, which DRF throttles never see.
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/minute"},
@@ -333,7 +333,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ComplaintKindEnum": "kesu.complaints.choices.Kind",
         "PurchaseKindEnum": "kesu.customers.choices.PurchaseKind",
-        "TimelineKindEnum": "kesu.api.complaint_serializers.NOTE_KINDS",
+        "TimelineKindEnum": "kesu.complaints.api.serializers.NOTE_KINDS",
         "CauseClassEnum": "kesu.complaints.choices.CauseClass",
         "SeverityEnum": "kesu.complaints.choices.Severity",
         "ConfirmationMethodEnum": "kesu.complaints.choices.ConfirmationMethod",

@@ -30,7 +30,7 @@ def main() -> None:
     from rest_framework import serializers
     from rest_framework.authtoken.models import Token
 
-    from kesu.api import complaint_serializers as cs
+    from kesu.complaints.api import serializers as cs
     from kesu.complaints.models import Complaint
     from kesu.organisation.choices import Role
     from kesu.organisation.models import User

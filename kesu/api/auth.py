@@ -12,10 +12,10 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kesu.api.authentication import token_expires_at, token_for, tokens_revoke
-from kesu.api.reference_serializers import MeSerializer, TokenSerializer
-from kesu.api.responses import BAD_REQUEST, error
-from kesu.api.throttling import SignInRateThrottle
+from kesu.complaints.api.reference_serializers import MeSerializer, TokenSerializer
+from kesu.core.api.authentication import token_expires_at, token_for, tokens_revoke
+from kesu.core.api.responses import BAD_REQUEST, error
+from kesu.core.api.throttling import SignInRateThrottle
 from kesu.organisation.models import User
 
 

@@ -17,10 +17,10 @@ from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
 
-from kesu.api import complaint_views as complaints
-from kesu.api import customer_views as customers
-from kesu.api import reference_views as reference
 from kesu.api.auth import MeView, TokenView
+from kesu.complaints.api import customer_views as customers
+from kesu.complaints.api import reference_views as reference
+from kesu.complaints.api import views as complaints
 
 
 class ObjectIdConverter:
@@ -112,8 +112,8 @@ v1 = [
     path("v1/branches/", reference.BranchListView.as_view(), name="branch-list"),
     path("v1/departments/", reference.DepartmentListView.as_view(), name="department-list"),
     path("v1/users/", reference.UserListView.as_view(), name="user-list"),
-    path("v1/inbox/", include("kesu.notifications.urls")),
-    path("v1/callbacks/", include("kesu.callbacks.api_urls")),
+    path("v1/inbox/", include("kesu.notifications.api.urls")),
+    path("v1/callbacks/", include("kesu.callbacks.api.urls")),
     # Last: unknown paths and malformed ids (…/complaints/abc/) are a JSON 404.
     re_path(r"^v1/(?:.*/)?$", not_found, name="not-found"),
     # Any /api/ address without its trailing slash (…/complaints, schema, docs): a JSON 404

@@ -1,6 +1,6 @@
 """The longest text a complaint takes, in characters (see kesu/core/limits.py).
 
-The API's move inputs (kesu/api/transitions.py), the notes, the intake form and the model's
+The API's move inputs (kesu/complaints/api/transitions.py), the notes, the intake form and the model's
 validators all read these, so the browser's counter, the form and the API refuse alike.
 """
 

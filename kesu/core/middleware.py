@@ -181,7 +181,7 @@ class ContentSecurityPolicyMiddleware:
 class DatabaseUnavailableMiddleware:
     """A page whose view finds the database away (a restart, a fail-over) answers 503 with
     Retry-After and a page that says so, not a 500. The API does the same in its own error
-    shape (kesu/api/errors.py)."""
+    shape (kesu/core/api/errors.py)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

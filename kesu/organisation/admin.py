@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
-from kesu.api.authentication import masked_key
+from kesu.core.api.authentication import masked_key
 from kesu.organisation.models import Branch, CompensationLimit, Department, Organisation, User
 
 admin.site.site_header = _("Kesu administration")

@@ -10,7 +10,7 @@ class WebConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_out
 
-        from kesu.api.authentication import revoke_on_logout
+        from kesu.core.api.authentication import revoke_on_logout
 
         # Signing out of the workspace also revokes the user's API token.
         user_logged_out.connect(revoke_on_logout, dispatch_uid="kesu-revoke-token-on-logout")

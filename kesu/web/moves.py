@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from rest_framework import serializers
 
-from kesu.api.transitions import TRANSITION_INPUTS, run_transition
+from kesu.complaints.api.transitions import TRANSITION_INPUTS, run_transition
 from kesu.complaints.checklist import ITEM_TEXT, requirements
 from kesu.complaints.choices import OPEN_STATES, State
 from kesu.complaints.selectors import complaints_visible_to

@@ -18,8 +18,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kesu.api.filters import ComplaintFilter
 from kesu.audit.models import AuditEntry
+from kesu.complaints.api.filters import ComplaintFilter
 from kesu.complaints.checklist import (
     ITEM_CODES,
     ITEM_TEXT,

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from kesu.api.fields import MAX_ID
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.complaints.workflow import CASE_WORKING_ROLES, complaint_hand_over
+from kesu.core.api.fields import MAX_ID
 from kesu.core.errors import DomainError
 from kesu.organisation.selectors import users_for_picker
 from kesu.web import exports, printing

@@ -4,7 +4,7 @@ import pytest
 from axes.models import AccessAttempt
 from rest_framework.test import APIClient
 
-from kesu.api.tests.helpers import error_of
+from kesu.complaints.tests.api.helpers import error_of
 from kesu.organisation.choices import Role
 
 ADDRESS = "198.51.100.9"

@@ -2,7 +2,7 @@
 
 from rest_framework.test import APIClient
 
-from kesu.api.tests.helpers import error_of
+from kesu.complaints.tests.api.helpers import error_of
 from kesu.organisation.choices import Role
 
 

@@ -8,8 +8,8 @@ from contextlib import contextmanager
 
 from django.db import OperationalError, connection
 
-from kesu.api.tests.helpers import error_of
 from kesu.complaints.models import Complaint
+from kesu.complaints.tests.api.helpers import error_of
 from kesu.customers.tests.factories import CustomerFactory
 
 

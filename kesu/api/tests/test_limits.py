@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from kesu.api.tests.helpers import error_of
+from kesu.complaints.tests.api.helpers import error_of
 from kesu.organisation.choices import Role
 
 

@@ -12,8 +12,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from kesu.api.complaint_serializers import ComplaintUpdateSerializer
 from kesu.complaints import workflow
+from kesu.complaints.api.serializers import ComplaintUpdateSerializer
 from kesu.complaints.choices import EscalationLevel, Resolvability, Satisfaction, State
 from kesu.complaints.models import Complaint
 from kesu.complaints.move_fields import MOVE_FIELDS, MOVE_OWNED_FIELDS, move_owned_message

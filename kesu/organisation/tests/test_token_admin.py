@@ -5,7 +5,7 @@ from django.contrib.admin.models import LogEntry
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from kesu.api.authentication import token_for
+from kesu.core.api.authentication import token_for
 from kesu.organisation.choices import Role
 
 

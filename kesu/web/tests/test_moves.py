@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.utils import translation
 from rest_framework import serializers
 
-from kesu.api.transitions import TRANSITION_INPUTS
+from kesu.complaints.api.transitions import TRANSITION_INPUTS
 from kesu.complaints.checklist import checklist_tick
 from kesu.complaints.choices import Severity, State
 from kesu.complaints.models import Complaint

@@ -4,10 +4,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from kesu.api.tests.helpers import complaint_url, error_of
-from kesu.api.transitions import TRANSITION_INPUTS
 from kesu.audit.models import AuditEntry
+from kesu.complaints.api.transitions import TRANSITION_INPUTS
 from kesu.complaints.models import Complaint
+from kesu.complaints.tests.api.helpers import complaint_url, error_of
 from kesu.complaints.tests.helpers import tick_required
 from kesu.complaints.workflow import TRANSITIONS
 from kesu.customers.tests.factories import CustomerFactory

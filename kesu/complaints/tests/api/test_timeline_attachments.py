@@ -4,8 +4,8 @@ import hashlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from kesu.api.tests.helpers import complaint_url, error_of
 from kesu.complaints.models import Attachment
+from kesu.complaints.tests.api.helpers import complaint_url, error_of
 from kesu.organisation.choices import Role
 
 

@@ -18,7 +18,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kesu.api.complaint_serializers import (
+from kesu.complaints.api.filters import ComplaintFilter
+from kesu.complaints.api.serializers import (
     AttachmentSerializer,
     AttachmentUploadSerializer,
     ComplaintCreateSerializer,
@@ -29,20 +30,7 @@ from kesu.api.complaint_serializers import (
     TimelineEntrySerializer,
     TransitionSerializer,
 )
-from kesu.api.concurrency import etag_for, expected_version, stale_version_status
-from kesu.api.filters import ComplaintFilter
-from kesu.api.pagination import OldestFirstPagination
-from kesu.api.responses import (
-    BAD_REQUEST,
-    CONFLICT,
-    ETAG_HEADER,
-    FORBIDDEN,
-    IF_MATCH_HEADER,
-    NOT_FOUND,
-    PRECONDITION_FAILED,
-    PRECONDITION_REQUIRED,
-)
-from kesu.api.transitions import TRANSITION_INPUTS, run_transition
+from kesu.complaints.api.transitions import TRANSITION_INPUTS, run_transition
 from kesu.complaints.attachments import content_disposition
 from kesu.complaints.choices import State
 from kesu.complaints.selectors import (
@@ -60,6 +48,18 @@ from kesu.complaints.services import (
     complaint_update,
 )
 from kesu.complaints.workflow import TRANSITIONS, transitions_for
+from kesu.core.api.concurrency import etag_for, expected_version, stale_version_status
+from kesu.core.api.pagination import OldestFirstPagination
+from kesu.core.api.responses import (
+    BAD_REQUEST,
+    CONFLICT,
+    ETAG_HEADER,
+    FORBIDDEN,
+    IF_MATCH_HEADER,
+    NOT_FOUND,
+    PRECONDITION_FAILED,
+    PRECONDITION_REQUIRED,
+)
 from kesu.core.errors import NotFound
 
 TAG = "complaints"

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from kesu.api.fields import MAX_ID
 from kesu.complaints.choices import CauseClass, Channel, EscalationLevel, Kind, Severity, State
 from kesu.complaints.models import Category, Complaint
 from kesu.complaints.selectors import OVERDUE_STATES, complaints_overdue
+from kesu.core.api.fields import MAX_ID
 from kesu.core.phones import try_normalise_phone
 from kesu.customers.models import Customer
 from kesu.organisation.choices import Role

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kesu.api.tests.helpers import complaint_url
+from kesu.complaints.tests.api.helpers import complaint_url
 from kesu.customers.tests.factories import CustomerFactory, PurchaseFactory
 from kesu.organisation.choices import Role
 

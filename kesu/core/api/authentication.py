@@ -94,4 +94,4 @@ class SessionCsrfAuthentication(SessionAuthentication):
 class SessionCsrfScheme(SessionScheme):
     """The schema describes the subclass as the session cookie, as it does DRF's class."""
 
-    target_class = "kesu.api.authentication.SessionCsrfAuthentication"
+    target_class = "kesu.core.api.authentication.SessionCsrfAuthentication"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kesu.api.tests.helpers import complaint_url, error_of
+from kesu.complaints.tests.api.helpers import complaint_url, error_of
 from kesu.customers.models import Customer, KeyPerson
 from kesu.customers.tests.factories import CustomerFactory, PurchaseFactory
 from kesu.organisation.choices import Role

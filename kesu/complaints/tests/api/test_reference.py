@@ -1,6 +1,6 @@
 """Reference data for forms: the category tree, branches, departments and colleagues."""
 
-from kesu.api.tests.helpers import error_of
+from kesu.complaints.tests.api.helpers import error_of
 from kesu.organisation.choices import Role
 from kesu.organisation.tests.factories import OrganisationFactory, UserFactory
 

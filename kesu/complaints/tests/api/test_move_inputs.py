@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from kesu.api.tests.helpers import complaint_url, error_of
 from kesu.complaints.checklist import checklist_tick
 from kesu.complaints.choices import Severity, State
 from kesu.complaints.models import Complaint
+from kesu.complaints.tests.api.helpers import complaint_url, error_of
 from kesu.organisation.choices import Role
 
 

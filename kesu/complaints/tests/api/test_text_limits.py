@@ -3,9 +3,9 @@ and takes a text of exactly the limit (limits in customers/ and complaints/limit
 
 import pytest
 
-from kesu.api.tests.helpers import complaint_url, error_of
 from kesu.audit.models import AuditEntry
 from kesu.complaints import limits
+from kesu.complaints.tests.api.helpers import complaint_url, error_of
 from kesu.customers import limits as customer_limits
 from kesu.customers.models import Customer
 from kesu.customers.tests.factories import CustomerFactory

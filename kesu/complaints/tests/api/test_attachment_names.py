@@ -5,7 +5,7 @@ from urllib.parse import quote
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from kesu.api.tests.helpers import complaint_url
+from kesu.complaints.tests.api.helpers import complaint_url
 
 # The first bytes of real files of each type (uploads are checked against their names).
 CONTENT = {

@@ -5,13 +5,6 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from kesu.api.fields import (
-    MAX_ID,
-    BoundedDateField,
-    BoundedDateTimeField,
-    ScopedPrimaryKeyRelatedField,
-    StrictInputMixin,
-)
 from kesu.complaints import limits, workflow
 from kesu.complaints.choices import (
     CompensationType,
@@ -21,6 +14,13 @@ from kesu.complaints.choices import (
     Responsibility,
     Satisfaction,
     Severity,
+)
+from kesu.core.api.fields import (
+    MAX_ID,
+    BoundedDateField,
+    BoundedDateTimeField,
+    ScopedPrimaryKeyRelatedField,
+    StrictInputMixin,
 )
 from kesu.organisation.models import Department, User
 from kesu.organisation.selectors import departments_visible_to, users_for_picker

@@ -7,8 +7,8 @@ found" everywhere (list, lookup, detail, purchases, key persons, references in c
 
 import pytest
 
-from kesu.api.tests.helpers import complaint_url, error_of
 from kesu.complaints.models import Complaint
+from kesu.complaints.tests.api.helpers import complaint_url, error_of
 from kesu.customers.models import KeyPerson
 from kesu.customers.tests.factories import CustomerFactory, PurchaseFactory
 from kesu.organisation.choices import Role

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from kesu.callbacks import api
+from kesu.callbacks.api import views as api
 
 T = "tasks/<kesu_id:pk>/"
 urlpatterns = [

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from kesu.api.fields import (
+from kesu.complaints.api.reference_serializers import BranchRefSerializer, ComplaintRefSerializer
+from kesu.complaints.selectors import customer_recent_complaints
+from kesu.core.api.fields import (
     ScopedPrimaryKeyRelatedField,
     StrictInputMixin,
     mask_email,
@@ -16,8 +18,6 @@ from kesu.api.fields import (
     request_user,
     sees_contact_data,
 )
-from kesu.api.reference_serializers import BranchRefSerializer, ComplaintRefSerializer
-from kesu.complaints.selectors import customer_recent_complaints
 from kesu.core.phones import mask_phone, mask_text, normalise_phone
 from kesu.customers.models import Customer, KeyPerson, Purchase
 from kesu.customers.selectors import customer_purchases

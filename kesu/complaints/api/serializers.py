@@ -7,22 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from kesu.api.fields import (
-    MAX_ID,
-    BoundedDateTimeField,
-    ScopedPrimaryKeyRelatedField,
-    StrictInputMixin,
-    request_user,
-)
-from kesu.api.reference_serializers import (
+from kesu.audit.models import AuditEntry
+from kesu.complaints import limits
+from kesu.complaints.api.reference_serializers import (
     BranchRefSerializer,
     CategoryRefSerializer,
     CustomerRefSerializer,
     DepartmentRefSerializer,
     UserRefSerializer,
 )
-from kesu.audit.models import AuditEntry
-from kesu.complaints import limits
 from kesu.complaints.models import Attachment, Category, Complaint
 from kesu.complaints.move_fields import MOVE_OWNED_FIELDS, move_owned_message
 from kesu.complaints.selectors import (
@@ -32,6 +25,13 @@ from kesu.complaints.selectors import (
 )
 from kesu.complaints.services import EDITABLE_FIELDS
 from kesu.complaints.workflow import transitions_for
+from kesu.core.api.fields import (
+    MAX_ID,
+    BoundedDateTimeField,
+    ScopedPrimaryKeyRelatedField,
+    StrictInputMixin,
+    request_user,
+)
 from kesu.customers.models import Customer, Purchase
 from kesu.customers.selectors import customers_visible_to, purchases_visible_to
 from kesu.organisation.models import Branch

@@ -12,9 +12,6 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kesu.api.fields import BoundedDateField, BoundedDateTimeField, StrictInputMixin, masked_phone
-from kesu.api.pagination import KesuCursorPagination
-from kesu.api.responses import BAD_REQUEST, CONFLICT, FORBIDDEN, NOT_FOUND
 from kesu.callbacks import limits, measures
 from kesu.callbacks.choices import (
     NOT_REACHED_RESULTS,
@@ -29,6 +26,14 @@ from kesu.callbacks.selectors import end_of_day, may_use_workspace, mine, task_g
 from kesu.callbacks.services import NewComplaint, task_not_reached, task_record_outcome
 from kesu.complaints import limits as complaint_limits
 from kesu.complaints.choices import Demand
+from kesu.core.api.fields import (
+    BoundedDateField,
+    BoundedDateTimeField,
+    StrictInputMixin,
+    masked_phone,
+)
+from kesu.core.api.pagination import KesuCursorPagination
+from kesu.core.api.responses import BAD_REQUEST, CONFLICT, FORBIDDEN, NOT_FOUND
 from kesu.core.limits import length_errors
 
 TAG = "callbacks"

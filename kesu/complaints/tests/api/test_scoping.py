@@ -2,8 +2,8 @@
 
 import pytest
 
-from kesu.api.tests.helpers import complaint_url, error_of
 from kesu.complaints.models import Complaint
+from kesu.complaints.tests.api.helpers import complaint_url, error_of
 from kesu.customers.tests.factories import CustomerFactory
 from kesu.organisation.choices import Role
 

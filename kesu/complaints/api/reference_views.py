@@ -4,15 +4,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
 
-from kesu.api.filters import DepartmentFilter, UserFilter
-from kesu.api.pagination import ByUsernamePagination
-from kesu.api.reference_serializers import (
+from kesu.complaints.api.filters import DepartmentFilter, UserFilter
+from kesu.complaints.api.reference_serializers import (
     BranchSerializer,
     CategorySerializer,
     DepartmentSerializer,
     UserSerializer,
 )
 from kesu.complaints.selectors import categories_visible_to
+from kesu.core.api.pagination import ByUsernamePagination
 from kesu.organisation.selectors import (
     branches_visible_to,
     departments_visible_to,

@@ -5,7 +5,7 @@
 
 from django.urls import path
 
-from kesu.notifications import api
+from kesu.notifications.api import views as api
 
 urlpatterns = [
     path("", api.InboxListView.as_view(), name="inbox-list"),

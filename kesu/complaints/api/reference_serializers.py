@@ -5,8 +5,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from kesu.api.fields import masked_phone
 from kesu.complaints.models import Category
+from kesu.core.api.fields import masked_phone
 from kesu.organisation.models import Branch, Department, User
 
 

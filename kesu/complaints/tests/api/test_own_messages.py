@@ -9,7 +9,7 @@ import re
 import pytest
 from rest_framework.test import APIClient
 
-from kesu.api.tests.helpers import complaint_url, error_of
+from kesu.complaints.tests.api.helpers import complaint_url, error_of
 from kesu.customers.tests.factories import CustomerFactory
 from kesu.organisation.choices import Role
 

@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import connection
 
-from kesu.api.tests.helpers import complaint_url, error_of
 from kesu.audit.models import AuditEntry
 from kesu.complaints.models import Complaint
+from kesu.complaints.tests.api.helpers import complaint_url, error_of
 from kesu.customers.tests.factories import CustomerFactory, PurchaseFactory
 from kesu.organisation.choices import Role
 

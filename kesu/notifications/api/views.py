@@ -8,8 +8,8 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kesu.api.pagination import KesuCursorPagination
-from kesu.api.responses import BAD_REQUEST, NOT_FOUND
+from kesu.core.api.pagination import KesuCursorPagination
+from kesu.core.api.responses import BAD_REQUEST, NOT_FOUND
 from kesu.notifications import selectors, services
 from kesu.notifications.models import Notification
 from kesu.notifications.rendering import render

@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from kesu.api.tests.helpers import error_of
 from kesu.complaints.models import Complaint
+from kesu.complaints.tests.api.helpers import error_of
 from kesu.customers.tests.factories import CustomerFactory
 from kesu.organisation.choices import Role
 

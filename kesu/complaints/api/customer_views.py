@@ -7,7 +7,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kesu.api.customer_serializers import (
+from kesu.complaints.api.customer_serializers import (
     CustomerDetailSerializer,
     CustomerSerializer,
     CustomerWriteSerializer,
@@ -15,8 +15,8 @@ from kesu.api.customer_serializers import (
     KeyPersonWriteSerializer,
     PurchaseSerializer,
 )
-from kesu.api.filters import CustomerFilter
-from kesu.api.responses import BAD_REQUEST, FORBIDDEN, NOT_FOUND
+from kesu.complaints.api.filters import CustomerFilter
+from kesu.core.api.responses import BAD_REQUEST, FORBIDDEN, NOT_FOUND
 from kesu.customers.selectors import customer_get, customer_purchases, customers_visible_to
 from kesu.customers.services import (
     customer_create,
