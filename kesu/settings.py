@@ -133,8 +133,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KESU_LOGIN_COOLOFF_MIN
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
-# The lockout page with how long it lasts and a Retry-After header (kesu/web/views.py).
-AXES_LOCKOUT_CALLABLE = "kesu.web.views.locked_out"
+# The lockout page with how long it lasts and a Retry-After header (kesu/web/signin.py).
+AXES_LOCKOUT_CALLABLE = "kesu.web.signin.locked_out"
 AXES_VERBOSE = False
 
 ROOT_URLCONF = "kesu.urls"

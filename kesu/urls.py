@@ -14,6 +14,8 @@ urlpatterns = [
     path("api/", include("kesu.api.urls")),
     path("callbacks/", include("kesu.callbacks.urls")),
     path("", include("kesu.web.urls")),
+    path("", include("kesu.notifications.urls")),
+    path("", include("kesu.complaints.urls")),
 ]
 
 handler400 = "kesu.core.views.bad_request"

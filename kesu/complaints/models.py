@@ -434,3 +434,7 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# The list views users save live in their own module; importing it registers the model.
+from kesu.complaints.saved_views import SavedView  # noqa: E402, F401

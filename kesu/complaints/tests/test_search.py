@@ -213,7 +213,7 @@ def test_a_tail_finds_this_years_and_last_years_numbers(world, client):
 
 
 def test_a_tail_is_looked_up_by_exact_numbers(world):
-    from kesu.web.views import _search
+    from kesu.complaints.views import _search
 
     user = world.user(Role.DIRECTOR)
     sql = str(_search(Complaint.objects.all(), "000006", user).query)

@@ -118,7 +118,7 @@ def test_labels_are_url_names_never_raw_paths(world):
     assert client.get(f"/complaints/{complaint.pk}/").status_code == 200
     samples = scrape()
     views = {dict(labels).get("view") for (_name, labels) in samples}
-    assert "web:complaint" in views  # /complaints/<id>/
+    assert "complaints:complaint" in views  # /complaints/<id>/
     assert not any(view and "/" in view for view in views)
     # An unknown method is "other", not whatever the client wrote.
     Client().generic("BREW", "/healthz")

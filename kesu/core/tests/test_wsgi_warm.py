@@ -9,7 +9,7 @@ from django.conf import settings
 PROBE = (
     "import sys, kesu.wsgi; "
     "print(all(m in sys.modules for m in "
-    "['kesu.urls', 'kesu.complaints.api.views', 'kesu.web.views', 'kesu.callbacks.views']))"
+    "['kesu.urls', 'kesu.complaints.api.views', 'kesu.complaints.views', 'kesu.callbacks.views']))"
 )
 
 

@@ -102,8 +102,18 @@ class Rule:
         return (OWN, ANON) if self.scope == NONE else (OWN, OTHER, ANON)
 
 
+SHELL_ROUTES = frozenset({"login", "logout"})
+
+
 def _web(route: str, method: str = "GET", **kwargs) -> Rule:
-    return Rule(f"web:{route}", method, **kwargs)
+    """A page: the shell's (web:), the inbox's (notifications:) or a complaint page's."""
+    if route in SHELL_ROUTES:
+        namespace = "web"
+    elif route.startswith("inbox"):
+        namespace = "notifications"
+    else:
+        namespace = "complaints"
+    return Rule(f"{namespace}:{route}", method, **kwargs)
 
 
 def _callbacks(route: str, method: str = "GET", **kwargs) -> Rule:
@@ -119,7 +129,7 @@ def _api(route: str, method: str = "GET", **kwargs) -> Rule:
 def _post_only(rule: Rule) -> Rule:
     """GET on a POST-only page: 405 (Kesu's error page) once past the sign-in (and the
     callbacks' role) check; a complaint's form address sends the GET to the complaint's page."""
-    to_complaint = rule.route.startswith("web:") and rule.obj == "complaint"
+    to_complaint = rule.route.startswith("complaints:") and rule.obj == "complaint"
     return Rule(
         rule.route,
         "GET",

@@ -117,6 +117,7 @@ def _side(world, branch, users) -> Side:
 
 def _build(media: Path) -> Matrix:
     from kesu.complaints.defaults import install_defaults
+    from kesu.complaints.saved_views import saved_view_save
     from kesu.conftest import World, _users_for
     from kesu.notifications.tests.factories import NotificationFactory
     from kesu.organisation.choices import Role
@@ -125,7 +126,6 @@ def _build(media: Path) -> Matrix:
         DepartmentFactory,
         OrganisationFactory,
     )
-    from kesu.web.models import saved_view_save
 
     org = OrganisationFactory()
     install_defaults(org)
@@ -230,7 +230,7 @@ def _url(matrix: Matrix, rule, role, scope) -> str:
     elif "pk" in params:
         kwargs["pk"] = obj.pk
     if "name" in params:
-        kwargs["name"] = "confirm" if rule.route.startswith("web:") else "matrix_probe"
+        kwargs["name"] = "confirm" if rule.route.startswith("complaints:") else "matrix_probe"
     url = reverse(rule.route, kwargs=kwargs)
     if rule.query:
         side = matrix.other if scope == OTHER else matrix.own

@@ -171,7 +171,7 @@ def seeds_for(user: User, every_state: bool) -> list[str]:
         visible.filter(is_crisis=True).first(),
         visible.filter(reopen_count__gt=0).first(),
     ]
-    pages = {reverse("web:complaint", args=[c.pk]) for c in picks if c is not None}
+    pages = {reverse("complaints:complaint", args=[c.pk]) for c in picks if c is not None}
     return [*SEEDS, *sorted(pages)] + (["/admin/"] if user.is_staff else [])
 
 

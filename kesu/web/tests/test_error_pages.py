@@ -15,11 +15,11 @@ from kesu.web.tests.routes import url_routes
 NOT_PAGES = re.compile(r"^/(api/|admin/|i18n/|healthz|readyz|metrics|favicon)")
 CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 COMPLAINT_FORM_ROUTES = [
-    "web:complaint-move",
-    "web:complaint-checklist",
-    "web:complaint-note",
-    "web:complaint-upload",
-    "web:intake-add-to",
+    "complaints:complaint-move",
+    "complaints:complaint-checklist",
+    "complaints:complaint-note",
+    "complaints:complaint-upload",
+    "complaints:intake-add-to",
 ]
 
 

@@ -1,0 +1,340 @@
+"""The staff workspace through real HTTP (Django's test client)."""
+
+import pytest
+from django.urls import reverse
+
+from kesu.audit.models import AuditEntry
+from kesu.complaints.choices import State
+from kesu.complaints.models import Complaint
+from kesu.complaints.tests.pages.helpers import NEW_CALL
+from kesu.customers.tests.factories import CustomerFactory
+from kesu.organisation.choices import Role
+
+
+@pytest.fixture
+def as_user(client, world):
+    def login(role, other_branch=False):
+        user = (world.other_users if other_branch else world.users)[role]
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def test_login_page_and_sign_in(client, world):
+    assert client.get("/login/").status_code == 200
+    response = client.post("/login/", {"username": "frontline-east", "password": "pw"})
+    assert response.status_code == 302 and response.url == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_repeated_failed_logins_lock_the_account(client, world):
+    for _ in range(5):
+        client.post("/login/", {"username": "frontline-east", "password": "wrong"})
+    response = client.post("/login/", {"username": "frontline-east", "password": "pw"})
+    assert response.status_code == 429
+    assert client.get("/").status_code == 302  # still signed out
+
+
+def test_pages_need_a_login(client, world):
+    response = client.get("/")
+    assert response.status_code == 302 and response.url.startswith("/login/")
+
+
+def test_my_work_counts_and_lists(as_user, world, django_assert_max_num_queries):
+    for _ in range(3):
+        world.complaint()
+    client = as_user(Role.FRONTLINE)
+    with django_assert_max_num_queries(20):
+        response = client.get("/")
+    assert response.status_code == 200
+    queues = {q.code: q.count for q in response.context["queues"]}
+    assert queues["assigned"] == 3
+    assert queues["waiting"] == 3  # registered, to be confirmed by the owner
+
+
+def test_my_work_query_count_does_not_grow_with_the_queue(
+    as_user, world, django_assert_max_num_queries
+):
+    for _ in range(15):
+        world.complaint()
+    client = as_user(Role.DIRECTOR)
+    with django_assert_max_num_queries(20):
+        assert client.get("/").status_code == 200
+
+
+def test_complaint_page(as_user, world, django_assert_max_num_queries):
+    complaint = world.complaint()
+    client = as_user(Role.FRONTLINE)
+    with django_assert_max_num_queries(30):
+        response = client.get(f"/complaints/{complaint.pk}/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert complaint.number in body
+    names = [m["name"] for m in response.context["move_forms"]]
+    assert "confirm" in names and "close" not in names
+
+
+def test_another_branch_gets_404(as_user, world):
+    complaint = world.complaint()
+    client = as_user(Role.DIRECTOR, other_branch=True)
+    assert client.get(f"/complaints/{complaint.pk}/").status_code == 404
+    response = client.post(f"/complaints/{complaint.pk}/moves/confirm/", {"method": "signature"})
+    assert response.status_code == 404
+
+
+def test_a_move_from_the_page(as_user, world):
+    complaint = world.complaint()
+    client = as_user(Role.FRONTLINE)
+    response = client.post(
+        f"/complaints/{complaint.pk}/moves/confirm/",
+        {"method": "recorded_consent", "version": complaint.version},
+    )
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.state == State.CONFIRMED
+
+
+def test_a_refused_move_keeps_what_was_typed(as_user, world):
+    complaint = world.complaint()
+    client = as_user(Role.FRONTLINE)
+    response = client.post(
+        f"/complaints/{complaint.pk}/moves/withdraw/", {"reason": "", "version": complaint.version}
+    )
+    assert response.status_code == 400
+    form = next(m for m in response.context["move_forms"] if m["name"] == "withdraw")
+    assert form["open"] and any(f.errors for f in form["fields"])
+    # Park needs a future date: the reason typed stays in the form.
+    client = as_user(Role.HANDLER)
+    Complaint.objects.filter(pk=complaint.pk).update(state=State.INVESTIGATING)
+    response = client.post(
+        f"/complaints/{complaint.pk}/moves/park/",
+        {"reason": "等待厂家配件到货", "follow_up_on": "2001-01-01"},
+    )
+    assert response.status_code == 400
+    assert "等待厂家配件到货" in response.content.decode()
+
+
+def test_a_stale_form_is_refused(as_user, world):
+    complaint = world.complaint()
+    client = as_user(Role.FRONTLINE)
+    response = client.post(
+        f"/complaints/{complaint.pk}/moves/confirm/", {"method": "signature", "version": 99}
+    )
+    assert response.status_code == 400
+    assert "changed" in response.content.decode()
+    complaint.refresh_from_db()
+    assert complaint.state == State.REGISTERED
+
+
+def test_checklist_ticks_are_recorded(as_user, world):
+    complaint = world.complaint()
+    client = as_user(Role.FRONTLINE)
+    response = client.post(
+        f"/complaints/{complaint.pk}/checklist/", {"item": "listened", "done": "1"}
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(complaint_id=complaint.pk, action="checklist")
+    assert entry.data == {"item": "listened", "done": True}
+    assert (
+        client.post(f"/complaints/{complaint.pk}/checklist/", {"item": "nope"}).status_code == 400
+    )
+
+
+def test_notes_and_uploads(as_user, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    complaint = world.complaint()
+    client = as_user(Role.FRONTLINE)
+    client.post(f"/complaints/{complaint.pk}/notes/", {"text": "已回电说明进度", "shared": "1"})
+    assert AuditEntry.objects.filter(
+        complaint_id=complaint.pk, action="note", visibility="shared"
+    ).exists()
+    client.post(
+        f"/complaints/{complaint.pk}/files/",
+        {"file": SimpleUploadedFile("dent.jpg", b"\xff\xd8\xff", "image/jpeg")},
+    )
+    assert complaint.attachments.count() == 1
+    response = client.post(
+        f"/complaints/{complaint.pk}/files/", {"file": SimpleUploadedFile("x.exe", b"MZ")}
+    )
+    assert response.status_code == 302
+    assert complaint.attachments.count() == 1
+
+
+def test_intake_registers_a_new_customer_and_reads_back(as_user, world):
+    client = as_user(Role.FRONTLINE)
+    assert client.get("/complaints/new/").status_code == 200
+    response = client.post("/complaints/new/", NEW_CALL)
+    assert response.status_code == 302 and "readback=1" in response.url
+    complaint = Complaint.objects.get(title="空调不制冷")
+    assert complaint.customer.phone == "+8613900001111"
+    page = client.get(response.url)
+    assert "Read this back" in page.content.decode()
+
+
+def test_intake_error_keeps_everything_typed(as_user, world):
+    client = as_user(Role.FRONTLINE)
+    response = client.post(
+        "/complaints/new/",
+        {
+            "phone": "139 0000 1111",
+            "customer_name": "赵六",
+            "kind": "complaint",
+            "channel": "phone",
+            "demand": "repair",
+            "title": "",
+            "account": "夏天开空调一直吹热风。",
+            "category": "不存在的类别",
+        },
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "夏天开空调一直吹热风。" in body and "赵六" in body and "139 0000 1111" in body
+    assert not Complaint.objects.exists()
+
+
+def test_lookup_shows_the_customer_and_open_complaints(as_user, world):
+    customer = CustomerFactory(organisation=world.org, name="钱七", phone="+8613700002222")
+    open_one = world.complaint(customer=customer, title="刹车异响")
+    client = as_user(Role.FRONTLINE)
+    response = client.get("/customers/lookup/", {"phone": "137-0000-2222"})
+    body = response.content.decode()
+    assert "钱七" in body and open_one.number in body
+    assert "same matter" in body
+
+
+def test_list_filters_search_and_pages(as_user, world, django_assert_max_num_queries):
+    customer = CustomerFactory(organisation=world.org, phone="+8613600003333")
+    first = world.complaint(customer=customer, title="变速箱顿挫")
+    for _ in range(26):
+        world.complaint()
+    client = as_user(Role.DIRECTOR)
+    with django_assert_max_num_queries(15):
+        response = client.get("/complaints/")
+    assert len(response.context["complaints"]) == 25 and response.context["has_more"]
+    older = client.get("/complaints/?" + response.context["next_query"])
+    assert len(older.context["complaints"]) == 2
+    assert [
+        c.pk for c in client.get("/complaints/", {"q": first.number}).context["complaints"]
+    ] == [first.pk]
+    assert [
+        c.pk for c in client.get("/complaints/", {"q": "136 0000 3333"}).context["complaints"]
+    ] == [first.pk]
+    assert [c.pk for c in client.get("/complaints/", {"q": "顿挫"}).context["complaints"]] == [
+        first.pk
+    ]
+    assert client.get("/complaints/", {"state": "nonsense"}).status_code == 200
+    assert client.get("/complaints/", {"queue": "assigned"}).status_code == 200
+
+
+def test_free_text_is_rendered_inert(as_user, world):
+    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    complaint = world.complaint(title=evil, account=evil)
+    client = as_user(Role.FRONTLINE)
+    for url in ["/", f"/complaints/{complaint.pk}/", "/complaints/"]:
+        body = client.get(url).content.decode()
+        assert "<script>alert" not in body and "<img src=x" not in body
+        assert "&lt;script&gt;" in body
+
+
+def test_language_switch(client, world):
+    client.force_login(world.user(Role.FRONTLINE))
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert "我的工作" in client.get("/").content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "My work" in client.get("/").content.decode()
+
+
+def test_inbox_shows_my_notifications_and_marks_them_read(as_user, world):
+    from kesu.notifications.models import Notification
+    from kesu.notifications.services import notify
+
+    complaint = world.complaint()
+    frontline = world.user(Role.FRONTLINE)
+    notify(
+        organisation_id=world.org.pk,
+        branch_id=world.branch.pk,
+        recipients=[frontline],
+        kind="milestone_reminder",
+        payload={
+            "complaint_id": complaint.pk,
+            "complaint_number": complaint.number,
+            "title": complaint.title,
+            "milestone": "resolution",
+            "due_at": complaint.due_at.isoformat(),
+        },
+        dedupe_key="t1",
+    )
+    client = as_user(Role.FRONTLINE)
+    assert "1" in client.get("/inbox/count/").content.decode()
+    body = client.get("/inbox/").content.decode()
+    assert complaint.number in body
+    item = Notification.objects.get(recipient=frontline, channel="inbox")
+    response = client.post(f"/inbox/{item.pk}/read/")
+    assert response.status_code == 302 and response.url == f"/complaints/{complaint.pk}/"
+    item.refresh_from_db()
+    assert item.read_at is not None
+    # Another user cannot read or mark it.
+    other = as_user(Role.HANDLER)
+    assert complaint.number not in other.get("/inbox/").content.decode()
+    assert other.post(f"/inbox/{item.pk}/read/").status_code == 404
+
+
+def test_common_words_are_found_among_the_newest_first(world, monkeypatch):
+    from kesu.complaints import views
+    from kesu.complaints.selectors import complaint_list
+
+    monkeypatch.setattr(views, "RECENT_WINDOW", 5)
+    common = [world.complaint(title=f"发动机异响{i}", account="冷车启动") for i in range(6)]
+    rare = world.complaint(title="天窗漏水", account="下雨漏水")
+    for _ in range(3):
+        world.complaint(title="洗车", account="没洗干净")
+    scope = complaint_list(world.user(Role.DIRECTOR))
+    # "洗车" fills the newest window: three of the newest five match.
+    assert [c.title for c in views.recent_matches(scope, "洗车", "", 3)] == ["洗车"] * 3
+    # Too few matches among the newest five: the caller asks the index instead.
+    assert views.recent_matches(scope, "天窗", "", 3) is None
+    assert views.recent_matches(scope, "异响", "", 2) is None
+    older = views.recent_matches(scope, "异响", str(rare.pk), 2)
+    assert [c.pk for c in older] == [common[-1].pk, common[-2].pk]
+
+
+def test_every_search_box_has_a_maxlength_the_server_takes(as_user, world):
+    """Each GET form's typed inputs are limited, so a long search in Chinese (9 bytes a
+    character in the address) never reaches gunicorn's request-line limit."""
+    import re
+    import runpy
+    from pathlib import Path
+
+    from kesu.complaints.search import SEARCH_MAX_LENGTH
+
+    conf = runpy.run_path(str(Path(__file__).resolve().parents[4] / "gunicorn.conf.py"))
+    assert conf["limit_request_line"] == 8190
+    client = as_user(Role.DIRECTOR)
+    html = client.get("/complaints/").content.decode()
+    forms = re.findall(r'<form [^>]*method="get".*?</form>', html, re.S)
+    boxes = [i for f in forms for i in re.findall(r'<input [^>]*type="search"[^>]*>', f)]
+    assert len(boxes) == 2  # the header's and the list's
+    for box in boxes:
+        assert f'maxlength="{SEARCH_MAX_LENGTH}"' in box, box
+    address = "/complaints/?" + "&".join(f"q={'%E6%90%9C' * SEARCH_MAX_LENGTH}" for _ in "x")
+    assert len(f"GET {address} HTTP/1.1") < conf["limit_request_line"] // 2
+    response = client.get("/complaints/", {"q": "搜" * 460})
+    assert response.status_code == 200
+
+
+def test_the_admin_names_axes_in_chinese(client, world):
+    from axes.admin import AccessAttemptAdmin
+    from django.apps import apps
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert str(apps.get_app_config("axes").verbose_name) == "登录锁定"
+        assert str(AccessAttemptAdmin.status.short_description) == "状态"
+    admin = world.user(Role.ADMIN)
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    html = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "登录锁定" in html and ">Axes<" not in html

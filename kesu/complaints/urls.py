@@ -1,0 +1,70 @@
+"""The complaint pages; the complaint API is kesu/complaints/api/."""
+
+from django.urls import path
+
+from kesu.complaints import views, views_files, views_list_actions, views_printouts
+
+app_name = "complaints"
+urlpatterns = [
+    path("", views.my_work, name="my-work"),
+    path("complaints/", views.complaint_list_page, name="complaint-list"),
+    path("complaints/new/", views.intake, name="intake"),
+    path("complaints/<int:pk>/", views.complaint_page, name="complaint"),
+    path("complaints/<int:pk>/moves/<str:name>/", views.complaint_move, name="complaint-move"),
+    path("complaints/<int:pk>/checklist/", views.complaint_checklist, name="complaint-checklist"),
+    path("complaints/<int:pk>/notes/", views.complaint_note, name="complaint-note"),
+    path("complaints/<int:pk>/files/", views.complaint_upload, name="complaint-upload"),
+    # A complaint's files, behind the complaint's access check (views_files.py).
+    path(
+        "complaints/<int:pk>/files/<int:file_pk>/",
+        views_files.file_view,
+        name="complaint-file",
+    ),
+    path(
+        "complaints/<int:pk>/files/<int:file_pk>/download/",
+        views_files.file_download,
+        name="complaint-file-download",
+    ),
+    path(
+        "complaints/<int:pk>/files/<int:file_pk>/thumbnail.jpg",
+        views_files.file_thumbnail,
+        name="complaint-file-thumbnail",
+    ),
+    path("complaints/<int:pk>/add-from-intake/", views.intake_add_to, name="intake-add-to"),
+    path("customers/lookup/", views.customer_lookup, name="customer-lookup"),
+    # Printouts and the Excel export (views_printouts.py), saved views and bulk moves
+    # (views_list_actions.py).
+    path("complaints/<int:pk>/print/form/", views_printouts.print_form, name="print-form"),
+    path(
+        "complaints/<int:pk>/print/form.pdf",
+        views_printouts.print_form,
+        {"fmt": "pdf"},
+        name="print-form-pdf",
+    ),
+    path("complaints/<int:pk>/print/notice/", views_printouts.print_notice, name="print-notice"),
+    path(
+        "complaints/<int:pk>/print/notice.pdf",
+        views_printouts.print_notice,
+        {"fmt": "pdf"},
+        name="print-notice-pdf",
+    ),
+    path("complaints/print/register/", views_printouts.print_register, name="print-register"),
+    path(
+        "complaints/print/register.pdf",
+        views_printouts.print_register,
+        {"fmt": "pdf"},
+        name="print-register-pdf",
+    ),
+    path("complaints/export.xlsx", views_printouts.export_xlsx, name="complaint-export"),
+    path("complaints/views/", views_list_actions.saved_view_create, name="saved-view-create"),
+    path(
+        "complaints/views/<int:pk>/delete/",
+        views_list_actions.saved_view_remove,
+        name="saved-view-delete",
+    ),
+    path(
+        "complaints/bulk/hand-over/",
+        views_list_actions.bulk_hand_over,
+        name="complaint-bulk-hand-over",
+    ),
+]

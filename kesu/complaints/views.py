@@ -1,0 +1,606 @@
+"""The staff workspace: thin views over the complaints' services and selectors."""
+
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from kesu.audit.models import AuditEntry
+from kesu.complaints import move_forms as moves
+from kesu.complaints.api.filters import ComplaintFilter
+from kesu.complaints.checklist import (
+    ITEM_CODES,
+    ITEM_TEXT,
+    checklist_tick,
+    checklist_view,
+    missing_by_move,
+    ticked_items,
+)
+from kesu.complaints.choices import OPEN_STATES
+from kesu.complaints.forms import IntakeForm, NoteForm
+from kesu.complaints.guidance import TECHNIQUES, guidance_for
+from kesu.complaints.models import Category, Complaint
+from kesu.complaints.queues import QUEUE_CODES, my_queues, queue_querysets
+from kesu.complaints.saved_views import saved_views_of
+from kesu.complaints.search import (
+    SEARCH_MAX_LENGTH,
+    complaints_matching,
+    number_tail,
+    numbers_for_tail,
+)
+from kesu.complaints.selectors import (
+    LIST_DEFERRED,
+    complaint_detail,
+    complaint_list,
+    complaints_visible_to,
+)
+from kesu.complaints.services import (
+    REGISTERING_ROLES,
+    complaint_add_note,
+    complaint_attach,
+    complaint_register,
+)
+from kesu.complaints.workflow import CASE_WORKING_ROLES, TRANSITIONS, transitions_for
+from kesu.core.errors import DomainError, NotFound
+from kesu.core.phones import mask_phone, try_normalise_phone
+from kesu.customers.selectors import (
+    customer_purchases,
+    customers_by_phone,
+    customers_visible_to,
+)
+from kesu.customers.services import customer_create
+from kesu.organisation.selectors import branches_visible_to, users_for_picker
+
+
+def post_or_back_to_complaint(view):
+    """A complaint's form address (a move, a note, a file, a tick) takes POST only; a GET there
+    goes to the complaint's page. Such a GET comes from the sign-in sending the user back to
+    `next=` after an expired session, or a language switch re-loading the address a refused
+    form left the browser at; what was typed waits there as a draft (kesu.js)."""
+
+    @wraps(view)
+    def wrapped(request, pk, *args, **kwargs):
+        if request.method in ("GET", "HEAD"):
+            return redirect("complaints:complaint", pk=pk)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, pk, *args, **kwargs)
+
+    return wrapped
+
+
+def _context(request, **extra):
+    user = request.user
+    return {
+        "can_register": user.role in REGISTERING_ROLES and user.organisation_id is not None,
+        # The drafts (kesu.js, data-draft) of forms the server accepted: the page clears them.
+        "clear_drafts": request.session.pop(SAVED_DRAFTS, []),
+        **extra,
+    }
+
+
+SAVED_DRAFTS = "kesu_saved_drafts"
+
+
+def _draft_saved(request, key: str) -> None:
+    """The form of draft `key` was accepted: the next page clears its draft in the browser."""
+    request.session[SAVED_DRAFTS] = [*request.session.get(SAVED_DRAFTS, []), key]
+
+
+@login_required
+def my_work(request):
+    labels = {
+        "waiting": _("Waiting for me"),
+        "assigned": _("Assigned to me"),
+        "due_soon": _("Due within 24 hours"),
+        "overdue": _("Overdue"),
+    }
+    queues = my_queues(request.user)
+    for q in queues:
+        q.label = labels[q.code]
+    return render(
+        request,
+        "complaints/my_work.html",
+        _context(request, nav="work", queues=queues, now=timezone.localtime()),
+    )
+
+
+def _get_complaint(request, pk):
+    try:
+        return complaint_detail(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def complaint_page(
+    request, pk, move_errors=None, failed_move=None, posted=None, status=200, note_form=None
+):
+    complaint = _get_complaint(request, pk)
+    user = request.user
+    available = transitions_for(complaint, user)
+    ticked = ticked_items(complaint)  # read once for the move forms and the checklist
+    missing = missing_by_move(complaint, [t.name for t in available], ticked=ticked)
+    move_forms = [
+        {
+            "name": t.name,
+            "label": t.label,
+            "fields": moves.describe(
+                t.name,
+                request,
+                data=posted if failed_move == t.name else None,
+                errors=move_errors if failed_move == t.name else None,
+                complaint=complaint,
+            ),
+            "open": failed_move == t.name,
+            "missing": [
+                {"code": code, "text": ITEM_TEXT[code]} for code in missing.get(t.name, [])
+            ],
+        }
+        for t in available
+    ]
+    approval = moves.approval_note(complaint, user, available)
+    timeline = list(
+        AuditEntry.objects.filter(
+            organisation_id=complaint.organisation_id, complaint_id=complaint.pk
+        )
+        # Ticks show in the checklist and deadline changes in the deadlines table.
+        .exclude(action__in=["checklist", "deadlines"])
+        .select_related("actor")
+        .order_by("seq")
+    )
+    other = (
+        complaints_visible_to(user)
+        .filter(customer_id=complaint.customer_id)
+        .exclude(pk=complaint.pk)
+        .select_related("customer", "owner")
+        .order_by("-id")[:10]
+    )
+    customer = complaint.customer
+    context = _context(
+        request,
+        nav="list",
+        complaint=complaint,
+        customer_phone=customer.phone if user.sees_contact_data else mask_phone(customer.phone),
+        move_forms=move_forms,
+        approval=approval,
+        timeline=timeline,
+        checklist=checklist_view(complaint, ticked=ticked),
+        milestones=complaint.milestones.order_by("round", "id"),
+        attachments=complaint.attachments.select_related("uploaded_by").order_by("id"),
+        other_complaints=other,
+        advice=guidance_for(complaint.personality_type or customer.personality_type),
+        techniques=TECHNIQUES,
+        readback=request.GET.get("readback") == "1",
+        is_open=complaint.state in OPEN_STATES,
+        note_form=note_form or NoteForm(),
+    )
+    return render(request, "complaints/complaint.html", context, status=status)
+
+
+@login_required
+@post_or_back_to_complaint
+def complaint_move(request, pk, name):
+    if name not in TRANSITIONS:
+        raise Http404
+    try:
+        moves.perform(name, request, pk, request.POST)
+    except moves.MoveRefused as refused:
+        if refused.message:
+            messages.error(request, refused.message)
+        return complaint_page(
+            request,
+            pk,
+            move_errors=refused.field_errors,
+            failed_move=name,
+            posted=request.POST,
+            status=400,
+        )
+    messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[name].label})
+    _draft_saved(request, f"move-{pk}-{name}")
+    return redirect("complaints:complaint", pk=pk)
+
+
+@login_required
+@post_or_back_to_complaint
+def complaint_checklist(request, pk):
+    complaint = _get_complaint(request, pk)
+    item = request.POST.get("item", "")
+    if item not in ITEM_CODES:
+        return HttpResponseBadRequest(_("Unknown checklist item."))
+    checklist_tick(
+        complaint=complaint, actor=request.user, item=item, done=request.POST.get("done") == "1"
+    )
+    if request.htmx:
+        return render(
+            request,
+            "complaints/_checklist.html",
+            {"complaint": complaint, "checklist": checklist_view(complaint)},
+        )
+    return redirect("complaints:complaint", pk=pk)
+
+
+@login_required
+@post_or_back_to_complaint
+def complaint_note(request, pk):
+    _get_complaint(request, pk)  # another branch's complaint is 404 whatever was posted
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            complaint_add_note(
+                complaint_id=pk,
+                actor=request.user,
+                text=form.cleaned_data["text"],
+                shared_with_customer=request.POST.get("shared") == "1",
+                kind="call" if request.POST.get("kind") == "call" else "note",
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        except NotFound:
+            raise Http404 from None
+        else:
+            _draft_saved(request, f"note-{pk}")
+            return redirect("complaints:complaint", pk=pk)
+    # Refused (too long, empty): the page again with what was typed and why.
+    return complaint_page(request, pk, status=400, note_form=form)
+
+
+@login_required
+@post_or_back_to_complaint
+def complaint_upload(request, pk):
+    _get_complaint(request, pk)  # another branch's complaint is 404 whatever was posted
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to upload."))
+        return redirect("complaints:complaint", pk=pk)
+    try:
+        complaint_attach(
+            complaint_id=pk,
+            actor=request.user,
+            upload=upload,
+            description=request.POST.get("description", ""),
+        )
+        messages.success(request, _("File added."))
+        _draft_saved(request, f"upload-{pk}")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except NotFound:
+        raise Http404 from None
+    return redirect("complaints:complaint", pk=pk)
+
+
+# ---- Intake -----------------------------------------------------------------------------------
+
+
+def _categories(user):
+    return Category.objects.filter(organisation_id=user.organisation_id, is_active=True).order_by(
+        "path"
+    )
+
+
+def _category_label(category) -> str:
+    return category.name
+
+
+@login_required
+def intake(request):
+    user = request.user
+    if user.role not in REGISTERING_ROLES or user.organisation_id is None:
+        messages.error(request, _("Your role may not register complaints."))
+        return redirect("complaints:my-work")
+    categories = list(_categories(user))
+    by_label = {_category_path_label(c, categories): c for c in categories}
+    form = IntakeForm(request.POST or None, user=user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                complaint = _register_from_form(user, form.cleaned_data, by_label)
+            except ValidationError as exc:
+                _errors_to_form(form, exc)
+                status = 400
+            except DomainError as exc:
+                form.add_error(None, exc.render())
+                status = 400
+            else:
+                messages.success(
+                    request, _("Complaint %(number)s registered.") % {"number": complaint.number}
+                )
+                return redirect(f"/complaints/{complaint.pk}/?readback=1")
+        else:
+            status = 400
+    return render(
+        request,
+        "complaints/intake.html",
+        _context(request, nav="intake", form=form, category_labels=list(by_label)),
+        status=status,
+    )
+
+
+def _category_path_label(category, categories) -> str:
+    by_id = {c.pk: c for c in categories}
+    names, node = [], category
+    while node is not None:
+        names.append(node.name)
+        node = by_id.get(node.parent_id)
+    return " › ".join(reversed(names))
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    """A service's errors on the form's fields; errors of fields it does not show read whole."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                for message in error.messages:
+                    form.add_error(
+                        target, message if target else _unshown_field_error(field, message)
+                    )
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def _unshown_field_error(field: str, message: str) -> str:
+    """The service's message, which names what is wrong; a bare "required" gets the field's name."""
+    if message != str(_("This field is required.")):
+        return message
+    try:
+        label = getattr(Complaint._meta.get_field(field), "verbose_name", None)
+    except FieldDoesNotExist:
+        label = None
+    if not label:
+        return _("Something required is missing; check the form.")
+    return _("%(field)s is required.") % {"field": capfirst(label)}
+
+
+def _register_from_form(user, data, categories_by_label):
+    from django.db import transaction
+
+    errors = {}
+    category = None
+    if data["category"]:
+        category = categories_by_label.get(data["category"])
+        if category is None:
+            errors["category"] = _("Pick a category from the list.")
+    customer = None
+    if data["customer"]:
+        customer = customers_visible_to(user).filter(pk=data["customer"]).first()
+    if (
+        customer is None
+        and not data["customer_name"].strip()
+        and not customers_by_phone(user, data["phone"]).exists()
+    ):
+        errors["customer_name"] = _("New customer: enter their name.")
+    if errors:
+        raise ValidationError(errors)
+    branch = data.get("branch")  # chosen by organisation-wide users, else the user's own
+    with transaction.atomic():
+        if customer is None:
+            existing = customers_by_phone(user, data["phone"]).order_by("id").first()
+            customer = existing or customer_create(
+                actor=user,
+                name=data["customer_name"],
+                phone=data["phone"],
+                **({"branch": branch} if branch else {}),
+            )
+        purchase = (
+            customer_purchases(user, customer).filter(pk=data["purchase"]).first()
+            if data["purchase"]
+            else None
+        )
+        complaint, _created = complaint_register(
+            actor=user,
+            customer=customer,
+            branch=branch,
+            channel=data["channel"],
+            kind=data["kind"],
+            title=data["title"],
+            account=data["account"],
+            demand=data["demand"],
+            demand_detail=data["demand_detail"],
+            category=category,
+            cause=data["cause"],
+            purchase=purchase,
+            personality_type=data["personality_type"],
+            upset_level=data["upset_level"],
+        )
+    return complaint
+
+
+@login_required
+@post_or_back_to_complaint
+def intake_add_to(request, pk):
+    """“Add to this complaint”: what was typed at intake becomes a note on an open complaint."""
+    complaint = complaints_visible_to(request.user).filter(pk=pk).only("pk", "state", "number")
+    complaint = complaint.first()
+    if complaint is None:
+        raise Http404
+    if complaint.state not in OPEN_STATES:
+        messages.error(request, _("Only an open complaint can take what was typed."))
+        return redirect("complaints:complaint", pk=pk)
+    typed = [request.POST.get(name, "").strip() for name in ("title", "account")]
+    typed = [text for text in typed if text]
+    if not typed:
+        messages.error(request, _("Type the summary or the account first, then add it."))
+        return redirect("complaints:intake")
+    complaint_add_note(
+        complaint_id=complaint.pk,
+        actor=request.user,
+        text="\n".join([_("Added at intake: the customer got in touch about this again."), *typed]),
+    )
+    messages.success(
+        request, _("What you typed was added to %(number)s.") % {"number": complaint.number}
+    )
+    return redirect(f"{reverse('complaints:complaint', args=[complaint.pk])}?added=1")
+
+
+@login_required
+def customer_lookup(request):
+    """The htmx partial under the phone field: who this is, what they bought, what is open."""
+    phone = request.GET.get("phone", "")
+    normalised = try_normalise_phone(phone)
+    customers = []
+    if normalised:
+        user = request.user
+        for customer in customers_by_phone(user, phone).prefetch_related("purchases")[:5]:
+            complaints = list(
+                complaints_visible_to(user)
+                .filter(customer_id=customer.pk)
+                .select_related("category")
+                .order_by("-id")[:10]
+            )
+            customers.append(
+                {
+                    "customer": customer,
+                    "purchases": list(customer.purchases.all()),
+                    "open": [c for c in complaints if c.state in OPEN_STATES],
+                    "past": [c for c in complaints if c.state not in OPEN_STATES],
+                }
+            )
+    return render(
+        request,
+        "complaints/_customer_lookup.html",
+        {
+            "phone": phone,
+            "normalised": normalised,
+            "customers": customers,
+            "too_short": len(phone.strip()) < 7,
+        },
+    )
+
+
+# ---- Lists ------------------------------------------------------------------------------------
+
+PAGE = 25
+
+
+@dataclass
+class FilteredList:
+    """The list page's complaints after its queue, filters and search; exports reuse it."""
+
+    qs: QuerySet
+    filters: Any  # the filterset's form (bound, with errors when invalid)
+    q: str
+    queue: str | None
+    is_valid: bool
+    params: dict[str, list[str]]  # the non-empty filters as given, for the audit trail
+    unsearched: QuerySet | None = None  # before the words of the search, for recent_matches
+
+
+def filtered_complaints(request) -> FilteredList:
+    """Scope, queue, filters and search of the list page; invalid filters are left out."""
+    user = request.user
+    params = request.GET.copy()
+    for key in [k for k, v in params.items() if v == ""]:
+        del params[key]
+    params.pop("before", None)
+    given = {k: v for k, v in params.lists() if any(v)}
+    queue = params.pop("queue", [None])[0]
+    q = params.pop("q", [""])[0].strip()[:SEARCH_MAX_LENGTH]
+    qs = queue_querysets(user).get(queue) if queue in QUEUE_CODES else complaint_list(user)
+    filterset = ComplaintFilter(params, queryset=qs, request=request)
+    is_valid = filterset.is_valid()
+    if is_valid:
+        qs = filterset.qs
+    unsearched = qs
+    if q:
+        qs = _search(qs, q, user)
+    return FilteredList(qs, filterset.form, q, queue, is_valid, given, unsearched)
+
+
+@login_required
+def complaint_list_page(request):
+    user = request.user
+    found = filtered_complaints(request)
+    if not found.is_valid:
+        messages.error(request, _("Some filters are not valid and were ignored."))
+    qs, q, queue = found.qs, found.q, found.queue
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        qs = qs.filter(id__lt=int(before))
+    page = None
+    if q and found.unsearched is not None and _is_word_search(q):
+        page = recent_matches(found.unsearched, q, before, PAGE + 1)
+    if page is None:
+        page = list(qs.defer(*LIST_DEFERRED).order_by("-id")[: PAGE + 1])
+    has_more = len(page) > PAGE
+    page = page[:PAGE]
+    next_params = request.GET.copy()
+    if has_more:
+        next_params["before"] = page[-1].pk
+    context = _context(
+        request,
+        nav="list",
+        complaints=page,
+        filters=found.filters,
+        q=q,
+        queue=queue,
+        has_more=has_more,
+        next_query=next_params.urlencode(),
+        branches=branches_visible_to(user),
+        owners=users_for_picker(user),
+        hand_over_to=users_for_picker(user).filter(role__in=CASE_WORKING_ROLES),
+        selectable=True,
+        saved_views=saved_views_of(user),
+    )
+    template = (
+        "complaints/_list_results.html"
+        if request.htmx and request.htmx.target == "results"
+        else "complaints/list.html"
+    )
+    return render(request, template, context)
+
+
+# How many of the newest complaints a word search reads before it asks the index instead.
+RECENT_WINDOW = 5000
+
+
+def recent_matches(unsearched, q: str, before: str, wanted: int):
+    """The newest matches of a common word, found among the newest complaints only.
+
+    A word found in tens of thousands of complaints makes the index return all of them to be
+    sorted; if at least `wanted` of the newest RECENT_WINDOW complaints match, those are
+    exactly the newest matches, read in a few milliseconds. None means "ask the index".
+    """
+    scope = unsearched
+    if before.isdigit():
+        scope = scope.filter(id__lt=int(before))
+    ids = list(scope.order_by("-id").values_list("id", flat=True)[:RECENT_WINDOW])
+    if len(ids) < RECENT_WINDOW:
+        return None  # a small scope: the index answers as fast
+    window = complaints_matching(scope.filter(id__gte=ids[-1]), q)
+    page = list(window.defer(*LIST_DEFERRED).order_by("-id")[:wanted])
+    return page if len(page) == wanted else None
+
+
+def _is_word_search(q: str) -> bool:
+    return not (_is_full_number(q) or number_tail(q) is not None or try_normalise_phone(q))
+
+
+def _is_full_number(q: str) -> bool:
+    return "-" in q and q.replace("-", "").isalnum() and not q.replace("-", "").isdigit()
+
+
+def _search(qs, q: str, user=None):
+    """A number or its tail, a phone number, or words in what was recorded (see search.py)."""
+    if _is_full_number(q):
+        return qs.filter(number__iexact=q)
+    if number_tail(q) is not None and user is not None and user.organisation_id:
+        # The exact numbers the tail stands for: the unique (organisation, number) index.
+        numbers = numbers_for_tail(q, user.organisation.number_prefix)
+        return qs.filter(organisation_id=user.organisation_id, number__in=numbers)
+    phone = try_normalise_phone(q)
+    if phone:
+        return qs.filter(customer__phone=phone)
+    return complaints_matching(qs, q)

@@ -1,0 +1,60 @@
+"""The inbox pages: a user's notifications, the unread count in the navigation, marking read."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from kesu.complaints.views import _context
+from kesu.core.errors import NotFound
+
+
+@login_required
+def inbox(request):
+    from django.utils import translation
+
+    from kesu.notifications.rendering import render as render_message
+    from kesu.notifications.selectors import inbox_of
+
+    language = translation.get_language()
+    items = [
+        {
+            "n": n,
+            "message": render_message(n.kind, n.payload, language),
+            "complaint_id": n.payload.get("complaint_id"),
+        }
+        for n in inbox_of(request.user)[:50]
+    ]
+    return render(request, "notifications/inbox.html", _context(request, nav="inbox", items=items))
+
+
+@login_required
+def inbox_count(request):
+    from kesu.notifications.selectors import inbox_unread_count
+
+    count = inbox_unread_count(request.user)
+    return render(request, "notifications/_inbox_count.html", {"count": count})
+
+
+@login_required
+@require_POST
+def inbox_read(request, pk):
+    from kesu.notifications.services import inbox_mark_read
+
+    try:
+        notification = inbox_mark_read(user=request.user, notification_id=pk)
+    except NotFound:
+        raise Http404 from None
+    complaint_id = notification.payload.get("complaint_id")
+    if isinstance(complaint_id, int):
+        return redirect("complaints:complaint", pk=complaint_id)
+    return redirect("notifications:inbox")
+
+
+@login_required
+@require_POST
+def inbox_read_all(request):
+    from kesu.notifications.services import inbox_mark_all_read
+
+    inbox_mark_all_read(user=request.user)
+    return redirect("notifications:inbox")
