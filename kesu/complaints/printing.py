@@ -24,7 +24,7 @@ from kesu.organisation.selectors import branches_visible_to, departments_visible
 from kesu.sla.choices import MilestoneKind, MilestoneStatus
 
 REGISTER_CAP = 2000
-PRINT_STYLESHEET = "web/print.css"
+PRINT_STYLESHEET = "complaints/print.css"
 # What each kind of printout is called in the audit trail.
 FORM, NOTICE, REGISTER = "handling_form", "handling_notice", "register"
 

@@ -46,7 +46,7 @@ def test_form_html_has_the_record_and_escapes_free_text(client, world, complaint
     assert "<script>alert" not in body
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in body
     assert "138 1234 5678" in body  # a director talks to customers: the phone in full
-    assert "web/print.css" in body and "http://" not in body and "https://" not in body
+    assert "complaints/print.css" in body and "http://" not in body and "https://" not in body
 
 
 def test_form_pdf_has_the_chinese_text_and_the_number(client, world, complaint):
