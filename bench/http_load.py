@@ -299,7 +299,7 @@ def main() -> None:
     # Sessions are signed with the secret key: this process and the server share one.
     os.environ["KESU_SECRET_KEY"] = os.environ.get("KESU_SECRET_KEY") or secrets.token_urlsafe(50)
     username, customers, sessions, total, vendor = prepare(args.organisation, args.users)
-    from kesu.complaints.generation import BENCH_PASSWORD
+    from kesu.demo.generation import BENCH_PASSWORD
 
     workdir = ROOT / "var" / f"http-load-{os.getpid()}"
     workdir.mkdir(parents=True, exist_ok=True)

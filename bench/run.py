@@ -178,7 +178,7 @@ def main(argv=None) -> int:
     rng = random.Random(args.seed)
     org = Organisation.objects.filter(code=args.organisation).first()
     if args.generate:
-        from kesu.complaints.generation import generate_complaints
+        from kesu.demo.generation import generate_complaints
 
         have = Complaint.objects.filter(organisation=org).count() if org else 0
         if have < args.generate:

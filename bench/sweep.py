@@ -46,8 +46,8 @@ def main() -> None:
     from django.utils import timezone
 
     from kesu.complaints.choices import OPEN_STATES, WAITING_STATES
-    from kesu.complaints.generation import bench_organisation, generate_complaints
     from kesu.complaints.models import Complaint
+    from kesu.demo.generation import bench_organisation, generate_complaints
     from kesu.sla.choices import Clock, MilestoneKind, MilestoneStatus, Unit
     from kesu.sla.models import ComplaintMilestone
     from kesu.sla.reminders import sweep_due_milestones

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "kesu.notifications",
     "kesu.callbacks",
     "kesu.web",
+    "kesu.demo",
 ]
 
 MIDDLEWARE = [

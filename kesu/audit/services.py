@@ -164,7 +164,7 @@ def _lock_other_lane(organisation_id: int, object_id: int) -> AuditChain:
         )
         .order_by("rank", "lane")
     )
-    chain = candidates.first()
+    chain: AuditChain | None = candidates.first()
     if chain is None:
         if not AuditChain.objects.filter(
             organisation_id=organisation_id, lane__gte=OTHER_LANES_FROM
@@ -227,6 +227,7 @@ def audit_record_many(*, organisation_id: int, items: list[dict]) -> list[AuditE
         for item in items:
             complaint_id = item.get("complaint_id")
             chain = other_chain if complaint_id is None else chains[complaint_lane(complaint_id)]
+            assert chain is not None  # other_chain is locked whenever an item has no complaint
             obj = item["obj"]
             chain.last_seq += 1
             entry = AuditEntry(
@@ -252,8 +253,8 @@ def audit_record_many(*, organisation_id: int, items: list[dict]) -> list[AuditE
             entries[0].save(force_insert=True)
         else:
             AuditEntry.objects.bulk_create(entries)
-        for chain in {entry.lane for entry in entries}:
-            used = other_chain if other_chain and other_chain.lane == chain else chains[chain]
+        for lane in {entry.lane for entry in entries}:
+            used = other_chain if other_chain and other_chain.lane == lane else chains[lane]
             used.save(update_fields=["last_seq", "last_hash"])
         return entries
 

@@ -81,7 +81,7 @@ def customer_callbacks(user, customer_id: int, exclude_id: int | None = None, li
     qs = (
         tasks_visible_to(user)
         .filter(customer_id=customer_id)
-        .exclude(pk=exclude_id)
+        .exclude(pk=exclude_id)  # type: ignore[misc]  # None excludes nothing, as meant
         .select_related("plan", "completed_by")
         .order_by("-due_on", "-id")
     )

@@ -98,8 +98,9 @@ def task_not_reached(
         before = task.call_from
         rescheduled = None
         if result == AttemptResult.CALL_LATER:
-            task.call_from = call_back_at
-            task.call_until = max(call_back_at + timedelta(hours=1), task.call_until)
+            # call_back_at is set for CALL_LATER (checked above).
+            task.call_from = call_back_at  # type: ignore[assignment]
+            task.call_until = max(call_back_at + timedelta(hours=1), task.call_until)  # type: ignore[assignment,operator]
             rescheduled = call_back_at
         else:
             task.attempts += 1
@@ -171,9 +172,11 @@ def task_record_outcome(
     now = now or timezone.now()
     notes = normalise_newlines(notes or "").strip()
     lead_interest = (lead_interest or "").strip()
-    errors = length_errors(
-        notes=(notes, limits.NOTES),
-        lead_interest=(lead_interest, limits.LEAD_INTEREST),
+    errors: dict[str, object] = dict(
+        length_errors(
+            notes=(notes, limits.NOTES),
+            lead_interest=(lead_interest, limits.LEAD_INTEREST),
+        )
     )
     if satisfaction and satisfaction not in Satisfaction.values:
         errors["satisfaction"] = _("“%(value)s” is not a valid choice.") % {"value": satisfaction}
@@ -213,7 +216,7 @@ def task_record_outcome(
                 move = "verify"
         clean_answers = {}
         if answers and task.plan.survey_id:
-            clean_answers = validate_answers(task.plan.survey, answers, require=False)
+            clean_answers = validate_answers(task.plan.survey, answers, require=False)  # type: ignore[arg-type]  # survey_id checked
 
         task.finish(TaskStatus.DONE, actor, now, ClosedBy.CALL)
         task.satisfaction = satisfaction
@@ -222,7 +225,7 @@ def task_record_outcome(
         outcome = Outcome(task=task, complaint_move=move)
         if clean_answers:
             outcome.response = record_response(
-                survey=task.plan.survey,
+                survey=task.plan.survey,  # type: ignore[arg-type]  # clean_answers imply a survey
                 customer=task.customer,
                 complaint=complaint,
                 task=task,
@@ -277,10 +280,13 @@ def task_record_outcome(
         )
         if move == "verify":
             workflow.complaint_verify(
-                complaint_id=complaint.pk, actor=actor, satisfaction=satisfaction, note=notes
+                complaint_id=complaint.pk,  # type: ignore[union-attr]  # a move implies a complaint
+                actor=actor,
+                satisfaction=satisfaction,
+                note=notes,
             )
         elif move == "reopen":
-            workflow.complaint_reopen(complaint_id=complaint.pk, actor=actor, reason=notes)
+            workflow.complaint_reopen(complaint_id=complaint.pk, actor=actor, reason=notes)  # type: ignore[union-attr]
     return outcome
 
 

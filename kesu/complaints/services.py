@@ -139,7 +139,7 @@ def complaint_register(
         if previous is not None:
             return previous, False
     branch = branch or actor.branch
-    errors = {}
+    errors: dict[str, object] = {}
     if branch is None or branch.organisation_id != actor.organisation_id:
         errors["branch"] = _("Choose the branch the complaint is for.")
     elif not actor.sees_whole_organisation and branch.pk != actor.branch_id:
@@ -192,6 +192,7 @@ def complaint_register(
             )
     if errors:
         raise ValidationError(errors)
+    assert branch is not None and suggestion is not None  # both checked above without errors
 
     received_at = received_at or timezone.now()
     final_severity = severity or suggestion.severity
@@ -230,7 +231,8 @@ def complaint_register(
     try:
         with transaction.atomic():
             complaint.number = next_complaint_number(
-                actor.organisation, timezone.localtime(received_at).year
+                actor.organisation,  # type: ignore[arg-type]  # organisation_id checked above
+                timezone.localtime(received_at).year,
             )
             complaint.search_grams = search_grams_for(complaint)
             complaint.save(force_insert=True)
@@ -248,7 +250,8 @@ def complaint_register(
                     "number": complaint.number,
                     "due": due_times(milestones),
                     "fields": {
-                        name: getattr(complaint, Complaint._meta.get_field(name).attname)
+                        # REGISTER_RECORDED names concrete fields, which have an attname.
+                        name: getattr(complaint, Complaint._meta.get_field(name).attname)  # type: ignore[union-attr]
                         for name in REGISTER_RECORDED
                     },
                 },
@@ -315,7 +318,7 @@ def complaint_update(
         )
     if actor.role in {Role.ADMIN, Role.GROUP}:
         raise NotAllowed(_("Your role may not edit complaints."), code="role_not_allowed")
-    errors = {}
+    errors: dict[str, object] = {}
     for name, value in changes.items():
         choices = EDITABLE_FIELDS[name]
         if choices is not None and value not in ("", None) and value not in choices.values:
@@ -419,7 +422,7 @@ def complaint_add_note(
         return entry
 
 
-def _sizes(size: int, limit: int) -> tuple[str, str]:
+def _sizes(size: int, limit: int) -> tuple[str, ...]:
     """Two file sizes written so that they differ: in MB with one or two decimals, or in
     bytes when even two decimals would show a file just over the limit as equal to it."""
     for places in (1, 2):
@@ -451,14 +454,15 @@ def validate_upload(upload: UploadedFile) -> None:
                 }
             }
         )
-    if upload.size > settings.KESU_ATTACHMENT_MAX_BYTES:
+    # A received upload always has a size and a name (the stubs allow None for either).
+    if upload.size > settings.KESU_ATTACHMENT_MAX_BYTES:  # type: ignore[operator]
         raise ValidationError(
             {
                 "file": _("The file is %(size)s; at most %(max)s is accepted.")
                 % dict(
                     zip(
                         ("size", "max"),
-                        _sizes(upload.size, settings.KESU_ATTACHMENT_MAX_BYTES),
+                        _sizes(upload.size, settings.KESU_ATTACHMENT_MAX_BYTES),  # type: ignore[arg-type]
                         strict=True,
                     )
                 )
@@ -485,7 +489,7 @@ def complaint_attach(
     validate_upload(upload)
     description = description.strip()
     limit = Attachment._meta.get_field("description").max_length
-    if len(description) > limit:
+    if len(description) > limit:  # type: ignore[operator]  # a CharField has a max_length
         raise ValidationError(
             {"description": _("Describe the file in at most %(max)s characters.") % {"max": limit}}
         )
@@ -499,14 +503,14 @@ def complaint_attach(
         upload.seek(0)
         attachment = Attachment(
             complaint=complaint,
-            original_name=shorten_file_name(Path(upload.name).name),
+            original_name=shorten_file_name(Path(upload.name).name),  # type: ignore[arg-type]
             content_type=(upload.content_type or "application/octet-stream")[:100],
-            size=upload.size,
+            size=upload.size,  # type: ignore[misc]
             sha256=digest.hexdigest(),
             description=description,
             uploaded_by=actor,
         )
-        attachment.file.save(stored_file_name(Path(upload.name).name), upload, save=False)
+        attachment.file.save(stored_file_name(Path(upload.name).name), upload, save=False)  # type: ignore[arg-type]
         attachment.save()
         audit_record(
             organisation_id=complaint.organisation_id,

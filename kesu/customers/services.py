@@ -51,7 +51,7 @@ PURCHASE_TEXT_LIMITS = {"product": limits.PRODUCT, "reference": limits.REFERENCE
 
 
 def _clean_customer(data: dict) -> dict:
-    errors = {}
+    errors: dict[str, object] = {}
     cleaned = dict(data)
     if "name" in cleaned and not (cleaned["name"] or "").strip():
         errors["name"] = _("This field is required.")

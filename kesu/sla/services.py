@@ -146,7 +146,7 @@ def missing_holiday_tables(today: date | None = None) -> list[tuple[BusinessCale
     wanted = {today.year}
     if today + timedelta(days=60) > date(today.year, 12, 31):
         wanted.add(today.year + 1)  # deadlines reach into next year from November on
-    missing = []
+    missing: list[tuple[BusinessCalendar, int]] = []
     for calendar in BusinessCalendar.objects.prefetch_related("years"):
         have = {y.year for y in calendar.years.all()}
         missing.extend((calendar, year) for year in sorted(wanted - have))

@@ -39,7 +39,7 @@ def test_the_demo_data_matches_its_timelines(db, capsys):
 
 
 def test_generated_complaints_match_their_timelines(db):
-    from kesu.complaints.generation import generate_complaints
+    from kesu.demo.generation import generate_complaints
 
     generate_complaints(count=120, seed=3, batch_size=50, analyze=False)
     assert Complaint.objects.exclude(state=State.REGISTERED).exists()
@@ -190,8 +190,8 @@ def test_a_tracked_field_nobody_writes_is_still_checked(complaints):
 
 
 def test_the_registration_records_what_the_replay_starts_from():
-    from kesu.complaints.generation import _REGISTER_FIELDS
     from kesu.complaints.services import REGISTER_RECORDED
+    from kesu.demo.generation import _REGISTER_FIELDS
 
     assert set(REGISTER_RECORDED) <= REGISTERED
     # The bulk generator writes the same "register" entries as the service.

@@ -62,29 +62,25 @@ def _call(name: str, complaint: Complaint, actor, args: dict) -> Complaint:
     return move(complaint_id=complaint.pk, actor=actor, **args)
 
 
+def _offered(complaint: Complaint, user) -> set[str]:
+    return {t.name for t in transitions_for(complaint, user)}
+
+
+# The moves to try in each of their source states; whether each role may make them there is
+# what transitions_for (the table) answers. The table's rules themselves are checked by hand in
+# test_procedure_rules.py.
 ALLOWED = [
     (name, state, role)
     for name, t in TRANSITIONS.items()
     for state in sorted(t.sources)
     for role in sorted(t.roles)
 ]
-REFUSED_ROLES = [
-    (name, sorted(t.sources)[0], role)
-    for name, t in TRANSITIONS.items()
-    for role in ALL_ROLES
-    if role not in t.roles
-]
-REFUSED_STATES = [
-    (name, state, sorted(t.roles)[0])
-    for name, t in TRANSITIONS.items()
-    for state in State.values
-    if state not in t.sources
-]
 
 
 @pytest.mark.parametrize(("name", "state", "role"), ALLOWED)
 def test_allowed_move(world, name, state, role):
     complaint = _complaint_in(world, state)
+    assert name in _offered(complaint, world.user(role))
     tick_required(complaint, name, world.user(role))
     before = AuditEntry.objects.filter(complaint_id=complaint.pk).count()
 
@@ -107,29 +103,21 @@ def test_allowed_move(world, name, state, role):
     assert entry.data["from"] == state and entry.data["to"] == expected
 
 
-@pytest.mark.parametrize(("name", "state", "role"), REFUSED_ROLES)
-def test_refused_role(world, name, state, role):
+@pytest.mark.parametrize("state", State.values)
+@pytest.mark.parametrize("name", sorted(TRANSITIONS))
+def test_a_move_not_offered_is_refused(world, name, state):
+    """Whoever transitions_for does not offer the move to in this state is refused by the move
+    itself: for the role, or for the state, and nothing changes."""
     complaint = _complaint_in(world, state)
     args = _args(name, world, complaint)
     before = AuditEntry.objects.count()
+    refused = [role for role in ALL_ROLES if name not in _offered(complaint, world.user(role))]
 
-    with pytest.raises(NotAllowed) as exc:
-        _call(name, complaint, world.user(role), args)
-
-    assert exc.value.code == "role_not_allowed"
-    complaint.refresh_from_db()
-    assert complaint.state == state
-    assert AuditEntry.objects.count() == before
-
-
-@pytest.mark.parametrize(("name", "state", "role"), REFUSED_STATES)
-def test_refused_state(world, name, state, role):
-    complaint = _complaint_in(world, state)
-    args = _args(name, world, complaint)
-    before = AuditEntry.objects.count()
-
-    with pytest.raises(InvalidState):
-        _call(name, complaint, world.user(role), args)
+    for role in refused:
+        with pytest.raises((NotAllowed, InvalidState)) as exc:
+            _call(name, complaint, world.user(role), args)
+        if isinstance(exc.value, NotAllowed):
+            assert exc.value.code == "role_not_allowed", (role, exc.value.code)
 
     complaint.refresh_from_db()
     assert complaint.state == state

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kesu.callbacks.demo import seed
+from kesu.demo.callbacks import seed
 from kesu.organisation.models import Organisation
 
 

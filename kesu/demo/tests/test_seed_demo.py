@@ -81,18 +81,18 @@ def test_each_branch_has_complaints_in_every_state_with_a_real_timeline(db, caps
 
 
 def test_an_older_demo_gets_its_states_added_once(db, capsys):
-    from kesu.organisation.management.commands import _demo_states
+    from kesu.demo import states as demo_states
 
     call_command("seed_demo")
     org = Organisation.objects.get(code="demo")
     # As if the demo had been made before the states existed in the west branch.
     west = Complaint.objects.filter(organisation=org, branch__code="west")
-    west.filter(title=_demo_states.MARKER_TITLE).update(title="旧的演示数据")
+    west.filter(title=demo_states.MARKER_TITLE).update(title="旧的演示数据")
     before = Complaint.objects.count()
     call_command("seed_demo")
-    assert Complaint.objects.count() == before + len(_demo_states.STORIES)
+    assert Complaint.objects.count() == before + len(demo_states.STORIES)
     call_command("seed_demo")
-    assert Complaint.objects.count() == before + len(_demo_states.STORIES)
+    assert Complaint.objects.count() == before + len(demo_states.STORIES)
 
 
 def test_the_printout_of_logins_is_unchanged(db, capsys):

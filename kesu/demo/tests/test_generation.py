@@ -12,13 +12,13 @@ from django.utils import timezone
 from kesu.audit.models import AuditChain, AuditEntry
 from kesu.audit.services import iter_chain_breaks
 from kesu.complaints.choices import OPEN_STATES, TERMINAL_STATES, State
-from kesu.complaints.generation import generate_complaints
 from kesu.complaints.models import Complaint, ComplaintCounter
 from kesu.complaints.numbering import format_number
 from kesu.complaints.search import search_grams_for
 from kesu.complaints.services import complaint_register
 from kesu.core.phones import normalise_phone
 from kesu.customers.models import Customer
+from kesu.demo.generation import generate_complaints
 from kesu.organisation.choices import Role
 from kesu.organisation.models import User
 

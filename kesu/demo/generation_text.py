@@ -1,7 +1,7 @@
 """Texts for generated complaints: real summaries from the 12365auto data when present, else
 a small built-in set, plus the phrases staff would write along the procedure.
 
-Everything here is data for `kesu.complaints.generation`; nothing is shown to real users.
+Everything here is data for `kesu.demo.generation`; nothing is shown to real users.
 """
 
 import csv

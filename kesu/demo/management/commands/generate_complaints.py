@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kesu.complaints.generation import BENCH_PASSWORD, WRITERS, generate_complaints
+from kesu.demo.generation import BENCH_PASSWORD, WRITERS, generate_complaints
 
 
 class Command(BaseCommand):

@@ -15,11 +15,11 @@ from kesu.complaints.models import Category
 from kesu.complaints.services import complaint_register
 from kesu.customers.choices import PersonalityType, PurchaseKind, Tier
 from kesu.customers.services import customer_create, purchase_create
-from kesu.organisation.choices import Role
-from kesu.organisation.management.commands._demo_states import (
+from kesu.demo.states import (
     branches_without_states,
     create_states,
 )
+from kesu.organisation.choices import Role
 from kesu.organisation.models import Branch, CompensationLimit, Department, Organisation, User
 from kesu.organisation.services import DEFAULT_COMPENSATION_LIMITS
 

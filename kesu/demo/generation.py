@@ -42,7 +42,6 @@ from psycopg.types.json import JsonbDumper
 from kesu.audit.keys import entry_mac
 from kesu.audit.models import AuditChain, AuditEntry
 from kesu.audit.services import GENESIS_HASH, complaint_lane, entry_hash, lock_lanes
-from kesu.complaints import generation_text as text
 from kesu.complaints.choices import (
     CauseClass,
     Channel,
@@ -64,6 +63,7 @@ from kesu.complaints.search import grams_of, notes_of_move, searched_texts
 from kesu.complaints.severity import SEVERITY_RANK
 from kesu.customers.choices import PersonalityType, PurchaseKind, Tier
 from kesu.customers.models import Customer, Purchase
+from kesu.demo import generation_text as text
 from kesu.organisation.choices import Role
 from kesu.organisation.models import Branch, CompensationLimit, Department, Organisation, User
 from kesu.organisation.services import DEFAULT_COMPENSATION_LIMITS
