@@ -30,6 +30,7 @@ from django.db import models
 from django.utils import timezone
 
 from kesu.audit.models import AuditEntry
+from kesu.audit.row_checks import RowCheck
 from kesu.complaints.models import Complaint
 from kesu.complaints.services import REGISTER_RECORDED
 
@@ -253,3 +254,15 @@ def _compare_batch(rows: dict[int, dict], entries, moves) -> Iterator[Mismatch]:
         seen.add(current)
     for complaint_id in sorted(rows.keys() - seen):
         yield from compare(rows[complaint_id], None)
+
+
+def _verified() -> str:
+    return f"Complaints verified: {Complaint.objects.count()} rows match their timelines."
+
+
+def _failed(mismatches: int) -> str:
+    return f"{mismatches} complaint field(s) differ from what the timeline recorded."
+
+
+# Registered with the audit trail in ComplaintsConfig.ready(): verify_audit runs it.
+COMPLAINT_ROWS = RowCheck(mismatches=iter_complaint_mismatches, verified=_verified, failed=_failed)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.models import AuditEntry
 from kesu.audit.services import audit_record
-from kesu.complaints import limits
+from kesu.complaints import hooks, limits
 from kesu.complaints.attachments import (
     SNIFF_BYTES,
     content_matches,
@@ -40,12 +40,6 @@ from kesu.customers.choices import PersonalityType
 from kesu.customers.models import Customer, Purchase
 from kesu.organisation.choices import Role
 from kesu.organisation.models import Branch, User
-from kesu.sla.tracking import (
-    due_times,
-    milestones_after_contact,
-    milestones_plan,
-    milestones_save,
-)
 
 REGISTERING_ROLES = frozenset(
     {Role.FRONTLINE, Role.CALLBACK, Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.GROUP}
@@ -67,7 +61,7 @@ EDITABLE_FIELDS = {
     "purchase": None,
 }
 # The fields the "register" entry records, so the timeline alone tells the row's first values
-# (kesu/audit/consistency.py replays it); foreign keys as ids.
+# (kesu/complaints/consistency.py replays it); foreign keys as ids.
 REGISTER_RECORDED = [
     "branch",
     "customer",
@@ -226,7 +220,7 @@ def complaint_register(
     # Everything that only reads (deadline policies, the calendar) happens before the number is
     # taken: the counter row stays locked from then until the commit, so concurrent intakes of
     # one organisation queue only for the writes.
-    milestones = milestones_plan(complaint)
+    parts = [part for part in hooks.registration_planned(complaint) if part is not None]
     try:
         with transaction.atomic():
             complaint.number = next_complaint_number(
@@ -234,7 +228,8 @@ def complaint_register(
             )
             complaint.search_grams = search_grams_for(complaint)
             complaint.save(force_insert=True)
-            milestones_save(complaint, milestones)
+            for part in parts:
+                part.save(complaint)
             if idempotency_key:
                 IdempotencyKey.objects.create(user=actor, key=idempotency_key, complaint=complaint)
             audit_record(
@@ -246,15 +241,14 @@ def complaint_register(
                 data={
                     "to": complaint.state,
                     "number": complaint.number,
-                    "due": due_times(milestones),
+                    **{k: v for part in parts for k, v in part.audit_data.items()},
                     "fields": {
                         name: getattr(complaint, Complaint._meta.get_field(name).attname)
                         for name in REGISTER_RECORDED
                     },
                 },
             )
-            if complaint.is_crisis:
-                _alert_crisis(complaint)
+            hooks.after_registration(complaint)
     except IntegrityError:
         # Two retries with one key raced: the other one won, return what it created.
         if idempotency_key:
@@ -263,31 +257,6 @@ def complaint_register(
                 return previous, False
         raise
     return complaint, True
-
-
-def _alert_crisis(complaint: Complaint) -> None:
-    """A crisis (media, regulator, court, fire) reaches the general manager at once (DOMAIN §7)."""
-    from kesu.notifications.services import notify
-
-    managers = User.objects.filter(
-        organisation_id=complaint.organisation_id,
-        branch_id=complaint.branch_id,
-        role=Role.GENERAL_MANAGER,
-        is_active=True,
-    )
-    notify(
-        organisation_id=complaint.organisation_id,
-        branch_id=complaint.branch_id,
-        recipients=list(managers),
-        kind="crisis",
-        payload={
-            "complaint_id": complaint.pk,
-            "complaint_number": complaint.number,
-            "title": complaint.title,
-            "reasons": complaint.severity_reasons,
-        },
-        dedupe_key=f"c{complaint.pk}:crisis",
-    )
 
 
 def _complaint_for_key(actor: User, key: str) -> Complaint | None:
@@ -415,7 +384,7 @@ def complaint_add_note(
             else AuditEntry.Visibility.INTERNAL,
         )
         if shared_with_customer or kind == "call":
-            milestones_after_contact(complaint, actor)
+            hooks.after_contact(complaint, actor)
         return entry
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from kesu.audit.services import audit_record
 from kesu.complaints.choices import CauseClass, Severity
+from kesu.complaints.hooks import RegistrationPart
 from kesu.complaints.models import Complaint
 from kesu.sla.calendar import CalendarClock, WorkingCalendar, due_after_pauses
 from kesu.sla.choices import (
@@ -229,6 +230,16 @@ def due_times(milestones: list[ComplaintMilestone]) -> dict[str, datetime]:
     return {f"{m.kind}:{m.round}": m.due_at for m in milestones if m.due_at}
 
 
+def milestones_at_registration(complaint: Complaint) -> RegistrationPart:
+    """complaints' `registration_planned` hook: plan the deadlines now, save them with the
+    complaint, their due times in its "register" entry."""
+    milestones = milestones_plan(complaint)
+    return RegistrationPart(
+        save=lambda saved: milestones_save(saved, milestones),
+        audit_data={"due": due_times(milestones)},
+    )
+
+
 def _sync_complaint_due(complaint, milestones, actor, reason: str) -> None:
     """Complaint.due_at mirrors the current resolution deadline, for lists and the overdue filter."""
     resolution = [
@@ -248,7 +259,7 @@ def _sync_complaint_due(complaint, milestones, actor, reason: str) -> None:
             action="deadlines",
             obj=complaint,
             complaint_id=complaint.pk,
-            # due_at: what the complaint's row says now (kesu/audit/consistency.py replays it).
+            # due_at: what the complaint's row says now (kesu/complaints/consistency.py replays it).
             data={"reason": reason, "due": dues, "due_at": complaint.due_at},
         )
 
