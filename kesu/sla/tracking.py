@@ -1,8 +1,9 @@
 """The deadlines of each complaint: started, paused, met and recomputed as the case moves.
 
 The procedure (complaints/workflow.py) calls `milestones_after_move` in the same transaction as
-every move, and registration calls `milestones_plan` and `milestones_save`; nothing here
-changes a complaint's state.
+every move, and registration `milestones_at_registration` (plan, then save), through the hooks
+of kesu/complaints/hooks.py that SlaConfig.ready() fills; nothing here changes a complaint's
+state.
 """
 
 from dataclasses import dataclass
