@@ -6,7 +6,6 @@ two workers send the same one, sends them outside the claiming transaction, and 
 attempt. Delivery is at least once: see docs/decisions.md.
 """
 
-import importlib
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -340,29 +339,6 @@ def deliver_all_due(
         if count < batch_size:
             break
     return total
-
-
-_sweep_missing_said: list[bool] = []
-
-
-def sweep_deadlines(*, now: datetime | None = None, batch_size: int = 500):
-    """Run the deadline sweep (kesu.sla.reminders) if it exists; None when it does not yet."""
-    try:
-        reminders = importlib.import_module("kesu.sla.reminders")
-    except ModuleNotFoundError as exc:
-        if exc.name != "kesu.sla.reminders":
-            raise
-        reminders = None
-    sweep = getattr(reminders, "sweep_due_milestones", None)
-    if sweep is None:
-        # Said once per process: a worker passes here every few seconds.
-        if not _sweep_missing_said:
-            logger.warning(
-                "deadline sweep skipped: kesu.sla.reminders.sweep_due_milestones is missing"
-            )
-            _sweep_missing_said.append(True)
-        return None
-    return sweep(now=now, batch_size=batch_size)
 
 
 # The inbox.
