@@ -99,6 +99,17 @@ REGISTER_LIMITS = {
 }
 
 
+# Choice fields of a registration and the codes each accepts ("" for none given).
+REGISTER_CHOICES = {
+    "kind": Kind,
+    "channel": Channel,
+    "demand": Demand,
+    "cause": CauseClass,
+    "personality_type": PersonalityType,
+    "severity": Severity,
+}
+
+
 def complaint_register(
     *,
     actor: User,
@@ -133,25 +144,6 @@ def complaint_register(
         if previous is not None:
             return previous, False
     branch = branch or actor.branch
-    errors = {}
-    if branch is None or branch.organisation_id != actor.organisation_id:
-        errors["branch"] = _("Choose the branch the complaint is for.")
-    elif not actor.sees_whole_organisation and branch.pk != actor.branch_id:
-        errors["branch"] = _("You can only register complaints for your own branch.")
-    if customer.organisation_id != actor.organisation_id:
-        errors["customer"] = _("Unknown customer.")
-    if purchase is not None and purchase.customer_id != customer.pk:
-        errors["purchase"] = _("This purchase belongs to another customer.")
-    if category is not None and (
-        category.organisation_id != actor.organisation_id or not category.is_active
-    ):
-        errors["category"] = _("Choose an active category.")
-    if upset_level is not None and not 1 <= upset_level <= 5:
-        errors["upset_level"] = _("Give a value from 1 to 5.")
-    if not (title or "").strip():
-        errors["title"] = _("This field is required.")
-    if not (account or "").strip():
-        errors["account"] = _("This field is required.")
     texts = {
         "title": title,
         "account": account,
@@ -159,17 +151,24 @@ def complaint_register(
         "demand_detail": demand_detail,
         "severity_override_reason": severity_override_reason,
     }
-    errors |= length_errors(**limited(texts, REGISTER_LIMITS))
-    for field, value, choices in [
-        ("kind", kind, Kind),
-        ("channel", channel, Channel),
-        ("demand", demand, Demand),
-        ("cause", cause, CauseClass),
-        ("personality_type", personality_type, PersonalityType),
-        ("severity", severity, Severity),
-    ]:
-        if value and value not in choices.values:
-            errors[field] = _("“%(value)s” is not a valid choice.") % {"value": value}
+    codes = {
+        "kind": kind,
+        "channel": channel,
+        "demand": demand,
+        "cause": cause,
+        "personality_type": personality_type,
+        "severity": severity,
+    }
+    errors = _registration_errors(
+        actor,
+        branch=branch,
+        customer=customer,
+        purchase=purchase,
+        category=category,
+        upset_level=upset_level,
+        texts=texts,
+        codes=codes,
+    )
     suggestion = None
     if not errors:
         suggestion = suggest_severity(
@@ -188,7 +187,6 @@ def complaint_register(
         raise ValidationError(errors)
 
     received_at = received_at or timezone.now()
-    final_severity = severity or suggestion.severity
     complaint = Complaint(
         organisation_id=actor.organisation_id,
         branch=branch,
@@ -204,7 +202,7 @@ def complaint_register(
         demand_detail=demand_detail,
         category=category,
         cause=cause or (category.default_cause if category else ""),
-        severity=final_severity,
+        severity=severity or suggestion.severity,
         suggested_severity=suggestion.severity,
         severity_reasons=suggestion.reasons,
         severity_override_reason=severity_override_reason.strip() if severity else "",
@@ -217,14 +215,60 @@ def complaint_register(
         if actor.department and actor.department.branch_id == branch.pk
         else None,
     )
-    # Everything that only reads (deadline policies, the calendar) happens before the number is
-    # taken: the counter row stays locked from then until the commit, so concurrent intakes of
-    # one organisation queue only for the writes.
+    return _save_registration(complaint, actor, idempotency_key)
+
+
+def _registration_errors(
+    actor: User,
+    *,
+    branch: Branch | None,
+    customer: Customer,
+    purchase: Purchase | None,
+    category: Category | None,
+    upset_level: int | None,
+    texts: dict[str, str],
+    codes: dict[str, str | None],
+) -> dict:
+    """What is wrong with a registration, field by field, before the severity is suggested."""
+    errors = {}
+    if branch is None or branch.organisation_id != actor.organisation_id:
+        errors["branch"] = _("Choose the branch the complaint is for.")
+    elif not actor.sees_whole_organisation and branch.pk != actor.branch_id:
+        errors["branch"] = _("You can only register complaints for your own branch.")
+    if customer.organisation_id != actor.organisation_id:
+        errors["customer"] = _("Unknown customer.")
+    if purchase is not None and purchase.customer_id != customer.pk:
+        errors["purchase"] = _("This purchase belongs to another customer.")
+    if category is not None and (
+        category.organisation_id != actor.organisation_id or not category.is_active
+    ):
+        errors["category"] = _("Choose an active category.")
+    if upset_level is not None and not 1 <= upset_level <= 5:
+        errors["upset_level"] = _("Give a value from 1 to 5.")
+    for required in ("title", "account"):
+        if not (texts[required] or "").strip():
+            errors[required] = _("This field is required.")
+    errors |= length_errors(**limited(texts, REGISTER_LIMITS))
+    for field, value in codes.items():
+        if value and value not in REGISTER_CHOICES[field].values:
+            errors[field] = _("“%(value)s” is not a valid choice.") % {"value": value}
+    return errors
+
+
+def _save_registration(
+    complaint: Complaint, actor: User, idempotency_key: str | None
+) -> tuple[Complaint, bool]:
+    """Number and save a validated complaint with what the hooks add, and its "register" entry.
+
+    Everything that only reads (deadline policies, the calendar) happens before the number is
+    taken: the counter row stays locked from then until the commit, so concurrent intakes of
+    one organisation queue only for the writes.
+    """
     parts = [part for part in hooks.registration_planned(complaint) if part is not None]
     try:
         with transaction.atomic():
             complaint.number = next_complaint_number(
-                actor.organisation, timezone.localtime(received_at).year
+                actor.organisation, timezone.localtime(complaint.received_at).year
             )
             complaint.search_grams = search_grams_for(complaint)
             complaint.save(force_insert=True)
@@ -232,22 +276,7 @@ def complaint_register(
                 part.save(complaint)
             if idempotency_key:
                 IdempotencyKey.objects.create(user=actor, key=idempotency_key, complaint=complaint)
-            audit_record(
-                organisation_id=complaint.organisation_id,
-                actor=actor,
-                action="register",
-                obj=complaint,
-                complaint_id=complaint.pk,
-                data={
-                    "to": complaint.state,
-                    "number": complaint.number,
-                    **{k: v for part in parts for k, v in part.audit_data.items()},
-                    "fields": {
-                        name: getattr(complaint, Complaint._meta.get_field(name).attname)
-                        for name in REGISTER_RECORDED
-                    },
-                },
-            )
+            _audit_registration(complaint, actor, parts)
             hooks.after_registration(complaint)
     except IntegrityError:
         # Two retries with one key raced: the other one won, return what it created.
@@ -257,6 +286,25 @@ def complaint_register(
                 return previous, False
         raise
     return complaint, True
+
+
+def _audit_registration(complaint: Complaint, actor: User, parts) -> None:
+    audit_record(
+        organisation_id=complaint.organisation_id,
+        actor=actor,
+        action="register",
+        obj=complaint,
+        complaint_id=complaint.pk,
+        data={
+            "to": complaint.state,
+            "number": complaint.number,
+            **{key: value for part in parts for key, value in part.audit_data.items()},
+            "fields": {
+                name: getattr(complaint, Complaint._meta.get_field(name).attname)
+                for name in REGISTER_RECORDED
+            },
+        },
+    )
 
 
 def _complaint_for_key(actor: User, key: str) -> Complaint | None:
