@@ -332,6 +332,43 @@ def complaint_update(
         )
     if actor.role in {Role.ADMIN, Role.GROUP}:
         raise NotAllowed(_("Your role may not edit complaints."), code="role_not_allowed")
+    errors = _update_errors(changes)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        try:
+            complaint = complaints_visible_to(actor).select_for_update().get(pk=complaint_id)
+        except Complaint.DoesNotExist:
+            raise NotFound() from None
+        if expected_version is not None and complaint.version != expected_version:
+            raise StaleVersion()
+        if complaint.state in TERMINAL_STATES:
+            raise InvalidState(
+                _("A closed complaint cannot be edited; reopen it first."), code="closed"
+            )
+        _check_update_references(complaint, changes)
+        diff = _apply_update(complaint, changes)
+        if not diff:
+            return complaint
+        complaint.version += 1
+        fields = [*diff, "version", "updated_at"]
+        if set(SEARCHED_FIELDS) & set(diff):
+            complaint.search_grams = search_grams_for(complaint)
+            fields.append("search_grams")
+        complaint.save(update_fields=fields)
+        audit_record(
+            organisation_id=complaint.organisation_id,
+            actor=actor,
+            action="update",
+            obj=complaint,
+            complaint_id=complaint.pk,
+            data={"changes": diff},
+        )
+    return complaint
+
+
+def _update_errors(changes: dict) -> dict:
+    """What is wrong with the edited values themselves (before the complaint is read)."""
     errors = {}
     for name, value in changes.items():
         choices = EDITABLE_FIELDS[name]
@@ -350,52 +387,33 @@ def complaint_update(
         for name, messages in length_errors(**limited(changes, REGISTER_LIMITS)).items()
         if name not in errors
     }
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        try:
-            complaint = complaints_visible_to(actor).select_for_update().get(pk=complaint_id)
-        except Complaint.DoesNotExist:
-            raise NotFound() from None
-        if expected_version is not None and complaint.version != expected_version:
-            raise StaleVersion()
-        if complaint.state in TERMINAL_STATES:
-            raise InvalidState(
-                _("A closed complaint cannot be edited; reopen it first."), code="closed"
-            )
-        category = changes.get("category")
-        if category is not None and (
-            category.organisation_id != complaint.organisation_id or not category.is_active
-        ):
-            raise ValidationError({"category": _("Choose an active category.")})
-        purchase = changes.get("purchase")
-        if purchase is not None and purchase.customer_id != complaint.customer_id:
-            raise ValidationError({"purchase": _("This purchase belongs to another customer.")})
-        diff = {}
-        for name, value in changes.items():
-            if isinstance(value, str):
-                value = value.strip()
-            old = getattr(complaint, name)
-            if old != value:
-                diff[name] = [_pk(old), _pk(value)]
-                setattr(complaint, name, value)
-        if not diff:
-            return complaint
-        complaint.version += 1
-        fields = [*diff, "version", "updated_at"]
-        if set(SEARCHED_FIELDS) & set(diff):
-            complaint.search_grams = search_grams_for(complaint)
-            fields.append("search_grams")
-        complaint.save(update_fields=fields)
-        audit_record(
-            organisation_id=complaint.organisation_id,
-            actor=actor,
-            action="update",
-            obj=complaint,
-            complaint_id=complaint.pk,
-            data={"changes": diff},
-        )
-    return complaint
+    return errors
+
+
+def _check_update_references(complaint: Complaint, changes: dict) -> None:
+    """A new category of the complaint's organisation and active; a purchase of its customer."""
+    category = changes.get("category")
+    if category is not None and (
+        category.organisation_id != complaint.organisation_id or not category.is_active
+    ):
+        raise ValidationError({"category": _("Choose an active category.")})
+    purchase = changes.get("purchase")
+    if purchase is not None and purchase.customer_id != complaint.customer_id:
+        raise ValidationError({"purchase": _("This purchase belongs to another customer.")})
+
+
+def _apply_update(complaint: Complaint, changes: dict) -> dict:
+    """Set the values that differ (texts stripped); {field: [old, new]} of those, ids for
+    foreign keys."""
+    diff = {}
+    for name, value in changes.items():
+        if isinstance(value, str):
+            value = value.strip()
+        old = getattr(complaint, name)
+        if old != value:
+            diff[name] = [_pk(old), _pk(value)]
+            setattr(complaint, name, value)
+    return diff
 
 
 def _pk(value):
