@@ -7,7 +7,8 @@ Two kinds of values:
   the values live in files there and every worker's scrape adds up all of them.
 - Read from the database at scrape time by `DatabaseCollector` (outbox depth and the age of its
   oldest pending notification, overdue complaints per organisation, the newest worker heartbeat,
-  the deadline sweep's durations recorded by the worker): right whichever process answers.
+  the deadline sweep's durations recorded by the worker): right whichever process answers. The
+  outbox and complaint values are the apps' own (`database_parts`, filled in their ready()).
 
 Labels are bounded: the view is the resolved URL name (never the raw path), the method one of
 the HTTP methods or "other", the organisation its code.
