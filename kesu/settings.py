@@ -401,7 +401,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {
-        "task": "kesu.notifications.tasks.sweep_deadlines",
+        "task": "kesu.sla.tasks.sweep_deadlines",
         "schedule": 60.0,
         "options": {"expires": 60},
     },

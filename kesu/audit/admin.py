@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.models import AuditEntry
-from kesu.complaints.admin import ReadOnlyAdmin
+from kesu.core.admin import ReadOnlyAdmin
 
 
 @admin.register(AuditEntry)

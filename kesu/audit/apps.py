@@ -9,3 +9,7 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from kesu.audit import checks  # noqa: F401
+        from kesu.audit.models import AuditEntry
+        from kesu.core.backup import register_counted_table
+
+        register_counted_table("audit_entries", AuditEntry)

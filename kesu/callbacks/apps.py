@@ -6,3 +6,13 @@ class CallbacksConfig(AppConfig):
     name = "kesu.callbacks"
     label = "callbacks"
     verbose_name = _("Callbacks and customer care")
+
+    def ready(self):
+        from kesu.callbacks.defaults import install_callback_defaults
+        from kesu.callbacks.plans import callbacks_after_move, callbacks_for_purchase
+        from kesu.complaints import hooks as complaints
+        from kesu.customers import hooks as customers
+
+        customers.after_purchase.register(callbacks_for_purchase)
+        complaints.after_move.register(callbacks_after_move)
+        complaints.defaults_installed.register(install_callback_defaults)

@@ -1,10 +1,10 @@
 """From events to callback tasks: each plan's task is created once per subject and event.
 
 Events arrive from three places: a purchase's dates being recorded (`callbacks_for_purchase`,
-called by customers.services), a complaint's moves (`callbacks_after_move`, called by the
-procedure inside the move's transaction) and the daily planning run (`plan_day`, the
-`plan_callbacks` command), which catches up on dates recorded by bulk imports and makes the
-birthday, anniversary, holiday and periodic tasks. A task's key is plan + subject + event; the
+customers' `after_purchase` hook), a complaint's moves (`callbacks_after_move`, complaints'
+`after_move` hook, inside the move's transaction; both registered in CallbacksConfig.ready())
+and the daily planning run (`plan_day`, the `plan_callbacks` command), which catches up on
+dates recorded by bulk imports and makes the birthday, anniversary, holiday and periodic tasks. A task's key is plan + subject + event; the
 key is unique per organisation, so a replayed event finds its task already there.
 """
 

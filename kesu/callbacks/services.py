@@ -166,36 +166,10 @@ def task_record_outcome(
     now: datetime | None = None,
 ) -> Outcome:
     """The customer was reached: record what they said, and what follows from it."""
-    from kesu.complaints import workflow
-    from kesu.complaints.services import complaint_register
-
     now = now or timezone.now()
     notes = normalise_newlines(notes or "").strip()
     lead_interest = (lead_interest or "").strip()
-    errors: dict[str, object] = dict(
-        length_errors(
-            notes=(notes, limits.NOTES),
-            lead_interest=(lead_interest, limits.LEAD_INTEREST),
-        )
-    )
-    if satisfaction and satisfaction not in Satisfaction.values:
-        errors["satisfaction"] = _("“%(value)s” is not a valid choice.") % {"value": satisfaction}
-    if score is not None and not (isinstance(score, int) and 1 <= score <= 5):
-        errors["score"] = _("Give a value from 1 to 5.")
-    if new_complaint is not None:
-        if not (new_complaint.title or "").strip():
-            errors["complaint_title"] = _("This field is required.")
-        if not (new_complaint.account or "").strip():
-            errors["complaint_account"] = _("This field is required.")
-        new_complaint.account = normalise_newlines(new_complaint.account or "")
-        errors |= length_errors(
-            complaint_title=(new_complaint.title.strip(), complaint_limits.TITLE),
-            complaint_account=(new_complaint.account.strip(), complaint_limits.ACCOUNT),
-        )
-        if new_complaint.demand not in Demand.values:
-            errors["complaint_demand"] = _("“%(value)s” is not a valid choice.") % {
-                "value": new_complaint.demand
-            }
+    errors = _outcome_errors(satisfaction, score, notes, lead_interest, new_complaint)
     if errors:
         raise ValidationError(errors)
 
@@ -204,16 +178,7 @@ def task_record_outcome(
         if task.callback_type != CallbackType.GREETING and not satisfaction:
             raise ValidationError({"satisfaction": _("Record how satisfied the customer is.")})
         complaint = task.complaint
-        move = ""
-        if complaint is not None and satisfaction:
-            if satisfaction == Satisfaction.DISSATISFIED and complaint.state in REOPENABLE:
-                if not notes:
-                    raise ValidationError(
-                        {"notes": _("Say what the customer is still unhappy about.")}
-                    )
-                move = "reopen"
-            elif satisfaction != Satisfaction.DISSATISFIED and complaint.state in VERIFIABLE:
-                move = "verify"
+        move = _complaint_move(complaint, satisfaction, notes)
         clean_answers = {}
         if answers and task.plan.survey_id:
             clean_answers = validate_answers(task.plan.survey, answers, require=False)  # type: ignore[arg-type]  # survey_id checked
@@ -236,58 +201,132 @@ def task_record_outcome(
                 now=now,
             )
         if new_complaint is not None:
-            raised, _created = complaint_register(
-                actor=actor,
-                customer=task.customer,
-                channel=Channel.CALLBACK,
-                channel_detail=f"{task.plan.name} #{task.pk}",
-                title=new_complaint.title.strip(),
-                account=new_complaint.account.strip(),
-                demand=new_complaint.demand,
-                purchase=task.purchase,
-                branch=task.branch if task.branch_id else None,
-                received_at=now,
-            )
-            task.raised_complaint = raised
-            outcome.raised_complaint = raised
+            task.raised_complaint = _raise_complaint(task, new_complaint, actor, now)
+            outcome.raised_complaint = task.raised_complaint
         if lead_interest:
-            outcome.lead = Lead.objects.create(
-                organisation_id=task.organisation_id,
-                branch_id=task.branch_id,
-                customer=task.customer,
-                task=task,
-                interest=lead_interest,
-                created_by=actor,
-            )
+            outcome.lead = _record_lead(task, lead_interest, actor)
         # Saved before the complaint moves, so the move's own hook finds nothing left to settle.
         task.save()
         CallAttempt.objects.create(task=task, at=now, by=actor, result=AttemptResult.REACHED)
-        audit_record(
-            organisation_id=task.organisation_id,
-            actor=actor,
-            action="callback_outcome",
-            obj=task,
-            data={
-                "satisfaction": satisfaction,
-                "score": score,
-                "attempts": task.attempts,
-                "complaint": task.complaint_id,
-                "complaint_move": move,
-                "raised_complaint": task.raised_complaint_id,
-                "lead": getattr(outcome.lead, "pk", None),
-                "survey_response": getattr(outcome.response, "pk", None),
-            },
-        )
-        if move == "verify":
-            workflow.complaint_verify(
-                complaint_id=complaint.pk,  # type: ignore[union-attr]  # a move implies a complaint
-                actor=actor,
-                satisfaction=satisfaction,
-                note=notes,
-            )
-        elif move == "reopen":
-            workflow.complaint_reopen(complaint_id=complaint.pk, actor=actor, reason=notes)  # type: ignore[union-attr]
+        _audit_outcome(outcome, actor)
+        _move_complaint(complaint, move, actor, satisfaction, notes)
     return outcome
+
+
+def _outcome_errors(
+    satisfaction: str,
+    score: int | None,
+    notes: str,
+    lead_interest: str,
+    new_complaint: NewComplaint | None,
+) -> dict:
+    """What is wrong with an outcome before anything is read (normalises the new complaint's
+    account)."""
+    errors: dict[str, object] = dict(
+        length_errors(
+            notes=(notes, limits.NOTES),
+            lead_interest=(lead_interest, limits.LEAD_INTEREST),
+        )
+    )
+    if satisfaction and satisfaction not in Satisfaction.values:
+        errors["satisfaction"] = _("“%(value)s” is not a valid choice.") % {"value": satisfaction}
+    if score is not None and not (isinstance(score, int) and 1 <= score <= 5):
+        errors["score"] = _("Give a value from 1 to 5.")
+    if new_complaint is not None:
+        errors |= _new_complaint_errors(new_complaint)
+    return errors
+
+
+def _new_complaint_errors(new_complaint: NewComplaint) -> dict:
+    errors: dict[str, object] = {}
+    if not (new_complaint.title or "").strip():
+        errors["complaint_title"] = _("This field is required.")
+    if not (new_complaint.account or "").strip():
+        errors["complaint_account"] = _("This field is required.")
+    new_complaint.account = normalise_newlines(new_complaint.account or "")
+    errors |= length_errors(
+        complaint_title=(new_complaint.title.strip(), complaint_limits.TITLE),
+        complaint_account=(new_complaint.account.strip(), complaint_limits.ACCOUNT),
+    )
+    if new_complaint.demand not in Demand.values:
+        errors["complaint_demand"] = _("“%(value)s” is not a valid choice.") % {
+            "value": new_complaint.demand
+        }
+    return errors
+
+
+def _complaint_move(complaint, satisfaction: str, notes: str) -> str:
+    """What the answer does to the complaint called about: "reopen", "verify" or nothing."""
+    if complaint is None or not satisfaction:
+        return ""
+    if satisfaction == Satisfaction.DISSATISFIED and complaint.state in REOPENABLE:
+        if not notes:
+            raise ValidationError({"notes": _("Say what the customer is still unhappy about.")})
+        return "reopen"
+    if satisfaction != Satisfaction.DISSATISFIED and complaint.state in VERIFIABLE:
+        return "verify"
+    return ""
+
+
+def _raise_complaint(task: CallbackTask, new_complaint: NewComplaint, actor, now: datetime):
+    """A new complaint the customer raised during the call, registered from the task."""
+    from kesu.complaints.services import complaint_register
+
+    raised, _created = complaint_register(
+        actor=actor,
+        customer=task.customer,
+        channel=Channel.CALLBACK,
+        channel_detail=f"{task.plan.name} #{task.pk}",
+        title=new_complaint.title.strip(),
+        account=new_complaint.account.strip(),
+        demand=new_complaint.demand,
+        purchase=task.purchase,
+        branch=task.branch if task.branch_id else None,
+        received_at=now,
+    )
+    return raised
+
+
+def _record_lead(task: CallbackTask, interest: str, actor) -> Lead:
+    return Lead.objects.create(
+        organisation_id=task.organisation_id,
+        branch_id=task.branch_id,
+        customer=task.customer,
+        task=task,
+        interest=interest,
+        created_by=actor,
+    )
+
+
+def _audit_outcome(outcome: Outcome, actor) -> None:
+    task = outcome.task
+    audit_record(
+        organisation_id=task.organisation_id,
+        actor=actor,
+        action="callback_outcome",
+        obj=task,
+        data={
+            "satisfaction": task.satisfaction,
+            "score": task.score,
+            "attempts": task.attempts,
+            "complaint": task.complaint_id,
+            "complaint_move": outcome.complaint_move,
+            "raised_complaint": task.raised_complaint_id,
+            "lead": getattr(outcome.lead, "pk", None),
+            "survey_response": getattr(outcome.response, "pk", None),
+        },
+    )
+
+
+def _move_complaint(complaint, move: str, actor, satisfaction: str, notes: str) -> None:
+    from kesu.complaints import workflow
+
+    if move == "verify":
+        workflow.complaint_verify(
+            complaint_id=complaint.pk, actor=actor, satisfaction=satisfaction, note=notes
+        )
+    elif move == "reopen":
+        workflow.complaint_reopen(complaint_id=complaint.pk, actor=actor, reason=notes)
 
 
 def set_call_preference(*, actor, customer, window_from=None, window_until=None, no_sms=None):

@@ -1,13 +1,14 @@
-"""Celery tasks: thin wrappers around the callback services (add them to CELERY_BEAT_SCHEDULE,
-e.g. plan_callbacks once a day early in the morning, send_sms every few minutes)."""
+"""Celery tasks: thin wrappers around the callback services, scheduled by CELERY_BEAT_SCHEDULE
+(plan_callbacks daily at 06:00, send_sms every minute)."""
+
+from celery import shared_task
 
 from kesu.callbacks.plans import plan_day
 from kesu.callbacks.sms import deliver_due_sms
-from kesu.celery import app
 from kesu.organisation.models import Organisation
 
 
-@app.task(name="kesu.callbacks.tasks.plan_callbacks")
+@shared_task(name="kesu.callbacks.tasks.plan_callbacks")
 def plan_callbacks() -> int:
     """The daily planning run for every organisation; returns the tasks created."""
     created = 0
@@ -17,6 +18,6 @@ def plan_callbacks() -> int:
     return created
 
 
-@app.task(name="kesu.callbacks.tasks.send_sms")
+@shared_task(name="kesu.callbacks.tasks.send_sms")
 def send_sms(batch_size: int = 100) -> int:
     return deliver_due_sms(batch_size=batch_size)

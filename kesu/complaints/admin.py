@@ -10,6 +10,7 @@ from kesu.complaints.models import (
     Complaint,
     SeverityRule,
 )
+from kesu.core.admin import ReadOnlyAdmin
 from kesu.organisation.admin import OrganisationAdmin
 
 
@@ -35,19 +36,6 @@ class ChecklistRequirementAdmin(admin.ModelAdmin):
     list_display = ["move", "item", "organisation"]
     list_filter = ["organisation", "move"]
     ordering = ["organisation", "move", "item"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Complaints change only through the procedure, which records every change."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AttachmentInline(admin.TabularInline):

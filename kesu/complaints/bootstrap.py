@@ -8,6 +8,7 @@ callback plans at all.
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from kesu.complaints import hooks
 from kesu.complaints.defaults import TEMPLATES, install_defaults
 from kesu.organisation.models import Branch, CompensationLimit, Department, Organisation
 from kesu.organisation.services import DEFAULT_COMPENSATION_LIMITS
@@ -39,8 +40,6 @@ def organisation_install_template(organisation: Organisation, template: str) -> 
     """Everything the template gives that the organisation does not have yet (safe to repeat)."""
     if template not in TEMPLATES:
         raise ValueError(template)
-    from kesu.sla.services import calendar_for_organisation_default  # sla builds on complaints
-
     install_defaults(organisation, tree=template)
     existing = set(
         CompensationLimit.objects.filter(organisation=organisation).values_list("role", flat=True)
@@ -50,7 +49,7 @@ def organisation_install_template(organisation: Organisation, template: str) -> 
         for role, amount in DEFAULT_COMPENSATION_LIMITS.items()
         if role not in existing
     )
-    calendar_for_organisation_default(organisation.pk)
+    hooks.template_installed(organisation)  # sla: the default working calendar
     for branch in organisation.branches.all():
         branch_install_departments(branch, template)
 

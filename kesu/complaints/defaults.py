@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from kesu.complaints import hooks
 from kesu.complaints.checklist import install_checklist_defaults
 from kesu.complaints.choices import CauseClass, Channel, Demand, Severity
 from kesu.complaints.models import Category, SeverityRule
@@ -238,11 +239,7 @@ def install_defaults(organisation, tree: str = "dealership") -> None:
             for m, v, s, c, r in rules
         )
     install_checklist_defaults(organisation)
-    from kesu.callbacks.defaults import install_callback_defaults  # callbacks build on complaints
-    from kesu.sla.defaults import install_deadline_defaults  # sla builds on complaints
-
-    install_deadline_defaults(organisation)
-    install_callback_defaults(organisation)
+    hooks.defaults_installed(organisation)  # sla's deadline policies, callbacks' plans
 
 
 def _install_tree(organisation, nodes, parent) -> None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.models import AuditEntry
 from kesu.audit.services import audit_record
-from kesu.complaints import limits
+from kesu.complaints import hooks, limits
 from kesu.complaints.attachments import (
     SNIFF_BYTES,
     content_matches,
@@ -40,12 +40,6 @@ from kesu.customers.choices import PersonalityType
 from kesu.customers.models import Customer, Purchase
 from kesu.organisation.choices import Role
 from kesu.organisation.models import Branch, User
-from kesu.sla.tracking import (
-    due_times,
-    milestones_after_contact,
-    milestones_plan,
-    milestones_save,
-)
 
 REGISTERING_ROLES = frozenset(
     {Role.FRONTLINE, Role.CALLBACK, Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.GROUP}
@@ -67,7 +61,7 @@ EDITABLE_FIELDS = {
     "purchase": None,
 }
 # The fields the "register" entry records, so the timeline alone tells the row's first values
-# (kesu/audit/consistency.py replays it); foreign keys as ids.
+# (kesu/complaints/consistency.py replays it); foreign keys as ids.
 REGISTER_RECORDED = [
     "branch",
     "customer",
@@ -105,6 +99,17 @@ REGISTER_LIMITS = {
 }
 
 
+# Choice fields of a registration and the codes each accepts ("" for none given).
+REGISTER_CHOICES = {
+    "kind": Kind,
+    "channel": Channel,
+    "demand": Demand,
+    "cause": CauseClass,
+    "personality_type": PersonalityType,
+    "severity": Severity,
+}
+
+
 def complaint_register(
     *,
     actor: User,
@@ -139,25 +144,6 @@ def complaint_register(
         if previous is not None:
             return previous, False
     branch = branch or actor.branch
-    errors: dict[str, object] = {}
-    if branch is None or branch.organisation_id != actor.organisation_id:
-        errors["branch"] = _("Choose the branch the complaint is for.")
-    elif not actor.sees_whole_organisation and branch.pk != actor.branch_id:
-        errors["branch"] = _("You can only register complaints for your own branch.")
-    if customer.organisation_id != actor.organisation_id:
-        errors["customer"] = _("Unknown customer.")
-    if purchase is not None and purchase.customer_id != customer.pk:
-        errors["purchase"] = _("This purchase belongs to another customer.")
-    if category is not None and (
-        category.organisation_id != actor.organisation_id or not category.is_active
-    ):
-        errors["category"] = _("Choose an active category.")
-    if upset_level is not None and not 1 <= upset_level <= 5:
-        errors["upset_level"] = _("Give a value from 1 to 5.")
-    if not (title or "").strip():
-        errors["title"] = _("This field is required.")
-    if not (account or "").strip():
-        errors["account"] = _("This field is required.")
     texts = {
         "title": title,
         "account": account,
@@ -165,17 +151,24 @@ def complaint_register(
         "demand_detail": demand_detail,
         "severity_override_reason": severity_override_reason,
     }
-    errors |= length_errors(**limited(texts, REGISTER_LIMITS))
-    for field, value, choices in [
-        ("kind", kind, Kind),
-        ("channel", channel, Channel),
-        ("demand", demand, Demand),
-        ("cause", cause, CauseClass),
-        ("personality_type", personality_type, PersonalityType),
-        ("severity", severity, Severity),
-    ]:
-        if value and value not in choices.values:
-            errors[field] = _("“%(value)s” is not a valid choice.") % {"value": value}
+    codes = {
+        "kind": kind,
+        "channel": channel,
+        "demand": demand,
+        "cause": cause,
+        "personality_type": personality_type,
+        "severity": severity,
+    }
+    errors = _registration_errors(
+        actor,
+        branch=branch,
+        customer=customer,
+        purchase=purchase,
+        category=category,
+        upset_level=upset_level,
+        texts=texts,
+        codes=codes,
+    )
     suggestion = None
     if not errors:
         suggestion = suggest_severity(
@@ -195,7 +188,6 @@ def complaint_register(
     assert branch is not None and suggestion is not None  # both checked above without errors
 
     received_at = received_at or timezone.now()
-    final_severity = severity or suggestion.severity
     complaint = Complaint(
         organisation_id=actor.organisation_id,
         branch=branch,
@@ -211,7 +203,7 @@ def complaint_register(
         demand_detail=demand_detail,
         category=category,
         cause=cause or (category.default_cause if category else ""),
-        severity=final_severity,
+        severity=severity or suggestion.severity,
         suggested_severity=suggestion.severity,
         severity_reasons=suggestion.reasons,
         severity_override_reason=severity_override_reason.strip() if severity else "",
@@ -224,40 +216,70 @@ def complaint_register(
         if actor.department and actor.department.branch_id == branch.pk
         else None,
     )
-    # Everything that only reads (deadline policies, the calendar) happens before the number is
-    # taken: the counter row stays locked from then until the commit, so concurrent intakes of
-    # one organisation queue only for the writes.
-    milestones = milestones_plan(complaint)
+    return _save_registration(complaint, actor, idempotency_key)
+
+
+def _registration_errors(
+    actor: User,
+    *,
+    branch: Branch | None,
+    customer: Customer,
+    purchase: Purchase | None,
+    category: Category | None,
+    upset_level: int | None,
+    texts: dict[str, str],
+    codes: dict[str, str | None],
+) -> dict:
+    """What is wrong with a registration, field by field, before the severity is suggested."""
+    errors: dict[str, object] = {}
+    if branch is None or branch.organisation_id != actor.organisation_id:
+        errors["branch"] = _("Choose the branch the complaint is for.")
+    elif not actor.sees_whole_organisation and branch.pk != actor.branch_id:
+        errors["branch"] = _("You can only register complaints for your own branch.")
+    if customer.organisation_id != actor.organisation_id:
+        errors["customer"] = _("Unknown customer.")
+    if purchase is not None and purchase.customer_id != customer.pk:
+        errors["purchase"] = _("This purchase belongs to another customer.")
+    if category is not None and (
+        category.organisation_id != actor.organisation_id or not category.is_active
+    ):
+        errors["category"] = _("Choose an active category.")
+    if upset_level is not None and not 1 <= upset_level <= 5:
+        errors["upset_level"] = _("Give a value from 1 to 5.")
+    for required in ("title", "account"):
+        if not (texts[required] or "").strip():
+            errors[required] = _("This field is required.")
+    errors |= length_errors(**limited(texts, REGISTER_LIMITS))
+    for field, value in codes.items():
+        if value and value not in REGISTER_CHOICES[field].values:
+            errors[field] = _("“%(value)s” is not a valid choice.") % {"value": value}
+    return errors
+
+
+def _save_registration(
+    complaint: Complaint, actor: User, idempotency_key: str | None
+) -> tuple[Complaint, bool]:
+    """Number and save a validated complaint with what the hooks add, and its "register" entry.
+
+    Everything that only reads (deadline policies, the calendar) happens before the number is
+    taken: the counter row stays locked from then until the commit, so concurrent intakes of
+    one organisation queue only for the writes.
+    """
+    parts = [part for part in hooks.registration_planned(complaint) if part is not None]
     try:
         with transaction.atomic():
             complaint.number = next_complaint_number(
                 actor.organisation,  # type: ignore[arg-type]  # organisation_id checked above
-                timezone.localtime(received_at).year,
+                timezone.localtime(complaint.received_at).year,
             )
             complaint.search_grams = search_grams_for(complaint)
             complaint.save(force_insert=True)
-            milestones_save(complaint, milestones)
+            for part in parts:
+                part.save(complaint)
             if idempotency_key:
                 IdempotencyKey.objects.create(user=actor, key=idempotency_key, complaint=complaint)
-            audit_record(
-                organisation_id=complaint.organisation_id,
-                actor=actor,
-                action="register",
-                obj=complaint,
-                complaint_id=complaint.pk,
-                data={
-                    "to": complaint.state,
-                    "number": complaint.number,
-                    "due": due_times(milestones),
-                    "fields": {
-                        # REGISTER_RECORDED names concrete fields, which have an attname.
-                        name: getattr(complaint, Complaint._meta.get_field(name).attname)  # type: ignore[union-attr]
-                        for name in REGISTER_RECORDED
-                    },
-                },
-            )
-            if complaint.is_crisis:
-                _alert_crisis(complaint)
+            _audit_registration(complaint, actor, parts)
+            hooks.after_registration(complaint)
     except IntegrityError:
         # Two retries with one key raced: the other one won, return what it created.
         if idempotency_key:
@@ -268,28 +290,23 @@ def complaint_register(
     return complaint, True
 
 
-def _alert_crisis(complaint: Complaint) -> None:
-    """A crisis (media, regulator, court, fire) reaches the general manager at once (DOMAIN §7)."""
-    from kesu.notifications.services import notify
-
-    managers = User.objects.filter(
+def _audit_registration(complaint: Complaint, actor: User, parts) -> None:
+    audit_record(
         organisation_id=complaint.organisation_id,
-        branch_id=complaint.branch_id,
-        role=Role.GENERAL_MANAGER,
-        is_active=True,
-    )
-    notify(
-        organisation_id=complaint.organisation_id,
-        branch_id=complaint.branch_id,
-        recipients=list(managers),
-        kind="crisis",
-        payload={
-            "complaint_id": complaint.pk,
-            "complaint_number": complaint.number,
-            "title": complaint.title,
-            "reasons": complaint.severity_reasons,
+        actor=actor,
+        action="register",
+        obj=complaint,
+        complaint_id=complaint.pk,
+        data={
+            "to": complaint.state,
+            "number": complaint.number,
+            **{key: value for part in parts for key, value in part.audit_data.items()},
+            "fields": {
+                # REGISTER_RECORDED names concrete fields, which have an attname.
+                name: getattr(complaint, Complaint._meta.get_field(name).attname)  # type: ignore[union-attr]
+                for name in REGISTER_RECORDED
+            },
         },
-        dedupe_key=f"c{complaint.pk}:crisis",
     )
 
 
@@ -318,6 +335,43 @@ def complaint_update(
         )
     if actor.role in {Role.ADMIN, Role.GROUP}:
         raise NotAllowed(_("Your role may not edit complaints."), code="role_not_allowed")
+    errors = _update_errors(changes)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        try:
+            complaint = complaints_visible_to(actor).select_for_update().get(pk=complaint_id)
+        except Complaint.DoesNotExist:
+            raise NotFound() from None
+        if expected_version is not None and complaint.version != expected_version:
+            raise StaleVersion()
+        if complaint.state in TERMINAL_STATES:
+            raise InvalidState(
+                _("A closed complaint cannot be edited; reopen it first."), code="closed"
+            )
+        _check_update_references(complaint, changes)
+        diff = _apply_update(complaint, changes)
+        if not diff:
+            return complaint
+        complaint.version += 1
+        fields = [*diff, "version", "updated_at"]
+        if set(SEARCHED_FIELDS) & set(diff):
+            complaint.search_grams = search_grams_for(complaint)
+            fields.append("search_grams")
+        complaint.save(update_fields=fields)
+        audit_record(
+            organisation_id=complaint.organisation_id,
+            actor=actor,
+            action="update",
+            obj=complaint,
+            complaint_id=complaint.pk,
+            data={"changes": diff},
+        )
+    return complaint
+
+
+def _update_errors(changes: dict) -> dict:
+    """What is wrong with the edited values themselves (before the complaint is read)."""
     errors: dict[str, object] = {}
     for name, value in changes.items():
         choices = EDITABLE_FIELDS[name]
@@ -336,52 +390,33 @@ def complaint_update(
         for name, messages in length_errors(**limited(changes, REGISTER_LIMITS)).items()
         if name not in errors
     }
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        try:
-            complaint = complaints_visible_to(actor).select_for_update().get(pk=complaint_id)
-        except Complaint.DoesNotExist:
-            raise NotFound() from None
-        if expected_version is not None and complaint.version != expected_version:
-            raise StaleVersion()
-        if complaint.state in TERMINAL_STATES:
-            raise InvalidState(
-                _("A closed complaint cannot be edited; reopen it first."), code="closed"
-            )
-        category = changes.get("category")
-        if category is not None and (
-            category.organisation_id != complaint.organisation_id or not category.is_active
-        ):
-            raise ValidationError({"category": _("Choose an active category.")})
-        purchase = changes.get("purchase")
-        if purchase is not None and purchase.customer_id != complaint.customer_id:
-            raise ValidationError({"purchase": _("This purchase belongs to another customer.")})
-        diff = {}
-        for name, value in changes.items():
-            if isinstance(value, str):
-                value = value.strip()
-            old = getattr(complaint, name)
-            if old != value:
-                diff[name] = [_pk(old), _pk(value)]
-                setattr(complaint, name, value)
-        if not diff:
-            return complaint
-        complaint.version += 1
-        fields = [*diff, "version", "updated_at"]
-        if set(SEARCHED_FIELDS) & set(diff):
-            complaint.search_grams = search_grams_for(complaint)
-            fields.append("search_grams")
-        complaint.save(update_fields=fields)
-        audit_record(
-            organisation_id=complaint.organisation_id,
-            actor=actor,
-            action="update",
-            obj=complaint,
-            complaint_id=complaint.pk,
-            data={"changes": diff},
-        )
-    return complaint
+    return errors
+
+
+def _check_update_references(complaint: Complaint, changes: dict) -> None:
+    """A new category of the complaint's organisation and active; a purchase of its customer."""
+    category = changes.get("category")
+    if category is not None and (
+        category.organisation_id != complaint.organisation_id or not category.is_active
+    ):
+        raise ValidationError({"category": _("Choose an active category.")})
+    purchase = changes.get("purchase")
+    if purchase is not None and purchase.customer_id != complaint.customer_id:
+        raise ValidationError({"purchase": _("This purchase belongs to another customer.")})
+
+
+def _apply_update(complaint: Complaint, changes: dict) -> dict:
+    """Set the values that differ (texts stripped); {field: [old, new]} of those, ids for
+    foreign keys."""
+    diff = {}
+    for name, value in changes.items():
+        if isinstance(value, str):
+            value = value.strip()
+        old = getattr(complaint, name)
+        if old != value:
+            diff[name] = [_pk(old), _pk(value)]
+            setattr(complaint, name, value)
+    return diff
 
 
 def _pk(value):
@@ -418,7 +453,7 @@ def complaint_add_note(
             else AuditEntry.Visibility.INTERNAL,
         )
         if shared_with_customer or kind == "call":
-            milestones_after_contact(complaint, actor)
+            hooks.after_contact(complaint, actor)
         return entry
 
 

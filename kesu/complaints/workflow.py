@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.services import audit_record
-from kesu.callbacks.plans import callbacks_after_move
+from kesu.complaints import hooks
 from kesu.complaints.checklist import ITEM_TEXT, ItemList, missing_items, requirements
 from kesu.complaints.choices import (
     OPEN_STATES,
@@ -40,7 +40,6 @@ from kesu.core.errors import DomainError, InvalidState, NotAllowed, NotFound, St
 from kesu.organisation.choices import Role
 from kesu.organisation.models import CompensationLimit, Department, User
 from kesu.organisation.services import DEFAULT_COMPENSATION_LIMITS, may_grant
-from kesu.sla.tracking import milestones_after_move
 
 F, C, H, D, G = Role.FRONTLINE, Role.CALLBACK, Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER
 APPROVAL_MOVES = frozenset({"approve_compensation", "reject_compensation"})
@@ -310,8 +309,7 @@ def _move(
                 **move.data,
             },
         )
-        milestones_after_move(complaint, name, actor)
-        callbacks_after_move(complaint, name, actor)
+        hooks.after_move(complaint, name, actor)  # sla's deadlines, then callbacks' tasks
 
 
 def _code(value):

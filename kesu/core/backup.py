@@ -23,7 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, connections
+from django.db import connection, connections, models
 from django.db.migrations.recorder import MigrationRecorder
 
 MANIFEST = "manifest.json"
@@ -35,17 +35,20 @@ class BackupError(Exception):
     """A backup or restore that cannot be done as asked; the message says why."""
 
 
-def _counted_tables() -> dict[str, str]:
-    from kesu.audit.models import AuditEntry
-    from kesu.complaints.models import Attachment, Complaint
-    from kesu.customers.models import Customer
+# The tables whose row counts a backup records and a restore checks: name → (model, whether its
+# rows make a restore refuse without --force). The apps register theirs in AppConfig.ready();
+# core cannot import the apps above it.
+_counted: dict[str, tuple[type[models.Model], bool]] = {}
 
-    return {
-        "complaints": Complaint._meta.db_table,
-        "customers": Customer._meta.db_table,
-        "attachments": Attachment._meta.db_table,
-        "audit_entries": AuditEntry._meta.db_table,
-    }
+
+def register_counted_table(
+    name: str, model: type[models.Model], *, refuses_restore: bool = False
+) -> None:
+    _counted[name] = (model, refuses_restore)
+
+
+def _counted_tables() -> dict[str, str]:
+    return {name: model._meta.db_table for name, (model, _) in _counted.items()}
 
 
 def row_counts() -> dict[str, int]:
@@ -188,13 +191,17 @@ def read_manifest(backup_dir: Path) -> dict:
 
 
 def _database_is_empty() -> bool:
+    """No row in the tables registered with refuses_restore (the complaints)."""
     tables = set(connection.introspection.table_names())
-    complaints = _counted_tables()["complaints"]
-    if complaints not in tables:
-        return True
+    guarded = [model._meta.db_table for model, refuses in _counted.values() if refuses]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM {connection.ops.quote_name(complaints)} LIMIT 1")  # noqa: S608
-        return cursor.fetchone() is None
+        for table in guarded:
+            if table not in tables:
+                continue
+            cursor.execute(f"SELECT 1 FROM {connection.ops.quote_name(table)} LIMIT 1")  # noqa: S608
+            if cursor.fetchone() is not None:
+                return False
+    return True
 
 
 def restore_backup(backup_dir: Path, *, force: bool = False) -> RestoreResult:

@@ -7,6 +7,9 @@ A failing database or Redis makes it 503; a stale worker or outbox lag only with
 so a dead worker does not take every web server out of the load balancer.
 """
 
+from collections.abc import Callable
+from datetime import datetime
+
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
@@ -14,6 +17,15 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from kesu.core.models import WorkerHeartbeat
+
+# What the background work of other apps needs (the outbox not falling behind): name → a function
+# of the time returning {"ok": bool, ...}; registered in their AppConfig.ready(), reported in
+# that order after the worker.
+background_checks: dict[str, Callable[[datetime], dict]] = {}
+
+
+def register_background_check(name: str, check: Callable[[datetime], dict]) -> None:
+    background_checks[name] = check
 
 
 def heartbeat(worker_id: str) -> None:
@@ -47,19 +59,6 @@ def _worker(now) -> dict:
     return {"ok": age <= settings.KESU_WORKER_STALE_SECONDS, "seconds_since": round(age, 1)}
 
 
-def _outbox(now) -> dict:
-    from kesu.notifications.models import Notification
-
-    oldest = (
-        Notification.objects.filter(status="pending", next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "id")
-        .values_list("next_attempt_at", flat=True)
-        .first()
-    )
-    lag = 0.0 if oldest is None else (now - oldest).total_seconds()
-    return {"ok": lag <= settings.KESU_OUTBOX_MAX_LAG_SECONDS, "lag_seconds": round(lag, 1)}
-
-
 def _run(check, *args) -> dict:
     try:
         return check(*args)
@@ -78,7 +77,8 @@ def readyz(request):
     critical = {"database": _run(_database)}
     if settings.KESU_READYZ_REDIS:
         critical["redis"] = _run(_redis)
-    background = {"worker": _run(_worker, now), "outbox": _run(_outbox, now)}
+    background = {"worker": _run(_worker, now)}
+    background |= {name: _run(check, now) for name, check in background_checks.items()}
     ready = all(c["ok"] for c in critical.values())
     if request.GET.get("strict") == "1":
         ready = ready and all(c["ok"] for c in background.values())

@@ -7,7 +7,8 @@ Two kinds of values:
   the values live in files there and every worker's scrape adds up all of them.
 - Read from the database at scrape time by `DatabaseCollector` (outbox depth and the age of its
   oldest pending notification, overdue complaints per organisation, the newest worker heartbeat,
-  the deadline sweep's durations recorded by the worker): right whichever process answers.
+  the deadline sweep's durations recorded by the worker): right whichever process answers. The
+  outbox and complaint values are the apps' own (`database_parts`, filled in their ready()).
 
 Labels are bounded: the view is the resolved URL name (never the raw path), the method one of
 the HTTP methods or "other", the organisation its code.
@@ -20,7 +21,6 @@ import os
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Min
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -29,6 +29,8 @@ from prometheus_client import REGISTRY as DEFAULT_REGISTRY
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
+
+from kesu.core.hooks import Hook
 
 logger = logging.getLogger("kesu.core.metrics")
 
@@ -68,43 +70,9 @@ def observe_request(request, status: int, seconds: float) -> None:
 
 # ---- values from the database ------------------------------------------------------------------
 
-
-def _outbox(now):
-    from kesu.notifications.choices import Status
-    from kesu.notifications.models import Notification
-
-    # The partial index on pending notifications (notification_due_idx) serves both.
-    pending = Notification.objects.filter(status=Status.PENDING).aggregate(
-        n=Count("id"), oldest=Min("created_at")
-    )
-    depth = GaugeMetricFamily(
-        "kesu_outbox_pending_notifications",
-        "Notifications waiting in the outbox (due now or waiting for a retry).",
-    )
-    depth.add_metric([], pending["n"])
-    age = GaugeMetricFamily(
-        "kesu_outbox_oldest_pending_age_seconds",
-        "Age of the oldest pending notification (0 when the outbox is empty).",
-    )
-    oldest = pending["oldest"]
-    age.add_metric([], 0.0 if oldest is None else max(0.0, (now - oldest).total_seconds()))
-    return [depth, age]
-
-
-def _overdue(now):
-    from kesu.complaints.selectors import overdue_counts_by_organisation
-    from kesu.organisation.models import Organisation
-
-    counts = overdue_counts_by_organisation(now)
-    family = GaugeMetricFamily(
-        "kesu_complaints_overdue",
-        "Open complaints past their resolution deadline, by organisation (code).",
-        labels=["organisation"],
-    )
-    # Every organisation, so "no overdue complaint" is a 0 rather than a missing series.
-    for org_id, code in Organisation.objects.order_by("code").values_list("id", "code"):
-        family.add_metric([code], counts.get(org_id, 0))
-    return [family]
+# The values of other apps' rows (the outbox, overdue complaints): each app registers a function
+# of the scrape's time returning its metric families, in its AppConfig.ready().
+database_parts = Hook("metrics: values from the database")
 
 
 def _workers(now):
@@ -169,7 +137,10 @@ def _jobs(now):
 class DatabaseCollector:
     """What the database says at scrape time; `kesu_metrics_database_up` 0 when it could not."""
 
-    parts = (_outbox, _overdue, _workers, _jobs)
+    own_parts = (_workers, _jobs)
+
+    def parts(self):
+        return (*database_parts.receivers(), *self.own_parts)
 
     def collect(self):
         now = timezone.now()
@@ -177,7 +148,7 @@ class DatabaseCollector:
             "kesu_metrics_database_up", "1 when the database values below could be read."
         )
         try:
-            families = [family for part in self.parts for family in part(now)]
+            families = [family for part in self.parts() for family in part(now)]
         except Exception:
             logger.exception("metrics: the database values could not be read")
             up.add_metric([], 0)

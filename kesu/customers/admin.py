@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from kesu.complaints.admin import ReadOnlyAdmin
+from kesu.core.admin import ReadOnlyAdmin
 from kesu.customers.models import Customer, KeyPerson, Purchase
 
 

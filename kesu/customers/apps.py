@@ -6,3 +6,9 @@ class CustomersConfig(AppConfig):
     name = "kesu.customers"
     label = "customers"
     verbose_name = _("Customers")
+
+    def ready(self):
+        from kesu.core.backup import register_counted_table
+        from kesu.customers.models import Customer
+
+        register_counted_table("customers", Customer)

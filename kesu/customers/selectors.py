@@ -9,10 +9,15 @@ Every reader (API, intake lookup, registration, printing) goes through these fun
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from kesu.complaints.models import Complaint
 from kesu.core.errors import NotFound
 from kesu.core.phones import try_normalise_phone
 from kesu.customers.models import Customer, Purchase
+
+
+def _complaint_model():
+    """The Complaint model, reached through its relation to Customer ("complaints"): the
+    complaints app sits above this one and is not imported here."""
+    return Customer._meta.get_field("complaints").related_model
 
 
 def customers_visible_to(user) -> QuerySet[Customer]:
@@ -26,17 +31,18 @@ def customers_visible_to(user) -> QuerySet[Customer]:
     qs = Customer.objects.filter(organisation_id=user.organisation_id)
     if user.sees_whole_organisation:
         return qs
+    complaint_model = _complaint_model()
     branch_id = user.branch_id
     if branch_id is None:
         # A user without a branch (and not organisation-wide): the customers of their own cases.
         return qs.filter(
-            Exists(Complaint.objects.filter(customer_id=OuterRef("pk"), owner_id=user.pk))
+            Exists(complaint_model.objects.filter(customer_id=OuterRef("pk"), owner_id=user.pk))
         )
     # Scalar subqueries, not EXISTS: PostgreSQL turns an EXISTS under OR into a hash of all
     # the branch's complaints (read whole for the first row); these are probed per row and
     # stop at the first match, so a page costs a few index probes per customer it looks at.
     return qs.alias(
-        complained_here=_branch_probe(Complaint, branch_id),
+        complained_here=_branch_probe(complaint_model, branch_id),
         bought_here=_branch_probe(Purchase, branch_id),
     ).filter(Q(branch_id=branch_id) | Q(complained_here=branch_id) | Q(bought_here=branch_id))
 

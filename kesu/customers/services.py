@@ -3,11 +3,10 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.services import audit_record
-from kesu.callbacks.plans import callbacks_for_purchase
 from kesu.core.errors import NotAllowed
 from kesu.core.limits import check_lengths, length_errors, limited
 from kesu.core.phones import normalise_phone
-from kesu.customers import limits
+from kesu.customers import hooks, limits
 from kesu.customers.choices import PersonalityType, PurchaseKind, Tier
 from kesu.customers.models import Customer, KeyPerson, Purchase
 from kesu.organisation.choices import Role
@@ -158,7 +157,7 @@ def purchase_create(*, actor, customer: Customer, **data) -> Purchase:
         obj=purchase,
         data={k: getattr(purchase, k if k != "branch" else "branch_id") for k in PURCHASE_FIELDS},
     )
-    callbacks_for_purchase(purchase, actor)
+    hooks.after_purchase(purchase, actor)
     return purchase
 
 

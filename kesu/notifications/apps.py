@@ -6,3 +6,17 @@ class NotificationsConfig(AppConfig):
     name = "kesu.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from kesu.complaints import hooks as complaints
+        from kesu.core import metrics
+        from kesu.core.health import register_background_check
+        from kesu.notifications.alerts import alert_crisis
+        from kesu.notifications.monitoring import outbox_lag, outbox_metrics
+        from kesu.notifications.services import notify_many
+        from kesu.sla import hooks as sla
+
+        metrics.database_parts.register(outbox_metrics)
+        register_background_check("outbox", outbox_lag)
+        complaints.after_registration.register(alert_crisis)
+        sla.reminders_due.register(notify_many)

@@ -6,7 +6,6 @@ two workers send the same one, sends them outside the claiming transaction, and 
 attempt. Delivery is at least once: see docs/decisions.md.
 """
 
-import importlib
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -69,55 +68,80 @@ def notify_many(items: list[dict]) -> int:
     keyword arguments. The robots of each branch, the duplicate check and the insert are one
     query each for the whole batch."""
     now = timezone.now()
-    endpoints: dict[int, list[WebhookEndpoint]] = {}
-    wanted_endpoints = {
-        item["branch_id"]
-        for item in items
-        if item.get("webhooks", True) and item["branch_id"] is not None
-    }
-    if wanted_endpoints:
-        for endpoint in WebhookEndpoint.objects.filter(
-            branch_id__in=wanted_endpoints, is_active=True
-        ).order_by("pk"):
-            endpoints.setdefault(endpoint.branch_id, []).append(endpoint)
-
-    rows = []
-    for item in items:
-        channels = tuple(item.get("channels", (Channel.INBOX, Channel.EMAIL)))
-        unknown = set(channels) - PERSONAL_CHANNELS
-        if unknown:
-            raise ValueError(f"not a personal channel: {sorted(unknown)}")
-        data = to_jsonable(item["payload"] or {})
-
-        def row(channel: str, *, recipient_id=None, endpoint_id=None, item=item, data=data):
-            return Notification(
-                organisation_id=item["organisation_id"],
-                branch_id=item["branch_id"],
-                recipient_id=recipient_id,
-                endpoint_id=endpoint_id,
-                channel=channel,
-                kind=item["kind"],
-                payload=data,
-                dedupe_key=item["dedupe_key"],
-                next_attempt_at=now,
-                created_at=now,
-            )
-
-        seen = set()
-        for user in item["recipients"]:
-            if user is None or user.pk in seen or not user.is_active:
-                continue
-            seen.add(user.pk)
-            for channel in channels:
-                if channel == Channel.EMAIL and not user.email:
-                    continue
-                rows.append(row(channel, recipient_id=user.pk))
-        if item.get("webhooks", True) and item["branch_id"] is not None:
-            for endpoint in endpoints.get(item["branch_id"], ()):
-                rows.append(row(endpoint.kind, endpoint_id=endpoint.pk))
+    endpoints = _robots_by_branch(items)
+    rows = [row for item in items for row in _rows_for(item, endpoints, now)]
     if not rows:
         return 0
-    existing = set(
+    new = _not_yet_written(rows)
+    # A concurrent notify of the same event may have inserted some meanwhile: the unique
+    # constraints drop those quietly, without breaking the caller's transaction.
+    Notification.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def _wants_robots(item: dict) -> bool:
+    return item.get("webhooks", True) and item["branch_id"] is not None
+
+
+def _robots_by_branch(items: list[dict]) -> dict[int, list[WebhookEndpoint]]:
+    """The active group robots of every branch an item goes to, in one query."""
+    endpoints: dict[int, list[WebhookEndpoint]] = {}
+    wanted = {item["branch_id"] for item in items if _wants_robots(item)}
+    if wanted:
+        for endpoint in WebhookEndpoint.objects.filter(
+            branch_id__in=wanted, is_active=True
+        ).order_by("pk"):
+            endpoints.setdefault(endpoint.branch_id, []).append(endpoint)
+    return endpoints
+
+
+def _rows_for(
+    item: dict, endpoints: dict[int, list[WebhookEndpoint]], now: datetime
+) -> list[Notification]:
+    """One event's rows: each active recipient on each channel (email only with an address),
+    then each robot of its branch."""
+    channels = tuple(item.get("channels", (Channel.INBOX, Channel.EMAIL)))
+    unknown = set(channels) - PERSONAL_CHANNELS
+    if unknown:
+        raise ValueError(f"not a personal channel: {sorted(unknown)}")
+    data = to_jsonable(item["payload"] or {})
+
+    def row(channel: str, *, recipient_id=None, endpoint_id=None) -> Notification:
+        return Notification(
+            organisation_id=item["organisation_id"],
+            branch_id=item["branch_id"],
+            recipient_id=recipient_id,
+            endpoint_id=endpoint_id,
+            channel=channel,
+            kind=item["kind"],
+            payload=data,
+            dedupe_key=item["dedupe_key"],
+            next_attempt_at=now,
+            created_at=now,
+        )
+
+    rows = []
+    seen = set()
+    for user in item["recipients"]:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        rows += [
+            row(channel, recipient_id=user.pk)
+            for channel in channels
+            if channel != Channel.EMAIL or user.email
+        ]
+    if _wants_robots(item):
+        rows += [
+            row(endpoint.kind, endpoint_id=endpoint.pk)
+            for endpoint in endpoints.get(item["branch_id"], ())
+        ]
+    return rows
+
+
+def _not_yet_written(rows: list[Notification]) -> list[Notification]:
+    """The rows whose event, channel and addressee have no notification yet (one query)."""
+    existing: set[tuple[str, str, int | None, int | None]] = set(
         Notification.objects.filter(dedupe_key__in={r.dedupe_key for r in rows}).values_list(
             "dedupe_key", "channel", "recipient_id", "endpoint_id"
         )
@@ -128,10 +152,7 @@ def notify_many(items: list[dict]) -> int:
         if identity not in existing:
             existing.add(identity)
             new.append(r)
-    # A concurrent notify of the same event may have inserted some meanwhile: the unique
-    # constraints drop those quietly, without breaking the caller's transaction.
-    Notification.objects.bulk_create(new, ignore_conflicts=True)
-    return len(new)
+    return new
 
 
 # Delivery.
@@ -340,29 +361,6 @@ def deliver_all_due(
         if count < batch_size:
             break
     return total
-
-
-_sweep_missing_said: list[bool] = []
-
-
-def sweep_deadlines(*, now: datetime | None = None, batch_size: int = 500):
-    """Run the deadline sweep (kesu.sla.reminders) if it exists; None when it does not yet."""
-    try:
-        reminders = importlib.import_module("kesu.sla.reminders")
-    except ModuleNotFoundError as exc:
-        if exc.name != "kesu.sla.reminders":
-            raise
-        reminders = None
-    sweep = getattr(reminders, "sweep_due_milestones", None)
-    if sweep is None:
-        # Said once per process: a worker passes here every few seconds.
-        if not _sweep_missing_said:
-            logger.warning(
-                "deadline sweep skipped: kesu.sla.reminders.sweep_due_milestones is missing"
-            )
-            _sweep_missing_said.append(True)
-        return None
-    return sweep(now=now, batch_size=batch_size)
 
 
 # The inbox.

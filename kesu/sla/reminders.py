@@ -18,6 +18,7 @@ from kesu.complaints.choices import EscalationLevel, Severity
 from kesu.complaints.models import Complaint
 from kesu.organisation.choices import Role
 from kesu.organisation.models import User
+from kesu.sla import hooks
 from kesu.sla.choices import MilestoneStatus
 from kesu.sla.models import ComplaintMilestone, EscalationStep
 from kesu.sla.tracking import Clocks, process_recompute_requests
@@ -216,9 +217,7 @@ class _Sweep:
 
     def flush(self) -> None:
         """Write the batch's outbox rows, escalations and audit entries, in its transaction."""
-        from kesu.notifications.services import notify_many
-
-        notify_many(self.notifications)
+        hooks.reminders_due(self.notifications)
         self.notifications = []
         # Lowest level first, so a complaint reaching two levels in one batch ends at the higher.
         for level in sorted(self.escalations):

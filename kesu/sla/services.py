@@ -68,6 +68,11 @@ def _official_days(year: int):
                 )
 
 
+def organisation_calendar_install(organisation) -> None:
+    """complaints' `template_installed` hook: the organisation's default working calendar."""
+    calendar_for_organisation_default(organisation.pk)
+
+
 def calendar_for_organisation_default(organisation_id: int) -> BusinessCalendar:
     calendar = BusinessCalendar.objects.filter(
         organisation_id=organisation_id, branch__isnull=True

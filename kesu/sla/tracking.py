@@ -1,8 +1,9 @@
 """The deadlines of each complaint: started, paused, met and recomputed as the case moves.
 
 The procedure (complaints/workflow.py) calls `milestones_after_move` in the same transaction as
-every move, and registration calls `milestones_plan` and `milestones_save`; nothing here
-changes a complaint's state.
+every move, and registration `milestones_at_registration` (plan, then save), through the hooks
+of kesu/complaints/hooks.py that SlaConfig.ready() fills; nothing here changes a complaint's
+state.
 """
 
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from kesu.audit.services import audit_record
 from kesu.complaints.choices import CauseClass, Severity
+from kesu.complaints.hooks import RegistrationPart
 from kesu.complaints.models import Complaint
 from kesu.sla.calendar import CalendarClock, WorkingCalendar, due_after_pauses
 from kesu.sla.choices import (
@@ -229,6 +231,16 @@ def due_times(milestones: list[ComplaintMilestone]) -> dict[str, datetime]:
     return {f"{m.kind}:{m.round}": m.due_at for m in milestones if m.due_at}
 
 
+def milestones_at_registration(complaint: Complaint) -> RegistrationPart:
+    """complaints' `registration_planned` hook: plan the deadlines now, save them with the
+    complaint, their due times in its "register" entry."""
+    milestones = milestones_plan(complaint)
+    return RegistrationPart(
+        save=lambda saved: milestones_save(saved, milestones),
+        audit_data={"due": due_times(milestones)},
+    )
+
+
 def _sync_complaint_due(complaint, milestones, actor, reason: str) -> None:
     """Complaint.due_at mirrors the current resolution deadline, for lists and the overdue filter."""
     resolution = [
@@ -248,7 +260,7 @@ def _sync_complaint_due(complaint, milestones, actor, reason: str) -> None:
             action="deadlines",
             obj=complaint,
             complaint_id=complaint.pk,
-            # due_at: what the complaint's row says now (kesu/audit/consistency.py replays it).
+            # due_at: what the complaint's row says now (kesu/complaints/consistency.py replays it).
             data={"reason": reason, "due": dues, "due_at": complaint.due_at},
         )
 
@@ -261,6 +273,16 @@ def _live(complaint: Complaint) -> list[ComplaintMilestone]:
     )
 
 
+# The milestones a move of the procedure meets, then starts (in that order).
+_MEETS_AND_STARTS = {
+    "confirm": ((K.FIRST_CONTACT,), (K.SOLUTION,)),
+    "propose_solution": ((K.FIRST_CONTACT, K.SOLUTION), ()),
+    "resolve": ((K.RESOLUTION,), (K.SATISFACTION_CALLBACK,)),
+    "verify": ((K.SATISFACTION_CALLBACK,), ()),
+}
+_OPEN_CLOCK = (MilestoneStatus.RUNNING, MilestoneStatus.BREACHED, MilestoneStatus.PAUSED)
+
+
 def milestones_after_move(
     complaint: Complaint, move: str, actor, at: datetime | None = None
 ) -> None:
@@ -269,65 +291,69 @@ def milestones_after_move(
     milestones = _live(complaint)
     if not milestones and move not in ("reopen",):
         return
-    clocks = Clocks()
-    changed: list[ComplaintMilestone] = []
-    created: list[ComplaintMilestone] = []
+    changed, created = _moved(complaint, milestones, move, actor, at)
+    _save(complaint, changed, created, Clocks(), actor, reason=move)
 
-    def meet(kind):
-        for m in milestones:
-            if m.kind == kind and m.status in (
-                MilestoneStatus.RUNNING,
-                MilestoneStatus.BREACHED,
-                MilestoneStatus.PAUSED,
-            ):
-                m.status, m.met_at = MilestoneStatus.MET, at
-                changed.append(m)
 
-    def start(kind):
-        for m in milestones:
-            if m.kind == kind and m.status == MilestoneStatus.WAITING:
-                m.status, m.started_at = MilestoneStatus.RUNNING, at
-                changed.append(m)
+def _moved(complaint, milestones, move: str, actor, at: datetime) -> tuple[list, list]:
+    """The milestones a move changes and the ones it creates (not saved yet)."""
+    if move in _MEETS_AND_STARTS:
+        meets, starts = _MEETS_AND_STARTS[move]
+        changed = [m for kind in meets for m in _meet(milestones, kind, at)]
+        return changed + [m for kind in starts for m in _start(milestones, kind, at)], []
+    if move == "park":
+        return _pause(milestones, PauseReason.PARKED, at), []
+    if move == "resume":
+        return _resume(milestones, at), []
+    if move in ("close", "merge", "withdraw"):
+        return _cancel(milestones), []
+    if move == "reopen":
+        return _reopen(complaint, milestones, at)
+    if move == "set_deadline":
+        return _override_resolution(complaint, milestones, actor), []
+    return [], []
 
-    if move == "confirm":
-        meet(K.FIRST_CONTACT)
-        start(K.SOLUTION)
-    elif move == "propose_solution":
-        meet(K.FIRST_CONTACT)
-        meet(K.SOLUTION)
-    elif move == "resolve":
-        meet(K.RESOLUTION)
-        start(K.SATISFACTION_CALLBACK)
-    elif move == "verify":
-        meet(K.SATISFACTION_CALLBACK)
-    elif move == "park":
-        changed.extend(_pause(milestones, PauseReason.PARKED, at))
-    elif move == "resume":
-        changed.extend(_resume(milestones, at))
-    elif move in ("close", "merge", "withdraw"):
-        for m in milestones:
-            m.status, m.next_check_at = MilestoneStatus.CANCELLED, None
-            changed.append(m)
-    elif move == "reopen":
-        meet(K.SATISFACTION_CALLBACK)  # the callback happened: it found the customer unsatisfied
-        for m in milestones:
-            if m.status not in (MilestoneStatus.MET,):
-                m.status, m.next_check_at = MilestoneStatus.CANCELLED, None
-                changed.append(m)
-        targets = targets_for(complaint)
-        round_ = (
-            ComplaintMilestone.objects.filter(complaint=complaint, kind=K.RESOLUTION).count() + 1
-        )
-        created = [
-            _new(complaint, K.RESOLUTION, targets, round_, MilestoneStatus.RUNNING, at),
-            _new(complaint, K.SATISFACTION_CALLBACK, targets, round_, MilestoneStatus.WAITING),
-        ]
-    elif move == "set_deadline":
-        for m in milestones:
-            if m.kind == K.RESOLUTION:
-                m.due_at, m.overridden_by = complaint.due_at, actor
-                changed.append(m)
-    _save(complaint, changed, created, clocks, actor, reason=move)
+
+def _meet(milestones, kind: str, at: datetime) -> list[ComplaintMilestone]:
+    met = [m for m in milestones if m.kind == kind and m.status in _OPEN_CLOCK]
+    for m in met:
+        m.status, m.met_at = MilestoneStatus.MET, at
+    return met
+
+
+def _start(milestones, kind: str, at: datetime) -> list[ComplaintMilestone]:
+    started = [m for m in milestones if m.kind == kind and m.status == MilestoneStatus.WAITING]
+    for m in started:
+        m.status, m.started_at = MilestoneStatus.RUNNING, at
+    return started
+
+
+def _cancel(milestones) -> list[ComplaintMilestone]:
+    for m in milestones:
+        m.status, m.next_check_at = MilestoneStatus.CANCELLED, None
+    return list(milestones)
+
+
+def _reopen(complaint, milestones, at: datetime) -> tuple[list, list]:
+    """The satisfaction callback happened (it found the customer unsatisfied); what was still
+    open is cancelled and a new round of resolution and callback starts."""
+    met = _meet(milestones, K.SATISFACTION_CALLBACK, at)
+    cancelled = _cancel([m for m in milestones if m.status not in (MilestoneStatus.MET,)])
+    targets = targets_for(complaint)
+    round_ = ComplaintMilestone.objects.filter(complaint=complaint, kind=K.RESOLUTION).count() + 1
+    created = [
+        _new(complaint, K.RESOLUTION, targets, round_, MilestoneStatus.RUNNING, at),
+        _new(complaint, K.SATISFACTION_CALLBACK, targets, round_, MilestoneStatus.WAITING),
+    ]
+    return met + cancelled, created
+
+
+def _override_resolution(complaint, milestones, actor) -> list[ComplaintMilestone]:
+    """set_deadline: the resolution deadline becomes the one set on the complaint."""
+    overridden = [m for m in milestones if m.kind == K.RESOLUTION]
+    for m in overridden:
+        m.due_at, m.overridden_by = complaint.due_at, actor
+    return overridden
 
 
 def milestones_after_contact(

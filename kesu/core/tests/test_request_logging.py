@@ -200,12 +200,12 @@ def test_access_lines_appear_while_the_rest_stays_at_warning():
 def test_the_worker_names_its_step_on_its_records(captured, monkeypatch):
     from django.core.management import call_command
 
-    from kesu.notifications import services
+    from kesu.sla import reminders
 
     def sweep(**kwargs):
         logging.getLogger("kesu.tests.sweep").warning("sweeping")
 
-    monkeypatch.setattr(services, "sweep_deadlines", sweep)
+    monkeypatch.setattr(reminders, "sweep_due_milestones", sweep)
     call_command("run_worker", "--once", verbosity=0)
     (record,) = captured.of("kesu.tests.sweep")
     assert record["job"] == "deadline_sweep" and record["request_id"] is None

@@ -3,10 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from kesu.audit.checkpoints import checkpoint_path, iter_checkpoint_breaks
-from kesu.audit.consistency import iter_complaint_mismatches
 from kesu.audit.models import AuditEntry
+from kesu.audit.row_checks import RowCheck, row_checks
 from kesu.audit.services import iter_chain_breaks
-from kesu.complaints.models import Complaint
 
 
 def _chain(options):
@@ -22,11 +21,6 @@ CHECKS = [
     _chain,
     _checkpoints,
 ]
-
-
-def _complaints(options):
-    """The complaint fields whose row differs from the timeline (printed with str())."""
-    return () if options["skip_complaints"] else iter_complaint_mismatches()
 
 
 class Command(BaseCommand):
@@ -50,21 +44,24 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        # ---- Complaint rows against their timelines (kesu/audit/consistency.py) ----
+        # ---- Rows against their timelines (the apps' checks: kesu/audit/row_checks.py) ----
+        failures = []
+        if not options["skip_complaints"]:
+            failures = [failed for check in row_checks if (failed := self.check_rows(check))]
+        self.verify_trail(options)
+        if failures:
+            raise CommandError(" ".join(failures))
+
+    def check_rows(self, check: RowCheck) -> str | None:
+        """Print the rows that differ; the error to raise once the trail is verified, if any."""
         mismatches = 0
-        for mismatch in _complaints(options):
+        for mismatch in check.mismatches():
             mismatches += 1
             self.stdout.write(str(mismatch))
-        if not options["skip_complaints"] and not mismatches:
-            total = Complaint.objects.count()
-            self.stdout.write(
-                self.style.SUCCESS(f"Complaints verified: {total} rows match their timelines.")
-            )
-        self.verify_trail(options)
         if mismatches:
-            raise CommandError(
-                f"{mismatches} complaint field(s) differ from what the timeline recorded."
-            )
+            return check.failed(mismatches)
+        self.stdout.write(self.style.SUCCESS(check.verified()))
+        return None
 
     # ---- The trail: hash chains, MACs, checkpoints ----
     def verify_trail(self, options):

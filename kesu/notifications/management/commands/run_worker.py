@@ -21,6 +21,7 @@ from kesu.core.health import heartbeat
 from kesu.core.jobs import timed_job
 from kesu.core.logs import job_context
 from kesu.notifications import services
+from kesu.sla import reminders
 
 logger = logging.getLogger("kesu.notifications.worker")
 
@@ -78,7 +79,7 @@ class Command(BaseCommand):
             try:
                 # Its duration goes to the database, for /metrics (kesu/core/jobs.py).
                 with timed_job("deadline_sweep"):
-                    services.sweep_deadlines()
+                    reminders.sweep_due_milestones()
             except Exception:
                 # A broken sweep must not stop notifications that are already queued.
                 logger.exception("worker %s: the deadline sweep failed", worker_id)

@@ -1,4 +1,4 @@
-"""Complaint rows against the values their timelines say they have (kesu/audit/consistency.py)."""
+"""Complaint rows against the values their timelines say (kesu/complaints/consistency.py)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from kesu.audit.consistency import FIELDS, REGISTERED, iter_complaint_mismatches, replay
 from kesu.audit.models import AuditEntry
 from kesu.complaints import workflow
 from kesu.complaints.choices import EscalationLevel, Satisfaction, Severity, State
+from kesu.complaints.consistency import FIELDS, REGISTERED, iter_complaint_mismatches, replay
 from kesu.complaints.models import Category, Complaint
 from kesu.complaints.services import complaint_update
 from kesu.complaints.tests.helpers import tick_required

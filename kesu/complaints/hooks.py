@@ -1,0 +1,43 @@
+"""Where the complaints app has the apps above it act: sla, callbacks, notifications.
+
+complaints may not import them (layers only point down), so it calls these hooks and each of
+those apps registers its functions here in its AppConfig.ready(). Receivers run synchronously
+in registration order (INSTALLED_APPS: sla, notifications, callbacks), inside the caller's
+transaction; see kesu/core/hooks.py.
+
+- `registration_planned(complaint)`: a complaint about to be registered, not saved yet and
+  without its number; only reads (the counter row is not locked yet). A receiver may set
+  fields of the row (sla: due_at) and returns a `RegistrationPart` or None.
+- the part's `save(complaint)`: in the registration's transaction, once the complaint has its
+  id, before its "register" entry; `audit_data` joins that entry's data (sla: "due").
+- `after_registration(complaint)`: in the registration's transaction, after the "register"
+  entry (notifications: the crisis alert).
+- `after_move(complaint, move, actor)`: in a move's transaction, after its audit entry
+  (sla: the milestones; callbacks: the tasks the move plans).
+- `after_contact(complaint, actor)`: a call or a note shared with the customer was recorded
+  (sla: the first-contact milestone is met).
+- `defaults_installed(organisation)`: install_defaults gave an organisation its categories and
+  rules (sla: deadline policies; callbacks: callback plans); each part only once.
+- `template_installed(organisation)`: organisation_install_template installed an industry
+  template (sla: the organisation's default working calendar).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kesu.core.hooks import Hook
+
+
+@dataclass(frozen=True)
+class RegistrationPart:
+    save: Callable[[Any], None]
+    audit_data: dict[str, Any] = field(default_factory=dict)
+
+
+registration_planned = Hook("complaints: registration planned")
+after_registration = Hook("complaints: after registration")
+after_move = Hook("complaints: after a move")
+after_contact = Hook("complaints: after contact with the customer")
+defaults_installed = Hook("complaints: organisation defaults installed")
+template_installed = Hook("complaints: industry template installed")
