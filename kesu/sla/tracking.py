@@ -5,14 +5,13 @@ every move, and registration calls `milestones_plan` and `milestones_save`; noth
 changes a complaint's state.
 """
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from kesu.audit.services import audit_record
-from kesu.complaints.choices import CauseClass, Severity
+from kesu.complaints.choices import CauseClass
 from kesu.complaints.models import Complaint
 from kesu.sla.calendar import CalendarClock, WorkingCalendar, due_after_pauses
 from kesu.sla.choices import (
@@ -23,34 +22,26 @@ from kesu.sla.choices import (
     PauseReason,
     Unit,
 )
+from kesu.sla.deadline_rules import (
+    FIRST_CONTACT_WITHIN,
+    SATISFACTION_CALLBACK_WITHIN,
+    SERVICE_MANNER_FIRST_CONTACT_WITHIN,
+    SOLUTION_WITHIN,
+    Target,
+    resolution_within,
+)
 from kesu.sla.models import ComplaintMilestone, DeadlinePolicy
 from kesu.sla.services import calendar_row_for_branch, working_calendar
 
 K = MilestoneKind
 
 
-@dataclass(frozen=True)
-class Target:
-    amount: int
-    unit: str
-    clock: str
-    policy_id: int | None = None
-
-
-# Used where no policy sets a target (DOMAIN §4 defaults).
+# Used where no policy sets a target.
 FALLBACK_TARGETS = {
-    K.FIRST_CONTACT: Target(2, Unit.HOURS, Clock.WORKING),
-    K.SOLUTION: Target(24, Unit.HOURS, Clock.CALENDAR),
-    K.SATISFACTION_CALLBACK: Target(24, Unit.HOURS, Clock.CALENDAR),
+    K.FIRST_CONTACT: FIRST_CONTACT_WITHIN,
+    K.SOLUTION: SOLUTION_WITHIN,
+    K.SATISFACTION_CALLBACK: SATISFACTION_CALLBACK_WITHIN,
 }
-FALLBACK_RESOLUTION_DAYS = {
-    Severity.GENERAL: 3,
-    Severity.MEDIUM: 7,
-    Severity.MAJOR: 15,
-    Severity.IRRATIONAL: 15,
-}
-# Service-manner complaints: contact within the same working hour.
-SERVICE_MANNER_FIRST_CONTACT = Target(1, Unit.HOURS, Clock.WORKING)
 
 
 def matching_policies(complaint: Complaint, policies) -> list[DeadlinePolicy]:
@@ -87,11 +78,9 @@ def policies_of(organisation_id: int):
 def targets_for(complaint: Complaint, policies=None) -> dict[str, Target]:
     policies = policies_of(complaint.organisation_id) if policies is None else policies
     targets = dict(FALLBACK_TARGETS)
-    targets[K.RESOLUTION] = Target(
-        FALLBACK_RESOLUTION_DAYS[complaint.severity], Unit.DAYS, Clock.WORKING
-    )
+    targets[K.RESOLUTION] = resolution_within(complaint.severity)
     if complaint.cause == CauseClass.SERVICE_MANNER:
-        targets[K.FIRST_CONTACT] = SERVICE_MANNER_FIRST_CONTACT
+        targets[K.FIRST_CONTACT] = SERVICE_MANNER_FIRST_CONTACT_WITHIN
     # Each milestone takes its target from the most specific matching policy that sets one.
     for policy in reversed(matching_policies(complaint, policies)):
         for t in policy.targets.all():
