@@ -21,15 +21,12 @@ from kesu.api.reference_serializers import (
     DepartmentRefSerializer,
     UserRefSerializer,
 )
+from kesu.audit.actions import action_label
 from kesu.audit.models import AuditEntry
 from kesu.complaints import limits
 from kesu.complaints.models import Attachment, Category, Complaint
 from kesu.complaints.move_fields import MOVE_OWNED_FIELDS, move_owned_message
-from kesu.complaints.selectors import (
-    categories_visible_to,
-    complaint_is_overdue,
-    timeline_action_label,
-)
+from kesu.complaints.selectors import categories_visible_to, complaint_is_overdue
 from kesu.complaints.services import EDITABLE_FIELDS
 from kesu.complaints.workflow import transitions_for
 from kesu.customers.models import Customer, Purchase
@@ -297,6 +294,8 @@ class ComplaintUpdateSerializer(StrictInputMixin, serializers.ModelSerializer):
 
 class TimelineEntrySerializer(serializers.ModelSerializer):
     actor = UserRefSerializer(read_only=True, allow_null=True)
+    action_label = serializers.SerializerMethodField()
+    # The same label under its older name, kept for clients that read it.
     action_display = serializers.SerializerMethodField()
     visibility_display = _display("visibility")
 
@@ -308,6 +307,7 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
             "at",
             "actor",
             "action",
+            "action_label",
             "action_display",
             "data",
             "visibility",
@@ -315,8 +315,11 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def get_action_label(self, entry: AuditEntry) -> str:
+        return action_label(entry.action)
+
     def get_action_display(self, entry: AuditEntry) -> str:
-        return timeline_action_label(entry.action)
+        return action_label(entry.action)
 
 
 NOTE_KINDS = [("note", _("Note")), ("call", _("Call"))]

@@ -6,3 +6,9 @@ class CallbacksConfig(AppConfig):
     name = "kesu.callbacks"
     label = "callbacks"
     verbose_name = _("Callbacks and customer care")
+
+    def ready(self):
+        from kesu.audit.actions import register_action_labels
+        from kesu.callbacks.choices import CallbackAction
+
+        register_action_labels(CallbackAction)

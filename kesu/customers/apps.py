@@ -6,3 +6,9 @@ class CustomersConfig(AppConfig):
     name = "kesu.customers"
     label = "customers"
     verbose_name = _("Customers")
+
+    def ready(self):
+        from kesu.audit.actions import register_action_labels
+        from kesu.customers.choices import CustomerAction
+
+        register_action_labels(CustomerAction)

@@ -8,4 +8,8 @@ class SlaConfig(AppConfig):
     verbose_name = _("Deadlines")
 
     def ready(self):
+        from kesu.audit.actions import register_action_labels
+        from kesu.sla.choices import DeadlineAction
+
+        register_action_labels(DeadlineAction)
         from kesu.sla import signals  # noqa: F401

@@ -11,12 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from kesu.audit.services import audit_record
-from kesu.complaints.choices import CauseClass
+from kesu.complaints.choices import CauseClass, Move
 from kesu.complaints.models import Complaint
 from kesu.sla.calendar import CalendarClock, WorkingCalendar, due_after_pauses
 from kesu.sla.choices import (
     LIVE_MILESTONE_STATUSES,
     Clock,
+    DeadlineAction,
     MilestoneKind,
     MilestoneStatus,
     PauseReason,
@@ -234,7 +235,7 @@ def _sync_complaint_due(complaint, milestones, actor, reason: str) -> None:
         audit_record(
             organisation_id=complaint.organisation_id,
             actor=actor,
-            action="deadlines",
+            action=DeadlineAction.DEADLINES,
             obj=complaint,
             complaint_id=complaint.pk,
             # due_at: what the complaint's row says now (kesu/audit/consistency.py replays it).
@@ -256,7 +257,7 @@ def milestones_after_move(
     """Apply a move of the procedure to the complaint's deadlines."""
     at = at or timezone.now()
     milestones = _live(complaint)
-    if not milestones and move not in ("reopen",):
+    if not milestones and move not in (Move.REOPEN,):
         return
     clocks = Clocks()
     changed: list[ComplaintMilestone] = []
@@ -278,26 +279,26 @@ def milestones_after_move(
                 m.status, m.started_at = MilestoneStatus.RUNNING, at
                 changed.append(m)
 
-    if move == "confirm":
+    if move == Move.CONFIRM:
         meet(K.FIRST_CONTACT)
         start(K.SOLUTION)
-    elif move == "propose_solution":
+    elif move == Move.PROPOSE_SOLUTION:
         meet(K.FIRST_CONTACT)
         meet(K.SOLUTION)
-    elif move == "resolve":
+    elif move == Move.RESOLVE:
         meet(K.RESOLUTION)
         start(K.SATISFACTION_CALLBACK)
-    elif move == "verify":
+    elif move == Move.VERIFY:
         meet(K.SATISFACTION_CALLBACK)
-    elif move == "park":
+    elif move == Move.PARK:
         changed.extend(_pause(milestones, PauseReason.PARKED, at))
-    elif move == "resume":
+    elif move == Move.RESUME:
         changed.extend(_resume(milestones, at))
-    elif move in ("close", "merge", "withdraw"):
+    elif move in (Move.CLOSE, Move.MERGE, Move.WITHDRAW):
         for m in milestones:
             m.status, m.next_check_at = MilestoneStatus.CANCELLED, None
             changed.append(m)
-    elif move == "reopen":
+    elif move == Move.REOPEN:
         meet(K.SATISFACTION_CALLBACK)  # the callback happened: it found the customer unsatisfied
         for m in milestones:
             if m.status not in (MilestoneStatus.MET,):
@@ -311,7 +312,7 @@ def milestones_after_move(
             _new(complaint, K.RESOLUTION, targets, round_, MilestoneStatus.RUNNING, at),
             _new(complaint, K.SATISFACTION_CALLBACK, targets, round_, MilestoneStatus.WAITING),
         ]
-    elif move == "set_deadline":
+    elif move == Move.SET_DEADLINE:
         for m in milestones:
             if m.kind == K.RESOLUTION:
                 m.due_at, m.overridden_by = complaint.due_at, actor
@@ -422,7 +423,7 @@ def complaint_wait(*, complaint: Complaint, actor, reason: str, waiting: bool) -
     audit_record(
         organisation_id=complaint.organisation_id,
         actor=actor,
-        action="wait" if waiting else "stop_waiting",
+        action=DeadlineAction.WAIT if waiting else DeadlineAction.STOP_WAITING,
         obj=complaint,
         complaint_id=complaint.pk,
         data={"reason": reason},

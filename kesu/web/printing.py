@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kesu.audit.models import AuditEntry
 from kesu.audit.services import audit_record
+from kesu.complaints.choices import ComplaintAction, Move
 from kesu.complaints.models import Complaint
 from kesu.complaints.selectors import categories_visible_to
 from kesu.core.phones import mask_phone, try_normalise_phone
@@ -52,11 +53,11 @@ def _printed(user) -> dict:
 
 # Notes of the procedure's moves that the handling form prints, newest of each kind.
 FORM_NOTES = {
-    "start_investigation": "investigation",
-    "propose_solution": "proposal",
-    "resolve": "result",
-    "verify": "callback",
-    "close": "summary",
+    Move.START_INVESTIGATION: "investigation",
+    Move.PROPOSE_SOLUTION: "proposal",
+    Move.RESOLVE: "result",
+    Move.VERIFY: "callback",
+    Move.CLOSE: "summary",
 }
 
 
@@ -277,7 +278,7 @@ def record_export(
     audit_record(
         organisation_id=organisation_id,
         actor=user,
-        action="export",
+        action=ComplaintAction.EXPORT,
         obj=obj,
         complaint_id=complaint_id,
         data={"document": document, "format": fmt, **data},
