@@ -123,6 +123,7 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
     confirmation_method_display = _display("confirmation_method")
     compensation_type_display = _display("compensation_type")
     satisfaction_display = _display("satisfaction")
+    close_reason_display = _display("close_reason")
     purchase = PurchaseRefSerializer(read_only=True, allow_null=True)
     registered_by = UserRefSerializer(read_only=True)
     compensation_approved_by = UserRefSerializer(read_only=True, allow_null=True)
@@ -176,6 +177,8 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
             "resolved_at",
             "closed_at",
             "close_reason",
+            "close_reason_display",
+            "close_note",
             "merged_into",
             "reopen_count",
             "transitions",

@@ -30,6 +30,7 @@ from django.db import models
 from django.utils import timezone
 
 from kesu.audit.models import AuditEntry
+from kesu.complaints.choices import CloseReason, State
 from kesu.complaints.models import Complaint
 from kesu.complaints.services import REGISTER_RECORDED
 
@@ -99,6 +100,16 @@ def _field_name(key: str) -> str | None:
     return None
 
 
+def _split_free_text_close_reason(values: dict[str, Any]) -> None:
+    """Entries from before close_reason held a code (complaints migration 0010) recorded a
+    withdrawal's text there; the row has that text in close_note, under the migration's code."""
+    reason = values.get("close_reason")
+    if reason and reason not in CloseReason.values:
+        values["close_note"] = str(reason).strip()[:500]
+        withdrawn = values.get("state") == State.WITHDRAWN
+        values["close_reason"] = CloseReason.WITHDRAWN if withdrawn else CloseReason.OTHER
+
+
 def replay(entries: Iterable[tuple], moves: frozenset[str] | None = None) -> dict[str, Any] | None:
     """The field values a complaint's timeline says it has now, as the entries store them.
 
@@ -139,6 +150,8 @@ def replay(entries: Iterable[tuple], moves: frozenset[str] | None = None) -> dic
                         values[name] = pair[1]
             if action in moves and "to" in data:
                 values["state"] = data["to"]
+            if isinstance(changes, dict) and "close_reason" in changes:
+                _split_free_text_close_reason(values)
             if "version" in values and (action != "merged_in" or changes):
                 values["version"] += 1
         elif action == "deadlines":

@@ -34,7 +34,7 @@ from kesu.callbacks.models import (
     CustomerCallPreference,
 )
 from kesu.callbacks.windows import CallingHours, customer_periods, next_window
-from kesu.complaints.choices import Move
+from kesu.complaints.choices import CloseReason, Move
 from kesu.complaints.models import Complaint
 from kesu.customers.models import Customer, KeyPerson, Purchase
 from kesu.organisation.models import User
@@ -331,7 +331,7 @@ def callbacks_after_move(complaint: Complaint, move: str, actor, now=None) -> No
     procedure and the callback list agree; merged or withdrawn cases need no more calls.
     """
     if move in (Move.RESOLVE, Move.CLOSE):
-        if move == Move.CLOSE and complaint.close_reason != "completed":
+        if move == Move.CLOSE and complaint.close_reason != CloseReason.COMPLETED:
             return
         event = Event.COMPLAINT_RESOLVED if move == Move.RESOLVE else Event.COMPLAINT_CLOSED
         plans = active_plans(complaint.organisation_id, [event])
@@ -436,7 +436,7 @@ def catch_up_complaints(planner: Planner) -> int:
         if plan.event == Event.COMPLAINT_RESOLVED:
             cond = Q(resolved_at__gte=start, state=State.RESOLVED)
         else:
-            cond = Q(closed_at__gte=start, state=State.CLOSED, close_reason="completed")
+            cond = Q(closed_at__gte=start, state=State.CLOSED, close_reason=CloseReason.COMPLETED)
         qs = Complaint.objects.filter(cond, organisation_id=planner.organisation_id).select_related(
             "customer", "purchase"
         )

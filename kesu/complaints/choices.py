@@ -151,6 +151,15 @@ class Move(models.TextChoices):
     VERIFY_PREVENTION = "verify_prevention", _("Verify the preventive action")
 
 
+class CloseReason(models.TextChoices):
+    """Why a complaint was closed; what the customer said, if anything, is in close_note."""
+
+    COMPLETED = "completed", _("Completed")
+    MERGED = "merged", _("Merged into another complaint")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the customer")
+    OTHER = "other", _("Other")
+
+
 TERMINAL_STATES = frozenset({State.CLOSED, State.MERGED, State.WITHDRAWN})
 OPEN_STATES = frozenset(set(State) - TERMINAL_STATES)
 # Open but the clock is not running on us: the case waits for the customer or is parked.

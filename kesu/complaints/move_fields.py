@@ -55,7 +55,7 @@ MOVE_FIELDS: dict[str, frozenset[str]] = {
         Move.PARK: {"state", "resolvability", "not_solvable_reason", "follow_up_on", "due_at"},
         Move.RESUME: {"state", "follow_up_on"},
         Move.MERGE: {"state", "merged_into", *_CLOSING},
-        Move.WITHDRAW: {"state", *_CLOSING},
+        Move.WITHDRAW: {"state", *_CLOSING, "close_note"},
         Move.HAND_OVER: {"owner", "department"},
         Move.ESCALATE: {"escalation_level"},
         Move.SET_DEADLINE: {"due_at"},

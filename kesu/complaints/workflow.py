@@ -23,6 +23,7 @@ from kesu.callbacks.plans import callbacks_after_move
 from kesu.complaints.checklist import ITEM_TEXT, ItemList, missing_items, requirements
 from kesu.complaints.choices import (
     OPEN_STATES,
+    CloseReason,
     CompensationType,
     ComplaintAction,
     ConfirmationMethod,
@@ -541,7 +542,7 @@ def complaint_close(
             raise ValidationError(
                 {"summary": _("Write the case summary: it is required before closing.")}
             )
-        m.set(closed_at=timezone.now(), close_reason="completed")
+        m.set(closed_at=timezone.now(), close_reason=CloseReason.COMPLETED)
         m.data["summary"] = summary
     return m.complaint
 
@@ -627,7 +628,7 @@ def complaint_merge(
     with _move(complaint_id, actor, Move.MERGE, expected_version) as m:
         duplicate = m.complaint
         survivor = _merge_target(actor, duplicate, into_id, into_number)
-        m.set(merged_into=survivor, closed_at=timezone.now(), close_reason="merged")
+        m.set(merged_into=survivor, closed_at=timezone.now(), close_reason=CloseReason.MERGED)
         m.data["into"] = survivor.number
         m.data["into_id"] = survivor.pk
         taken = {}
@@ -693,7 +694,11 @@ def complaint_withdraw(
 ) -> Complaint:
     _require(reason=(reason or "").strip())
     with _move(complaint_id, actor, Move.WITHDRAW, expected_version) as m:
-        m.set(closed_at=timezone.now(), close_reason=reason.strip())
+        m.set(
+            closed_at=timezone.now(),
+            close_reason=CloseReason.WITHDRAWN,
+            close_note=reason.strip(),
+        )
     return m.complaint
 
 
