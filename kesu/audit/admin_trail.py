@@ -24,7 +24,14 @@ from django.contrib import admin
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
-ADDED, CHANGED, DELETED, ACTION = "admin_added", "admin_changed", "admin_deleted", "admin_action"
+from kesu.audit.actions import AuditAction
+
+ADDED, CHANGED, DELETED, ACTION = (
+    AuditAction.ADMIN_ADDED,
+    AuditAction.ADMIN_CHANGED,
+    AuditAction.ADMIN_DELETED,
+    AuditAction.ADMIN_ACTION,
+)
 ADMIN_ACTIONS = (ADDED, CHANGED, DELETED, ACTION)
 _BEFORE = "_kesu_audit_before"
 

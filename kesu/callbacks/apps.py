@@ -8,6 +8,8 @@ class CallbacksConfig(AppConfig):
     verbose_name = _("Callbacks and customer care")
 
     def ready(self):
+        from kesu.audit.actions import register_action_labels
+        from kesu.callbacks.choices import CallbackAction
         from kesu.callbacks.defaults import install_callback_defaults
         from kesu.callbacks.plans import callbacks_after_move, callbacks_for_purchase
         from kesu.complaints import hooks as complaints
@@ -16,3 +18,5 @@ class CallbacksConfig(AppConfig):
         customers.after_purchase.register(callbacks_for_purchase)
         complaints.after_move.register(callbacks_after_move)
         complaints.defaults_installed.register(install_callback_defaults)
+
+        register_action_labels(CallbackAction)

@@ -136,3 +136,17 @@ class LeadStatus(models.TextChoices):
     NEW = "new", _("New")
     FOLLOWED_UP = "followed_up", _("Followed up")
     CLOSED = "closed", _("Closed")
+
+
+class CallbackAction(models.TextChoices):
+    """Audit actions of the callback workspace, the plans, surveys and SMS."""
+
+    CALLBACK_PLANNED = "callback_planned", _("Callback planned")
+    CALLBACK_SETTLED = "callback_settled", _("Callback no longer needed")
+    CALLBACK_ATTEMPT = "callback_attempt", _("Callback attempted")
+    CALLBACK_OUTCOME = "callback_outcome", _("Callback outcome recorded")
+    CALL_PREFERENCE = "call_preference", _("Calling preference recorded")
+    SAMPLE_DRAWN = "sample_drawn", _("Callback sample drawn")
+    SURVEY_LINK_CREATED = "survey_link_created", _("Survey link created")
+    SURVEY_ANSWERED = "survey_answered", _("Survey answered")
+    SMS_QUEUED = "sms_queued", _("SMS queued")

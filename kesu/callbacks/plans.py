@@ -20,6 +20,7 @@ from kesu.audit.services import audit_record_many
 from kesu.callbacks.choices import (
     COMPLAINT_EVENTS,
     PURCHASE_EVENTS,
+    CallbackAction,
     ClosedBy,
     Delivery,
     Event,
@@ -33,6 +34,7 @@ from kesu.callbacks.models import (
     CustomerCallPreference,
 )
 from kesu.callbacks.windows import CallingHours, customer_periods, next_window
+from kesu.complaints.choices import CloseReason, Move
 from kesu.complaints.models import Complaint
 from kesu.customers.models import Customer, KeyPerson, Purchase
 from kesu.organisation.models import User
@@ -244,7 +246,7 @@ class Planner:
             items=[
                 {
                     "actor": self.actor,
-                    "action": "callback_planned",
+                    "action": CallbackAction.CALLBACK_PLANNED,
                     "obj": t,
                     "data": {
                         "plan": t.plan.code,
@@ -328,10 +330,10 @@ def callbacks_after_move(complaint: Complaint, move: str, actor, now=None) -> No
     reopening from the complaint's page settles the open satisfaction callback, so that the
     procedure and the callback list agree; merged or withdrawn cases need no more calls.
     """
-    if move in ("resolve", "close"):
-        if move == "close" and complaint.close_reason != "completed":
+    if move in (Move.RESOLVE, Move.CLOSE):
+        if move == Move.CLOSE and complaint.close_reason != CloseReason.COMPLETED:
             return
-        event = Event.COMPLAINT_RESOLVED if move == "resolve" else Event.COMPLAINT_CLOSED
+        event = Event.COMPLAINT_RESOLVED if move == Move.RESOLVE else Event.COMPLAINT_CLOSED
         plans = active_plans(complaint.organisation_id, [event])
         event_on = _complaint_event_on(complaint, event)
         if not plans or event_on is None:
@@ -339,14 +341,14 @@ def callbacks_after_move(complaint: Complaint, move: str, actor, now=None) -> No
         planner = Planner(complaint.organisation_id, actor=actor, now=now)
         subject = complaint_subject(complaint)
         planner.save([planner.build(plan, subject, event_on, late_ok=True) for plan in plans])
-    elif move in ("verify", "reopen"):
+    elif move in (Move.VERIFY, Move.REOPEN):
         open_tasks = CallbackTask.objects.select_for_update().filter(
             complaint_id=complaint.pk, status=TaskStatus.OPEN
         )
-        if move == "verify":
+        if move == Move.VERIFY:
             open_tasks = open_tasks.filter(event=Event.COMPLAINT_RESOLVED)
         _settle(list(open_tasks), complaint, actor, move)
-    elif move in ("merge", "withdraw"):
+    elif move in (Move.MERGE, Move.WITHDRAW):
         tasks = list(
             CallbackTask.objects.select_for_update().filter(
                 complaint_id=complaint.pk, status=TaskStatus.OPEN
@@ -360,7 +362,7 @@ def _settle(tasks: list[CallbackTask], complaint: Complaint, actor, move: str) -
         return
     now = timezone.now()
     for task in tasks:
-        if move in ("verify", "reopen") and task.event == Event.COMPLAINT_RESOLVED:
+        if move in (Move.VERIFY, Move.REOPEN) and task.event == Event.COMPLAINT_RESOLVED:
             task.satisfaction = (
                 complaint.satisfaction
                 if complaint.satisfaction in Satisfaction.values
@@ -378,7 +380,7 @@ def _settle(tasks: list[CallbackTask], complaint: Complaint, actor, move: str) -
         items=[
             {
                 "actor": actor,
-                "action": "callback_settled",
+                "action": CallbackAction.CALLBACK_SETTLED,
                 "obj": t,
                 "data": {"move": move, "status": t.status, "satisfaction": t.satisfaction},
             }
@@ -434,7 +436,7 @@ def catch_up_complaints(planner: Planner) -> int:
         if plan.event == Event.COMPLAINT_RESOLVED:
             cond = Q(resolved_at__gte=start, state=State.RESOLVED)
         else:
-            cond = Q(closed_at__gte=start, state=State.CLOSED, close_reason="completed")
+            cond = Q(closed_at__gte=start, state=State.CLOSED, close_reason=CloseReason.COMPLETED)
         qs = Complaint.objects.filter(cond, organisation_id=planner.organisation_id).select_related(
             "customer", "purchase"
         )

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.services import audit_record
-from kesu.callbacks.choices import Event, Level, Population
+from kesu.callbacks.choices import CallbackAction, Event, Level, Population
 from kesu.callbacks.models import (
     LEVEL2_MIN_RATE,
     LEVEL3_MIN_RATE,
@@ -233,7 +233,7 @@ def draw_sample(
             audit_record(
                 organisation_id=organisation_id,
                 actor=actor,
-                action="sample_drawn",
+                action=CallbackAction.SAMPLE_DRAWN,
                 obj=draw,
                 data={
                     "plan": plan.code,

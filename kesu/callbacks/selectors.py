@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from kesu.callbacks.choices import TaskStatus
 from kesu.callbacks.models import CallbackTask, SampleDraw
+from kesu.complaints.choices import Move
+from kesu.complaints.workflow import TRANSITIONS
 from kesu.core.errors import NotFound
 from kesu.organisation.choices import Role
 
@@ -14,8 +16,9 @@ from kesu.organisation.choices import Role
 WORKSPACE_ROLES = frozenset(
     {Role.CALLBACK, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.GROUP, Role.ADMIN}
 )
-# Who may record what came of a call (the group and administrators only look).
-RECORDING_ROLES = frozenset({Role.CALLBACK, Role.DIRECTOR, Role.GENERAL_MANAGER})
+# Who may record what came of a call: those who may verify the complaint with it (the group and
+# administrators only look).
+RECORDING_ROLES = TRANSITIONS[Move.VERIFY].roles
 # Who may draw samples and see every colleague's list.
 SUPERVISING_ROLES = frozenset({Role.DIRECTOR, Role.GENERAL_MANAGER, Role.GROUP, Role.ADMIN})
 

@@ -19,6 +19,7 @@ from kesu.callbacks import limits
 from kesu.callbacks.choices import (
     NOT_REACHED_RESULTS,
     AttemptResult,
+    CallbackAction,
     CallbackType,
     ClosedBy,
     ResponseChannel,
@@ -30,13 +31,14 @@ from kesu.callbacks.plans import Planner
 from kesu.callbacks.selectors import RECORDING_ROLES, tasks_visible_to
 from kesu.callbacks.surveys import record_response, validate_answers
 from kesu.complaints import limits as complaint_limits
-from kesu.complaints.choices import Channel, Demand, State
+from kesu.complaints.choices import Channel, Demand, Move
+from kesu.complaints.workflow import TRANSITIONS
 from kesu.core.errors import InvalidState, NotAllowed, NotFound
 from kesu.core.limits import check_lengths, length_errors, normalise_newlines
 
 # Complaint states in which the procedure takes the callback's verdict.
-VERIFIABLE = frozenset({State.RESOLVED})
-REOPENABLE = frozenset({State.RESOLVED, State.VERIFIED, State.CLOSED})
+VERIFIABLE = TRANSITIONS[Move.VERIFY].sources
+REOPENABLE = TRANSITIONS[Move.REOPEN].sources
 
 
 def _check_role(actor) -> None:
@@ -124,7 +126,7 @@ def task_not_reached(
         audit_record(
             organisation_id=task.organisation_id,
             actor=actor,
-            action="callback_attempt",
+            action=CallbackAction.CALLBACK_ATTEMPT,
             obj=task,
             data={
                 "result": result,
@@ -147,7 +149,7 @@ class NewComplaint:
 @dataclass
 class Outcome:
     task: CallbackTask
-    complaint_move: str = ""  # "verify", "reopen" or ""
+    complaint_move: str = ""  # a Move: verify or reopen, or ""
     raised_complaint: object = None
     lead: Lead | None = None
     response: object = None
@@ -262,9 +264,9 @@ def _complaint_move(complaint, satisfaction: str, notes: str) -> str:
     if satisfaction == Satisfaction.DISSATISFIED and complaint.state in REOPENABLE:
         if not notes:
             raise ValidationError({"notes": _("Say what the customer is still unhappy about.")})
-        return "reopen"
+        return Move.REOPEN
     if satisfaction != Satisfaction.DISSATISFIED and complaint.state in VERIFIABLE:
-        return "verify"
+        return Move.VERIFY
     return ""
 
 
@@ -303,7 +305,7 @@ def _audit_outcome(outcome: Outcome, actor) -> None:
     audit_record(
         organisation_id=task.organisation_id,
         actor=actor,
-        action="callback_outcome",
+        action=CallbackAction.CALLBACK_OUTCOME,
         obj=task,
         data={
             "satisfaction": task.satisfaction,
@@ -321,11 +323,11 @@ def _audit_outcome(outcome: Outcome, actor) -> None:
 def _move_complaint(complaint, move: str, actor, satisfaction: str, notes: str) -> None:
     from kesu.complaints import workflow
 
-    if move == "verify":
+    if move == Move.VERIFY:
         workflow.complaint_verify(
             complaint_id=complaint.pk, actor=actor, satisfaction=satisfaction, note=notes
         )
-    elif move == "reopen":
+    elif move == Move.REOPEN:
         workflow.complaint_reopen(complaint_id=complaint.pk, actor=actor, reason=notes)
 
 
@@ -363,7 +365,7 @@ def set_call_preference(*, actor, customer, window_from=None, window_until=None,
         audit_record(
             organisation_id=customer.organisation_id,
             actor=actor,
-            action="call_preference",
+            action=CallbackAction.CALL_PREFERENCE,
             obj=pref,
             data={
                 "customer": customer.pk,

@@ -22,7 +22,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.services import audit_record_many
-from kesu.callbacks.choices import SmsStatus, SmsTemplate
+from kesu.callbacks.choices import CallbackAction, SmsStatus, SmsTemplate
 from kesu.callbacks.models import CallbackSettings, CustomerCallPreference, SmsMessage
 from kesu.callbacks.windows import in_sending_hours, next_sending_time
 
@@ -197,7 +197,7 @@ def save_messages(organisation_id: int, messages: list[SmsMessage], actor=None) 
         items=[
             {
                 "actor": actor,
-                "action": "sms_queued",
+                "action": CallbackAction.SMS_QUEUED,
                 "obj": m,
                 "data": {
                     "template": m.template,

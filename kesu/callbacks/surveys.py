@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.services import audit_record
 from kesu.callbacks import limits
-from kesu.callbacks.choices import QuestionKind, ResponseChannel, SmsTemplate
+from kesu.callbacks.choices import CallbackAction, QuestionKind, ResponseChannel, SmsTemplate
 from kesu.callbacks.models import Survey, SurveyInvitation, SurveyResponse
 from kesu.core.limits import length_errors, normalise_newlines
 
@@ -104,7 +104,7 @@ def record_response(
     audit_record(
         organisation_id=survey.organisation_id,
         actor=actor,
-        action="survey_answered",
+        action=CallbackAction.SURVEY_ANSWERED,
         obj=response,
         data={
             "survey": survey.code,
@@ -144,7 +144,7 @@ def invitation_create(
     audit_record(
         organisation_id=survey.organisation_id,
         actor=actor,
-        action="survey_link_created",
+        action=CallbackAction.SURVEY_LINK_CREATED,
         obj=invitation,
         data={
             "survey": survey.code,

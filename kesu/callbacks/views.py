@@ -48,7 +48,7 @@ from kesu.callbacks.services import (
 )
 from kesu.callbacks.surveys import send_link_by_sms
 from kesu.complaints import limits as complaint_limits
-from kesu.complaints.choices import Demand
+from kesu.complaints.choices import Demand, Move
 from kesu.complaints.guidance import guidance_for
 from kesu.complaints.services import REGISTERING_ROLES
 from kesu.core.errors import DomainError, NotFound
@@ -356,9 +356,9 @@ def task_outcome(request, pk):
         return task_page(request, pk, posted=post, status=400)
     task = outcome.task
     parts = [_("%(name)s: callback recorded.") % {"name": task.customer.name}]
-    if outcome.complaint_move == "verify":
+    if outcome.complaint_move == Move.VERIFY:
         parts.append(_("Complaint %(number)s verified.") % {"number": task.complaint.number})
-    elif outcome.complaint_move == "reopen":
+    elif outcome.complaint_move == Move.REOPEN:
         parts.append(
             _("Complaint %(number)s reopened and passed to the general manager.")
             % {"number": task.complaint.number}

@@ -8,7 +8,9 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
+        from kesu.audit.actions import register_action_labels
         from kesu.audit.row_checks import register_row_check
+        from kesu.complaints.choices import ComplaintAction, Move
         from kesu.complaints.consistency import COMPLAINT_ROWS
         from kesu.complaints.models import Attachment, Complaint
         from kesu.complaints.monitoring import overdue_metrics
@@ -20,3 +22,6 @@ class ComplaintsConfig(AppConfig):
         register_counted_table("complaints", Complaint, refuses_restore=True)
         register_counted_table("attachments", Attachment)
         register_row_check(COMPLAINT_ROWS)
+
+        register_action_labels(ComplaintAction)
+        register_action_labels(Move)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.models import AuditEntry
 from kesu.audit.services import audit_record
-from kesu.complaints.choices import State
+from kesu.complaints.choices import ComplaintAction, Move, State
 
 STAGES = [
     (
@@ -57,8 +57,8 @@ ITEM_TEXT = {code: text for _stage, _label, items in STAGES for code, text in it
 # What a new organisation requires, by move: confirm the record before investigating it, tell
 # the customer the result and write the summary before closing.
 DEFAULT_REQUIREMENTS = {
-    "start_investigation": ["read_back"],
-    "close": ["told_result", "summary"],
+    Move.START_INVESTIGATION: ["read_back"],
+    Move.CLOSE: ["told_result", "summary"],
 }
 STAGE_OF_STATE = {
     State.REGISTERED: "accept",
@@ -81,7 +81,9 @@ def ticked_items(complaint) -> dict[str, AuditEntry]:
     latest: dict[str, AuditEntry] = {}
     for entry in (
         AuditEntry.objects.filter(
-            organisation_id=complaint.organisation_id, complaint_id=complaint.pk, action="checklist"
+            organisation_id=complaint.organisation_id,
+            complaint_id=complaint.pk,
+            action=ComplaintAction.CHECKLIST,
         )
         .select_related("actor")
         .order_by("seq")
@@ -196,7 +198,7 @@ def checklist_tick(*, complaint, actor, item: str, done: bool) -> None:
     audit_record(
         organisation_id=complaint.organisation_id,
         actor=actor,
-        action="checklist",
+        action=ComplaintAction.CHECKLIST,
         obj=complaint,
         complaint_id=complaint.pk,
         data={"item": item, "done": done},

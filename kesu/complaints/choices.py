@@ -124,9 +124,58 @@ class State(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class Move(models.TextChoices):
+    """The moves of the procedure (complaints/workflow.py TRANSITIONS); the label is the one
+    every page, the API and the timeline show."""
+
+    CONFIRM = "confirm", _("Customer confirmed the record")
+    START_INVESTIGATION = "start_investigation", _("Start investigation")
+    PROPOSE_SOLUTION = "propose_solution", _("Propose a solution")
+    APPROVE_COMPENSATION = "approve_compensation", _("Approve the compensation")
+    REJECT_COMPENSATION = "reject_compensation", _("Reject the compensation")
+    ACCEPT_SOLUTION = "accept_solution", _("Customer accepted the solution")
+    DECLINE_SOLUTION = "decline_solution", _("Customer declined the solution")
+    RESOLVE = "resolve", _("Mark resolved")
+    VERIFY = "verify", _("Satisfaction confirmed by callback")
+    CLOSE = "close", _("Close")
+    REOPEN = "reopen", _("Reopen: customer still unsatisfied")
+    PARK = "park", _("Park as not solvable for now")
+    RESUME = "resume", _("Resume a parked case")
+    MERGE = "merge", _("Merge into another complaint")
+    WITHDRAW = "withdraw", _("Withdrawn by the customer")
+    HAND_OVER = "hand_over", _("Hand over")
+    ESCALATE = "escalate", _("Escalate")
+    SET_DEADLINE = "set_deadline", _("Set the resolution deadline")
+    OVERRIDE_SEVERITY = "override_severity", _("Change the severity")
+    RECORD_ROOT_CAUSE = "record_root_cause", _("Record root cause and actions")
+    VERIFY_PREVENTION = "verify_prevention", _("Verify the preventive action")
+
+
+class CloseReason(models.TextChoices):
+    """Why a complaint was closed; what the customer said, if anything, is in close_note."""
+
+    COMPLETED = "completed", _("Completed")
+    MERGED = "merged", _("Merged into another complaint")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the customer")
+    OTHER = "other", _("Other")
+
+
 TERMINAL_STATES = frozenset({State.CLOSED, State.MERGED, State.WITHDRAWN})
 OPEN_STATES = frozenset(set(State) - TERMINAL_STATES)
 # Open but the clock is not running on us: the case waits for the customer or is parked.
 WAITING_STATES = frozenset({State.PARKED})
 # Reached a result; the customer may still reopen it.
 DONE_STATES = frozenset({State.RESOLVED, State.VERIFIED, State.CLOSED})
+
+
+class ComplaintAction(models.TextChoices):
+    """Audit actions on a complaint besides its moves (which are recorded by their Move code)."""
+
+    REGISTER = "register", _("Registered")
+    UPDATE = "update", _("Record edited")
+    NOTE = "note", _("Note")
+    CALL = "call", _("Call with the customer")
+    ATTACH = "attach", _("File added")
+    MERGED_IN = "merged_in", _("A duplicate was merged into this complaint")
+    CHECKLIST = "checklist", _("Checklist updated")
+    EXPORT = "export", _("Exported")

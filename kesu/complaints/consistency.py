@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from kesu.audit.models import AuditEntry
 from kesu.audit.row_checks import RowCheck
+from kesu.complaints.choices import CloseReason, State
 from kesu.complaints.models import Complaint
 from kesu.complaints.services import REGISTER_RECORDED
 
@@ -100,6 +101,16 @@ def _field_name(key: str) -> str | None:
     return None
 
 
+def _split_free_text_close_reason(values: dict[str, Any]) -> None:
+    """Entries from before close_reason held a code (complaints migration 0011) recorded a
+    withdrawal's text there; the row has that text in close_note, under the migration's code."""
+    reason = values.get("close_reason")
+    if reason and reason not in CloseReason.values:
+        values["close_note"] = str(reason).strip()[:500]
+        withdrawn = values.get("state") == State.WITHDRAWN
+        values["close_reason"] = CloseReason.WITHDRAWN if withdrawn else CloseReason.OTHER
+
+
 def replay(entries: Iterable[tuple], moves: frozenset[str] | None = None) -> dict[str, Any] | None:
     """The field values a complaint's timeline says it has now, as the entries store them.
 
@@ -163,6 +174,8 @@ def _apply_changes(values: dict[str, Any], action: str, data: dict, *, is_move: 
                 values[name] = pair[1]
     if is_move and "to" in data:
         values["state"] = data["to"]
+    if isinstance(changes, dict) and "close_reason" in changes:
+        _split_free_text_close_reason(values)
     if "version" in values and (action != "merged_in" or changes):
         values["version"] += 1
 

@@ -18,6 +18,8 @@ transaction; see kesu/core/hooks.py.
   (sla: the first-contact milestone is met).
 - `defaults_installed(organisation)`: install_defaults gave an organisation its categories and
   rules (sla: deadline policies; callbacks: callback plans); each part only once.
+- `printed_deadlines(complaint)`: the deadlines a printed notice or form shows, as a list of
+  `PrintedDeadline` (sla: the latest round of first contact, solution and resolution).
 - `template_installed(organisation)`: organisation_install_template installed an industry
   template (sla: the organisation's default working calendar).
 """
@@ -35,9 +37,20 @@ class RegistrationPart:
     audit_data: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class PrintedDeadline:
+    kind: str
+    label: str
+    due_at: Any
+    status: str
+    status_label: str
+    is_resolution: bool = False
+
+
 registration_planned = Hook("complaints: registration planned")
 after_registration = Hook("complaints: after registration")
 after_move = Hook("complaints: after a move")
 after_contact = Hook("complaints: after contact with the customer")
 defaults_installed = Hook("complaints: organisation defaults installed")
 template_installed = Hook("complaints: industry template installed")
+printed_deadlines = Hook("complaints: deadlines on a printout")

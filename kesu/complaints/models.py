@@ -8,6 +8,7 @@ from kesu.complaints.checklist import move_choices as checklist_move_choices
 from kesu.complaints.choices import (
     CauseClass,
     Channel,
+    CloseReason,
     CompensationType,
     ConfirmationMethod,
     Demand,
@@ -336,7 +337,15 @@ class Complaint(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     close_reason = models.CharField(
-        _("closing reason"), max_length=limits.LINE, blank=True, editable=False
+        _("closing reason"),
+        max_length=20,
+        choices=CloseReason.choices,
+        blank=True,
+        editable=False,
+    )
+    # In the customer's words, e.g. why they withdrew.
+    close_note = models.CharField(
+        _("closing note"), max_length=limits.LINE, blank=True, editable=False
     )
     merged_into = models.ForeignKey(
         "self",

@@ -8,6 +8,7 @@ field that is not listed here.
 
 from django.utils.translation import gettext as _
 
+from kesu.complaints.choices import Move
 from kesu.complaints.models import Complaint
 
 _CLOSING = {"closed_at", "close_reason"}
@@ -21,23 +22,27 @@ _COMPENSATION = {
 MOVE_FIELDS: dict[str, frozenset[str]] = {
     name: frozenset(fields)
     for name, fields in {
-        "confirm": {"state", "confirmation_method", "confirmed_at"},
-        "start_investigation": {"state", "owner", "department"},
-        "propose_solution": {
+        Move.CONFIRM: {"state", "confirmation_method", "confirmed_at"},
+        Move.START_INVESTIGATION: {"state", "owner", "department"},
+        Move.PROPOSE_SOLUTION: {
             "state",
             "solution",
             "resolvability",
             "solution_due_on",
             *_COMPENSATION,
         },
-        "approve_compensation": {"state", "compensation_approved_by", "compensation_approved_at"},
-        "reject_compensation": {"state"},
-        "accept_solution": {"state"},
-        "decline_solution": {"state", "escalation_level"},
-        "resolve": {"state", "resolved_at"},
-        "verify": {"state", "satisfaction"},
-        "close": {"state", *_CLOSING},
-        "reopen": {
+        Move.APPROVE_COMPENSATION: {
+            "state",
+            "compensation_approved_by",
+            "compensation_approved_at",
+        },
+        Move.REJECT_COMPENSATION: {"state"},
+        Move.ACCEPT_SOLUTION: {"state"},
+        Move.DECLINE_SOLUTION: {"state", "escalation_level"},
+        Move.RESOLVE: {"state", "resolved_at"},
+        Move.VERIFY: {"state", "satisfaction"},
+        Move.CLOSE: {"state", *_CLOSING},
+        Move.REOPEN: {
             "state",
             "escalation_level",
             "satisfaction",
@@ -47,21 +52,21 @@ MOVE_FIELDS: dict[str, frozenset[str]] = {
             *_CLOSING,
         },
         # Parking pauses the resolution clock (kesu/sla/tracking.py), which moves due_at.
-        "park": {"state", "resolvability", "not_solvable_reason", "follow_up_on", "due_at"},
-        "resume": {"state", "follow_up_on"},
-        "merge": {"state", "merged_into", *_CLOSING},
-        "withdraw": {"state", *_CLOSING},
-        "hand_over": {"owner", "department"},
-        "escalate": {"escalation_level"},
-        "set_deadline": {"due_at"},
-        "override_severity": {"severity", "severity_override_reason", "is_crisis"},
-        "record_root_cause": {
+        Move.PARK: {"state", "resolvability", "not_solvable_reason", "follow_up_on", "due_at"},
+        Move.RESUME: {"state", "follow_up_on"},
+        Move.MERGE: {"state", "merged_into", *_CLOSING},
+        Move.WITHDRAW: {"state", *_CLOSING, "close_note"},
+        Move.HAND_OVER: {"owner", "department"},
+        Move.ESCALATE: {"escalation_level"},
+        Move.SET_DEADLINE: {"due_at"},
+        Move.OVERRIDE_SEVERITY: {"severity", "severity_override_reason", "is_crisis"},
+        Move.RECORD_ROOT_CAUSE: {
             "root_cause",
             "corrective_action",
             "preventive_action",
             "responsibility",
         },
-        "verify_prevention": {
+        Move.VERIFY_PREVENTION: {
             "preventive_verification",
             "preventive_verified_at",
             "preventive_verified_by",

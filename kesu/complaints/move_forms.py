@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from kesu.complaints.api.transitions import TRANSITION_INPUTS, run_transition
 from kesu.complaints.checklist import ITEM_TEXT, requirements
-from kesu.complaints.choices import OPEN_STATES, State
+from kesu.complaints.choices import OPEN_STATES, Move, State
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.complaints.workflow import (
     APPROVAL_MOVES,
@@ -27,7 +27,7 @@ from kesu.organisation.models import Department, User
 
 # Fields naming another complaint: a select of the customer's other open complaints plus a
 # text input (`<name>_other`) for any number.
-COMPLAINT_PICKERS = {"merge": {"into"}}
+COMPLAINT_PICKERS = {Move.MERGE: {"into"}}
 PICKER_CHOICES = 50
 
 LONG_TEXT = {

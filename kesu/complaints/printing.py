@@ -5,7 +5,6 @@ PDF by WeasyPrint. The same context feeds both, so the number, the fields and th
 paper are the same whichever way it was printed. Every print is recorded as an export.
 """
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.staticfiles import finders
@@ -15,13 +14,15 @@ from django.utils.translation import gettext as _
 
 from kesu.audit.models import AuditEntry
 from kesu.audit.services import audit_record
+from kesu.complaints import hooks
+from kesu.complaints.choices import ComplaintAction, Move
+from kesu.complaints.hooks import PrintedDeadline
 from kesu.complaints.models import Complaint
 from kesu.complaints.selectors import categories_visible_to
 from kesu.core.phones import mask_phone, try_normalise_phone
 from kesu.customers.selectors import customers_visible_to
 from kesu.organisation.models import Branch, Organisation, User
 from kesu.organisation.selectors import branches_visible_to, departments_visible_to
-from kesu.sla.choices import MilestoneKind, MilestoneStatus
 
 REGISTER_CAP = 2000
 PRINT_STYLESHEET = "complaints/print.css"
@@ -52,11 +53,11 @@ def _printed(user) -> dict:
 
 # Notes of the procedure's moves that the handling form prints, newest of each kind.
 FORM_NOTES = {
-    "start_investigation": "investigation",
-    "propose_solution": "proposal",
-    "resolve": "result",
-    "verify": "callback",
-    "close": "summary",
+    Move.START_INVESTIGATION: "investigation",
+    Move.PROPOSE_SOLUTION: "proposal",
+    Move.RESOLVE: "result",
+    Move.VERIFY: "callback",
+    Move.CLOSE: "summary",
 }
 
 
@@ -93,37 +94,14 @@ def form_context(user, complaint: Complaint) -> dict:
 # ---- The handling notice (处理通知单) -------------------------------------------------------
 
 
-@dataclass
-class Deadline:
-    kind: str
-    label: str
-    due_at: object
-    status: str
-    status_label: str
-
-
-def _deadlines(complaint: Complaint) -> list[Deadline]:
-    """The latest round of each milestone the handling department works towards."""
-    kinds = [MilestoneKind.FIRST_CONTACT, MilestoneKind.SOLUTION, MilestoneKind.RESOLUTION]
-    latest = {}
-    for m in complaint.milestones.filter(kind__in=kinds).order_by("round", "id"):
-        latest[m.kind] = m
-    return [
-        Deadline(
-            kind=kind,
-            label=str(latest[kind].get_kind_display()),
-            due_at=latest[kind].due_at,
-            status=latest[kind].status,
-            status_label=str(latest[kind].get_status_display()),
-        )
-        for kind in kinds
-        if kind in latest and latest[kind].status != MilestoneStatus.CANCELLED
-    ]
+def _deadlines(complaint: Complaint) -> list[PrintedDeadline]:
+    """What the deadline apps say the printout shows (kesu/complaints/hooks.py)."""
+    return [d for part in hooks.printed_deadlines(complaint) for d in part]
 
 
 def notice_context(user, complaint: Complaint) -> dict:
     deadlines = _deadlines(complaint)
-    resolution = next((d for d in deadlines if d.kind == MilestoneKind.RESOLUTION), None)
+    resolution = next((d for d in deadlines if d.is_resolution), None)
     customer = complaint.customer
     return {
         "doc": NOTICE,
@@ -277,7 +255,7 @@ def record_export(
     audit_record(
         organisation_id=organisation_id,
         actor=user,
-        action="export",
+        action=ComplaintAction.EXPORT,
         obj=obj,
         complaint_id=complaint_id,
         data={"document": document, "format": fmt, **data},

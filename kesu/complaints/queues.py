@@ -7,25 +7,41 @@ from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from kesu.complaints.choices import OPEN_STATES, WAITING_STATES, State
+from kesu.complaints.choices import OPEN_STATES, WAITING_STATES, Move, State
 from kesu.complaints.models import Complaint
 from kesu.complaints.selectors import complaint_rows
+from kesu.complaints.workflow import TRANSITIONS
 from kesu.organisation.choices import Role
 from kesu.organisation.services import compensation_limit_for
 
 RUNNING_STATES = OPEN_STATES - WAITING_STATES
+# A deadline this close is "due soon" (the queue and the badge on the pages).
 DUE_SOON = timedelta(hours=24)
-# The forward moves of the procedure, by the state that waits for them and who makes them.
-NEXT_STEP_ROLES = {
-    State.REGISTERED: {Role.FRONTLINE, Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER},
-    State.CONFIRMED: {Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER},
-    State.INVESTIGATING: {Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER},
-    State.SOLUTION_PROPOSED: {Role.FRONTLINE, Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER},
-    State.IN_PROGRESS: {Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER},
-    State.RESOLVED: {Role.CALLBACK, Role.DIRECTOR, Role.GENERAL_MANAGER},
-    State.VERIFIED: {Role.DIRECTOR, Role.GENERAL_MANAGER},
-    State.PARKED: {Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER},
-}
+# The forward moves of the procedure; who makes them comes from TRANSITIONS.
+FORWARD_MOVES = (
+    Move.CONFIRM,
+    Move.START_INVESTIGATION,
+    Move.PROPOSE_SOLUTION,
+    Move.ACCEPT_SOLUTION,
+    Move.DECLINE_SOLUTION,
+    Move.RESOLVE,
+    Move.VERIFY,
+    Move.CLOSE,
+    Move.RESUME,
+)
+
+
+def _next_step_roles() -> dict[str, frozenset]:
+    """By the state that waits for a forward move: the roles that may make it."""
+    roles: dict[str, frozenset] = {}
+    for move in FORWARD_MOVES:
+        for state in TRANSITIONS[move].sources:
+            roles[state] = roles.get(state, frozenset()) | TRANSITIONS[move].roles
+    return roles
+
+
+NEXT_STEP_ROLES = _next_step_roles()
+
 # Roles that answer for the whole branch, not only for the cases they own.
 BRANCH_WIDE_ROLES = {Role.DIRECTOR, Role.GENERAL_MANAGER, Role.CALLBACK}
 
@@ -61,7 +77,7 @@ def waiting_for_me(user) -> QuerySet[Complaint]:
         if user.branch_id:
             shared &= Q(branch_id=user.branch_id)
         mine |= shared
-    if user.role in {Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER}:
+    if user.role in TRANSITIONS[Move.APPROVE_COMPENSATION].roles:
         limit = compensation_limit_for(user)
         approvals = Q(state=State.AWAITING_APPROVAL)
         # Name the column the scope rests on, so this branch of the OR has an index to use.

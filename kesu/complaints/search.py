@@ -46,12 +46,10 @@ SEARCHED_FIELDS = (
     "preventive_action",
     "preventive_verification",
     "not_solvable_reason",
-    "close_reason",
+    "close_note",
     "severity_override_reason",
     "search_notes",
 )
-# close_reason holds either what the customer said when withdrawing or one of these codes.
-_CLOSE_CODES = {"completed", "merged"}
 # Texts in a move's timeline entry that are kept in search_notes.
 _NOTE_KEYS = ("summary", "reason", "result")
 
@@ -75,8 +73,6 @@ def grams_of(*texts: str) -> list[str]:
 def searched_texts(values: dict, customer_name: str = "") -> list[str]:
     """The texts of a complaint (SEARCHED_FIELDS as a dict) and its customer, for grams_of."""
     texts = [values.get(name) or "" for name in SEARCHED_FIELDS]
-    if values.get("close_reason") in _CLOSE_CODES:
-        texts[SEARCHED_FIELDS.index("close_reason")] = ""
     return [*texts, customer_name or ""]
 
 

@@ -2,7 +2,6 @@
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.models import AuditEntry
 from kesu.complaints.choices import OPEN_STATES, WAITING_STATES
@@ -156,23 +155,3 @@ def categories_visible_to(user) -> QuerySet[Category]:
     if not user.is_authenticated or user.organisation_id is None:
         return Category.objects.none()
     return Category.objects.filter(organisation_id=user.organisation_id).order_by("path")
-
-
-# Labels of timeline entries; the entries store only the action code.
-TIMELINE_LABELS = {
-    "register": _("Registered"),
-    "update": _("Record edited"),
-    "note": _("Note"),
-    "call": _("Call"),
-    "attach": _("File attached"),
-    "merged_in": _("Duplicate merged in"),
-}
-
-
-def timeline_action_label(action: str) -> str:
-    from kesu.complaints.workflow import TRANSITIONS
-
-    if action in TRANSITIONS:
-        return str(TRANSITIONS[action].label)
-    label = TIMELINE_LABELS.get(action)
-    return str(label) if label is not None else action

@@ -24,6 +24,7 @@ from kesu.complaints.choices import (
     TERMINAL_STATES,
     CauseClass,
     Channel,
+    ComplaintAction,
     Demand,
     Kind,
     Severity,
@@ -294,7 +295,7 @@ def _audit_registration(complaint: Complaint, actor: User, parts) -> None:
     audit_record(
         organisation_id=complaint.organisation_id,
         actor=actor,
-        action="register",
+        action=ComplaintAction.REGISTER,
         obj=complaint,
         complaint_id=complaint.pk,
         data={
@@ -362,7 +363,7 @@ def complaint_update(
         audit_record(
             organisation_id=complaint.organisation_id,
             actor=actor,
-            action="update",
+            action=ComplaintAction.UPDATE,
             obj=complaint,
             complaint_id=complaint.pk,
             data={"changes": diff},
@@ -435,7 +436,7 @@ def complaint_add_note(
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("This field is required.")})
-    if kind not in {"note", "call"}:
+    if kind not in {ComplaintAction.NOTE, ComplaintAction.CALL}:
         raise ValidationError({"kind": _("“%(value)s” is not a valid choice.") % {"value": kind}})
     with transaction.atomic():
         complaint = complaints_visible_to(actor).filter(pk=complaint_id).first()
@@ -452,7 +453,7 @@ def complaint_add_note(
             if shared_with_customer
             else AuditEntry.Visibility.INTERNAL,
         )
-        if shared_with_customer or kind == "call":
+        if shared_with_customer or kind == ComplaintAction.CALL:
             hooks.after_contact(complaint, actor)
         return entry
 
@@ -550,7 +551,7 @@ def complaint_attach(
         audit_record(
             organisation_id=complaint.organisation_id,
             actor=actor,
-            action="attach",
+            action=ComplaintAction.ATTACH,
             obj=attachment,
             complaint_id=complaint.pk,
             data={

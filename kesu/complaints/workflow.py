@@ -23,9 +23,12 @@ from kesu.complaints import hooks
 from kesu.complaints.checklist import ITEM_TEXT, ItemList, missing_items, requirements
 from kesu.complaints.choices import (
     OPEN_STATES,
+    CloseReason,
     CompensationType,
+    ComplaintAction,
     ConfirmationMethod,
     EscalationLevel,
+    Move,
     Resolvability,
     Responsibility,
     Satisfaction,
@@ -42,7 +45,7 @@ from kesu.organisation.models import CompensationLimit, Department, User
 from kesu.organisation.services import DEFAULT_COMPENSATION_LIMITS, may_grant
 
 F, C, H, D, G = Role.FRONTLINE, Role.CALLBACK, Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER
-APPROVAL_MOVES = frozenset({"approve_compensation", "reject_compensation"})
+APPROVAL_MOVES = frozenset({Move.APPROVE_COMPENSATION, Move.REJECT_COMPENSATION})
 WORKING_STATES = frozenset(
     {State.CONFIRMED, State.INVESTIGATING, State.SOLUTION_PROPOSED, State.IN_PROGRESS}
 )
@@ -58,98 +61,87 @@ class Transition:
     roles: frozenset
 
 
-def _t(name, label, sources, target, roles) -> Transition:
-    return Transition(name, label, frozenset(sources), target, frozenset(roles))
+def _t(move: "Move", sources, target, roles) -> Transition:
+    return Transition(move, move.label, frozenset(sources), target, frozenset(roles))
 
 
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
         _t(
-            "confirm",
-            _("Customer confirmed the record"),
+            Move.CONFIRM,
             {State.REGISTERED},
             State.CONFIRMED,
             {F, H, D, G},
         ),
         _t(
-            "start_investigation",
-            _("Start investigation"),
+            Move.START_INVESTIGATION,
             {State.CONFIRMED},
             State.INVESTIGATING,
             {H, D, G},
         ),
         # Ends in awaiting_approval instead when the compensation is above the actor's limit.
         _t(
-            "propose_solution",
-            _("Propose a solution"),
+            Move.PROPOSE_SOLUTION,
             {State.INVESTIGATING},
             State.SOLUTION_PROPOSED,
             {H, D, G},
         ),
         _t(
-            "approve_compensation",
-            _("Approve the compensation"),
+            Move.APPROVE_COMPENSATION,
             {State.AWAITING_APPROVAL},
             State.SOLUTION_PROPOSED,
             {H, D, G},
         ),
         _t(
-            "reject_compensation",
-            _("Reject the compensation"),
+            Move.REJECT_COMPENSATION,
             {State.AWAITING_APPROVAL},
             State.INVESTIGATING,
             {H, D, G},
         ),
         _t(
-            "accept_solution",
-            _("Customer accepted the solution"),
+            Move.ACCEPT_SOLUTION,
             {State.SOLUTION_PROPOSED},
             State.IN_PROGRESS,
             {F, H, D, G},
         ),
         _t(
-            "decline_solution",
-            _("Customer declined the solution"),
+            Move.DECLINE_SOLUTION,
             {State.SOLUTION_PROPOSED},
             State.INVESTIGATING,
             {F, H, D, G},
         ),
-        _t("resolve", _("Mark resolved"), {State.IN_PROGRESS}, State.RESOLVED, {H, D, G}),
+        _t(Move.RESOLVE, {State.IN_PROGRESS}, State.RESOLVED, {H, D, G}),
         _t(
-            "verify",
-            _("Satisfaction confirmed by callback"),
+            Move.VERIFY,
             {State.RESOLVED},
             State.VERIFIED,
             {C, D, G},
         ),
-        _t("close", _("Close"), {State.VERIFIED}, State.CLOSED, {D, G}),
+        _t(Move.CLOSE, {State.VERIFIED}, State.CLOSED, {D, G}),
         _t(
-            "reopen",
-            _("Reopen: customer still unsatisfied"),
+            Move.REOPEN,
             {State.RESOLVED, State.VERIFIED, State.CLOSED},
             State.INVESTIGATING,
             {F, C, D, G},
         ),
-        _t("park", _("Park as not solvable for now"), WORKING_STATES, State.PARKED, {H, D, G}),
-        _t("resume", _("Resume a parked case"), {State.PARKED}, State.INVESTIGATING, {H, D, G}),
-        _t("merge", _("Merge into another complaint"), OPEN_STATES, State.MERGED, {F, H, D, G}),
-        _t("withdraw", _("Withdrawn by the customer"), OPEN_STATES, State.WITHDRAWN, {F, H, D, G}),
+        _t(Move.PARK, WORKING_STATES, State.PARKED, {H, D, G}),
+        _t(Move.RESUME, {State.PARKED}, State.INVESTIGATING, {H, D, G}),
+        _t(Move.MERGE, OPEN_STATES, State.MERGED, {F, H, D, G}),
+        _t(Move.WITHDRAW, OPEN_STATES, State.WITHDRAWN, {F, H, D, G}),
         # Actions that keep the state.
-        _t("hand_over", _("Hand over"), OPEN_STATES, None, {F, H, D, G}),
-        _t("escalate", _("Escalate"), OPEN_STATES, None, {H, D, G}),
-        _t("set_deadline", _("Set the resolution deadline"), OPEN_STATES, None, {D, G}),
-        _t("override_severity", _("Change the severity"), OPEN_STATES, None, {F, H, D, G}),
+        _t(Move.HAND_OVER, OPEN_STATES, None, {F, H, D, G}),
+        _t(Move.ESCALATE, OPEN_STATES, None, {H, D, G}),
+        _t(Move.SET_DEADLINE, OPEN_STATES, None, {D, G}),
+        _t(Move.OVERRIDE_SEVERITY, OPEN_STATES, None, {F, H, D, G}),
         _t(
-            "record_root_cause",
-            _("Record root cause and actions"),
+            Move.RECORD_ROOT_CAUSE,
             OPEN_STATES | {State.CLOSED},
             None,
             {H, D, G},
         ),
         _t(
-            "verify_prevention",
-            _("Verify the preventive action"),
+            Move.VERIFY_PREVENTION,
             {State.RESOLVED, State.VERIFIED, State.CLOSED},
             None,
             {D, G},
@@ -180,7 +172,7 @@ def transitions_for(complaint: Complaint, user: User) -> list[Transition]:
 # handing it over (which its owner always has). A case handed to any other role (the group
 # customer centre, the administrator) would sit with someone who cannot move it on.
 CASE_WORKING_ROLES = frozenset().union(
-    *(t.roles for t in TRANSITIONS.values() if t.name != "hand_over")
+    *(t.roles for t in TRANSITIONS.values() if t.name != Move.HAND_OVER)
 )
 
 
@@ -194,7 +186,7 @@ class Approvers:
 def who_may_approve(complaint: Complaint) -> list[Approvers]:
     """The roles whose compensation limit covers the complaint's amount, with their active users
     in its branch (or organisation-wide); for telling someone below the limit whom to ask."""
-    roles = TRANSITIONS["approve_compensation"].roles
+    roles = TRANSITIONS[Move.APPROVE_COMPENSATION].roles
     configured = dict(
         CompensationLimit.objects.filter(
             organisation_id=complaint.organisation_id, role__in=roles
@@ -239,7 +231,7 @@ class ChecklistIncomplete(DomainError):
 
 def _is_owner_handing_over(t: Transition, complaint: Complaint, user: User) -> bool:
     # First-contact ownership: whoever owns the case may always pass it on.
-    return t.name == "hand_over" and complaint.owner_id == user.pk
+    return t.name == Move.HAND_OVER and complaint.owner_id == user.pk
 
 
 class _Move:
@@ -342,7 +334,7 @@ def complaint_confirm(
 ) -> Complaint:
     """The customer confirmed the record as read back to them (signature or recorded consent)."""
     _check_choice("method", method, ConfirmationMethod)
-    with _move(complaint_id, actor, "confirm", expected_version) as m:
+    with _move(complaint_id, actor, Move.CONFIRM, expected_version) as m:
         m.set(confirmation_method=method, confirmed_at=timezone.now())
         m.data["note"] = note
     return m.complaint
@@ -360,7 +352,7 @@ def complaint_hand_over(
     """Pass ownership (and/or the handling department) on; first-contact ownership ends here."""
     if to_user is None and department is None:
         raise ValidationError({"to_user": _("Name the new owner or the handling department.")})
-    with _move(complaint_id, actor, "hand_over", expected_version) as m:
+    with _move(complaint_id, actor, Move.HAND_OVER, expected_version) as m:
         branch_id = m.complaint.branch_id
         if to_user is not None and (
             to_user.organisation_id != m.complaint.organisation_id
@@ -398,7 +390,7 @@ def complaint_hand_over(
 def complaint_start_investigation(
     *, complaint_id: int, actor: User, note: str = "", expected_version: int | None = None
 ) -> Complaint:
-    with _move(complaint_id, actor, "start_investigation", expected_version) as m:
+    with _move(complaint_id, actor, Move.START_INVESTIGATION, expected_version) as m:
         if m.complaint.owner_id is None or m.complaint.owner.role in (F, C):
             # The handling manager who starts the investigation takes the case over.
             m.set(owner=actor)
@@ -430,7 +422,7 @@ def complaint_propose_solution(
         raise ValidationError(
             {"compensation_type": _("Say what kind of compensation the amount is for.")}
         )
-    with _move(complaint_id, actor, "propose_solution", expected_version) as m:
+    with _move(complaint_id, actor, Move.PROPOSE_SOLUTION, expected_version) as m:
         m.set(
             solution=solution.strip(),
             resolvability=resolvability,
@@ -453,7 +445,7 @@ def complaint_propose_solution(
 def complaint_approve_compensation(
     *, complaint_id: int, actor: User, note: str = "", expected_version: int | None = None
 ) -> Complaint:
-    with _move(complaint_id, actor, "approve_compensation", expected_version) as m:
+    with _move(complaint_id, actor, Move.APPROVE_COMPENSATION, expected_version) as m:
         _check_limit(actor, m.complaint.compensation_amount)
         m.set(compensation_approved_by=actor, compensation_approved_at=timezone.now())
         m.data["note"] = note
@@ -464,7 +456,7 @@ def complaint_reject_compensation(
     *, complaint_id: int, actor: User, reason: str, expected_version: int | None = None
 ) -> Complaint:
     _require(reason=(reason or "").strip())
-    with _move(complaint_id, actor, "reject_compensation", expected_version) as m:
+    with _move(complaint_id, actor, Move.REJECT_COMPENSATION, expected_version) as m:
         _check_limit(actor, m.complaint.compensation_amount)
         m.data["reason"] = reason.strip()
     return m.complaint
@@ -483,7 +475,7 @@ def complaint_accept_solution(
     *, complaint_id: int, actor: User, note: str = "", expected_version: int | None = None
 ) -> Complaint:
     """The customer agreed to the proposed solution; the back office carries it out."""
-    with _move(complaint_id, actor, "accept_solution", expected_version) as m:
+    with _move(complaint_id, actor, Move.ACCEPT_SOLUTION, expected_version) as m:
         m.data["note"] = note
     return m.complaint
 
@@ -497,7 +489,7 @@ def complaint_decline_solution(
     expected_version: int | None = None,
 ) -> Complaint:
     _require(reason=(reason or "").strip())
-    with _move(complaint_id, actor, "decline_solution", expected_version) as m:
+    with _move(complaint_id, actor, Move.DECLINE_SOLUTION, expected_version) as m:
         if escalate and m.complaint.escalation_level < EscalationLevel.CUSTOMER_DIRECTOR:
             m.set(escalation_level=EscalationLevel.CUSTOMER_DIRECTOR)
         m.data["reason"] = reason.strip()
@@ -509,7 +501,7 @@ def complaint_resolve(
 ) -> Complaint:
     """The solution has been carried out and the customer told the result."""
     _require(result=(result or "").strip())
-    with _move(complaint_id, actor, "resolve", expected_version) as m:
+    with _move(complaint_id, actor, Move.RESOLVE, expected_version) as m:
         m.set(resolved_at=timezone.now())
         m.data["result"] = result.strip()
     return m.complaint
@@ -532,7 +524,7 @@ def complaint_verify(
         raise ValidationError(
             {"satisfaction": _("A dissatisfied customer's case is reopened, not verified.")}
         )
-    with _move(complaint_id, actor, "verify", expected_version) as m:
+    with _move(complaint_id, actor, Move.VERIFY, expected_version) as m:
         m.set(satisfaction=satisfaction)
         m.data["note"] = note
     return m.complaint
@@ -541,14 +533,14 @@ def complaint_verify(
 def complaint_close(
     *, complaint_id: int, actor: User, summary: str = "", expected_version: int | None = None
 ) -> Complaint:
-    with _move(complaint_id, actor, "close", expected_version) as m:
-        required = requirements(m.complaint.organisation_id, ["close"]).get("close", [])
+    with _move(complaint_id, actor, Move.CLOSE, expected_version) as m:
+        required = requirements(m.complaint.organisation_id, [Move.CLOSE]).get(Move.CLOSE, [])
         if "summary" in required and not (summary or "").strip():
             # A ticked "wrote a case summary" is not a summary: the close carries the text.
             raise ValidationError(
                 {"summary": _("Write the case summary: it is required before closing.")}
             )
-        m.set(closed_at=timezone.now(), close_reason="completed")
+        m.set(closed_at=timezone.now(), close_reason=CloseReason.COMPLETED)
         m.data["summary"] = summary
     return m.complaint
 
@@ -558,7 +550,7 @@ def complaint_reopen(
 ) -> Complaint:
     """The customer is still unsatisfied: the case opens again and goes to the general manager."""
     _require(reason=(reason or "").strip())
-    with _move(complaint_id, actor, "reopen", expected_version) as m:
+    with _move(complaint_id, actor, Move.REOPEN, expected_version) as m:
         complaint = m.complaint
         general_manager = (
             User.objects.filter(
@@ -599,7 +591,7 @@ def complaint_park(
     _require(reason=(reason or "").strip(), follow_up_on=follow_up_on)
     if follow_up_on <= timezone.localdate():
         raise ValidationError({"follow_up_on": _("The follow-up date must be in the future.")})
-    with _move(complaint_id, actor, "park", expected_version) as m:
+    with _move(complaint_id, actor, Move.PARK, expected_version) as m:
         m.set(
             resolvability=Resolvability.NOT_FOR_NOW,
             not_solvable_reason=reason.strip(),
@@ -611,7 +603,7 @@ def complaint_park(
 def complaint_resume(
     *, complaint_id: int, actor: User, note: str = "", expected_version: int | None = None
 ) -> Complaint:
-    with _move(complaint_id, actor, "resume", expected_version) as m:
+    with _move(complaint_id, actor, Move.RESUME, expected_version) as m:
         m.set(follow_up_on=None)
         m.data["note"] = note
     return m.complaint
@@ -631,10 +623,10 @@ def complaint_merge(
     record the merge.
     """
     _require(into=into_number or into_id)
-    with _move(complaint_id, actor, "merge", expected_version) as m:
+    with _move(complaint_id, actor, Move.MERGE, expected_version) as m:
         duplicate = m.complaint
         survivor = _merge_target(actor, duplicate, into_id, into_number)
-        m.set(merged_into=survivor, closed_at=timezone.now(), close_reason="merged")
+        m.set(merged_into=survivor, closed_at=timezone.now(), close_reason=CloseReason.MERGED)
         m.data["into"] = survivor.number
         m.data["into_id"] = survivor.pk
         taken = {}
@@ -650,7 +642,7 @@ def complaint_merge(
         audit_record(
             organisation_id=survivor.organisation_id,
             actor=actor,
-            action="merged_in",
+            action=ComplaintAction.MERGED_IN,
             obj=survivor,
             complaint_id=survivor.pk,
             data={
@@ -699,8 +691,12 @@ def complaint_withdraw(
     *, complaint_id: int, actor: User, reason: str, expected_version: int | None = None
 ) -> Complaint:
     _require(reason=(reason or "").strip())
-    with _move(complaint_id, actor, "withdraw", expected_version) as m:
-        m.set(closed_at=timezone.now(), close_reason=reason.strip())
+    with _move(complaint_id, actor, Move.WITHDRAW, expected_version) as m:
+        m.set(
+            closed_at=timezone.now(),
+            close_reason=CloseReason.WITHDRAWN,
+            close_note=reason.strip(),
+        )
     return m.complaint
 
 
@@ -710,7 +706,7 @@ def complaint_escalate(
     _require(reason=(reason or "").strip())
     if level not in EscalationLevel.values:
         raise ValidationError({"level": _("“%(value)s” is not a valid choice.") % {"value": level}})
-    with _move(complaint_id, actor, "escalate", expected_version) as m:
+    with _move(complaint_id, actor, Move.ESCALATE, expected_version) as m:
         if level <= m.complaint.escalation_level:
             raise ValidationError({"level": _("Escalation only goes up.")})
         m.set(escalation_level=level)
@@ -722,7 +718,7 @@ def complaint_set_deadline(
     *, complaint_id: int, actor: User, due_at, reason: str, expected_version: int | None = None
 ) -> Complaint:
     _require(due_at=due_at, reason=(reason or "").strip())
-    with _move(complaint_id, actor, "set_deadline", expected_version) as m:
+    with _move(complaint_id, actor, Move.SET_DEADLINE, expected_version) as m:
         m.set(due_at=due_at)
         m.data["reason"] = reason.strip()
     return m.complaint
@@ -739,7 +735,7 @@ def complaint_override_severity(
 ) -> Complaint:
     _check_choice("severity", severity, Severity)
     _require(reason=(reason or "").strip())
-    with _move(complaint_id, actor, "override_severity", expected_version) as m:
+    with _move(complaint_id, actor, Move.OVERRIDE_SEVERITY, expected_version) as m:
         m.set(severity=severity, severity_override_reason=reason.strip())
         if is_crisis is not None:
             m.set(is_crisis=is_crisis)
@@ -773,7 +769,7 @@ def complaint_record_root_cause(
         raise ValidationError(
             {"root_cause": _("Give at least one of root cause, corrective or preventive action.")}
         )
-    with _move(complaint_id, actor, "record_root_cause", expected_version) as m:
+    with _move(complaint_id, actor, Move.RECORD_ROOT_CAUSE, expected_version) as m:
         m.set(**given)
     return m.complaint
 
@@ -783,7 +779,7 @@ def complaint_verify_prevention(
 ) -> Complaint:
     """Later: did the preventive action work? Recorded by a director."""
     _require(verification=(verification or "").strip())
-    with _move(complaint_id, actor, "verify_prevention", expected_version) as m:
+    with _move(complaint_id, actor, Move.VERIFY_PREVENTION, expected_version) as m:
         if not m.complaint.preventive_action:
             raise ValidationError({"verification": _("Record a preventive action first.")})
         m.set(

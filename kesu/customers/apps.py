@@ -8,7 +8,11 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
+        from kesu.audit.actions import register_action_labels
         from kesu.core.backup import register_counted_table
+        from kesu.customers.choices import CustomerAction
         from kesu.customers.models import Customer
 
         register_counted_table("customers", Customer)
+
+        register_action_labels(CustomerAction)

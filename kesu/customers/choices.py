@@ -35,3 +35,12 @@ class PurchaseKind(models.TextChoices):
     ORDER = "order", _("Order")
     VEHICLE = "vehicle", _("Vehicle delivery")
     SERVICE = "service", _("Service visit")
+
+
+class CustomerAction(models.TextChoices):
+    """Audit actions on customer records."""
+
+    CUSTOMER_CREATE = "customer_create", _("Customer created")
+    CUSTOMER_UPDATE = "customer_update", _("Customer record edited")
+    PURCHASE_CREATE = "purchase_create", _("Purchase added")
+    KEY_PERSON_CREATE = "key_person_create", _("Key person added")

@@ -7,7 +7,7 @@ from kesu.core.errors import NotAllowed
 from kesu.core.limits import check_lengths, length_errors, limited
 from kesu.core.phones import normalise_phone
 from kesu.customers import hooks, limits
-from kesu.customers.choices import PersonalityType, PurchaseKind, Tier
+from kesu.customers.choices import CustomerAction, PersonalityType, PurchaseKind, Tier
 from kesu.customers.models import Customer, KeyPerson, Purchase
 from kesu.organisation.choices import Role
 
@@ -97,7 +97,7 @@ def customer_create(*, actor, **data) -> Customer:
     audit_record(
         organisation_id=customer.organisation_id,
         actor=actor,
-        action="customer_create",
+        action=CustomerAction.CUSTOMER_CREATE,
         obj=customer,
         data={k: getattr(customer, k if k != "branch" else "branch_id") for k in CUSTOMER_FIELDS},
     )
@@ -133,7 +133,7 @@ def customer_update(*, actor, customer: Customer, **data) -> Customer:
         audit_record(
             organisation_id=customer.organisation_id,
             actor=actor,
-            action="customer_update",
+            action=CustomerAction.CUSTOMER_UPDATE,
             obj=customer,
             data={"changes": diff},
         )
@@ -153,7 +153,7 @@ def purchase_create(*, actor, customer: Customer, **data) -> Purchase:
     audit_record(
         organisation_id=customer.organisation_id,
         actor=actor,
-        action="purchase_create",
+        action=CustomerAction.PURCHASE_CREATE,
         obj=purchase,
         data={k: getattr(purchase, k if k != "branch" else "branch_id") for k in PURCHASE_FIELDS},
     )
@@ -173,7 +173,7 @@ def key_person_create(*, actor, customer: Customer, **data) -> KeyPerson:
     audit_record(
         organisation_id=customer.organisation_id,
         actor=actor,
-        action="key_person_create",
+        action=CustomerAction.KEY_PERSON_CREATE,
         obj=person,
         data={k: data.get(k) for k in ("name", "title", "phone", "email", "birthday")},
     )

@@ -620,7 +620,13 @@ class _Case:
     def withdraw(self, delay: float) -> bool:
         reason = self.gen.rng.choice(text.WITHDRAW_REASONS)
         return self.move(
-            "withdraw", self.registrar, delay, State.WITHDRAWN, closed_at=_AT, close_reason=reason
+            "withdraw",
+            self.registrar,
+            delay,
+            State.WITHDRAWN,
+            closed_at=_AT,
+            close_reason="withdrawn",
+            close_note=reason,
         )
 
     def merge(self, delay: float, survivor: "_Recent") -> bool:

@@ -8,10 +8,12 @@ class SlaConfig(AppConfig):
     verbose_name = _("Deadlines")
 
     def ready(self):
-        # What the complaints do to their deadlines (kesu/complaints/hooks.py).
+        from kesu.audit.actions import register_action_labels
         from kesu.complaints import hooks as complaints
         from kesu.sla import signals  # noqa: F401
+        from kesu.sla.choices import DeadlineAction
         from kesu.sla.defaults import install_deadline_defaults
+        from kesu.sla.selectors import printed_deadlines
         from kesu.sla.services import organisation_calendar_install
         from kesu.sla.tracking import (
             milestones_after_contact,
@@ -19,8 +21,11 @@ class SlaConfig(AppConfig):
             milestones_at_registration,
         )
 
+        register_action_labels(DeadlineAction)
+        # What the complaints do to their deadlines (kesu/complaints/hooks.py).
         complaints.registration_planned.register(milestones_at_registration)
         complaints.after_move.register(milestones_after_move)
         complaints.after_contact.register(milestones_after_contact)
         complaints.defaults_installed.register(install_deadline_defaults)
         complaints.template_installed.register(organisation_calendar_install)
+        complaints.printed_deadlines.register(printed_deadlines)

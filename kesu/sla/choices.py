@@ -47,3 +47,13 @@ class PauseReason(models.TextChoices):
     PARKED = "parked", _("Parked as not solvable for now")
     CUSTOMER = "customer", _("Waiting for the customer")
     THIRD_PARTY = "third_party", _("Waiting for a third party")
+
+
+class DeadlineAction(models.TextChoices):
+    """Audit actions of the deadline tracking and the sweep."""
+
+    DEADLINES = "deadlines", _("Deadlines set")
+    MILESTONE_BREACHED = "milestone_breached", _("Deadline missed")
+    ESCALATED_BY_DEADLINE = "escalated_by_deadline", _("Escalated for a missed deadline")
+    WAIT = "wait", _("Waiting started")
+    STOP_WAITING = "stop_waiting", _("Waiting ended")

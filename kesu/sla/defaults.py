@@ -1,42 +1,60 @@
 """Deadline policies a new organisation starts with (DOMAIN §4); administrators edit them."""
 
 from kesu.complaints.choices import CauseClass, Severity
-from kesu.sla.choices import Clock, MilestoneKind, Unit
+from kesu.sla.choices import MilestoneKind
+from kesu.sla.deadline_rules import (
+    FIRST_CONTACT_WITHIN,
+    MAJOR_CUSTOMER_UPDATE_EVERY,
+    SATISFACTION_CALLBACK_WITHIN,
+    SERVICE_MANNER_FIRST_CONTACT_WITHIN,
+    SOLUTION_WITHIN,
+    Target,
+    resolution_within,
+)
 from kesu.sla.models import DeadlinePolicy, PolicyTarget
 
 K = MilestoneKind
-W, C = Clock.WORKING, Clock.CALENDAR
 
-# (name, match fields, [(milestone, amount, unit, clock)])
+
+def _rows(*targets: tuple[str, Target]) -> list[tuple[str, int, str, str]]:
+    return [(milestone, t.amount, t.unit, t.clock) for milestone, t in targets]
+
+
+# (name, match fields, [(milestone, amount, unit, clock)]); the values are in deadline_rules.
 DEFAULT_POLICIES = [
     (
         "默认时限",
         {},
-        [
-            (K.FIRST_CONTACT, 2, Unit.HOURS, W),
-            (K.SOLUTION, 24, Unit.HOURS, C),
-            (K.RESOLUTION, 3, Unit.DAYS, W),
-            (K.SATISFACTION_CALLBACK, 24, Unit.HOURS, C),
-        ],
+        _rows(
+            (K.FIRST_CONTACT, FIRST_CONTACT_WITHIN),
+            (K.SOLUTION, SOLUTION_WITHIN),
+            (K.RESOLUTION, resolution_within(Severity.GENERAL)),
+            (K.SATISFACTION_CALLBACK, SATISFACTION_CALLBACK_WITHIN),
+        ),
     ),
     (
         "服务态度投诉：当个工作小时内联系",
         {"cause": CauseClass.SERVICE_MANNER},
-        [
-            (K.FIRST_CONTACT, 1, Unit.HOURS, W),
-        ],
+        _rows((K.FIRST_CONTACT, SERVICE_MANNER_FIRST_CONTACT_WITHIN)),
     ),
-    ("中级投诉", {"severity": Severity.MEDIUM}, [(K.RESOLUTION, 7, Unit.DAYS, W)]),
-    # Major cases usually involve several departments: the customer hears from us every day.
+    (
+        "中级投诉",
+        {"severity": Severity.MEDIUM},
+        _rows((K.RESOLUTION, resolution_within(Severity.MEDIUM))),
+    ),
     (
         "重大投诉",
         {"severity": Severity.MAJOR},
-        [
-            (K.RESOLUTION, 15, Unit.DAYS, W),
-            (K.CUSTOMER_UPDATE, 1, Unit.DAYS, C),
-        ],
+        _rows(
+            (K.RESOLUTION, resolution_within(Severity.MAJOR)),
+            (K.CUSTOMER_UPDATE, MAJOR_CUSTOMER_UPDATE_EVERY),
+        ),
     ),
-    ("非理性投诉", {"severity": Severity.IRRATIONAL}, [(K.RESOLUTION, 15, Unit.DAYS, W)]),
+    (
+        "非理性投诉",
+        {"severity": Severity.IRRATIONAL},
+        _rows((K.RESOLUTION, resolution_within(Severity.IRRATIONAL))),
+    ),
 ]
 
 

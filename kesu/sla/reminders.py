@@ -19,7 +19,7 @@ from kesu.complaints.models import Complaint
 from kesu.organisation.choices import Role
 from kesu.organisation.models import User
 from kesu.sla import hooks
-from kesu.sla.choices import MilestoneStatus
+from kesu.sla.choices import DeadlineAction, MilestoneStatus
 from kesu.sla.models import ComplaintMilestone, EscalationStep
 from kesu.sla.tracking import Clocks, process_recompute_requests
 
@@ -249,7 +249,7 @@ def _handle(m: ComplaintMilestone, now: datetime, ctx: _Sweep) -> None:
         m.status, m.breached_at, m.escalation_step = MilestoneStatus.BREACHED, m.due_at, 0
         ctx.record(
             complaint,
-            "milestone_breached",
+            DeadlineAction.MILESTONE_BREACHED,
             {"milestone": m.kind, "round": m.round, "due_at": m.due_at},
         )
     _escalate(m, now, ctx)
@@ -291,7 +291,7 @@ def _escalate(m: ComplaintMilestone, now: datetime, ctx: _Sweep) -> None:
             ctx.escalations.setdefault(level, set()).add(complaint.pk)
             ctx.record(
                 complaint,
-                "escalated_by_deadline",
+                DeadlineAction.ESCALATED_BY_DEADLINE,
                 {"from": complaint.escalation_level, "to": level, "milestone": m.kind},
             )
             complaint.escalation_level = level

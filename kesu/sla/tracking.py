@@ -6,24 +6,32 @@ of kesu/complaints/hooks.py that SlaConfig.ready() fills; nothing here changes a
 state.
 """
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from kesu.audit.services import audit_record
-from kesu.complaints.choices import CauseClass, Severity
+from kesu.complaints.choices import CauseClass, Move
 from kesu.complaints.hooks import RegistrationPart
 from kesu.complaints.models import Complaint
 from kesu.sla.calendar import CalendarClock, WorkingCalendar, due_after_pauses
 from kesu.sla.choices import (
     LIVE_MILESTONE_STATUSES,
     Clock,
+    DeadlineAction,
     MilestoneKind,
     MilestoneStatus,
     PauseReason,
     Unit,
+)
+from kesu.sla.deadline_rules import (
+    FIRST_CONTACT_WITHIN,
+    SATISFACTION_CALLBACK_WITHIN,
+    SERVICE_MANNER_FIRST_CONTACT_WITHIN,
+    SOLUTION_WITHIN,
+    Target,
+    resolution_within,
 )
 from kesu.sla.models import ComplaintMilestone, DeadlinePolicy
 from kesu.sla.services import calendar_row_for_branch, working_calendar
@@ -31,28 +39,12 @@ from kesu.sla.services import calendar_row_for_branch, working_calendar
 K = MilestoneKind
 
 
-@dataclass(frozen=True)
-class Target:
-    amount: int
-    unit: str
-    clock: str
-    policy_id: int | None = None
-
-
-# Used where no policy sets a target (DOMAIN §4 defaults).
+# Used where no policy sets a target.
 FALLBACK_TARGETS = {
-    K.FIRST_CONTACT: Target(2, Unit.HOURS, Clock.WORKING),
-    K.SOLUTION: Target(24, Unit.HOURS, Clock.CALENDAR),
-    K.SATISFACTION_CALLBACK: Target(24, Unit.HOURS, Clock.CALENDAR),
+    K.FIRST_CONTACT: FIRST_CONTACT_WITHIN,
+    K.SOLUTION: SOLUTION_WITHIN,
+    K.SATISFACTION_CALLBACK: SATISFACTION_CALLBACK_WITHIN,
 }
-FALLBACK_RESOLUTION_DAYS = {
-    Severity.GENERAL: 3,
-    Severity.MEDIUM: 7,
-    Severity.MAJOR: 15,
-    Severity.IRRATIONAL: 15,
-}
-# Service-manner complaints: contact within the same working hour.
-SERVICE_MANNER_FIRST_CONTACT = Target(1, Unit.HOURS, Clock.WORKING)
 
 
 def matching_policies(complaint: Complaint, policies) -> list[DeadlinePolicy]:
@@ -89,11 +81,9 @@ def policies_of(organisation_id: int):
 def targets_for(complaint: Complaint, policies=None) -> dict[str, Target]:
     policies = policies_of(complaint.organisation_id) if policies is None else policies
     targets = dict(FALLBACK_TARGETS)
-    targets[K.RESOLUTION] = Target(
-        FALLBACK_RESOLUTION_DAYS[complaint.severity], Unit.DAYS, Clock.WORKING
-    )
+    targets[K.RESOLUTION] = resolution_within(complaint.severity)
     if complaint.cause == CauseClass.SERVICE_MANNER:
-        targets[K.FIRST_CONTACT] = SERVICE_MANNER_FIRST_CONTACT
+        targets[K.FIRST_CONTACT] = SERVICE_MANNER_FIRST_CONTACT_WITHIN
     # Each milestone takes its target from the most specific matching policy that sets one.
     for policy in reversed(matching_policies(complaint, policies)):
         for t in policy.targets.all():
@@ -257,7 +247,7 @@ def _sync_complaint_due(complaint, milestones, actor, reason: str) -> None:
         audit_record(
             organisation_id=complaint.organisation_id,
             actor=actor,
-            action="deadlines",
+            action=DeadlineAction.DEADLINES,
             obj=complaint,
             complaint_id=complaint.pk,
             # due_at: what the complaint's row says now (kesu/complaints/consistency.py replays it).
@@ -275,10 +265,10 @@ def _live(complaint: Complaint) -> list[ComplaintMilestone]:
 
 # The milestones a move of the procedure meets, then starts (in that order).
 _MEETS_AND_STARTS = {
-    "confirm": ((K.FIRST_CONTACT,), (K.SOLUTION,)),
-    "propose_solution": ((K.FIRST_CONTACT, K.SOLUTION), ()),
-    "resolve": ((K.RESOLUTION,), (K.SATISFACTION_CALLBACK,)),
-    "verify": ((K.SATISFACTION_CALLBACK,), ()),
+    Move.CONFIRM: ((K.FIRST_CONTACT,), (K.SOLUTION,)),
+    Move.PROPOSE_SOLUTION: ((K.FIRST_CONTACT, K.SOLUTION), ()),
+    Move.RESOLVE: ((K.RESOLUTION,), (K.SATISFACTION_CALLBACK,)),
+    Move.VERIFY: ((K.SATISFACTION_CALLBACK,), ()),
 }
 _OPEN_CLOCK = (MilestoneStatus.RUNNING, MilestoneStatus.BREACHED, MilestoneStatus.PAUSED)
 
@@ -289,7 +279,7 @@ def milestones_after_move(
     """Apply a move of the procedure to the complaint's deadlines."""
     at = at or timezone.now()
     milestones = _live(complaint)
-    if not milestones and move not in ("reopen",):
+    if not milestones and move not in (Move.REOPEN,):
         return
     changed, created = _moved(complaint, milestones, move, actor, at)
     _save(complaint, changed, created, Clocks(), actor, reason=move)
@@ -301,15 +291,15 @@ def _moved(complaint, milestones, move: str, actor, at: datetime) -> tuple[list,
         meets, starts = _MEETS_AND_STARTS[move]
         changed = [m for kind in meets for m in _meet(milestones, kind, at)]
         return changed + [m for kind in starts for m in _start(milestones, kind, at)], []
-    if move == "park":
+    if move == Move.PARK:
         return _pause(milestones, PauseReason.PARKED, at), []
-    if move == "resume":
+    if move == Move.RESUME:
         return _resume(milestones, at), []
-    if move in ("close", "merge", "withdraw"):
+    if move in (Move.CLOSE, Move.MERGE, Move.WITHDRAW):
         return _cancel(milestones), []
-    if move == "reopen":
+    if move == Move.REOPEN:
         return _reopen(complaint, milestones, at)
-    if move == "set_deadline":
+    if move == Move.SET_DEADLINE:
         return _override_resolution(complaint, milestones, actor), []
     return [], []
 
@@ -459,7 +449,7 @@ def complaint_wait(*, complaint: Complaint, actor, reason: str, waiting: bool) -
     audit_record(
         organisation_id=complaint.organisation_id,
         actor=actor,
-        action="wait" if waiting else "stop_waiting",
+        action=DeadlineAction.WAIT if waiting else DeadlineAction.STOP_WAITING,
         obj=complaint,
         complaint_id=complaint.pk,
         data={"reason": reason},

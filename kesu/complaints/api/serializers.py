@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from kesu.audit.actions import action_label
 from kesu.audit.models import AuditEntry
 from kesu.complaints import limits
 from kesu.complaints.api.reference_serializers import (
@@ -18,11 +19,7 @@ from kesu.complaints.api.reference_serializers import (
 )
 from kesu.complaints.models import Attachment, Category, Complaint
 from kesu.complaints.move_fields import MOVE_OWNED_FIELDS, move_owned_message
-from kesu.complaints.selectors import (
-    categories_visible_to,
-    complaint_is_overdue,
-    timeline_action_label,
-)
+from kesu.complaints.selectors import categories_visible_to, complaint_is_overdue
 from kesu.complaints.services import EDITABLE_FIELDS
 from kesu.complaints.workflow import transitions_for
 from kesu.core.api.fields import (
@@ -126,6 +123,7 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
     confirmation_method_display = _display("confirmation_method")
     compensation_type_display = _display("compensation_type")
     satisfaction_display = _display("satisfaction")
+    close_reason_display = _display("close_reason")
     purchase = PurchaseRefSerializer(read_only=True, allow_null=True)
     registered_by = UserRefSerializer(read_only=True)
     compensation_approved_by = UserRefSerializer(read_only=True, allow_null=True)
@@ -179,6 +177,8 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
             "resolved_at",
             "closed_at",
             "close_reason",
+            "close_reason_display",
+            "close_note",
             "merged_into",
             "reopen_count",
             "transitions",
@@ -297,6 +297,8 @@ class ComplaintUpdateSerializer(StrictInputMixin, serializers.ModelSerializer):
 
 class TimelineEntrySerializer(serializers.ModelSerializer):
     actor = UserRefSerializer(read_only=True, allow_null=True)
+    action_label = serializers.SerializerMethodField()
+    # The same label under its older name, kept for clients that read it.
     action_display = serializers.SerializerMethodField()
     visibility_display = _display("visibility")
 
@@ -308,6 +310,7 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
             "at",
             "actor",
             "action",
+            "action_label",
             "action_display",
             "data",
             "visibility",
@@ -315,8 +318,11 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def get_action_label(self, entry: AuditEntry) -> str:
+        return action_label(entry.action)
+
     def get_action_display(self, entry: AuditEntry) -> str:
-        return timeline_action_label(entry.action)
+        return action_label(entry.action)
 
 
 NOTE_KINDS = [("note", _("Note")), ("call", _("Call"))]

@@ -4,11 +4,11 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from kesu.audit.actions import action_label as audit_action_label
 from kesu.complaints.choices import OPEN_STATES, WAITING_STATES, State
+from kesu.complaints.queues import DUE_SOON
 from kesu.complaints.search import SEARCH_MAX_LENGTH
-from kesu.complaints.workflow import TRANSITIONS
 from kesu.core.limits import normalise_newlines
 from kesu.core.phones import display_phone
 
@@ -50,7 +50,7 @@ def due_badge(complaint):
     if complaint.state in WAITING_STATES:
         return format_html('<span class="badge paused">{}</span>', _("paused"))
     span = complaint.due_at - timezone.now()
-    css = "overdue" if span < timedelta(0) else "due_soon" if span < timedelta(hours=24) else ""
+    css = "overdue" if span < timedelta(0) else "due_soon" if span < DUE_SOON else ""
     return format_html(
         '<span class="badge {}" title="{}">{}</span>',
         css,
@@ -59,27 +59,10 @@ def due_badge(complaint):
     )
 
 
-ACTION_LABELS = {
-    "register": gettext_lazy("Registered"),
-    "note": gettext_lazy("Note"),
-    "call": gettext_lazy("Call with the customer"),
-    "update": gettext_lazy("Record edited"),
-    "attach": gettext_lazy("File added"),
-    "deadlines": gettext_lazy("Deadlines set"),
-    "milestone_breached": gettext_lazy("Deadline missed"),
-    "escalated_by_deadline": gettext_lazy("Escalated for a missed deadline"),
-    "merged_in": gettext_lazy("A duplicate was merged into this complaint"),
-    "wait": gettext_lazy("Waiting started"),
-    "stop_waiting": gettext_lazy("Waiting ended"),
-    "export": gettext_lazy("Exported"),
-}
-
-
 @register.filter
 def action_label(code: str) -> str:
-    if code in TRANSITIONS:
-        return str(TRANSITIONS[code].label)
-    return str(ACTION_LABELS.get(code, code))
+    """A timeline entry's action, by the label table the API uses too (audit/actions.py)."""
+    return audit_action_label(code)
 
 
 @register.filter

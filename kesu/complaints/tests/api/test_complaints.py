@@ -291,3 +291,12 @@ def test_closed_complaint_cannot_be_edited(world, api):
     response = api().patch(complaint_url(complaint), {"title": "x", "version": 2})
     assert response.status_code == 409
     assert error_of(response)["code"] == "closed"
+
+
+def test_a_withdrawal_shows_its_reason_code_label_and_the_customers_words(world, api):
+    complaint = world.complaint()
+    api().post(complaint_url(complaint, "transitions/withdraw/"), {"reason": "客户撤回"})
+    body = api().get(complaint_url(complaint)).json()
+    assert body["close_reason"] == "withdrawn"
+    assert body["close_reason_display"] == "Withdrawn by the customer"
+    assert body["close_note"] == "客户撤回"

@@ -4,6 +4,8 @@ import hashlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from kesu.audit.actions import action_label
+from kesu.audit.services import audit_record
 from kesu.complaints.models import Attachment
 from kesu.complaints.tests.api.helpers import complaint_url, error_of
 from kesu.organisation.choices import Role
@@ -36,6 +38,25 @@ def test_timeline_oldest_first_with_actor_and_labels(world, api):
     assert call["visibility_display"] == "Shared with the customer"
     chinese = api(language="zh-hans").get(complaint_url(complaint, "timeline/")).json()
     assert chinese["results"][0]["action_display"] != "Registered"
+
+
+def test_timeline_labels_every_action_as_the_pages_do(world, api):
+    """A sweep's entry carries its label next to its code, from the table the pages use."""
+    complaint = world.complaint()
+    audit_record(
+        organisation_id=complaint.organisation_id,
+        actor=None,
+        action="milestone_breached",
+        obj=complaint,
+        complaint_id=complaint.pk,
+        data={"milestone": "first_contact"},
+    )
+    entries = api().get(complaint_url(complaint, "timeline/")).json()["results"]
+    breached = next(e for e in entries if e["action"] == "milestone_breached")
+    assert breached["action_label"] == "Deadline missed" == action_label("milestone_breached")
+    assert breached["action_display"] == breached["action_label"]
+    chinese = api(language="zh-hans").get(complaint_url(complaint, "timeline/")).json()
+    assert [e["action_label"] for e in chinese["results"]][-1] == "期限已超期"
 
 
 def test_timeline_pages_forward_from_the_oldest(world, api):

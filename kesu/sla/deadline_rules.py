@@ -1,0 +1,42 @@
+"""The default deadlines, each written once (DOMAIN §4).
+
+The sources are the seed procedure 用户抱怨处理制度 (shared/seeds/001, §4.2.2 and §4.3.4) and
+DOMAIN §4. A new organisation gets them as deadline policies it can edit (sla/defaults.py);
+tracking falls back on them where no policy sets a target (sla/tracking.py).
+"""
+
+from dataclasses import dataclass
+
+from kesu.complaints.choices import Severity
+from kesu.sla.choices import Clock, Unit
+
+
+@dataclass(frozen=True)
+class Target:
+    amount: int
+    unit: str
+    clock: str
+    policy_id: int | None = None
+
+
+# Product-quality complaints: contact the customer within 2 working hours (seed 001 §4.2.2.1).
+FIRST_CONTACT_WITHIN = Target(2, Unit.HOURS, Clock.WORKING)
+# Service-manner complaints: contact immediately, within the same working hour.
+SERVICE_MANNER_FIRST_CONTACT_WITHIN = Target(1, Unit.HOURS, Clock.WORKING)
+# A solution and its timetable within 24 hours of the contact (seed 001 §4.2.2.4).
+SOLUTION_WITHIN = Target(24, Unit.HOURS, Clock.CALENDAR)
+# Satisfaction callback within 24 hours of the resolution (seed 001 §4.3.4).
+SATISFACTION_CALLBACK_WITHIN = Target(24, Unit.HOURS, Clock.CALENDAR)
+# Major cases usually involve several departments: the customer hears from us every day.
+MAJOR_CUSTOMER_UPDATE_EVERY = Target(1, Unit.DAYS, Clock.CALENDAR)
+# The resolution deadline defaults by severity (DOMAIN §4), in working days.
+RESOLUTION_WORKING_DAYS = {
+    Severity.GENERAL: 3,
+    Severity.MEDIUM: 7,
+    Severity.MAJOR: 15,
+    Severity.IRRATIONAL: 15,
+}
+
+
+def resolution_within(severity: str) -> Target:
+    return Target(RESOLUTION_WORKING_DAYS[severity], Unit.DAYS, Clock.WORKING)
