@@ -112,32 +112,48 @@ def describe(name: str, request, data=None, errors=None, complaint=None) -> list
         if isinstance(f, serializers.CharField):
             view.max_length = f.max_length
         if field_name in COMPLAINT_PICKERS.get(name, ()):
-            view.widget = "complaint"
-            view.choices = _other_open_complaints(request, complaint) if complaint else []
-            view.other_value = "" if data is None else str(data.get(f"{field_name}_other", ""))
-            if view.value and view.value not in {v for v, _label in view.choices}:
-                view.other_value, view.value = view.value, ""
-        elif isinstance(f, serializers.BooleanField):
-            view.widget = "checkbox"
-        elif isinstance(f, serializers.ChoiceField):
-            view.widget = "select"
-            view.choices = [(str(k), str(v)) for k, v in f.choices.items()]
-        elif isinstance(f, serializers.RelatedField):
-            view.widget = "select"
-            options = _within_branch(f.get_queryset(), complaint)
-            view.choices = [(str(obj.pk), str(obj)) for obj in options[:500]]
-        elif isinstance(f, serializers.DateTimeField):
-            view.widget = "datetime"
-        elif isinstance(f, serializers.DateField):
-            view.widget = "date"
-        elif isinstance(f, serializers.DecimalField | serializers.IntegerField):
-            view.widget = "number"
-        elif field_name in LONG_TEXT:
-            view.widget = "textarea"
+            _complaint_picker(view, request, complaint, data)
+        else:
+            _widget(view, f, complaint)
         if errors and field_name in errors:
             view.errors = [str(e) for e in errors[field_name]]
         views.append(view)
     return views
+
+
+def _complaint_picker(view: FieldView, request, complaint, data) -> None:
+    """Another open complaint, picked from a list or typed as a number."""
+    view.widget = "complaint"
+    view.choices = _other_open_complaints(request, complaint) if complaint else []
+    view.other_value = "" if data is None else str(data.get(f"{view.name}_other", ""))
+    if view.value and view.value not in {v for v, _label in view.choices}:
+        view.other_value, view.value = view.value, ""
+
+
+# The input each other kind of serializer field is shown as; a text stays a text input unless
+# it is one of the LONG_TEXT fields.
+_WIDGETS = (
+    (serializers.BooleanField, "checkbox"),
+    (serializers.DateTimeField, "datetime"),
+    (serializers.DateField, "date"),
+    (serializers.DecimalField | serializers.IntegerField, "number"),
+)
+
+
+def _widget(view: FieldView, f, complaint) -> None:
+    if isinstance(f, serializers.ChoiceField):
+        view.widget = "select"
+        view.choices = [(str(k), str(v)) for k, v in f.choices.items()]
+    elif isinstance(f, serializers.RelatedField):
+        view.widget = "select"
+        options = _within_branch(f.get_queryset(), complaint)
+        view.choices = [(str(obj.pk), str(obj)) for obj in options[:500]]
+    else:
+        widget = next((w for kind, w in _WIDGETS if isinstance(f, kind)), None)
+        if widget is not None:
+            view.widget = widget
+        elif view.name in LONG_TEXT:
+            view.widget = "textarea"
 
 
 def _in_kesu_words(errors: dict, data: dict, fields) -> dict:

@@ -4,9 +4,9 @@ import importlib
 
 from django.apps import apps
 
-from kesu.audit.consistency import replay
 from kesu.complaints import workflow
 from kesu.complaints.choices import CloseReason, State
+from kesu.complaints.consistency import replay
 from kesu.complaints.models import Complaint
 from kesu.organisation.choices import Role
 
