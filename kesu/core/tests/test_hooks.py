@@ -49,7 +49,5 @@ def test_the_apps_above_complaints_fill_its_hooks_in_installed_apps_order():
 
     assert [app_of(r) for r in complaint_hooks.after_move.receivers()] == ["sla", "callbacks"]
     assert [app_of(r) for r in complaint_hooks.registration_planned.receivers()] == ["sla"]
-    assert [app_of(r) for r in complaint_hooks.after_registration.receivers()] == [
-        "notifications"
-    ]
+    assert [app_of(r) for r in complaint_hooks.after_registration.receivers()] == ["notifications"]
     assert [app_of(r) for r in complaint_hooks.printed_deadlines.receivers()] == ["sla"]
