@@ -79,7 +79,8 @@ def post_or_back_to_complaint(view):
     return wrapped
 
 
-def _context(request, **extra):
+def page_context(request, **extra):
+    """What every workspace page's template needs besides its own values."""
     user = request.user
     return {
         "can_register": user.role in REGISTERING_ROLES and user.organisation_id is not None,
@@ -111,7 +112,7 @@ def my_work(request):
     return render(
         request,
         "complaints/my_work.html",
-        _context(request, nav="work", queues=queues, now=timezone.localtime()),
+        page_context(request, nav="work", queues=queues, now=timezone.localtime()),
     )
 
 
@@ -167,7 +168,7 @@ def complaint_page(
         .order_by("-id")[:10]
     )
     customer = complaint.customer
-    context = _context(
+    context = page_context(
         request,
         nav="list",
         complaint=complaint,
@@ -322,7 +323,7 @@ def intake(request):
     return render(
         request,
         "complaints/intake.html",
-        _context(request, nav="intake", form=form, category_labels=list(by_label)),
+        page_context(request, nav="intake", form=form, category_labels=list(by_label)),
         status=status,
     )
 
@@ -539,7 +540,7 @@ def complaint_list_page(request):
     next_params = request.GET.copy()
     if has_more:
         next_params["before"] = page[-1].pk
-    context = _context(
+    context = page_context(
         request,
         nav="list",
         complaints=page,

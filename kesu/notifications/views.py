@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from kesu.complaints.views import _context
+from kesu.complaints.views import page_context
 from kesu.core.errors import NotFound
 
 
@@ -25,7 +25,9 @@ def inbox(request):
         }
         for n in inbox_of(request.user)[:50]
     ]
-    return render(request, "notifications/inbox.html", _context(request, nav="inbox", items=items))
+    return render(
+        request, "notifications/inbox.html", page_context(request, nav="inbox", items=items)
+    )
 
 
 @login_required

@@ -1,7 +1,6 @@
 """The staff workspace through real HTTP (Django's test client)."""
 
 import pytest
-from django.urls import reverse
 
 from kesu.audit.models import AuditEntry
 from kesu.complaints.choices import State
@@ -19,13 +18,6 @@ def as_user(client, world):
         return client
 
     return login
-
-
-def test_login_page_and_sign_in(client, world):
-    assert client.get("/login/").status_code == 200
-    response = client.post("/login/", {"username": "frontline-east", "password": "pw"})
-    assert response.status_code == 302 and response.url == "/"
-    assert client.get("/").status_code == 200
 
 
 def test_repeated_failed_logins_lock_the_account(client, world):
@@ -236,49 +228,6 @@ def test_free_text_is_rendered_inert(as_user, world):
         body = client.get(url).content.decode()
         assert "<script>alert" not in body and "<img src=x" not in body
         assert "&lt;script&gt;" in body
-
-
-def test_language_switch(client, world):
-    client.force_login(world.user(Role.FRONTLINE))
-    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
-    assert "我的工作" in client.get("/").content.decode()
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    assert "My work" in client.get("/").content.decode()
-
-
-def test_inbox_shows_my_notifications_and_marks_them_read(as_user, world):
-    from kesu.notifications.models import Notification
-    from kesu.notifications.services import notify
-
-    complaint = world.complaint()
-    frontline = world.user(Role.FRONTLINE)
-    notify(
-        organisation_id=world.org.pk,
-        branch_id=world.branch.pk,
-        recipients=[frontline],
-        kind="milestone_reminder",
-        payload={
-            "complaint_id": complaint.pk,
-            "complaint_number": complaint.number,
-            "title": complaint.title,
-            "milestone": "resolution",
-            "due_at": complaint.due_at.isoformat(),
-        },
-        dedupe_key="t1",
-    )
-    client = as_user(Role.FRONTLINE)
-    assert "1" in client.get("/inbox/count/").content.decode()
-    body = client.get("/inbox/").content.decode()
-    assert complaint.number in body
-    item = Notification.objects.get(recipient=frontline, channel="inbox")
-    response = client.post(f"/inbox/{item.pk}/read/")
-    assert response.status_code == 302 and response.url == f"/complaints/{complaint.pk}/"
-    item.refresh_from_db()
-    assert item.read_at is not None
-    # Another user cannot read or mark it.
-    other = as_user(Role.HANDLER)
-    assert complaint.number not in other.get("/inbox/").content.decode()
-    assert other.post(f"/inbox/{item.pk}/read/").status_code == 404
 
 
 def test_common_words_are_found_among_the_newest_first(world, monkeypatch):
