@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from kesu.complaints.choices import OPEN_STATES, WAITING_STATES, Move, State
+from kesu.complaints.choices import OPEN_STATES, WAITING_STATES, Move
 from kesu.complaints.models import Complaint
 from kesu.complaints.selectors import complaint_rows
 from kesu.complaints.workflow import TRANSITIONS
@@ -42,8 +42,23 @@ def _next_step_roles() -> dict[str, frozenset]:
 
 NEXT_STEP_ROLES = _next_step_roles()
 
+# The moves that finish a case are made for the whole branch, not only by the case's owner:
+# whoever may make one sees every case of the branch waiting for it.
+BRANCH_WIDE_MOVES = (Move.VERIFY, Move.CLOSE)
+
+
+def _branch_wide_states() -> dict[str, frozenset]:
+    """By role: the states of the branch's cases that wait for one of its branch-wide moves."""
+    states: dict[str, frozenset] = {}
+    for move in BRANCH_WIDE_MOVES:
+        for role in TRANSITIONS[move].roles:
+            states[role] = states.get(role, frozenset()) | TRANSITIONS[move].sources
+    return states
+
+
+BRANCH_WIDE_STATES = _branch_wide_states()
 # Roles that answer for the whole branch, not only for the cases they own.
-BRANCH_WIDE_ROLES = {Role.DIRECTOR, Role.GENERAL_MANAGER, Role.CALLBACK}
+BRANCH_WIDE_ROLES = frozenset(BRANCH_WIDE_STATES)
 
 
 @dataclass
@@ -70,16 +85,13 @@ def waiting_for_me(user) -> QuerySet[Complaint]:
     scope = complaint_rows(user)
     mine = Q(owner_id=user.pk, state__in=states)
     if user.role in BRANCH_WIDE_ROLES:
-        shared_states = (
-            {State.RESOLVED} if user.role == Role.CALLBACK else {State.RESOLVED, State.VERIFIED}
-        )
-        shared = Q(state__in=shared_states)
+        shared = Q(state__in=sorted(BRANCH_WIDE_STATES[user.role]))
         if user.branch_id:
             shared &= Q(branch_id=user.branch_id)
         mine |= shared
     if user.role in TRANSITIONS[Move.APPROVE_COMPENSATION].roles:
         limit = compensation_limit_for(user)
-        approvals = Q(state=State.AWAITING_APPROVAL)
+        approvals = Q(state__in=sorted(TRANSITIONS[Move.APPROVE_COMPENSATION].sources))
         # Name the column the scope rests on, so this branch of the OR has an index to use.
         if user.role == Role.HANDLER and user.department_id:
             approvals &= Q(department_id=user.department_id)

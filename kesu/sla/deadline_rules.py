@@ -19,8 +19,10 @@ class Target:
     policy_id: int | None = None
 
 
-# Product-quality complaints: contact the customer within 2 working hours (seed 001 §4.2.2.1).
-FIRST_CONTACT_WITHIN = Target(2, Unit.HOURS, Clock.WORKING)
+# The 2-hour contact deadline for product-quality complaints (产品质量类抱怨, seed 001 §4.2.2.1):
+# contact the customer within 2 working hours. It is the default first-contact deadline of every
+# complaint whose cause has no rule of its own (only service manner has: the same hour, below).
+PRODUCT_QUALITY_FIRST_CONTACT_WITHIN = Target(2, Unit.HOURS, Clock.WORKING)
 # Service-manner complaints: contact immediately, within the same working hour.
 SERVICE_MANNER_FIRST_CONTACT_WITHIN = Target(1, Unit.HOURS, Clock.WORKING)
 # A solution and its timetable within 24 hours of the contact (seed 001 §4.2.2.4).

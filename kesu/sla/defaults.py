@@ -3,8 +3,8 @@
 from kesu.complaints.choices import CauseClass, Severity
 from kesu.sla.choices import MilestoneKind
 from kesu.sla.deadline_rules import (
-    FIRST_CONTACT_WITHIN,
     MAJOR_CUSTOMER_UPDATE_EVERY,
+    PRODUCT_QUALITY_FIRST_CONTACT_WITHIN,
     SATISFACTION_CALLBACK_WITHIN,
     SERVICE_MANNER_FIRST_CONTACT_WITHIN,
     SOLUTION_WITHIN,
@@ -26,7 +26,7 @@ DEFAULT_POLICIES = [
         "默认时限",
         {},
         _rows(
-            (K.FIRST_CONTACT, FIRST_CONTACT_WITHIN),
+            (K.FIRST_CONTACT, PRODUCT_QUALITY_FIRST_CONTACT_WITHIN),
             (K.SOLUTION, SOLUTION_WITHIN),
             (K.RESOLUTION, resolution_within(Severity.GENERAL)),
             (K.SATISFACTION_CALLBACK, SATISFACTION_CALLBACK_WITHIN),
