@@ -430,7 +430,7 @@ def complaint_add_note(
     actor: User,
     text: str,
     shared_with_customer: bool = False,
-    kind: str = "note",
+    kind: str = ComplaintAction.NOTE,
 ) -> AuditEntry:
     """A note or a call on the timeline; shared notes are what the customer may be shown."""
     text = (text or "").strip()

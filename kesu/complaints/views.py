@@ -26,7 +26,7 @@ from kesu.complaints.checklist import (
     missing_by_move,
     ticked_items,
 )
-from kesu.complaints.choices import OPEN_STATES
+from kesu.complaints.choices import OPEN_STATES, ComplaintAction
 from kesu.complaints.forms import IntakeForm, NoteForm
 from kesu.complaints.guidance import TECHNIQUES, guidance_for
 from kesu.complaints.models import Category, Complaint
@@ -243,7 +243,9 @@ def complaint_note(request, pk):
                 actor=request.user,
                 text=form.cleaned_data["text"],
                 shared_with_customer=request.POST.get("shared") == "1",
-                kind="call" if request.POST.get("kind") == "call" else "note",
+                kind=ComplaintAction.CALL
+                if request.POST.get("kind") == ComplaintAction.CALL
+                else ComplaintAction.NOTE,
             )
         except ValidationError as exc:
             _errors_to_form(form, exc)

@@ -17,6 +17,7 @@ from kesu.complaints.api.reference_serializers import (
     DepartmentRefSerializer,
     UserRefSerializer,
 )
+from kesu.complaints.choices import ComplaintAction
 from kesu.complaints.models import Attachment, Category, Complaint
 from kesu.complaints.move_fields import MOVE_OWNED_FIELDS, move_owned_message
 from kesu.complaints.selectors import categories_visible_to, complaint_is_overdue
@@ -325,7 +326,8 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
         return action_label(entry.action)
 
 
-NOTE_KINDS = [("note", _("Note")), ("call", _("Call"))]
+# What a note records: the same codes and labels as the timeline's entries.
+NOTE_KINDS = [(kind.value, kind.label) for kind in (ComplaintAction.NOTE, ComplaintAction.CALL)]
 
 
 class NoteSerializer(StrictInputMixin, serializers.Serializer):
@@ -333,7 +335,7 @@ class NoteSerializer(StrictInputMixin, serializers.Serializer):
     shared_with_customer = serializers.BooleanField(
         default=False, help_text=_("Shared notes are what the customer may be shown.")
     )
-    kind = serializers.ChoiceField(choices=NOTE_KINDS, default="note")
+    kind = serializers.ChoiceField(choices=NOTE_KINDS, default=ComplaintAction.NOTE.value)
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
