@@ -13,15 +13,17 @@ import socket
 import threading
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from kesu.audit.checkpoints import write_checkpoint
+from kesu.callbacks import tasks as callback_tasks
 from kesu.core.health import heartbeat
-from kesu.core.jobs import timed_job
 from kesu.core.logs import job_context
 from kesu.notifications import services
-from kesu.sla import reminders
+from kesu.sla import tasks as sla_tasks
 
 logger = logging.getLogger("kesu.notifications.worker")
 
@@ -77,9 +79,8 @@ class Command(BaseCommand):
         _refresh_connections()
         if not options["no_sweep"]:
             try:
-                # Its duration goes to the database, for /metrics (kesu/core/jobs.py).
-                with timed_job("deadline_sweep"):
-                    reminders.sweep_due_milestones()
+                # The beat's task itself, run in this process (it times itself for /metrics).
+                sla_tasks.sweep_deadlines()
             except Exception:
                 # A broken sweep must not stop notifications that are already queued.
                 logger.exception("worker %s: the deadline sweep failed", worker_id)
@@ -103,8 +104,6 @@ class Command(BaseCommand):
 
     def callbacks(self, worker_id: str) -> None:
         """The daily callback planning (once a day per worker; it is idempotent) and text messages."""
-        from kesu.callbacks import tasks as callback_tasks
-
         today = timezone.localdate()
         try:
             if getattr(self, "_planned_on", None) != today:
@@ -116,10 +115,6 @@ class Command(BaseCommand):
 
     def audit_checkpoint(self, worker_id: str) -> None:
         """The audit trail's signed heads, at the first pass and then every few minutes."""
-        from django.conf import settings
-
-        from kesu.audit.checkpoints import write_checkpoint
-
         due = getattr(self, "_checkpointed_at", None)
         now = time.monotonic()
         if due is not None and now - due < settings.KESU_AUDIT_CHECKPOINT_SECONDS:
