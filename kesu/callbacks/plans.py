@@ -34,11 +34,12 @@ from kesu.callbacks.models import (
     CustomerCallPreference,
 )
 from kesu.callbacks.windows import CallingHours, customer_periods, next_window
-from kesu.complaints.choices import CloseReason, Move
+from kesu.complaints.choices import CloseReason, Move, State
 from kesu.complaints.models import Complaint
 from kesu.customers.models import Customer, KeyPerson, Purchase
 from kesu.organisation.models import User
 from kesu.sla.calendar import WorkingCalendar
+from kesu.sla.models import CalendarDay
 from kesu.sla.services import calendar_for_organisation_default, working_calendar
 
 EPOCH = date(2000, 1, 1)
@@ -425,7 +426,6 @@ def catch_up_purchases(planner: Planner) -> int:
 
 def catch_up_complaints(planner: Planner) -> int:
     """Satisfaction and follow-up callbacks for complaints moved outside the procedure's hook."""
-    from kesu.complaints.choices import State
 
     created = 0
     today, late = planner.today, planner.settings.max_late_days
@@ -492,7 +492,6 @@ def greeting_subjects(organisation_id: int, event: str, day: date):
 
 def holiday_starting(organisation_id: int, day: date) -> str:
     """The name of the public holiday whose first day off is `day`, from the default calendar."""
-    from kesu.sla.models import CalendarDay
 
     calendar = calendar_for_organisation_default(organisation_id)
     rows = dict(

@@ -31,7 +31,9 @@ from kesu.callbacks.plans import Planner
 from kesu.callbacks.selectors import RECORDING_ROLES, tasks_visible_to
 from kesu.callbacks.surveys import record_response, validate_answers
 from kesu.complaints import limits as complaint_limits
+from kesu.complaints import workflow
 from kesu.complaints.choices import Channel, Demand, Move
+from kesu.complaints.services import complaint_register
 from kesu.complaints.workflow import TRANSITIONS
 from kesu.core.errors import InvalidState, NotAllowed, NotFound
 from kesu.core.limits import check_lengths, length_errors, normalise_newlines
@@ -272,7 +274,6 @@ def _complaint_move(complaint, satisfaction: str, notes: str) -> str:
 
 def _raise_complaint(task: CallbackTask, new_complaint: NewComplaint, actor, now: datetime):
     """A new complaint the customer raised during the call, registered from the task."""
-    from kesu.complaints.services import complaint_register
 
     raised, _created = complaint_register(
         actor=actor,
@@ -321,7 +322,6 @@ def _audit_outcome(outcome: Outcome, actor) -> None:
 
 
 def _move_complaint(complaint, move: str, actor, satisfaction: str, notes: str) -> None:
-    from kesu.complaints import workflow
 
     if move == Move.VERIFY:
         workflow.complaint_verify(

@@ -3,19 +3,18 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.views.decorators.http import require_POST
 
 from kesu.complaints.views import page_context
 from kesu.core.errors import NotFound
+from kesu.notifications.rendering import render as render_message
+from kesu.notifications.selectors import inbox_of, inbox_unread_count
+from kesu.notifications.services import inbox_mark_all_read, inbox_mark_read
 
 
 @login_required
 def inbox(request):
-    from django.utils import translation
-
-    from kesu.notifications.rendering import render as render_message
-    from kesu.notifications.selectors import inbox_of
-
     language = translation.get_language()
     items = [
         {
@@ -32,7 +31,6 @@ def inbox(request):
 
 @login_required
 def inbox_count(request):
-    from kesu.notifications.selectors import inbox_unread_count
 
     count = inbox_unread_count(request.user)
     return render(request, "notifications/_inbox_count.html", {"count": count})
@@ -41,7 +39,6 @@ def inbox_count(request):
 @login_required
 @require_POST
 def inbox_read(request, pk):
-    from kesu.notifications.services import inbox_mark_read
 
     try:
         notification = inbox_mark_read(user=request.user, notification_id=pk)
@@ -56,7 +53,6 @@ def inbox_read(request, pk):
 @login_required
 @require_POST
 def inbox_read_all(request):
-    from kesu.notifications.services import inbox_mark_all_read
 
     inbox_mark_all_read(user=request.user)
     return redirect("notifications:inbox")
