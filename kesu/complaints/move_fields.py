@@ -49,6 +49,8 @@ MOVE_FIELDS: dict[str, frozenset[str]] = {
             "reopen_count",
             "resolved_at",
             "owner",
+            # A new resolution round starts (kesu/sla/tracking.py), which can move due_at.
+            "due_at",
             *_CLOSING,
         },
         # Parking pauses the resolution clock (kesu/sla/tracking.py), which moves due_at.
