@@ -1,0 +1,182 @@
+"""Tests mirror the code: every module that does something has a test module named after it.
+
+A module of ``kesu/<app>/<package>/<name>.py`` is tested in
+``kesu/<app>/tests/<package>/test_<name>.py``; a module of the project package itself
+(``kesu/wsgi.py``) in ``kesu/tests/test_<name>.py``; a management command in the app's
+``tests/commands/test_<command>.py`` or ``tests/test_<command>.py``. Tests of a module at the top of an app may sit in a
+grouping folder of their own (``tests/pages/``, ``tests/e2e/``) that names no package of the
+app. Modules without a function or method — choices, limits, hook declarations, URL tables —
+declare and do not act, so they need no module of their own. Tests that cross modules (the
+crawl, the access matrix, the end-to-end days) are kept besides, named for what they check.
+"""
+
+import ast
+from pathlib import Path
+
+import kesu
+
+PROJECT = Path(kesu.__file__).parent
+NOT_CODE = {"__init__.py", "apps.py", "conftest.py"}
+
+
+# Modules still waiting for their test module; the list only shrinks.
+WAITING = {
+    "kesu/api/urls.py",
+    "kesu/audit/actions.py",
+    "kesu/audit/admin.py",
+    "kesu/audit/checkpoints.py",
+    "kesu/audit/checks.py",
+    "kesu/audit/keys.py",
+    "kesu/audit/management/commands/audit_checkpoint.py",
+    "kesu/audit/management/commands/verify_audit.py",
+    "kesu/audit/models.py",
+    "kesu/audit/row_checks.py",
+    "kesu/audit/services.py",
+    "kesu/audit/tasks.py",
+    "kesu/callbacks/admin.py",
+    "kesu/callbacks/api/views.py",
+    "kesu/callbacks/defaults.py",
+    "kesu/callbacks/management/commands/plan_callbacks.py",
+    "kesu/callbacks/management/commands/send_sms.py",
+    "kesu/callbacks/measures.py",
+    "kesu/callbacks/models.py",
+    "kesu/callbacks/scripts.py",
+    "kesu/callbacks/selectors.py",
+    "kesu/callbacks/services.py",
+    "kesu/callbacks/tasks.py",
+    "kesu/callbacks/templatetags/callbacks.py",
+    "kesu/callbacks/views_public.py",
+    "kesu/celery.py",
+    "kesu/complaints/admin.py",
+    "kesu/complaints/api/customer_serializers.py",
+    "kesu/complaints/api/customer_views.py",
+    "kesu/complaints/api/reference_serializers.py",
+    "kesu/complaints/api/reference_views.py",
+    "kesu/complaints/api/serializers.py",
+    "kesu/complaints/api/views.py",
+    "kesu/complaints/attachments.py",
+    "kesu/complaints/checklist.py",
+    "kesu/complaints/defaults.py",
+    "kesu/complaints/forms.py",
+    "kesu/complaints/guidance.py",
+    "kesu/complaints/management/commands/create_organisation.py",
+    "kesu/complaints/management/commands/rebuild_search.py",
+    "kesu/complaints/models.py",
+    "kesu/complaints/monitoring.py",
+    "kesu/complaints/move_forms.py",
+    "kesu/complaints/procedure_doc.py",
+    "kesu/complaints/queues.py",
+    "kesu/complaints/selectors.py",
+    "kesu/complaints/templatetags/complaint_files.py",
+    "kesu/complaints/views_files.py",
+    "kesu/complaints/views_list_actions.py",
+    "kesu/complaints/views_printouts.py",
+    "kesu/core/admin.py",
+    "kesu/core/api/authentication.py",
+    "kesu/core/api/concurrency.py",
+    "kesu/core/api/errors.py",
+    "kesu/core/api/fields.py",
+    "kesu/core/api/pagination.py",
+    "kesu/core/api/parsers.py",
+    "kesu/core/api/responses.py",
+    "kesu/core/api/throttling.py",
+    "kesu/core/errors.py",
+    "kesu/core/jobs.py",
+    "kesu/core/limits.py",
+    "kesu/core/logs.py",
+    "kesu/core/management/commands/restore.py",
+    "kesu/core/models.py",
+    "kesu/core/staticfiles.py",
+    "kesu/core/views.py",
+    "kesu/customers/admin.py",
+    "kesu/customers/models.py",
+    "kesu/customers/selectors.py",
+    "kesu/demo/callbacks.py",
+    "kesu/demo/generation_text.py",
+    "kesu/demo/management/commands/generate_complaints.py",
+    "kesu/demo/management/commands/seed_callbacks_demo.py",
+    "kesu/demo/states.py",
+    "kesu/notifications/admin.py",
+    "kesu/notifications/alerts.py",
+    "kesu/notifications/api/views.py",
+    "kesu/notifications/management/commands/run_worker.py",
+    "kesu/notifications/models.py",
+    "kesu/notifications/monitoring.py",
+    "kesu/notifications/selectors.py",
+    "kesu/notifications/services.py",
+    "kesu/notifications/tasks.py",
+    "kesu/notifications/transports.py",
+    "kesu/organisation/models.py",
+    "kesu/organisation/selectors.py",
+    "kesu/organisation/services.py",
+    "kesu/settings.py",
+    "kesu/sla/admin.py",
+    "kesu/sla/deadline_rules.py",
+    "kesu/sla/defaults.py",
+    "kesu/sla/models.py",
+    "kesu/sla/selectors.py",
+    "kesu/sla/services.py",
+    "kesu/sla/signals.py",
+    "kesu/sla/tasks.py",
+    "kesu/web/templatetags/web.py",
+    "kesu/wsgi.py",
+}
+
+
+def _acts(path: Path) -> bool:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return any(isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) for node in ast.walk(tree))
+
+
+def _source_modules():
+    for path in sorted(PROJECT.rglob("*.py")):
+        parts = path.relative_to(PROJECT).parts
+        if "tests" in parts or "migrations" in parts or path.name in NOT_CODE:
+            continue
+        if _acts(path):
+            yield path
+
+
+def _test_homes(module: Path) -> list[Path]:
+    parts = module.relative_to(PROJECT).parts
+    name = f"test_{module.stem}.py"
+    if len(parts) == 1:
+        return [PROJECT / "tests" / name]
+    app, packages = PROJECT / parts[0], parts[1:-1]
+    if packages[-2:] == ("management", "commands"):
+        return [app / "tests" / "commands" / name, app / "tests" / name]
+    homes = [app / "tests" / Path(*packages) / name]
+    if not packages:
+        app_packages = {p.name for p in app.iterdir() if (p / "__init__.py").exists()}
+        homes += [
+            folder / name
+            for folder in (app / "tests").glob("*/")
+            if folder.is_dir() and folder.name not in app_packages
+        ]
+    return homes
+
+
+def test_every_module_that_acts_has_a_test_module_named_after_it():
+    missing = [
+        str(module.relative_to(PROJECT.parent))
+        for module in _source_modules()
+        if not any(home.exists() for home in _test_homes(module))
+    ]
+    assert sorted(set(missing) - WAITING) == [], "modules without a test module: " + ", ".join(
+        sorted(set(missing) - WAITING)
+    )
+    assert sorted(WAITING - set(missing)) == [], "tested now, take them off WAITING"
+
+
+def test_the_rule_finds_a_module_without_tests(tmp_path, monkeypatch):
+    app = tmp_path / "kesu" / "shop"
+    (app / "tests").mkdir(parents=True)
+    (app / "__init__.py").write_text("")
+    (app / "prices.py").write_text("def price():\n    return 1\n")
+    (app / "choices.py").write_text("COLOURS = ['red']\n")
+    monkeypatch.setattr(f"{__name__}.PROJECT", tmp_path / "kesu")
+    modules = [m.name for m in _source_modules()]
+    assert modules == ["prices.py"]
+    assert not any(home.exists() for home in _test_homes(app / "prices.py"))
+    (app / "tests" / "test_prices.py").write_text("")
+    assert any(home.exists() for home in _test_homes(app / "prices.py"))
