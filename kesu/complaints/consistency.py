@@ -12,8 +12,8 @@ What each entry tells the replay:
   registering user; every field only the moves write starts at its model default.
 - a move of the procedure (workflow.TRANSITIONS), "update" and "merged_in": data["changes"]
   as {field: [old, new]}, and for a move the state it ended in (data["to"]).
-- "deadlines" (kesu/sla/tracking.py): the complaint's due_at after the deadlines moved.
-- "escalated_by_deadline" (kesu/sla/reminders.py): the escalation level reached (data["to"]).
+- the entries of the apps above (deadlines, escalations): what their receivers of the
+  `entry_replayed` hook (kesu/complaints/hooks.py) apply; sla's are in kesu/sla/replay.py.
 
 A field the timeline does not tell (an entry written before it recorded that field) is not
 compared, rather than reported wrongly. Complaints are read in batches of ids and their entries
@@ -31,7 +31,8 @@ from django.utils import timezone
 
 from kesu.audit.models import AuditEntry
 from kesu.audit.row_checks import RowCheck
-from kesu.complaints.choices import CloseReason, State
+from kesu.complaints.choices import CloseReason, ComplaintAction, State
+from kesu.complaints.hooks import entry_replayed
 from kesu.complaints.models import Complaint
 from kesu.complaints.services import REGISTER_RECORDED
 
@@ -48,7 +49,7 @@ FIELDS: dict[str, models.Field] = {
 REGISTERED = frozenset({*REGISTER_RECORDED, "number", "state", "version", "registered_by"})
 # Entries that bump the complaint's version (every move, an edit; a merge only if it changed
 # the survivor).
-_CHANGE_ACTIONS = frozenset({"update", "merged_in"})
+_CHANGE_ACTIONS = frozenset({ComplaintAction.UPDATE, ComplaintAction.MERGED_IN})
 _MISSING = object()
 
 
@@ -121,7 +122,7 @@ def replay(entries: Iterable[tuple], moves: frozenset[str] | None = None) -> dic
     values: dict[str, Any] | None = None
     for action, actor_id, data in entries:
         data = data if isinstance(data, dict) else {}
-        if action == "register":
+        if action == ComplaintAction.REGISTER:
             values = _registered(data, actor_id)
         elif values is not None:
             _apply(values, action, data, moves)
@@ -138,10 +139,7 @@ def _registered(data: dict, actor_id) -> dict[str, Any]:
             values[name] = value
     if "owner" not in fields:  # registered before the entry recorded it: the registrar
         values["owner"] = actor_id
-    if "due_at" not in fields:
-        due = (data.get("due") or {}).get("resolution:1")
-        if due is not None:
-            values["due_at"] = due
+    entry_replayed(values, ComplaintAction.REGISTER, data)
     values["state"] = data.get("to", Complaint._meta.get_field("state").default)
     if "number" in data:
         values["number"] = data["number"]
@@ -154,13 +152,8 @@ def _apply(values: dict[str, Any], action: str, data: dict, moves: frozenset[str
     """What one entry after the registration changes in the values."""
     if action in moves or action in _CHANGE_ACTIONS:
         _apply_changes(values, action, data, is_move=action in moves)
-    elif action == "deadlines":
-        if "due_at" in data:
-            values["due_at"] = data["due_at"]
-        else:  # an entry from before deadlines recorded the row's due_at
-            values.pop("due_at", None)
-    elif action == "escalated_by_deadline" and "to" in data:
-        values["escalation_level"] = data["to"]
+    else:
+        entry_replayed(values, action, data)
 
 
 def _apply_changes(values: dict[str, Any], action: str, data: dict, *, is_move: bool) -> None:
@@ -176,7 +169,7 @@ def _apply_changes(values: dict[str, Any], action: str, data: dict, *, is_move: 
         values["state"] = data["to"]
     if isinstance(changes, dict) and "close_reason" in changes:
         _split_free_text_close_reason(values)
-    if "version" in values and (action != "merged_in" or changes):
+    if "version" in values and (action != ComplaintAction.MERGED_IN or changes):
         values["version"] += 1
 
 

@@ -22,6 +22,12 @@ transaction; see kesu/core/hooks.py.
   `PrintedDeadline` (sla: the latest round of first contact, solution and resolution).
 - `template_installed(organisation)`: organisation_install_template installed an industry
   template (sla: the organisation's default working calendar).
+- `entry_replayed(values, action, data)`: kesu/complaints/consistency.py replays a complaint's
+  timeline onto the values its row must have; a receiver applies the entries of its own app
+  (sla: "deadlines" sets due_at, an escalation its level; the "register" entry's due times).
+  Called for the registration and for every entry that is neither a move nor an edit.
+- `panel_actions()`: the audit actions the complaint page shows in a panel of their own rather
+  than in the timeline, as an iterable of codes (sla: deadline changes, in the deadlines table).
 """
 
 from collections.abc import Callable
@@ -54,3 +60,5 @@ after_contact = Hook("complaints: after contact with the customer")
 defaults_installed = Hook("complaints: organisation defaults installed")
 template_installed = Hook("complaints: industry template installed")
 printed_deadlines = Hook("complaints: deadlines on a printout")
+entry_replayed = Hook("complaints: a timeline entry replayed onto the row")
+panel_actions = Hook("complaints: actions shown in a panel, not the timeline")

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from functools import wraps
+from itertools import chain
 from typing import Any
 
 from django.contrib import messages
@@ -29,6 +30,7 @@ from kesu.complaints.checklist import (
 from kesu.complaints.choices import OPEN_STATES, ComplaintAction
 from kesu.complaints.forms import IntakeForm, NoteForm
 from kesu.complaints.guidance import TECHNIQUES, guidance_for
+from kesu.complaints.hooks import panel_actions
 from kesu.complaints.models import Category, Complaint
 from kesu.complaints.queues import QUEUE_CODES, my_queues, queue_querysets
 from kesu.complaints.saved_views import saved_views_of
@@ -155,8 +157,8 @@ def complaint_page(
         AuditEntry.objects.filter(
             organisation_id=complaint.organisation_id, complaint_id=complaint.pk
         )
-        # Ticks show in the checklist and deadline changes in the deadlines table.
-        .exclude(action__in=["checklist", "deadlines"])
+        # Ticks show in the checklist, and the apps above have panels of their own.
+        .exclude(action__in=[ComplaintAction.CHECKLIST, *chain.from_iterable(panel_actions())])
         .select_related("actor")
         .order_by("seq")
     )

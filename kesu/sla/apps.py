@@ -13,6 +13,7 @@ class SlaConfig(AppConfig):
         from kesu.sla import signals  # noqa: F401
         from kesu.sla.choices import DeadlineAction
         from kesu.sla.defaults import install_deadline_defaults
+        from kesu.sla.replay import deadline_entry_replay, panel_actions
         from kesu.sla.selectors import printed_deadlines
         from kesu.sla.services import organisation_calendar_install
         from kesu.sla.tracking import (
@@ -29,3 +30,5 @@ class SlaConfig(AppConfig):
         complaints.defaults_installed.register(install_deadline_defaults)
         complaints.template_installed.register(organisation_calendar_install)
         complaints.printed_deadlines.register(printed_deadlines)
+        complaints.entry_replayed.register(deadline_entry_replay)
+        complaints.panel_actions.register(panel_actions)

@@ -217,8 +217,13 @@ def milestones_save(complaint: Complaint, milestones: list[ComplaintMilestone]) 
     ComplaintMilestone.objects.bulk_create(milestones)
 
 
+def due_key(kind: str, round: int) -> str:
+    """How an entry's "due" names a milestone: "resolution:1" is the first resolution round."""
+    return f"{kind}:{round}"
+
+
 def due_times(milestones: list[ComplaintMilestone]) -> dict[str, datetime]:
-    return {f"{m.kind}:{m.round}": m.due_at for m in milestones if m.due_at}
+    return {due_key(m.kind, m.round): m.due_at for m in milestones if m.due_at}
 
 
 def milestones_at_registration(complaint: Complaint) -> RegistrationPart:
