@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kesu.audit.services import audit_record
-from kesu.complaints.choices import CauseClass, Move
+from kesu.complaints.choices import Move
 from kesu.complaints.hooks import RegistrationPart
 from kesu.complaints.models import Complaint
 from kesu.sla.calendar import CalendarClock, WorkingCalendar, due_after_pauses
@@ -25,26 +25,12 @@ from kesu.sla.choices import (
     PauseReason,
     Unit,
 )
-from kesu.sla.deadline_rules import (
-    PRODUCT_QUALITY_FIRST_CONTACT_WITHIN,
-    SATISFACTION_CALLBACK_WITHIN,
-    SERVICE_MANNER_FIRST_CONTACT_WITHIN,
-    SOLUTION_WITHIN,
-    Target,
-    resolution_within,
-)
+from kesu.sla.deadline_rules import Target
+from kesu.sla.defaults import default_targets_for
 from kesu.sla.models import ComplaintMilestone, DeadlinePolicy
 from kesu.sla.services import calendar_row_for_branch, working_calendar
 
 K = MilestoneKind
-
-
-# Used where no policy sets a target.
-FALLBACK_TARGETS = {
-    K.FIRST_CONTACT: PRODUCT_QUALITY_FIRST_CONTACT_WITHIN,
-    K.SOLUTION: SOLUTION_WITHIN,
-    K.SATISFACTION_CALLBACK: SATISFACTION_CALLBACK_WITHIN,
-}
 
 
 def matching_policies(complaint: Complaint, policies) -> list[DeadlinePolicy]:
@@ -80,10 +66,8 @@ def policies_of(organisation_id: int):
 
 def targets_for(complaint: Complaint, policies=None) -> dict[str, Target]:
     policies = policies_of(complaint.organisation_id) if policies is None else policies
-    targets = dict(FALLBACK_TARGETS)
-    targets[K.RESOLUTION] = resolution_within(complaint.severity)
-    if complaint.cause == CauseClass.SERVICE_MANNER:
-        targets[K.FIRST_CONTACT] = SERVICE_MANNER_FIRST_CONTACT_WITHIN
+    # Where the organisation's policies set no target, the defaults it started with apply.
+    targets = default_targets_for(complaint)
     # Each milestone takes its target from the most specific matching policy that sets one.
     for policy in reversed(matching_policies(complaint, policies)):
         for t in policy.targets.all():

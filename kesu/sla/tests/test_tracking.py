@@ -1,6 +1,7 @@
 """Deadlines follow the case: started on receipt, met by the procedure, paused and recomputed."""
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +15,7 @@ from kesu.complaints.tests.helpers import tick_required
 from kesu.organisation.choices import Role
 from kesu.sla.choices import Clock, MilestoneKind, MilestoneStatus, PauseReason, Unit
 from kesu.sla.models import DeadlinePolicy, PolicyTarget
-from kesu.sla.tracking import complaint_wait, recompute_open_milestones
+from kesu.sla.tracking import complaint_wait, recompute_open_milestones, targets_for
 
 SH = ZoneInfo("Asia/Shanghai")
 TUESDAY_10 = datetime(2026, 3, 10, 10, 0, tzinfo=SH)
@@ -275,3 +276,20 @@ def test_admin_warns_about_a_missing_holiday_table(world, client, settings):
     response = client.get("/admin/sla/businesscalendar/")
     assert response.status_code == 200
     assert "holiday table" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "severity,cause",
+    [("general", "product_quality"), ("major", "service_manner"), ("medium", "other")],
+)
+def test_an_organisation_without_policies_gets_what_the_defaults_would_give(world, severity, cause):
+    """The fallback is the default policies themselves, not a second copy of them."""
+    complaint = SimpleNamespace(
+        organisation_id=world.org.pk, severity=severity, cause=cause, kind="complaint",
+        channel="phone", category_id=None, category=None,
+    )  # fmt: skip
+    installed = {m: (t.amount, t.unit, t.clock) for m, t in targets_for(complaint).items()}
+    bare = {m: (t.amount, t.unit, t.clock) for m, t in targets_for(complaint, []).items()}
+    assert installed == bare
+    assert (MilestoneKind.CUSTOMER_UPDATE in bare) == (severity == "major")
+    assert bare[MilestoneKind.FIRST_CONTACT][0] == (1 if cause == "service_manner" else 2)
