@@ -50,7 +50,6 @@ from kesu.callbacks.surveys import send_link_by_sms
 from kesu.complaints import limits as complaint_limits
 from kesu.complaints.choices import Demand, Move
 from kesu.complaints.guidance import guidance_for
-from kesu.complaints.services import REGISTERING_ROLES
 from kesu.core.errors import DomainError, NotFound
 from kesu.core.phones import mask_phone
 from kesu.organisation.selectors import branches_visible_to
@@ -88,7 +87,6 @@ def _context(request, **extra):
     user = request.user
     return {
         "nav": "callbacks",
-        "can_register": user.role in REGISTERING_ROLES and user.organisation_id is not None,
         "can_record": user.role in RECORDING_ROLES,
         "supervises": user.role in SUPERVISING_ROLES,
         **extra,

@@ -45,6 +45,13 @@ from kesu.organisation.models import Branch, User
 REGISTERING_ROLES = frozenset(
     {Role.FRONTLINE, Role.CALLBACK, Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.GROUP}
 )
+
+
+def may_register(user) -> bool:
+    """Whether this user may register complaints (the page offers "New complaint" if so)."""
+    return user.role in REGISTERING_ROLES and user.organisation_id is not None
+
+
 # Fields staff may edit directly; everything else moves through workflow.py. None of the fields
 # a move writes (move_fields.MOVE_OWNED_FIELDS) may be here: tests/test_move_fields.py checks it.
 EDITABLE_FIELDS = {
@@ -138,7 +145,7 @@ def complaint_register(
     Returns (complaint, created). With an idempotency key that this user used before, the
     complaint created then is returned and nothing new is written.
     """
-    if actor.role not in REGISTERING_ROLES or actor.organisation_id is None:
+    if not may_register(actor):
         raise NotAllowed(_("Your role may not register complaints."), code="role_not_allowed")
     if idempotency_key:
         previous = _complaint_for_key(actor, idempotency_key)

@@ -47,10 +47,10 @@ from kesu.complaints.selectors import (
     complaints_visible_to,
 )
 from kesu.complaints.services import (
-    REGISTERING_ROLES,
     complaint_add_note,
     complaint_attach,
     complaint_register,
+    may_register,
 )
 from kesu.complaints.workflow import CASE_WORKING_ROLES, TRANSITIONS, transitions_for
 from kesu.core.errors import DomainError, NotFound
@@ -83,9 +83,7 @@ def post_or_back_to_complaint(view):
 
 def page_context(request, **extra):
     """What every workspace page's template needs besides its own values."""
-    user = request.user
     return {
-        "can_register": user.role in REGISTERING_ROLES and user.organisation_id is not None,
         # The drafts (kesu.js, data-draft) of forms the server accepted: the page clears them.
         "clear_drafts": request.session.pop(SAVED_DRAFTS, []),
         **extra,
@@ -300,7 +298,7 @@ def _category_label(category) -> str:
 @login_required
 def intake(request):
     user = request.user
-    if user.role not in REGISTERING_ROLES or user.organisation_id is None:
+    if not may_register(user):
         messages.error(request, _("Your role may not register complaints."))
         return redirect("complaints:my-work")
     categories = list(_categories(user))
