@@ -21,6 +21,8 @@ from kesu.complaints.services import EDITABLE_FIELDS, complaint_update
 from kesu.complaints.workflow import TRANSITIONS
 from kesu.organisation.choices import Role
 from kesu.organisation.models import CompensationLimit
+from kesu.sla.choices import MilestoneKind
+from kesu.sla.models import ComplaintMilestone
 
 # Bookkeeping every write touches; not a field anyone edits.
 BOOKKEEPING = {"version", "updated_at", "search_grams", "search_notes"}  # derived, for search
@@ -85,6 +87,16 @@ def _complaint_in(world, state: str, role: str) -> Complaint:
         satisfaction=Satisfaction.SATISFIED if state in {State.VERIFIED, State.CLOSED} else "",
         follow_up_on=timezone.localdate() + timedelta(days=3) if state == State.PARKED else None,
     )
+    if done:
+        # The resolution deadline lies well behind, as it does for a complaint resolved days ago:
+        # the round a reopen starts then always moves it. (Registered a moment ago, both rounds
+        # could fall on the same start of working hours, and whether due_at changed would
+        # depend on the time of day.)
+        past = timezone.now() - timedelta(days=30)
+        ComplaintMilestone.objects.filter(
+            complaint=complaint, kind=MilestoneKind.RESOLUTION
+        ).update(due_at=past)
+        Complaint.objects.filter(pk=complaint.pk).update(due_at=past)
     return complaint
 
 
