@@ -36,6 +36,7 @@ from kesu.callbacks.models import (
 from kesu.callbacks.windows import CallingHours, customer_periods, next_window
 from kesu.complaints.choices import CloseReason, Move, State
 from kesu.complaints.models import Complaint
+from kesu.complaints.workflow import ENDING_WITHOUT_RESULT_MOVES
 from kesu.customers.models import Customer, KeyPerson, Purchase
 from kesu.organisation.models import User
 from kesu.sla.calendar import WorkingCalendar
@@ -349,7 +350,7 @@ def callbacks_after_move(complaint: Complaint, move: str, actor, now=None) -> No
         if move == Move.VERIFY:
             open_tasks = open_tasks.filter(event=Event.COMPLAINT_RESOLVED)
         _settle(list(open_tasks), complaint, actor, move)
-    elif move in (Move.MERGE, Move.WITHDRAW):
+    elif move in ENDING_WITHOUT_RESULT_MOVES:
         tasks = list(
             CallbackTask.objects.select_for_update().filter(
                 complaint_id=complaint.pk, status=TaskStatus.OPEN

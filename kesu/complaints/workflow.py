@@ -22,7 +22,9 @@ from kesu.audit.services import audit_record
 from kesu.complaints import hooks
 from kesu.complaints.checklist import ITEM_TEXT, ItemList, missing_items, requirements
 from kesu.complaints.choices import (
+    DONE_STATES,
     OPEN_STATES,
+    TERMINAL_STATES,
     CloseReason,
     CompensationType,
     ComplaintAction,
@@ -46,6 +48,8 @@ from kesu.organisation.services import DEFAULT_COMPENSATION_LIMITS, may_grant
 
 F, C, H, D, G = Role.FRONTLINE, Role.CALLBACK, Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER
 APPROVAL_MOVES = frozenset({Move.APPROVE_COMPENSATION, Move.REJECT_COMPENSATION})
+# Who takes a complaint in (front desk, callback staff): the investigation takes it over from them.
+FIRST_CONTACT_ROLES = frozenset({F, C})
 WORKING_STATES = frozenset(
     {State.CONFIRMED, State.INVESTIGATING, State.SOLUTION_PROPOSED, State.IN_PROGRESS}
 )
@@ -148,6 +152,11 @@ TRANSITIONS: dict[str, Transition] = {
         ),
     ]
 }
+# The moves that end a complaint (close, merge, withdraw), and those that end it without a result.
+ENDING_MOVES = frozenset(n for n, t in TRANSITIONS.items() if t.target in TERMINAL_STATES)
+ENDING_WITHOUT_RESULT_MOVES = frozenset(
+    n for n, t in TRANSITIONS.items() if t.target in TERMINAL_STATES - DONE_STATES
+)
 
 
 def transitions_for(complaint: Complaint, user: User) -> list[Transition]:
@@ -391,7 +400,7 @@ def complaint_start_investigation(
     *, complaint_id: int, actor: User, note: str = "", expected_version: int | None = None
 ) -> Complaint:
     with _move(complaint_id, actor, Move.START_INVESTIGATION, expected_version) as m:
-        if m.complaint.owner_id is None or m.complaint.owner.role in (F, C):
+        if m.complaint.owner_id is None or m.complaint.owner.role in FIRST_CONTACT_ROLES:
             # The handling manager who starts the investigation takes the case over.
             m.set(owner=actor)
         if m.complaint.department_id is None and actor.department_id:

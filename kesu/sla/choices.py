@@ -32,6 +32,10 @@ class MilestoneStatus(models.TextChoices):
 
 # Milestones whose clock a sweep must watch.
 OPEN_MILESTONE_STATUSES = frozenset({MilestoneStatus.RUNNING, MilestoneStatus.BREACHED})
+# Milestones whose clock runs or is paused: a move can meet them.
+MEETABLE_MILESTONE_STATUSES = OPEN_MILESTONE_STATUSES | {MilestoneStatus.PAUSED}
+# Milestones a pause stops: running ones and those waiting for their clock to start.
+PAUSABLE_MILESTONE_STATUSES = OPEN_MILESTONE_STATUSES | {MilestoneStatus.WAITING}
 # Milestones that still need recomputing when a policy or a calendar changes.
 LIVE_MILESTONE_STATUSES = frozenset(
     {

@@ -6,6 +6,7 @@ tracking falls back on them where no policy sets a target (sla/tracking.py).
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from kesu.complaints.choices import Severity
 from kesu.sla.choices import Clock, Unit
@@ -31,6 +32,9 @@ SOLUTION_WITHIN = Target(24, Unit.HOURS, Clock.CALENDAR)
 SATISFACTION_CALLBACK_WITHIN = Target(24, Unit.HOURS, Clock.CALENDAR)
 # Major cases usually involve several departments: the customer hears from us every day.
 MAJOR_CUSTOMER_UPDATE_EVERY = Target(1, Unit.DAYS, Clock.CALENDAR)
+# A missed deadline reaches the general manager one working day after the owner's manager and the
+# customer director (DOMAIN §4): a day of the default calendar's working time, 9–12 and 13:30–18.
+GENERAL_MANAGER_ESCALATION_AFTER = timedelta(hours=7, minutes=30)
 # The resolution deadline defaults by severity (DOMAIN §4), in working days.
 RESOLUTION_WORKING_DAYS = {
     Severity.GENERAL: 3,

@@ -20,6 +20,7 @@ from kesu.organisation.choices import Role
 from kesu.organisation.models import User
 from kesu.sla import hooks
 from kesu.sla.choices import DeadlineAction, MilestoneStatus
+from kesu.sla.deadline_rules import GENERAL_MANAGER_ESCALATION_AFTER
 from kesu.sla.models import ComplaintMilestone, EscalationStep
 from kesu.sla.tracking import Clocks, process_recompute_requests
 
@@ -33,12 +34,12 @@ class Step:
 
 
 # DOMAIN §4: on the first overdue day the owner's manager and the customer director hear of it,
-# the general manager one working day later.
+# the general manager one working day later. Used where an organisation set no chain of its own.
 DEFAULT_CHAIN = (
     Step(T.OWNER, timedelta(0)),
     Step(T.DEPARTMENT_MANAGER, timedelta(0)),
     Step(T.CUSTOMER_DIRECTOR, timedelta(0)),
-    Step(T.GENERAL_MANAGER, timedelta(hours=7, minutes=30)),
+    Step(T.GENERAL_MANAGER, GENERAL_MANAGER_ESCALATION_AFTER),
 )
 ESCALATION_LEVEL_OF = {
     T.OWNER: EscalationLevel.NONE,

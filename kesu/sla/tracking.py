@@ -15,9 +15,13 @@ from kesu.audit.services import audit_record
 from kesu.complaints.choices import Move
 from kesu.complaints.hooks import RegistrationPart
 from kesu.complaints.models import Complaint
+from kesu.complaints.workflow import ENDING_MOVES
 from kesu.sla.calendar import CalendarClock, WorkingCalendar, due_after_pauses
 from kesu.sla.choices import (
     LIVE_MILESTONE_STATUSES,
+    MEETABLE_MILESTONE_STATUSES,
+    OPEN_MILESTONE_STATUSES,
+    PAUSABLE_MILESTONE_STATUSES,
     Clock,
     DeadlineAction,
     MilestoneKind,
@@ -141,10 +145,7 @@ def reminder_time(milestone: ComplaintMilestone, clocks: Clocks, branch) -> date
 def _schedule(milestone: ComplaintMilestone, clocks: Clocks, branch) -> None:
     """Set due_at and when the sweep should next look at this milestone."""
     milestone.due_at = compute_due(milestone, clocks, branch)
-    if (
-        milestone.status not in (MilestoneStatus.RUNNING, MilestoneStatus.BREACHED)
-        or milestone.due_at is None
-    ):
+    if milestone.status not in OPEN_MILESTONE_STATUSES or milestone.due_at is None:
         milestone.next_check_at = None
     elif milestone.status == MilestoneStatus.BREACHED:
         pass  # the escalation chain keeps its own schedule (sla/reminders.py)
@@ -259,7 +260,6 @@ _MEETS_AND_STARTS = {
     Move.RESOLVE: ((K.RESOLUTION,), (K.SATISFACTION_CALLBACK,)),
     Move.VERIFY: ((K.SATISFACTION_CALLBACK,), ()),
 }
-_OPEN_CLOCK = (MilestoneStatus.RUNNING, MilestoneStatus.BREACHED, MilestoneStatus.PAUSED)
 
 
 def milestones_after_move(
@@ -268,7 +268,7 @@ def milestones_after_move(
     """Apply a move of the procedure to the complaint's deadlines."""
     at = at or timezone.now()
     milestones = _live(complaint)
-    if not milestones and move not in (Move.REOPEN,):
+    if not milestones and move != Move.REOPEN:
         return
     changed, created = _moved(complaint, milestones, move, actor, at)
     _save(complaint, changed, created, Clocks(), actor, reason=move)
@@ -284,7 +284,7 @@ def _moved(complaint, milestones, move: str, actor, at: datetime) -> tuple[list,
         return _pause(milestones, PauseReason.PARKED, at), []
     if move == Move.RESUME:
         return _resume(milestones, at), []
-    if move in (Move.CLOSE, Move.MERGE, Move.WITHDRAW):
+    if move in ENDING_MOVES:
         return _cancel(milestones), []
     if move == Move.REOPEN:
         return _reopen(complaint, milestones, at)
@@ -294,7 +294,7 @@ def _moved(complaint, milestones, move: str, actor, at: datetime) -> tuple[list,
 
 
 def _meet(milestones, kind: str, at: datetime) -> list[ComplaintMilestone]:
-    met = [m for m in milestones if m.kind == kind and m.status in _OPEN_CLOCK]
+    met = [m for m in milestones if m.kind == kind and m.status in MEETABLE_MILESTONE_STATUSES]
     for m in met:
         m.status, m.met_at = MilestoneStatus.MET, at
     return met
@@ -374,7 +374,7 @@ def milestones_after_contact(
 def _pause(milestones, reason: str, at: datetime) -> list[ComplaintMilestone]:
     changed = []
     for m in milestones:
-        if m.status in (MilestoneStatus.RUNNING, MilestoneStatus.BREACHED, MilestoneStatus.WAITING):
+        if m.status in PAUSABLE_MILESTONE_STATUSES:
             if any(p[1] is None and p[2] == reason for p in m.pauses):
                 continue
             m.pauses = [*m.pauses, [at.isoformat(), None, reason]]
@@ -407,7 +407,7 @@ def _save(complaint, changed, created, clocks: Clocks, actor, reason: str) -> No
         return
     unique = {id(m): m for m in changed}.values()
     for m in [*unique, *created]:
-        if m.status in (MilestoneStatus.RUNNING, MilestoneStatus.PAUSED, MilestoneStatus.BREACHED):
+        if m.status in MEETABLE_MILESTONE_STATUSES:  # those with a clock to schedule
             _schedule(m, clocks, complaint.branch)
     if unique:
         ComplaintMilestone.objects.bulk_update(

@@ -13,7 +13,9 @@ from kesu.complaints.services import complaint_add_note
 from kesu.notifications.models import Notification
 from kesu.organisation.choices import Role
 from kesu.organisation.tests.factories import UserFactory
+from kesu.sla.calendar import WorkingCalendar
 from kesu.sla.choices import MilestoneKind, MilestoneStatus
+from kesu.sla.deadline_rules import GENERAL_MANAGER_ESCALATION_AFTER
 from kesu.sla.models import EscalationStep
 from kesu.sla.reminders import sweep_due_milestones
 
@@ -162,3 +164,9 @@ def test_a_sweep_looks_up_a_department_manager_once_for_many_owners(world, setti
         ).count()
         >= 6
     )
+
+
+def test_the_general_manager_hears_one_working_day_later():
+    """The delay is a day of the default calendar's working time, not a number of its own."""
+    one_day = WorkingCalendar(ZoneInfo("Asia/Shanghai")).working_time_per_day()
+    assert one_day == GENERAL_MANAGER_ESCALATION_AFTER
