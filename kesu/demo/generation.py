@@ -46,10 +46,12 @@ from kesu.complaints.choices import (
     CauseClass,
     Channel,
     CompensationType,
+    ComplaintAction,
     ConfirmationMethod,
     Demand,
     EscalationLevel,
     Kind,
+    Move,
     Resolvability,
     Responsibility,
     Satisfaction,
@@ -567,7 +569,7 @@ class _Case:
             "number": row["number"],
             "fields": {key: _plain(row[attname]) for key, attname in _REGISTER_FIELDS},
         }
-        self._entry(at, row["registered_by_id"], "register", data)
+        self._entry(at, row["registered_by_id"], ComplaintAction.REGISTER, data)
         self.t = at
 
     def move(
@@ -614,13 +616,19 @@ class _Case:
         if at <= self.gen.now:
             rng = self.gen.rng
             visibility = SHARED if rng.random() < 0.5 else INTERNAL
-            self._entry(at, actor.id, "call", {"text": rng.choice(text.CALL_NOTES)}, visibility)
+            self._entry(
+                at,
+                actor.id,
+                ComplaintAction.CALL,
+                {"text": rng.choice(text.CALL_NOTES)},
+                visibility,
+            )
             self.t = at
 
     def withdraw(self, delay: float) -> bool:
         reason = self.gen.rng.choice(text.WITHDRAW_REASONS)
         return self.move(
-            "withdraw",
+            Move.WITHDRAW,
             self.registrar,
             delay,
             State.WITHDRAWN,
@@ -637,12 +645,12 @@ class _Case:
         self._entry(
             at,
             self.registrar.id,
-            "merged_in",
+            ComplaintAction.MERGED_IN,
             {"duplicate": self.row["number"], "duplicate_id": self.row["id"]},
             complaint_id=survivor.id,
         )
         return self.move(
-            "merge",
+            Move.MERGE,
             self.registrar,
             delay,
             State.MERGED,
@@ -1095,7 +1103,7 @@ class _Generator:
 
         method = rng.choice(ConfirmationMethod.values)
         if not case.move(
-            "confirm",
+            Move.CONFIRM,
             case.registrar,
             wait(0, 0.05, 4),
             State.CONFIRMED,
@@ -1106,7 +1114,7 @@ class _Generator:
             return
         handler = st.handler_for(case.top, rng)
         if not case.move(
-            "hand_over",
+            Move.HAND_OVER,
             case.registrar,
             wait(1, 0.1, 3),
             None,
@@ -1119,12 +1127,12 @@ class _Generator:
             case.withdraw(wait(1, 1, 48))
             return
         if not case.move(
-            "start_investigation", handler, wait(2, 0.5, 20), State.INVESTIGATING, {"note": ""}
+            Move.START_INVESTIGATION, handler, wait(2, 0.5, 20), State.INVESTIGATING, {"note": ""}
         ):
             return
         if row["severity"] == Severity.MAJOR and rng.random() < 0.5:
             case.move(
-                "escalate",
+                Move.ESCALATE,
                 handler,
                 rng.uniform(0.1, 2) * HOUR,
                 None,
@@ -1133,7 +1141,7 @@ class _Generator:
             )
         if rng.random() < 0.08:
             case.move(
-                "set_deadline",
+                Move.SET_DEADLINE,
                 rng.choice(st.directors),
                 rng.uniform(0.5, 8) * HOUR,
                 None,
@@ -1157,7 +1165,7 @@ class _Generator:
                 return
             if rounds < 3 and rng.random() < 0.06:
                 if not case.move(
-                    "decline_solution",
+                    Move.DECLINE_SOLUTION,
                     case.registrar,
                     rng.uniform(1, 48) * HOUR,
                     State.INVESTIGATING,
@@ -1166,12 +1174,16 @@ class _Generator:
                     return
                 continue
             if not case.move(
-                "accept_solution", case.registrar, wait(4, 0.5, 48), State.IN_PROGRESS, {"note": ""}
+                Move.ACCEPT_SOLUTION,
+                case.registrar,
+                wait(4, 0.5, 48),
+                State.IN_PROGRESS,
+                {"note": ""},
             ):
                 return
             hours = {Severity.GENERAL: 72, Severity.MEDIUM: 144}.get(row["severity"], 288)
             if not case.move(
-                "resolve",
+                Move.RESOLVE,
                 handler,
                 wait(5, 2, hours),
                 State.RESOLVED,
@@ -1184,7 +1196,7 @@ class _Generator:
                 # Still unsatisfied at the callback: reopened, and the general manager takes it.
                 gm = rng.choice(st.gms)
                 if not case.move(
-                    "reopen",
+                    Move.REOPEN,
                     callback,
                     wait(6, 1, 24),
                     State.INVESTIGATING,
@@ -1202,7 +1214,7 @@ class _Generator:
                 continue
             break
         if not case.move(
-            "verify",
+            Move.VERIFY,
             callback,
             wait(6, 1, 24),
             State.VERIFIED,
@@ -1216,7 +1228,7 @@ class _Generator:
                 case.top, text.ROOT_CAUSES["other"]
             )
             if not case.move(
-                "record_root_cause",
+                Move.RECORD_ROOT_CAUSE,
                 director,
                 rng.uniform(4, 96) * HOUR,
                 None,
@@ -1227,7 +1239,7 @@ class _Generator:
             ):
                 return
         case.move(
-            "close",
+            Move.CLOSE,
             director,
             wait(7, 1, 120),
             State.CLOSED,
@@ -1243,7 +1255,7 @@ class _Generator:
             days=rng.randrange(14, 60)
         )
         if not case.move(
-            "park",
+            Move.PARK,
             handler,
             rng.uniform(1, 48) * HOUR,
             State.PARKED,
@@ -1256,7 +1268,7 @@ class _Generator:
             follow_up.year, follow_up.month, follow_up.day, tzinfo=self.tz
         ) + timedelta(seconds=rng.uniform(9 * HOUR, 17 * HOUR))
         return case.move(
-            "resume",
+            Move.RESUME,
             handler,
             (resume_at - case.t).total_seconds(),
             State.INVESTIGATING,
@@ -1297,14 +1309,16 @@ class _Generator:
         if amount is None or self._may_grant(handler, amount):
             if amount:
                 changes.update(compensation_approved_by_id=handler.id, compensation_approved_at=_AT)
-            return case.move("propose_solution", handler, delay, State.SOLUTION_PROPOSED, **changes)
+            return case.move(
+                Move.PROPOSE_SOLUTION, handler, delay, State.SOLUTION_PROPOSED, **changes
+            )
         changes.update(compensation_approved_by_id=None, compensation_approved_at=None)
-        if not case.move("propose_solution", handler, delay, State.AWAITING_APPROVAL, **changes):
+        if not case.move(Move.PROPOSE_SOLUTION, handler, delay, State.AWAITING_APPROVAL, **changes):
             return False
         approvers = [p for p in st.directors + st.gms if self._may_grant(p, amount)] or st.gms
         approver = rng.choice(approvers)
         return case.move(
-            "approve_compensation",
+            Move.APPROVE_COMPENSATION,
             approver,
             rng.uniform(1, 48) * HOUR,
             State.SOLUTION_PROPOSED,

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kesu.sla.choices import DeadlineNotice
+
 
 class Channel(models.TextChoices):
     INBOX = "inbox", _("In-app inbox")
@@ -29,7 +31,7 @@ class EndpointKind(models.TextChoices):
 class Kind:
     """The kinds of notification that have a text of their own (rendering.py); others are generic."""
 
-    MILESTONE_REMINDER = "milestone_reminder"
-    MILESTONE_BREACHED = "milestone_breached"
+    MILESTONE_REMINDER = DeadlineNotice.REMINDER
+    MILESTONE_BREACHED = DeadlineNotice.BREACHED
     ESCALATION = "escalation"
     CRISIS = "crisis"

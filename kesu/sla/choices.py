@@ -61,3 +61,10 @@ class DeadlineAction(models.TextChoices):
     ESCALATED_BY_DEADLINE = "escalated_by_deadline", _("Escalated for a missed deadline")
     WAIT = "wait", _("Waiting started")
     STOP_WAITING = "stop_waiting", _("Waiting ended")
+
+
+class DeadlineNotice:
+    """The notifications the sweep sends (kesu/notifications renders their texts)."""
+
+    REMINDER = "milestone_reminder"
+    BREACHED = "milestone_breached"

@@ -19,7 +19,7 @@ from kesu.complaints.models import Complaint
 from kesu.organisation.choices import Role
 from kesu.organisation.models import User
 from kesu.sla import hooks
-from kesu.sla.choices import DeadlineAction, MilestoneStatus
+from kesu.sla.choices import DeadlineAction, DeadlineNotice, MilestoneStatus
 from kesu.sla.deadline_rules import GENERAL_MANAGER_ESCALATION_AFTER
 from kesu.sla.models import ComplaintMilestone, EscalationStep
 from kesu.sla.tracking import Clocks, process_recompute_requests
@@ -240,7 +240,7 @@ def _handle(m: ComplaintMilestone, now: datetime, ctx: _Sweep) -> None:
                 ctx,
                 m,
                 recipients(T.OWNER, complaint, ctx.people),
-                "milestone_reminder",
+                DeadlineNotice.REMINDER,
                 f"m{m.pk}:reminder",
             )
             m.warned_at = now
@@ -282,7 +282,7 @@ def _escalate(m: ComplaintMilestone, now: datetime, ctx: _Sweep) -> None:
             ctx,
             m,
             list(users.values()),
-            "milestone_breached",
+            DeadlineNotice.BREACHED,
             f"m{m.pk}:steps{first_step}-{m.escalation_step - 1}",
             {"step": m.escalation_step - 1, "targets": targets},
         )

@@ -443,7 +443,14 @@ def complaint_wait(*, complaint: Complaint, actor, reason: str, waiting: bool) -
         complaint_id=complaint.pk,
         data={"reason": reason},
     )
-    _save(complaint, changed, [], Clocks(), actor, reason="wait" if waiting else "stop_waiting")
+    _save(
+        complaint,
+        changed,
+        [],
+        Clocks(),
+        actor,
+        reason=DeadlineAction.WAIT if waiting else DeadlineAction.STOP_WAITING,
+    )
 
 
 def recompute_open_milestones(complaints, actor=None, reason: str = "recompute") -> int:
