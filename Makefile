@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint format typecheck migrate demo bench screenshots clean
+.PHONY: run test setup lint format typecheck migrate demo bench loadtest screenshots clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -58,6 +58,11 @@ screenshots: setup
 
 bench: setup
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Load tests with a wall-clock bound (two workers, 10,000 notifications); PostgreSQL only.
+loadtest: setup
+	mkdir -p var
+	$(BIN)/python -m pytest --create-db bench
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache
