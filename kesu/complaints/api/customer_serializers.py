@@ -21,6 +21,7 @@ from kesu.core.api.fields import (
 from kesu.core.phones import mask_phone, mask_text, normalise_phone
 from kesu.customers.models import Customer, KeyPerson, Purchase
 from kesu.customers.selectors import customer_purchases
+from kesu.customers.services import CUSTOMER_FIELDS, PURCHASE_FIELDS
 from kesu.organisation.models import Branch
 from kesu.organisation.selectors import branches_visible_to
 
@@ -72,21 +73,8 @@ class PurchaseSerializer(StrictInputMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Purchase
-        fields = [
-            "id",
-            "kind",
-            "kind_display",
-            "reference",
-            "product",
-            "vin",
-            "plate_number",
-            "amount",
-            "order_effective_on",
-            "delivered_on",
-            "service_completed_on",
-            "branch",
-            "created_at",
-        ]
+        # What the customer service writes (customers.services), with the display and stamps.
+        fields = ["id", *PURCHASE_FIELDS, "kind_display", "created_at"]
         read_only_fields = ["id", "created_at"]
         extra_kwargs = {"amount": {"min_value": 0}}
 
@@ -104,21 +92,9 @@ class CustomerSerializer(serializers.ModelSerializer):
         model = Customer
         fields = [
             "id",
-            "name",
-            "phone",
-            "email",
-            "wechat_id",
-            "id_number",
-            "is_company",
-            "tier",
+            *CUSTOMER_FIELDS,
             "tier_display",
-            "personality_type",
             "personality_type_display",
-            "birthday",
-            "founded_on",
-            "address",
-            "notes",
-            "branch",
             "created_at",
             "updated_at",
         ]
@@ -168,21 +144,7 @@ class CustomerWriteSerializer(StrictInputMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Customer
-        fields = [
-            "name",
-            "phone",
-            "email",
-            "wechat_id",
-            "id_number",
-            "is_company",
-            "tier",
-            "personality_type",
-            "birthday",
-            "founded_on",
-            "address",
-            "notes",
-            "branch",
-        ]
+        fields = CUSTOMER_FIELDS
 
     def validate_phone(self, value: str) -> str:
         if self._echoes_mask("phone", value):
