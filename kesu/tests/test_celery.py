@@ -2,6 +2,7 @@
 
 from django.conf import settings
 
+import kesu
 from kesu.celery import _job_finished, _job_started, app
 from kesu.core.logs import job_var
 
@@ -38,6 +39,4 @@ def test_a_task_names_itself_while_it_runs_and_the_name_is_cleared_after():
 
 
 def test_the_package_exposes_the_app_for_the_worker_command():
-    import kesu
-
     assert kesu.celery_app is app

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib import admin
 from django.test import RequestFactory
+from django.urls import reverse
 
 from kesu.core.admin import ReadOnlyAdmin
 from kesu.core.models import WorkerHeartbeat
@@ -32,8 +33,6 @@ def test_even_a_superuser_may_only_view(superuser_request):
 
 
 def test_a_read_only_admin_registered_in_the_project_serves_its_list(client, world):
-    from django.urls import reverse
-
     user = world.user(Role.ADMIN)
     user.is_staff = user.is_superuser = True
     user.save()

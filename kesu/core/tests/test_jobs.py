@@ -5,6 +5,7 @@ import logging
 import pytest
 
 from kesu.core.jobs import JOB_BUCKETS, bucket_of, record_job_run, timed_job
+from kesu.core.logs import job_var
 from kesu.core.models import JobTiming
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +54,6 @@ def test_a_failing_block_is_recorded_and_its_exception_goes_on():
 
 
 def test_the_block_runs_under_the_jobs_name():
-    from kesu.core.logs import job_var
-
     with timed_job("named"):
         assert job_var.get() == "named"
     assert job_var.get() != "named"

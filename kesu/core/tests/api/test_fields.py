@@ -16,6 +16,7 @@ from kesu.core.api.fields import (
 )
 from kesu.organisation.choices import Role
 from kesu.organisation.models import Branch
+from kesu.organisation.tests.factories import BranchFactory
 
 
 def _context(user):
@@ -39,8 +40,6 @@ def test_a_branch_of_the_users_organisation_is_found(world):
 
 @pytest.mark.django_db
 def test_a_branch_outside_the_scope_does_not_exist(world):
-    from kesu.organisation.tests.factories import BranchFactory
-
     foreign = BranchFactory()
     serializer = BranchPick(data={"branch": foreign.pk}, context=_context(world.user("admin")))
     assert not serializer.is_valid()
