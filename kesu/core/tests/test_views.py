@@ -1,7 +1,11 @@
 """Error pages people can read, in their language, with a way back; JSON under /api/."""
 
+import json
+
 import pytest
 from django.test import Client
+
+from kesu.core.views import csrf_failure, database_unavailable, method_not_allowed, null_character
 
 pytestmark = pytest.mark.django_db
 
@@ -46,4 +50,37 @@ def test_api_errors_keep_the_json_shape(client, path, status, code):
     assert response.status_code == status
     assert response["Content-Type"] == "application/json"
     assert response.json()["error"]["code"] == code
-    assert response.json()["error"]["message"]
+    assert json.loads(response.content)["error"]["message"]
+
+
+def test_a_database_away_is_503_with_retry_after(rf):
+    response = database_unavailable(rf.get("/complaints/"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+
+
+def test_a_nul_character_is_a_400_that_says_so(rf):
+    response = null_character(rf.get("/api/v1/complaints/"))
+    assert response.status_code == 400
+    assert "NUL character" in json.loads(response.content)["error"]["message"]
+
+
+def test_an_expired_form_leads_back_to_the_page_it_came_from(rf):
+    request = rf.post("/complaints/1/", HTTP_REFERER="http://testserver/complaints/1/")
+    response = csrf_failure(request)
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "The form has expired" in html
+    assert 'href="http://testserver/complaints/1/"' in html
+
+
+def test_an_expired_form_never_leads_back_to_another_site(rf):
+    response = csrf_failure(rf.post("/x/", HTTP_REFERER="https://evil.example/phish"))
+    assert response.status_code == 403
+    assert "evil.example" not in response.content.decode()
+
+
+def test_a_form_only_address_opened_is_405_in_the_api_shape_under_api(rf):
+    assert method_not_allowed(rf.get("/complaints/1/move/")).status_code == 405
+    response = method_not_allowed(rf.get("/api/v1/x/"))
+    assert json.loads(response.content)["error"]["code"] == "method_not_allowed"

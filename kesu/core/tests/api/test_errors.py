@@ -1,9 +1,13 @@
 """Bad input is always a structured JSON 4xx in the request's language, never a 500."""
 
 import pytest
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from kesu.complaints.tests.api.helpers import complaint_url, error_of
+from kesu.core.api.errors import exception_handler
+from kesu.core.errors import InvalidState
 from kesu.customers.tests.factories import CustomerFactory
 from kesu.organisation.choices import Role
 
@@ -156,3 +160,39 @@ def test_form_posts_may_carry_the_csrf_token(world, api):
         format="multipart",
     )
     assert response.status_code == 201, response.content
+
+
+def test_a_domain_error_keeps_its_code_status_and_the_fields_to_fix():
+    exc = InvalidState("Tick %(n)s items first.", params={"n": 2})
+    exc.fields = {"checklist": ["item one", "item two"]}
+    response = exception_handler(exc, {})
+    assert response.status_code == 409
+    assert response.data == {
+        "error": {
+            "code": "invalid_state",
+            "message": "Tick 2 items first.",
+            "fields": {"checklist": ["item one", "item two"]},
+        }
+    }
+
+
+def test_a_django_validation_error_is_400_by_field_or_as_non_field_errors():
+    by_field = exception_handler(DjangoValidationError({"title": ["Too long."]}), {})
+    assert by_field.status_code == 400
+    assert by_field.data["error"]["fields"] == {"title": ["Too long."]}
+    plain = exception_handler(DjangoValidationError("Not like this."), {})
+    assert plain.data["error"]["fields"] == {"non_field_errors": ["Not like this."]}
+    assert plain.data["error"]["code"] == "invalid"
+
+
+def test_nested_drf_validation_errors_are_flattened_to_strings():
+    response = exception_handler(
+        ValidationError({"purchase": {"vin": ["Bad VIN."]}, "tags": [["a"], "b"]}), {}
+    )
+    assert response.data["error"]["fields"] == {"purchase": ["vin: Bad VIN."], "tags": ["a", "b"]}
+    listed = exception_handler(ValidationError(["One.", "Two."]), {})
+    assert listed.data["error"]["fields"] == {"non_field_errors": ["One.", "Two."]}
+
+
+def test_an_exception_drf_does_not_handle_is_left_to_django():
+    assert exception_handler(RuntimeError("a bug"), {}) is None

@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from prometheus_client.parser import text_string_to_metric_families
+
+from kesu import settings as kesu_settings
 
 BASE_DIR = Path(settings.BASE_DIR)
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -264,3 +267,51 @@ def test_two_gunicorn_workers_share_the_metrics_and_log_json(collected, tmp_path
     (scrape,) = [r for r in access if r["path"] == "/metrics"]
     assert scrape["request_id"] == "scrape-1" and scrape["status"] == 200
     assert any(r["logger"] == "gunicorn.error" for r in records)  # gunicorn's own, as JSON too
+
+
+# ---- The settings module's helpers, in this process ----
+
+
+@pytest.mark.parametrize("value", ["1", "true", "YES", " on "])
+def test_env_bool_reads_yes_words(monkeypatch, value):
+    monkeypatch.setenv("KESU_TEST_FLAG", value)
+    assert kesu_settings.env_bool("KESU_TEST_FLAG", False) is True
+
+
+@pytest.mark.parametrize("value", ["0", "false", "no", "", "maybe"])
+def test_env_bool_reads_anything_else_as_no(monkeypatch, value):
+    monkeypatch.setenv("KESU_TEST_FLAG", value)
+    assert kesu_settings.env_bool("KESU_TEST_FLAG", True) is False
+
+
+def test_env_bool_unset_is_the_default(monkeypatch):
+    monkeypatch.delenv("KESU_TEST_FLAG", raising=False)
+    assert kesu_settings.env_bool("KESU_TEST_FLAG", True) is True
+    assert kesu_settings.env_bool("KESU_TEST_FLAG", False) is False
+
+
+def test_env_list_splits_on_commas_and_drops_blanks(monkeypatch):
+    monkeypatch.setenv("KESU_TEST_LIST", " a.example , ,b.example,")
+    assert kesu_settings.env_list("KESU_TEST_LIST", "x") == ["a.example", "b.example"]
+    monkeypatch.delenv("KESU_TEST_LIST")
+    assert kesu_settings.env_list("KESU_TEST_LIST", "x,y") == ["x", "y"]
+    assert kesu_settings.env_list("KESU_TEST_LIST", "") == []
+
+
+def test_media_storage_is_the_filesystem_by_default(monkeypatch):
+    monkeypatch.delenv("KESU_MEDIA_STORAGE", raising=False)
+    assert kesu_settings.media_storage() == {
+        "BACKEND": "django.core.files.storage.FileSystemStorage"
+    }
+    monkeypatch.setenv("KESU_MEDIA_STORAGE", " FileSystem ")
+    assert kesu_settings.media_storage()["BACKEND"].endswith("FileSystemStorage")
+
+
+def test_media_storage_refuses_an_unknown_kind_and_s3_without_a_bucket(monkeypatch):
+    monkeypatch.setenv("KESU_MEDIA_STORAGE", "ftp")
+    with pytest.raises(ImproperlyConfigured, match="'ftp'"):
+        kesu_settings.media_storage()
+    monkeypatch.setenv("KESU_MEDIA_STORAGE", "s3")
+    monkeypatch.delenv("KESU_S3_BUCKET", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="KESU_S3_BUCKET"):
+        kesu_settings.media_storage()

@@ -1,10 +1,15 @@
 """The per-address limit counts every API request, failed sign-ins and bad tokens included."""
 
+import json
+from types import SimpleNamespace
+
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.auth.models import AnonymousUser
 from rest_framework.test import APIClient
 
 from kesu.complaints.tests.api.helpers import error_of
+from kesu.core.api.throttling import TokenRateThrottle, throttled_response
 from kesu.organisation.choices import Role
 
 ADDRESS = "198.51.100.9"
@@ -139,3 +144,28 @@ def test_sign_ins_up_to_and_after_the_lockout_are_answered_in_the_api_shape(worl
     assert answers[-1].status_code == 429
     assert error_of(answers[-1])["code"] == "locked_out"
     assert "Retry-After" in answers[-1]
+
+
+def test_the_429_rounds_the_wait_up_to_whole_seconds():
+    response = throttled_response(2.1)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3"
+    assert json.loads(response.content)["error"]["code"] == "throttled"
+    assert throttled_response(None)["Retry-After"] == "1"
+    assert throttled_response(0.2)["Retry-After"] == "1"
+
+
+def test_the_token_limit_counts_per_token_then_per_user_never_anonymously(world):
+    throttle = TokenRateThrottle()
+    user = world.user(Role.HANDLER)
+    by_token = throttle.get_cache_key(
+        SimpleNamespace(auth=SimpleNamespace(key="k1"), user=user), None
+    )
+    other_token = throttle.get_cache_key(
+        SimpleNamespace(auth=SimpleNamespace(key="k2"), user=user), None
+    )
+    assert by_token != other_token and "k1" not in by_token
+    assert throttle.get_cache_key(SimpleNamespace(auth=None, user=user), None).endswith(
+        f"user{user.pk}"
+    )
+    assert throttle.get_cache_key(SimpleNamespace(auth=None, user=AnonymousUser()), None) is None
