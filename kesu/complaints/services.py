@@ -145,7 +145,7 @@ def complaint_register(
     Returns (complaint, created). With an idempotency key that this user used before, the
     complaint created then is returned and nothing new is written.
     """
-    if not may_register(actor):
+    if not may_register(actor) or actor.organisation_id is None:  # the second for mypy
         raise NotAllowed(_("Your role may not register complaints."), code="role_not_allowed")
     if idempotency_key:
         previous = _complaint_for_key(actor, idempotency_key)
