@@ -38,42 +38,32 @@ def _printout(request, template: str, context: dict, *, fmt: str, filename: str,
 # ---- One complaint: handling form and handling notice ----------------------------------------
 
 
-@login_required
-def print_form(request, pk: int, fmt: str = "html"):
+def _complaint_printout(request, pk: int, fmt: str, document: str, name: str, build_context):
+    """One complaint's document (`name`: form or notice), recorded as an export of it."""
     complaint = _complaint_for_print(request, pk)
-    context = printing.form_context(request.user, complaint)
     return _printout(
         request,
-        "complaints/print/form.html",
-        context,
+        f"complaints/print/{name}.html",
+        build_context(request.user, complaint),
         fmt=fmt,
-        filename=f"{complaint.number}-form",
+        filename=f"{complaint.number}-{name}",
         audit={
             "organisation_id": complaint.organisation_id,
-            "document": printing.FORM,
+            "document": document,
             "obj": complaint,
             "complaint_id": complaint.pk,
         },
     )
+
+
+@login_required
+def print_form(request, pk: int, fmt: str = "html"):
+    return _complaint_printout(request, pk, fmt, printing.FORM, "form", printing.form_context)
 
 
 @login_required
 def print_notice(request, pk: int, fmt: str = "html"):
-    complaint = _complaint_for_print(request, pk)
-    context = printing.notice_context(request.user, complaint)
-    return _printout(
-        request,
-        "complaints/print/notice.html",
-        context,
-        fmt=fmt,
-        filename=f"{complaint.number}-notice",
-        audit={
-            "organisation_id": complaint.organisation_id,
-            "document": printing.NOTICE,
-            "obj": complaint,
-            "complaint_id": complaint.pk,
-        },
-    )
+    return _complaint_printout(request, pk, fmt, printing.NOTICE, "notice", printing.notice_context)
 
 
 # ---- The list: register and Excel ----------------------------------------------------------
