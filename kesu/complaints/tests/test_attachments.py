@@ -1,10 +1,12 @@
 """A file's content must fit its name: an executable called photo.jpg is refused."""
 
+from urllib.parse import quote
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from kesu.complaints.attachments import content_matches
+from kesu.complaints.attachments import content_disposition, content_matches
 from kesu.complaints.services import complaint_attach
 from kesu.organisation.choices import Role
 
@@ -68,3 +70,21 @@ def test_a_png_screenshot_named_jpg_is_a_photo():
     assert content_matches("jpg", GOOD["png"])
     assert content_matches("png", GOOD["jpg"])
     assert not content_matches("jpg", GOOD["pdf"])
+
+
+@pytest.mark.parametrize(
+    ("name", "fallback"),
+    [
+        ("report.pdf", "report.pdf"),
+        ("客户来信.pdf", "file.pdf"),
+        ('a"b\\c;d.txt', "a_b_c_d.txt"),
+        ("Café menu.txt", "Cafe menu.txt"),
+        ("照片", "file"),
+    ],
+)
+def test_content_disposition_names(name, fallback):
+    header = content_disposition(name)
+    assert header == (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+    )
+    assert "\n" not in header and "\r" not in header
