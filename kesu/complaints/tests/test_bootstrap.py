@@ -1,7 +1,7 @@
 """A new organisation from an industry template is ready to register complaints."""
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from kesu.callbacks.models import CallbackPlan
 from kesu.complaints.bootstrap import organisation_install_template
@@ -55,21 +55,3 @@ def test_installing_again_adds_nothing_twice():
         SeverityRule.objects.count(),
         Department.objects.count(),
     )
-
-
-def test_a_duplicate_code_and_a_bad_branch_are_refused():
-    _create("general", code="dup")
-    with pytest.raises(CommandError):
-        _create("general", code="dup")
-    with pytest.raises(CommandError):
-        call_command("create_organisation", "--name", "x", "--code", "x2", "--branch", "nonsense")
-
-
-def test_the_admin_action_installs_the_template(admin_client):
-    org = Organisation.objects.create(name="手工建的公司", code="manual")
-    response = admin_client.post(
-        "/admin/organisation/organisation/",
-        {"action": "install_telecom_template", "_selected_action": [org.pk]},
-    )
-    assert response.status_code == 302
-    assert Category.objects.filter(organisation=org, name="通信质量").exists()

@@ -172,7 +172,7 @@ def test_complaint_update_refuses_a_move_owned_field_naming_the_move(world, fiel
 
 @pytest.fixture(autouse=True)
 def _checklist_not_required(world):
-    """These tests are about fields and search, not the checklist (test_checklist_rules.py)."""
+    """These tests are about fields and search, not the checklist (test_checklist.py)."""
     from kesu.complaints.models import ChecklistRequirement
 
     ChecklistRequirement.objects.all().delete()

@@ -1,7 +1,6 @@
 from datetime import date, timedelta
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -65,12 +64,6 @@ def test_edits_are_reindexed(world, three):
     )
     assert matching("漏水") == {"天窗漏水"}
     assert matching("异响") == set()
-
-
-def test_rebuild_command(three):
-    Complaint.objects.update(search_grams="")
-    call_command("rebuild_search")
-    assert matching("顿挫") == {"变速箱顿挫"}
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN index is PostgreSQL only")
@@ -150,22 +143,6 @@ def test_a_later_edit_keeps_the_case_summary_searchable(world):
     assert matching("刹车片") == matching("来料不良") == {complaint.title}
 
 
-def test_rebuild_fills_the_pieces_and_the_timeline_texts(world):
-    complaint = world.complaint(title="空调异味")
-    Complaint.objects.filter(pk=complaint.pk).update(state=State.VERIFIED)
-    workflow.complaint_close(
-        complaint_id=complaint.pk, actor=world.user(Role.DIRECTOR), summary="总结滤芯更换"
-    )
-    workflow.complaint_record_root_cause(
-        complaint_id=complaint.pk, actor=world.user(Role.DIRECTOR), root_cause="滤芯过期"
-    )
-    Complaint.objects.update(search_grams="", search_notes="")
-    assert matching("滤芯") == set()
-    call_command("rebuild_search", "--batch-size", "1")
-    assert matching("滤芯更换") == matching("滤芯过期") == {"空调异味"}
-    assert "总结滤芯更换" in Complaint.objects.get(pk=complaint.pk).search_notes
-
-
 def test_close_codes_are_not_words(world):
     complaint = world.complaint()
     Complaint.objects.filter(pk=complaint.pk).update(state=State.VERIFIED)
@@ -222,7 +199,7 @@ def test_a_tail_is_looked_up_by_exact_numbers(world):
 
 @pytest.fixture(autouse=True)
 def _checklist_not_required(world):
-    """These tests are about fields and search, not the checklist (test_checklist_rules.py)."""
+    """These tests are about fields and search, not the checklist (test_checklist.py)."""
     from kesu.complaints.models import ChecklistRequirement
 
     ChecklistRequirement.objects.all().delete()

@@ -342,17 +342,6 @@ def test_full_procedure_records_every_step(world):
     ]
 
 
-def test_the_documented_table_is_the_enforced_one():
-    from pathlib import Path
-
-    from kesu.complaints.procedure_doc import procedure_table
-
-    doc = (Path(__file__).resolve().parents[3] / "docs" / "procedure.md").read_text(
-        encoding="utf-8"
-    )
-    assert procedure_table() in doc
-
-
 def test_refusals_speak_the_users_language(world):
     from django.utils import translation
 

@@ -235,7 +235,7 @@ def test_only_the_home_branch_or_the_group_moves_a_customer(world, api, east_cus
 
 @pytest.fixture(autouse=True)
 def _checklist_not_required(world):
-    """These tests are about fields and search, not the checklist (test_checklist_rules.py)."""
+    """These tests are about fields and search, not the checklist (test_checklist.py)."""
     from kesu.complaints.models import ChecklistRequirement
 
     ChecklistRequirement.objects.all().delete()

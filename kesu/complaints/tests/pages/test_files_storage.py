@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from kesu.complaints.attachments import thumbnail_name
 from kesu.complaints.services import complaint_attach
-from kesu.complaints.tests.pages.test_files import PDF, PHOTO_NAME, body_of, jpeg, url
+from kesu.complaints.tests.pages.test_views_files import PDF, PHOTO_NAME, body_of, jpeg, url
 from kesu.organisation.choices import Role
 
 

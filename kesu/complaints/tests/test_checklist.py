@@ -10,9 +10,15 @@ from kesu.audit.models import AuditEntry
 from kesu.complaints import workflow
 from kesu.complaints.checklist import (
     DEFAULT_REQUIREMENTS,
+    ITEM_TEXT,
+    ItemList,
     checklist_tick,
     checklist_view,
+    install_checklist_defaults,
+    missing_by_move,
+    missing_items,
     requirements,
+    ticked_items,
 )
 from kesu.complaints.choices import State
 from kesu.complaints.models import ChecklistRequirement, Complaint
@@ -112,12 +118,60 @@ def test_the_checklist_shows_what_the_next_moves_need(world):
     assert items["read_back"]["required_for"] == []
 
 
-def test_admin_lists_the_requirements_with_translated_labels(world, admin_client):
+# ---- Ticks, what is missing, and the requirements in checklist order --------------------------
+
+
+def test_the_latest_tick_of_an_item_counts(world):
+    complaint = world.complaint()
+    actor = world.user(Role.FRONTLINE)
+    checklist_tick(complaint=complaint, actor=actor, item="read_back", done=True)
+    checklist_tick(complaint=complaint, actor=actor, item="summary", done=True)
+    checklist_tick(complaint=complaint, actor=actor, item="summary", done=False)
+    ticked = ticked_items(complaint)
+    assert set(ticked) == {"read_back"}
+    assert ticked["read_back"].actor == actor
+    with pytest.raises(ValueError):
+        checklist_tick(complaint=complaint, actor=actor, item="no_such_item", done=True)
+
+
+def test_missing_items_are_the_required_ones_not_ticked_in_checklist_order(world):
+    complaint = world.complaint()
+    ChecklistRequirement.objects.filter(organisation=world.org).delete()
+    items = list(ITEM_TEXT)
+    first, second, third = items[0], items[1], items[2]
+    for item in (third, first, second):
+        ChecklistRequirement.objects.create(organisation=world.org, move="close", item=item)
+    assert requirements(world.org.pk) == {"close": [first, second, third]}
+    assert requirements(world.org.pk, moves=["confirm"]) == {}
+    assert missing_items(complaint, "close") == [first, second, third]
+    checklist_tick(complaint=complaint, actor=world.user(Role.FRONTLINE), item=second, done=True)
+    assert missing_items(complaint, "close") == [first, third]
+    assert missing_by_move(complaint, ["close", "confirm"]) == {"close": [first, third]}
+    # What the caller read already is used as it is.
+    assert missing_by_move(complaint, ["close"], ticked={first: None, third: None}) == {
+        "close": [second]
+    }
+    assert missing_items(complaint, "confirm") == []
+
+
+def test_an_item_list_reads_in_the_language_of_the_response():
+    codes = list(ITEM_TEXT)[:2]
+    with translation.override("en"):
+        english = str(ItemList(codes))
     with translation.override("zh-hans"):
-        rule = ChecklistRequirement.objects.filter(organisation=world.org, move="close").first()
-        assert "关闭" in str(rule)
-    response = admin_client.get("/admin/complaints/checklistrequirement/")
-    assert response.status_code == 200
-    response = admin_client.get("/admin/complaints/checklistrequirement/add/")
-    assert response.status_code == 200
-    assert "read_back" in response.content.decode()
+        chinese = str(ItemList(codes))
+    assert english == "; ".join(str(ITEM_TEXT[c]) for c in codes) != chinese
+    assert str(ItemList([])) == ""
+
+
+def test_defaults_are_installed_once(world):
+    ChecklistRequirement.objects.filter(organisation=world.org, move="close").delete()
+    remaining = ChecklistRequirement.objects.filter(organisation=world.org).count()
+    install_checklist_defaults(world.org)
+    assert ChecklistRequirement.objects.filter(organisation=world.org).count() == remaining
+    fresh = OrganisationFactory()
+    install_checklist_defaults(fresh)
+    installed = requirements(fresh.pk)
+    assert {m: sorted(i) for m, i in installed.items()} == {
+        m: sorted(i) for m, i in DEFAULT_REQUIREMENTS.items()
+    }

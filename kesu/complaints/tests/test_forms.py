@@ -1,0 +1,86 @@
+"""The workspace forms: texts refused over their limit, never cut; the intake form per user."""
+
+from django import forms
+from django.core.validators import MaxLengthValidator
+from django.utils import translation
+
+from kesu.complaints import limits
+from kesu.complaints.forms import IntakeForm, LimitedCharField, LongTextField, NoteForm
+from kesu.core.limits import TextLimit
+from kesu.organisation.choices import Role
+
+CALL = {
+    "phone": "139 0000 1111",
+    "kind": "complaint",
+    "channel": "phone",
+    "demand": "repair",
+    "title": "空调不制冷",
+    "account": "夏天开空调一直吹热风。",
+}
+
+
+class Limited(forms.Form):
+    line = LimitedCharField(max_length=5)
+    text = LongTextField(max_length=5, required=False)
+
+
+def test_a_text_over_its_limit_is_refused_in_kesus_words_and_not_cut():
+    form = Limited({"line": "123456"})
+    assert not form.is_valid()
+    (message,) = form.errors["line"]
+    assert "5" in message and "6" in message  # the limit and the length typed
+    assert Limited({"line": "12345"}).is_valid()
+    # Django's own "Ensure this value has at most …" is replaced, not added to.
+    validators = Limited.base_fields["line"].validators
+    assert [type(v) for v in validators if isinstance(v, MaxLengthValidator)] == [TextLimit]
+
+
+def test_a_long_text_counts_a_crlf_as_one_character():
+    form = Limited({"line": "x", "text": "ab\r\ncd"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["text"] == "ab\ncd"
+    assert not Limited({"line": "x", "text": "ab\r\ncde"}).is_valid()
+    assert isinstance(Limited.base_fields["text"].widget, forms.Textarea)
+
+
+def test_a_note_has_the_note_limit():
+    assert NoteForm({"text": "x" * limits.NOTE}).is_valid()
+    assert not NoteForm({"text": "x" * (limits.NOTE + 1)}).is_valid()
+    assert not NoteForm({"text": "   "}).is_valid()
+
+
+def test_branch_users_register_at_their_own_branch_without_a_branch_field(world):
+    form = IntakeForm(CALL, user=world.user(Role.FRONTLINE))
+    assert "branch" not in form.fields
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["upset_level"] is None
+    assert form.cleaned_data["customer"] is None
+
+
+def test_the_group_chooses_among_its_organisations_branches(world):
+    group = world.user(Role.GROUP)
+    form = IntakeForm(CALL, user=group)
+    assert set(form.fields["branch"].queryset) == {world.branch, world.other_branch}
+    with translation.override("en"):
+        assert not form.is_valid()
+        assert form.errors["branch"] == ["Choose the branch the complaint is for."]
+    chosen = IntakeForm({**CALL, "branch": world.other_branch.pk}, user=group)
+    assert chosen.is_valid() and chosen.cleaned_data["branch"] == world.other_branch
+
+
+def test_upset_level_is_a_number_from_one_to_five(world):
+    user = world.user(Role.FRONTLINE)
+    form = IntakeForm({**CALL, "upset_level": "4"}, user=user)
+    assert form.is_valid() and form.cleaned_data["upset_level"] == 4
+    assert not IntakeForm({**CALL, "upset_level": "6"}, user=user).is_valid()
+
+
+def test_unmarked_errors_name_the_hidden_and_unknown_fields_only(world):
+    form = IntakeForm({**CALL, "customer": "abc", "title": ""}, user=world.user(Role.FRONTLINE))
+    with translation.override("en"):
+        assert not form.is_valid()
+        form.add_error(None, "the form's own error")
+        form.errors["severity"] = form.error_class(["Pick a severity."])
+        unmarked = [str(m) for m in form.unmarked_errors()]
+    assert "title" in form.errors  # shown at its field, so not listed
+    assert unmarked == ["Customer: Enter a whole number.", "severity: Pick a severity."]

@@ -1,0 +1,120 @@
+"""The "my work" queues: the next step that is mine, my cases, due soon, overdue."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from kesu.complaints.choices import State
+from kesu.complaints.models import Complaint
+from kesu.complaints.queues import (
+    NEXT_STEP_ROLES,
+    QUEUE_CODES,
+    my_queues,
+    queue_querysets,
+    waiting_for_me,
+)
+from kesu.customers.tests.factories import CustomerFactory
+from kesu.organisation.choices import Role
+
+
+def _case(world, state, **fields):
+    complaint = world.complaint(actor=fields.pop("actor", None))
+    Complaint.objects.filter(pk=complaint.pk).update(state=state, **fields)
+    return complaint.pk
+
+
+def _pks(qs) -> set[int]:
+    return set(qs.values_list("pk", flat=True))
+
+
+def test_the_next_step_roles_follow_the_procedure():
+    assert Role.FRONTLINE in NEXT_STEP_ROLES[State.REGISTERED]
+    assert Role.FRONTLINE not in NEXT_STEP_ROLES[State.CONFIRMED]
+    assert Role.HANDLER in NEXT_STEP_ROLES[State.INVESTIGATING]
+    assert Role.CALLBACK in NEXT_STEP_ROLES[State.RESOLVED]
+    assert NEXT_STEP_ROLES[State.VERIFIED] == {Role.DIRECTOR, Role.GENERAL_MANAGER}
+    assert State.CLOSED not in NEXT_STEP_ROLES
+
+
+def test_waiting_for_me_is_the_owners_next_step(world):
+    frontline, handler = world.user(Role.FRONTLINE), world.user(Role.HANDLER)
+    registered = _case(world, State.REGISTERED)
+    confirmed = _case(world, State.CONFIRMED)
+    investigating = _case(world, State.INVESTIGATING, owner=handler, department=world.service)
+    assert _pks(waiting_for_me(frontline)) == {registered}  # confirming is not a frontline move
+    assert _pks(waiting_for_me(handler)) == {investigating}
+    Complaint.objects.filter(pk=confirmed).update(owner=handler, department=world.service)
+    assert _pks(waiting_for_me(handler)) == {investigating, confirmed}
+
+
+def test_finishing_moves_wait_for_the_whole_branch(world):
+    resolved = _case(world, State.RESOLVED)
+    verified = _case(world, State.VERIFIED)
+    west = world.complaint(
+        actor=world.other_users[Role.FRONTLINE], customer=CustomerFactory(organisation=world.org)
+    )
+    Complaint.objects.filter(pk=west.pk).update(state=State.RESOLVED)
+    # Nobody of the branch owns them, yet the branch's callback and director see them.
+    assert _pks(waiting_for_me(world.user(Role.CALLBACK))) == {resolved}
+    assert _pks(waiting_for_me(world.user(Role.DIRECTOR))) == {resolved, verified}
+    assert _pks(waiting_for_me(world.other_users[Role.CALLBACK])) == {west.pk}
+    assert _pks(waiting_for_me(world.user(Role.FRONTLINE))) == set()
+
+
+def test_approvals_wait_for_who_may_grant_the_amount(world):
+    small = _case(
+        world,
+        State.AWAITING_APPROVAL,
+        compensation_amount=Decimal("500"),
+        department=world.service,
+    )
+    large = _case(
+        world,
+        State.AWAITING_APPROVAL,
+        compensation_amount=Decimal("5000"),
+        department=world.service,
+    )
+    elsewhere = _case(
+        world, State.AWAITING_APPROVAL, compensation_amount=Decimal("100"), department=world.sales
+    )
+    assert _pks(waiting_for_me(world.user(Role.HANDLER))) == {small}  # up to 2000, own dept
+    assert _pks(waiting_for_me(world.user(Role.DIRECTOR))) == {small, large, elsewhere}
+    assert _pks(waiting_for_me(world.other_users[Role.DIRECTOR])) == set()
+
+
+def test_assigned_due_soon_and_overdue(world):
+    frontline = world.user(Role.FRONTLINE)
+    now = timezone.now()
+    soon = _case(world, State.INVESTIGATING, due_at=now + timedelta(hours=3))
+    later = _case(world, State.INVESTIGATING, due_at=now + timedelta(days=3))
+    late = _case(world, State.INVESTIGATING, due_at=now - timedelta(hours=3))
+    parked = _case(world, State.PARKED, due_at=now - timedelta(hours=3))
+    _case(world, State.CLOSED, due_at=now - timedelta(hours=3))
+    someone_elses = _case(
+        world, State.INVESTIGATING, due_at=now - timedelta(hours=3), owner=world.user(Role.HANDLER)
+    )
+    queues = queue_querysets(frontline)
+    assert tuple(queues) == QUEUE_CODES
+    assert _pks(queues["assigned"]) == {soon, later, late, parked}
+    assert _pks(queues["due_soon"]) == {soon}
+    assert _pks(queues["overdue"]) == {late}
+    # A director answers for the branch: every late case of it, whoever owns it.
+    director = queue_querysets(world.user(Role.DIRECTOR))
+    assert _pks(director["overdue"]) == {late, someone_elses}
+    assert _pks(director["assigned"]) == set()
+
+
+def test_my_queues_lists_the_most_urgent_first_and_counts_them_all(world):
+    now = timezone.now()
+    frontline = world.user(Role.FRONTLINE)
+    third = _case(world, State.REGISTERED, due_at=None)
+    second = _case(world, State.REGISTERED, due_at=now + timedelta(days=2))
+    first = _case(world, State.REGISTERED, due_at=now - timedelta(days=1))
+    queues = {q.code: q for q in my_queues(frontline, limit=2)}
+    assert list(queues) == list(QUEUE_CODES)
+    assert queues["waiting"].count == 3
+    assert [c.pk for c in queues["waiting"].items] == [first, second]
+    everything = {q.code: q for q in my_queues(frontline)}
+    assert [c.pk for c in everything["assigned"].items] == [first, second, third]
+    assert everything["overdue"].count == 1
