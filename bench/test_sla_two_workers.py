@@ -12,7 +12,11 @@ from django.db.models import Count
 from django.utils import timezone
 
 from kesu.notifications.models import DeliveryAttempt, Notification
-from kesu.notifications.tests.test_worker import _start_worker, _stop, _wait_until_started
+from kesu.notifications.tests.commands.test_run_worker import (
+    _start_worker,
+    _stop,
+    _wait_until_started,
+)
 from kesu.organisation.choices import Role
 from kesu.sla.choices import Clock, MilestoneKind, MilestoneStatus, Unit
 from kesu.sla.models import ComplaintMilestone

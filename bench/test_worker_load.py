@@ -11,8 +11,12 @@ from django.db.models import Count
 
 from kesu.notifications.choices import Channel, Status
 from kesu.notifications.models import DeliveryAttempt, Notification
+from kesu.notifications.tests.commands.test_run_worker import (
+    _start_worker,
+    _stop,
+    _wait_until_started,
+)
 from kesu.notifications.tests.factories import REMINDER_PAYLOAD
-from kesu.notifications.tests.test_worker import _start_worker, _stop, _wait_until_started
 from kesu.organisation.choices import Role
 
 LOAD_INBOX = 10_000

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from kesu.audit.models import AuditEntry
 from kesu.callbacks.choices import ClosedBy, Event, Satisfaction, SmsStatus, TaskStatus
-from kesu.callbacks.models import CallbackPlan, CallbackSettings, CallbackTask, SmsMessage
+from kesu.callbacks.models import CallbackPlan, CallbackTask, SmsMessage
 from kesu.callbacks.plans import (
     EPOCH,
     Planner,
@@ -34,26 +34,6 @@ def next_workday(day: date) -> date:
 
 def tasks_of(**filters):
     return CallbackTask.objects.filter(**filters).select_related("plan").order_by("due_on", "id")
-
-
-def test_a_new_organisation_gets_settings_plans_and_questionnaires(world):
-    assert CallbackSettings.objects.filter(organisation=world.org).exists()
-    plans = {p.code: p for p in CallbackPlan.objects.filter(organisation=world.org)}
-    assert {
-        "welcome",
-        "delivery_7",
-        "delivery_25",
-        "service_3",
-        "satisfaction",
-        "follow_up",
-    } <= set(plans)
-    assert (plans["delivery_7"].offset_days, plans["delivery_25"].offset_days) == (7, 25)
-    assert plans["service_3"].offset_days == 3 and plans["welcome"].offset_days == 1
-    assert (
-        plans["satisfaction"].role == Role.DIRECTOR
-        and plans["satisfaction"].survey.code == "satisfaction"
-    )
-    assert (plans["sample_deliveries"].level, plans["loyalty"].level) == (2, 3)
 
 
 def test_purchase_dates_plan_their_callbacks_once(world):

@@ -1,10 +1,8 @@
 """Greetings by text message: the 9:00–17:00 sending window, the provider interface, the sender."""
 
 from datetime import date
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from kesu.callbacks.choices import SmsStatus
 from kesu.callbacks.models import CustomerCallPreference, SmsMessage
@@ -102,9 +100,3 @@ def test_the_signature_setting_names_the_sender(world, memory):
     deliver_due_sms(now=at(2026, 3, 10, 9, 30), backend=memory)
     ((_phone, text),) = memory.sent
     assert "华辰汽车" in text
-
-
-def test_the_send_command_runs(birthday):
-    out = StringIO()
-    call_command("send_sms", stdout=out)
-    assert "text messages" in out.getvalue()

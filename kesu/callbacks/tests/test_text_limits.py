@@ -101,7 +101,7 @@ def test_a_survey_answer_over_the_limit_is_refused_and_the_link_stays_open(clien
     from kesu.callbacks.models import Survey, SurveyResponse
     from kesu.callbacks.surveys import invitation_create
     from kesu.callbacks.tests.conftest import resolve
-    from kesu.callbacks.tests.test_surveys import ANSWERS
+    from kesu.callbacks.tests.test_views_public import ANSWERS
 
     complaint = resolve(world, world.complaint())
     invitation, token = invitation_create(

@@ -124,26 +124,6 @@ def test_query_counts_are_bounded(client, anytime, django_assert_max_num_queries
         assert client.get("/callbacks/dashboard/").status_code == 200
 
 
-def test_the_admin_shows_plans_and_records(client, world):
-    from kesu.organisation.tests.factories import UserFactory
-
-    admin = UserFactory(
-        role=Role.ADMIN, is_staff=True, is_superuser=True, branch=None, organisation=world.org
-    )
-    welcome_call(world)
-    client.force_login(admin)
-    for name in [
-        "callbackplan",
-        "callbacksettings",
-        "survey",
-        "callbacktask",
-        "sampledraw",
-        "smsmessage",
-        "lead",
-    ]:
-        assert client.get(f"/admin/callbacks/{name}/").status_code == 200, name
-
-
 def test_a_director_draws_a_sample_on_the_measures_page(client, anytime):
     from datetime import date
 

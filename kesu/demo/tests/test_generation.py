@@ -2,10 +2,8 @@
 
 from collections import Counter
 from datetime import timedelta
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
@@ -154,11 +152,3 @@ def test_portable_writers_keep_history_timestamps(method):
     # bulk_create's "now" stamping is back on for everyone else.
     assert Complaint._meta.get_field("created_at").auto_now_add is True
     assert list(iter_chain_breaks()) == []
-
-
-@pytest.mark.django_db
-def test_command_reports_what_it_made():
-    out = StringIO()
-    call_command("generate_complaints", "--count", "25", "--seed", "5", stdout=out)
-    assert "Generated 25 complaints" in out.getvalue()
-    assert Complaint.objects.count() == 25

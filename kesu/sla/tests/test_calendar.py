@@ -9,8 +9,6 @@ from kesu.sla.calendar import CalendarClock, NoWorkingTime, WorkingCalendar, due
 from kesu.sla.models import BusinessCalendar
 from kesu.sla.services import (
     calendar_fill_from_official_tables,
-    missing_holiday_tables,
-    official_table_years,
     working_calendar,
 )
 
@@ -86,24 +84,6 @@ def test_year_without_a_table_follows_the_weekday_rule(cal):
     assert cal.add(at(2027, 2, 5, 17), timedelta(hours=2)) == at(2027, 2, 8, 10)
 
 
-def test_missing_tables_are_reported(world):
-    row = BusinessCalendar.objects.create(organisation=world.org, name="默认")
-    calendar_fill_from_official_tables(row, years=[2026])
-    assert missing_holiday_tables(today=date(2026, 6, 1)) == []
-    assert missing_holiday_tables(today=date(2026, 11, 23)) == [(row, 2027)]
-
-
-def test_official_tables_cover_this_year():
-    assert 2026 in official_table_years()
-
-
-def test_administrator_entries_are_kept(world):
-    row = BusinessCalendar.objects.create(organisation=world.org, name="默认")
-    row.days.create(date=date(2026, 2, 17), is_working=True, name="门店值班")
-    calendar_fill_from_official_tables(row, years=[2026])
-    assert working_calendar(row, around=date(2026, 1, 1)).is_working_day(date(2026, 2, 17))
-
-
 def test_a_calendar_without_working_days_does_not_loop():
     nothing = WorkingCalendar(tz=SH, weekend_days=frozenset(range(1, 8)))
     with pytest.raises(NoWorkingTime):
@@ -138,46 +118,3 @@ def test_calendar_clock_counts_every_hour():
     assert due_after_pauses(
         clock, at(2026, 2, 13, 17), timedelta(hours=24), [(at(2026, 2, 14, 9), at(2026, 2, 14, 12))]
     ) == at(2026, 2, 14, 20)
-
-
-def test_a_branch_calendar_overrides_the_default_and_edits_are_seen(world):
-    from kesu.sla.services import calendar_row_for_branch
-
-    default = BusinessCalendar.objects.create(organisation=world.org, name="默认")
-    assert calendar_row_for_branch(world.branch) == default
-    own = BusinessCalendar.objects.create(
-        organisation=world.org, branch=world.branch, name="东城店"
-    )
-    assert calendar_row_for_branch(world.branch) == own
-    assert calendar_row_for_branch(world.other_branch) == default
-
-    monday = date(2026, 3, 9)
-    assert working_calendar(own, around=monday).is_working_day(monday)
-    own.days.create(date=monday, is_working=False, name="店庆休息")
-    own.save(update_fields=["updated_at"])
-    assert not working_calendar(own, around=monday).is_working_day(monday)
-
-
-def test_a_built_calendar_is_reused_until_its_days_or_years_change(
-    world, django_assert_num_queries
-):
-    row = BusinessCalendar.objects.create(organisation=world.org, name="默认")
-    monday = date(2026, 3, 9)
-    assert working_calendar(row, around=monday).is_working_day(monday)
-    with django_assert_num_queries(0):
-        working_calendar(row, around=monday)
-
-    # Another process's edit, seen by this one through the calendar row it reads next.
-    day = row.days.create(date=monday, is_working=False, name="店庆休息")
-    row.refresh_from_db()
-    assert not working_calendar(row, around=monday).is_working_day(monday)
-
-    day.is_working = True
-    day.save()
-    row.refresh_from_db()
-    assert working_calendar(row, around=monday).is_working_day(monday)
-
-    day.delete()
-    row.years.create(year=2026)
-    row.refresh_from_db()
-    assert 2026 in working_calendar(row, around=monday).known_years

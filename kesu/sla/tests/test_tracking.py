@@ -208,16 +208,6 @@ def test_the_most_specific_policy_wins(world):
     assert milestone(c, MilestoneKind.FIRST_CONTACT).policy is None
 
 
-def test_default_policies_follow_the_domain(world):
-    major = world.complaint(received_at=TUESDAY_10, account="车辆自燃")
-    assert milestone(major, MilestoneKind.RESOLUTION).amount == 15
-    assert milestone(major, MilestoneKind.CUSTOMER_UPDATE).status == MilestoneStatus.RUNNING
-    assert milestone(major, MilestoneKind.FIRST_CONTACT).policy.name == "默认时限"
-    manner = world.complaint(received_at=TUESDAY_10, cause="service_manner", account="态度差")
-    assert milestone(manner, MilestoneKind.FIRST_CONTACT).due_at == TUESDAY_10 + timedelta(hours=1)
-    assert milestone(manner, MilestoneKind.RESOLUTION).amount == 3
-
-
 def test_a_calendar_change_is_recomputed_by_the_worker(world, complaint):
     from kesu.sla.models import RecomputeRequest
     from kesu.sla.services import calendar_row_for_branch
@@ -236,46 +226,6 @@ def test_a_calendar_change_is_recomputed_by_the_worker(world, complaint):
     assert after - before >= timedelta(hours=20)
     assert RecomputeRequest.objects.get().done_at is not None
     assert process_recompute_requests() == 0
-
-
-def test_policy_admin_saves_request_a_recompute(world, client):
-    from kesu.sla.models import RecomputeRequest
-
-    admin = world.user(Role.ADMIN)
-    admin.is_staff = admin.is_superuser = True
-    admin.save()
-    client.force_login(admin)
-    response = client.post(
-        "/admin/sla/deadlinepolicy/add/",
-        {
-            "organisation": world.org.pk,
-            "name": "重大投诉",
-            "severity": "major",
-            "priority": 0,
-            "is_active": "on",
-            "targets-TOTAL_FORMS": 1,
-            "targets-INITIAL_FORMS": 0,
-            "targets-0-milestone": "resolution",
-            "targets-0-amount": 5,
-            "targets-0-unit": "days",
-            "targets-0-clock": "working",
-        },
-    )
-    assert response.status_code == 302, response.content[:2000]
-    assert RecomputeRequest.objects.filter(reason="policy_changed", done_at__isnull=True).exists()
-
-
-def test_admin_warns_about_a_missing_holiday_table(world, client, settings):
-    from kesu.sla.models import BusinessCalendar
-
-    admin = world.user(Role.ADMIN)
-    admin.is_staff = admin.is_superuser = True
-    admin.save()
-    client.force_login(admin)
-    BusinessCalendar.objects.create(organisation=world.org, name="空白日历")
-    response = client.get("/admin/sla/businesscalendar/")
-    assert response.status_code == 200
-    assert "holiday table" in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -1,3 +1,6 @@
+"""Sending over real transports: e-mail to an SMTP server on loopback, JSON to WeCom and
+DingTalk robots on a local HTTP server, and the refusals that are not retried."""
+
 import base64
 import hashlib
 import hmac
@@ -8,7 +11,7 @@ from django.utils import timezone
 
 from kesu.notifications.choices import Channel, EndpointKind, Status
 from kesu.notifications.models import DeliveryAttempt, Notification
-from kesu.notifications.services import backoff, deliver_due, notify
+from kesu.notifications.services import deliver_due, notify
 from kesu.notifications.tests.conftest import free_port
 from kesu.notifications.tests.factories import (
     REMINDER_PAYLOAD,
@@ -32,124 +35,6 @@ def _webhook_row(world, endpoint):
         channel=endpoint.kind,
         next_attempt_at=T0,
     )
-
-
-def test_backoff_doubles_from_one_minute_up_to_an_hour():
-    assert [backoff(n) for n in range(1, 9)] == [
-        timedelta(minutes=m) for m in (1, 2, 4, 8, 16, 32, 60, 60)
-    ]
-
-
-def test_inbox_rows_are_marked_sent_and_logged(world):
-    n = NotificationFactory(recipient=world.user(Role.HANDLER), next_attempt_at=T0)
-    later = NotificationFactory(
-        recipient=world.user(Role.HANDLER), next_attempt_at=T0 + timedelta(minutes=5)
-    )
-
-    assert deliver_due(worker_id="w1", now=T0) == 1
-
-    n = _reload(n)
-    assert (n.status, n.attempts, n.sent_at, n.locked_by, n.locked_until) == (
-        Status.SENT,
-        1,
-        T0,
-        "",
-        None,
-    )
-    attempt = DeliveryAttempt.objects.get(notification=n)
-    assert (attempt.ok, attempt.worker_id, attempt.at) == (True, "w1", T0)
-    assert _reload(later).status == Status.PENDING
-    # Sent rows are not sent again.
-    assert deliver_due(worker_id="w1", now=T0 + timedelta(minutes=1)) == 0
-    assert DeliveryAttempt.objects.count() == 1
-
-
-def test_a_failing_row_backs_off_then_fails_after_the_last_attempt(world, settings):
-    settings.KESU_NOTIFICATION_MAX_ATTEMPTS = 8
-    endpoint = WebhookEndpointFactory(
-        branch=world.branch, url=f"http://127.0.0.1:{free_port()}/robot/send?key=k"
-    )
-    n = _webhook_row(world, endpoint)
-
-    now = T0
-    waits = []
-    for attempt in range(1, 9):
-        # Not due a moment before its time.
-        if attempt > 1:
-            assert deliver_due(worker_id="w1", now=now - timedelta(seconds=1)) == 0
-        assert deliver_due(worker_id="w1", now=now) == 1
-        n = _reload(n)
-        assert n.attempts == attempt
-        assert "ConnectionError" in n.last_error
-        if attempt < 8:
-            assert n.status == Status.PENDING
-            waits.append(n.next_attempt_at - now)
-            now = n.next_attempt_at
-    assert waits == [timedelta(minutes=m) for m in (1, 2, 4, 8, 16, 32, 60)]
-    assert n.status == Status.FAILED
-    assert deliver_due(worker_id="w1", now=now + timedelta(days=1)) == 0
-    attempts = DeliveryAttempt.objects.filter(notification=n)
-    assert attempts.count() == 8
-    assert not attempts.filter(ok=True).exists()
-
-
-def test_rows_left_claimed_by_a_dead_worker_are_taken_over(world):
-    user = world.user(Role.HANDLER)
-    stuck = NotificationFactory(
-        recipient=user,
-        status=Status.SENDING,
-        attempts=1,
-        locked_by="dead",
-        locked_until=T0 - timedelta(seconds=1),
-    )
-    busy = NotificationFactory(
-        recipient=user,
-        status=Status.SENDING,
-        attempts=1,
-        locked_by="alive",
-        locked_until=T0 + timedelta(minutes=4),
-    )
-
-    assert deliver_due(worker_id="w2", now=T0) == 1
-
-    stuck = _reload(stuck)
-    assert (stuck.status, stuck.attempts) == (Status.SENT, 2)
-    log = list(
-        DeliveryAttempt.objects.filter(notification=stuck)
-        .order_by("id")
-        .values_list("worker_id", "ok")
-    )
-    assert log == [("dead", False), ("w2", True)]
-    # A claim that has not run out is left alone.
-    busy = _reload(busy)
-    assert (busy.status, busy.locked_by) == (Status.SENDING, "alive")
-
-
-def test_a_taken_over_row_that_used_its_last_attempt_fails_unsent(world, settings, webhook_server):
-    settings.KESU_NOTIFICATION_MAX_ATTEMPTS = 3
-    endpoint = WebhookEndpointFactory(branch=world.branch, url=f"{webhook_server.url}/send")
-    n = _webhook_row(world, endpoint)
-    Notification.objects.filter(pk=n.pk).update(
-        status=Status.SENDING, attempts=3, locked_by="dead", locked_until=T0 - timedelta(hours=1)
-    )
-    assert deliver_due(worker_id="w1", now=T0) == 1
-    n = _reload(n)
-    assert n.status == Status.FAILED
-    assert "too many attempts" in n.last_error
-    assert webhook_server.requests == []
-
-
-def test_a_claimed_row_goes_to_one_worker_only(world):
-    user = world.user(Role.HANDLER)
-    rows = [NotificationFactory(recipient=user, next_attempt_at=T0) for _ in range(5)]
-    Notification.objects.filter(pk__in=[r.pk for r in rows[:3]]).update(
-        status=Status.SENDING, locked_by="w1", locked_until=T0 + timedelta(minutes=5)
-    )
-    assert deliver_due(worker_id="w2", batch_size=10, now=T0) == 2
-    assert set(DeliveryAttempt.objects.values_list("notification_id", flat=True)) == {
-        rows[3].pk,
-        rows[4].pk,
-    }
 
 
 def test_email_arrives_at_a_real_smtp_server(world, smtp_server):
@@ -285,14 +170,3 @@ def test_a_switched_off_webhook_fails_without_sending(world, webhook_server):
     deliver_due(worker_id="w1", now=T0)
     assert _reload(n).status == Status.FAILED
     assert webhook_server.requests == []
-
-
-def test_rows_are_given_back_untried_when_the_claim_runs_short(world, settings, webhook_server):
-    settings.KESU_NOTIFICATION_LEASE_SECONDS = 0
-    endpoint = WebhookEndpointFactory(branch=world.branch, url=f"{webhook_server.url}/send")
-    n = _webhook_row(world, endpoint)
-    deliver_due(worker_id="w1", now=T0)
-    n = _reload(n)
-    assert (n.status, n.attempts, n.locked_by) == (Status.PENDING, 0, "")
-    assert webhook_server.requests == []
-    assert not DeliveryAttempt.objects.exists()

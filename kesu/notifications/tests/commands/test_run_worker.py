@@ -1,4 +1,5 @@
-"""The worker: the management command, the Celery tasks, and real worker processes."""
+"""The run_worker command: one pass sweeps then delivers, bad arguments are refused, and a real
+worker process stops cleanly (the Celery tasks are in test_tasks)."""
 
 import os
 import select
@@ -10,17 +11,14 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
-from kesu.celery import app as celery_app
-from kesu.notifications import tasks
 from kesu.notifications.choices import Status
 from kesu.notifications.models import DeliveryAttempt, Notification
 from kesu.notifications.tests.factories import NotificationFactory
 from kesu.organisation.choices import Role
 from kesu.sla import reminders
-from kesu.sla import tasks as sla_tasks
 
 MANAGE = str(django_settings.BASE_DIR / "manage.py")
 
@@ -55,54 +53,6 @@ def test_a_failing_sweep_does_not_stop_delivery(world, fake_sweep, monkeypatch):
     NotificationFactory(recipient=world.user(Role.HANDLER))
     call_command("run_worker", "--once")
     assert Notification.objects.get().status == Status.SENT
-
-
-@pytest.fixture
-def eager_celery(settings):
-    """Tasks run in the calling process, as CELERY_TASK_ALWAYS_EAGER says."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
-    try:
-        yield celery_app
-    finally:
-        celery_app.conf.task_always_eager = previous
-
-
-def test_celery_tasks_run_eagerly_and_call_the_services(world, fake_sweep, eager_celery):
-    NotificationFactory(recipient=world.user(Role.HANDLER))
-    NotificationFactory(recipient=world.user(Role.DIRECTOR))
-
-    result = tasks.deliver_notifications.delay()
-    assert result.successful()
-    assert result.get() == 2
-    assert set(Notification.objects.values_list("status", flat=True)) == {Status.SENT}
-    assert DeliveryAttempt.objects.get(
-        notification__recipient=world.user(Role.HANDLER)
-    ).worker_id.startswith("celery:")
-
-    assert sla_tasks.sweep_deadlines.delay().successful()
-    assert fake_sweep == [{"now": None, "batch_size": 500}]
-
-
-def test_the_beat_schedule_names_registered_tasks():
-    schedule = django_settings.CELERY_BEAT_SCHEDULE
-    from kesu.audit import tasks as audit_tasks
-    from kesu.callbacks import tasks as callback_tasks
-
-    assert {entry["task"] for entry in schedule.values()} == {
-        sla_tasks.sweep_deadlines.name,
-        tasks.deliver_notifications.name,
-        callback_tasks.plan_callbacks.name,
-        callback_tasks.send_sms.name,
-        audit_tasks.audit_checkpoint.name,
-    }
-    assert all(entry["task"] in celery_app.tasks for entry in schedule.values())
-    by_task = {entry["task"]: entry["schedule"] for entry in schedule.values()}
-    assert by_task[sla_tasks.sweep_deadlines.name] == 60
-    assert by_task[tasks.deliver_notifications.name] == 15
-    assert by_task[audit_tasks.audit_checkpoint.name] == 600
-    assert celery_app.conf.broker_url == django_settings.CELERY_BROKER_URL
 
 
 # Real worker processes, on the test database.
@@ -184,3 +134,17 @@ def test_a_worker_process_exits_cleanly_on_sigterm(world):
         code = _stop(worker)
     assert code == 0, worker.stderr.read()
     assert DeliveryAttempt.objects.get().worker_id == "solo"
+
+
+@pytest.mark.parametrize("args", [["--interval", "0"], ["--batch-size", "0"]])
+def test_bad_arguments_are_refused(world, args):
+    with pytest.raises(CommandError, match="--interval must be positive"):
+        call_command("run_worker", "--once", *args)
+
+
+def test_no_sweep_only_delivers(world, fake_sweep):
+    NotificationFactory(recipient=world.user(Role.HANDLER))
+    call_command("run_worker", "--once", "--no-sweep", "--worker-id", "deliverer")
+    assert fake_sweep == []
+    assert Notification.objects.get().status == Status.SENT
+    assert DeliveryAttempt.objects.get().worker_id == "deliverer"

@@ -1,0 +1,58 @@
+"""What a new organisation starts with: settings, questionnaires and callback plans, once."""
+
+from kesu.callbacks.defaults import DEFAULT_PLANS, DEFAULT_SURVEYS, VIP, install_callback_defaults
+from kesu.callbacks.models import CallbackPlan, CallbackSettings, Survey
+from kesu.organisation.choices import Role
+from kesu.organisation.tests.factories import OrganisationFactory
+
+
+def test_a_new_organisation_gets_settings_plans_and_questionnaires(world):
+    assert CallbackSettings.objects.filter(organisation=world.org).exists()
+    plans = {p.code: p for p in CallbackPlan.objects.filter(organisation=world.org)}
+    assert {
+        "welcome",
+        "delivery_7",
+        "delivery_25",
+        "service_3",
+        "satisfaction",
+        "follow_up",
+    } <= set(plans)
+    assert (plans["delivery_7"].offset_days, plans["delivery_25"].offset_days) == (7, 25)
+    assert plans["service_3"].offset_days == 3 and plans["welcome"].offset_days == 1
+    assert (
+        plans["satisfaction"].role == Role.DIRECTOR
+        and plans["satisfaction"].survey.code == "satisfaction"
+    )
+    assert (plans["sample_deliveries"].level, plans["loyalty"].level) == (2, 3)
+
+
+def test_installing_again_adds_nothing_and_keeps_the_organisations_changes(world):
+    plan = CallbackPlan.objects.get(organisation=world.org, code="welcome")
+    plan.offset_days = 2
+    plan.save()
+    Survey.objects.filter(organisation=world.org, code="periodic").update(code="periodic-2025")
+    counts = (CallbackPlan.objects.count(), CallbackSettings.objects.count())
+    install_callback_defaults(world.org)
+    assert (CallbackPlan.objects.count(), CallbackSettings.objects.count()) == counts
+    assert CallbackPlan.objects.get(pk=plan.pk).offset_days == 2
+    # A default questionnaire that is missing by its code comes back with its questions in order.
+    periodic = Survey.objects.get(organisation=world.org, code="periodic")
+    assert [q.code for q in periodic.questions.all()] == ["product", "service", "nps", "needs"]
+    assert [q.required for q in periodic.questions.all()] == [True, True, True, False]
+
+
+def test_every_default_plan_is_installed_with_its_questionnaire(db):
+    organisation = OrganisationFactory()
+    install_callback_defaults(organisation)
+    plans = CallbackPlan.objects.filter(organisation=organisation)
+    assert [p.code for p in plans] == [row[0] for row in DEFAULT_PLANS]
+    by_code = {p.code: p for p in plans}
+    assert by_code["questionnaire"].interval_days == 180
+    assert by_code["questionnaire"].survey.code == "periodic"
+    assert by_code["holiday"].tiers == [str(t) for t in VIP]
+    assert by_code["welcome"].survey is None
+    surveys = Survey.objects.filter(organisation=organisation)
+    assert {s.code for s in surveys} == {code for code, *_ in DEFAULT_SURVEYS}
+    satisfaction = surveys.get(code="satisfaction")
+    assert satisfaction.name_en == "Satisfaction with the handling"
+    assert satisfaction.questions.count() == 4
