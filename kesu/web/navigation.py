@@ -1,16 +1,29 @@
 """What the navigation bar of every page offers the signed-in user.
 
 Each entry asks the app that owns the page whether this user may use it, so the bar never
-shows a link its page would refuse, nor hides one it would serve.
+shows a link its page would refuse, nor hides one it would serve. The answers are computed
+only when a template reads them: a page rendered while the database is away (the 503 page)
+must not load the user.
 """
 
 from kesu.callbacks.selectors import may_use_workspace
 from kesu.complaints.services import may_register
 
 
-def navigation(request) -> dict[str, bool]:
-    """Template context processor (settings.TEMPLATES)."""
+def _signed_in(request):
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
-    return {"can_register": may_register(user), "nav_callbacks": may_use_workspace(user)}
+    return user if user is not None and user.is_authenticated else None
+
+
+def navigation(request) -> dict:
+    """Template context processor (settings.TEMPLATES); templates call the values lazily."""
+
+    def can_register() -> bool:
+        user = _signed_in(request)
+        return user is not None and may_register(user)
+
+    def nav_callbacks() -> bool:
+        user = _signed_in(request)
+        return user is not None and may_use_workspace(user)
+
+    return {"can_register": can_register, "nav_callbacks": nav_callbacks}
