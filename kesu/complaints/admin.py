@@ -8,6 +8,7 @@ from kesu.complaints.models import (
     Category,
     ChecklistRequirement,
     Complaint,
+    RoutingRule,
     SeverityRule,
 )
 from kesu.core.admin import ReadOnlyAdmin
@@ -27,6 +28,19 @@ class SeverityRuleAdmin(admin.ModelAdmin):
     list_display = ["match", "value", "severity", "crisis", "reason_code", "is_active"]
     list_filter = ["organisation", "match", "severity", "is_active"]
     search_fields = ["value", "reason_code"]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    """Where new complaints go (kesu/complaints/routing.py): the most specific match wins."""
+
+    list_display = [
+        "name", "category", "cause", "channel", "severity", "demand", "department_code",
+        "priority", "is_active",
+    ]  # fmt: skip
+    list_filter = ["organisation", "department_code", "is_active"]
+    list_select_related = ["category"]
+    search_fields = ["name", "department_code"]
 
 
 @admin.register(ChecklistRequirement)

@@ -5,7 +5,7 @@ from django.db import transaction
 from kesu.complaints import hooks
 from kesu.complaints.checklist import install_checklist_defaults
 from kesu.complaints.choices import CauseClass, Channel, Demand, Severity
-from kesu.complaints.models import Category, SeverityRule
+from kesu.complaints.models import Category, RoutingRule, SeverityRule
 
 Q, S, P, PR, MU, PDI, OTH = (
     CauseClass.PRODUCT_QUALITY,
@@ -215,6 +215,24 @@ TELECOM_SEVERITY_RULES = [
 # Kept for readers of the old name: the dealership's rules.
 DEFAULT_SEVERITY_RULES = COMMON_SEVERITY_RULES + DEALERSHIP_SEVERITY_RULES
 
+# Routing by subject (DOMAIN §10): (name, category code or None, cause, department code). Sales
+# matters and new-car supply go to the sales director; vehicle quality, service manner, repair
+# and parts to the after-sales director; value-added services to their manager.
+DEALERSHIP_ROUTING = [
+    ("销售事项 → 销售部", "sales", "", "sales"),
+    ("销售承诺未兑现 → 销售部", None, PR, "sales"),
+    ("车辆质量 → 售后服务部", "vehicle", "", "service"),
+    ("售后服务 → 售后服务部", "aftersales", "", "service"),
+    ("服务态度 → 售后服务部", "manner", "", "service"),
+    ("增值业务 → 增值业务部", "value_added", "", "value_added"),
+]
+TELECOM_ROUTING = [
+    ("话费争议 → 计费账务中心", "billing", "", "billing"),
+    ("通信质量 → 网络维护部", "network", "", "network"),
+    ("承诺不兑现 → 营业厅渠道部", "promise", "", "channels"),
+]
+ROUTING = {"dealership": DEALERSHIP_ROUTING, "telecom": TELECOM_ROUTING, "general": []}
+
 # Industry templates a new organisation is made from: (category tree, severity rules).
 TEMPLATES = {
     "dealership": (DEALERSHIP_TREE, DEFAULT_SEVERITY_RULES),
@@ -227,7 +245,8 @@ TREES = {name: tree for name, (tree, _rules) in TEMPLATES.items()}
 @transaction.atomic
 def install_defaults(organisation, tree: str = "dealership") -> None:
     """Give an organisation the industry template `tree` (see TEMPLATES): categories, severity
-    rules, checklist requirements, deadline policies and callback plans; each part only once."""
+    and routing rules, checklist requirements, deadline policies and callback plans; each part
+    only once."""
     categories, rules = TEMPLATES[tree]
     if not Category.objects.filter(organisation=organisation).exists():
         _install_tree(organisation, categories, parent=None)
@@ -238,8 +257,26 @@ def install_defaults(organisation, tree: str = "dealership") -> None:
             )
             for m, v, s, c, r in rules
         )
+    install_routing_defaults(organisation, ROUTING[tree])
     install_checklist_defaults(organisation)
     hooks.defaults_installed(organisation)  # sla's deadline policies, callbacks' plans
+
+
+def install_routing_defaults(organisation, rules) -> None:
+    if RoutingRule.objects.filter(organisation=organisation).exists():
+        return
+    categories = {c.code: c for c in Category.objects.filter(organisation=organisation)}
+    RoutingRule.objects.bulk_create(
+        RoutingRule(
+            organisation=organisation,
+            name=name,
+            category=categories[code] if code else None,
+            cause=cause,
+            department_code=department,
+        )
+        for name, code, cause, department in rules
+        if code is None or code in categories
+    )
 
 
 def _install_tree(organisation, nodes, parent) -> None:

@@ -64,8 +64,19 @@ class Category(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        old_path = self.path
         self.path = f"{self.parent.path}/{self.code}" if self.parent_id else self.code
         super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            # A renamed or moved node takes its subtree along: filters and routing match paths.
+            below = list(
+                Category.objects.filter(
+                    organisation_id=self.organisation_id, path__startswith=old_path + "/"
+                )
+            )
+            for node in below:
+                node.path = self.path + node.path[len(old_path) :]
+            Category.objects.bulk_update(below, ["path"])
 
 
 class SeverityRule(models.Model):
@@ -104,6 +115,54 @@ class SeverityRule(models.Model):
         if choices is not None and self.value in choices.values:
             return str(choices(self.value).label)
         return self.value
+
+
+class RoutingRule(models.Model):
+    """Where a new complaint goes: the most specific active rule that matches names its handling
+    department (kesu/complaints/routing.py). Empty criteria match anything."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="routing_rules"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("category (or under it)"),
+    )
+    cause = models.CharField(
+        _("cause class"), max_length=20, choices=CauseClass.choices, blank=True
+    )
+    channel = models.CharField(_("channel"), max_length=24, choices=Channel.choices, blank=True)
+    severity = models.CharField(_("severity"), max_length=12, choices=Severity.choices, blank=True)
+    demand = models.CharField(_("demand"), max_length=20, choices=Demand.choices, blank=True)
+    department_code = models.SlugField(
+        _("department code"),
+        max_length=40,
+        help_text=_("The department of this code in the complaint's branch, e.g. sales."),
+    )
+    priority = models.SmallIntegerField(
+        _("priority"), default=0, help_text=_("Among equally specific rules, the higher wins.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        ordering = ["organisation", "-priority", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.department_code}"
+
+    @property
+    def specificity(self) -> int:
+        return sum(
+            bool(v)
+            for v in (self.category_id, self.cause, self.channel, self.severity, self.demand)
+        )
 
 
 class ChecklistRequirement(models.Model):
@@ -256,6 +315,15 @@ class Complaint(models.Model):
         blank=True,
         related_name="complaints",
         verbose_name=_("handling department"),
+    )
+    routed_by = models.ForeignKey(
+        RoutingRule,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("routed by"),
+        help_text=_("The routing rule that chose the department at registration, if one did."),
     )
     escalation_level = models.PositiveSmallIntegerField(
         _("escalation level"), choices=EscalationLevel.choices, default=EscalationLevel.NONE

@@ -32,6 +32,7 @@ from kesu.complaints.choices import (
 from kesu.complaints.models import Attachment, Category, Complaint, IdempotencyKey
 from kesu.complaints.move_fields import MOVE_OWNED_FIELDS, move_owned_message
 from kesu.complaints.numbering import next_complaint_number
+from kesu.complaints.routing import Route, route_for
 from kesu.complaints.search import SEARCHED_FIELDS, search_grams_for
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.complaints.severity import suggest_severity
@@ -40,7 +41,7 @@ from kesu.core.limits import length_errors, limited
 from kesu.customers.choices import PersonalityType
 from kesu.customers.models import Customer, Purchase
 from kesu.organisation.choices import Role
-from kesu.organisation.models import Branch, User
+from kesu.organisation.models import Branch, Department, User
 
 REGISTERING_ROLES = frozenset(
     {Role.FRONTLINE, Role.CALLBACK, Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.GROUP}
@@ -93,6 +94,7 @@ REGISTER_RECORDED = [
     "severity_override_reason",
     "owner",
     "department",
+    "routed_by",
     "due_at",
 ]
 
@@ -139,10 +141,12 @@ def complaint_register(
     severity: str | None = None,
     severity_override_reason: str = "",
     idempotency_key: str | None = None,
+    department: Department | None = None,
 ) -> tuple[Complaint, bool]:
     """Register a complaint; the registering user becomes its first-contact owner.
 
-    Returns (complaint, created). With an idempotency key that this user used before, the
+    The handling department is `department` when staff chose one, else the one the routing
+    rules name (kesu/complaints/routing.py). Returns (complaint, created). With an idempotency key that this user used before, the
     complaint created then is returned and nothing new is written.
     """
     if not may_register(actor) or actor.organisation_id is None:  # the second for mypy
@@ -177,6 +181,8 @@ def complaint_register(
         texts=texts,
         codes=codes,
     )
+    if department is not None and (branch is None or department.branch_id != branch.pk):
+        errors["department"] = _("Choose a department of the complaint's branch.")
     suggestion = None
     if not errors:
         suggestion = suggest_severity(
@@ -196,6 +202,20 @@ def complaint_register(
     assert branch is not None and suggestion is not None  # both checked above without errors
 
     received_at = received_at or timezone.now()
+    cause = cause or (category.default_cause if category else "")
+    route = (
+        Route(department, None)
+        if department is not None
+        else route_for(
+            actor=actor,
+            branch=branch,
+            category=category,
+            cause=cause,
+            channel=channel,
+            severity=severity or suggestion.severity,
+            demand=demand,
+        )
+    )
     complaint = Complaint(
         organisation_id=actor.organisation_id,
         branch=branch,
@@ -210,7 +230,7 @@ def complaint_register(
         demand=demand,
         demand_detail=demand_detail,
         category=category,
-        cause=cause or (category.default_cause if category else ""),
+        cause=cause,
         severity=severity or suggestion.severity,
         suggested_severity=suggestion.severity,
         severity_reasons=suggestion.reasons,
@@ -220,9 +240,8 @@ def complaint_register(
         upset_level=upset_level,
         registered_by=actor,
         owner=actor,
-        department=actor.department
-        if actor.department and actor.department.branch_id == branch.pk
-        else None,
+        department=route.department,
+        routed_by=route.rule,
     )
     return _save_registration(complaint, actor, idempotency_key)
 

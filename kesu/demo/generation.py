@@ -61,6 +61,7 @@ from kesu.complaints.choices import (
 from kesu.complaints.defaults import install_defaults
 from kesu.complaints.models import Category, Complaint, ComplaintCounter, SeverityRule
 from kesu.complaints.numbering import format_number
+from kesu.complaints.routing import active_rules, matching_rules
 from kesu.complaints.search import grams_of, notes_of_move, searched_texts
 from kesu.complaints.severity import SEVERITY_RANK
 from kesu.customers.choices import PersonalityType, PurchaseKind, Tier
@@ -105,16 +106,6 @@ BENCH_STAFF = [
     ("director", Role.DIRECTOR, "care", "客户总监"),
     ("gm", Role.GENERAL_MANAGER, None, "总经理"),
 ]
-# Which department handles a category, by the top of its path.
-HANDLING_DEPARTMENT = {
-    "vehicle": "service",
-    "aftersales": "service",
-    "sales": "sales",
-    "value_added": "value_added",
-    "manner": "service",
-    "process": "service",
-    "other": "service",
-}
 CHANNEL_WEIGHTS = {
     Channel.PHONE: 400,
     Channel.WALK_IN: 200,
@@ -258,12 +249,22 @@ class _BranchStaff:
     directors: list[_Person]
     gms: list[_Person]
     department_ids: set[int]
+    department_of_code: dict[str, int]  # this branch's departments by code
 
-    def handler_for(self, top: str, rng: random.Random) -> _Person:
-        d_code = HANDLING_DEPARTMENT.get(top, "service")
-        if top in {"manner", "process", "other"} and rng.random() < 0.35:
-            d_code = "sales"
-        return rng.choice(self.handlers.get(d_code) or self.handlers[""])
+    def handler_for(self, department_id: int | None, rng: random.Random) -> _Person:
+        """A handling manager of the complaint's department, or anyone's when it has none."""
+        codes = {pk: code for code, pk in self.department_of_code.items()}
+        return rng.choice(
+            self.handlers.get(codes.get(department_id, "service")) or self.handlers[""]
+        )
+
+    def route(self, rules, registrar: _Person, **values) -> tuple[int | None, int | None]:
+        """(department id, routing rule id) as complaint_register routes (complaints/routing.py)."""
+        for rule in matching_rules(rules, **values):
+            if rule.department_code in self.department_of_code:
+                return self.department_of_code[rule.department_code], rule.pk
+        own = registrar.department_id
+        return (own if own in self.department_ids else None), None
 
 
 def _load_staff(org: Organisation) -> list[_BranchStaff]:
@@ -309,6 +310,9 @@ def _load_staff(org: Organisation) -> list[_BranchStaff]:
                 directors=directors,
                 gms=gms,
                 department_ids={pk for pk, _, b_id in departments if b_id == branch.pk},
+                department_of_code={
+                    code: pk for pk, code, b_id in departments if b_id == branch.pk
+                },
             )
         )
     return staff
@@ -513,6 +517,7 @@ _REGISTER_FIELDS = [
     ("severity_override_reason", "severity_override_reason"),
     ("owner", "owner_id"),
     ("department", "department_id"),
+    ("routed_by", "routed_by_id"),
 ]
 
 
@@ -687,6 +692,7 @@ class _Generator:
             )
         }
         self.category_by_pk = {c.pk: c for c in self.categories.values()}
+        self.routing = active_rules(org.pk)
         self.rules = [
             (r.match, r.value.strip(), r.severity, r.crisis, r.reason_code)
             for r in SeverityRule.objects.filter(organisation=org, is_active=True)
@@ -995,6 +1001,15 @@ class _Generator:
             elif roll < 0.1:
                 cause = CauseClass.CUSTOMER_MISUSE
         registrar = rng.choice(st.registrars)
+        department_id, rule_id = st.route(
+            self.routing,
+            registrar,
+            category=category,
+            cause=cause,
+            channel=channel,
+            severity=severity,
+            demand=demand,
+        )
         row = self.tables[Complaint].new()
         row.update(
             id=complaint_id,
@@ -1022,9 +1037,8 @@ class _Generator:
             upset_level=rng.choice([1, 2, 2, 3, 3, 3, 4, 4, 5]) if rng.random() < 0.6 else None,
             registered_by_id=registrar.id,
             owner_id=registrar.id,
-            department_id=registrar.department_id
-            if registrar.department_id in st.department_ids
-            else None,
+            department_id=department_id,
+            routed_by_id=rule_id,
             due_at=received + timedelta(days=RESOLUTION_DAYS[severity]),
         )
         case = _Case(self, row, st, top, registrar)
@@ -1112,7 +1126,7 @@ class _Generator:
             confirmed_at=_AT,
         ):
             return
-        handler = st.handler_for(case.top, rng)
+        handler = st.handler_for(row["department_id"], rng)
         if not case.move(
             Move.HAND_OVER,
             case.registrar,

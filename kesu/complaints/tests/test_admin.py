@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from kesu.complaints.models import Category, ChecklistRequirement, SeverityRule
+from kesu.complaints.models import Category, ChecklistRequirement, RoutingRule, SeverityRule
 from kesu.complaints.services import complaint_attach
 from kesu.organisation.admin import OrganisationAdmin
 from kesu.organisation.choices import Role
@@ -127,3 +127,25 @@ def test_admin_lists_the_requirements_with_translated_labels(world, admin_client
     response = admin_client.get("/admin/complaints/checklistrequirement/add/")
     assert response.status_code == 200
     assert "read_back" in response.content.decode()
+
+
+def test_routing_rules_are_edited_in_the_admin(world, client):
+    admin_user = world.user(Role.ADMIN)
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    assert client.get("/admin/complaints/routingrule/").status_code == 200
+    response = client.post(
+        "/admin/complaints/routingrule/add/",
+        {
+            "organisation": world.org.pk,
+            "name": "12315 → 销售部",
+            "channel": "12315",
+            "department_code": "sales",
+            "priority": 0,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content[:1500]
+    rule = RoutingRule.objects.get(name="12315 → 销售部")
+    assert world.complaint(channel="12315").routed_by == rule

@@ -51,18 +51,14 @@ def test_categories_are_listed_in_path_order_and_codes_are_unique_per_organisati
         Category.objects.create(organisation=org, code="a", name="重复")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Category.save() recomputes only its own path: renaming or moving a parent (the "
-    "admin allows both) leaves its children's paths stale, so the category filter's subtree "
-    "match (path prefix) misses them.",
-)
 def test_renaming_a_parent_moves_its_children_along(org):
     root = Category.objects.create(organisation=org, code="quality", name="产品质量")
     engine = Category.objects.create(organisation=org, parent=root, code="engine", name="发动机")
+    tyres = Category.objects.create(organisation=org, parent=engine, code="tyres", name="轮胎")
     root.code = "product"
     root.save()
     assert Category.objects.get(pk=engine.pk).path == "product/engine"
+    assert Category.objects.get(pk=tyres.pk).path == "product/engine/tyres"
 
 
 def test_a_severity_rule_reads_as_staff_say_it(org):

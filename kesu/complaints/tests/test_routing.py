@@ -1,0 +1,119 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from kesu.audit.models import AuditEntry
+from kesu.complaints.choices import CauseClass, ComplaintAction, Severity
+from kesu.complaints.consistency import iter_complaint_mismatches
+from kesu.complaints.defaults import DEALERSHIP_ROUTING, install_routing_defaults
+from kesu.complaints.models import Category, RoutingRule
+from kesu.complaints.routing import matching_rules, route_for
+from kesu.organisation.choices import Role
+from kesu.organisation.tests.factories import DepartmentFactory
+
+
+def category(world, code):
+    return Category.objects.get(organisation=world.org, code=code)
+
+
+@pytest.mark.parametrize(
+    "code,department",
+    [
+        ("sales.promise", "sales"),
+        ("sales.delivery_delay", "sales"),
+        ("vehicle.engine", "service"),
+        ("aftersales.parts", "service"),
+        ("manner", "service"),
+        ("value_added.insurance", "value_added"),
+    ],
+)
+def test_the_dealership_defaults_route_by_subject(world, code, department):
+    DepartmentFactory(branch=world.branch, code="value_added")
+    complaint = world.complaint(category=category(world, code))
+    assert complaint.department.code == department
+    assert complaint.routed_by is not None
+    assert complaint.routed_by.department_code == department
+
+
+def test_a_promise_not_kept_goes_to_sales_without_a_category(world):
+    complaint = world.complaint(cause=CauseClass.PROMISE_NOT_KEPT)
+    assert complaint.department == world.sales
+
+
+def test_without_a_matching_rule_the_registrar_keeps_it(world):
+    complaint = world.complaint(category=category(world, "other"))
+    assert complaint.department == world.service  # the frontline user's department
+    assert complaint.routed_by is None
+
+
+def test_a_rule_whose_department_the_branch_lacks_gives_way(world):
+    # The east branch has no value-added department: the registrar's department keeps it.
+    complaint = world.complaint(category=category(world, "value_added.finance"))
+    assert complaint.department == world.service
+    assert complaint.routed_by is None
+
+
+def test_the_most_specific_rule_wins(world):
+    vehicle, engine = category(world, "vehicle"), category(world, "vehicle.engine")
+    deeper = RoutingRule.objects.create(
+        organisation=world.org, name="发动机 → 销售", category=engine, department_code="sales"
+    )
+    complaint = world.complaint(category=engine)
+    assert (complaint.department, complaint.routed_by) == (world.sales, deeper)
+    major = RoutingRule.objects.create(
+        organisation=world.org,
+        name="重大车辆质量 → 售后",
+        category=vehicle,
+        severity=Severity.MAJOR,
+        department_code="service",
+    )
+    rules = list(RoutingRule.objects.filter(organisation=world.org).select_related("category"))
+    found = matching_rules(rules, category=engine, severity=Severity.MAJOR)
+    assert found[0] == major  # two criteria beat one, however deep
+    assert matching_rules(rules, category=engine, severity=Severity.GENERAL)[0] == deeper
+
+
+def test_priority_breaks_a_tie_and_inactive_rules_do_not_count(world):
+    manner = category(world, "manner")
+    favoured = RoutingRule.objects.create(
+        organisation=world.org, name="态度 → 销售", category=manner, department_code="sales",
+        priority=5,
+    )  # fmt: skip
+    assert world.complaint(category=manner).department == world.sales
+    favoured.is_active = False
+    favoured.save()
+    assert world.complaint(category=manner).department == world.service
+
+
+def test_staff_may_choose_the_department(world):
+    complaint = world.complaint(category=category(world, "sales.promise"), department=world.service)
+    assert complaint.department == world.service
+    assert complaint.routed_by is None
+
+
+def test_a_department_of_another_branch_is_refused(world):
+    west = DepartmentFactory(branch=world.other_branch, code="sales")
+    with pytest.raises(ValidationError) as refused:
+        world.complaint(department=west)
+    assert "department" in refused.value.message_dict
+
+
+def test_the_registration_records_the_rule_and_the_row_matches_its_timeline(world):
+    complaint = world.complaint(category=category(world, "sales.pricing"))
+    entry = AuditEntry.objects.get(complaint_id=complaint.pk, action=ComplaintAction.REGISTER)
+    assert entry.data["fields"]["routed_by"] == complaint.routed_by_id
+    assert entry.data["fields"]["department"] == world.sales.pk
+    assert list(iter_complaint_mismatches()) == []
+
+
+def test_route_for_previews_without_registering(world):
+    route = route_for(
+        actor=world.user(Role.FRONTLINE), branch=world.branch, category=category(world, "sales")
+    )
+    assert route.department == world.sales
+    assert route.rule.name == "销售事项 → 销售部"
+
+
+def test_routing_defaults_are_installed_once(world):
+    assert RoutingRule.objects.filter(organisation=world.org).count() == len(DEALERSHIP_ROUTING)
+    install_routing_defaults(world.org, DEALERSHIP_ROUTING)
+    assert RoutingRule.objects.filter(organisation=world.org).count() == len(DEALERSHIP_ROUTING)
