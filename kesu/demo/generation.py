@@ -250,13 +250,12 @@ class _BranchStaff:
     gms: list[_Person]
     department_ids: set[int]
     department_of_code: dict[str, int]  # this branch's departments by code
+    code_of_department: dict[int | None, str]  # and the other way round
 
     def handler_for(self, department_id: int | None, rng: random.Random) -> _Person:
         """A handling manager of the complaint's department, or anyone's when it has none."""
-        codes = {pk: code for code, pk in self.department_of_code.items()}
-        return rng.choice(
-            self.handlers.get(codes.get(department_id, "service")) or self.handlers[""]
-        )
+        code = self.code_of_department.get(department_id, "service")
+        return rng.choice(self.handlers.get(code) or self.handlers[""])
 
     def route(self, rules, registrar: _Person, **values) -> tuple[int | None, int | None]:
         """(department id, routing rule id) as complaint_register routes (complaints/routing.py)."""
@@ -312,6 +311,9 @@ def _load_staff(org: Organisation) -> list[_BranchStaff]:
                 department_ids={pk for pk, _, b_id in departments if b_id == branch.pk},
                 department_of_code={
                     code: pk for pk, code, b_id in departments if b_id == branch.pk
+                },
+                code_of_department={
+                    pk: code for pk, code, b_id in departments if b_id == branch.pk
                 },
             )
         )
