@@ -26,6 +26,11 @@ from kesu.customers.models import Customer, Purchase
 from kesu.organisation.models import Branch, Department, Organisation
 
 
+def in_subtree(path: str, root: str) -> bool:
+    """Whether the category at `path` is the one at `root` or under it (paths: "sales/sales.promise")."""
+    return bool(path) and (path == root or path.startswith(root + "/"))
+
+
 class Category(models.Model):
     """A node of the configurable category tree (e.g. 产品质量 › 发动机)."""
 

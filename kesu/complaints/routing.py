@@ -10,7 +10,7 @@ that code, the complaint stays with the registering user's department, as before
 
 from dataclasses import dataclass
 
-from kesu.complaints.models import Category, RoutingRule
+from kesu.complaints.models import Category, RoutingRule, in_subtree
 from kesu.organisation.models import Branch, Department, User
 
 
@@ -35,8 +35,7 @@ def _matches(rule: RoutingRule, *, category: Category | None, **codes: str) -> b
         return True
     if category is None:
         return False
-    path = rule.category.path
-    return category.path == path or category.path.startswith(path + "/")
+    return in_subtree(category.path, rule.category.path)
 
 
 def _rank(rule: RoutingRule) -> tuple:

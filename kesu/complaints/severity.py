@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from kesu.complaints.choices import Severity
-from kesu.complaints.models import Category, SeverityRule
+from kesu.complaints.models import Category, SeverityRule, in_subtree
 
 # Higher wins when several rules match.
 SEVERITY_RANK = {
@@ -45,9 +45,7 @@ def suggest_severity(
         elif rule.match == SeverityRule.Match.CHANNEL:
             hit = channel == value
         else:
-            hit = bool(category_path) and (
-                category_path == value or category_path.startswith(value + "/")
-            )
+            hit = in_subtree(category_path, value)
         if not hit:
             continue
         if SEVERITY_RANK[rule.severity] > SEVERITY_RANK[suggestion.severity]:

@@ -59,7 +59,13 @@ from kesu.complaints.choices import (
     State,
 )
 from kesu.complaints.defaults import install_defaults
-from kesu.complaints.models import Category, Complaint, ComplaintCounter, SeverityRule
+from kesu.complaints.models import (
+    Category,
+    Complaint,
+    ComplaintCounter,
+    SeverityRule,
+    in_subtree,
+)
 from kesu.complaints.numbering import format_number
 from kesu.complaints.routing import active_rules, matching_rules
 from kesu.complaints.search import grams_of, notes_of_move, searched_texts
@@ -1092,7 +1098,7 @@ class _Generator:
             elif match == SeverityRule.Match.CHANNEL:
                 hit = channel == value
             else:
-                hit = bool(path) and (path == value or path.startswith(value + "/"))
+                hit = in_subtree(path, value)
             if not hit:
                 continue
             if SEVERITY_RANK[rule_severity] > SEVERITY_RANK[severity]:

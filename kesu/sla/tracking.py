@@ -14,7 +14,7 @@ from django.utils import timezone
 from kesu.audit.services import audit_record
 from kesu.complaints.choices import Move
 from kesu.complaints.hooks import RegistrationPart
-from kesu.complaints.models import Complaint
+from kesu.complaints.models import Complaint, in_subtree
 from kesu.complaints.workflow import ENDING_MOVES
 from kesu.sla.calendar import CalendarClock, WorkingCalendar, due_after_pauses
 from kesu.sla.choices import (
@@ -52,10 +52,8 @@ def matching_policies(complaint: Complaint, policies) -> list[DeadlinePolicy]:
             continue
         if policy.cause and policy.cause != complaint.cause:
             continue
-        if policy.category_id:
-            path = policy.category.path
-            if not (category_path == path or category_path.startswith(path + "/")):
-                continue
+        if policy.category_id and not in_subtree(category_path, policy.category.path):
+            continue
         found.append(policy)
     return sorted(found, key=lambda p: (p.specificity, p.priority, -p.pk), reverse=True)
 

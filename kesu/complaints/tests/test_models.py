@@ -122,3 +122,12 @@ def test_an_idempotency_key_is_unique_per_user(world):
     IdempotencyKey.objects.create(user=world.user(Role.HANDLER), key="k-1", complaint=complaint)
     with pytest.raises(IntegrityError):
         IdempotencyKey.objects.create(user=user, key="k-1", complaint=complaint)
+
+
+def test_in_subtree_takes_a_node_and_what_is_under_it_not_a_namesake():
+    from kesu.complaints.models import in_subtree
+
+    assert in_subtree("sales", "sales")
+    assert in_subtree("sales/sales.promise", "sales")
+    assert not in_subtree("salesforce", "sales")
+    assert not in_subtree("", "sales")
