@@ -145,6 +145,8 @@ class Move(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdrawn by the customer")
     HAND_OVER = "hand_over", _("Hand over")
     ESCALATE = "escalate", _("Escalate")
+    TAKE_OVER = "take_over", _("Take over for the group")
+    SEND_BACK = "send_back", _("Send back to the branch with instructions")
     SET_DEADLINE = "set_deadline", _("Set the resolution deadline")
     OVERRIDE_SEVERITY = "override_severity", _("Change the severity")
     RECORD_ROOT_CAUSE = "record_root_cause", _("Record root cause and actions")
@@ -179,3 +181,13 @@ class ComplaintAction(models.TextChoices):
     MERGED_IN = "merged_in", _("A duplicate was merged into this complaint")
     CHECKLIST = "checklist", _("Checklist updated")
     EXPORT = "export", _("Exported")
+    TEAM_ADDED = "team_added", _("Added to the team")
+    TEAM_REMOVED = "team_removed", _("Removed from the team")
+
+
+class TeamRole(models.TextChoices):
+    """What a member of a complaint's team does beside its owner (team.py)."""
+
+    CO_HANDLER = "co_handler", _("Co-handler (cross-department team)")
+    VISITING = "visiting", _("Visiting team")
+    WATCHER = "watcher", _("Watcher")

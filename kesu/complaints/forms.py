@@ -8,7 +8,7 @@ from kesu.complaints.choices import CauseClass, Channel, Demand, Kind
 from kesu.core.limits import TextLimit, normalise_newlines
 from kesu.customers import limits as customer_limits
 from kesu.customers.choices import PersonalityType
-from kesu.organisation.models import Branch
+from kesu.organisation.models import Branch, Department
 from kesu.organisation.selectors import branches_visible_to
 
 
@@ -52,6 +52,12 @@ class IntakeForm(forms.Form):
         queryset=Branch.objects.none(),
         empty_label="—",
         error_messages={"required": _("Choose the branch the complaint is for.")},
+    )
+    department = forms.ModelChoiceField(
+        label=_("Handling department"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("As the routing rules say"),
     )
     phone = LimitedCharField(label=_("Customer's phone"), max_length=40)
     # Filled in by the customer lookup, not typed: their errors show in the list at the top.
@@ -108,7 +114,14 @@ class IntakeForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        departments = self.fields["department"]
         if user.sees_whole_organisation:
             self.fields["branch"].queryset = branches_visible_to(user)
+            departments.queryset = Department.objects.filter(
+                branch__in=branches_visible_to(user)
+            ).select_related("branch")
         else:
             del self.fields["branch"]
+            departments.queryset = Department.objects.filter(branch_id=user.branch_id)
+            departments.label_from_instance = lambda department: department.name
+        departments.queryset = departments.queryset.order_by("branch_id", "name")

@@ -14,6 +14,11 @@ transaction; see kesu/core/hooks.py.
   entry (notifications: the crisis alert).
 - `after_move(complaint, move, actor)`: in a move's transaction, after its audit entry
   (sla: the milestones; callbacks: the tasks the move plans).
+- `move_recorded(complaint, move, actor, changes, data)`: right after `after_move`, with what
+  the move changed (`changes`: field → [old, new], ids for foreign keys) and the rest of its
+  audit data (notifications: who must hear of it).
+- `team_changed(complaint, member, actor)`: someone was put on the complaint's team (team.py;
+  notifications: tell them).
 - `after_contact(complaint, actor)`: a call or a note shared with the customer was recorded
   (sla: the first-contact milestone is met).
 - `defaults_installed(organisation)`: install_defaults gave an organisation its categories and
@@ -56,6 +61,8 @@ class PrintedDeadline:
 registration_planned = Hook("complaints: registration planned")
 after_registration = Hook("complaints: after registration")
 after_move = Hook("complaints: after a move")
+move_recorded = Hook("complaints: a move recorded, with its changes")
+team_changed = Hook("complaints: someone put on a complaint's team")
 after_contact = Hook("complaints: after contact with the customer")
 defaults_installed = Hook("complaints: organisation defaults installed")
 template_installed = Hook("complaints: industry template installed")

@@ -19,6 +19,7 @@ from kesu.complaints.choices import (
     Satisfaction,
     Severity,
     State,
+    TeamRole,
 )
 from kesu.core.limits import TextLimit
 from kesu.customers.choices import PersonalityType
@@ -499,6 +500,40 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ComplaintMember(models.Model):
+    """Someone on a complaint's team beside its owner (kesu/complaints/team.py)."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="members", verbose_name=_("complaint")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="complaint_memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role on the team"), max_length=20, choices=TeamRole.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "user"], name="complaint_member_once")
+        ]
+        # A user's "with my team" queue starts from their memberships.
+        indexes = [models.Index(fields=["user", "complaint"], name="complaint_member_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
 
 
 class IdempotencyKey(models.Model):

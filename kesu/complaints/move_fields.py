@@ -60,6 +60,8 @@ MOVE_FIELDS: dict[str, frozenset[str]] = {
         Move.WITHDRAW: {"state", *_CLOSING, "close_note"},
         Move.HAND_OVER: {"owner", "department"},
         Move.ESCALATE: {"escalation_level"},
+        Move.TAKE_OVER: {"owner", "escalation_level"},
+        Move.SEND_BACK: {"owner", "escalation_level"},
         Move.SET_DEADLINE: {"due_at"},
         Move.OVERRIDE_SEVERITY: {"severity", "severity_override_reason", "is_crisis"},
         Move.RECORD_ROOT_CAUSE: {

@@ -40,6 +40,7 @@ LONG_TEXT = {
     "corrective_action",
     "preventive_action",
     "verification",
+    "instructions",
 }
 
 

@@ -3,14 +3,14 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from kesu.complaints.choices import OPEN_STATES, WAITING_STATES, Move
-from kesu.complaints.models import Complaint
+from kesu.complaints.choices import OPEN_STATES, WAITING_STATES, EscalationLevel, Move
+from kesu.complaints.models import Complaint, ComplaintMember
 from kesu.complaints.selectors import complaint_rows
-from kesu.complaints.workflow import TRANSITIONS
+from kesu.complaints.workflow import FIRST_CONTACT_ROLES, TRANSITIONS
 from kesu.organisation.choices import Role
 from kesu.organisation.services import compensation_limit_for
 
@@ -84,6 +84,17 @@ def waiting_for_me(user) -> QuerySet[Complaint]:
     states = [state for state, roles in NEXT_STEP_ROLES.items() if user.role in roles]
     scope = complaint_rows(user)
     mine = Q(owner_id=user.pk, state__in=states)
+    if user.role == Role.HANDLER and user.department_id:
+        # Routed to the department and not yet taken over by one of its managers: still with
+        # whoever took it in (or nobody).
+        mine |= Q(department_id=user.department_id, state__in=states) & (
+            Q(owner_id__isnull=True) | Q(owner__role__in=sorted(FIRST_CONTACT_ROLES))
+        )
+    if user.role in TRANSITIONS[Move.TAKE_OVER].roles:
+        # Escalated to the group and not yet taken over by anyone of it.
+        mine |= Q(escalation_level__gte=EscalationLevel.GROUP, state__in=sorted(OPEN_STATES)) & (
+            Q(owner_id__isnull=True) | ~Q(owner__role__in=sorted(TRANSITIONS[Move.TAKE_OVER].roles))
+        )
     if user.role in BRANCH_WIDE_ROLES:
         shared = Q(state__in=sorted(BRANCH_WIDE_STATES[user.role]))
         if user.branch_id:
@@ -103,14 +114,15 @@ def waiting_for_me(user) -> QuerySet[Complaint]:
     return scope.filter(mine)
 
 
-QUEUE_CODES = ("waiting", "assigned", "due_soon", "overdue")
+QUEUE_CODES = ("waiting", "assigned", "due_soon", "overdue", "team")
 
 
 def queue_querysets(user) -> dict[str, QuerySet[Complaint]]:
     now = timezone.now()
     scope = complaint_rows(user)
     mine = scope.filter(owner_id=user.pk, state__in=OPEN_STATES)
-    watched = scope if user.role in BRANCH_WIDE_ROLES else mine
+    # Who answers for a branch (or, for the group, for all of them) watches all its deadlines.
+    watched = scope if user.role in BRANCH_WIDE_ROLES or user.sees_whole_organisation else mine
     return {
         "waiting": waiting_for_me(user),
         "assigned": mine,
@@ -118,6 +130,11 @@ def queue_querysets(user) -> dict[str, QuerySet[Complaint]]:
             state__in=RUNNING_STATES, due_at__gte=now, due_at__lt=now + DUE_SOON
         ),
         "overdue": watched.filter(state__in=RUNNING_STATES, due_at__lt=now),
+        # Open cases the user is on the team of (co-handler, visiting team, watcher).
+        "team": scope.filter(
+            pk__in=ComplaintMember.objects.filter(user_id=user.pk).values("complaint_id"),
+            state__in=OPEN_STATES,
+        ),
     }
 
 
@@ -133,3 +150,34 @@ def _most_urgent(qs: QuerySet, limit: int) -> list[Complaint]:
     ids = list(_urgency(qs).values_list("id", flat=True)[:limit])
     rows = {c.pk: c for c in qs.filter(id__in=ids)}
     return [rows[i] for i in ids if i in rows]
+
+
+@dataclass
+class BranchLoad:
+    branch_id: int
+    name: str
+    open: int
+    overdue: int
+    at_group: int
+
+
+def branch_overview(user) -> list[BranchLoad]:
+    """For who sees every branch (the group): each branch's open, overdue and escalated-to-
+    the-group cases, in one grouped query over the open cases."""
+    if not user.sees_whole_organisation or user.organisation_id is None:
+        return []
+    now = timezone.now()
+    rows = (
+        Complaint.objects.filter(organisation_id=user.organisation_id, state__in=OPEN_STATES)
+        .values("branch_id", "branch__name")
+        .annotate(
+            open=Count("id"),
+            overdue=Count("id", filter=Q(state__in=RUNNING_STATES, due_at__lt=now)),
+            at_group=Count("id", filter=Q(escalation_level__gte=EscalationLevel.GROUP)),
+        )
+        .order_by("branch__name")
+    )
+    return [
+        BranchLoad(r["branch_id"], r["branch__name"], r["open"], r["overdue"], r["at_group"])
+        for r in rows
+    ]

@@ -11,6 +11,8 @@ that code, the complaint stays with the registering user's department, as before
 from dataclasses import dataclass
 
 from kesu.complaints.models import Category, RoutingRule, in_subtree
+from kesu.complaints.severity import suggest_severity
+from kesu.organisation.choices import Role
 from kesu.organisation.models import Branch, Department, User
 
 
@@ -79,3 +81,58 @@ def route_for(
                 return Route(by_code[rule.department_code], rule)
     own = actor.department
     return Route(own if own is not None and own.branch_id == branch.pk else None, None)
+
+
+@dataclass(frozen=True)
+class RoutePreview:
+    """What the intake page says about where a complaint being typed will go."""
+
+    route: Route
+    chosen: bool  # staff picked the department themselves
+    managers: list[User]
+
+
+def route_preview(
+    *,
+    actor: User,
+    branch: Branch,
+    department: Department | None = None,
+    category: Category | None = None,
+    cause: str = "",
+    channel: str = "",
+    demand: str = "",
+    title: str = "",
+    account: str = "",
+) -> RoutePreview:
+    """The department a complaint typed so far would go to (as complaint_register routes it,
+    with the severity it would be suggested), and the handling managers who would see it."""
+    if department is not None:
+        route = Route(department, None)
+    else:
+        suggestion = suggest_severity(
+            organisation_id=branch.organisation_id,
+            title=title,
+            account=account,
+            demand=demand,
+            channel=channel,
+            category=category,
+        )
+        route = route_for(
+            actor=actor,
+            branch=branch,
+            category=category,
+            cause=cause or (category.default_cause if category else ""),
+            channel=channel,
+            severity=suggestion.severity,
+            demand=demand,
+        )
+    managers = (
+        list(
+            User.objects.filter(
+                department=route.department, role=Role.HANDLER, is_active=True
+            ).order_by("pk")
+        )
+        if route.department is not None
+        else []
+    )
+    return RoutePreview(route=route, chosen=department is not None, managers=managers)

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from kesu.audit.models import AuditEntry
 from kesu.complaints.choices import OPEN_STATES, WAITING_STATES
-from kesu.complaints.models import Attachment, Category, Complaint
+from kesu.complaints.models import Attachment, Category, Complaint, ComplaintMember
 from kesu.core.errors import NotFound
 from kesu.organisation.choices import Role
 
@@ -21,7 +21,12 @@ def complaints_visible_to(user) -> QuerySet[Complaint]:
     if user.sees_whole_organisation:
         return qs
     if user.role == Role.HANDLER and user.department_id:
-        return qs.filter(Q(department_id=user.department_id) | Q(owner_id=user.pk))
+        # Their department's, their own, and those they were put on the team of.
+        return qs.filter(
+            Q(department_id=user.department_id)
+            | Q(owner_id=user.pk)
+            | Q(pk__in=ComplaintMember.objects.filter(user_id=user.pk).values("complaint_id"))
+        )
     if user.branch_id:
         return qs.filter(branch_id=user.branch_id)
     return qs.filter(owner_id=user.pk)

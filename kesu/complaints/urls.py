@@ -9,10 +9,17 @@ urlpatterns = [
     path("", views.my_work, name="my-work"),
     path("complaints/", views.complaint_list_page, name="complaint-list"),
     path("complaints/new/", views.intake, name="intake"),
+    path("complaints/new/route/", views.intake_route, name="intake-route"),
     path("complaints/<int:pk>/", views.complaint_page, name="complaint"),
     path("complaints/<int:pk>/moves/<str:name>/", views.complaint_move, name="complaint-move"),
     path("complaints/<int:pk>/checklist/", views.complaint_checklist, name="complaint-checklist"),
     path("complaints/<int:pk>/notes/", views.complaint_note, name="complaint-note"),
+    path("complaints/<int:pk>/team/", views.complaint_team_add, name="complaint-team-add"),
+    path(
+        "complaints/<int:pk>/team/<int:user_pk>/remove/",
+        views.complaint_team_remove,
+        name="complaint-team-remove",
+    ),
     path("complaints/<int:pk>/files/", views.complaint_upload, name="complaint-upload"),
     # A complaint's files, behind the complaint's access check (views_files.py).
     path(

@@ -17,6 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from kesu.audit.models import AuditEntry
+from kesu.complaints import limits
 from kesu.complaints import move_forms as moves
 from kesu.complaints.api.filters import ComplaintFilter
 from kesu.complaints.checklist import (
@@ -27,12 +28,20 @@ from kesu.complaints.checklist import (
     missing_by_move,
     ticked_items,
 )
-from kesu.complaints.choices import OPEN_STATES, ComplaintAction
+from kesu.complaints.choices import (
+    OPEN_STATES,
+    CauseClass,
+    Channel,
+    ComplaintAction,
+    Demand,
+    TeamRole,
+)
 from kesu.complaints.forms import IntakeForm, NoteForm
 from kesu.complaints.guidance import TECHNIQUES, guidance_for
 from kesu.complaints.hooks import panel_actions
 from kesu.complaints.models import Category, Complaint
-from kesu.complaints.queues import QUEUE_CODES, my_queues, queue_querysets
+from kesu.complaints.queues import QUEUE_CODES, branch_overview, my_queues, queue_querysets
+from kesu.complaints.routing import route_preview
 from kesu.complaints.saved_views import saved_views_of
 from kesu.complaints.search import (
     SEARCH_MAX_LENGTH,
@@ -52,8 +61,15 @@ from kesu.complaints.services import (
     complaint_register,
     may_register,
 )
+from kesu.complaints.team import (
+    may_manage_team,
+    team_add,
+    team_candidates,
+    team_of,
+    team_remove,
+)
 from kesu.complaints.workflow import CASE_WORKING_ROLES, TRANSITIONS, transitions_for
-from kesu.core.errors import DomainError, NotFound
+from kesu.core.errors import DomainError, NotAllowed, NotFound
 from kesu.core.phones import mask_phone, try_normalise_phone
 from kesu.customers.selectors import (
     customer_purchases,
@@ -61,6 +77,7 @@ from kesu.customers.selectors import (
     customers_visible_to,
 )
 from kesu.customers.services import customer_create
+from kesu.organisation.models import Department
 from kesu.organisation.selectors import branches_visible_to, users_for_picker
 
 
@@ -105,6 +122,7 @@ def my_work(request):
         "assigned": _("Assigned to me"),
         "due_soon": _("Due within 24 hours"),
         "overdue": _("Overdue"),
+        "team": _("With my team"),
     }
     queues = my_queues(request.user)
     for q in queues:
@@ -112,7 +130,13 @@ def my_work(request):
     return render(
         request,
         "complaints/my_work.html",
-        page_context(request, nav="work", queues=queues, now=timezone.localtime()),
+        page_context(
+            request,
+            nav="work",
+            queues=queues,
+            branches=branch_overview(request.user),
+            now=timezone.localtime(),
+        ),
     )
 
 
@@ -125,7 +149,14 @@ def _get_complaint(request, pk):
 
 @login_required
 def complaint_page(
-    request, pk, move_errors=None, failed_move=None, posted=None, status=200, note_form=None
+    request,
+    pk,
+    move_errors=None,
+    failed_move=None,
+    posted=None,
+    status=200,
+    note_form=None,
+    team_error="",
 ):
     complaint = _get_complaint(request, pk)
     user = request.user
@@ -185,8 +216,46 @@ def complaint_page(
         readback=request.GET.get("readback") == "1",
         is_open=complaint.state in OPEN_STATES,
         note_form=note_form or NoteForm(),
+        team=team_of(complaint),
+        may_manage_team=may_manage_team(user, complaint),
+        team_roles=TeamRole.choices,
+        team_error=team_error,
     )
+    if context["may_manage_team"]:
+        context["team_candidates"] = list(team_candidates(complaint)[:200])
     return render(request, "complaints/complaint.html", context, status=status)
+
+
+@login_required
+@post_or_back_to_complaint
+def complaint_team_add(request, pk):
+    _get_complaint(request, pk)  # another branch's complaint is 404 whatever was posted
+    try:
+        team_add(
+            actor=request.user,
+            complaint_id=pk,
+            user_id=request.POST.get("user"),
+            role=request.POST.get("role", ""),
+        )
+    except ValidationError as exc:
+        return complaint_page(request, pk, status=400, team_error=" ".join(exc.messages))
+    except NotAllowed as exc:
+        messages.error(request, exc.render())
+        return redirect("complaints:complaint", pk=pk)
+    return redirect("complaints:complaint", pk=pk)
+
+
+@login_required
+@post_or_back_to_complaint
+def complaint_team_remove(request, pk, user_pk):
+    _get_complaint(request, pk)
+    try:
+        team_remove(actor=request.user, complaint_id=pk, user_id=user_pk)
+    except NotFound:
+        raise Http404 from None
+    except NotAllowed as exc:
+        messages.error(request, exc.render())
+    return redirect("complaints:complaint", pk=pk)
 
 
 @login_required
@@ -417,8 +486,51 @@ def _register_from_form(user, data, categories_by_label):
             purchase=purchase,
             personality_type=data["personality_type"],
             upset_level=data["upset_level"],
+            department=data.get("department"),
         )
     return complaint
+
+
+@login_required
+def intake_route(request):
+    """The htmx partial beside the department field: where the complaint typed so far will go."""
+    user = request.user
+    if not may_register(user):
+        raise Http404
+    values = request.POST if request.method == "POST" else request.GET
+    branch = user.branch
+    if user.sees_whole_organisation:
+        branch = branches_visible_to(user).filter(pk=_int_or_none(values.get("branch"))).first()
+    preview = None
+    if branch is not None:
+        categories = list(_categories(user))
+        by_label = {_category_path_label(c, categories): c for c in categories}
+        department = Department.objects.filter(
+            branch=branch, pk=_int_or_none(values.get("department"))
+        ).first()
+        preview = route_preview(
+            actor=user,
+            branch=branch,
+            department=department,
+            category=by_label.get(values.get("category", "").strip()),
+            cause=_choice(values.get("cause"), CauseClass),
+            channel=_choice(values.get("channel"), Channel),
+            demand=_choice(values.get("demand"), Demand),
+            title=values.get("title", "")[: limits.TITLE],
+            account=values.get("account", "")[: limits.ACCOUNT],
+        )
+    return render(request, "complaints/_route_preview.html", {"preview": preview})
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _choice(value, choices) -> str:
+    return value if value in choices.values else ""
 
 
 @login_required

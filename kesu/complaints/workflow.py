@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kesu.audit.models import AuditEntry
 from kesu.audit.services import audit_record
 from kesu.complaints import hooks
 from kesu.complaints.checklist import ITEM_TEXT, ItemList, missing_items, requirements
@@ -47,6 +48,7 @@ from kesu.organisation.models import CompensationLimit, Department, User
 from kesu.organisation.services import DEFAULT_COMPENSATION_LIMITS, may_grant
 
 F, C, H, D, G = Role.FRONTLINE, Role.CALLBACK, Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER
+GR = Role.GROUP
 APPROVAL_MOVES = frozenset({Move.APPROVE_COMPENSATION, Move.REJECT_COMPENSATION})
 # Who takes a complaint in (front desk, callback staff): the investigation takes it over from them.
 FIRST_CONTACT_ROLES = frozenset({F, C})
@@ -134,8 +136,11 @@ TRANSITIONS: dict[str, Transition] = {
         _t(Move.MERGE, OPEN_STATES, State.MERGED, {F, H, D, G}),
         _t(Move.WITHDRAW, OPEN_STATES, State.WITHDRAWN, {F, H, D, G}),
         # Actions that keep the state.
-        _t(Move.HAND_OVER, OPEN_STATES, None, {F, H, D, G}),
+        _t(Move.HAND_OVER, OPEN_STATES, None, {F, H, D, G, GR}),
         _t(Move.ESCALATE, OPEN_STATES, None, {H, D, G}),
+        # The group customer centre: takes a case over, or sends it back to the branch.
+        _t(Move.TAKE_OVER, OPEN_STATES, None, {GR}),
+        _t(Move.SEND_BACK, OPEN_STATES, None, {GR}),
         _t(Move.SET_DEADLINE, OPEN_STATES, None, {D, G}),
         _t(Move.OVERRIDE_SEVERITY, OPEN_STATES, None, {F, H, D, G}),
         _t(
@@ -174,7 +179,18 @@ def transitions_for(complaint: Complaint, user: User) -> list[Transition]:
         user, complaint.compensation_amount
     ):
         possible = [t for t in possible if t.name not in APPROVAL_MOVES]
+    if complaint.owner_id == user.pk:
+        possible = [t for t in possible if t.name != Move.TAKE_OVER]
+    if not is_with_group(complaint):
+        possible = [t for t in possible if t.name != Move.SEND_BACK]
     return possible
+
+
+def is_with_group(complaint: Complaint) -> bool:
+    """Escalated to the group, or held by the group customer centre."""
+    return complaint.escalation_level >= EscalationLevel.GROUP or (
+        complaint.owner_id is not None and complaint.owner.role == Role.GROUP
+    )
 
 
 # The roles that can hold a complaint and work it: those with a move of their own besides
@@ -311,6 +327,7 @@ def _move(
             },
         )
         hooks.after_move(complaint, name, actor)  # sla's deadlines, then callbacks' tasks
+        hooks.move_recorded(complaint, name, actor, move.changes, move.data)  # notifications
 
 
 def _code(value):
@@ -721,6 +738,57 @@ def complaint_escalate(
         m.set(escalation_level=level)
         m.data["reason"] = reason.strip()
     return m.complaint
+
+
+def complaint_take_over(
+    *, complaint_id: int, actor: User, note: str = "", expected_version: int | None = None
+) -> Complaint:
+    """The group customer centre takes a case over: it owns it, at the group's level."""
+    with _move(complaint_id, actor, Move.TAKE_OVER, expected_version) as m:
+        m.set(owner=actor)
+        if m.complaint.escalation_level < EscalationLevel.GROUP:
+            m.set(escalation_level=EscalationLevel.GROUP)
+        m.data["note"] = note
+    return m.complaint
+
+
+def complaint_send_back(
+    *, complaint_id: int, actor: User, instructions: str, expected_version: int | None = None
+) -> Complaint:
+    """The group returns a case to its branch with instructions: to whoever held it before the
+    group took it over (else the branch's general manager), at the general manager's level."""
+    _require(instructions=(instructions or "").strip())
+    with _move(complaint_id, actor, Move.SEND_BACK, expected_version) as m:
+        complaint = m.complaint
+        if not is_with_group(complaint):
+            raise InvalidState(
+                _("Only a complaint escalated to the group or held by it can be sent back."),
+                code="not_with_group",
+            )
+        if complaint.owner_id is None or complaint.owner.role == Role.GROUP:
+            back_to = _owner_before_group(complaint)
+            if back_to is not None:
+                m.set(owner=back_to)
+        m.set(escalation_level=EscalationLevel.GENERAL_MANAGER)
+        m.data["instructions"] = instructions.strip()
+    return m.complaint
+
+
+def _owner_before_group(complaint: Complaint) -> User | None:
+    """Who held the case before the group took it over, if still active; else the branch's
+    general manager."""
+    taken = (
+        AuditEntry.objects.filter(complaint_id=complaint.pk, action=Move.TAKE_OVER)
+        .order_by("-id")
+        .values_list("data", flat=True)
+        .first()
+    )
+    before = (taken or {}).get("changes", {}).get("owner", [None])[0]
+    candidates = User.objects.filter(
+        organisation_id=complaint.organisation_id, branch_id=complaint.branch_id, is_active=True
+    )
+    user = candidates.filter(pk=before).first() if before else None
+    return user or candidates.filter(role=Role.GENERAL_MANAGER).order_by("pk").first()
 
 
 def complaint_set_deadline(

@@ -1,6 +1,11 @@
 from django.contrib import admin
 
-from kesu.notifications.models import DeliveryAttempt, Notification, WebhookEndpoint
+from kesu.notifications.models import (
+    DeliveryAttempt,
+    Notification,
+    NotificationSetting,
+    WebhookEndpoint,
+)
 
 
 @admin.register(WebhookEndpoint)
@@ -9,6 +14,18 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_active", "branch"]
     search_fields = ["name"]
     list_select_related = ["branch"]
+
+
+@admin.register(NotificationSetting)
+class NotificationSettingAdmin(admin.ModelAdmin):
+    """Kinds of notification switched off for an organisation (no user) or for one user
+    (docs/notifications.md); users change their own on Inbox → Notification settings."""
+
+    list_display = ["kind", "organisation", "user", "enabled"]
+    list_filter = ["organisation", "kind", "enabled"]
+    search_fields = ["user__username"]
+    list_select_related = ["organisation", "user"]
+    autocomplete_fields = ["user"]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -11,12 +11,18 @@ class NotificationsConfig(AppConfig):
         from kesu.complaints import hooks as complaints
         from kesu.core import metrics
         from kesu.core.health import register_background_check
-        from kesu.notifications.alerts import alert_crisis
+        from kesu.notifications.alerts import (
+            alerts_after_move,
+            alerts_at_registration,
+            alerts_team_changed,
+        )
         from kesu.notifications.monitoring import outbox_lag, outbox_metrics
         from kesu.notifications.services import notify_many
         from kesu.sla import hooks as sla
 
         metrics.database_parts.register(outbox_metrics)
         register_background_check("outbox", outbox_lag)
-        complaints.after_registration.register(alert_crisis)
+        complaints.after_registration.register(alerts_at_registration)
+        complaints.move_recorded.register(alerts_after_move)
+        complaints.team_changed.register(alerts_team_changed)
         sla.reminders_due.register(notify_many)

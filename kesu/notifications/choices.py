@@ -29,9 +29,21 @@ class EndpointKind(models.TextChoices):
 
 
 class Kind:
-    """The kinds of notification that have a text of their own (rendering.py); others are generic."""
+    """The kinds of notification (events.py says who gets each, rendering.py its text)."""
 
     MILESTONE_REMINDER = DeadlineNotice.REMINDER
     MILESTONE_BREACHED = DeadlineNotice.BREACHED
     ESCALATION = "escalation"
     CRISIS = "crisis"
+    NEW_COMPLAINT = "new_complaint"
+    ROUTED = "routed"
+    URGENT_DEMAND = "urgent_demand"
+    FROM_CALLBACK = "from_callback"
+    HANDED_OVER = "handed_over"
+    APPROVAL_NEEDED = "approval_needed"
+    COMPENSATION_APPROVED = "compensation_approved"
+    COMPENSATION_REJECTED = "compensation_rejected"
+    REOPENED = "reopened"
+    TAKEN_OVER = "taken_over"
+    SENT_BACK = "sent_back"
+    TEAM_ADDED = "team_added"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kesu.notifications.choices import Channel, EndpointKind, Status
+from kesu.notifications.events import KIND_CHOICES
 from kesu.organisation.models import Branch, Organisation
 
 
@@ -156,3 +157,50 @@ class DeliveryAttempt(models.Model):
         return (
             f"{self.notification_id} @ {self.at:%Y-%m-%d %H:%M:%S} {'ok' if self.ok else 'error'}"
         )
+
+
+class NotificationSetting(models.Model):
+    """A kind of notification switched off (or back on) for an organisation or for one user.
+
+    Without a row a kind is on. A row without a user is the organisation's choice, for
+    everyone in it; a row with a user is that user's own. A notification goes to a user only if
+    both leave it on.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="notification_settings",
+        verbose_name=_("organisation"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notification_settings",
+        verbose_name=_("user"),
+        help_text=_("Leave empty to decide for the whole organisation."),
+    )
+    kind = models.CharField(_("notification"), max_length=40, choices=KIND_CHOICES)
+    enabled = models.BooleanField(_("on"), default=True)
+
+    class Meta:
+        verbose_name = _("notification setting")
+        verbose_name_plural = _("notification settings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind"],
+                condition=Q(user__isnull=True),
+                name="notification_setting_once_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=Q(user__isnull=False),
+                name="notification_setting_once_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.user or self.organisation
+        return f"{self.get_kind_display()} · {who}: {'on' if self.enabled else 'off'}"

@@ -14,11 +14,12 @@ from datetime import datetime
 from urllib.parse import quote_plus, urlsplit, urlunsplit
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from kesu.complaints.choices import EscalationLevel
+from kesu.complaints.choices import Demand, EscalationLevel, TeamRole
 from kesu.notifications.choices import Kind
 from kesu.sla.choices import MilestoneKind
 
@@ -29,11 +30,16 @@ MISSING = "—"
 class Message:
     subject: str
     body: str
+    link: str = ""
 
     @property
     def text(self) -> str:
-        """Subject and body as one text, for channels without a subject line."""
-        return f"{self.subject}\n{self.body}"
+        """Subject, body and link as one text, for channels without a subject line."""
+        return "\n".join(part for part in (self.subject, self.body, self.link) if part)
+
+    @property
+    def body_with_link(self) -> str:
+        return f"{self.body}\n{self.link}" if self.link else self.body
 
 
 def _when(value) -> str:
@@ -62,6 +68,10 @@ def _level(value) -> str:
         return str(value or MISSING)
 
 
+def _label(choices, code) -> str:
+    return str(dict(choices.choices).get(code, code or MISSING))
+
+
 def _values(payload: dict) -> dict:
     return {
         "number": payload.get("complaint_number") or MISSING,
@@ -69,17 +79,35 @@ def _values(payload: dict) -> dict:
         "milestone": _milestone(payload.get("milestone")),
         "due": _when(payload.get("due_at")),
         "level": _level(payload.get("level")),
+        "department": payload.get("department") or MISSING,
+        "by": payload.get("by") or MISSING,
+        "amount": payload.get("amount") or MISSING,
+        "demand": _label(Demand, payload.get("demand")),
+        "reason": payload.get("reason") or "",
     }
 
 
-def _milestone_reminder(v: dict) -> Message:
+def complaint_link(payload: dict) -> str:
+    """The complaint's page as an absolute address, for messages read outside Kesu."""
+    complaint_id = payload.get("complaint_id")
+    if not complaint_id:
+        return ""
+    path = reverse("complaints:complaint", args=[complaint_id])
+    return f"{settings.KESU_BASE_URL}{path}"
+
+
+def _with_reason(body: str, v: dict) -> str:
+    return body + " " + _("Reason: %(reason)s") % v if v["reason"] else body
+
+
+def _milestone_reminder(v: dict, payload: dict) -> Message:
     return Message(
         _("Deadline reminder: %(number)s") % v,
         _("Complaint %(number)s “%(title)s”: %(milestone)s is due by %(due)s.") % v,
     )
 
 
-def _milestone_breached(v: dict) -> Message:
+def _milestone_breached(v: dict, payload: dict) -> Message:
     return Message(
         _("Overdue: %(number)s") % v,
         _("Complaint %(number)s “%(title)s”: %(milestone)s was due by %(due)s and is overdue.") % v,
@@ -90,10 +118,10 @@ def _escalation(v: dict, payload: dict) -> Message:
     body = _("Complaint %(number)s “%(title)s” has been escalated to: %(level)s.") % v
     if payload.get("milestone"):
         body += " " + _("%(milestone)s was due by %(due)s.") % v
-    return Message(_("Escalated: %(number)s") % v, body)
+    return Message(_("Escalated: %(number)s") % v, _with_reason(body, v))
 
 
-def _crisis(v: dict) -> Message:
+def _crisis(v: dict, payload: dict) -> Message:
     return Message(
         _("Crisis: %(number)s") % v,
         _(
@@ -101,6 +129,122 @@ def _crisis(v: dict) -> Message:
             "the action plan now."
         )
         % v,
+    )
+
+
+def _new_complaint(v: dict, payload: dict) -> Message:
+    return Message(
+        _("New complaint: %(number)s") % v,
+        _("Complaint %(number)s “%(title)s” was registered by %(by)s; it goes to %(department)s.")
+        % v,
+    )
+
+
+def _routed(v: dict, payload: dict) -> Message:
+    return Message(
+        _("For your department: %(number)s") % v,
+        _(
+            "Complaint %(number)s “%(title)s” was routed to %(department)s. It waits in "
+            "“Waiting for me” for one of you to take it on."
+        )
+        % v,
+    )
+
+
+def _urgent_demand(v: dict, payload: dict) -> Message:
+    if payload.get("quality_defect"):
+        body = _(
+            "Complaint %(number)s “%(title)s” concerns a product-quality defect: call the "
+            "directors concerned together for an action plan."
+        )
+    else:
+        body = _("Complaint %(number)s “%(title)s”: the customer demands: %(demand)s.")
+    return Message(_("At once: %(number)s") % v, body % v)
+
+
+def _from_callback(v: dict, payload: dict) -> Message:
+    return Message(
+        _("Complaint from a callback: %(number)s") % v,
+        _("%(by)s found complaint %(number)s “%(title)s” during a callback.") % v,
+    )
+
+
+def _handed_over(v: dict, payload: dict) -> Message:
+    return Message(
+        _("Handed over: %(number)s") % v,
+        _(
+            "%(by)s handed complaint %(number)s “%(title)s” over; it is now with %(owner)s "
+            "(%(department)s)."
+        )
+        % {**v, "owner": payload.get("owner") or MISSING},
+    )
+
+
+def _approval_needed(v: dict, payload: dict) -> Message:
+    return Message(
+        _("Compensation to approve: %(number)s") % v,
+        _(
+            "%(by)s proposes a compensation of %(amount)s yuan for complaint %(number)s "
+            "“%(title)s”; it is above their limit and waits for your approval."
+        )
+        % v,
+    )
+
+
+def _compensation_approved(v: dict, payload: dict) -> Message:
+    return Message(
+        _("Compensation approved: %(number)s") % v,
+        _("%(by)s approved the compensation of %(amount)s yuan for complaint %(number)s.") % v,
+    )
+
+
+def _compensation_rejected(v: dict, payload: dict) -> Message:
+    return Message(
+        _("Compensation rejected: %(number)s") % v,
+        _with_reason(
+            _("%(by)s rejected the compensation for complaint %(number)s “%(title)s”.") % v, v
+        ),
+    )
+
+
+def _reopened(v: dict, payload: dict) -> Message:
+    return Message(
+        _("Customer still unsatisfied: %(number)s") % v,
+        _with_reason(
+            _(
+                "Complaint %(number)s “%(title)s” was reopened: the customer is still "
+                "unsatisfied. Find out why and take remedial action at once."
+            )
+            % v,
+            v,
+        ),
+    )
+
+
+def _taken_over(v: dict, payload: dict) -> Message:
+    return Message(
+        _("Taken over by the group: %(number)s") % v,
+        _("%(by)s of the group customer centre took complaint %(number)s “%(title)s” over.") % v,
+    )
+
+
+def _sent_back(v: dict, payload: dict) -> Message:
+    return Message(
+        _("Sent back by the group: %(number)s") % v,
+        _(
+            "The group customer centre sent complaint %(number)s “%(title)s” back to the "
+            "branch. Instructions: %(reason)s"
+        )
+        % v,
+    )
+
+
+def _team_added(v: dict, payload: dict) -> Message:
+    role = _label(TeamRole, payload.get("team_role"))
+    return Message(
+        _("On the team: %(number)s") % v,
+        _("%(by)s put you on the team of complaint %(number)s “%(title)s” as: %(role)s.")
+        % {**v, "role": role},
     )
 
 
@@ -113,20 +257,32 @@ def _generic(v: dict, payload: dict) -> Message:
     return Message(_("Kesu notification"), _("You have a new notification in Kesu."))
 
 
+TEXTS = {
+    Kind.MILESTONE_REMINDER: _milestone_reminder,
+    Kind.MILESTONE_BREACHED: _milestone_breached,
+    Kind.ESCALATION: _escalation,
+    Kind.CRISIS: _crisis,
+    Kind.NEW_COMPLAINT: _new_complaint,
+    Kind.ROUTED: _routed,
+    Kind.URGENT_DEMAND: _urgent_demand,
+    Kind.FROM_CALLBACK: _from_callback,
+    Kind.HANDED_OVER: _handed_over,
+    Kind.APPROVAL_NEEDED: _approval_needed,
+    Kind.COMPENSATION_APPROVED: _compensation_approved,
+    Kind.COMPENSATION_REJECTED: _compensation_rejected,
+    Kind.REOPENED: _reopened,
+    Kind.TAKEN_OVER: _taken_over,
+    Kind.SENT_BACK: _sent_back,
+    Kind.TEAM_ADDED: _team_added,
+}
+
+
 def render(kind: str, payload: dict, language: str | None = None) -> Message:
-    """Subject and body of a notification in `language` (default: the site's language)."""
+    """Subject, body and link of a notification in `language` (default: the site's language)."""
     payload = payload or {}
     with translation.override(language or settings.LANGUAGE_CODE):
-        v = _values(payload)
-        if kind == Kind.MILESTONE_REMINDER:
-            return _milestone_reminder(v)
-        if kind == Kind.MILESTONE_BREACHED:
-            return _milestone_breached(v)
-        if kind == Kind.ESCALATION:
-            return _escalation(v, payload)
-        if kind == Kind.CRISIS:
-            return _crisis(v)
-        return _generic(v, payload)
+        message = TEXTS.get(kind, _generic)(_values(payload), payload)
+    return Message(message.subject, message.body, complaint_link(payload))
 
 
 # Group robots: both WeCom and DingTalk take a plain-text message of this shape.

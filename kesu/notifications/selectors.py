@@ -1,9 +1,12 @@
 """Reads of notifications: a user's inbox, and nothing of anyone else's."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
 
 from kesu.notifications.choices import Channel
-from kesu.notifications.models import Notification
+from kesu.notifications.events import EVENTS
+from kesu.notifications.models import Notification, NotificationSetting
 
 
 def inbox_of(user, *, unread: bool | None = None) -> QuerySet[Notification]:
@@ -22,3 +25,32 @@ def inbox_of(user, *, unread: bool | None = None) -> QuerySet[Notification]:
 
 def inbox_unread_count(user) -> int:
     return inbox_of(user, unread=True).count()
+
+
+@dataclass(frozen=True)
+class KindSetting:
+    kind: str
+    label: str
+    when: str
+    on: bool  # the user's own choice
+    off_for_organisation: bool
+
+
+def settings_of(user) -> list[KindSetting]:
+    """Every kind of notification with the user's choice and the organisation's (one query)."""
+    off = set(
+        NotificationSetting.objects.filter(
+            Q(user=user) | Q(user__isnull=True, organisation_id=user.organisation_id),
+            enabled=False,
+        ).values_list("user_id", "kind")
+    )
+    return [
+        KindSetting(
+            kind=e.kind,
+            label=str(e.label),
+            when=str(e.when),
+            on=(user.pk, e.kind) not in off,
+            off_for_organisation=(None, e.kind) in off,
+        )
+        for e in EVENTS
+    ]

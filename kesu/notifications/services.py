@@ -12,14 +12,22 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kesu.audit.services import to_jsonable
 from kesu.core.errors import NotFound
 from kesu.notifications.choices import PERSONAL_CHANNELS, WEBHOOK_CHANNELS, Channel, Status
-from kesu.notifications.models import DeliveryAttempt, Notification, WebhookEndpoint
+from kesu.notifications.events import EVENT_OF
+from kesu.notifications.models import (
+    DeliveryAttempt,
+    Notification,
+    NotificationSetting,
+    WebhookEndpoint,
+)
 from kesu.notifications.rendering import render
 from kesu.notifications.transports import DeliveryError, Mailer, send_email, send_webhook
 
@@ -68,6 +76,7 @@ def notify_many(items: list[dict]) -> int:
     keyword arguments. The robots of each branch, the duplicate check and the insert are one
     query each for the whole batch."""
     now = timezone.now()
+    items = _switched_on(items)
     endpoints = _robots_by_branch(items)
     rows = [row for item in items for row in _rows_for(item, endpoints, now)]
     if not rows:
@@ -77,6 +86,37 @@ def notify_many(items: list[dict]) -> int:
     # constraints drop those quietly, without breaking the caller's transaction.
     Notification.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
+
+
+def _switched_on(items: list[dict]) -> list[dict]:
+    """The items without what their organisation or their recipients switched off (one query):
+    a kind the organisation switched off goes to nobody, not even its robots; a kind a user
+    switched off skips that user only."""
+    if not items:
+        return items
+    off = NotificationSetting.objects.filter(
+        organisation_id__in={i["organisation_id"] for i in items},
+        kind__in={i["kind"] for i in items},
+        enabled=False,
+    ).values_list("organisation_id", "user_id", "kind")
+    for_all: set[tuple[int, str]] = set()
+    for_users: set[tuple[int, str]] = set()
+    for organisation_id, user_id, kind in off:
+        if user_id is None:
+            for_all.add((organisation_id, kind))
+        else:
+            for_users.add((user_id, kind))
+    if not for_all and not for_users:
+        return items
+    kept = []
+    for item in items:
+        if (item["organisation_id"], item["kind"]) in for_all:
+            continue
+        recipients = [
+            u for u in item["recipients"] if u is None or (u.pk, item["kind"]) not in for_users
+        ]
+        kept.append({**item, "recipients": recipients})
+    return kept
 
 
 def _wants_robots(item: dict) -> bool:
@@ -274,7 +314,9 @@ def _release(rows: list[Notification], worker_id: str) -> None:
 
 
 def _send(notification: Notification, mailer: Mailer) -> None:
-    message = render(notification.kind, notification.payload)
+    recipient = notification.recipient
+    language = recipient.language if recipient is not None and recipient.language else None
+    message = render(notification.kind, notification.payload, language)
     if notification.channel == Channel.EMAIL:
         send_email(notification, message, mailer)
     elif notification.channel in WEBHOOK_CHANNELS:
@@ -385,3 +427,29 @@ def inbox_mark_all_read(*, user, now: datetime | None = None) -> int:
     return Notification.objects.filter(
         recipient_id=user.pk, channel=Channel.INBOX, read_at__isnull=True
     ).update(read_at=now or timezone.now())
+
+
+# A user's own settings.
+
+
+def settings_save(*, user, enabled_kinds: Iterable[str], language: str) -> None:
+    """Keep the kinds in `enabled_kinds` on for the user and switch the other kinds off; set the
+    language their e-mails are written in ("" for the site's)."""
+    if language not in {"", *dict(settings.LANGUAGES)}:
+        raise ValidationError({"language": _("Choose a language from the list.")})
+    enabled = set(enabled_kinds)
+    unknown = enabled - set(EVENT_OF)
+    if unknown:
+        raise ValidationError({"kinds": _("Unknown notification.")})
+    with transaction.atomic():
+        NotificationSetting.objects.filter(user=user).delete()
+        NotificationSetting.objects.bulk_create(
+            NotificationSetting(
+                organisation_id=user.organisation_id, user=user, kind=kind, enabled=False
+            )
+            for kind in EVENT_OF
+            if kind not in enabled
+        )
+        if user.language != language:
+            user.language = language
+            user.save(update_fields=["language"])

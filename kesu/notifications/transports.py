@@ -33,7 +33,7 @@ class Mailer:
                 self._connection = connection
             EmailMessage(
                 subject=message.subject,
-                body=message.body,
+                body=message.body_with_link,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[to],
                 connection=self._connection,

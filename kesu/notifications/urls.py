@@ -10,4 +10,5 @@ urlpatterns = [
     path("inbox/count/", views.inbox_count, name="inbox-count"),
     path("inbox/<int:pk>/read/", views.inbox_read, name="inbox-read"),
     path("inbox/read-all/", views.inbox_read_all, name="inbox-read-all"),
+    path("inbox/settings/", views.inbox_settings, name="inbox-settings"),
 ]

@@ -32,9 +32,9 @@ SOLUTION_WITHIN = Target(24, Unit.HOURS, Clock.CALENDAR)
 SATISFACTION_CALLBACK_WITHIN = Target(24, Unit.HOURS, Clock.CALENDAR)
 # Major cases usually involve several departments: the customer hears from us every day.
 MAJOR_CUSTOMER_UPDATE_EVERY = Target(1, Unit.DAYS, Clock.CALENDAR)
-# A missed deadline reaches the general manager one working day after the owner's manager and the
-# customer director (DOMAIN §4): a day of the default calendar's working time, 9–12 and 13:30–18.
-GENERAL_MANAGER_ESCALATION_AFTER = timedelta(hours=7, minutes=30)
+# A missed deadline reaches the customer director and the general manager on the first overdue
+# day (超期后的第一天, seed 001 §4.3.3; DOMAIN §4 and §10), together with the owner's manager.
+GENERAL_MANAGER_HEARS_OF_OVERDUE_AFTER = timedelta(0)
 # The resolution deadline defaults by severity (DOMAIN §4), in working days.
 RESOLUTION_WORKING_DAYS = {
     Severity.GENERAL: 3,

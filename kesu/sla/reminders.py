@@ -16,11 +16,12 @@ from django.utils import timezone
 from kesu.audit.services import audit_record_many
 from kesu.complaints.choices import EscalationLevel, Severity
 from kesu.complaints.models import Complaint
+from kesu.complaints.people import branch_people, department_managers, group_centre
 from kesu.organisation.choices import Role
 from kesu.organisation.models import User
 from kesu.sla import hooks
 from kesu.sla.choices import DeadlineAction, DeadlineNotice, MilestoneStatus
-from kesu.sla.deadline_rules import GENERAL_MANAGER_ESCALATION_AFTER
+from kesu.sla.deadline_rules import GENERAL_MANAGER_HEARS_OF_OVERDUE_AFTER
 from kesu.sla.models import ComplaintMilestone, EscalationStep
 from kesu.sla.tracking import Clocks, process_recompute_requests
 
@@ -33,13 +34,13 @@ class Step:
     delay: timedelta
 
 
-# DOMAIN §4: on the first overdue day the owner's manager and the customer director hear of it,
-# the general manager one working day later. Used where an organisation set no chain of its own.
+# On the first overdue day the owner, the owner's manager, the customer director and the general
+# manager hear of it (deadline_rules). Used where an organisation set no chain of its own.
 DEFAULT_CHAIN = (
     Step(T.OWNER, timedelta(0)),
     Step(T.DEPARTMENT_MANAGER, timedelta(0)),
     Step(T.CUSTOMER_DIRECTOR, timedelta(0)),
-    Step(T.GENERAL_MANAGER, GENERAL_MANAGER_ESCALATION_AFTER),
+    Step(T.GENERAL_MANAGER, GENERAL_MANAGER_HEARS_OF_OVERDUE_AFTER),
 )
 ESCALATION_LEVEL_OF = {
     T.OWNER: EscalationLevel.NONE,
@@ -87,18 +88,16 @@ def recipients(target: str, complaint: Complaint, cache: dict | None = None) -> 
 
 
 def _recipients(target: str, complaint: Complaint) -> list[User]:
-    users = User.objects.filter(organisation_id=complaint.organisation_id, is_active=True)
+    org = complaint.organisation_id
     if target == T.OWNER:
         return [complaint.owner] if complaint.owner_id and complaint.owner.is_active else []
     if target == T.DEPARTMENT_MANAGER:
-        if not complaint.department_id:
-            return []
-        return list(users.filter(department_id=complaint.department_id, role=Role.HANDLER))
+        return department_managers(org, complaint.department_id)
     if target == T.CUSTOMER_DIRECTOR:
-        return list(users.filter(branch_id=complaint.branch_id, role=Role.DIRECTOR))
+        return branch_people(org, complaint.branch_id, Role.DIRECTOR)
     if target == T.GENERAL_MANAGER:
-        return list(users.filter(branch_id=complaint.branch_id, role=Role.GENERAL_MANAGER))
-    return list(users.filter(role=Role.GROUP))
+        return branch_people(org, complaint.branch_id, Role.GENERAL_MANAGER)
+    return group_centre(org)
 
 
 def _payload(m: ComplaintMilestone) -> dict:

@@ -207,6 +207,14 @@ class EscalateInput(MoveSerializer):
     reason = _reason()
 
 
+class SendBackInput(MoveSerializer):
+    instructions = _text(
+        required=True,
+        label=_("Instructions to the branch"),
+        help_text=_("What the branch should do next, and by when."),
+    )
+
+
 class SetDeadlineInput(MoveSerializer):
     due_at = BoundedDateTimeField(label=_("New resolution deadline"))
     reason = _reason()
@@ -273,6 +281,8 @@ TRANSITION_INPUTS: dict[str, type[MoveSerializer]] = {
         Move.WITHDRAW: WithdrawInput,
         Move.HAND_OVER: HandOverInput,
         Move.ESCALATE: EscalateInput,
+        Move.TAKE_OVER: NoteMove,
+        Move.SEND_BACK: SendBackInput,
         Move.SET_DEADLINE: SetDeadlineInput,
         Move.OVERRIDE_SEVERITY: OverrideSeverityInput,
         Move.RECORD_ROOT_CAUSE: RecordRootCauseInput,

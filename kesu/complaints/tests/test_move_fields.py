@@ -60,6 +60,7 @@ def _args(name: str, world, complaint: Complaint) -> dict:
             "responsibility": "internal",
         },
         "verify_prevention": {"verification": "三个月内无同类投诉"},
+        "send_back": {"instructions": "三日内当面答复客户"},
     }.get(name, {})
 
 
@@ -112,6 +113,10 @@ def _written_by_moves(world) -> dict[str, set[str]]:
         for state in sorted(transition.sources):
             for role in sorted(transition.roles):
                 complaint = _complaint_in(world, state, role)
+                if name == "send_back":  # only what the group has can go back
+                    Complaint.objects.filter(pk=complaint.pk).update(
+                        escalation_level=EscalationLevel.GROUP, owner=world.user(Role.GROUP)
+                    )
                 before = _snapshot(complaint)
                 move = getattr(workflow, f"complaint_{name}")
                 move(

@@ -16,6 +16,7 @@ from kesu.complaints.queues import (
 )
 from kesu.customers.tests.factories import CustomerFactory
 from kesu.organisation.choices import Role
+from kesu.organisation.tests.factories import UserFactory
 
 
 def _case(world, state, **fields):
@@ -43,9 +44,37 @@ def test_waiting_for_me_is_the_owners_next_step(world):
     confirmed = _case(world, State.CONFIRMED)
     investigating = _case(world, State.INVESTIGATING, owner=handler, department=world.service)
     assert _pks(waiting_for_me(frontline)) == {registered}  # confirming is not a frontline move
+    # The first two went to the handler's department and nobody of it has taken them yet.
+    assert _pks(waiting_for_me(handler)) == {registered, confirmed, investigating}
+    Complaint.objects.filter(pk__in=[registered, confirmed]).update(department=world.sales)
     assert _pks(waiting_for_me(handler)) == {investigating}
-    Complaint.objects.filter(pk=confirmed).update(owner=handler, department=world.service)
+    Complaint.objects.filter(pk=confirmed).update(owner=handler)
     assert _pks(waiting_for_me(handler)) == {investigating, confirmed}
+
+
+def test_a_case_routed_to_a_department_waits_for_its_managers_at_once(world):
+    sales_manager = UserFactory(
+        organisation=world.org,
+        branch=world.branch,
+        department=world.sales,
+        role=Role.HANDLER,
+        username="sales-manager",
+    )
+    routed = world.complaint(department=world.sales)  # still owned by the frontline registrar
+    taken = world.complaint(department=world.sales)
+    Complaint.objects.filter(pk=taken.pk).update(owner=sales_manager)
+    colleague = UserFactory(
+        organisation=world.org,
+        branch=world.branch,
+        department=world.sales,
+        role=Role.HANDLER,
+        username="sales-manager-2",
+    )
+    Complaint.objects.filter(pk=taken.pk).update(owner=colleague)
+    assert _pks(waiting_for_me(sales_manager)) == {routed.pk}  # not a colleague's own case
+    assert routed.pk not in _pks(waiting_for_me(world.user(Role.HANDLER)))  # other department
+    Complaint.objects.filter(pk=routed.pk).update(state=State.CLOSED)
+    assert _pks(waiting_for_me(sales_manager)) == set()
 
 
 def test_finishing_moves_wait_for_the_whole_branch(world):
@@ -118,3 +147,21 @@ def test_my_queues_lists_the_most_urgent_first_and_counts_them_all(world):
     everything = {q.code: q for q in my_queues(frontline)}
     assert [c.pk for c in everything["assigned"].items] == [first, second, third]
     assert everything["overdue"].count == 1
+
+
+def test_the_group_sees_each_branchs_load(world, django_assert_max_num_queries):
+    from datetime import timedelta as td
+
+    from kesu.complaints.queues import branch_overview
+
+    east = world.complaint()
+    world.complaint(actor=world.other_users[Role.FRONTLINE])
+    Complaint.objects.filter(pk=east.pk).update(
+        due_at=timezone.now() - td(hours=2), escalation_level=4
+    )
+    with django_assert_max_num_queries(1):
+        rows = {r.branch_id: r for r in branch_overview(world.user(Role.GROUP))}
+    assert (rows[world.branch.pk].open, rows[world.branch.pk].overdue) == (1, 1)
+    assert rows[world.branch.pk].at_group == 1
+    assert (rows[world.other_branch.pk].open, rows[world.other_branch.pk].overdue) == (1, 0)
+    assert branch_overview(world.user(Role.DIRECTOR)) == []

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from kesu.audit.models import AuditEntry
 from kesu.complaints import workflow
-from kesu.complaints.choices import EscalationLevel, Satisfaction, State
+from kesu.complaints.choices import EscalationLevel, Move, Satisfaction, State
 from kesu.complaints.models import Complaint
 from kesu.complaints.tests.helpers import tick_required
 from kesu.complaints.workflow import TRANSITIONS, transitions_for
@@ -42,6 +42,7 @@ def _args(name: str, world, complaint: Complaint) -> dict:
         "override_severity": {"severity": "major", "reason": "涉及安全"},
         "record_root_cause": {"root_cause": "张紧器批次缺陷"},
         "verify_prevention": {"verification": "三个月内无同类投诉"},
+        "send_back": {"instructions": "三日内当面答复客户"},
     }.get(name, {})
 
 
@@ -80,6 +81,9 @@ ALLOWED = [
 @pytest.mark.parametrize(("name", "state", "role"), ALLOWED)
 def test_allowed_move(world, name, state, role):
     complaint = _complaint_in(world, state)
+    if name == "send_back":  # only what the group has can go back
+        Complaint.objects.filter(pk=complaint.pk).update(escalation_level=EscalationLevel.GROUP)
+        complaint.refresh_from_db()
     assert name in _offered(complaint, world.user(role))
     tick_required(complaint, name, world.user(role))
     before = AuditEntry.objects.filter(complaint_id=complaint.pk).count()
@@ -155,7 +159,7 @@ def test_hand_over_refuses_a_user_of_another_branch(world):
     assert "to_user" in exc.value.error_dict
 
 
-@pytest.mark.parametrize("role", [Role.ADMIN, Role.GROUP])
+@pytest.mark.parametrize("role", [Role.ADMIN])
 def test_hand_over_refuses_a_role_that_cannot_work_the_case(world, role):
     # Their only move is handing it on: the case would sit with them (the pickers leave them out,
     # and the service refuses them for every caller, the API included).
@@ -168,6 +172,16 @@ def test_hand_over_refuses_a_role_that_cannot_work_the_case(world, role):
     assert "to_user" in exc.value.error_dict
     complaint.refresh_from_db()
     assert complaint.owner == world.user(Role.FRONTLINE)
+
+
+def test_a_case_handed_to_the_group_can_be_moved_on_by_it(world):
+    # The group takes over, hands on and sends back: it may hold a case.
+    assert Role.GROUP in workflow.CASE_WORKING_ROLES
+    complaint = world.complaint()
+    handed = workflow.complaint_hand_over(
+        complaint_id=complaint.pk, actor=world.user(Role.FRONTLINE), to_user=world.user(Role.GROUP)
+    )
+    assert Move.SEND_BACK in _offered(handed, world.user(Role.GROUP))
 
 
 def test_another_branch_cannot_move_a_complaint(world):

@@ -33,6 +33,8 @@ def test_the_pages_load(admin_client, world, logged):
         "/admin/notifications/notification/",
         f"/admin/notifications/notification/{logged.pk}/change/",
         "/admin/notifications/deliveryattempt/",
+        "/admin/notifications/notificationsetting/",
+        "/admin/notifications/notificationsetting/add/",
     ]:
         assert admin_client.get(path).status_code == 200, path
 

@@ -1,59 +1,266 @@
-"""A crisis reaches the branch's general managers at once; an ordinary complaint alerts nobody."""
+"""Every event that needs a person reaches the right people, once each (events.py, alerts.py)."""
 
+from decimal import Decimal
+
+import pytest
+
+from kesu.complaints import workflow
+from kesu.complaints.choices import EscalationLevel, State
 from kesu.complaints.models import Complaint
-from kesu.notifications.alerts import alert_crisis
-from kesu.notifications.choices import Channel
-from kesu.notifications.models import Notification
+from kesu.notifications.alerts import alerts_at_registration
+from kesu.notifications.choices import Channel, Kind
+from kesu.notifications.models import Notification, NotificationSetting
+from kesu.notifications.rendering import render
 from kesu.organisation.choices import Role
+from kesu.organisation.models import User
 from kesu.organisation.tests.factories import UserFactory
 
 
-def test_a_crisis_registered_alerts_the_general_manager_of_its_branch(world):
-    complaint = world.complaint(account="客户说要找媒体曝光这件事。")
-    assert complaint.is_crisis
-    gm = world.user(Role.GENERAL_MANAGER)
-    rows = Notification.objects.filter(kind="crisis", dedupe_key=f"c{complaint.pk}:crisis")
-    assert {(n.recipient_id, n.channel) for n in rows} == {(gm.pk, Channel.INBOX)}
-    (row,) = rows
-    assert row.payload == {
-        "complaint_id": complaint.pk,
-        "complaint_number": complaint.number,
-        "title": complaint.title,
-        "reasons": complaint.severity_reasons,
-    }
-    assert "media" in row.payload["reasons"]
-    # The other branch's general manager hears nothing of it.
+def told(kind: str, channel: str = Channel.INBOX) -> set[int]:
+    """The users an inbox notification of `kind` went to."""
+    return set(
+        Notification.objects.filter(kind=kind, channel=channel).values_list(
+            "recipient_id", flat=True
+        )
+    )
+
+
+def pks(*users) -> set[int]:
+    return {u.pk for u in users}
+
+
+def _in_state(complaint, state, **fields) -> Complaint:
+    Complaint.objects.filter(pk=complaint.pk).update(state=state, **fields)
+    return Complaint.objects.get(pk=complaint.pk)
+
+
+def test_a_new_complaint_reaches_the_customer_director_of_its_branch_at_once(world):
+    director = world.user(Role.DIRECTOR)
+    director.email = "director@example.test"
+    director.save()
+    complaint = world.complaint()
+    assert told(Kind.NEW_COMPLAINT) == pks(director)
+    assert told(Kind.NEW_COMPLAINT, Channel.EMAIL) == pks(director)
+    row = Notification.objects.get(kind=Kind.NEW_COMPLAINT, channel=Channel.INBOX)
+    assert row.payload["complaint_number"] == complaint.number
+    assert row.payload["by"] == str(world.user(Role.FRONTLINE))
+    # Registering again through the hook (a retried transaction) adds nothing.
+    alerts_at_registration(Complaint.objects.get(pk=complaint.pk))
+    assert Notification.objects.filter(kind=Kind.NEW_COMPLAINT).count() == 2
+
+
+def test_whoever_registers_is_not_told_of_it(world):
+    world.complaint(actor=world.user(Role.DIRECTOR))
+    assert told(Kind.NEW_COMPLAINT) == set()
+
+
+def test_a_routed_complaint_reaches_its_departments_managers(world):
+    sales_manager = UserFactory(
+        organisation=world.org, branch=world.branch, department=world.sales, role=Role.HANDLER
+    )
+    world.complaint(department=world.sales)
+    assert told(Kind.ROUTED) == pks(sales_manager)  # not the service department's manager
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"demand": "return"}, {"demand": "replacement"}, {"demand": "compensation"}],
+)
+def test_return_exchange_and_money_demands_reach_the_gm_and_department_manager(world, fields):
+    world.complaint(**fields)
+    assert told(Kind.URGENT_DEMAND) == pks(
+        world.user(Role.GENERAL_MANAGER), world.user(Role.HANDLER)
+    )
+
+
+def test_a_product_quality_defect_reaches_the_gm_at_once_and_says_so(world):
+    world.complaint(cause="product_quality", demand="repair")
+    assert world.user(Role.GENERAL_MANAGER).pk in told(Kind.URGENT_DEMAND)
+    row = Notification.objects.get(
+        kind=Kind.URGENT_DEMAND, channel=Channel.INBOX, recipient=world.user(Role.GENERAL_MANAGER)
+    )
+    assert "action plan" in render(row.kind, row.payload, "en").body
+    assert "质量" in render(row.kind, row.payload, "zh-hans").body
+
+
+def test_an_ordinary_repair_request_alerts_nobody_but_the_director(world):
+    world.complaint(demand="repair")
+    kinds = set(Notification.objects.values_list("kind", flat=True))
+    assert kinds <= {Kind.NEW_COMPLAINT, Kind.ROUTED}
+
+
+def test_a_complaint_found_during_a_callback_reaches_the_director(world):
+    world.complaint(actor=world.user(Role.CALLBACK), channel="callback")
+    assert told(Kind.FROM_CALLBACK) == pks(world.user(Role.DIRECTOR))
+
+
+def test_a_crisis_reaches_gm_and_director_once_whenever_it_is_flagged(world):
+    gm, director = world.user(Role.GENERAL_MANAGER), world.user(Role.DIRECTOR)
+    at_intake = world.complaint(account="客户说要找媒体曝光这件事。")
+    assert at_intake.is_crisis
+    assert told(Kind.CRISIS) == pks(gm, director)
     assert not Notification.objects.filter(recipient=world.other_users[Role.GENERAL_MANAGER])
 
+    later = world.complaint()
+    Notification.objects.all().delete()
+    for _ in range(2):  # flagged, unflagged and flagged again: told once
+        workflow.complaint_override_severity(
+            complaint_id=later.pk,
+            actor=world.user(Role.HANDLER),
+            severity="major",
+            reason="客户发了微博",
+            is_crisis=True,
+        )
+        workflow.complaint_override_severity(
+            complaint_id=later.pk,
+            actor=world.user(Role.HANDLER),
+            severity="major",
+            reason="误判",
+            is_crisis=False,
+        )
+    assert Notification.objects.filter(kind=Kind.CRISIS, channel=Channel.INBOX).count() == 2
+    assert told(Kind.CRISIS) == pks(gm, director)
 
-def test_an_ordinary_complaint_alerts_nobody(world):
+
+def test_a_hand_over_reaches_the_new_owner_and_their_manager(world):
     complaint = world.complaint()
-    assert not complaint.is_crisis
-    alert_crisis(complaint)
-    assert not Notification.objects.filter(kind="crisis").exists()
-
-
-def test_alerting_again_adds_nothing_and_inactive_managers_are_left_out(world):
-    complaint = world.complaint(account="客户已经打了12315投诉。")
-    before = Notification.objects.filter(kind="crisis").count()
-    alert_crisis(Complaint.objects.get(pk=complaint.pk))
-    assert Notification.objects.filter(kind="crisis").count() == before == 1
-    away = UserFactory(
-        role=Role.GENERAL_MANAGER,
-        branch=world.branch,
+    frontline = world.user(Role.FRONTLINE)
+    colleague = UserFactory(
         organisation=world.org,
-        is_active=False,
-        email="gm2@example.test",
+        branch=world.branch,
+        department=world.service,
+        role=Role.FRONTLINE,
+        username="front-2",
     )
+    workflow.complaint_hand_over(complaint_id=complaint.pk, actor=frontline, to_user=colleague)
+    assert told(Kind.HANDED_OVER) == pks(colleague, world.user(Role.HANDLER))
+    # To a department only: its managers, not the owner (who keeps it for now).
+    Notification.objects.all().delete()
+    sales_manager = UserFactory(
+        organisation=world.org, branch=world.branch, department=world.sales, role=Role.HANDLER
+    )
+    workflow.complaint_hand_over(complaint_id=complaint.pk, actor=colleague, department=world.sales)
+    assert told(Kind.HANDED_OVER) == pks(sales_manager)
+
+
+def test_a_handing_manager_answers_to_the_customer_director(world):
+    complaint = world.complaint()
+    handler = world.user(Role.HANDLER)
+    workflow.complaint_hand_over(
+        complaint_id=complaint.pk, actor=world.user(Role.FRONTLINE), to_user=handler
+    )
+    assert told(Kind.HANDED_OVER) == pks(handler, world.user(Role.DIRECTOR))
+
+
+def _awaiting_approval(world, amount="5000"):
+    complaint = _in_state(world.complaint(), State.INVESTIGATING, owner=world.user(Role.HANDLER))
+    return workflow.complaint_propose_solution(
+        complaint_id=complaint.pk,
+        actor=world.user(Role.HANDLER),
+        solution="现金补偿",
+        compensation_type="cash",
+        compensation_amount=Decimal(amount),
+    )
+
+
+def test_a_compensation_above_the_limit_reaches_who_may_approve_it(world):
+    complaint = _awaiting_approval(world)
+    assert complaint.state == State.AWAITING_APPROVAL
+    # The handler's limit is 2000: the director (10,000) and the general manager may approve.
+    assert told(Kind.APPROVAL_NEEDED) == pks(
+        world.user(Role.DIRECTOR), world.user(Role.GENERAL_MANAGER)
+    )
+    row = Notification.objects.filter(kind=Kind.APPROVAL_NEEDED).first()
+    assert "5000" in render(row.kind, row.payload, "en").body
+
+
+@pytest.mark.parametrize("approve", [True, False])
+def test_the_decision_reaches_whoever_proposed_it(world, approve):
+    complaint = _awaiting_approval(world)
+    director = world.user(Role.DIRECTOR)
+    if approve:
+        workflow.complaint_approve_compensation(complaint_id=complaint.pk, actor=director)
+        kind = Kind.COMPENSATION_APPROVED
+    else:
+        workflow.complaint_reject_compensation(
+            complaint_id=complaint.pk, actor=director, reason="金额过高"
+        )
+        kind = Kind.COMPENSATION_REJECTED
+    assert told(kind) == pks(world.user(Role.HANDLER))
+
+
+def test_a_reopen_reaches_the_general_manager(world):
+    complaint = _in_state(world.complaint(), State.RESOLVED)
+    workflow.complaint_reopen(
+        complaint_id=complaint.pk, actor=world.user(Role.CALLBACK), reason="客户仍不满意"
+    )
+    assert world.user(Role.GENERAL_MANAGER).pk in told(Kind.REOPENED)
+    row = Notification.objects.filter(kind=Kind.REOPENED).first()
+    assert "客户仍不满意" in render(row.kind, row.payload, "zh-hans").body
+
+
+@pytest.mark.parametrize(
+    ("level", "role"),
+    [
+        (EscalationLevel.DEPARTMENT_MANAGER, Role.HANDLER),
+        (EscalationLevel.CUSTOMER_DIRECTOR, Role.DIRECTOR),
+        (EscalationLevel.GENERAL_MANAGER, Role.GENERAL_MANAGER),
+        (EscalationLevel.GROUP, Role.GROUP),
+    ],
+)
+def test_a_manual_escalation_reaches_the_level_it_goes_to(world, level, role):
+    complaint = world.complaint()
+    actor = world.user(Role.DIRECTOR if role == Role.HANDLER else Role.HANDLER)
+    workflow.complaint_escalate(
+        complaint_id=complaint.pk, actor=actor, level=level, reason="超权限"
+    )
+    expected = (
+        set(
+            User.objects.filter(organisation=world.org, role=Role.GROUP).values_list(
+                "pk", flat=True
+            )
+        )
+        if role == Role.GROUP  # the whole group centre, whichever branch
+        else pks(world.user(role))
+    )
+    assert told(Kind.ESCALATION) == expected
+
+
+def test_an_organisation_or_a_user_may_switch_a_kind_off(world):
+    director = world.user(Role.DIRECTOR)
     second = UserFactory(
-        role=Role.GENERAL_MANAGER,
-        branch=world.branch,
-        organisation=world.org,
-        email="gm3@example.test",
+        organisation=world.org, branch=world.branch, role=Role.DIRECTOR, username="director-2"
     )
-    alert_crisis(Complaint.objects.get(pk=complaint.pk))
-    assert not Notification.objects.filter(recipient=away).exists()
-    assert set(Notification.objects.filter(recipient=second).values_list("channel", flat=True)) == {
-        Channel.INBOX,
-        Channel.EMAIL,
-    }
+    NotificationSetting.objects.create(
+        organisation=world.org, user=director, kind=Kind.NEW_COMPLAINT, enabled=False
+    )
+    world.complaint()
+    assert told(Kind.NEW_COMPLAINT) == pks(second)
+    NotificationSetting.objects.create(
+        organisation=world.org, kind=Kind.NEW_COMPLAINT, enabled=False
+    )
+    world.complaint()
+    assert told(Kind.NEW_COMPLAINT) == pks(second)  # nothing new for the second complaint
+    assert Notification.objects.filter(kind=Kind.NEW_COMPLAINT, channel="inbox").count() == 1
+
+
+def test_an_escalation_to_the_group_take_over_and_send_back_reach_the_branch(world):
+    from kesu.complaints import workflow as wf
+
+    complaint = world.complaint()
+    wf.complaint_escalate(
+        complaint_id=complaint.pk,
+        actor=world.user(Role.GENERAL_MANAGER),
+        level=EscalationLevel.GROUP,
+        reason="门店无法解决",
+    )
+    assert world.user(Role.GROUP).pk in told(Kind.ESCALATION)
+    group = world.user(Role.GROUP)
+    wf.complaint_take_over(complaint_id=complaint.pk, actor=group)
+    assert told(Kind.TAKEN_OVER) == pks(world.user(Role.DIRECTOR), world.user(Role.GENERAL_MANAGER))
+    wf.complaint_send_back(complaint_id=complaint.pk, actor=group, instructions="当面致歉")
+    assert told(Kind.SENT_BACK) == pks(
+        world.user(Role.FRONTLINE), world.user(Role.DIRECTOR), world.user(Role.GENERAL_MANAGER)
+    )
+    row = Notification.objects.filter(kind=Kind.SENT_BACK).first()
+    assert "当面致歉" in render(row.kind, row.payload, "en").body

@@ -62,12 +62,26 @@ def test_unknown_kinds_and_missing_values_get_a_generic_text():
     assert "—" in render("milestone_reminder", {"complaint_number": "KS-1"}, "en").body
 
 
-def test_robot_body_is_plain_text_with_subject_and_body():
+def test_robot_body_is_plain_text_with_subject_body_and_link(settings):
+    settings.KESU_BASE_URL = "https://kesu.example.cn"
     message = render("crisis", REMINDER_PAYLOAD, "en")
+    link = f"https://kesu.example.cn/complaints/{REMINDER_PAYLOAD['complaint_id']}/"
+    assert message.link == link
     assert robot_body(message) == {
         "msgtype": "text",
-        "text": {"content": f"{message.subject}\n{message.body}"},
+        "text": {"content": f"{message.subject}\n{message.body}\n{link}"},
     }
+
+
+def test_every_kind_names_the_complaint_in_both_languages():
+    from kesu.notifications.rendering import TEXTS
+
+    payload = {**REMINDER_PAYLOAD, "by": "王", "department": "销售部", "amount": "5000"}
+    for kind in TEXTS:
+        for language in ("en", "zh-hans"):
+            message = render(kind, payload, language)
+            assert REMINDER_PAYLOAD["complaint_number"] in message.subject + message.body, kind
+            assert "%(" not in message.subject + message.body, kind
 
 
 def test_dingtalk_signature_follows_the_documented_recipe():

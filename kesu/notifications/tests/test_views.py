@@ -2,7 +2,7 @@
 
 import pytest
 
-from kesu.notifications.models import Notification
+from kesu.notifications.models import Notification, NotificationSetting
 from kesu.notifications.services import notify
 from kesu.organisation.choices import Role
 
@@ -44,6 +44,46 @@ def test_inbox_shows_my_notifications_and_marks_them_read(as_user, world):
     item.refresh_from_db()
     assert item.read_at is not None
     # Another user cannot read or mark it.
-    other = as_user(Role.HANDLER)
+    other = as_user(Role.CALLBACK)
     assert complaint.number not in other.get("/inbox/").content.decode()
     assert other.post(f"/inbox/{item.pk}/read/").status_code == 404
+
+
+def test_a_user_switches_kinds_off_and_picks_the_language_of_e_mails(as_user, world):
+    client = as_user(Role.DIRECTOR)
+    page = client.get("/inbox/settings/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "新登记的投诉" in page and 'value="new_complaint" checked' in page
+    kept = ["crisis", "reopened"]
+    response = client.post("/inbox/settings/", {"kind": kept, "language": "en"})
+    assert response.status_code == 302
+    director = world.user(Role.DIRECTOR)
+    director.refresh_from_db()
+    assert director.language == "en"
+    off = set(
+        NotificationSetting.objects.filter(user=director, enabled=False).values_list(
+            "kind", flat=True
+        )
+    )
+    assert "new_complaint" in off and not off & set(kept)
+    page = client.get("/inbox/settings/").content.decode()
+    assert 'value="new_complaint" checked' not in page and 'value="crisis" checked' in page
+    # Nobody else's settings changed.
+    assert not NotificationSetting.objects.exclude(user=director).exists()
+
+
+def test_bad_settings_are_refused_readably_and_change_nothing(as_user, world):
+    client = as_user(Role.DIRECTOR)
+    response = client.post(
+        "/inbox/settings/", {"kind": ["crisis"], "language": "xx"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert "Choose a language from the list." in response.content.decode()
+    assert not NotificationSetting.objects.exists()
+    response = client.post("/inbox/settings/", {"kind": ["nonsense\x00"], "language": ""})
+    assert response.status_code == 400
+
+
+def test_the_page_says_what_the_organisation_switched_off(as_user, world):
+    NotificationSetting.objects.create(organisation=world.org, kind="crisis", enabled=False)
+    page = as_user(Role.DIRECTOR).get("/inbox/settings/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "switched off for the whole organisation" in page.content.decode()

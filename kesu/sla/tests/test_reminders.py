@@ -13,11 +13,10 @@ from kesu.complaints.services import complaint_add_note
 from kesu.notifications.models import Notification
 from kesu.organisation.choices import Role
 from kesu.organisation.tests.factories import UserFactory
-from kesu.sla.calendar import WorkingCalendar
 from kesu.sla.choices import MilestoneKind, MilestoneStatus
-from kesu.sla.deadline_rules import GENERAL_MANAGER_ESCALATION_AFTER
+from kesu.sla.deadline_rules import GENERAL_MANAGER_HEARS_OF_OVERDUE_AFTER
 from kesu.sla.models import EscalationStep
-from kesu.sla.reminders import sweep_due_milestones
+from kesu.sla.reminders import DEFAULT_CHAIN, sweep_due_milestones
 
 SH = ZoneInfo("Asia/Shanghai")
 MONDAY_9 = datetime(2026, 3, 9, 9, 0, tzinfo=SH)
@@ -70,20 +69,17 @@ def test_breach_escalates_along_the_chain(world, complaint):
     assert inbox_of(world.user(Role.FRONTLINE), "milestone_breached").exists()  # owner
     assert inbox_of(world.user(Role.HANDLER), "milestone_breached").exists()  # department manager
     assert inbox_of(world.user(Role.DIRECTOR), "milestone_breached").exists()
-    assert not inbox_of(world.user(Role.GENERAL_MANAGER), "milestone_breached").exists()
+    # The general manager hears of it on the first overdue day too (seed 001 §4.3.3).
+    assert inbox_of(world.user(Role.GENERAL_MANAGER), "milestone_breached").count() == 1
     complaint.refresh_from_db()
-    assert complaint.escalation_level == EscalationLevel.CUSTOMER_DIRECTOR
+    assert complaint.escalation_level == EscalationLevel.GENERAL_MANAGER
     assert (
         AuditEntry.objects.filter(complaint_id=complaint.pk, action="milestone_breached").count()
         == 1
     )
-    # One working day later the general manager hears of it.
-    assert m.next_check_at == datetime(2026, 3, 12, 18, 0, tzinfo=SH)
+    assert m.next_check_at is None
     sweep_due_milestones(now=datetime(2026, 3, 12, 18, 0, tzinfo=SH))
-    assert inbox_of(world.user(Role.GENERAL_MANAGER), "milestone_breached").exists()
-    complaint.refresh_from_db()
-    assert complaint.escalation_level == EscalationLevel.GENERAL_MANAGER
-    assert resolution(complaint).next_check_at is None
+    assert inbox_of(world.user(Role.GENERAL_MANAGER), "milestone_breached").count() == 1
 
 
 def test_major_complaints_reach_the_general_manager_at_once(world):
@@ -166,7 +162,6 @@ def test_a_sweep_looks_up_a_department_manager_once_for_many_owners(world, setti
     )
 
 
-def test_the_general_manager_hears_one_working_day_later():
-    """The delay is a day of the default calendar's working time, not a number of its own."""
-    one_day = WorkingCalendar(ZoneInfo("Asia/Shanghai")).working_time_per_day()
-    assert one_day == GENERAL_MANAGER_ESCALATION_AFTER
+def test_the_general_manager_hears_of_an_overdue_case_on_its_first_day():
+    assert timedelta(0) == GENERAL_MANAGER_HEARS_OF_OVERDUE_AFTER
+    assert all(step.delay == timedelta(0) for step in DEFAULT_CHAIN)

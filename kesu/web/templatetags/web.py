@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from kesu.audit.actions import action_label as audit_action_label
-from kesu.complaints.choices import OPEN_STATES, WAITING_STATES, State
+from kesu.complaints.choices import OPEN_STATES, WAITING_STATES, State, TeamRole
 from kesu.complaints.queues import DUE_SOON
 from kesu.complaints.search import SEARCH_MAX_LENGTH
 from kesu.core.limits import normalise_newlines
@@ -71,6 +71,12 @@ def state_label(code: str) -> str:
         return str(State(code).label)
     except ValueError:
         return code
+
+
+@register.filter
+def team_role_label(code: str) -> str:
+    """A team role's label (kesu/complaints/team.py), the code itself if unknown."""
+    return str(dict(TeamRole.choices).get(code, code))
 
 
 @register.filter

@@ -24,12 +24,17 @@ from dataclasses import dataclass
 
 from kesu.callbacks.selectors import RECORDING_ROLES, SUPERVISING_ROLES, WORKSPACE_ROLES
 from kesu.complaints.services import REGISTERING_ROLES
+from kesu.complaints.team import TEAM_LEADING_ROLES
 from kesu.complaints.workflow import TRANSITIONS
 from kesu.organisation.choices import ORGANISATION_WIDE_ROLES, Role
 
 ROLES = tuple(Role.values)
 EVERYONE = frozenset(ROLES)
 BRANCH_ROLES = tuple(r for r in ROLES if r not in ORGANISATION_WIDE_ROLES)
+
+# Who may change a complaint's team: those who lead its handling, and its owner (the matrix's
+# complaint is owned by the frontline user who registered it).
+TEAM_MANAGERS = TEAM_LEADING_ROLES | {Role.FRONTLINE}
 
 OWN, OTHER, ANON = "own", "other", "anonymous"
 OBJECT, LISTED, PERSONAL, NONE = "object", "listed", "personal", "none"
@@ -168,6 +173,8 @@ TRANSITION_PROBES = {
     "withdraw": {"reason": "矩阵探测"},
     "hand_over": {"to_user": "@group"},  # @role: that role's user id
     "escalate": {"level": 2, "reason": "矩阵探测"},
+    "take_over": {},
+    "send_back": {"instructions": "矩阵探测"},
     "set_deadline": {"due_at": "2030-01-02T10:00:00+08:00", "reason": "矩阵探测"},
     "override_severity": {"severity": "major", "reason": "矩阵探测"},
     "record_root_cause": {"root_cause": "矩阵探测"},
@@ -219,6 +226,31 @@ _web_writes = [
         ok=302,
         body={"file": "upload"},
         means=SEES + "; the file is attached, back to the page",
+    ),
+    _web(
+        "complaint-team-add",
+        "POST",
+        scope=OBJECT,
+        obj="complaint",
+        may=TEAM_MANAGERS,
+        ok=400,
+        refused=302,
+        body={},
+        decided_first="object",
+        means=SEES + " and owns it or leads the handling; an empty form is refused with 400, "
+        "others are sent back to the page with a message",
+    ),
+    _web(
+        "complaint-team-remove",
+        "POST",
+        scope=OBJECT,
+        obj="complaint",
+        may=TEAM_MANAGERS,
+        ok=404,
+        refused=302,
+        body={},
+        decided_first="object",
+        means=SEES + " and owns it or leads the handling; someone not on the team: 404",
     ),
     _web(
         "inbox-read",
@@ -325,6 +357,16 @@ RULES: list[Rule] = [
         body={},
         means="registers complaints; an empty form is refused with 400",
     ),
+    *[
+        _web(
+            "intake-route",
+            method,
+            may=REGISTERING_ROLES,
+            refused=404,
+            means="registers complaints; where the complaint typed so far would go",
+        )
+        for method in ("GET", "POST")
+    ],
     _web("complaint", scope=OBJECT, obj="complaint", means=SEES),
     _web("complaint-file", scope=OBJECT, obj="attachment", means=SEES),
     _web("complaint-file-download", scope=OBJECT, obj="attachment", means=SEES),
@@ -340,6 +382,14 @@ RULES: list[Rule] = [
     ),
     _web("inbox", means="signed in; the user's own items"),
     _web("inbox-count", means="signed in"),
+    _web("inbox-settings", means="signed in; the user's own settings"),
+    _web(
+        "inbox-settings",
+        "POST",
+        ok=302,
+        body={"kind": "new_complaint"},
+        means="signed in; changes only the user's own settings",
+    ),
     _web("print-form", scope=OBJECT, obj="complaint", means=SEES),
     _web("print-form-pdf", scope=OBJECT, obj="complaint", roles=PDF_ROLES, means=SEES),
     _web("print-notice", scope=OBJECT, obj="complaint", means=SEES),

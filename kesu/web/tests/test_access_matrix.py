@@ -229,6 +229,8 @@ def _url(matrix: Matrix, rule, role, scope) -> str:
         kwargs.update(pk=obj.complaint_id, file_pk=obj.pk)
     elif "pk" in params:
         kwargs["pk"] = obj.pk
+    if "user_pk" in params:  # someone not on the complaint's team: its owner
+        kwargs["user_pk"] = obj.owner_id
     if "name" in params:
         kwargs["name"] = "confirm" if rule.route.startswith("complaints:") else "matrix_probe"
     url = reverse(rule.route, kwargs=kwargs)

@@ -115,6 +115,15 @@ def test_every_move_is_reachable_through_the_api(world, api):
     assert data["reopen_count"] == 1
     assert data["owner"]["id"] == world.user(G).pk
 
+    # The group level: escalated there, taken over, sent back with instructions.
+    walk.move(complaint, "escalate", G, "investigating", level=4, reason="需集团协调")
+    data = walk.move(complaint, "take_over", Role.GROUP, "investigating", note="集团接手")
+    assert data["owner"]["id"] == world.user(Role.GROUP).pk
+    data = walk.move(
+        complaint, "send_back", Role.GROUP, "investigating", instructions="三日内面谈客户"
+    )
+    assert data["escalation_level"] == 3
+
     # Withdrawn and merged cases.
     withdrawn = world.complaint()
     walk.move(withdrawn, "withdraw", F, "withdrawn", reason="客户撤回")

@@ -1,0 +1,260 @@
+"""Who is told what, and when: the table of notification events (DOMAIN §4, §7, §10; seed 001).
+
+Each event names the people it reaches by their place around the complaint (`Audience`), not
+by a list of users; `people_for` turns an audience into the users of this complaint, through
+kesu/complaints/people.py, the same lookups the deadline chain uses. docs/notifications.md is
+generated from this table (`events_table`) and a test keeps the two equal.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kesu.complaints.choices import EscalationLevel
+from kesu.complaints.models import Complaint, ComplaintMember
+from kesu.complaints.people import (
+    branch_people,
+    department_managers,
+    group_centre,
+    manager_of,
+)
+from kesu.complaints.workflow import who_may_approve
+from kesu.notifications.choices import Kind
+from kesu.organisation.choices import Role
+from kesu.organisation.models import User
+
+
+class Audience(models.TextChoices):
+    OWNER = "owner", _("the complaint's owner")
+    OWNER_MANAGER = "owner_manager", _("the owner's manager")
+    DEPARTMENT_MANAGERS = "department_managers", _("the handling managers of its department")
+    CUSTOMER_DIRECTOR = "director", _("the branch's customer director")
+    GENERAL_MANAGER = "gm", _("the branch's general manager")
+    GROUP = "group", _("the group customer centre")
+    APPROVERS = "approvers", _("whoever may approve the amount")
+    PROPOSER = "proposer", _("whoever proposed the compensation")
+    LEVEL = "level", _("the level it was escalated to")
+    TEAM = "team", _("its team (co-handlers, visiting team, watchers)")
+    NEW_MEMBER = "new_member", _("whoever was put on the team")
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str
+    label: Promise
+    when: Promise
+    audiences: tuple[str, ...]
+    source: str  # where the rule comes from
+
+
+A = Audience
+# The events a complaint's own changes raise (alerts.py); the deadline sweep raises the last
+# two (kesu/sla/reminders.py, along the organisation's escalation chain).
+EVENTS: tuple[Event, ...] = (
+    Event(
+        Kind.NEW_COMPLAINT,
+        _("New complaint registered"),
+        _("a complaint is registered"),
+        (A.CUSTOMER_DIRECTOR,),
+        "seed 001 §4.1.2.1, DOMAIN §10",
+    ),
+    Event(
+        Kind.ROUTED,
+        _("Complaint for your department"),
+        _("a complaint is registered and routed to a department"),
+        (A.DEPARTMENT_MANAGERS,),
+        "DOMAIN §10 (routing)",
+    ),
+    Event(
+        Kind.URGENT_DEMAND,
+        _("Return, exchange, money or a quality defect"),
+        _(
+            "a complaint is registered that demands a return, an exchange, a refund or "
+            "compensation, or whose cause is product quality"
+        ),
+        (A.GENERAL_MANAGER, A.DEPARTMENT_MANAGERS),
+        "seed 001 §4.2.2.3, DOMAIN §10",
+    ),
+    Event(
+        Kind.FROM_CALLBACK,
+        _("Complaint found during a callback"),
+        _("a complaint is registered from a callback"),
+        (A.CUSTOMER_DIRECTOR,),
+        "seed 001 §4.1.2.1 and §3 (回访中遇到客户抱怨)",
+    ),
+    Event(
+        Kind.CRISIS,
+        _("Crisis"),
+        _("a complaint is registered as a crisis or flagged as one later"),
+        (A.GENERAL_MANAGER, A.CUSTOMER_DIRECTOR, A.TEAM),
+        "DOMAIN §7",
+    ),
+    Event(
+        Kind.HANDED_OVER,
+        _("Complaint handed over"),
+        _("a complaint is handed over to a person or a department"),
+        (A.OWNER, A.OWNER_MANAGER, A.DEPARTMENT_MANAGERS, A.TEAM),
+        "DOMAIN §10",
+    ),
+    Event(
+        Kind.APPROVAL_NEEDED,
+        _("Compensation to approve"),
+        _("a solution's compensation is above the proposer's limit"),
+        (A.APPROVERS,),
+        "DOMAIN §3",
+    ),
+    Event(
+        Kind.COMPENSATION_APPROVED,
+        _("Compensation approved"),
+        _("the compensation is approved"),
+        (
+            A.PROPOSER,
+            A.TEAM,
+        ),
+        "DOMAIN §3",
+    ),
+    Event(
+        Kind.COMPENSATION_REJECTED,
+        _("Compensation rejected"),
+        _("the compensation is rejected"),
+        (
+            A.PROPOSER,
+            A.TEAM,
+        ),
+        "DOMAIN §3",
+    ),
+    Event(
+        Kind.REOPENED,
+        _("Customer still unsatisfied"),
+        _("a complaint is reopened because the customer is still unsatisfied"),
+        (A.GENERAL_MANAGER, A.OWNER, A.TEAM),
+        "seed 001 §4.3.4, DOMAIN §3",
+    ),
+    Event(
+        Kind.ESCALATION,
+        _("Escalated"),
+        _("someone escalates a complaint by hand"),
+        (
+            A.LEVEL,
+            A.TEAM,
+        ),
+        "seed 001 §四, DOMAIN §10",
+    ),
+    Event(
+        Kind.TAKEN_OVER,
+        _("Taken over by the group"),
+        _("the group customer centre takes a complaint over"),
+        (A.CUSTOMER_DIRECTOR, A.GENERAL_MANAGER, A.TEAM),
+        "seed 001 §四, DOMAIN §10",
+    ),
+    Event(
+        Kind.SENT_BACK,
+        _("Sent back by the group"),
+        _("the group customer centre sends a complaint back to the branch with instructions"),
+        (A.OWNER, A.GENERAL_MANAGER, A.CUSTOMER_DIRECTOR, A.TEAM),
+        "DOMAIN §10",
+    ),
+    Event(
+        Kind.TEAM_ADDED,
+        _("Put on a complaint's team"),
+        _("someone puts a colleague on a complaint's team"),
+        (A.NEW_MEMBER,),
+        "seed 001 (跨部门小组、上门小组), DOMAIN §10",
+    ),
+    Event(
+        Kind.MILESTONE_REMINDER,
+        _("Deadline reminder"),
+        _("a deadline is near (the deadline sweep)"),
+        (A.OWNER,),
+        "DOMAIN §4",
+    ),
+    Event(
+        Kind.MILESTONE_BREACHED,
+        _("Overdue"),
+        _(
+            "a deadline has passed: on the first overdue day, along the escalation chain "
+            "(the deadline sweep)"
+        ),
+        (A.OWNER, A.DEPARTMENT_MANAGERS, A.CUSTOMER_DIRECTOR, A.GENERAL_MANAGER),
+        "seed 001 §4.3.3, DOMAIN §4",
+    ),
+)
+EVENT_OF = {e.kind: e for e in EVENTS}
+KIND_CHOICES = [(e.kind, e.label) for e in EVENTS]
+
+LEVEL_AUDIENCE = {
+    EscalationLevel.DEPARTMENT_MANAGER: A.DEPARTMENT_MANAGERS,
+    EscalationLevel.CUSTOMER_DIRECTOR: A.CUSTOMER_DIRECTOR,
+    EscalationLevel.GENERAL_MANAGER: A.GENERAL_MANAGER,
+    EscalationLevel.GROUP: A.GROUP,
+}
+
+
+def people_for(
+    audience: str,
+    complaint: Complaint,
+    *,
+    proposer: User | None = None,
+    level: int | None = None,
+    member: User | None = None,
+) -> list[User]:
+    """The users an audience of `complaint` is, active ones only."""
+    org = complaint.organisation_id
+    if audience == A.OWNER:
+        owner = complaint.owner if complaint.owner_id else None
+        return [owner] if owner is not None and owner.is_active else []
+    if audience == A.OWNER_MANAGER:
+        return manager_of(complaint.owner if complaint.owner_id else None)
+    if audience == A.DEPARTMENT_MANAGERS:
+        return department_managers(org, complaint.department_id)
+    if audience == A.CUSTOMER_DIRECTOR:
+        return branch_people(org, complaint.branch_id, Role.DIRECTOR)
+    if audience == A.GENERAL_MANAGER:
+        return branch_people(org, complaint.branch_id, Role.GENERAL_MANAGER)
+    if audience == A.GROUP:
+        return group_centre(org)
+    if audience == A.APPROVERS:
+        # A handling manager approves for their own department only (as in their queue).
+        return [
+            u
+            for group in who_may_approve(complaint)
+            for u in group.users
+            if u.role != Role.HANDLER or u.department_id == complaint.department_id
+        ]
+    if audience == A.PROPOSER:
+        return [proposer] if proposer is not None and proposer.is_active else []
+    if audience == A.TEAM:
+        return team_members(complaint)
+    if audience == A.NEW_MEMBER:
+        return [member] if member is not None and member.is_active else []
+    if audience == A.LEVEL:
+        target = LEVEL_AUDIENCE.get(level) if level is not None else None
+        return people_for(target, complaint) if target else []
+    raise ValueError(f"unknown audience {audience!r}")
+
+
+def team_members(complaint: Complaint) -> list[User]:
+    """The active users on the complaint's team."""
+    return [
+        m.user
+        for m in ComplaintMember.objects.filter(complaint_id=complaint.pk, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+    ]
+
+
+def events_table() -> str:
+    """The table of docs/notifications.md, in English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        lines = [
+            "| notification | when | who | source |",
+            "|---|---|---|---|",
+        ]
+        for e in EVENTS:
+            who = ", ".join(str(Audience(a).label) for a in e.audiences)
+            lines.append(f"| {e.label} (`{e.kind}`) | {e.when} | {who} | {e.source} |")
+    return "\n".join(lines) + "\n"
