@@ -13,6 +13,7 @@ urlpatterns = [
     path("complaints/<int:pk>/moves/<str:name>/", views.complaint_move, name="complaint-move"),
     path("complaints/<int:pk>/checklist/", views.complaint_checklist, name="complaint-checklist"),
     path("complaints/<int:pk>/notes/", views.complaint_note, name="complaint-note"),
+    path("complaints/<int:pk>/staff/", views.complaint_staff, name="complaint-staff"),
     path("complaints/<int:pk>/files/", views.complaint_upload, name="complaint-upload"),
     # A complaint's files, behind the complaint's access check (views_files.py).
     path(
