@@ -69,9 +69,15 @@ DEFAULT_SURVEYS = [
 VIP = [Tier.DIAMOND, Tier.GOLD, Tier.A]
 # Samples are called a week after the draw: after the level 1 callbacks they check on.
 C, D, G = Role.CALLBACK, Role.DIRECTOR, Role.GENERAL_MANAGER
+# The sales advisor's own call within 3 days of a delivery (seed 001, 4.1.2.1): advisors work
+# as frontline staff in Kesu, and a purchase does not record who sold it, so the branch's
+# frontline staff take it in turn (plans.Planner.assignee). Due the day after the delivery, on
+# time until the third day, before the callback specialist's 7- and 25-day calls.
+F = Role.FRONTLINE
 # (code, 中文, English, event, offset, grace, level, role, type, delivery, survey, extra)
 DEFAULT_PLANS = [
     ("welcome", "订单生效次日首访", "Welcome call after the order", Event.ORDER_EFFECTIVE, 1, 1, 1, C, T.WELCOME, Delivery.CALL, None, {}),
+    ("delivery_3", "交车3日内销售顾问回访", "Sales advisor's call within 3 days of delivery", Event.DELIVERED, 1, 2, 1, F, T.DELIVERY, Delivery.CALL, None, {}),
     ("delivery_7", "交车7日回访", "Callback 7 days after delivery", Event.DELIVERED, 7, 2, 1, C, T.DELIVERY, Delivery.CALL, None, {}),
     ("delivery_25", "交车25日回访", "Callback 25 days after delivery", Event.DELIVERED, 25, 3, 1, C, T.DELIVERY, Delivery.CALL, None, {}),
     ("service_3", "维修保养3日回访", "Callback 3 days after a service visit", Event.SERVICE_COMPLETED, 3, 1, 1, C, T.SERVICE, Delivery.CALL, None, {}),

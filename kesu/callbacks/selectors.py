@@ -12,13 +12,19 @@ from kesu.complaints.workflow import TRANSITIONS
 from kesu.core.errors import NotFound
 from kesu.organisation.choices import Role
 
+# Roles that work only the callbacks planned for their own role, not their branch's whole list:
+# frontline staff make the sales advisor's call after a delivery (callbacks/defaults.py).
+OWN_ROLE_ONLY_ROLES = frozenset({Role.FRONTLINE})
 # Who works with callbacks in the workspace and the API.
 WORKSPACE_ROLES = frozenset(
     {Role.CALLBACK, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.GROUP, Role.ADMIN}
+    | OWN_ROLE_ONLY_ROLES
 )
 # Who may record what came of a call: those who may verify the complaint with it (the group and
-# administrators only look).
-RECORDING_ROLES = TRANSITIONS[Move.VERIFY].roles
+# administrators only look), and the roles that see only their own role's calls — by default
+# none of those is about a complaint; one that would verify a complaint is refused by the
+# procedure (workflow.TRANSITIONS).
+RECORDING_ROLES = TRANSITIONS[Move.VERIFY].roles | OWN_ROLE_ONLY_ROLES
 # Who may draw samples and see every colleague's list.
 SUPERVISING_ROLES = frozenset({Role.DIRECTOR, Role.GENERAL_MANAGER, Role.GROUP, Role.ADMIN})
 
@@ -30,13 +36,16 @@ def may_use_workspace(user) -> bool:
 
 
 def tasks_visible_to(user) -> QuerySet[CallbackTask]:
-    """Callbacks a user may see: a branch its own, the group and administrators all."""
+    """Callbacks a user may see: a branch its own, the group and administrators all; frontline
+    staff only those planned for their role."""
     qs = CallbackTask.objects.all()
     if not may_use_workspace(user):
         return qs.none()
     qs = qs.filter(organisation_id=user.organisation_id)
     if user.sees_whole_organisation:
         return qs
+    if user.role in OWN_ROLE_ONLY_ROLES:
+        qs = qs.filter(role=user.role)
     if user.branch_id:
         return qs.filter(branch_id=user.branch_id)
     return qs.filter(assignee_id=user.pk)

@@ -43,9 +43,13 @@ class Demand(models.TextChoices):
     REPLACEMENT = "replacement", _("Replacement / exchange")
     RETURN = "return", _("Return")
     REFUND = "refund", _("Refund")
+    PRICE_REDUCTION = "price_reduction", _("Price reduction")
+    # Reducing an order is a partial cancellation: one code, the detail says which.
+    ORDER_CANCELLATION = "cancel_order", _("Cancel or reduce the order")
     COMPENSATION = "compensation", _("Compensation")
     APOLOGY = "apology", _("Apology")
     EXPLANATION = "explanation", _("Explanation")
+    IMPROVEMENT = "improvement", _("Technical or quality improvement")
     OTHER = "other", _("Other")
 
 

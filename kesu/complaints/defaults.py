@@ -178,6 +178,8 @@ COMMON_SEVERITY_RULES = [
     (SeverityRule.Match.DEMAND, Demand.REPLACEMENT, Severity.MAJOR, False, "return_or_exchange"),
     (SeverityRule.Match.DEMAND, Demand.COMPENSATION, Severity.MEDIUM, False, "compensation"),
     (SeverityRule.Match.DEMAND, Demand.REFUND, Severity.MEDIUM, False, "refund"),
+    (SeverityRule.Match.DEMAND, Demand.PRICE_REDUCTION, Severity.MEDIUM, False, "price_reduction"),
+    (SeverityRule.Match.DEMAND, Demand.ORDER_CANCELLATION, Severity.MEDIUM, False, "cancel_order"),
     (SeverityRule.Match.CHANNEL, Channel.MEDIA, Severity.MAJOR, True, "media"),
     (SeverityRule.Match.CHANNEL, Channel.HOTLINE_12315, Severity.MAJOR, True, "regulator"),
     (SeverityRule.Match.CHANNEL, Channel.CONSUMER_ASSOCIATION, Severity.MAJOR, True, "regulator"),
@@ -215,21 +217,26 @@ TELECOM_SEVERITY_RULES = [
 # Kept for readers of the old name: the dealership's rules.
 DEFAULT_SEVERITY_RULES = COMMON_SEVERITY_RULES + DEALERSHIP_SEVERITY_RULES
 
-# Routing by subject (DOMAIN §10): (name, category code or None, cause, department code). Sales
-# matters and new-car supply go to the sales director; vehicle quality, service manner, repair
-# and parts to the after-sales director; value-added services to their manager.
+# Routing by subject (DOMAIN §10): (name, category code or None, cause, demand, department
+# code). Sales matters and new-car supply go to the sales director — so do the demands only
+# sales can grant, a lower price and a cancelled or smaller order, where the category does not
+# name another department (a category rule wins over a demand rule: it is deeper); vehicle
+# quality, service manner, repair and parts to the after-sales director; value-added services
+# to their manager.
 DEALERSHIP_ROUTING = [
-    ("销售事项 → 销售部", "sales", "", "sales"),
-    ("销售承诺未兑现 → 销售部", None, PR, "sales"),
-    ("车辆质量 → 售后服务部", "vehicle", "", "service"),
-    ("售后服务 → 售后服务部", "aftersales", "", "service"),
-    ("服务态度 → 售后服务部", "manner", "", "service"),
-    ("增值业务 → 增值业务部", "value_added", "", "value_added"),
+    ("销售事项 → 销售部", "sales", "", "", "sales"),
+    ("销售承诺未兑现 → 销售部", None, PR, "", "sales"),
+    ("要求减价 → 销售部", None, "", Demand.PRICE_REDUCTION, "sales"),
+    ("要求取消或减少订单 → 销售部", None, "", Demand.ORDER_CANCELLATION, "sales"),
+    ("车辆质量 → 售后服务部", "vehicle", "", "", "service"),
+    ("售后服务 → 售后服务部", "aftersales", "", "", "service"),
+    ("服务态度 → 售后服务部", "manner", "", "", "service"),
+    ("增值业务 → 增值业务部", "value_added", "", "", "value_added"),
 ]
 TELECOM_ROUTING = [
-    ("话费争议 → 计费账务中心", "billing", "", "billing"),
-    ("通信质量 → 网络维护部", "network", "", "network"),
-    ("承诺不兑现 → 营业厅渠道部", "promise", "", "channels"),
+    ("话费争议 → 计费账务中心", "billing", "", "", "billing"),
+    ("通信质量 → 网络维护部", "network", "", "", "network"),
+    ("承诺不兑现 → 营业厅渠道部", "promise", "", "", "channels"),
 ]
 ROUTING = {"dealership": DEALERSHIP_ROUTING, "telecom": TELECOM_ROUTING, "general": []}
 
@@ -272,9 +279,10 @@ def install_routing_defaults(organisation, rules) -> None:
             name=name,
             category=categories[code] if code else None,
             cause=cause,
+            demand=demand,
             department_code=department,
         )
-        for name, code, cause, department in rules
+        for name, code, cause, demand, department in rules
         if code is None or code in categories
     )
 

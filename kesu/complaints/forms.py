@@ -40,6 +40,23 @@ class NoteForm(forms.Form):
     text = LongTextField(label=_("Add a note or log a call"), max_length=limits.NOTE)
 
 
+class StaffNamedForm(forms.Form):
+    """Whom the complaint is about, recorded or corrected after intake: an edit of the record
+    (services.complaint_update), with the version the page was loaded at."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": _("Reload the page and enter it again.")},
+    )
+    staff_involved = LimitedCharField(
+        label=_("Staff member involved"), max_length=limits.PERSON, required=False
+    )
+    promise_made_by = LimitedCharField(
+        label=_("Promise made by"), max_length=limits.PERSON, required=False
+    )
+
+
 class IntakeForm(forms.Form):
     """Registering a complaint while the customer is on the phone.
 
@@ -76,6 +93,12 @@ class IntakeForm(forms.Form):
     demand = forms.ChoiceField(label=_("Demand"), choices=Demand.choices, initial=Demand.REPAIR)
     demand_detail = LimitedCharField(
         label=_("Demand in detail"), max_length=limits.LINE, required=False
+    )
+    staff_involved = LimitedCharField(
+        label=_("Staff member involved"), max_length=limits.PERSON, required=False
+    )
+    promise_made_by = LimitedCharField(
+        label=_("Promise made by"), max_length=limits.PERSON, required=False
     )
     title = LimitedCharField(label=_("Summary"), max_length=limits.TITLE)
     account = LongTextField(

@@ -6,6 +6,7 @@ validators all read these, so the browser's counter, the form and the API refuse
 
 TITLE = 200  # the summary
 CHANNEL_DETAIL = 200
+PERSON = 100  # a staff member named on the record: who is involved, who made the promise
 LINE = 500  # a text told in a line or two: demand detail, why parked, withdrawn, re-graded
 ACCOUNT = 5_000  # the customer's account, in their own words
 TEXT = 5_000  # solution, result, root cause, actions, verification, case summary, reasons

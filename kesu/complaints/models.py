@@ -258,6 +258,20 @@ class Complaint(models.Model):
         _("demand"), max_length=16, choices=Demand.choices, default=Demand.OTHER
     )
     demand_detail = models.CharField(_("demand detail"), max_length=limits.LINE, blank=True)
+    # Staff named as the customer or colleagues name them, not a user: the salesperson or
+    # mechanic concerned may have no Kesu account (docs/decisions.md).
+    staff_involved = models.CharField(
+        _("staff member involved"),
+        max_length=limits.PERSON,
+        blank=True,
+        help_text=_("The employee the complaint is about: name and position."),
+    )
+    promise_made_by = models.CharField(
+        _("promise made by"),
+        max_length=limits.PERSON,
+        blank=True,
+        help_text=_("For a promise not kept: who made it (they answer for it)."),
+    )
 
     # Classification.
     category = models.ForeignKey(

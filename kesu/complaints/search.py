@@ -2,11 +2,11 @@
 
 Chinese has no spaces, so each complaint keeps `search_grams`: the distinct two-character
 pieces of its searched texts (SEARCHED_FIELDS: summary, account, solution, root cause,
-corrective and preventive action and its verification, the reasons recorded on it, plus
-`search_notes`) and of its customer's name; latin words and numbers are kept whole and in
-pairs. `search_notes` keeps the texts a move records only in the timeline (the case summary
-given when closing, the result of resolving, the reasons for reopening, escalating,
-declining …), so they can be found too.
+corrective and preventive action and its verification, the reasons recorded on it, the staff
+it names — who is involved, who made the promise — plus `search_notes`) and of its customer's
+name; latin words and numbers are kept whole and in pairs. `search_notes` keeps the texts a
+move records only in the timeline (the case summary given when closing, the result of
+resolving, the reasons for reopening, escalating, declining …), so they can be found too.
 
 On PostgreSQL a GIN index over `to_tsvector('simple', search_grams)` finds the complaints
 holding every pair of a query of two or more characters without reading the table; the exact
@@ -48,6 +48,8 @@ SEARCHED_FIELDS = (
     "not_solvable_reason",
     "close_note",
     "severity_override_reason",
+    "staff_involved",
+    "promise_made_by",
     "search_notes",
 )
 # Texts in a move's timeline entry that are kept in search_notes.

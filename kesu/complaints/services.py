@@ -53,6 +53,15 @@ def may_register(user) -> bool:
     return user.role in REGISTERING_ROLES and user.organisation_id is not None
 
 
+# Roles that look at complaints but do not edit their record (complaint_update refuses them).
+NON_EDITING_ROLES = frozenset({Role.ADMIN, Role.GROUP})
+
+
+def may_edit(user) -> bool:
+    """Whether this user may edit a complaint's record (the complaint page offers it if so)."""
+    return user.role not in NON_EDITING_ROLES
+
+
 # Fields staff may edit directly; everything else moves through workflow.py. None of the fields
 # a move writes (move_fields.MOVE_OWNED_FIELDS) may be here: tests/test_move_fields.py checks it.
 EDITABLE_FIELDS = {
@@ -63,6 +72,8 @@ EDITABLE_FIELDS = {
     "account": None,
     "demand": Demand,
     "demand_detail": None,
+    "staff_involved": None,
+    "promise_made_by": None,
     "category": None,
     "cause": CauseClass,
     "personality_type": PersonalityType,
@@ -82,6 +93,8 @@ REGISTER_RECORDED = [
     "account",
     "demand",
     "demand_detail",
+    "staff_involved",
+    "promise_made_by",
     "category",
     "cause",
     "severity",
@@ -105,6 +118,8 @@ REGISTER_LIMITS = {
     "account": limits.ACCOUNT,
     "channel_detail": limits.CHANNEL_DETAIL,
     "demand_detail": limits.LINE,
+    "staff_involved": limits.PERSON,
+    "promise_made_by": limits.PERSON,
     "severity_override_reason": limits.LINE,
 }
 
@@ -130,6 +145,8 @@ def complaint_register(
     kind: str = Kind.COMPLAINT,
     demand: str = Demand.OTHER,
     demand_detail: str = "",
+    staff_involved: str = "",
+    promise_made_by: str = "",
     channel_detail: str = "",
     category: Category | None = None,
     cause: str = "",
@@ -161,6 +178,8 @@ def complaint_register(
         "account": account,
         "channel_detail": channel_detail,
         "demand_detail": demand_detail,
+        "staff_involved": staff_involved,
+        "promise_made_by": promise_made_by,
         "severity_override_reason": severity_override_reason,
     }
     codes = {
@@ -229,6 +248,8 @@ def complaint_register(
         account=account.strip(),
         demand=demand,
         demand_detail=demand_detail,
+        staff_involved=staff_involved.strip(),
+        promise_made_by=promise_made_by.strip(),
         category=category,
         cause=cause,
         severity=severity or suggestion.severity,
@@ -360,7 +381,7 @@ def complaint_update(
                 for name in sorted(unknown)
             }
         )
-    if actor.role in {Role.ADMIN, Role.GROUP}:
+    if not may_edit(actor):
         raise NotAllowed(_("Your role may not edit complaints."), code="role_not_allowed")
     errors = _update_errors(changes)
     if errors:

@@ -20,6 +20,7 @@ urlpatterns = [
         views.complaint_team_remove,
         name="complaint-team-remove",
     ),
+    path("complaints/<int:pk>/staff/", views.complaint_staff, name="complaint-staff"),
     path("complaints/<int:pk>/files/", views.complaint_upload, name="complaint-upload"),
     # A complaint's files, behind the complaint's access check (views_files.py).
     path(

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -30,13 +30,14 @@ from kesu.complaints.checklist import (
 )
 from kesu.complaints.choices import (
     OPEN_STATES,
+    TERMINAL_STATES,
     CauseClass,
     Channel,
     ComplaintAction,
     Demand,
     TeamRole,
 )
-from kesu.complaints.forms import IntakeForm, NoteForm
+from kesu.complaints.forms import IntakeForm, NoteForm, StaffNamedForm
 from kesu.complaints.guidance import TECHNIQUES, guidance_for
 from kesu.complaints.hooks import panel_actions
 from kesu.complaints.models import Category, Complaint
@@ -59,6 +60,8 @@ from kesu.complaints.services import (
     complaint_add_note,
     complaint_attach,
     complaint_register,
+    complaint_update,
+    may_edit,
     may_register,
 )
 from kesu.complaints.team import (
@@ -157,6 +160,7 @@ def complaint_page(
     status=200,
     note_form=None,
     team_error="",
+    staff_form=None,
 ):
     complaint = _get_complaint(request, pk)
     user = request.user
@@ -220,6 +224,14 @@ def complaint_page(
         may_manage_team=may_manage_team(user, complaint),
         team_roles=TeamRole.choices,
         team_error=team_error,
+        may_edit_record=may_edit(user) and complaint.state not in TERMINAL_STATES,
+        staff_form=staff_form
+        or StaffNamedForm(
+            initial={
+                "staff_involved": complaint.staff_involved,
+                "promise_made_by": complaint.promise_made_by,
+            }
+        ),
     )
     if context["may_manage_team"]:
         context["team_candidates"] = list(team_candidates(complaint)[:200])
@@ -325,6 +337,40 @@ def complaint_note(request, pk):
             return redirect("complaints:complaint", pk=pk)
     # Refused (too long, empty): the page again with what was typed and why.
     return complaint_page(request, pk, status=400, note_form=form)
+
+
+@login_required
+@post_or_back_to_complaint
+def complaint_staff(request, pk):
+    """Record who the complaint is about: the staff member involved and who made the promise
+    (an edit of the record, in the timeline like every edit)."""
+    _get_complaint(request, pk)  # another branch's complaint is 404 whatever was posted
+    if not may_edit(request.user):
+        raise PermissionDenied
+    form = StaffNamedForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            complaint_update(
+                complaint_id=pk,
+                actor=request.user,
+                expected_version=data["version"],
+                changes={name: data[name] for name in ("staff_involved", "promise_made_by")},
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        except NotAllowed:
+            raise PermissionDenied from None
+        except NotFound:
+            raise Http404 from None
+        except DomainError as exc:  # changed meanwhile, or closed
+            messages.error(request, exc.render())
+            return complaint_page(request, pk, status=409, staff_form=form)
+        else:
+            messages.success(request, _("Saved who is involved."))
+            _draft_saved(request, f"staff-{pk}")
+            return redirect("complaints:complaint", pk=pk)
+    return complaint_page(request, pk, status=400, staff_form=form)
 
 
 @login_required
@@ -481,6 +527,8 @@ def _register_from_form(user, data, categories_by_label):
             account=data["account"],
             demand=data["demand"],
             demand_detail=data["demand_detail"],
+            staff_involved=data["staff_involved"],
+            promise_made_by=data["promise_made_by"],
             category=category,
             cause=data["cause"],
             purchase=purchase,

@@ -1,8 +1,9 @@
 """Demo callbacks for the demo organisation (`seed_demo` first, then `seed_callbacks_demo`).
 
 Gives the east branch's callback specialist a day's list (deliveries, a service visit, a welcome
-call, a customer who likes evening calls), the customer director a satisfaction callback, and
-the measures page a month of finished callbacks and last week's samples.
+call, a customer who likes evening calls), its frontline the sales advisor's call after
+yesterday's delivery, the customer director a satisfaction callback, and the measures page a
+month of finished callbacks and last week's samples.
 """
 
 from datetime import datetime, time, timedelta
@@ -29,6 +30,8 @@ TODAY = [
     ("刘芳", "13600002222", Tier.B, "", PurchaseKind.SERVICE, "帕萨特 常规保养", "京C·22817", 3, (time(18, 30), time(20, 0))),
     ("赵磊", "13600003333", Tier.A, "", PurchaseKind.ORDER, "途观L 2025款 380TSI", "", 1, None),
     ("周强", "13600005555", "", PersonalityType.WANTS_TO_BE_HEARD, PurchaseKind.SERVICE, "速腾 更换刹车片", "京E·90415", 3, None),
+    # Delivered yesterday: the frontline's (the sales advisor's) call within 3 days.
+    ("钱伟", "13600006666", Tier.SILVER, "", PurchaseKind.VEHICLE, "途观L 2025款 330TSI", "京F·61208", 1, None),
 ]  # fmt: skip
 HISTORY_NAMES = [
     "吴桂英",

@@ -512,6 +512,8 @@ _REGISTER_FIELDS = [
     ("account", "account"),
     ("demand", "demand"),
     ("demand_detail", "demand_detail"),
+    ("staff_involved", "staff_involved"),
+    ("promise_made_by", "promise_made_by"),
     ("category", "category_id"),
     ("cause", "cause"),
     ("severity", "severity"),
@@ -1008,6 +1010,13 @@ class _Generator:
                 cause = CauseClass.MISSED_AT_PDI
             elif roll < 0.1:
                 cause = CauseClass.CUSTOMER_MISUSE
+        # The staff member the customer names: always about manner, often otherwise; whoever
+        # made a promise not kept.
+        staff_involved = promise_made_by = ""
+        if kind in (Kind.COMPLAINT, Kind.GRIEVANCE) and (top == "manner" or rng.random() < 0.25):
+            staff_involved = _staff_member(rng, top)
+        if cause == CauseClass.PROMISE_NOT_KEPT:
+            promise_made_by = staff_involved or _staff_member(rng, top)
         registrar = rng.choice(st.registrars)
         department_id, rule_id = st.route(
             self.routing,
@@ -1034,6 +1043,8 @@ class _Generator:
             account=account,
             demand=demand,
             demand_detail=text.DEMAND_DETAILS.get(demand, ""),
+            staff_involved=staff_involved,
+            promise_made_by=promise_made_by,
             category_id=category.pk if category else None,
             cause=cause,
             severity=severity,
@@ -1482,3 +1493,9 @@ def _weighted_key(rng: random.Random, weights: dict):
 def _person_name(rng: random.Random) -> str:
     given = "".join(rng.choices(text.GIVEN, k=rng.choice([1, 2, 2])))
     return rng.choice(text.SURNAMES) + given
+
+
+def _staff_member(rng: random.Random, top: str) -> str:
+    """A staff member as a complaint names them: position and name, e.g. 销售顾问 王磊."""
+    positions = text.STAFF_POSITIONS.get(top, text.STAFF_POSITIONS["other"])
+    return f"{rng.choice(positions)} {_person_name(rng)}"

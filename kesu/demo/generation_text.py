@@ -185,9 +185,15 @@ DEMAND_SENTENCES = {
     Demand.REPLACEMENT: ["要求更换总成。", "这车我不敢开了，要求换车。"],
     Demand.RETURN: ["要求退车。", "如果再修不好就要求退车退款。"],
     Demand.REFUND: ["要求退还多收的费用。", "请把不合理的费用退给我。"],
+    Demand.PRICE_REDUCTION: ["车价要按当初谈好的优惠算，要求减价。", "要求在车款里把差价让出来。"],
+    Demand.ORDER_CANCELLATION: ["要求取消订单并退还订金。", "选装件先不要了，订单减掉这一项。"],
     Demand.COMPENSATION: ["耽误了很多时间，要求给予补偿。", "要求赔偿这段时间的损失。"],
     Demand.APOLOGY: ["要求相关人员道歉。", "希望店里给个正式的道歉。"],
     Demand.EXPLANATION: ["希望给个合理的解释。", "请说明原因和处理方案。"],
+    Demand.IMPROVEMENT: [
+        "希望厂家从技术上改进，别再出同样的问题。",
+        "希望改进质量，给个整改方案。",
+    ],
     Demand.OTHER: ["希望尽快兑现。", "请尽快处理。", ""],
 }
 DEMAND_DETAILS = {
@@ -195,9 +201,12 @@ DEMAND_DETAILS = {
     Demand.REPLACEMENT: "更换总成或换车",
     Demand.RETURN: "退车退款",
     Demand.REFUND: "退还多收费用",
+    Demand.PRICE_REDUCTION: "按约定优惠减价",
+    Demand.ORDER_CANCELLATION: "取消订单，退还订金",
     Demand.COMPENSATION: "补偿误工和交通费用",
     Demand.APOLOGY: "当面道歉",
     Demand.EXPLANATION: "书面说明原因",
+    Demand.IMPROVEMENT: "给出技术或质量整改方案",
     Demand.OTHER: "",
 }
 # Demand weights per top-level category.
@@ -208,6 +217,7 @@ DEMAND_WEIGHTS = {
         Demand.RETURN: 2,
         Demand.COMPENSATION: 10,
         Demand.EXPLANATION: 16,
+        Demand.IMPROVEMENT: 4,
         Demand.OTHER: 8,
     },
     "aftersales": {
@@ -216,12 +226,15 @@ DEMAND_WEIGHTS = {
         Demand.COMPENSATION: 15,
         Demand.APOLOGY: 10,
         Demand.EXPLANATION: 20,
+        Demand.IMPROVEMENT: 5,
         Demand.OTHER: 5,
     },
     "sales": {
         Demand.OTHER: 35,
         Demand.COMPENSATION: 30,
         Demand.REFUND: 12,
+        Demand.PRICE_REDUCTION: 10,
+        Demand.ORDER_CANCELLATION: 6,
         Demand.RETURN: 3,
         Demand.EXPLANATION: 20,
     },
@@ -296,6 +309,17 @@ SURNAMES = (
     "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
 )
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英霞平刚桂兰华红玉萍建国文辉鹏飞宇浩然子涵欣怡梓轩思远晨雨婷"
+# Who the staff member named on a complaint is, by top-level category (with a name drawn from
+# SURNAMES and GIVEN): the person involved, and for a promise not kept the one who made it.
+STAFF_POSITIONS = {
+    "vehicle": ["服务顾问", "维修技师"],
+    "aftersales": ["服务顾问", "维修技师", "配件专员"],
+    "sales": ["销售顾问", "销售经理"],
+    "manner": ["前台接待", "销售顾问", "服务顾问"],
+    "process": ["前台接待", "客服专员"],
+    "value_added": ["保险专员", "金融专员"],
+    "other": ["前台接待"],
+}
 COMPANY_WORDS = ["顺达物流", "恒信商贸", "鸿运租赁", "安捷快运", "联创科技", "德康医药", "华美建设"]
 
 

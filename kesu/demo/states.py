@@ -82,26 +82,32 @@ class Story:
     compensation: int | None = None
     merge_into: str | None = None  # the title of the complaint this one duplicates
     notes: list[str] = field(default_factory=list)
+    staff_involved: str = ""
+    promise_made_by: str = ""
 
 
 STORIES = [
     Story(0, MARKER_TITLE, "提车第三天洗车时发现左后门有一道十厘米的划痕，交车时销售没有提醒。",
           Demand.REPAIR, "vehicle.pdi", Channel.WALK_IN, State.INVESTIGATING, photo=True,
-          notes=["客户带来了照片和交车检查单，检查单上没有记录划痕。"]),
+          notes=["客户带来了照片和交车检查单，检查单上没有记录划痕。"],
+          staff_involved="销售顾问 王强"),
     Story(0, "车门划痕的事第二次来电", "上次说的左后门划痕到现在还没人联系我。",
           Demand.REPAIR, "vehicle.pdi", Channel.PHONE, State.MERGED, merge_into=MARKER_TITLE),
     Story(1, "预约保养到店后无工位", "提前三天预约了保养，到店后说没有工位，让我下午再来。",
-          Demand.APOLOGY, "aftersales.waiting", Channel.PHONE, State.REGISTERED),
+          Demand.APOLOGY, "aftersales.waiting", Channel.PHONE, State.REGISTERED,
+          staff_involved="服务顾问 周洋"),
     Story(1, "空调异味", "开空调有明显的霉味，清洗过一次还是有。",
           Demand.REPAIR, "vehicle.body", Channel.WECHAT, State.CONFIRMED),
     Story(2, "保险续保报价与承诺不符", "销售说续保有八五折，到期时报价却是原价。",
-          Demand.EXPLANATION, "value_added.insurance", Channel.PHONE, State.SOLUTION_PROPOSED),
+          Demand.PRICE_REDUCTION, "value_added.insurance", Channel.PHONE, State.SOLUTION_PROPOSED,
+          promise_made_by="销售顾问 孙磊"),
     Story(2, "更换刹车片后仍有异响", "刚换的刹车片踩刹车时还是吱吱响。",
           Demand.REPAIR, "aftersales.repeat_repair", Channel.WALK_IN, State.IN_PROGRESS),
     Story(3, "发票开具错误", "公司车辆的发票抬头写错了，需要重开。",
           Demand.OTHER, "sales.paperwork", Channel.EMAIL, State.RESOLVED),
     Story(3, "代步车未按约提供", "维修期间说好提供代步车，结果当天没有车。",
-          Demand.APOLOGY, "process", Channel.PHONE, State.VERIFIED),
+          Demand.APOLOGY, "process", Channel.PHONE, State.VERIFIED,
+          staff_involved="服务顾问 李娜", promise_made_by="服务顾问 李娜"),
     Story(1, "洗车后车内物品丢失", "保养洗车后发现车里的行车记录仪不见了。",
           Demand.COMPENSATION, "aftersales", Channel.WALK_IN, State.CLOSED),
     Story(0, "轮胎鼓包，要求赔偿", "新车开了两个月轮胎就鼓包，怀疑是出厂问题。",
@@ -160,6 +166,8 @@ def create_states(organisation, branch, users: dict) -> None:
             title=story.title,
             account=story.account,
             demand=story.demand,
+            staff_involved=story.staff_involved,
+            promise_made_by=story.promise_made_by,
             category=categories[story.category],
             purchase=customer.purchases.first(),
             branch=branch,

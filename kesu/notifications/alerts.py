@@ -15,8 +15,17 @@ from kesu.notifications.events import EVENT_OF, Audience, people_for
 from kesu.notifications.services import notify_many
 from kesu.organisation.models import User
 
-# Demands that go to the general manager and the department manager at once (seed 001).
-URGENT_DEMANDS = frozenset({Demand.RETURN, Demand.REPLACEMENT, Demand.REFUND, Demand.COMPENSATION})
+# Demands that go to the general manager and the department manager at once (seed 001: a
+# return, an exchange, or money back: a refund, compensation or a lower price).
+URGENT_DEMANDS = frozenset(
+    {
+        Demand.RETURN,
+        Demand.REPLACEMENT,
+        Demand.REFUND,
+        Demand.COMPENSATION,
+        Demand.PRICE_REDUCTION,
+    }
+)
 # Kinds also posted to the branch's group robots: what the whole team should see.
 ROBOT_KINDS = frozenset({Kind.CRISIS, Kind.NEW_COMPLAINT, Kind.REOPENED, Kind.ESCALATION})
 

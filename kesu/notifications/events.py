@@ -71,8 +71,8 @@ EVENTS: tuple[Event, ...] = (
         Kind.URGENT_DEMAND,
         _("Return, exchange, money or a quality defect"),
         _(
-            "a complaint is registered that demands a return, an exchange, a refund or "
-            "compensation, or whose cause is product quality"
+            "a complaint is registered that demands a return, an exchange, a refund, "
+            "compensation or a lower price, or whose cause is product quality"
         ),
         (A.GENERAL_MANAGER, A.DEPARTMENT_MANAGERS),
         "seed 001 §4.2.2.3, DOMAIN §10",

@@ -73,3 +73,27 @@ def welcome_call(world, branch=None, now=None, **customer_fields):
     )
     (task,) = callbacks_for_purchase(purchase, now=now)
     return task
+
+
+def advisor_call(world, branch=None, now=None, **customer_fields):
+    """A customer whose car was delivered yesterday: the sales advisor's call (frontline) is due
+    today; the callback specialist's 7- and 25-day calls are planned too."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kesu.callbacks.plans import callbacks_for_purchase
+    from kesu.customers.tests.factories import CustomerFactory, PurchaseFactory
+
+    branch = branch or world.branch
+    now = now or timezone.now()
+    customer = CustomerFactory(organisation=world.org, branch=branch, **customer_fields)
+    purchase = PurchaseFactory(
+        customer=customer,
+        branch=branch,
+        product="途观L",
+        delivered_on=timezone.localtime(now).date() - timedelta(days=1),
+    )
+    tasks = callbacks_for_purchase(purchase, now=now)
+    (task,) = [t for t in tasks if t.plan.code == "delivery_3"]
+    return task

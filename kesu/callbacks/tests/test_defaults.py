@@ -56,3 +56,42 @@ def test_every_default_plan_is_installed_with_its_questionnaire(db):
     satisfaction = surveys.get(code="satisfaction")
     assert satisfaction.name_en == "Satisfaction with the handling"
     assert satisfaction.questions.count() == 4
+
+
+def test_the_sales_advisor_calls_within_three_days_of_a_delivery(world):
+    """Seed 001: the sales advisor's own call within 3 days of the delivery, before the
+    specialist's 7- and 25-day calls; advisors are frontline staff in Kesu."""
+    plan = CallbackPlan.objects.get(organisation=world.org, code="delivery_3")
+    assert (plan.event, plan.role, plan.level, plan.delivery) == (
+        "delivered",
+        Role.FRONTLINE,
+        1,
+        "call",
+    )
+    assert plan.callback_type == "delivery" and plan.is_active
+    # Due the day after, on time up to the third day.
+    assert (plan.offset_days, plan.offset_days + plan.grace_days) == (1, 3)
+    codes = [p.code for p in CallbackPlan.objects.filter(organisation=world.org)]
+    assert codes.index("delivery_3") < codes.index("delivery_7")
+
+
+def test_the_data_migration_gives_existing_organisations_the_sales_advisors_call(world):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("kesu.callbacks.migrations.0003_delivery_3_plan")
+    CallbackPlan.objects.filter(organisation=world.org, code="delivery_3").delete()
+    without_plans = OrganisationFactory()  # gets every plan when its template is installed
+    migration.add_plan(apps, None)
+    migration.add_plan(apps, None)  # and only once
+    (plan,) = CallbackPlan.objects.filter(code="delivery_3", organisation=world.org)
+    assert (plan.role, plan.offset_days, plan.grace_days, plan.event) == (
+        Role.FRONTLINE,
+        1,
+        2,
+        "delivered",
+    )
+    defaults = next(row for row in DEFAULT_PLANS if row[0] == "delivery_3")
+    assert (plan.name, plan.name_en) == defaults[1:3]  # the migration's copy matches
+    assert not CallbackPlan.objects.filter(organisation=without_plans).exists()

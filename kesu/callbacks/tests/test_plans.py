@@ -50,6 +50,7 @@ def test_purchase_dates_plan_their_callbacks_once(world):
     due = {t.plan.code: t.due_on for t in created}
     assert due == {
         "welcome": date(2026, 3, 10),
+        "delivery_3": date(2026, 3, 10),
         "delivery_7": date(2026, 3, 16),
         "delivery_25": date(2026, 4, 3),
         # 1 May is Labour Day: the callback moves to the first working day after the holiday.
@@ -62,11 +63,15 @@ def test_purchase_dates_plan_their_callbacks_once(world):
     assert (welcome.call_from, welcome.call_until) == (at(2026, 3, 10, 9), at(2026, 3, 10, 12))
     assert welcome.latest_on == date(2026, 3, 11)
     assert AuditEntry.objects.filter(action="callback_planned", object_id=welcome.pk).exists()
+    # The sales advisor calls within 3 days of the delivery: the branch's frontline staff.
+    advisor = next(t for t in created if t.plan.code == "delivery_3")
+    assert (advisor.role, advisor.assignee) == (Role.FRONTLINE, world.user(Role.FRONTLINE))
+    assert advisor.latest_on == date(2026, 3, 12) and advisor.callback_type == "delivery"
 
     # Replaying the event (or recording the purchase again) adds nothing.
     assert callbacks_for_purchase(purchase, now=now) == []
     assert callbacks_for_purchase(purchase, now=now + timedelta(days=2)) == []
-    assert tasks_of(purchase=purchase).count() == 4
+    assert tasks_of(purchase=purchase).count() == 5
 
 
 def test_recording_a_purchase_through_the_service_plans_its_callbacks(world):
@@ -80,7 +85,7 @@ def test_recording_a_purchase_through_the_service_plans_its_callbacks(world):
         branch=world.branch,
     )
     codes = sorted(t.plan.code for t in tasks_of(purchase=purchase))
-    assert codes == ["delivery_25", "delivery_7"]
+    assert codes == ["delivery_25", "delivery_3", "delivery_7"]
 
 
 def test_old_dates_from_an_import_plan_no_stale_callbacks(world):
@@ -105,16 +110,16 @@ def test_the_daily_run_catches_up_on_imported_dates_once(world):
         service_completed_on=date(2026, 3, 6),
     )
     first = plan_day(world.org.pk, now=now)
-    assert first.purchases == 2
+    assert first.purchases == 3
     level1 = tasks_of(customer=customer, level=1)
-    assert sorted(t.plan.code for t in level1) == ["delivery_7", "service_3"]
+    assert sorted(t.plan.code for t in level1) == ["delivery_3", "delivery_7", "service_3"]
     # Last week's level 2 sample of deliveries was drawn too (one delivery: one drawn).
     assert first.draws >= 1 and tasks_of(customer=customer, level=2).count() == 1
     second = plan_day(world.org.pk, now=now)
     assert (second.purchases, second.complaints, second.draws) == (0, 0, 0)
     # The command does the same and is just as idempotent.
     call_command("plan_callbacks", date="2026-03-10", stdout=StringIO())
-    assert tasks_of(customer=customer).count() == 3
+    assert tasks_of(customer=customer).count() == 4
 
 
 def test_resolving_plans_the_satisfaction_callback_for_the_director(world):

@@ -19,7 +19,7 @@ from kesu.callbacks.selectors import (
     tasks_visible_to,
     todays_tasks,
 )
-from kesu.callbacks.tests.conftest import TZ, at, welcome_call
+from kesu.callbacks.tests.conftest import TZ, advisor_call, at, welcome_call
 from kesu.core.errors import NotFound
 from kesu.customers.tests.factories import CustomerFactory, PurchaseFactory
 from kesu.organisation.choices import Role
@@ -35,11 +35,28 @@ def calls(world):
     return world, east, west
 
 
-def test_the_workspace_is_for_the_callback_roles_only(world):
-    for role in (Role.CALLBACK, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.GROUP, Role.ADMIN):
+def test_the_workspace_is_for_the_roles_that_call(world):
+    callers = (Role.CALLBACK, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.FRONTLINE)
+    for role in (*callers, Role.GROUP, Role.ADMIN):
         assert may_use_workspace(world.user(role)), role
-    for role in (Role.HANDLER, Role.FRONTLINE):
-        assert not may_use_workspace(world.user(role)), role
+    assert not may_use_workspace(world.user(Role.HANDLER))
+
+
+def test_frontline_staff_see_only_the_calls_planned_for_their_role(calls):
+    world, east, _west = calls
+    advisor = advisor_call(world, now=NOW)
+    theirs = set(tasks_visible_to(world.user(Role.FRONTLINE)).values_list("pk", flat=True))
+    assert theirs == {advisor.pk}
+    # The delivery's 7- and 25-day calls are the callback specialist's, with the welcome calls.
+    specialist = set(tasks_visible_to(world.user(Role.CALLBACK)).values_list("pk", flat=True))
+    assert advisor.pk in specialist and {t.pk for t in east} < specialist
+    other = advisor_call(world, branch=world.other_branch, now=NOW)
+    assert other.role == Role.FRONTLINE
+    assert other.pk not in set(
+        tasks_visible_to(world.user(Role.FRONTLINE)).values_list("pk", flat=True)
+    )
+    (today,) = todays_tasks(world.user(Role.FRONTLINE), now=NOW)
+    assert today.pk == advisor.pk
 
 
 def test_a_branch_sees_its_own_callbacks_and_the_group_every_branchs(calls):

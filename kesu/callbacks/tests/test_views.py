@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from kesu.callbacks.choices import TaskStatus
 from kesu.callbacks.models import CallbackTask
-from kesu.callbacks.tests.conftest import welcome_call
+from kesu.callbacks.tests.conftest import advisor_call, welcome_call
 from kesu.complaints.models import Complaint
 from kesu.core.phones import mask_phone
 from kesu.organisation.choices import Role
@@ -44,7 +44,7 @@ def test_the_nav_link_is_for_callback_work(client, calls):
     page = sign_in(client, world.user(Role.CALLBACK)).get("/").content.decode()
     assert 'href="/callbacks/"' in page
     client.logout()
-    page = sign_in(client, world.user(Role.FRONTLINE)).get("/").content.decode()
+    page = sign_in(client, world.user(Role.HANDLER)).get("/").content.decode()
     assert 'href="/callbacks/"' not in page
     assert client.get("/callbacks/").status_code == 403
 
@@ -107,6 +107,42 @@ def test_a_new_complaint_from_the_workspace(client, calls):
     assert task.status == TaskStatus.DONE
     raised = Complaint.objects.get(pk=task.raised_complaint_id)
     assert raised.channel == "callback" and raised.demand == "repair"
+
+
+def test_the_sales_advisor_works_the_call_after_a_delivery(client, calls):
+    """Frontline staff (the sales advisors) get the bar link, their own call on today's list,
+    and register what the customer complains about from the call."""
+    world, tasks, _other = calls
+    task = advisor_call(world)
+    sign_in(client, world.user(Role.FRONTLINE))
+    assert 'href="/callbacks/"' in client.get("/").content.decode()
+    response = client.get("/callbacks/")
+    assert [r["task"].pk for r in response.context["rows"]] == [task.pk]
+    # The specialist's welcome calls are not theirs.
+    assert client.get(f"/callbacks/tasks/{tasks[0].pk}/").status_code == 404
+    page = client.get(f"/callbacks/tasks/{task.pk}/")
+    assert page.status_code == 200 and page.context["can_record"]
+    assert "cancel_order" in page.content.decode()  # the demands include the seed's
+    response = client.post(
+        f"/callbacks/tasks/{task.pk}/outcome/",
+        {
+            "satisfaction": "dissatisfied",
+            "notes": "选装包没有装",
+            "raise_complaint": "1",
+            "complaint_title": "选装包未安装",
+            "complaint_account": "订的选装包交车时没有装，要求从订单里去掉并退款。",
+            "complaint_demand": "cancel_order",
+        },
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    raised = Complaint.objects.get(pk=task.raised_complaint_id)
+    assert (raised.channel, raised.demand, raised.purchase_id) == (
+        "callback",
+        "cancel_order",
+        task.purchase_id,
+    )
+    assert raised.registered_by == world.user(Role.FRONTLINE)
 
 
 def test_query_counts_are_bounded(client, anytime, django_assert_max_num_queries):

@@ -48,7 +48,12 @@ def test_generated_complaints_match_their_timelines(db):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("state", State.CLOSED), ("severity", Severity.MAJOR), ("title", "改过的标题")],
+    [
+        ("state", State.CLOSED),
+        ("severity", Severity.MAJOR),
+        ("title", "改过的标题"),
+        ("promise_made_by", "销售顾问 改过的"),
+    ],
 )
 def test_an_update_behind_the_services_back_is_reported(complaints, field, value, capsys):
     victim = complaints[1]

@@ -84,3 +84,24 @@ def test_unmarked_errors_name_the_hidden_and_unknown_fields_only(world):
         unmarked = [str(m) for m in form.unmarked_errors()]
     assert "title" in form.errors  # shown at its field, so not listed
     assert unmarked == ["Customer: Enter a whole number.", "severity: Pick a severity."]
+
+
+def test_intake_takes_the_staff_member_involved_and_who_made_the_promise(world):
+    named = {**CALL, "staff_involved": "销售顾问 王强", "promise_made_by": "销售经理 李娜"}
+    form = IntakeForm(named, user=world.user(Role.FRONTLINE))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["promise_made_by"] == "销售经理 李娜"
+    assert IntakeForm(CALL, user=world.user(Role.FRONTLINE)).is_valid()  # both optional
+    too_long = {**CALL, "staff_involved": "王" * (limits.PERSON + 1)}
+    form = IntakeForm(too_long, user=world.user(Role.FRONTLINE))
+    assert not form.is_valid() and list(form.errors) == ["staff_involved"]
+
+
+def test_the_staff_form_needs_the_version_it_was_loaded_at():
+    from kesu.complaints.forms import StaffNamedForm
+
+    assert StaffNamedForm({"version": "3", "staff_involved": "前台接待 张敏"}).is_valid()
+    form = StaffNamedForm({"staff_involved": "前台接待 张敏"})
+    assert not form.is_valid() and list(form.errors) == ["version"]
+    form = StaffNamedForm({"version": "3", "promise_made_by": "x" * (limits.PERSON + 1)})
+    assert not form.is_valid() and list(form.errors) == ["promise_made_by"]

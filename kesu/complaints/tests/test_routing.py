@@ -39,6 +39,19 @@ def test_a_promise_not_kept_goes_to_sales_without_a_category(world):
     assert complaint.department == world.sales
 
 
+def test_a_price_or_order_demand_goes_to_the_sales_department(world):
+    """Only sales can grant a lower price or cancel an order: routed there where the category
+    names no other department; a vehicle defect with such a demand stays with after-sales."""
+    for demand in ("price_reduction", "cancel_order"):
+        complaint = world.complaint(demand=demand)
+        assert complaint.department == world.sales, demand
+        assert complaint.routed_by.demand == demand
+    process = category(world, "process")
+    assert world.complaint(demand="cancel_order", category=process).department == world.sales
+    defect = world.complaint(demand="price_reduction", category=category(world, "vehicle.engine"))
+    assert defect.department == world.service and defect.routed_by.category.code == "vehicle"
+
+
 def test_without_a_matching_rule_the_registrar_keeps_it(world):
     complaint = world.complaint(category=category(world, "other"))
     assert complaint.department == world.service  # the frontline user's department

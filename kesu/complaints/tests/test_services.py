@@ -177,3 +177,91 @@ def test_a_crisis_alerts_the_general_manager_at_once(world):
     world.complaint(account="洗车没洗干净")
     # The general manager and the customer director, for the first complaint only.
     assert Notification.objects.filter(kind="crisis").count() == 2
+
+
+# ---- The seed's demands, the staff member involved and who made the promise (issue 11) ------
+
+
+@pytest.mark.parametrize(
+    ("demand", "severity", "reason"),
+    [
+        ("price_reduction", Severity.MEDIUM, "price_reduction"),
+        ("cancel_order", Severity.MEDIUM, "cancel_order"),
+        ("improvement", Severity.GENERAL, None),
+    ],
+)
+def test_the_seeds_demands_are_registered_and_graded(world, demand, severity, reason):
+    complaint = world.complaint(demand=demand, account="交车后发现问题。")
+    assert complaint.demand == demand and complaint.suggested_severity == severity
+    assert (reason in complaint.severity_reasons) if reason else not complaint.severity_reasons
+
+
+def test_staff_involved_and_who_promised_are_registered_and_recorded(world):
+    complaint = world.complaint(
+        cause="promise_not_kept",
+        staff_involved=" 销售顾问 王强 ",
+        promise_made_by="销售经理 李娜",
+    )
+    assert (complaint.staff_involved, complaint.promise_made_by) == (
+        "销售顾问 王强",
+        "销售经理 李娜",
+    )
+    entry = AuditEntry.objects.get(complaint_id=complaint.pk, action="register")
+    assert entry.data["fields"]["staff_involved"] == "销售顾问 王强"
+    assert entry.data["fields"]["promise_made_by"] == "销售经理 李娜"
+
+
+def test_staff_names_longer_than_their_limit_are_refused_whole(world):
+    from kesu.complaints import limits
+
+    with pytest.raises(ValidationError) as exc:
+        world.complaint(staff_involved="王" * (limits.PERSON + 1), promise_made_by="李" * 101)
+    assert set(exc.value.error_dict) == {"staff_involved", "promise_made_by"}
+    assert not AuditEntry.objects.filter(action="register").exists()
+
+
+def test_editing_who_is_involved_is_audited_and_searchable(world):
+    from kesu.complaints.search import complaints_matching
+    from kesu.complaints.selectors import complaints_visible_to
+
+    complaint = world.complaint()
+    actor = world.user(Role.HANDLER)
+    updated = complaint_update(
+        complaint_id=complaint.pk,
+        actor=actor,
+        expected_version=complaint.version,
+        changes={"staff_involved": "服务顾问 周洋", "promise_made_by": "服务顾问 周洋"},
+    )
+    assert updated.version == complaint.version + 1
+    entry = AuditEntry.objects.get(complaint_id=complaint.pk, action="update")
+    assert entry.data["changes"] == {
+        "staff_involved": ["", "服务顾问 周洋"],
+        "promise_made_by": ["", "服务顾问 周洋"],
+    }
+    found = complaints_matching(complaints_visible_to(actor), "周洋")
+    assert list(found.values_list("pk", flat=True)) == [complaint.pk]
+    with pytest.raises(ValidationError) as exc:
+        complaint_update(
+            complaint_id=complaint.pk,
+            actor=actor,
+            expected_version=updated.version,
+            changes={"promise_made_by": "x" * 101},
+        )
+    assert "promise_made_by" in exc.value.error_dict
+
+
+def test_the_group_and_the_administrator_only_look_at_the_record(world):
+    from kesu.complaints.services import may_edit
+
+    assert {role for role in Role.values if not may_edit(world.user(role))} == {
+        Role.GROUP,
+        Role.ADMIN,
+    }
+    complaint = world.complaint()
+    with pytest.raises(NotAllowed):
+        complaint_update(
+            complaint_id=complaint.pk,
+            actor=world.user(Role.GROUP),
+            expected_version=1,
+            changes={"staff_involved": "前台接待 张敏"},
+        )

@@ -83,6 +83,14 @@ def test_generates_a_consistent_organisation():
     for c in complaints.select_related("customer")[:50]:
         assert c.search_grams and c.search_grams == search_grams_for(c)
 
+    # Staff are named as position and name, and every promise not kept says who made it.
+    named = complaints.exclude(staff_involved="")
+    assert named.exists()
+    assert all(len(s.split(" ")) == 2 for s in named.values_list("staff_involved", flat=True))
+    promises = complaints.filter(cause="promise_not_kept")
+    assert promises.exists() and not promises.filter(promise_made_by="").exists()
+    assert not complaints.exclude(cause="promise_not_kept").exclude(promise_made_by="").exists()
+
     # Every complaint's timeline starts with its registration; each move bumped the version.
     moves = Counter(
         AuditEntry.objects.filter(organisation_id=org.pk)

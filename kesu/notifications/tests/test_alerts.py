@@ -64,13 +64,21 @@ def test_a_routed_complaint_reaches_its_departments_managers(world):
 
 @pytest.mark.parametrize(
     "fields",
-    [{"demand": "return"}, {"demand": "replacement"}, {"demand": "compensation"}],
+    [
+        {"demand": "return"},
+        {"demand": "replacement"},
+        {"demand": "compensation"},
+        {"demand": "price_reduction"},
+    ],
 )
 def test_return_exchange_and_money_demands_reach_the_gm_and_department_manager(world, fields):
-    world.complaint(**fields)
-    assert told(Kind.URGENT_DEMAND) == pks(
-        world.user(Role.GENERAL_MANAGER), world.user(Role.HANDLER)
+    sales_manager = UserFactory(
+        organisation=world.org, branch=world.branch, department=world.sales, role=Role.HANDLER
     )
+    complaint = world.complaint(**fields)
+    # A lower price is a sales matter (routed to sales), the others stay with after-sales.
+    manager = sales_manager if complaint.department == world.sales else world.user(Role.HANDLER)
+    assert told(Kind.URGENT_DEMAND) == pks(world.user(Role.GENERAL_MANAGER), manager)
 
 
 def test_a_product_quality_defect_reaches_the_gm_at_once_and_says_so(world):

@@ -22,7 +22,12 @@ when the user may, the refusal otherwise); a valid one where the refusal comes a
 
 from dataclasses import dataclass
 
-from kesu.callbacks.selectors import RECORDING_ROLES, SUPERVISING_ROLES, WORKSPACE_ROLES
+from kesu.callbacks.selectors import (
+    OWN_ROLE_ONLY_ROLES,
+    RECORDING_ROLES,
+    SUPERVISING_ROLES,
+    WORKSPACE_ROLES,
+)
 from kesu.complaints.services import REGISTERING_ROLES
 from kesu.complaints.team import TEAM_LEADING_ROLES
 from kesu.complaints.workflow import TRANSITIONS
@@ -75,6 +80,9 @@ class Rule:
     decided_first: str = "role"
     roles: tuple = ROLES  # roles checked (a subset for slow renderings such as PDFs)
     means: str = ""  # what "may" means, in the documentation
+    # Roles that never see the scope's object, not even their own branch's (the callback task is
+    # a callback specialist's call; frontline staff see only the calls planned for their role).
+    hidden_from: frozenset = frozenset()
 
     @property
     def key(self) -> str:
@@ -89,11 +97,14 @@ class Rule:
         if scope == ANON or role is None:
             return Expect(self.anonymous)
         org_wide = role in ORGANISATION_WIDE_ROLES
-        hidden = scope == OTHER and (
-            self.scope == PERSONAL
-            or self.obj in PERSONAL_OBJECTS
-            or (self.scope in (OBJECT, LISTED) and not org_wide)
-        )
+        hidden = (
+            scope == OTHER
+            and (
+                self.scope == PERSONAL
+                or self.obj in PERSONAL_OBJECTS
+                or (self.scope in (OBJECT, LISTED) and not org_wide)
+            )
+        ) or (self.scope in (OBJECT, LISTED) and role in self.hidden_from)
         may = role in self.may
         if self.scope == LISTED:
             return Expect(self.ok, listed=not hidden) if may else Expect(self.refused_for(role))
@@ -123,6 +134,8 @@ def _web(route: str, method: str = "GET", **kwargs) -> Rule:
 
 def _callbacks(route: str, method: str = "GET", **kwargs) -> Rule:
     kwargs.setdefault("may", WORKSPACE_ROLES)
+    if kwargs.get("obj") == "task":
+        kwargs.setdefault("hidden_from", OWN_ROLE_ONLY_ROLES)
     return Rule(f"callbacks:{route}", method, **kwargs)
 
 
@@ -217,6 +230,16 @@ _web_writes = [
         ok=302,
         body={"text": "矩阵探测"},
         means=SEES + "; the note is added, back to the page",
+    ),
+    _web(
+        "complaint-staff",
+        "POST",
+        may=EDITING_ROLES,
+        scope=OBJECT,
+        obj="complaint",
+        ok=400,
+        body={},
+        means=SEES + " and edits records (not group, admin); an empty form is refused with 400",
     ),
     _web(
         "complaint-upload",
@@ -323,7 +346,7 @@ _callback_writes = [
         scope=OBJECT,
         obj="task",
         ok=302,
-        means="records calls (callback, director, general manager) and sees the task",
+        means="records calls (callback, director, general manager, frontline) and sees the task",
     ),
     _callbacks(
         "draw-create",
@@ -403,19 +426,25 @@ RULES: list[Rule] = [
         scope=LISTED,
         obj="task",
         query="scope=branch",
-        means="works with callbacks; today's callbacks of their branch (all for group, admin)",
+        means="works with callbacks; today's callbacks of their branch (all for group, admin; "
+        "frontline: those planned for their role)",
     ),
-    _callbacks("task", scope=OBJECT, obj="task", means="works with callbacks and sees the task"),
+    _callbacks(
+        "task",
+        scope=OBJECT,
+        obj="task",
+        means="works with callbacks and sees the task (frontline: one planned for their role)",
+    ),
     *_callback_writes,
     *[_post_only(rule) for rule in _callback_writes],
     _callbacks("dashboard", means="works with callbacks"),
     _callbacks(
         "draw",
         may=SUPERVISING_ROLES,
-        refused={Role.CALLBACK: 404, "*": 403},
+        refused={Role.CALLBACK: 404, Role.FRONTLINE: 404, "*": 403},
         scope=OBJECT,
         obj="draw",
-        means="supervises callbacks and sees the draw (a callback specialist sees none: 404)",
+        means="supervises callbacks and sees the draw (callback specialist, frontline see none: 404)",
     ),
     Rule(
         "callbacks:survey",
@@ -594,14 +623,17 @@ RULES: list[Rule] = [
         may=WORKSPACE_ROLES,
         scope=LISTED,
         obj="task",
-        means="works with callbacks; the tasks of their branch (all for group, admin)",
+        hidden_from=OWN_ROLE_ONLY_ROLES,
+        means="works with callbacks; the tasks of their branch (all for group, admin; "
+        "frontline: those planned for their role)",
     ),
     _api(
         "callback-task-detail",
         may=WORKSPACE_ROLES,
         scope=OBJECT,
         obj="task",
-        means="works with callbacks and sees the task",
+        hidden_from=OWN_ROLE_ONLY_ROLES,
+        means="works with callbacks and sees the task (frontline: one planned for their role)",
     ),
     _api(
         "callback-task-outcome",
@@ -609,6 +641,7 @@ RULES: list[Rule] = [
         may=RECORDING_ROLES,
         scope=OBJECT,
         obj="task",
+        hidden_from=OWN_ROLE_ONLY_ROLES,
         body={"result": "no_answer"},
         means="records calls and sees the task; a not-reached attempt is recorded",
     ),

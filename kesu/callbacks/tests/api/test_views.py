@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from kesu.callbacks.choices import TaskStatus
 from kesu.callbacks.models import CallbackTask
-from kesu.callbacks.tests.conftest import resolve, welcome_call
+from kesu.callbacks.tests.conftest import advisor_call, resolve, welcome_call
 from kesu.complaints.choices import State
 from kesu.complaints.models import Complaint
 from kesu.core.phones import mask_phone
@@ -50,10 +50,40 @@ def test_roles_without_callback_work_are_refused(calls):
     world, east, _west = calls
     response = client_for(world.user(Role.HANDLER)).get(f"{URL}tasks/")
     assert response.status_code == 403 and response.json()["error"]["code"]
+    # Frontline staff work only the calls planned for their role: a specialist's is not found.
     response = client_for(world.user(Role.FRONTLINE)).post(
         f"{URL}tasks/{east[0].pk}/outcome/", {"result": "no_answer"}
     )
-    assert response.status_code == 403
+    assert response.status_code == 404
+
+
+def test_the_sales_advisors_call_through_the_api(calls):
+    world, east, _west = calls
+    task = advisor_call(world)
+    client = client_for(world.user(Role.FRONTLINE))
+    listed = client.get(f"{URL}tasks/?today=true&mine=true").json()["results"]
+    assert [t["id"] for t in listed] == [task.pk]
+    assert listed[0]["plan"] == "delivery_3" and listed[0]["customer_phone"].startswith("+86")
+    response = client.post(
+        f"{URL}tasks/{task.pk}/outcome/",
+        {
+            "result": "reached",
+            "satisfaction": "dissatisfied",
+            "notes": "交车时承诺的优惠没有兑现",
+            "new_complaint": {
+                "title": "承诺的优惠未兑现",
+                "account": "销售说好的两千元优惠，发票上没有。",
+                "demand": "price_reduction",
+            },
+        },
+    )
+    assert response.status_code == 200, response.json()
+    raised = Complaint.objects.get(pk=response.json()["raised_complaint"])
+    assert (raised.channel, raised.demand, raised.owner) == (
+        "callback",
+        "price_reduction",
+        world.user(Role.FRONTLINE),
+    )
 
 
 def test_filters_and_bad_filters(calls):

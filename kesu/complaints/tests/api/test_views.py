@@ -300,3 +300,47 @@ def test_a_withdrawal_shows_its_reason_code_label_and_the_customers_words(world,
     assert body["close_reason"] == "withdrawn"
     assert body["close_reason_display"] == "Withdrawn by the customer"
     assert body["close_note"] == "客户撤回"
+
+
+# ---- the seed's demands, who is involved, who made the promise (issue 11) ---------------------
+
+
+def test_create_with_a_seed_demand_and_the_staff_named(world, api, customer):
+    response = api().post(
+        "/api/v1/complaints/",
+        _intake(
+            customer,
+            demand="cancel_order",
+            cause="promise_not_kept",
+            staff_involved="销售顾问 王强",
+            promise_made_by="销售顾问 王强",
+        ),
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["demand"], body["demand_display"]) == (
+        "cancel_order",
+        "Cancel or reduce the order",
+    )
+    assert body["staff_involved"] == body["promise_made_by"] == "销售顾问 王强"
+    assert body["severity"] == "medium" and body["department"]["id"] == world.sales.pk
+
+
+def test_the_staff_named_are_edited_and_limited_like_other_texts(world, api):
+    complaint = world.complaint()
+    response = api().patch(
+        complaint_url(complaint), {"promise_made_by": "x" * 101}, HTTP_IF_MATCH='"1"'
+    )
+    assert response.status_code == 400
+    assert set(error_of(response)["fields"]) == {"promise_made_by"}
+    response = api().patch(
+        complaint_url(complaint),
+        {"staff_involved": "维修技师 赵刚", "demand": "improvement"},
+        HTTP_IF_MATCH='"1"',
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["demand_display"] == "Technical or quality improvement"
+    entry = AuditEntry.objects.get(complaint_id=complaint.pk, action="update")
+    assert entry.data["changes"]["staff_involved"] == ["", "维修技师 赵刚"]
+    response = api().post("/api/v1/complaints/", {"demand": "discount"}, format="json")
+    assert "demand" in error_of(response)["fields"]

@@ -4,7 +4,7 @@ import io
 from datetime import datetime, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from kesu.audit.models import AuditEntry
@@ -47,6 +47,24 @@ def test_form_html_has_the_record_and_escapes_free_text(client, world, complaint
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in body
     assert "138 1234 5678" in body  # a director talks to customers: the phone in full
     assert "complaints/print.css" in body and "http://" not in body and "https://" not in body
+
+
+def test_the_printouts_name_the_staff_involved_and_who_made_the_promise(client, world):
+    named = world.complaint(
+        title="承诺的贴膜没有做", staff_involved="销售顾问 王强", promise_made_by="销售经理 李娜"
+    )
+    plain = world.complaint(title="洗车没洗干净")
+    client.force_login(world.user(Role.DIRECTOR))
+    with translation.override("en"):
+        form = client.get(f"/complaints/{named.pk}/print/form/").content.decode()
+        notice = client.get(f"/complaints/{named.pk}/print/notice/").content.decode()
+        blank_form = client.get(f"/complaints/{plain.pk}/print/form/").content.decode()
+        blank_notice = client.get(f"/complaints/{plain.pk}/print/notice/").content.decode()
+    for page in (form, notice):
+        assert "销售顾问 王强" in page and "销售经理 李娜" in page
+    # The form keeps the row to fill in by hand; the notice leaves it out when nobody is named.
+    assert "Staff member involved" in blank_form and "Promise made by" in blank_form
+    assert "Staff member involved" not in blank_notice
 
 
 def test_form_pdf_has_the_chinese_text_and_the_number(client, world, complaint):

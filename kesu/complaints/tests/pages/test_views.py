@@ -287,3 +287,85 @@ def test_the_admin_names_axes_in_chinese(client, world):
     client.force_login(admin)
     html = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "登录锁定" in html and ">Axes<" not in html
+
+
+# ---- Who is involved: at intake and afterwards on the complaint page ---------------------------
+
+
+def test_intake_records_the_staff_member_involved_and_who_promised(as_user, world):
+    client = as_user(Role.FRONTLINE)
+    page = client.get("/complaints/new/").content.decode()
+    assert 'name="staff_involved"' in page and 'name="promise_made_by"' in page
+    response = client.post(
+        "/complaints/new/",
+        {
+            **NEW_CALL,
+            "demand": "price_reduction",
+            "staff_involved": "销售顾问 王强",
+            "promise_made_by": "销售经理 李娜",
+        },
+    )
+    assert response.status_code == 302
+    complaint = Complaint.objects.get(title="空调不制冷")
+    assert (complaint.demand, complaint.staff_involved, complaint.promise_made_by) == (
+        "price_reduction",
+        "销售顾问 王强",
+        "销售经理 李娜",
+    )
+    body = client.get(f"/complaints/{complaint.pk}/").content.decode()
+    assert "销售顾问 王强" in body and "销售经理 李娜" in body
+    # Too long: refused whole, the form comes back as typed.
+    response = client.post("/complaints/new/", {**NEW_CALL, "staff_involved": "王" * 101})
+    assert response.status_code == 400 and "王" * 101 in response.content.decode()
+
+
+def test_who_is_involved_is_recorded_on_the_complaint_page(as_user, world):
+    complaint = world.complaint()
+    client = as_user(Role.HANDLER)
+    page = client.get(f"/complaints/{complaint.pk}/").content.decode()
+    assert f'action="/complaints/{complaint.pk}/staff/"' in page
+    response = client.post(
+        f"/complaints/{complaint.pk}/staff/",
+        {"version": complaint.version, "staff_involved": "服务顾问 周洋", "promise_made_by": ""},
+    )
+    assert response.status_code == 302 and response.url == f"/complaints/{complaint.pk}/"
+    complaint.refresh_from_db()
+    assert complaint.staff_involved == "服务顾问 周洋" and complaint.version == 2
+    entry = AuditEntry.objects.get(complaint_id=complaint.pk, action="update")
+    assert entry.data["changes"] == {"staff_involved": ["", "服务顾问 周洋"]}
+    assert entry.actor == world.user(Role.HANDLER)
+    assert "服务顾问 周洋" in client.get(f"/complaints/{complaint.pk}/").content.decode()
+
+
+def test_the_staff_form_refuses_stale_long_and_foreign_posts(as_user, world):
+    complaint = world.complaint()
+    url = f"/complaints/{complaint.pk}/staff/"
+    client = as_user(Role.FRONTLINE)
+    response = client.post(url, {"version": 99, "staff_involved": "前台接待 张敏"})
+    assert response.status_code == 409 and "changed" in response.content.decode()
+    response = client.post(url, {"version": 1, "promise_made_by": "李" * 101})
+    assert response.status_code == 400
+    assert response.context["staff_form"].errors["promise_made_by"]
+    assert "李" * 101 in response.content.decode()  # as typed
+    assert client.post(url, {"staff_involved": "张敏"}).status_code == 400  # no version
+    assert client.get(url).status_code == 302  # a GET goes back to the page
+    assert as_user(Role.GROUP).post(url, {"version": 1}).status_code == 403
+    other = as_user(Role.DIRECTOR, other_branch=True)
+    assert other.post(url, {"version": 1, "staff_involved": "x"}).status_code == 404
+    complaint.refresh_from_db()
+    assert (complaint.staff_involved, complaint.promise_made_by, complaint.version) == ("", "", 1)
+
+
+def test_a_closed_complaint_offers_no_staff_form(as_user, world):
+    from kesu.complaints.workflow import complaint_withdraw
+
+    complaint = world.complaint()
+    frontline = world.user(Role.FRONTLINE)
+    complaint_withdraw(complaint_id=complaint.pk, actor=frontline, reason="客户撤诉")
+    client = as_user(Role.FRONTLINE)
+    page = client.get(f"/complaints/{complaint.pk}/").content.decode()
+    assert "/staff/" not in page
+    response = client.post(
+        f"/complaints/{complaint.pk}/staff/", {"version": 2, "staff_involved": "x"}
+    )
+    assert response.status_code == 409
