@@ -373,6 +373,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("KESU_DEFAULT_FROM_EMAIL", "kesu@localhost")
 KESU_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("KESU_NOTIFICATION_MAX_ATTEMPTS", 8))
 # How long a worker's claim on a batch lasts; rows left unfinished after it are sent again.
 KESU_NOTIFICATION_LEASE_SECONDS = int(os.environ.get("KESU_NOTIFICATION_LEASE_SECONDS", 300))
+# A complaint open longer than this many days gets the "update the customer" cadence (sla/cadence.py).
+KESU_CUSTOMER_UPDATE_AFTER_DAYS = int(os.environ.get("KESU_CUSTOMER_UPDATE_AFTER_DAYS", 3))
 # The address links in e-mails and robot messages start with (no trailing slash).
 KESU_BASE_URL = os.environ.get("KESU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 KESU_WEBHOOK_TIMEOUT = float(os.environ.get("KESU_WEBHOOK_TIMEOUT", 10))

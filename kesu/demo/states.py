@@ -30,6 +30,7 @@ BRANCH_PEOPLE = {
     "east": {
         "frontline": "frontline",
         "handler": "handler",
+        "sales_handler": "sales_handler",
         "director": "director",
         "gm": "gm",
         "callback": "callback",
@@ -207,8 +208,18 @@ def _customers(branch, frontline) -> list:
     return customers
 
 
+def _handler_for(complaint, people: dict):
+    """The handling manager of the department the complaint was routed to, if the branch's demo
+    people have one (the sales director for sales matters), else the after-sales one."""
+    for role in ("sales_handler", "handler"):
+        user = people.get(role)
+        if user is not None and user.department_id == complaint.department_id:
+            return user
+    return people["handler"]
+
+
 def _play(story: Story, complaint, people: dict, by_title: dict) -> None:
-    frontline, handler = people["frontline"], people["handler"]
+    frontline, handler = people["frontline"], _handler_for(complaint, people)
     director, gm = people["director"], people["gm"]
     pk = complaint.pk
     if story.state == State.MERGED:

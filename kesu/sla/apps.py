@@ -11,6 +11,7 @@ class SlaConfig(AppConfig):
         from kesu.audit.actions import register_action_labels
         from kesu.complaints import hooks as complaints
         from kesu.sla import signals  # noqa: F401
+        from kesu.sla.cadence import updates_for_team
         from kesu.sla.choices import DeadlineAction
         from kesu.sla.defaults import install_deadline_defaults
         from kesu.sla.replay import deadline_entry_replay, panel_actions
@@ -27,6 +28,7 @@ class SlaConfig(AppConfig):
         complaints.registration_planned.register(milestones_at_registration)
         complaints.after_move.register(milestones_after_move)
         complaints.after_contact.register(milestones_after_contact)
+        complaints.team_changed.register(updates_for_team)
         complaints.defaults_installed.register(install_deadline_defaults)
         complaints.template_installed.register(organisation_calendar_install)
         complaints.printed_deadlines.register(printed_deadlines)

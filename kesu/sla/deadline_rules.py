@@ -32,6 +32,10 @@ SOLUTION_WITHIN = Target(24, Unit.HOURS, Clock.CALENDAR)
 SATISFACTION_CALLBACK_WITHIN = Target(24, Unit.HOURS, Clock.CALENDAR)
 # Major cases usually involve several departments: the customer hears from us every day.
 MAJOR_CUSTOMER_UPDATE_EVERY = Target(1, Unit.DAYS, Clock.CALENDAR)
+# Any other case that involves several departments or stays open long (sla/cadence.py): at least
+# one update a day (the reminder comes a day before), and two days of silence is an alert
+# (seed 002: 2~3 天没有任何反馈就代表石沉大海).
+CUSTOMER_UPDATE_SILENCE_ALERT_AFTER = Target(2, Unit.DAYS, Clock.CALENDAR)
 # A missed deadline reaches the customer director and the general manager on the first overdue
 # day (超期后的第一天, seed 001 §4.3.3; DOMAIN §4 and §10), together with the owner's manager.
 GENERAL_MANAGER_HEARS_OF_OVERDUE_AFTER = timedelta(0)

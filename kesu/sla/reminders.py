@@ -20,6 +20,7 @@ from kesu.complaints.people import branch_people, department_managers, group_cen
 from kesu.organisation.choices import Role
 from kesu.organisation.models import User
 from kesu.sla import hooks
+from kesu.sla.cadence import updates_for_long_open_now_and_then
 from kesu.sla.choices import DeadlineAction, DeadlineNotice, MilestoneStatus
 from kesu.sla.deadline_rules import GENERAL_MANAGER_HEARS_OF_OVERDUE_AFTER
 from kesu.sla.models import ComplaintMilestone, EscalationStep
@@ -144,6 +145,8 @@ def sweep_due_milestones(now: datetime | None = None, batch_size: int = 500) -> 
     never acts on a deadline that no longer holds.
     """
     process_recompute_requests()
+    if now is None:  # the worker's sweep (a fixed clock is a test's or a replay's)
+        updates_for_long_open_now_and_then()
     now = now or timezone.now()
     handled = 0
     ctx = _Sweep(clocks=Clocks())
