@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from kesu.api.auth import MeView, TokenView
 from kesu.complaints.api import customer_views as customers
+from kesu.complaints.api import manufacturer_views as manufacturer
 from kesu.complaints.api import reference_views as reference
 from kesu.complaints.api import views as complaints
 
@@ -94,6 +95,21 @@ v1 = [
         complaints.AttachmentDownloadView.as_view(),
         name="complaint-attachment-download",
     ),
+    path(
+        f"{C}manufacturer/",
+        manufacturer.ExchangeListView.as_view(),
+        name="complaint-manufacturer-exchanges",
+    ),
+    path(
+        f"{C}manufacturer/<kesu_id:exchange_pk>/answer/",
+        manufacturer.ExchangeAnswerView.as_view(),
+        name="complaint-manufacturer-answer",
+    ),
+    path(
+        f"{C}manufacturer/feedback/",
+        manufacturer.FeedbackView.as_view(),
+        name="complaint-manufacturer-feedback",
+    ),
     path("v1/customers/", customers.CustomerListView.as_view(), name="customer-list"),
     path(
         "v1/customers/<kesu_id:pk>/", customers.CustomerDetailView.as_view(), name="customer-detail"
@@ -112,6 +128,11 @@ v1 = [
     path("v1/branches/", reference.BranchListView.as_view(), name="branch-list"),
     path("v1/departments/", reference.DepartmentListView.as_view(), name="department-list"),
     path("v1/users/", reference.UserListView.as_view(), name="user-list"),
+    path(
+        "v1/manufacturer-contacts/",
+        manufacturer.ManufacturerContactListView.as_view(),
+        name="manufacturer-contact-list",
+    ),
     path("v1/inbox/", include("kesu.notifications.api.urls")),
     path("v1/callbacks/", include("kesu.callbacks.api.urls")),
     # Last: unknown paths and malformed ids (…/complaints/abc/) are a JSON 404.

@@ -8,6 +8,8 @@ from kesu.complaints.models import (
     Category,
     ChecklistRequirement,
     Complaint,
+    ManufacturerContact,
+    ManufacturerExchange,
     RoutingRule,
     SeverityRule,
 )
@@ -52,6 +54,31 @@ class ChecklistRequirementAdmin(admin.ModelAdmin):
     ordering = ["organisation", "move", "item"]
 
 
+@admin.register(ManufacturerContact)
+class ManufacturerContactAdmin(admin.ModelAdmin):
+    """The manufacturer's regional staff a branch may escalate complaints to (no branch: any)."""
+
+    list_display = ["name", "title", "region", "brand", "branch", "phone", "email", "is_active"]
+    list_filter = ["organisation", "branch", "is_active"]
+    list_select_related = ["branch"]
+    search_fields = ["name", "title", "region", "brand", "phone", "email"]
+
+
+class ManufacturerExchangeInline(admin.TabularInline):
+    """What was asked of the manufacturer and what it answered: part of the record, shown only."""
+
+    model = ManufacturerExchange
+    extra = 0
+    fields = ["contact", "asked_at", "asked_by", "asked", "answered_at", "answer"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class AttachmentInline(admin.TabularInline):
     model = Attachment
     extra = 0
@@ -70,9 +97,9 @@ class ComplaintAdmin(ReadOnlyAdmin):
     list_display = ["number", "title", "state", "severity", "branch", "owner", "received_at"]
     list_filter = ["state", "severity", "kind", "channel", "branch"]
     list_select_related = ["branch", "owner"]
-    search_fields = ["=number"]
+    search_fields = ["=number", "=third_party_reference"]
     show_full_result_count = False
-    inlines = [AttachmentInline]
+    inlines = [AttachmentInline, ManufacturerExchangeInline]
 
 
 # ---- Industry templates on the organisation's admin page -------------------------------------

@@ -187,6 +187,11 @@ class ComplaintAction(models.TextChoices):
     EXPORT = "export", _("Exported")
     TEAM_ADDED = "team_added", _("Added to the team")
     TEAM_REMOVED = "team_removed", _("Removed from the team")
+    # The manufacturer (DOMAIN §10): a question to its regional staff, their answer, and the
+    # report back the manufacturer expects.
+    MANUFACTURER_ASKED = "manufacturer_asked", _("Escalated to the manufacturer")
+    MANUFACTURER_ANSWERED = "manufacturer_answered", _("The manufacturer answered")
+    MANUFACTURER_FEEDBACK = "manufacturer_feedback", _("Feedback sent to the manufacturer")
 
 
 class TeamRole(models.TextChoices):

@@ -4,7 +4,8 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints import limits
-from kesu.complaints.choices import CauseClass, Channel, Demand, Kind
+from kesu.complaints.choices import THIRD_PARTY_CHANNELS, CauseClass, Channel, Demand, Kind
+from kesu.complaints.models import ManufacturerContact
 from kesu.core.limits import TextLimit, normalise_newlines
 from kesu.customers import limits as customer_limits
 from kesu.customers.choices import PersonalityType
@@ -89,6 +90,15 @@ class IntakeForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.COMPLAINT)
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
+    # Only for a complaint a third party forwarded (THIRD_PARTY_CHANNELS); the service says so.
+    third_party_reference = LimitedCharField(
+        label=_("Their reference number"),
+        max_length=limits.THIRD_PARTY_REFERENCE,
+        required=False,
+    )
+    third_party_contact = LimitedCharField(
+        label=_("Their contact"), max_length=limits.THIRD_PARTY_CONTACT, required=False
+    )
     category = LimitedCharField(label=_("Category"), max_length=200, required=False)
     demand = forms.ChoiceField(label=_("Demand"), choices=Demand.choices, initial=Demand.REPAIR)
     demand_detail = LimitedCharField(
@@ -148,3 +158,53 @@ class IntakeForm(forms.Form):
             departments.queryset = Department.objects.filter(branch_id=user.branch_id)
             departments.label_from_instance = lambda department: department.name
         departments.queryset = departments.queryset.order_by("branch_id", "name")
+
+
+# The forwarding channels as the intake's show-for-channels attribute lists them (kesu.js).
+THIRD_PARTY_CHANNEL_CODES = " ".join(sorted(THIRD_PARTY_CHANNELS))
+
+
+class ThirdPartyForm(forms.Form):
+    """The forwarding third party's reference and contact, edited on the complaint's page."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    third_party_reference = LimitedCharField(
+        label=_("Their reference number"),
+        max_length=limits.THIRD_PARTY_REFERENCE,
+        required=False,
+    )
+    third_party_contact = LimitedCharField(
+        label=_("Their contact"), max_length=limits.THIRD_PARTY_CONTACT, required=False
+    )
+
+
+class ManufacturerAskForm(forms.Form):
+    """Escalate to the manufacturer: one of the configured contacts, and what is asked."""
+
+    contact = forms.ModelChoiceField(
+        label=_("Manufacturer contact"),
+        queryset=ManufacturerContact.objects.none(),
+        empty_label="—",
+        error_messages={
+            "required": _("Choose the manufacturer's contact."),
+            "invalid_choice": _(
+                "Choose one of the manufacturer's contacts configured for this branch."
+            ),
+        },
+    )
+    asked = LongTextField(label=_("What you ask the manufacturer"), max_length=limits.TEXT)
+
+    def __init__(self, *args, contacts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = contacts
+
+
+class ManufacturerAnswerForm(forms.Form):
+    answer = LongTextField(label=_("The manufacturer's answer"), max_length=limits.TEXT)
+    feedback_expected = forms.BooleanField(
+        label=_("The manufacturer expects a report back from us"), required=False
+    )
+
+
+class ManufacturerFeedbackForm(forms.Form):
+    text = LongTextField(label=_("What was reported to the manufacturer"), max_length=limits.TEXT)

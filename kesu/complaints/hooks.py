@@ -31,6 +31,10 @@ transaction; see kesu/core/hooks.py.
   timeline onto the values its row must have; a receiver applies the entries of its own app
   (sla: "deadlines" sets due_at, an escalation its level; the "register" entry's due times).
   Called for the registration and for every entry that is neither a move nor an edit.
+- `manufacturer_feedback_expected(complaint, actor)`: an answer of the manufacturer's staff
+  was recorded that expects a report back (sla: the feedback deadline starts, unless one runs).
+- `manufacturer_feedback_sent(complaint, actor)`: staff recorded the feedback sent to the
+  manufacturer (sla: the feedback deadline is met).
 - `panel_actions()`: the audit actions the complaint page shows in a panel of their own rather
   than in the timeline, as an iterable of codes (sla: deadline changes, in the deadlines table).
 """
@@ -69,3 +73,5 @@ template_installed = Hook("complaints: industry template installed")
 printed_deadlines = Hook("complaints: deadlines on a printout")
 entry_replayed = Hook("complaints: a timeline entry replayed onto the row")
 panel_actions = Hook("complaints: actions shown in a panel, not the timeline")
+manufacturer_feedback_expected = Hook("complaints: the manufacturer expects a report back")
+manufacturer_feedback_sent = Hook("complaints: feedback sent to the manufacturer")

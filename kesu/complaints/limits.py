@@ -12,3 +12,5 @@ ACCOUNT = 5_000  # the customer's account, in their own words
 TEXT = 5_000  # solution, result, root cause, actions, verification, case summary, reasons
 NOTE = 5_000  # a note or a call on the timeline
 ATTACHMENT_DESCRIPTION = 300
+THIRD_PARTY_REFERENCE = 100  # the 12315 work order, the manufacturer's or the court's case number
+THIRD_PARTY_CONTACT = 300  # who handles it there: name, phone, e-mail

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -234,6 +235,23 @@ class Complaint(models.Model):
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     channel_detail = models.CharField(
         _("channel detail"), max_length=limits.CHANNEL_DETAIL, blank=True
+    )
+    # Forwarded by a third party (THIRD_PARTY_CHANNELS): their own number for it and who there
+    # handles it, so the answer can go back to them under their reference.
+    third_party_reference = models.CharField(
+        _("third party's reference"),
+        max_length=limits.THIRD_PARTY_REFERENCE,
+        blank=True,
+        help_text=_(
+            "Their number for the case: the 12315 work order, the manufacturer's case number, "
+            "the court's case number."
+        ),
+    )
+    third_party_contact = models.CharField(
+        _("third party's contact"),
+        max_length=limits.THIRD_PARTY_CONTACT,
+        blank=True,
+        help_text=_("Who handles it there: name, phone, e-mail."),
     )
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("customer")
@@ -483,6 +501,10 @@ class Complaint(models.Model):
             # past their date, not every complaint ever past it. Not a partial index: SQLite
             # cannot match the query's bound IN list with an index condition.
             models.Index(fields=["state", "due_at", "organisation"], name="complaint_overdue_idx"),
+            # Search by the reference a third party gave (a 12315 work order, a case number).
+            models.Index(
+                fields=["organisation", "third_party_reference"], name="complaint_reference_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -548,6 +570,108 @@ class ComplaintMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
+
+
+class ManufacturerContact(models.Model):
+    """Someone of the manufacturer's regional staff (厂家区域人员) a branch may escalate to.
+
+    A contact without a branch serves every branch of the organisation; one with a branch only
+    that branch. Contacts are switched off, not deleted: exchanges name them.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="manufacturer_contacts",
+        verbose_name=_("organisation"),
+    )
+    branch = models.ForeignKey(
+        Branch,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="manufacturer_contacts",
+        verbose_name=_("branch"),
+        help_text=_("Leave empty for a contact every branch may escalate to."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    title = models.CharField(
+        _("role / title"), max_length=100, blank=True, help_text=_("e.g. regional service manager")
+    )
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    brand = models.CharField(_("brand"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("manufacturer contact")
+        verbose_name_plural = _("manufacturer contacts")
+        ordering = ["organisation", "branch", "name", "id"]
+
+    def __str__(self) -> str:
+        details = " · ".join(part for part in (self.title, self.region, self.brand) if part)
+        return f"{self.name} ({details})" if details else self.name
+
+    def clean(self):
+        errors = {}
+        if self.branch_id and self.branch.organisation_id != self.organisation_id:
+            errors["branch"] = _("Choose a branch of the contact's organisation.")
+        if not (self.phone or "").strip() and not (self.email or "").strip():
+            errors["phone"] = _("Give a phone number or an e-mail address to reach them.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ManufacturerExchange(models.Model):
+    """A question a branch put to the manufacturer's regional staff about a complaint, and
+    their answer once it came; both are also entries of the complaint's timeline."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.PROTECT, related_name="manufacturer_exchanges"
+    )
+    contact = models.ForeignKey(
+        ManufacturerContact,
+        on_delete=models.PROTECT,
+        related_name="exchanges",
+        verbose_name=_("manufacturer contact"),
+    )
+    asked = models.TextField(
+        _("what was asked"), max_length=limits.TEXT, validators=[TextLimit(limits.TEXT)]
+    )
+    asked_at = models.DateTimeField(_("asked at"))
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    answer = models.TextField(
+        _("the manufacturer's answer"),
+        max_length=limits.TEXT,
+        blank=True,
+        validators=[TextLimit(limits.TEXT)],
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answer recorded by"),
+    )
+    feedback_expected = models.BooleanField(
+        _("the manufacturer expects a report back"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("exchange with the manufacturer")
+        verbose_name_plural = _("exchanges with the manufacturer")
+        indexes = [models.Index(fields=["complaint", "id"], name="maker_exchange_complaint_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} → {self.contact_id} {self.asked_at:%Y-%m-%d}"
 
 
 class IdempotencyKey(models.Model):

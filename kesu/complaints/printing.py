@@ -136,6 +136,7 @@ def filter_labels() -> list[tuple[str, str]]:
         ("customer", _("Customer")),
         ("is_crisis", _("Crisis")),
         ("number", _("Number")),
+        ("third_party_reference", _("Their reference number")),
         ("customer_phone", _("Customer's phone")),
         ("overdue", _("Overdue only")),
         ("received_after", _("Received from")),

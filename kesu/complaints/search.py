@@ -16,6 +16,11 @@ are matched with LIKE.
 A query of 3–6 digits (or year-digits, e.g. 2026-000006) is a complaint number's tail: it is
 turned into the exact numbers it can stand for (this year and last year), which the unique
 index on (organisation, number) answers directly at any size.
+
+A third party's reference (a 12315 work order, the manufacturer's case number) often looks
+like a number or a phone number; whatever the query looks like, the complaints whose
+reference is exactly the query are found too (`reference_matches`, one index probe), and the
+words of a reference are searched like the other texts.
 """
 
 import re
@@ -26,6 +31,7 @@ from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from kesu.complaints.models import Complaint
 from kesu.complaints.numbering import format_number
 
 # The longest search a search box takes: longer words find nothing more, and the address must
@@ -50,6 +56,8 @@ SEARCHED_FIELDS = (
     "severity_override_reason",
     "staff_involved",
     "promise_made_by",
+    "third_party_reference",
+    "third_party_contact",
     "search_notes",
 )
 # Texts in a move's timeline entry that are kept in search_notes.
@@ -135,6 +143,26 @@ def numbers_for_tail(text: str, prefix: str, today=None) -> list[str]:
     else:
         years = [year]
     return [format_number(prefix, y, sequence) for y in years]
+
+
+def reference_forms(text: str) -> list[str]:
+    """How a third party's reference typed into a search may be stored: as typed, in capitals,
+    in small letters (references are kept as given, e.g. "CRM-2026-0815" or "crm20260815")."""
+    text = text.strip()
+    return list(dict.fromkeys([text, text.upper(), text.lower()])) if text else []
+
+
+def reference_matches(organisation_id: int | None, text: str, limit: int = 100) -> list[int]:
+    """Ids of the organisation's complaints whose third party's reference is `text` exactly:
+    one probe of the (organisation, third_party_reference) index."""
+    forms = reference_forms(text)
+    if organisation_id is None or not forms:
+        return []
+    return list(
+        Complaint.objects.filter(organisation_id=organisation_id, third_party_reference__in=forms)
+        .order_by("-id")
+        .values_list("id", flat=True)[:limit]
+    )
 
 
 def complaints_matching(qs: QuerySet, text: str) -> QuerySet:

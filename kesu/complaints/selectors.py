@@ -5,7 +5,14 @@ from django.utils import timezone
 
 from kesu.audit.models import AuditEntry
 from kesu.complaints.choices import OPEN_STATES, WAITING_STATES
-from kesu.complaints.models import Attachment, Category, Complaint, ComplaintMember
+from kesu.complaints.models import (
+    Attachment,
+    Category,
+    Complaint,
+    ComplaintMember,
+    ManufacturerContact,
+    ManufacturerExchange,
+)
 from kesu.core.errors import NotFound
 from kesu.organisation.choices import Role
 
@@ -160,3 +167,36 @@ def categories_visible_to(user) -> QuerySet[Category]:
     if not user.is_authenticated or user.organisation_id is None:
         return Category.objects.none()
     return Category.objects.filter(organisation_id=user.organisation_id).order_by("path")
+
+
+def manufacturer_contacts_for(complaint: Complaint) -> QuerySet[ManufacturerContact]:
+    """The active manufacturer contacts a complaint may be escalated to: its organisation's
+    contacts for every branch and those of its own branch."""
+    return ManufacturerContact.objects.filter(
+        organisation_id=complaint.organisation_id, is_active=True
+    ).filter(Q(branch__isnull=True) | Q(branch_id=complaint.branch_id))
+
+
+def manufacturer_contacts_visible_to(user) -> QuerySet[ManufacturerContact]:
+    """The contacts a user may pick from: their organisation's, for every branch or for the
+    user's own (all of them for the organisation-wide roles)."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return ManufacturerContact.objects.none()
+    qs = ManufacturerContact.objects.filter(organisation_id=user.organisation_id)
+    if not user.sees_whole_organisation:
+        qs = qs.filter(Q(branch__isnull=True) | Q(branch_id=user.branch_id))
+    return qs.select_related("branch").order_by("branch_id", "name", "id")
+
+
+def complaint_exchanges(user, complaint_id: int) -> QuerySet[ManufacturerExchange]:
+    """The exchanges with the manufacturer of a complaint the user may see, oldest first."""
+    complaint = complaint_get(user, complaint_id)
+    return exchanges_of(complaint)
+
+
+def exchanges_of(complaint: Complaint) -> QuerySet[ManufacturerExchange]:
+    return (
+        ManufacturerExchange.objects.filter(complaint_id=complaint.pk)
+        .select_related("contact", "asked_by", "answered_by")
+        .order_by("id")
+    )

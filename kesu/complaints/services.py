@@ -21,23 +21,34 @@ from kesu.complaints.attachments import (
     stored_file_name,
 )
 from kesu.complaints.choices import (
+    OPEN_STATES,
     TERMINAL_STATES,
+    THIRD_PARTY_CHANNELS,
     CauseClass,
     Channel,
     ComplaintAction,
     Demand,
     Kind,
+    Move,
     Severity,
 )
-from kesu.complaints.models import Attachment, Category, Complaint, IdempotencyKey
+from kesu.complaints.models import (
+    Attachment,
+    Category,
+    Complaint,
+    IdempotencyKey,
+    ManufacturerContact,
+    ManufacturerExchange,
+)
 from kesu.complaints.move_fields import MOVE_OWNED_FIELDS, move_owned_message
 from kesu.complaints.numbering import next_complaint_number
 from kesu.complaints.routing import Route, route_for
 from kesu.complaints.search import SEARCHED_FIELDS, search_grams_for
-from kesu.complaints.selectors import complaints_visible_to
+from kesu.complaints.selectors import complaints_visible_to, manufacturer_contacts_for
 from kesu.complaints.severity import suggest_severity
+from kesu.complaints.workflow import TRANSITIONS
 from kesu.core.errors import InvalidState, NotAllowed, NotFound, StaleVersion
-from kesu.core.limits import length_errors, limited
+from kesu.core.limits import check_lengths, length_errors, limited, normalise_newlines
 from kesu.customers.choices import PersonalityType
 from kesu.customers.models import Customer, Purchase
 from kesu.organisation.choices import Role
@@ -68,6 +79,8 @@ EDITABLE_FIELDS = {
     "kind": Kind,
     "channel": Channel,
     "channel_detail": None,
+    "third_party_reference": None,
+    "third_party_contact": None,
     "title": None,
     "account": None,
     "demand": Demand,
@@ -89,6 +102,8 @@ REGISTER_RECORDED = [
     "kind",
     "channel",
     "channel_detail",
+    "third_party_reference",
+    "third_party_contact",
     "title",
     "account",
     "demand",
@@ -121,7 +136,11 @@ REGISTER_LIMITS = {
     "staff_involved": limits.PERSON,
     "promise_made_by": limits.PERSON,
     "severity_override_reason": limits.LINE,
+    "third_party_reference": limits.THIRD_PARTY_REFERENCE,
+    "third_party_contact": limits.THIRD_PARTY_CONTACT,
 }
+# What only a complaint forwarded by a third party (THIRD_PARTY_CHANNELS) carries.
+THIRD_PARTY_FIELDS = ("third_party_reference", "third_party_contact")
 
 
 # Choice fields of a registration and the codes each accepts ("" for none given).
@@ -159,6 +178,8 @@ def complaint_register(
     severity_override_reason: str = "",
     idempotency_key: str | None = None,
     department: Department | None = None,
+    third_party_reference: str = "",
+    third_party_contact: str = "",
 ) -> tuple[Complaint, bool]:
     """Register a complaint; the registering user becomes its first-contact owner.
 
@@ -181,6 +202,8 @@ def complaint_register(
         "staff_involved": staff_involved,
         "promise_made_by": promise_made_by,
         "severity_override_reason": severity_override_reason,
+        "third_party_reference": third_party_reference,
+        "third_party_contact": third_party_contact,
     }
     codes = {
         "kind": kind,
@@ -241,6 +264,8 @@ def complaint_register(
         kind=kind,
         channel=channel,
         channel_detail=channel_detail,
+        third_party_reference=(third_party_reference or "").strip(),
+        third_party_contact=(third_party_contact or "").strip(),
         customer=customer,
         purchase=purchase,
         received_at=received_at,
@@ -301,7 +326,22 @@ def _registration_errors(
     for field, value in codes.items():
         if value and value not in REGISTER_CHOICES[field].values:
             errors[field] = _("“%(value)s” is not a valid choice.") % {"value": value}
+    for field in _third_party_misplaced(codes["channel"], texts):
+        errors.setdefault(field, THIRD_PARTY_ONLY)
     return errors
+
+
+THIRD_PARTY_ONLY = _(
+    "Only a complaint forwarded by a third party (the manufacturer, 12315, a consumer "
+    "association, the media or a court) has a third party's reference and contact."
+)
+
+
+def _third_party_misplaced(channel, values: dict) -> list[str]:
+    """The third party's fields given for a complaint whose channel is not a forwarding one."""
+    if channel in THIRD_PARTY_CHANNELS:
+        return []
+    return [name for name in THIRD_PARTY_FIELDS if (values.get(name) or "").strip()]
 
 
 def _save_registration(
@@ -442,7 +482,21 @@ def _update_errors(changes: dict) -> dict:
 
 
 def _check_update_references(complaint: Complaint, changes: dict) -> None:
-    """A new category of the complaint's organisation and active; a purchase of its customer."""
+    """A new category of the complaint's organisation and active; a purchase of its customer;
+    a third party's reference and contact only while the channel is a forwarding one."""
+    after = {name: changes.get(name, getattr(complaint, name)) for name in THIRD_PARTY_FIELDS}
+    misplaced = _third_party_misplaced(changes.get("channel", complaint.channel), after)
+    if misplaced:
+        given = [name for name in misplaced if name in changes]
+        raise ValidationError(
+            {name: THIRD_PARTY_ONLY for name in given}
+            or {
+                "channel": _(
+                    "This complaint carries a third party's reference or contact: clear them "
+                    "in the same edit to give it a channel that is not a forwarding one."
+                )
+            }
+        )
     category = changes.get("category")
     if category is not None and (
         category.organisation_id != complaint.organisation_id or not category.is_active
@@ -608,3 +662,171 @@ def complaint_attach(
             },
         )
     return attachment
+
+
+# ---- The manufacturer (DOMAIN §10) ------------------------------------------------------------
+
+
+def may_escalate_to_manufacturer(user) -> bool:
+    """Whether this user may put complaints to the manufacturer's regional staff, record their
+    answers and the feedback sent back: the roles that may escalate a complaint (TRANSITIONS)."""
+    return user.role in TRANSITIONS[Move.ESCALATE].roles
+
+
+def _manufacturer_case(actor: User, complaint_id: int, *, lock: bool = False) -> Complaint:
+    if not may_escalate_to_manufacturer(actor):
+        raise NotAllowed(
+            _("Your role may not deal with the manufacturer about complaints."),
+            code="role_not_allowed",
+        )
+    visible = complaints_visible_to(actor)
+    complaint = (visible.select_for_update() if lock else visible).filter(pk=complaint_id).first()
+    if complaint is None:
+        raise NotFound()
+    return complaint
+
+
+def _required_text(field: str, text: str, limit: int) -> str:
+    text = normalise_newlines(text or "").strip()
+    if not text:
+        raise ValidationError({field: _("This field is required.")})
+    check_lengths(**{field: (text, limit)})
+    return text
+
+
+def manufacturer_ask(
+    *, complaint_id: int, actor: User, contact: ManufacturerContact | None, asked: str
+) -> ManufacturerExchange:
+    """Escalate to the manufacturer: what was asked of one of its configured regional contacts.
+
+    Only an open complaint is escalated; the contact must be one the complaint's branch may
+    use (manufacturer_contacts_for). The exchange is an entry of the timeline.
+    """
+    asked = _required_text("asked", asked, limits.TEXT)
+    with transaction.atomic():
+        complaint = _manufacturer_case(actor, complaint_id, lock=True)
+        if complaint.state not in OPEN_STATES:
+            raise InvalidState(
+                _("Only an open complaint is escalated to the manufacturer; reopen it first."),
+                code="closed",
+            )
+        if (
+            contact is None
+            or not manufacturer_contacts_for(complaint).filter(pk=contact.pk).exists()
+        ):
+            raise ValidationError(
+                {
+                    "contact": _(
+                        "Choose one of the manufacturer's contacts configured for this branch."
+                    )
+                }
+            )
+        exchange = ManufacturerExchange.objects.create(
+            complaint=complaint,
+            contact=contact,
+            asked=asked,
+            asked_at=timezone.now(),
+            asked_by=actor,
+        )
+        audit_record(
+            organisation_id=complaint.organisation_id,
+            actor=actor,
+            action=ComplaintAction.MANUFACTURER_ASKED,
+            obj=complaint,
+            complaint_id=complaint.pk,
+            data={
+                "exchange_id": exchange.pk,
+                "contact_id": contact.pk,
+                "contact": str(contact),
+                "text": asked,
+            },
+        )
+    return exchange
+
+
+def manufacturer_answer(
+    *,
+    complaint_id: int,
+    exchange_id: int,
+    actor: User,
+    answer: str,
+    feedback_expected: bool = False,
+) -> ManufacturerExchange:
+    """The manufacturer's answer to an exchange, once; in any state, since answers come late.
+
+    When the manufacturer expects a report back, the deadline for that feedback starts (sla,
+    through the `manufacturer_feedback_expected` hook).
+    """
+    answer = _required_text("answer", answer, limits.TEXT)
+    with transaction.atomic():
+        complaint = _manufacturer_case(actor, complaint_id, lock=True)
+        exchange = (
+            ManufacturerExchange.objects.select_for_update()
+            .filter(pk=exchange_id, complaint_id=complaint.pk)
+            .select_related("contact")
+            .first()
+        )
+        if exchange is None:
+            raise NotFound()
+        if exchange.answered_at is not None:
+            raise InvalidState(
+                _("This question was answered already; ask the manufacturer again instead."),
+                code="answered",
+            )
+        exchange.answer = answer
+        exchange.answered_at = timezone.now()
+        exchange.answered_by = actor
+        exchange.feedback_expected = bool(feedback_expected)
+        exchange.save(update_fields=["answer", "answered_at", "answered_by", "feedback_expected"])
+        audit_record(
+            organisation_id=complaint.organisation_id,
+            actor=actor,
+            action=ComplaintAction.MANUFACTURER_ANSWERED,
+            obj=complaint,
+            complaint_id=complaint.pk,
+            data={
+                "exchange_id": exchange.pk,
+                "contact": str(exchange.contact),
+                "text": answer,
+                "feedback_expected": exchange.feedback_expected,
+            },
+        )
+        if exchange.feedback_expected:
+            hooks.manufacturer_feedback_expected(complaint, actor)
+    return exchange
+
+
+def manufacturer_feedback_owed(complaint: Complaint) -> bool:
+    """Whether the manufacturer is concerned: it forwarded the complaint or was asked about it."""
+    return (
+        complaint.channel == Channel.MANUFACTURER
+        or ManufacturerExchange.objects.filter(complaint_id=complaint.pk).exists()
+    )
+
+
+def manufacturer_feedback(*, complaint_id: int, actor: User, text: str) -> AuditEntry:
+    """Record the feedback sent to the manufacturer (what the branch reported, e.g. the cause
+    found and what was done); it meets the feedback deadline. In any state: the manufacturer
+    is owed its answer even after the case is closed."""
+    text = _required_text("text", text, limits.TEXT)
+    with transaction.atomic():
+        complaint = _manufacturer_case(actor, complaint_id, lock=True)
+        if not manufacturer_feedback_owed(complaint):
+            raise ValidationError(
+                {
+                    "text": _(
+                        "This complaint was neither forwarded by the manufacturer nor "
+                        "escalated to it."
+                    )
+                }
+            )
+        entry = audit_record(
+            organisation_id=complaint.organisation_id,
+            actor=actor,
+            action=ComplaintAction.MANUFACTURER_FEEDBACK,
+            obj=complaint,
+            complaint_id=complaint.pk,
+            data={"text": text},
+        )
+        hooks.manufacturer_feedback_sent(complaint, actor)
+    return entry

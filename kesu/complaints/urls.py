@@ -2,7 +2,13 @@
 
 from django.urls import path
 
-from kesu.complaints import views, views_files, views_list_actions, views_printouts
+from kesu.complaints import (
+    views,
+    views_files,
+    views_list_actions,
+    views_manufacturer,
+    views_printouts,
+)
 
 app_name = "complaints"
 urlpatterns = [
@@ -39,6 +45,27 @@ urlpatterns = [
         name="complaint-file-thumbnail",
     ),
     path("complaints/<int:pk>/add-from-intake/", views.intake_add_to, name="intake-add-to"),
+    # The forwarding third party and the manufacturer (views_manufacturer.py).
+    path(
+        "complaints/<int:pk>/third-party/",
+        views_manufacturer.third_party_edit,
+        name="complaint-third-party",
+    ),
+    path(
+        "complaints/<int:pk>/manufacturer/",
+        views_manufacturer.manufacturer_ask_view,
+        name="complaint-maker-ask",
+    ),
+    path(
+        "complaints/<int:pk>/manufacturer/<int:exchange_pk>/answer/",
+        views_manufacturer.manufacturer_answer_view,
+        name="complaint-maker-answer",
+    ),
+    path(
+        "complaints/<int:pk>/manufacturer/feedback/",
+        views_manufacturer.manufacturer_feedback_view,
+        name="complaint-maker-feedback",
+    ),
     path("customers/lookup/", views.customer_lookup, name="customer-lookup"),
     # Printouts and the Excel export (views_printouts.py), saved views and bulk moves
     # (views_list_actions.py).

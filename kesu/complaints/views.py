@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,13 +31,23 @@ from kesu.complaints.checklist import (
 from kesu.complaints.choices import (
     OPEN_STATES,
     TERMINAL_STATES,
+    THIRD_PARTY_CHANNELS,
     CauseClass,
     Channel,
     ComplaintAction,
     Demand,
     TeamRole,
 )
-from kesu.complaints.forms import IntakeForm, NoteForm, StaffNamedForm
+from kesu.complaints.forms import (
+    THIRD_PARTY_CHANNEL_CODES,
+    IntakeForm,
+    ManufacturerAnswerForm,
+    ManufacturerAskForm,
+    ManufacturerFeedbackForm,
+    NoteForm,
+    StaffNamedForm,
+    ThirdPartyForm,
+)
 from kesu.complaints.guidance import TECHNIQUES, guidance_for
 from kesu.complaints.hooks import panel_actions
 from kesu.complaints.models import Category, Complaint
@@ -49,19 +59,24 @@ from kesu.complaints.search import (
     complaints_matching,
     number_tail,
     numbers_for_tail,
+    reference_matches,
 )
 from kesu.complaints.selectors import (
     LIST_DEFERRED,
     complaint_detail,
     complaint_list,
     complaints_visible_to,
+    exchanges_of,
+    manufacturer_contacts_for,
 )
 from kesu.complaints.services import (
+    THIRD_PARTY_FIELDS,
     complaint_add_note,
     complaint_attach,
     complaint_register,
     complaint_update,
     may_edit,
+    may_escalate_to_manufacturer,
     may_register,
 )
 from kesu.complaints.team import (
@@ -161,7 +176,10 @@ def complaint_page(
     note_form=None,
     team_error="",
     staff_form=None,
+    forms=None,
 ):
+    """The complaint's page; after a refused form, `forms` holds it bound, by its key
+    ("third_party", "maker_ask", "maker_feedback", ("maker_answer", exchange id))."""
     complaint = _get_complaint(request, pk)
     user = request.user
     available = transitions_for(complaint, user)
@@ -232,10 +250,60 @@ def complaint_page(
                 "promise_made_by": complaint.promise_made_by,
             }
         ),
+        third_party=_third_party_panel(complaint, user, forms or {}),
+        maker=_manufacturer_panel(complaint, user, forms or {}),
     )
     if context["may_manage_team"]:
         context["team_candidates"] = list(team_candidates(complaint)[:200])
     return render(request, "complaints/complaint.html", context, status=status)
+
+
+def _third_party_panel(complaint, user, forms: dict) -> dict:
+    """The forwarding third party's reference and contact, and the form that edits them."""
+    forwarded = complaint.channel in THIRD_PARTY_CHANNELS
+    editable = (
+        (forwarded or complaint.third_party_reference or complaint.third_party_contact)
+        and complaint.state in OPEN_STATES
+        and may_edit(user)
+    )
+    form = forms.get("third_party") or ThirdPartyForm(
+        initial={
+            "version": complaint.version,
+            "third_party_reference": complaint.third_party_reference,
+            "third_party_contact": complaint.third_party_contact,
+        }
+    )
+    return {"forwarded": forwarded, "form": form if editable else None}
+
+
+def _manufacturer_panel(complaint, user, forms: dict) -> dict | None:
+    """The exchanges with the manufacturer and what this user may record about them, or None
+    when the manufacturer has no part in the complaint and the user cannot escalate it."""
+    exchanges = list(exchanges_of(complaint))
+    may = may_escalate_to_manufacturer(user)
+    concerned = bool(exchanges) or complaint.channel == Channel.MANUFACTURER
+    contacts = manufacturer_contacts_for(complaint).order_by("branch_id", "name", "id")
+    can_ask = may and complaint.state in OPEN_STATES and contacts.exists()
+    ask = (forms.get("maker_ask") or ManufacturerAskForm(contacts=contacts)) if can_ask else None
+    # A refused form shows again with its reasons, wherever it was posted.
+    feedback = forms.get("maker_feedback") or (
+        ManufacturerFeedbackForm() if may and concerned else None
+    )
+    if not concerned and ask is None and feedback is None:
+        return None
+    for exchange in exchanges:
+        answering = may and exchange.answered_at is None
+        exchange.form = (
+            (forms.get(("maker_answer", exchange.pk)) or ManufacturerAnswerForm())
+            if answering
+            else None
+        )
+    return {
+        "exchanges": exchanges,
+        "ask_form": ask,
+        "feedback_form": feedback,
+        "no_contacts": may and complaint.state in OPEN_STATES and not can_ask,
+    }
 
 
 @login_required
@@ -440,8 +508,22 @@ def intake(request):
     return render(
         request,
         "complaints/intake.html",
-        page_context(request, nav="intake", form=form, category_labels=list(by_label)),
+        page_context(
+            request,
+            nav="intake",
+            form=form,
+            category_labels=list(by_label),
+            third_party_channels=THIRD_PARTY_CHANNEL_CODES,
+            show_third_party=_shows_third_party(form),
+        ),
         status=status,
+    )
+
+
+def _shows_third_party(form) -> bool:
+    """The third party's fields show for a forwarding channel, or when they hold something."""
+    return form["channel"].value() in THIRD_PARTY_CHANNELS or any(
+        form[name].value() for name in THIRD_PARTY_FIELDS
     )
 
 
@@ -535,6 +617,8 @@ def _register_from_form(user, data, categories_by_label):
             personality_type=data["personality_type"],
             upset_level=data["upset_level"],
             department=data.get("department"),
+            third_party_reference=data["third_party_reference"],
+            third_party_contact=data["third_party_contact"],
         )
     return complaint
 
@@ -756,14 +840,24 @@ def _is_full_number(q: str) -> bool:
 
 
 def _search(qs, q: str, user=None):
-    """A number or its tail, a phone number, or words in what was recorded (see search.py)."""
+    """A number or its tail, a phone number, or words in what was recorded (see search.py);
+    whatever it looks like, also a third party's reference given exactly."""
+    referenced = reference_matches(getattr(user, "organisation_id", None), q)
     if _is_full_number(q):
-        return qs.filter(number__iexact=q)
+        return qs.filter(_or_referenced(Q(number__iexact=q), referenced))
     if number_tail(q) is not None and user is not None and user.organisation_id:
         # The exact numbers the tail stands for: the unique (organisation, number) index.
         numbers = numbers_for_tail(q, user.organisation.number_prefix)
-        return qs.filter(organisation_id=user.organisation_id, number__in=numbers)
+        return qs.filter(
+            _or_referenced(Q(organisation_id=user.organisation_id, number__in=numbers), referenced)
+        )
     phone = try_normalise_phone(q)
     if phone:
-        return qs.filter(customer__phone=phone)
+        return qs.filter(_or_referenced(Q(customer__phone=phone), referenced))
     return complaints_matching(qs, q)
+
+
+def _or_referenced(condition: Q, referenced: list[int]) -> Q:
+    """`condition`, or one of the complaints whose reference matched (the query unchanged
+    when none did, so a number or phone search keeps its index)."""
+    return condition | Q(pk__in=referenced) if referenced else condition

@@ -508,6 +508,8 @@ _REGISTER_FIELDS = [
     ("kind", "kind"),
     ("channel", "channel"),
     ("channel_detail", "channel_detail"),
+    ("third_party_reference", "third_party_reference"),
+    ("third_party_contact", "third_party_contact"),
     ("title", "title"),
     ("account", "account"),
     ("demand", "demand"),
@@ -1036,6 +1038,11 @@ class _Generator:
             kind=kind,
             channel=channel,
             channel_detail=text.CHANNEL_DETAILS.get(channel, ""),
+            third_party_reference=(
+                f"{text.REFERENCE_PREFIXES[channel]}{received:%Y%m%d}-{complaint_id:06d}"
+                if channel in text.REFERENCE_PREFIXES
+                else ""
+            ),
             customer_id=info.id,
             purchase_id=info.purchase_id if rng.random() < 0.88 else None,
             received_at=received,

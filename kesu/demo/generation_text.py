@@ -304,6 +304,16 @@ CHANNEL_DETAILS = {
     "callback": "保养后例行回访时提出",
 }
 
+# How each forwarding third party numbers its cases, before the received date and a serial:
+# the reference the generated complaint carries (Complaint.third_party_reference).
+REFERENCE_PREFIXES = {
+    "manufacturer": "CRM-",
+    "12315": "12315-",
+    "consumer_assoc": "XH-",
+    "media": "MT-",
+    "court": "FY-",
+}
+
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
     "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"

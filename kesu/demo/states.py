@@ -17,8 +17,14 @@ from PIL import Image, ImageDraw
 from kesu.complaints import workflow
 from kesu.complaints.checklist import checklist_tick
 from kesu.complaints.choices import Channel, ConfirmationMethod, Demand, State
-from kesu.complaints.models import Category, Complaint
-from kesu.complaints.services import complaint_add_note, complaint_attach, complaint_register
+from kesu.complaints.models import Category, Complaint, ManufacturerContact
+from kesu.complaints.services import (
+    complaint_add_note,
+    complaint_attach,
+    complaint_register,
+    manufacturer_answer,
+    manufacturer_ask,
+)
 from kesu.customers.choices import PersonalityType, PurchaseKind, Tier
 from kesu.customers.services import customer_create, purchase_create
 
@@ -85,6 +91,10 @@ class Story:
     notes: list[str] = field(default_factory=list)
     staff_involved: str = ""
     promise_made_by: str = ""
+    reference: str = ""  # the forwarding third party's reference number
+    third_party_contact: str = ""
+    # Put to the manufacturer's regional staff: (question, answer or "" while waiting).
+    maker: tuple[str, str] | None = None
 
 
 STORIES = [
@@ -114,7 +124,8 @@ STORIES = [
     Story(0, "轮胎鼓包，要求赔偿", "新车开了两个月轮胎就鼓包，怀疑是出厂问题。",
           Demand.COMPENSATION, "vehicle.tyres", Channel.PHONE, State.INVESTIGATING, reopen=True),
     Story(2, "车机系统频繁死机", "中控屏每周死机两三次，厂家还没有升级包。",
-          Demand.REPAIR, "vehicle.body", Channel.PHONE, State.PARKED),
+          Demand.REPAIR, "vehicle.body", Channel.PHONE, State.PARKED,
+          maker=("同款车机死机已有多起，请告知系统升级包的发布时间。", "")),
     Story(3, "记者来电询问车辆自燃传闻", "有记者打电话说我们公司的车在停车场冒烟，要求说明情况。",
           Demand.EXPLANATION, "vehicle", Channel.MEDIA, State.CONFIRMED),
     Story(2, "变速箱漏油，要求现金补偿", "变速箱漏油修了三次，耽误上班，要求补偿误工费。",
@@ -122,7 +133,21 @@ STORIES = [
           compensation=8000),
     Story(1, "客户已自行解决的投诉", "车窗异响已经在别处修好了，不需要处理了。",
           Demand.REPAIR, "vehicle.body", Channel.PHONE, State.WITHDRAWN),
+    Story(0, "厂家热线转来：仪表盘故障灯常亮", "客户致电厂家客服热线，说新车发动机故障灯常亮，4S店检查了两次都说没问题。",
+          Demand.REPAIR, "vehicle.engine", Channel.MANUFACTURER, State.INVESTIGATING,
+          reference="CRM-2026-008152", third_party_contact="厂家客服中心 刘女士 400-817-8888",
+          maker=("故障码为P0420，是否属于已知的三元催化器问题？请提供技术支持。",
+                 "属于已知问题，可按技术通报更换三元催化器；处理完请向厂家反馈结果。")),
 ]  # fmt: skip
+
+# The manufacturer's regional staff the demo branches escalate to: (branch code or "" for
+# every branch, name, title, region, phone, e-mail).
+MAKER_CONTACTS = [
+    ("", "王磊", "区域服务经理", "华北区", "010-65881234", "wanglei@maker.example"),
+    ("east", "赵静", "区域技术经理", "华北区", "010-65885678", "zhaojing@maker.example"),
+    ("west", "孙浩", "区域技术经理", "华北区", "010-65889012", "sunhao@maker.example"),
+]
+MAKER_BRAND = "一汽-大众"
 
 # How far along the main road each state lies; side roads (parked, merged…) branch off it.
 ROAD = [
@@ -157,6 +182,7 @@ def create_states(organisation, branch, users: dict) -> None:
     people = {role: users[username] for role, username in BRANCH_PEOPLE[branch.code].items()}
     customers = _customers(branch, people["frontline"])
     categories = {c.code: c for c in Category.objects.filter(organisation=organisation)}
+    contact = _maker_contacts(organisation, branch)
     by_title = {}
     for story in STORIES:
         customer = customers[story.customer]
@@ -172,9 +198,50 @@ def create_states(organisation, branch, users: dict) -> None:
             category=categories[story.category],
             purchase=customer.purchases.first(),
             branch=branch,
+            third_party_reference=story.reference,
+            third_party_contact=story.third_party_contact,
         )
         by_title[story.title] = complaint
         _play(story, complaint, people, by_title)
+        if story.maker is not None:
+            _ask_maker(complaint, people["director"], contact, *story.maker)
+
+
+def _maker_contacts(organisation, branch) -> ManufacturerContact:
+    """The manufacturer's contacts of the demo (once); the branch's own technical manager."""
+    own = None
+    for code, name, title, region, phone, email in MAKER_CONTACTS:
+        if code and code != branch.code:
+            continue
+        contact, _created = ManufacturerContact.objects.get_or_create(
+            organisation=organisation,
+            branch=branch if code else None,
+            name=name,
+            defaults={
+                "title": title,
+                "region": region,
+                "brand": MAKER_BRAND,
+                "phone": phone,
+                "email": email,
+            },
+        )
+        own = contact if code else own or contact
+    assert own is not None
+    return own
+
+
+def _ask_maker(complaint, director, contact, question: str, answer: str) -> None:
+    exchange = manufacturer_ask(
+        complaint_id=complaint.pk, actor=director, contact=contact, asked=question
+    )
+    if answer:
+        manufacturer_answer(
+            complaint_id=complaint.pk,
+            exchange_id=exchange.pk,
+            actor=director,
+            answer=answer,
+            feedback_expected=True,
+        )
 
 
 def _customers(branch, frontline) -> list:

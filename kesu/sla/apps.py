@@ -21,6 +21,8 @@ class SlaConfig(AppConfig):
             milestones_after_contact,
             milestones_after_move,
             milestones_at_registration,
+            milestones_feedback_expected,
+            milestones_feedback_sent,
         )
 
         register_action_labels(DeadlineAction)
@@ -34,3 +36,5 @@ class SlaConfig(AppConfig):
         complaints.printed_deadlines.register(printed_deadlines)
         complaints.entry_replayed.register(deadline_entry_replay)
         complaints.panel_actions.register(panel_actions)
+        complaints.manufacturer_feedback_expected.register(milestones_feedback_expected)
+        complaints.manufacturer_feedback_sent.register(milestones_feedback_sent)

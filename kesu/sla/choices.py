@@ -8,6 +8,8 @@ class MilestoneKind(models.TextChoices):
     RESOLUTION = "resolution", _("Resolution")
     SATISFACTION_CALLBACK = "satisfaction_callback", _("Satisfaction callback")
     CUSTOMER_UPDATE = "customer_update", _("Update to the customer")
+    # Owed to the manufacturer (DOMAIN §10), not to the customer: see tracking.OWED_KINDS.
+    MANUFACTURER_FEEDBACK = "manufacturer_feedback", _("Feedback to the manufacturer")
 
 
 class Clock(models.TextChoices):

@@ -4,6 +4,7 @@ from kesu.complaints.choices import CauseClass, Severity
 from kesu.sla.choices import MilestoneKind
 from kesu.sla.deadline_rules import (
     MAJOR_CUSTOMER_UPDATE_EVERY,
+    MANUFACTURER_FEEDBACK_WITHIN,
     PRODUCT_QUALITY_FIRST_CONTACT_WITHIN,
     SATISFACTION_CALLBACK_WITHIN,
     SERVICE_MANNER_FIRST_CONTACT_WITHIN,
@@ -28,6 +29,9 @@ DEFAULT_POLICIES: list[tuple[str, dict[str, str], list[tuple[str, Target]]]] = [
             (K.SOLUTION, SOLUTION_WITHIN),
             (K.RESOLUTION, resolution_within(Severity.GENERAL)),
             (K.SATISFACTION_CALLBACK, SATISFACTION_CALLBACK_WITHIN),
+            # Runs only for manufacturer-forwarded complaints or when the manufacturer asked
+            # for a report back (tracking.milestones_plan, milestones_feedback_expected).
+            (K.MANUFACTURER_FEEDBACK, MANUFACTURER_FEEDBACK_WITHIN),
         ],
     ),
     (

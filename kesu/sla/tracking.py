@@ -29,12 +29,21 @@ from kesu.sla.choices import (
     PauseReason,
     Unit,
 )
-from kesu.sla.deadline_rules import Target
+from kesu.sla.deadline_rules import MANUFACTURER_FEEDBACK_CHANNELS, Target
 from kesu.sla.defaults import default_targets_for
 from kesu.sla.models import ComplaintMilestone, DeadlinePolicy
 from kesu.sla.services import calendar_row_for_branch, working_calendar
 
 K = MilestoneKind
+# Deadlines owed to someone outside the case's own progress: the manufacturer waits for its
+# feedback whatever happens to the case, so parking, waiting, reopening and closing it stop
+# none of them; only the feedback recorded meets them (milestones_feedback_sent).
+OWED_KINDS = frozenset({K.MANUFACTURER_FEEDBACK})
+
+
+def _case_clocks(milestones) -> list[ComplaintMilestone]:
+    """The milestones the case's own progress starts, pauses and stops (not OWED_KINDS)."""
+    return [m for m in milestones if m.kind not in OWED_KINDS]
 
 
 def matching_policies(complaint: Complaint, policies) -> list[DeadlinePolicy]:
@@ -188,6 +197,10 @@ def milestones_plan(complaint: Complaint) -> list[ComplaintMilestone]:
         milestones.append(
             _new(complaint, K.CUSTOMER_UPDATE, targets, 1, MilestoneStatus.RUNNING, received)
         )
+    if complaint.channel in MANUFACTURER_FEEDBACK_CHANNELS and K.MANUFACTURER_FEEDBACK in targets:
+        milestones.append(
+            _new(complaint, K.MANUFACTURER_FEEDBACK, targets, 1, MilestoneStatus.RUNNING, received)
+        )
     for m in milestones:
         _schedule(m, clocks, complaint.branch)
     complaint.due_at = next(m.due_at for m in milestones if m.kind == K.RESOLUTION)
@@ -279,13 +292,13 @@ def _moved(complaint, milestones, move: str, actor, at: datetime) -> tuple[list,
         changed = [m for kind in meets for m in _meet(milestones, kind, at)]
         return changed + [m for kind in starts for m in _start(milestones, kind, at)], []
     if move == Move.PARK:
-        return _pause(milestones, PauseReason.PARKED, at), []
+        return _pause(_case_clocks(milestones), PauseReason.PARKED, at), []
     if move == Move.RESUME:
         return _resume(milestones, at), []
     if move in ENDING_MOVES:
-        return _cancel(milestones), []
+        return _cancel(_case_clocks(milestones)), []
     if move == Move.REOPEN:
-        return _reopen(complaint, milestones, at)
+        return _reopen(complaint, _case_clocks(milestones), at)
     if move == Move.SET_DEADLINE:
         return _override_resolution(complaint, milestones, actor), []
     return [], []
@@ -369,6 +382,32 @@ def milestones_after_contact(
     _save(complaint, changed, created, Clocks(), actor, reason="contact")
 
 
+def milestones_feedback_expected(complaint: Complaint, actor, at: datetime | None = None) -> None:
+    """complaints' `manufacturer_feedback_expected` hook: the manufacturer's staff expect a
+    report back, so a feedback deadline runs from now, unless one runs already."""
+    at = at or timezone.now()
+    milestones = _live(complaint)
+    if any(m.kind == K.MANUFACTURER_FEEDBACK for m in milestones):
+        return
+    targets = targets_for(complaint)
+    if K.MANUFACTURER_FEEDBACK not in targets:
+        return
+    round_ = (
+        ComplaintMilestone.objects.filter(complaint=complaint, kind=K.MANUFACTURER_FEEDBACK).count()
+        + 1
+    )
+    created = [
+        _new(complaint, K.MANUFACTURER_FEEDBACK, targets, round_, MilestoneStatus.RUNNING, at)
+    ]
+    _save(complaint, [], created, Clocks(), actor, reason="manufacturer_feedback_expected")
+
+
+def milestones_feedback_sent(complaint: Complaint, actor, at: datetime | None = None) -> None:
+    """complaints' `manufacturer_feedback_sent` hook: the feedback deadline is met."""
+    met = _meet(_live(complaint), K.MANUFACTURER_FEEDBACK, at or timezone.now())
+    _save(complaint, met, [], Clocks(), actor, reason="manufacturer_feedback")
+
+
 def _pause(milestones, reason: str, at: datetime) -> list[ComplaintMilestone]:
     changed = []
     for m in milestones:
@@ -431,7 +470,7 @@ def complaint_wait(*, complaint: Complaint, actor, reason: str, waiting: bool) -
     if reason not in (PauseReason.CUSTOMER, PauseReason.THIRD_PARTY):
         raise ValueError(reason)
     at = timezone.now()
-    milestones = _live(complaint)
+    milestones = _case_clocks(_live(complaint))
     changed = _pause(milestones, reason, at) if waiting else _resume(milestones, at, reason)
     audit_record(
         organisation_id=complaint.organisation_id,

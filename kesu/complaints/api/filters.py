@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.choices import CauseClass, Channel, EscalationLevel, Kind, Severity, State
 from kesu.complaints.models import Category, Complaint
+from kesu.complaints.search import reference_forms
 from kesu.complaints.selectors import OVERDUE_STATES, complaints_overdue
 from kesu.core.api.fields import MAX_ID
 from kesu.core.phones import try_normalise_phone
@@ -121,6 +122,11 @@ class ComplaintFilter(django_filters.FilterSet):
     customer = IdFilter(field_name="customer_id")
     is_crisis = django_filters.BooleanFilter()
     number = django_filters.CharFilter(field_name="number", max_length=24)
+    third_party_reference = django_filters.CharFilter(
+        method="filter_third_party_reference",
+        max_length=100,
+        help_text=_("The forwarding third party's reference (a 12315 work order, a case number)."),
+    )
     received_after = DateOrDateTimeFilter(
         field_name="received_at", help_text=_("From this date or moment on.")
     )
@@ -185,6 +191,13 @@ class ComplaintFilter(django_filters.FilterSet):
             Q(path=path) | Q(path__startswith=f"{path}/")
         )
         return qs.filter(category__in=subtree)
+
+    def filter_third_party_reference(self, qs, name, value):
+        # As typed, in capitals or in small letters: the (organisation, reference) index.
+        organisation_id = getattr(self.request.user, "organisation_id", None)
+        return qs.filter(
+            organisation_id=organisation_id, third_party_reference__in=reference_forms(value)
+        )
 
     def filter_customer_phone(self, qs, name, value):
         normalised = try_normalise_phone(value)

@@ -18,9 +18,19 @@ from kesu.complaints.api.reference_serializers import (
     UserRefSerializer,
 )
 from kesu.complaints.choices import ComplaintAction
-from kesu.complaints.models import Attachment, Category, Complaint
+from kesu.complaints.models import (
+    Attachment,
+    Category,
+    Complaint,
+    ManufacturerContact,
+    ManufacturerExchange,
+)
 from kesu.complaints.move_fields import MOVE_OWNED_FIELDS, move_owned_message
-from kesu.complaints.selectors import categories_visible_to, complaint_is_overdue
+from kesu.complaints.selectors import (
+    categories_visible_to,
+    complaint_is_overdue,
+    manufacturer_contacts_visible_to,
+)
 from kesu.complaints.services import EDITABLE_FIELDS
 from kesu.complaints.workflow import transitions_for
 from kesu.core.api.fields import (
@@ -136,6 +146,8 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
         fields = [
             *ComplaintListSerializer.Meta.fields,
             "channel_detail",
+            "third_party_reference",
+            "third_party_contact",
             "purchase",
             "account",
             "demand",
@@ -242,6 +254,8 @@ class ComplaintCreateSerializer(StrictInputMixin, serializers.ModelSerializer):
             "customer",
             "channel",
             "channel_detail",
+            "third_party_reference",
+            "third_party_contact",
             "title",
             "account",
             "kind",
@@ -364,4 +378,58 @@ class AttachmentUploadSerializer(StrictInputMixin, serializers.Serializer):
     file = serializers.FileField(max_length=200)
     description = serializers.CharField(
         max_length=limits.ATTACHMENT_DESCRIPTION, required=False, allow_blank=True
+    )
+
+
+# ---- The manufacturer ---------------------------------------------------------------------
+
+
+class ManufacturerContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ManufacturerContact
+        fields = ["id", "name", "title", "region", "brand", "phone", "email", "branch", "is_active"]
+        read_only_fields = fields
+
+
+class ManufacturerExchangeSerializer(serializers.ModelSerializer):
+    contact = ManufacturerContactSerializer(read_only=True)
+    asked_by = UserRefSerializer(read_only=True)
+    answered_by = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ManufacturerExchange
+        fields = [
+            "id",
+            "contact",
+            "asked",
+            "asked_at",
+            "asked_by",
+            "answer",
+            "answered_at",
+            "answered_by",
+            "feedback_expected",
+        ]
+        read_only_fields = fields
+
+
+class ManufacturerAskSerializer(StrictInputMixin, serializers.Serializer):
+    contact = ScopedPrimaryKeyRelatedField(
+        scope=manufacturer_contacts_visible_to,
+        queryset=ManufacturerContact.objects.all(),
+        help_text=_("One of the manufacturer's contacts configured for the complaint's branch."),
+    )
+    asked = serializers.CharField(max_length=limits.TEXT, help_text=_("What is asked of them."))
+
+
+class ManufacturerAnswerSerializer(StrictInputMixin, serializers.Serializer):
+    answer = serializers.CharField(max_length=limits.TEXT)
+    feedback_expected = serializers.BooleanField(
+        default=False,
+        help_text=_("The manufacturer expects a report back: the feedback deadline starts."),
+    )
+
+
+class ManufacturerFeedbackSerializer(StrictInputMixin, serializers.Serializer):
+    text = serializers.CharField(
+        max_length=limits.TEXT, help_text=_("What was reported to the manufacturer.")
     )

@@ -149,3 +149,44 @@ def test_routing_rules_are_edited_in_the_admin(world, client):
     assert response.status_code == 302, response.content[:1500]
     rule = RoutingRule.objects.get(name="12315 → 销售部")
     assert world.complaint(channel="12315").routed_by == rule
+
+
+def test_manufacturer_contacts_are_configured_in_the_admin_in_chinese(admin_client, world):
+    from kesu.complaints.models import ManufacturerContact
+
+    add = reverse("admin:complaints_manufacturercontact_add")
+    with translation.override("zh-hans"):
+        page = admin_client.get(add, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "厂家联系人" in page and "职务" in page and "区域" in page
+    response = admin_client.post(
+        add,
+        {
+            "organisation": world.org.pk,
+            "branch": world.branch.pk,
+            "name": "王磊",
+            "title": "区域服务经理",
+            "region": "华北区",
+            "brand": "一汽-大众",
+            "phone": "010-65001234",
+            "email": "",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content[:500]
+    contact = ManufacturerContact.objects.get(name="王磊")
+    assert contact.branch == world.branch
+    changelist = admin_client.get(reverse("admin:complaints_manufacturercontact_changelist"))
+    assert "王磊" in changelist.content.decode()
+
+
+def test_a_complaints_exchanges_with_the_manufacturer_show_on_its_admin_page(admin_client, world):
+    from kesu.complaints.services import manufacturer_ask
+    from kesu.complaints.tests.factories import ManufacturerContactFactory
+
+    complaint = world.complaint()
+    contact = ManufacturerContactFactory(organisation=world.org)
+    manufacturer_ask(
+        complaint_id=complaint.pk, actor=world.user(Role.DIRECTOR), contact=contact, asked="问题X"
+    )
+    page = admin_client.get(reverse("admin:complaints_complaint_change", args=[complaint.pk]))
+    assert "问题X" in page.content.decode()

@@ -105,3 +105,33 @@ def test_the_staff_form_needs_the_version_it_was_loaded_at():
     assert not form.is_valid() and list(form.errors) == ["version"]
     form = StaffNamedForm({"version": "3", "promise_made_by": "x" * (limits.PERSON + 1)})
     assert not form.is_valid() and list(form.errors) == ["promise_made_by"]
+
+
+def test_the_intake_takes_a_third_partys_reference_and_contact(world):
+    from kesu.complaints import limits as complaint_limits
+
+    user = world.user(Role.FRONTLINE)
+    form = IntakeForm(
+        {**CALL, "channel": "12315", "third_party_reference": "GD-1", "third_party_contact": "李"},
+        user=user,
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["third_party_reference"] == "GD-1"
+    long = "号" * (complaint_limits.THIRD_PARTY_REFERENCE + 1)
+    form = IntakeForm({**CALL, "third_party_reference": long}, user=user)
+    assert not form.is_valid() and "third_party_reference" in form.errors
+
+
+def test_the_escalation_form_offers_the_contacts_it_is_given(world):
+    from kesu.complaints.forms import ManufacturerAskForm
+    from kesu.complaints.models import ManufacturerContact
+    from kesu.complaints.tests.factories import ManufacturerContactFactory
+
+    mine = ManufacturerContactFactory(organisation=world.org)
+    other = ManufacturerContactFactory()
+    contacts = ManufacturerContact.objects.filter(pk=mine.pk)
+    assert ManufacturerAskForm({"contact": mine.pk, "asked": "问"}, contacts=contacts).is_valid()
+    with translation.override("zh-hans"):
+        form = ManufacturerAskForm({"contact": other.pk, "asked": "问"}, contacts=contacts)
+        assert not form.is_valid()
+        assert form.errors["contact"] == ["请从为本门店配置的厂家联系人中选择。"]

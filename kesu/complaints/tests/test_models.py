@@ -131,3 +131,28 @@ def test_in_subtree_takes_a_node_and_what_is_under_it_not_a_namesake():
     assert in_subtree("sales/sales.promise", "sales")
     assert not in_subtree("salesforce", "sales")
     assert not in_subtree("", "sales")
+
+
+def test_a_manufacturer_contact_reads_as_staff_name_it_and_can_be_reached(world):
+    from django.core.exceptions import ValidationError
+
+    from kesu.complaints.tests.factories import ManufacturerContactFactory
+
+    contact = ManufacturerContactFactory.build(
+        organisation=world.org, name="王磊", title="区域服务经理", region="华北区", brand=""
+    )
+    assert str(contact) == "王磊 (区域服务经理 · 华北区)"
+    contact.full_clean()
+    contact.phone = contact.email = ""
+    with pytest.raises(ValidationError) as exc:
+        contact.full_clean()
+    assert "phone" in exc.value.error_dict
+    elsewhere = ManufacturerContactFactory.build(
+        organisation=OrganisationFactory(), branch=world.branch
+    )
+    with pytest.raises(ValidationError) as exc:
+        elsewhere.full_clean()
+    assert "branch" in exc.value.error_dict
+    assert (
+        str(ManufacturerContactFactory.build(name="李娜", title="", region="", brand="")) == "李娜"
+    )

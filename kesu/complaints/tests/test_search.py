@@ -203,3 +203,35 @@ def _checklist_not_required(world):
     from kesu.complaints.models import ChecklistRequirement
 
     ChecklistRequirement.objects.all().delete()
+
+
+def test_a_third_partys_reference_is_found_whatever_it_looks_like(world, client):
+    from kesu.complaints.search import reference_forms, reference_matches
+
+    references = ["CRM-2026-0815", "123456", "13812345678", "12315A20261201"]
+    cases = {ref: world.complaint(channel="12315", third_party_reference=ref) for ref in references}
+    assert reference_forms(" crm-1 ") == ["crm-1", "CRM-1"]
+    assert reference_matches(world.org.pk, "crm-2026-0815") == [cases["CRM-2026-0815"].pk]
+    assert reference_matches(None, "CRM-2026-0815") == []
+    client.force_login(world.user(Role.DIRECTOR))
+
+    def found(q):
+        return {c.pk for c in client.get("/complaints/", {"q": q}).context["complaints"]}
+
+    # Like a full number, a number's tail, a phone number and a word: each is found.
+    for ref, complaint in cases.items():
+        assert found(ref) == {complaint.pk}, ref
+    assert found("crm-2026-0815") == {cases["CRM-2026-0815"].pk}
+    # Another branch does not find it.
+    client.force_login(world.other_users[Role.DIRECTOR])
+    assert found("CRM-2026-0815") == set()
+
+
+def test_a_number_search_without_a_reference_keeps_its_query(world):
+    from kesu.complaints.views import _search
+
+    user = world.user(Role.DIRECTOR)
+    plain = str(_search(Complaint.objects.all(), "000006", user).query)
+    world.complaint(channel="manufacturer", third_party_reference="000006")
+    with_reference = str(_search(Complaint.objects.all(), "000006", user).query)
+    assert '"id" IN' not in plain and "OR" in with_reference

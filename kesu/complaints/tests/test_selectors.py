@@ -171,3 +171,36 @@ def test_categories_are_the_organisations_in_path_order(world):
     assert [c.path for c in seen] == sorted(c.path for c in seen)
     assert not selectors.categories_visible_to(AnonymousUser()).exists()
     assert not selectors.categories_visible_to(UserFactory(organisation=None, branch=None)).exists()
+
+
+def test_a_complaint_is_escalated_to_its_branchs_contacts_and_the_organisations(world):
+    from kesu.complaints.tests.factories import ManufacturerContactFactory
+
+    everywhere = ManufacturerContactFactory(organisation=world.org)
+    east = ManufacturerContactFactory(organisation=world.org, branch=world.branch)
+    west = ManufacturerContactFactory(organisation=world.org, branch=world.other_branch)
+    ManufacturerContactFactory(organisation=world.org, is_active=False)
+    ManufacturerContactFactory()  # another organisation's
+    complaint = world.complaint()
+    assert set(selectors.manufacturer_contacts_for(complaint)) == {everywhere, east}
+    director = world.user(Role.DIRECTOR)
+    visible = set(selectors.manufacturer_contacts_visible_to(director))
+    assert everywhere in visible and east in visible and west not in visible
+    assert west in set(selectors.manufacturer_contacts_visible_to(world.user(Role.GROUP)))
+    assert not selectors.manufacturer_contacts_visible_to(AnonymousUser()).exists()
+
+
+def test_exchanges_are_read_through_the_complaint_oldest_first(world):
+    from kesu.complaints.services import manufacturer_ask
+    from kesu.complaints.tests.factories import ManufacturerContactFactory
+
+    contact = ManufacturerContactFactory(organisation=world.org)
+    complaint = world.complaint()
+    director = world.user(Role.DIRECTOR)
+    first = manufacturer_ask(complaint_id=complaint.pk, actor=director, contact=contact, asked="一")
+    second = manufacturer_ask(
+        complaint_id=complaint.pk, actor=director, contact=contact, asked="二"
+    )
+    assert list(selectors.complaint_exchanges(director, complaint.pk)) == [first, second]
+    with pytest.raises(NotFound):
+        selectors.complaint_exchanges(world.other_users[Role.DIRECTOR], complaint.pk)

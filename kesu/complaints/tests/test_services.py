@@ -3,14 +3,22 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kesu.audit.models import AuditEntry
-from kesu.complaints.choices import Severity, State
+from kesu.complaints import workflow
+from kesu.complaints.choices import Channel, Severity, State
+from kesu.complaints.models import Complaint
 from kesu.complaints.services import (
     complaint_add_note,
     complaint_attach,
     complaint_register,
     complaint_update,
+    manufacturer_answer,
+    manufacturer_ask,
+    manufacturer_feedback,
+    manufacturer_feedback_owed,
+    may_escalate_to_manufacturer,
 )
-from kesu.core.errors import NotAllowed, StaleVersion
+from kesu.complaints.tests.factories import ManufacturerContactFactory
+from kesu.core.errors import InvalidState, NotAllowed, NotFound, StaleVersion
 from kesu.customers.tests.factories import CustomerFactory
 from kesu.organisation.choices import Role
 
@@ -265,3 +273,196 @@ def test_the_group_and_the_administrator_only_look_at_the_record(world):
             expected_version=1,
             changes={"staff_involved": "前台接待 张敏"},
         )
+
+
+# ---- Forwarded complaints and the manufacturer --------------------------------------------
+
+
+def test_a_forwarded_complaint_keeps_the_third_partys_reference(world):
+    complaint = world.complaint(
+        channel=Channel.HOTLINE_12315,
+        third_party_reference=" 12315-2026-0815 ",
+        third_party_contact="市场监管局 李科员 010-12315",
+    )
+    assert complaint.third_party_reference == "12315-2026-0815"
+    entry = AuditEntry.objects.get(complaint_id=complaint.pk, action="register")
+    assert entry.data["fields"]["third_party_reference"] == "12315-2026-0815"
+    assert entry.data["fields"]["third_party_contact"] == "市场监管局 李科员 010-12315"
+
+
+def test_a_complaint_not_forwarded_has_no_third_party(world):
+    with pytest.raises(ValidationError) as exc:
+        world.complaint(channel=Channel.PHONE, third_party_reference="CRM-1")
+    assert set(exc.value.error_dict) == {"third_party_reference"}
+    with pytest.raises(ValidationError) as exc:
+        world.complaint(channel=Channel.WALK_IN, third_party_contact="厂家 王经理")
+    assert set(exc.value.error_dict) == {"third_party_contact"}
+    assert world.complaint(channel=Channel.MANUFACTURER).third_party_reference == ""
+
+
+def test_the_reference_has_a_limit(world):
+    with pytest.raises(ValidationError) as exc:
+        world.complaint(channel=Channel.COURT, third_party_reference="案" * 101)
+    assert "third_party_reference" in exc.value.error_dict
+
+
+def test_the_reference_is_edited_later_and_audited(world):
+    complaint = world.complaint(channel=Channel.MANUFACTURER)
+    actor = world.user(Role.DIRECTOR)
+    updated = complaint_update(
+        complaint_id=complaint.pk,
+        actor=actor,
+        expected_version=complaint.version,
+        changes={"third_party_reference": "CRM-20260815", "third_party_contact": "王经理"},
+    )
+    assert updated.third_party_reference == "CRM-20260815"
+    entry = AuditEntry.objects.get(complaint_id=complaint.pk, action="update")
+    assert entry.data["changes"]["third_party_reference"] == ["", "CRM-20260815"]
+    # The reference is searched like the other texts.
+    assert "crm" in Complaint.objects.get(pk=complaint.pk).search_grams.split()
+
+
+def test_a_reference_needs_a_forwarding_channel_in_edits_too(world):
+    complaint = world.complaint(channel=Channel.MANUFACTURER, third_party_reference="CRM-9")
+    actor = world.user(Role.DIRECTOR)
+    with pytest.raises(ValidationError) as exc:
+        complaint_update(
+            complaint_id=complaint.pk,
+            actor=actor,
+            expected_version=complaint.version,
+            changes={"channel": Channel.PHONE},
+        )
+    assert set(exc.value.error_dict) == {"channel"}
+    plain = world.complaint()
+    with pytest.raises(ValidationError) as exc:
+        complaint_update(
+            complaint_id=plain.pk,
+            actor=actor,
+            expected_version=plain.version,
+            changes={"third_party_reference": "X-1"},
+        )
+    assert set(exc.value.error_dict) == {"third_party_reference"}
+    # Cleared in the same edit, the channel may change.
+    changed = complaint_update(
+        complaint_id=complaint.pk,
+        actor=actor,
+        expected_version=complaint.version,
+        changes={"channel": Channel.PHONE, "third_party_reference": ""},
+    )
+    assert (changed.channel, changed.third_party_reference) == (Channel.PHONE, "")
+
+
+@pytest.fixture
+def contact(world):
+    return ManufacturerContactFactory(organisation=world.org)
+
+
+def test_escalating_to_the_manufacturer_records_what_was_asked(world, contact):
+    complaint = world.complaint()
+    handler = world.user(Role.HANDLER)
+    exchange = manufacturer_ask(
+        complaint_id=complaint.pk, actor=handler, contact=contact, asked="  请协助判断是否批次问题 "
+    )
+    assert (exchange.asked, exchange.asked_by, exchange.answered_at) == (
+        "请协助判断是否批次问题",
+        handler,
+        None,
+    )
+    entry = AuditEntry.objects.get(complaint_id=complaint.pk, action="manufacturer_asked")
+    assert entry.data == {
+        "exchange_id": exchange.pk,
+        "contact_id": contact.pk,
+        "contact": str(contact),
+        "text": "请协助判断是否批次问题",
+    }
+    assert Complaint.objects.get(pk=complaint.pk).version == complaint.version  # not an edit
+
+
+@pytest.mark.parametrize("role", [Role.FRONTLINE, Role.CALLBACK, Role.GROUP, Role.ADMIN])
+def test_only_the_roles_that_escalate_deal_with_the_manufacturer(world, contact, role):
+    complaint = world.complaint()
+    with pytest.raises(NotAllowed):
+        manufacturer_ask(
+            complaint_id=complaint.pk, actor=world.user(role), contact=contact, asked="问"
+        )
+    assert not may_escalate_to_manufacturer(world.user(role))
+    assert may_escalate_to_manufacturer(world.user(Role.DIRECTOR))
+
+
+def test_the_contact_must_serve_the_complaints_branch(world, contact):
+    complaint = world.complaint()
+    director = world.user(Role.DIRECTOR)
+    elsewhere = ManufacturerContactFactory(organisation=world.org, branch=world.other_branch)
+    retired = ManufacturerContactFactory(organisation=world.org, is_active=False)
+    stranger = ManufacturerContactFactory()  # another organisation's
+    for wrong in (elsewhere, retired, stranger, None):
+        with pytest.raises(ValidationError) as exc:
+            manufacturer_ask(complaint_id=complaint.pk, actor=director, contact=wrong, asked="问")
+        assert set(exc.value.error_dict) == {"contact"}
+    own = ManufacturerContactFactory(organisation=world.org, branch=world.branch)
+    assert manufacturer_ask(complaint_id=complaint.pk, actor=director, contact=own, asked="问")
+
+
+def test_a_closed_complaint_is_not_escalated_and_another_branch_is_not_found(world, contact):
+    complaint = world.complaint()
+    workflow.complaint_withdraw(
+        complaint_id=complaint.pk, actor=world.user(Role.FRONTLINE), reason="客户撤诉"
+    )
+    with pytest.raises(InvalidState):
+        manufacturer_ask(
+            complaint_id=complaint.pk, actor=world.user(Role.DIRECTOR), contact=contact, asked="问"
+        )
+    other = world.complaint()
+    with pytest.raises(NotFound):
+        manufacturer_ask(
+            complaint_id=other.pk,
+            actor=world.other_users[Role.DIRECTOR],
+            contact=contact,
+            asked="问",
+        )
+    with pytest.raises(ValidationError):
+        manufacturer_ask(
+            complaint_id=other.pk, actor=world.user(Role.DIRECTOR), contact=contact, asked=" "
+        )
+
+
+def test_the_answer_is_recorded_once(world, contact):
+    complaint = world.complaint()
+    director = world.user(Role.DIRECTOR)
+    exchange = manufacturer_ask(
+        complaint_id=complaint.pk, actor=director, contact=contact, asked="能否提供升级包"
+    )
+    answered = manufacturer_answer(
+        complaint_id=complaint.pk,
+        exchange_id=exchange.pk,
+        actor=director,
+        answer="下月发布，请安装后反馈",
+        feedback_expected=True,
+    )
+    assert answered.answer == "下月发布，请安装后反馈" and answered.feedback_expected
+    assert answered.answered_by == director and answered.answered_at is not None
+    entry = AuditEntry.objects.get(complaint_id=complaint.pk, action="manufacturer_answered")
+    assert entry.data["text"] == "下月发布，请安装后反馈"
+    assert entry.data["feedback_expected"] is True
+    with pytest.raises(InvalidState):
+        manufacturer_answer(
+            complaint_id=complaint.pk, exchange_id=exchange.pk, actor=director, answer="再答"
+        )
+    # Another complaint's exchange is not found through this one.
+    with pytest.raises(NotFound):
+        manufacturer_answer(
+            complaint_id=world.complaint().pk, exchange_id=exchange.pk, actor=director, answer="答"
+        )
+
+
+def test_feedback_is_for_complaints_the_manufacturer_is_concerned_with(world, contact):
+    director = world.user(Role.DIRECTOR)
+    unrelated = world.complaint()
+    assert not manufacturer_feedback_owed(unrelated)
+    with pytest.raises(ValidationError):
+        manufacturer_feedback(complaint_id=unrelated.pk, actor=director, text="已反馈")
+    forwarded = world.complaint(channel=Channel.MANUFACTURER, third_party_reference="CRM-7")
+    entry = manufacturer_feedback(complaint_id=forwarded.pk, actor=director, text="原因与处理结果")
+    assert (entry.action, entry.data) == ("manufacturer_feedback", {"text": "原因与处理结果"})
+    manufacturer_ask(complaint_id=unrelated.pk, actor=director, contact=contact, asked="问")
+    assert manufacturer_feedback_owed(unrelated)

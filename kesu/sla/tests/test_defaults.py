@@ -41,6 +41,8 @@ def test_a_new_organisation_gets_the_default_policies_once(db):
         MilestoneKind.SOLUTION: (24, Unit.HOURS, Clock.CALENDAR),
         MilestoneKind.RESOLUTION: (3, Unit.DAYS, Clock.WORKING),
         MilestoneKind.SATISFACTION_CALLBACK: (24, Unit.HOURS, Clock.CALENDAR),
+        # An assumption (seed 001 names no time): see deadline_rules.MANUFACTURER_FEEDBACK_WITHIN.
+        MilestoneKind.MANUFACTURER_FEEDBACK: (3, Unit.DAYS, Clock.WORKING),
     }
     assert (
         policies.get(severity="major").targets.get(milestone=MilestoneKind.RESOLUTION).amount == 15
@@ -51,4 +53,4 @@ def test_a_new_organisation_gets_the_default_policies_once(db):
     general.delete()
     install_deadline_defaults(organisation)
     assert not DeadlinePolicy.objects.filter(organisation=organisation, name="默认时限").exists()
-    assert PolicyTarget.objects.filter(policy__organisation=organisation).count() == count - 4
+    assert PolicyTarget.objects.filter(policy__organisation=organisation).count() == count - 5

@@ -165,3 +165,20 @@ def test_a_sweep_looks_up_a_department_manager_once_for_many_owners(world, setti
 def test_the_general_manager_hears_of_an_overdue_case_on_its_first_day():
     assert timedelta(0) == GENERAL_MANAGER_HEARS_OF_OVERDUE_AFTER
     assert all(step.delay == timedelta(0) for step in DEFAULT_CHAIN)
+
+
+def test_the_feedback_the_manufacturer_expects_is_reminded_and_chased(world):
+    # From the manufacturer's CRM on Monday 09:00: feedback due Wednesday 18:00 (3 working days).
+    forwarded = world.complaint(received_at=MONDAY_9, channel="manufacturer", account="车门异响")
+    feedback = forwarded.milestones.get(kind=MilestoneKind.MANUFACTURER_FEEDBACK)
+    assert feedback.due_at == datetime(2026, 3, 11, 18, 0, tzinfo=SH)
+    assert feedback.next_check_at == datetime(2026, 3, 10, 18, 0, tzinfo=SH)
+    sweep_due_milestones(now=datetime(2026, 3, 10, 18, 5, tzinfo=SH))
+    owner = world.user(Role.FRONTLINE)
+    assert inbox_of(owner, "milestone_reminder", "manufacturer_feedback").count() == 1
+    sweep_due_milestones(now=datetime(2026, 3, 11, 18, 1, tzinfo=SH))
+    feedback.refresh_from_db()
+    assert feedback.status == MilestoneStatus.BREACHED
+    assert inbox_of(
+        world.user(Role.DIRECTOR), "milestone_breached", "manufacturer_feedback"
+    ).exists()

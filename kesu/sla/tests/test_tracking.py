@@ -10,7 +10,13 @@ from django.utils import timezone
 from kesu.audit.models import AuditEntry
 from kesu.complaints import workflow
 from kesu.complaints.models import Complaint
-from kesu.complaints.services import complaint_add_note
+from kesu.complaints.services import (
+    complaint_add_note,
+    manufacturer_answer,
+    manufacturer_ask,
+    manufacturer_feedback,
+)
+from kesu.complaints.tests.factories import ManufacturerContactFactory
 from kesu.complaints.tests.helpers import tick_required
 from kesu.organisation.choices import Role
 from kesu.sla.choices import Clock, MilestoneKind, MilestoneStatus, PauseReason, Unit
@@ -243,3 +249,128 @@ def test_an_organisation_without_policies_gets_what_the_defaults_would_give(worl
     assert installed == bare
     assert (MilestoneKind.CUSTOMER_UPDATE in bare) == (severity == "major")
     assert bare[MilestoneKind.FIRST_CONTACT][0] == (1 if cause == "service_manner" else 2)
+
+
+# ---- Feedback to the manufacturer -----------------------------------------------------------
+
+
+@pytest.fixture
+def forwarded(world):
+    return world.complaint(
+        received_at=TUESDAY_10, channel="manufacturer", third_party_reference="CRM-0815"
+    )
+
+
+def test_a_complaint_the_manufacturer_forwarded_owes_it_feedback(world, forwarded, complaint):
+    feedback = milestone(forwarded, MilestoneKind.MANUFACTURER_FEEDBACK)
+    assert feedback.status == MilestoneStatus.RUNNING
+    # 3 working days of 7.5 h from Tuesday 10:00: Friday 10:00.
+    assert feedback.due_at == datetime(2026, 3, 13, 10, 0, tzinfo=SH)
+    assert (feedback.amount, feedback.unit, feedback.clock) == (3, Unit.DAYS, Clock.WORKING)
+    assert forwarded.due_at == milestone(forwarded, MilestoneKind.RESOLUTION).due_at
+    # A complaint that did not come from the manufacturer owes it nothing.
+    assert not complaint.milestones.filter(kind=MilestoneKind.MANUFACTURER_FEEDBACK).exists()
+
+
+def test_recording_the_feedback_meets_the_deadline(world, forwarded):
+    manufacturer_feedback(
+        complaint_id=forwarded.pk, actor=world.user(Role.DIRECTOR), text="原因已查明，已更换零件"
+    )
+    feedback = milestone(forwarded, MilestoneKind.MANUFACTURER_FEEDBACK)
+    assert feedback.status == MilestoneStatus.MET and feedback.met_at is not None
+    assert milestone(forwarded, MilestoneKind.RESOLUTION).status == MilestoneStatus.RUNNING
+
+
+def test_the_case_moving_on_does_not_stop_what_the_manufacturer_is_owed(world, forwarded):
+    frontline, handler = world.user(Role.FRONTLINE), world.user(Role.HANDLER)
+    pk = forwarded.pk
+    workflow.complaint_confirm(complaint_id=pk, actor=frontline, method="signature")
+    tick_required(forwarded, "start_investigation", handler)
+    workflow.complaint_start_investigation(complaint_id=pk, actor=handler)
+    workflow.complaint_park(
+        complaint_id=pk,
+        actor=handler,
+        reason="等厂家升级包",
+        follow_up_on=timezone.localdate() + timedelta(days=7),
+    )
+    assert milestone(forwarded, MilestoneKind.RESOLUTION).status == MilestoneStatus.PAUSED
+    feedback = milestone(forwarded, MilestoneKind.MANUFACTURER_FEEDBACK)
+    assert feedback.status == MilestoneStatus.RUNNING and feedback.pauses == []
+    workflow.complaint_resume(complaint_id=pk, actor=handler)
+    complaint_wait(complaint=forwarded, actor=handler, reason=PauseReason.CUSTOMER, waiting=True)
+    assert milestone(forwarded, MilestoneKind.MANUFACTURER_FEEDBACK).pauses == []
+    workflow.complaint_withdraw(complaint_id=pk, actor=frontline, reason="客户撤诉")
+    assert milestone(forwarded, MilestoneKind.RESOLUTION).status == MilestoneStatus.CANCELLED
+    # Withdrawn or not, the manufacturer is told what became of its complaint.
+    assert (
+        milestone(forwarded, MilestoneKind.MANUFACTURER_FEEDBACK).status == MilestoneStatus.RUNNING
+    )
+    manufacturer_feedback(complaint_id=pk, actor=handler, text="客户已撤诉")
+    assert milestone(forwarded, MilestoneKind.MANUFACTURER_FEEDBACK).status == MilestoneStatus.MET
+
+
+def test_an_answer_expecting_a_report_back_starts_a_feedback_deadline(world, complaint):
+    director = world.user(Role.DIRECTOR)
+    contact = ManufacturerContactFactory(organisation=world.org)
+    asked = manufacturer_ask(complaint_id=complaint.pk, actor=director, contact=contact, asked="问")
+    manufacturer_answer(
+        complaint_id=complaint.pk, exchange_id=asked.pk, actor=director, answer="先处理后反馈"
+    )
+    assert not complaint.milestones.filter(kind=MilestoneKind.MANUFACTURER_FEEDBACK).exists()
+    again = manufacturer_ask(
+        complaint_id=complaint.pk, actor=director, contact=contact, asked="再问"
+    )
+    before = timezone.now()
+    manufacturer_answer(
+        complaint_id=complaint.pk,
+        exchange_id=again.pk,
+        actor=director,
+        answer="请三天内反馈结果",
+        feedback_expected=True,
+    )
+    feedback = milestone(complaint, MilestoneKind.MANUFACTURER_FEEDBACK)
+    assert feedback.status == MilestoneStatus.RUNNING and feedback.started_at >= before
+    assert feedback.due_at is not None
+    # While one runs, another answer expecting feedback starts no second one.
+    third = manufacturer_ask(
+        complaint_id=complaint.pk, actor=director, contact=contact, asked="三问"
+    )
+    manufacturer_answer(
+        complaint_id=complaint.pk,
+        exchange_id=third.pk,
+        actor=director,
+        answer="同上",
+        feedback_expected=True,
+    )
+    assert complaint.milestones.filter(kind=MilestoneKind.MANUFACTURER_FEEDBACK).count() == 1
+    # Once met, the next answer that expects a report back starts the next round.
+    manufacturer_feedback(complaint_id=complaint.pk, actor=director, text="已反馈")
+    fourth = manufacturer_ask(
+        complaint_id=complaint.pk, actor=director, contact=contact, asked="四问"
+    )
+    manufacturer_answer(
+        complaint_id=complaint.pk,
+        exchange_id=fourth.pk,
+        actor=director,
+        answer="再反馈一次",
+        feedback_expected=True,
+    )
+    second = milestone(complaint, MilestoneKind.MANUFACTURER_FEEDBACK, round_=2)
+    assert second.status == MilestoneStatus.RUNNING
+
+
+def test_a_policy_sets_the_feedback_target(world):
+    policy = DeadlinePolicy.objects.create(
+        organisation=world.org, name="厂家转来：次日反馈", channel="manufacturer"
+    )
+    PolicyTarget.objects.create(
+        policy=policy,
+        milestone=MilestoneKind.MANUFACTURER_FEEDBACK,
+        amount=1,
+        unit=Unit.DAYS,
+        clock=Clock.WORKING,
+    )
+    forwarded = world.complaint(received_at=TUESDAY_10, channel="manufacturer")
+    feedback = milestone(forwarded, MilestoneKind.MANUFACTURER_FEEDBACK)
+    assert feedback.policy == policy
+    assert feedback.due_at == datetime(2026, 3, 11, 10, 0, tzinfo=SH)

@@ -147,7 +147,7 @@ def _api(route: str, method: str = "GET", **kwargs) -> Rule:
 def _post_only(rule: Rule) -> Rule:
     """GET on a POST-only page: 405 (Kesu's error page) once past the sign-in (and the
     callbacks' role) check; a complaint's form address sends the GET to the complaint's page."""
-    to_complaint = rule.route.startswith("complaints:") and rule.obj == "complaint"
+    to_complaint = rule.route.startswith("complaints:") and rule.obj in ("complaint", "exchange")
     return Rule(
         rule.route,
         "GET",
@@ -161,6 +161,8 @@ def _post_only(rule: Rule) -> Rule:
     )
 
 
+# Who puts a complaint to the manufacturer and records its answers and the feedback.
+MANUFACTURER_ROLES = TRANSITIONS["escalate"].roles
 # complaint_update and the customers' services refuse these roles after validation.
 EDITING_ROLES = EVERYONE - {Role.GROUP, Role.ADMIN}
 CUSTOMER_WRITERS = EVERYONE - {Role.ADMIN}
@@ -274,6 +276,42 @@ _web_writes = [
         body={},
         decided_first="object",
         means=SEES + " and owns it or leads the handling; someone not on the team: 404",
+    ),
+    _web(
+        "complaint-third-party",
+        "POST",
+        scope=OBJECT,
+        obj="complaint",
+        ok=400,
+        body={},
+        means=SEES + "; an empty form is refused with 400 (the edit's role check: API PATCH)",
+    ),
+    _web(
+        "complaint-maker-ask",
+        "POST",
+        scope=OBJECT,
+        obj="complaint",
+        ok=400,
+        body={},
+        means=SEES + "; an empty form is refused with 400 (the role check: API rows)",
+    ),
+    _web(
+        "complaint-maker-answer",
+        "POST",
+        scope=OBJECT,
+        obj="exchange",
+        ok=400,
+        body={},
+        means=SEES + "; an empty answer is refused with 400 (the role check: API rows)",
+    ),
+    _web(
+        "complaint-maker-feedback",
+        "POST",
+        scope=OBJECT,
+        obj="complaint",
+        ok=400,
+        body={},
+        means=SEES + "; an empty form is refused with 400 (the role check: API rows)",
     ),
     _web(
         "inbox-read",
@@ -482,6 +520,13 @@ RULES: list[Rule] = [
         obj="colleague",
         means="signed in; colleagues of their branch and the organisation-wide roles",
     ),
+    _api(
+        "manufacturer-contact-list",
+        scope=LISTED,
+        obj="maker_contact",
+        means="signed in; the manufacturer's contacts for their branch or every branch (all "
+        "for group, admin)",
+    ),
     # ---- API: complaints ----------------------------------------------------------------------
     _api("complaint-list", scope=LISTED, obj="complaint", means="signed in; lists what they see"),
     _api(
@@ -555,6 +600,39 @@ RULES: list[Rule] = [
         means=SEES + "; no file is refused with 400",
     ),
     _api("complaint-attachment-download", scope=OBJECT, obj="attachment", means=SEES),
+    _api("complaint-manufacturer-exchanges", scope=OBJECT, obj="complaint", means=SEES),
+    _api(
+        "complaint-manufacturer-exchanges",
+        "POST",
+        may=MANUFACTURER_ROLES,
+        ok=201,
+        scope=OBJECT,
+        obj="complaint",
+        body={"contact": "#maker_contact.pk", "asked": "矩阵探测"},
+        decided_first="object",
+        means=SEES + " and may escalate (the roles of the escalate move); rolled back",
+    ),
+    _api(
+        "complaint-manufacturer-answer",
+        "POST",
+        may=MANUFACTURER_ROLES,
+        scope=OBJECT,
+        obj="exchange",
+        body={"answer": "矩阵探测"},
+        decided_first="object",
+        means=SEES + " and may escalate; the answer is rolled back",
+    ),
+    _api(
+        "complaint-manufacturer-feedback",
+        "POST",
+        may=MANUFACTURER_ROLES,
+        ok=201,
+        scope=OBJECT,
+        obj="complaint",
+        body={"text": "矩阵探测"},
+        decided_first="object",
+        means=SEES + " and may escalate; the feedback is rolled back",
+    ),
     # ---- API: customers -----------------------------------------------------------------------
     _api(
         "customer-list",

@@ -53,6 +53,8 @@ class Side:
     draw: object = None
     survey_token: str = ""
     colleague: object = None
+    maker_contact: object = None  # a manufacturer contact for the branch
+    exchange: object = None  # a question to the manufacturer about `complaint`
 
 
 @dataclass
@@ -72,7 +74,8 @@ def _side(world, branch, users) -> Side:
     from kesu.callbacks.sampling import draw_sample
     from kesu.callbacks.surveys import invitation_create
     from kesu.callbacks.tests.conftest import welcome_call
-    from kesu.complaints.services import complaint_attach
+    from kesu.complaints.services import complaint_attach, manufacturer_ask
+    from kesu.complaints.tests.factories import ManufacturerContactFactory
     from kesu.complaints.workflow import complaint_withdraw
     from kesu.customers.models import KeyPerson
     from kesu.customers.tests.factories import CustomerFactory, PurchaseFactory
@@ -112,6 +115,15 @@ def _side(world, branch, users) -> Side:
         survey=survey, customer=side.customer, complaint=side.complaint
     )
     side.colleague = users[Role.CALLBACK]
+    side.maker_contact = ManufacturerContactFactory(
+        organisation=world.org, branch=branch, name=f"厂家联系人-{branch.code}"
+    )
+    side.exchange = manufacturer_ask(
+        complaint_id=side.complaint.pk,
+        actor=users[Role.DIRECTOR],
+        contact=side.maker_contact,
+        asked="矩阵问题",
+    )
     return side
 
 
@@ -223,7 +235,9 @@ def _url(matrix: Matrix, rule, role, scope) -> str:
     kwargs = {}
     if "token" in params:
         kwargs["token"] = obj
-    if "attachment_pk" in params:
+    if "exchange_pk" in params:
+        kwargs.update(pk=obj.complaint_id, exchange_pk=obj.pk)
+    elif "attachment_pk" in params:
         kwargs.update(pk=obj.complaint_id, attachment_pk=obj.pk)
     elif "file_pk" in params:
         kwargs.update(pk=obj.complaint_id, file_pk=obj.pk)

@@ -170,6 +170,8 @@ def seeds_for(user: User, every_state: bool) -> list[str]:
         visible.filter(attachments__isnull=False).first(),
         visible.filter(is_crisis=True).first(),
         visible.filter(reopen_count__gt=0).first(),
+        # Forwarded by the manufacturer, with its reference and an answered exchange.
+        visible.filter(channel="manufacturer").first(),
     ]
     pages = {reverse("complaints:complaint", args=[c.pk]) for c in picks if c is not None}
     return [*SEEDS, *sorted(pages)] + (["/admin/"] if user.is_staff else [])

@@ -237,6 +237,7 @@
       if (into) into.value = el.value;
     }
     if (el.hasAttribute("data-submit-on-change") && el.form) el.form.requestSubmit();
+    if (el.id) showFor(el);
     if (el.dataset.selectAll) {
       document.querySelectorAll('input[name="' + el.dataset.selectAll + '"]').forEach(function (box) {
         box.checked = el.checked;
@@ -245,6 +246,25 @@
   });
   document.addEventListener("click", function (ev) {
     if (ev.target.closest && ev.target.closest("[data-print]")) window.print();
+  });
+
+  // Fields shown only for some values of a select (the intake's third-party fields for the
+  // forwarding channels): data-show-when="<id of the select>", data-show-values="a b c". What
+  // already holds a value stays shown, so nothing typed is hidden.
+  function showFor(select) {
+    document.querySelectorAll('[data-show-when="' + select.id + '"]').forEach(function (box) {
+      var values = (box.dataset.showValues || "").split(" ");
+      var filled = Array.prototype.some.call(box.querySelectorAll("input, textarea"), function (i) {
+        return i.value.trim() !== "";
+      });
+      box.hidden = values.indexOf(select.value) < 0 && !filled;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-show-when]").forEach(function (box) {
+      var select = document.getElementById(box.dataset.showWhen);
+      if (select) showFor(select);
+    });
   });
 
   // A text with a limit shows "typed / limit" as it is typed: the input carries maxlength and
