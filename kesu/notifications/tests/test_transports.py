@@ -63,6 +63,31 @@ def test_email_arrives_at_a_real_smtp_server(world, smtp_server):
     assert attempt.ok and attempt.error == ""
 
 
+def test_each_recipient_reads_the_email_in_their_own_language_with_the_link(
+    world, smtp_server, settings
+):
+    settings.KESU_BASE_URL = "https://kesu.example.cn"
+    director, gm = world.user(Role.DIRECTOR), world.user(Role.GENERAL_MANAGER)
+    director.email, director.language = "director@example.test", "en"
+    gm.email, gm.language = "gm@example.test", "zh-hans"
+    director.save()
+    gm.save()
+    complaint = world.complaint(actor=world.user(Role.FRONTLINE), demand="return")
+    deliver_due(worker_id="w1")
+    mails = {m.rcpt_tos[0]: m for m in smtp_server.messages}
+    link = f"https://kesu.example.cn/complaints/{complaint.pk}/"
+    english = mails["director@example.test"]
+    assert english.subject == f"New complaint: {complaint.number}"
+    assert link in english.body
+    chinese = [m for m in smtp_server.messages if m.rcpt_tos == ["gm@example.test"]]
+    assert {m.subject for m in chinese} >= {f"立即处理：{complaint.number}"}
+    assert all(link in m.body for m in chinese)
+    # One message per event and person, even after another worker's pass.
+    sent = len(smtp_server.messages)
+    deliver_due(worker_id="w2")
+    assert len(smtp_server.messages) == sent
+
+
 def test_email_is_retried_when_the_smtp_server_is_down(world, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
