@@ -39,6 +39,7 @@ from kesu.complaints.choices import (
     State,
 )
 from kesu.complaints.models import Complaint
+from kesu.complaints.people import branch_people
 from kesu.complaints.search import search_refresh
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.complaints.severity import SEVERITY_RANK
@@ -784,11 +785,20 @@ def _owner_before_group(complaint: Complaint) -> User | None:
         .first()
     )
     before = (taken or {}).get("changes", {}).get("owner", [None])[0]
-    candidates = User.objects.filter(
-        organisation_id=complaint.organisation_id, branch_id=complaint.branch_id, is_active=True
+    user = (
+        User.objects.filter(
+            pk=before,
+            organisation_id=complaint.organisation_id,
+            branch_id=complaint.branch_id,
+            is_active=True,
+        ).first()
+        if before
+        else None
     )
-    user = candidates.filter(pk=before).first() if before else None
-    return user or candidates.filter(role=Role.GENERAL_MANAGER).order_by("pk").first()
+    if user is not None:
+        return user
+    managers = branch_people(complaint.organisation_id, complaint.branch_id, Role.GENERAL_MANAGER)
+    return managers[0] if managers else None
 
 
 def complaint_set_deadline(

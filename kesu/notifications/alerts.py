@@ -55,14 +55,22 @@ def event_item(
     actor: User | None,
     audiences: tuple[str, ...] | None = None,
     extra: dict | None = None,
+    looked_up: dict | None = None,
     **context,
 ) -> dict | None:
     """Notification `kind` about `complaint` for the people of its audiences (or of the given
-    subset), once per person, without the actor: notify_many's item, or None for nobody."""
+    subset), once per person, without the actor: notify_many's item, or None for nobody.
+    `looked_up` keeps the audiences found for one change, so several events of it ask once."""
     event = EVENT_OF[kind]
     people: dict[int, User] = {}
     for audience in audiences if audiences is not None else event.audiences:
-        for user in people_for(audience, complaint, **context):
+        if looked_up is None or context:
+            found = people_for(audience, complaint, **context)
+        elif audience in looked_up:
+            found = looked_up[audience]
+        else:
+            found = looked_up[audience] = people_for(audience, complaint)
+        for user in found:
             people.setdefault(user.pk, user)
     if actor is not None:
         people.pop(actor.pk, None)
@@ -87,9 +95,11 @@ def announce(*items: dict | None) -> int:
 
 def alerts_at_registration(complaint: Complaint) -> None:
     actor = complaint.registered_by if complaint.registered_by_id else None
-    items = [event_item(complaint, Kind.NEW_COMPLAINT, "new", actor=actor)]
+    # The registration's events share their lookups (the GM, the department's managers).
+    seen: dict = {}
+    items = [event_item(complaint, Kind.NEW_COMPLAINT, "new", actor=actor, looked_up=seen)]
     if complaint.department_id:
-        items.append(event_item(complaint, Kind.ROUTED, "routed", actor=actor))
+        items.append(event_item(complaint, Kind.ROUTED, "routed", actor=actor, looked_up=seen))
     quality = complaint.cause == CauseClass.PRODUCT_QUALITY
     if complaint.demand in URGENT_DEMANDS or quality:
         items.append(
@@ -98,13 +108,16 @@ def alerts_at_registration(complaint: Complaint) -> None:
                 Kind.URGENT_DEMAND,
                 "urgent",
                 actor=actor,
+                looked_up=seen,
                 extra={"quality_defect": quality and complaint.demand not in URGENT_DEMANDS},
             )
         )
     if complaint.channel == Channel.CALLBACK:
-        items.append(event_item(complaint, Kind.FROM_CALLBACK, "from_callback", actor=actor))
+        items.append(
+            event_item(complaint, Kind.FROM_CALLBACK, "from_callback", actor=actor, looked_up=seen)
+        )
     if complaint.is_crisis:
-        items.append(event_item(complaint, Kind.CRISIS, "crisis", actor=actor))
+        items.append(event_item(complaint, Kind.CRISIS, "crisis", actor=actor, looked_up=seen))
     announce(*items)
 
 

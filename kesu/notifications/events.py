@@ -13,13 +13,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.choices import EscalationLevel
-from kesu.complaints.models import Complaint, ComplaintMember
+from kesu.complaints.models import Complaint
 from kesu.complaints.people import (
     branch_people,
     department_managers,
     group_centre,
     manager_of,
 )
+from kesu.complaints.team import team_of
 from kesu.complaints.workflow import who_may_approve
 from kesu.notifications.choices import Kind
 from kesu.organisation.choices import Role
@@ -237,12 +238,7 @@ def people_for(
 
 def team_members(complaint: Complaint) -> list[User]:
     """The active users on the complaint's team."""
-    return [
-        m.user
-        for m in ComplaintMember.objects.filter(complaint_id=complaint.pk, user__is_active=True)
-        .select_related("user")
-        .order_by("pk")
-    ]
+    return [m.user for m in team_of(complaint) if m.user.is_active]
 
 
 def events_table() -> str:
