@@ -340,6 +340,8 @@ SPECTACULAR_SETTINGS = {
         "SeverityEnum": "kesu.complaints.choices.Severity",
         "ConfirmationMethodEnum": "kesu.complaints.choices.ConfirmationMethod",
         "EscalationLevelEnum": "kesu.complaints.choices.EscalationLevel",
+        "TeamRoleEnum": "kesu.complaints.choices.TeamRole",
+        "RoleEnum": "kesu.organisation.choices.Role",
     },
 }
 

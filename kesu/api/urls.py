@@ -21,6 +21,7 @@ from kesu.api.auth import MeView, TokenView
 from kesu.complaints.api import customer_views as customers
 from kesu.complaints.api import manufacturer_views as manufacturer
 from kesu.complaints.api import reference_views as reference
+from kesu.complaints.api import team_views as team
 from kesu.complaints.api import views as complaints
 
 
@@ -109,6 +110,10 @@ v1 = [
         f"{C}manufacturer/feedback/",
         manufacturer.FeedbackView.as_view(),
         name="complaint-manufacturer-feedback",
+    ),
+    path(f"{C}team/", team.TeamView.as_view(), name="complaint-team"),
+    path(
+        f"{C}team/<kesu_id:user_pk>/", team.TeamMemberView.as_view(), name="complaint-team-member"
     ),
     path("v1/customers/", customers.CustomerListView.as_view(), name="customer-list"),
     path(

@@ -38,11 +38,12 @@ class RoutingRuleAdmin(admin.ModelAdmin):
 
     list_display = [
         "name", "category", "cause", "channel", "severity", "demand", "department_code",
-        "priority", "is_active",
+        "owner", "owner_role", "priority", "is_active",
     ]  # fmt: skip
-    list_filter = ["organisation", "department_code", "is_active"]
-    list_select_related = ["category"]
+    list_filter = ["organisation", "department_code", "owner_role", "is_active"]
+    list_select_related = ["category", "owner"]
     search_fields = ["name", "department_code"]
+    raw_id_fields = ["owner"]
 
 
 @admin.register(ChecklistRequirement)

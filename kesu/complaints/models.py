@@ -25,6 +25,7 @@ from kesu.complaints.choices import (
 from kesu.core.limits import TextLimit
 from kesu.customers.choices import PersonalityType
 from kesu.customers.models import Customer, Purchase
+from kesu.organisation.choices import Role
 from kesu.organisation.models import Branch, Department, Organisation
 
 
@@ -149,7 +150,30 @@ class RoutingRule(models.Model):
     department_code = models.SlugField(
         _("department code"),
         max_length=40,
+        blank=True,
         help_text=_("The department of this code in the complaint's branch, e.g. sales."),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+        help_text=_(
+            "This person handles the complaint, where they work in its branch "
+            "(otherwise the next matching rule applies)."
+        ),
+    )
+    owner_role = models.CharField(
+        _("owner's role"),
+        max_length=20,
+        choices=Role.choices,
+        blank=True,
+        help_text=_(
+            "The person of this role in the department (or, without one, in the branch) "
+            "with the fewest open complaints handles it."
+        ),
     )
     priority = models.SmallIntegerField(
         _("priority"), default=0, help_text=_("Among equally specific rules, the higher wins.")
@@ -162,7 +186,16 @@ class RoutingRule(models.Model):
         ordering = ["organisation", "-priority", "id"]
 
     def __str__(self) -> str:
-        return f"{self.name} → {self.department_code}"
+        target = self.department_code or self.owner_role or (self.owner and str(self.owner)) or "?"
+        return f"{self.name} → {target}"
+
+    def clean(self) -> None:
+        if not (self.department_code or self.owner_id or self.owner_role):
+            raise ValidationError(_("Name a department, an owner or a role."))
+        if self.owner_id and self.owner_role:
+            raise ValidationError({"owner_role": _("Name either an owner or a role, not both.")})
+        if self.owner_id and self.owner.organisation_id != self.organisation_id:
+            raise ValidationError({"owner": _("The owner must work in this organisation.")})
 
     @property
     def specificity(self) -> int:

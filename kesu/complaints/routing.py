@@ -3,14 +3,21 @@
 An organisation's routing rules match a complaint by category (a node and everything under
 it), cause class, channel, severity and demand; an empty criterion matches anything. The
 most specific active rule wins (most criteria set, then the deeper category, then the higher
-priority, then the older rule), and names a department by its code: the department of that
-code in the complaint's own branch. Where no rule matches, or the branch has no department of
-that code, the complaint stays with the registering user's department, as before routing.
+priority, then the older rule). A rule names a department by its code (the department of that
+code in the complaint's own branch), a person who then owns the complaint, or a role (the
+person of that role in the department, or in the branch, with the fewest open complaints),
+or a department and a role together. A rule the branch cannot follow (no department of that
+code, an owner working elsewhere, nobody of that role) gives way to the next matching one.
+Where none applies, the complaint stays with the registering user and their department, as
+before routing.
 """
 
 from dataclasses import dataclass
 
-from kesu.complaints.models import Category, RoutingRule, in_subtree
+from django.db.models import Count
+
+from kesu.complaints.choices import OPEN_STATES
+from kesu.complaints.models import Category, Complaint, RoutingRule, in_subtree
 from kesu.complaints.severity import suggest_severity
 from kesu.organisation.choices import Role
 from kesu.organisation.models import Branch, Department, User
@@ -20,12 +27,13 @@ from kesu.organisation.models import Branch, Department, User
 class Route:
     department: Department | None
     rule: RoutingRule | None
+    owner: User | None = None  # None: the registering user keeps it
 
 
 def active_rules(organisation_id: int) -> list[RoutingRule]:
     return list(
         RoutingRule.objects.filter(organisation_id=organisation_id, is_active=True).select_related(
-            "category"
+            "category", "owner"
         )
     )
 
@@ -69,7 +77,8 @@ def route_for(
     demand: str = "",
     rules: list[RoutingRule] | None = None,
 ) -> Route:
-    """The department a complaint with these values goes to, and the rule that sent it there."""
+    """The department (and owner) a complaint with these values goes to, and the rule that sent
+    it there."""
     rules = active_rules(branch.organisation_id) if rules is None else rules
     candidates = matching_rules(
         rules, category=category, cause=cause, channel=channel, severity=severity, demand=demand
@@ -77,10 +86,47 @@ def route_for(
     if candidates:
         by_code = {d.code: d for d in Department.objects.filter(branch=branch)}
         for rule in candidates:
-            if rule.department_code in by_code:
-                return Route(by_code[rule.department_code], rule)
+            route = _follow(rule, branch, by_code)
+            if route is not None:
+                return route
     own = actor.department
     return Route(own if own is not None and own.branch_id == branch.pk else None, None)
+
+
+def _follow(rule: RoutingRule, branch: Branch, by_code: dict[str, Department]) -> Route | None:
+    """Where `rule` sends a complaint of `branch`, or None where the branch cannot follow it."""
+    department = by_code.get(rule.department_code) if rule.department_code else None
+    if rule.department_code and department is None:
+        return None
+    if rule.owner_id:
+        owner = rule.owner
+        if owner is None or not owner.is_active or owner.branch_id != branch.pk:
+            return None
+        return Route(department or owner.department, rule, owner)
+    if rule.owner_role:
+        owner = least_busy(branch, rule.owner_role, department)
+        if owner is None:
+            return None
+        return Route(department or owner.department, rule, owner)
+    return Route(department, rule)
+
+
+def least_busy(branch: Branch, role: str, department: Department | None) -> User | None:
+    """The active person of `role` in the department (or the branch) with the fewest open
+    complaints; the longest-serving one among equals."""
+    people = User.objects.filter(branch=branch, role=role, is_active=True)
+    if department is not None:
+        people = people.filter(department=department)
+    candidates = list(people.order_by("pk"))
+    if len(candidates) < 2:
+        return candidates[0] if candidates else None
+    load = dict(
+        Complaint.objects.filter(owner__in=candidates, state__in=sorted(OPEN_STATES))
+        .values_list("owner_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return min(candidates, key=lambda user: load.get(user.pk, 0))
 
 
 @dataclass(frozen=True)

@@ -285,7 +285,7 @@ def complaint_register(
         personality_type=personality_type,
         upset_level=upset_level,
         registered_by=actor,
-        owner=actor,
+        owner=route.owner or actor,
         department=route.department,
         routed_by=route.rule,
     )

@@ -54,12 +54,16 @@ def _locked(actor: User, complaint_id: int) -> Complaint:
     complaint = complaints_visible_to(actor).select_for_update().filter(pk=complaint_id).first()
     if complaint is None:
         raise NotFound()
-    if not may_manage_team(actor, complaint):
+    require_may_manage_team(actor, complaint)
+    return complaint
+
+
+def require_may_manage_team(user: User, complaint: Complaint) -> None:
+    if not may_manage_team(user, complaint):
         raise NotAllowed(
             _("Only the owner and those who lead the handling may change the team."),
             code="role_not_allowed",
         )
-    return complaint
 
 
 def team_add(*, actor: User, complaint_id: int, user_id, role: str) -> ComplaintMember:

@@ -98,8 +98,20 @@ def alerts_at_registration(complaint: Complaint) -> None:
     # The registration's events share their lookups (the GM, the department's managers).
     seen: dict = {}
     items = [event_item(complaint, Kind.NEW_COMPLAINT, "new", actor=actor, looked_up=seen)]
-    if complaint.department_id:
-        items.append(event_item(complaint, Kind.ROUTED, "routed", actor=actor, looked_up=seen))
+    routed_to_a_person = complaint.owner_id != complaint.registered_by_id
+    if complaint.department_id or routed_to_a_person:
+        items.append(
+            event_item(
+                complaint,
+                Kind.ROUTED,
+                "routed",
+                actor=actor,
+                looked_up=seen,
+                # Whoever took the complaint in keeps it where no rule named a person.
+                audiences=None if routed_to_a_person else (Audience.DEPARTMENT_MANAGERS,),
+                extra={"routed_to_owner": routed_to_a_person},
+            )
+        )
     quality = complaint.cause == CauseClass.PRODUCT_QUALITY
     if complaint.demand in URGENT_DEMANDS or quality:
         items.append(

@@ -64,8 +64,8 @@ EVENTS: tuple[Event, ...] = (
     Event(
         Kind.ROUTED,
         _("Complaint for your department"),
-        _("a complaint is registered and routed to a department"),
-        (A.DEPARTMENT_MANAGERS,),
+        _("a complaint is registered and routed to a department or a person"),
+        (A.OWNER, A.OWNER_MANAGER, A.DEPARTMENT_MANAGERS),
         "DOMAIN §10 (routing)",
     ),
     Event(

@@ -141,6 +141,15 @@ def _new_complaint(v: dict, payload: dict) -> Message:
 
 
 def _routed(v: dict, payload: dict) -> Message:
+    if payload.get("routed_to_owner"):
+        return Message(
+            _("Routed to %(owner)s: %(number)s") % {**v, "owner": payload.get("owner") or MISSING},
+            _(
+                "Complaint %(number)s “%(title)s” was routed to %(owner)s (%(department)s), "
+                "who handles it from now on."
+            )
+            % {**v, "owner": payload.get("owner") or MISSING},
+        )
     return Message(
         _("For your department: %(number)s") % v,
         _(

@@ -17,11 +17,12 @@ from kesu.complaints.api.reference_serializers import (
     DepartmentRefSerializer,
     UserRefSerializer,
 )
-from kesu.complaints.choices import ComplaintAction
+from kesu.complaints.choices import ComplaintAction, TeamRole
 from kesu.complaints.models import (
     Attachment,
     Category,
     Complaint,
+    ComplaintMember,
     ManufacturerContact,
     ManufacturerExchange,
 )
@@ -433,3 +434,22 @@ class ManufacturerFeedbackSerializer(StrictInputMixin, serializers.Serializer):
     text = serializers.CharField(
         max_length=limits.TEXT, help_text=_("What was reported to the manufacturer.")
     )
+
+
+class TeamMemberSerializer(serializers.ModelSerializer):
+    user = UserRefSerializer(read_only=True)
+    department = serializers.CharField(source="user.department.name", default="", read_only=True)
+    added_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = ComplaintMember
+        fields = ["user", "department", "role", "added_by", "added_at"]
+        read_only_fields = fields
+
+
+class TeamAddSerializer(StrictInputMixin, serializers.Serializer):
+    user = serializers.IntegerField(
+        min_value=1,
+        help_text=_("An active colleague of the complaint's branch, or of the group."),
+    )
+    role = serializers.ChoiceField(choices=TeamRole.choices)

@@ -8,7 +8,7 @@ from kesu.complaints.defaults import DEALERSHIP_ROUTING, install_routing_default
 from kesu.complaints.models import Category, RoutingRule
 from kesu.complaints.routing import matching_rules, route_for
 from kesu.organisation.choices import Role
-from kesu.organisation.tests.factories import DepartmentFactory
+from kesu.organisation.tests.factories import DepartmentFactory, UserFactory
 
 
 def category(world, code):
@@ -130,3 +130,72 @@ def test_routing_defaults_are_installed_once(world):
     assert RoutingRule.objects.filter(organisation=world.org).count() == len(DEALERSHIP_ROUTING)
     install_routing_defaults(world.org, DEALERSHIP_ROUTING)
     assert RoutingRule.objects.filter(organisation=world.org).count() == len(DEALERSHIP_ROUTING)
+
+
+def test_a_rule_may_name_the_person_who_handles_it(world):
+    """The owner named by the rule owns the complaint from registration; their department
+    is its department unless the rule names another."""
+    keeper = UserFactory(
+        organisation=world.org, branch=world.branch, department=world.sales, role=Role.HANDLER
+    )
+    rule = RoutingRule.objects.create(
+        organisation=world.org, name="定金 → 赵敏", cause=CauseClass.PROMISE_NOT_KEPT,
+        owner=keeper, priority=10,
+    )  # fmt: skip
+    complaint = world.complaint(cause=CauseClass.PROMISE_NOT_KEPT)
+    assert (complaint.owner, complaint.department, complaint.routed_by) == (
+        keeper,
+        world.sales,
+        rule,
+    )
+    assert complaint.registered_by == world.user(Role.FRONTLINE)
+    assert list(iter_complaint_mismatches()) == []
+
+
+def test_an_owner_of_another_branch_or_gone_gives_way_to_the_next_rule(world):
+    west = world.other_users[Role.HANDLER]
+    RoutingRule.objects.create(
+        organisation=world.org, name="→ 西城", cause=CauseClass.PROMISE_NOT_KEPT, owner=west,
+        priority=10,
+    )  # fmt: skip
+    complaint = world.complaint(cause=CauseClass.PROMISE_NOT_KEPT)
+    assert complaint.owner == world.user(Role.FRONTLINE)
+    assert complaint.department == world.sales  # the default sales rule
+    assert complaint.routed_by.owner_id is None
+
+
+def test_a_role_rule_gives_it_to_the_least_busy_person_of_that_role(world):
+    first = UserFactory(
+        organisation=world.org, branch=world.branch, department=world.sales, role=Role.HANDLER
+    )
+    second = UserFactory(
+        organisation=world.org, branch=world.branch, department=world.sales, role=Role.HANDLER
+    )
+    RoutingRule.objects.create(
+        organisation=world.org, name="销售 → 销售经理", cause=CauseClass.PROMISE_NOT_KEPT,
+        department_code="sales", owner_role=Role.HANDLER, priority=10,
+    )  # fmt: skip
+    owners = [world.complaint(cause=CauseClass.PROMISE_NOT_KEPT).owner for _ in range(3)]
+    assert owners == [first, second, first]  # the fewest open cases, the older among equals
+
+
+def test_a_role_rule_nobody_holds_gives_way(world):
+    RoutingRule.objects.create(
+        organisation=world.org, name="→ 销售回访", cause=CauseClass.PROMISE_NOT_KEPT,
+        department_code="sales", owner_role=Role.CALLBACK, priority=10,
+    )  # fmt: skip
+    complaint = world.complaint(cause=CauseClass.PROMISE_NOT_KEPT)
+    assert complaint.owner == world.user(Role.FRONTLINE)
+    assert complaint.routed_by.owner_role == ""
+
+
+def test_a_rule_must_name_somewhere_to_go(world):
+    with pytest.raises(ValidationError):
+        RoutingRule(organisation=world.org, name="空").full_clean()
+    with pytest.raises(ValidationError) as both:
+        RoutingRule(
+            organisation=world.org, name="两者", owner=world.user(Role.HANDLER),
+            owner_role=Role.HANDLER,
+        ).full_clean()  # fmt: skip
+    assert "owner_role" in both.value.message_dict
+    RoutingRule(organisation=world.org, name="角色", owner_role=Role.DIRECTOR).full_clean()

@@ -6,7 +6,7 @@ import pytest
 
 from kesu.complaints import workflow
 from kesu.complaints.choices import EscalationLevel, State
-from kesu.complaints.models import Complaint
+from kesu.complaints.models import Complaint, RoutingRule
 from kesu.notifications.alerts import alerts_at_registration
 from kesu.notifications.choices import Channel, Kind
 from kesu.notifications.models import Notification, NotificationSetting
@@ -60,6 +60,24 @@ def test_a_routed_complaint_reaches_its_departments_managers(world):
     )
     world.complaint(department=world.sales)
     assert told(Kind.ROUTED) == pks(sales_manager)  # not the service department's manager
+
+
+def test_a_complaint_routed_to_a_person_reaches_them_and_their_manager(world):
+    advisor = UserFactory(
+        organisation=world.org, branch=world.branch, department=world.sales, role=Role.HANDLER
+    )
+    RoutingRule.objects.create(
+        organisation=world.org, name="承诺 → 赵敏", cause="promise_not_kept", owner=advisor,
+        priority=10,
+    )  # fmt: skip
+    complaint = world.complaint(cause="promise_not_kept")
+    assert complaint.owner == advisor
+    # The owner (also the department's only manager) and the director they answer to, once each.
+    assert told(Kind.ROUTED) == pks(advisor, world.user(Role.DIRECTOR))
+    assert Notification.objects.filter(kind=Kind.ROUTED, channel=Channel.INBOX).count() == 2
+    row = Notification.objects.get(kind=Kind.ROUTED, channel=Channel.INBOX, recipient=advisor)
+    assert str(advisor) in render(row.kind, row.payload, "en").body
+    assert "由其负责处理" in render(row.kind, row.payload, "zh-hans").body
 
 
 @pytest.mark.parametrize(

@@ -633,6 +633,28 @@ RULES: list[Rule] = [
         decided_first="object",
         means=SEES + " and may escalate; the feedback is rolled back",
     ),
+    _api("complaint-team", scope=OBJECT, obj="complaint", means=SEES),
+    _api(
+        "complaint-team",
+        "POST",
+        scope=OBJECT,
+        obj="complaint",
+        may=TEAM_MANAGERS,
+        ok=400,
+        body={},
+        decided_first="object",
+        means=SEES + " and owns it or leads the handling; an empty body is refused with 400",
+    ),
+    _api(
+        "complaint-team-member",
+        "DELETE",
+        scope=OBJECT,
+        obj="complaint",
+        may=TEAM_MANAGERS,
+        ok=404,
+        decided_first="object",
+        means=SEES + " and owns it or leads the handling; someone not on the team: 404",
+    ),
     # ---- API: customers -----------------------------------------------------------------------
     _api(
         "customer-list",

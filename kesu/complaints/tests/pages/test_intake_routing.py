@@ -1,6 +1,6 @@
 """Intake shows where a complaint will go and lets staff send it elsewhere (issue 11, routing)."""
 
-from kesu.complaints.models import Category, Complaint
+from kesu.complaints.models import Category, Complaint, RoutingRule
 from kesu.complaints.queues import waiting_for_me
 from kesu.complaints.tests.pages.helpers import NEW_CALL
 from kesu.organisation.choices import Role
@@ -82,3 +82,23 @@ def test_the_group_previews_for_the_branch_it_chose(client, world):
 def test_roles_that_may_not_register_get_no_preview(client, world):
     client.force_login(world.user(Role.ADMIN))
     assert client.get("/complaints/new/route/").status_code == 404
+
+
+def test_a_rule_naming_a_person_shows_who_handles_it_and_it_waits_in_their_queue(client, world):
+    manager = _sales_manager(world)
+    RoutingRule.objects.create(
+        organisation=world.org, name="销售 → 王", category=Category.objects.get(
+            organisation=world.org, code="sales"), owner=manager, priority=10,
+    )  # fmt: skip
+    client.force_login(world.user(Role.FRONTLINE))
+    for language, label in (("zh-hans", "处理人："), ("en", "Handled by:")):
+        body = client.post(
+            "/complaints/new/route/",
+            {**NEW_CALL, "category": _sales_label(world)},
+            HTTP_ACCEPT_LANGUAGE=language,
+        ).content.decode()
+        assert label in body and "销售经理王" in body, language
+    client.post("/complaints/new/", {**NEW_CALL, "category": _sales_label(world)})
+    complaint = Complaint.objects.get(title=NEW_CALL["title"])
+    assert complaint.owner == manager
+    assert complaint in waiting_for_me(manager)
