@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "kesu.core.middleware.RefuseNullCharactersMiddleware",
     # An empty 405 on a page (GET on a form's address) becomes Kesu's error page.
     "kesu.core.middleware.NotAllowedPageMiddleware",
+    "kesu.core.middleware.DebugNotFoundPageMiddleware",
     "kesu.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -148,6 +148,7 @@ class Move(models.TextChoices):
     MERGE = "merge", _("Merge into another complaint")
     WITHDRAW = "withdraw", _("Withdrawn by the customer")
     HAND_OVER = "hand_over", _("Hand over")
+    TAKE_ON = "take_on", _("Take it on")
     ESCALATE = "escalate", _("Escalate")
     TAKE_OVER = "take_over", _("Take over for the group")
     SEND_BACK = "send_back", _("Send back to the branch with instructions")

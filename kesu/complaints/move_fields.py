@@ -59,6 +59,7 @@ MOVE_FIELDS: dict[str, frozenset[str]] = {
         Move.MERGE: {"state", "merged_into", *_CLOSING},
         Move.WITHDRAW: {"state", *_CLOSING, "close_note"},
         Move.HAND_OVER: {"owner", "department"},
+        Move.TAKE_ON: {"owner", "department"},
         Move.ESCALATE: {"escalation_level"},
         Move.TAKE_OVER: {"owner", "escalation_level"},
         Move.SEND_BACK: {"owner", "escalation_level"},

@@ -116,6 +116,9 @@ def describe(name: str, request, data=None, errors=None, complaint=None) -> list
             _complaint_picker(view, request, complaint, data)
         else:
             _widget(view, f, complaint)
+        if name == Move.ESCALATE and field_name == "level" and complaint is not None:
+            # Only upwards: the levels above the one the case has reached, the next one first.
+            view.choices = [(k, v) for k, v in view.choices if int(k) > complaint.escalation_level]
         if errors and field_name in errors:
             view.errors = [str(e) for e in errors[field_name]]
         views.append(view)

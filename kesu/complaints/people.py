@@ -6,7 +6,7 @@ here and a role means the same people everywhere.
 """
 
 from kesu.organisation.choices import Role
-from kesu.organisation.models import User
+from kesu.organisation.models import Department, User
 
 
 def _active(organisation_id: int):
@@ -18,6 +18,28 @@ def department_managers(organisation_id: int, department_id: int | None) -> list
     if not department_id:
         return []
     return list(_active(organisation_id).filter(department_id=department_id, role=Role.HANDLER))
+
+
+def handling_managers(organisation_id: int, department_id, branch_id) -> list[User]:
+    """Who answers for a complaint of a department: its handling managers, or, where it has
+    none (a department nobody manages complaints in yet), the branch's customer directors."""
+    return department_managers(organisation_id, department_id) or (
+        branch_people(organisation_id, branch_id, Role.DIRECTOR) if department_id else []
+    )
+
+
+def unmanaged_departments(branch_id: int | None) -> list[int]:
+    """The branch's departments without an active handling manager."""
+    if not branch_id:
+        return []
+    managed = User.objects.filter(
+        role=Role.HANDLER, is_active=True, department__isnull=False
+    ).values("department_id")
+    return list(
+        Department.objects.filter(branch_id=branch_id)
+        .exclude(pk__in=managed)
+        .values_list("pk", flat=True)
+    )
 
 
 def branch_people(organisation_id: int, branch_id: int | None, role: str) -> list[User]:

@@ -3,14 +3,15 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kesu.complaints.choices import OPEN_STATES, WAITING_STATES, EscalationLevel, Move
 from kesu.complaints.models import Complaint, ComplaintMember
+from kesu.complaints.people import unmanaged_departments
 from kesu.complaints.selectors import complaint_rows
-from kesu.complaints.workflow import FIRST_CONTACT_ROLES, TRANSITIONS
+from kesu.complaints.workflow import FIRST_CONTACT_ROLES, GROUP_OWNER_MOVES, TRANSITIONS
 from kesu.organisation.choices import Role
 from kesu.organisation.services import compensation_limit_for
 
@@ -57,6 +58,11 @@ def _branch_wide_states() -> dict[str, frozenset]:
 
 
 BRANCH_WIDE_STATES = _branch_wide_states()
+GROUP_WORKING_STATES = sorted(
+    frozenset().union(
+        *(TRANSITIONS[m].sources for m in GROUP_OWNER_MOVES if TRANSITIONS[m].target is not None)
+    )
+)
 # Roles that answer for the whole branch, not only for the cases they own.
 BRANCH_WIDE_ROLES = frozenset(BRANCH_WIDE_STATES)
 
@@ -79,17 +85,43 @@ def _urgency(qs: QuerySet) -> QuerySet:
     return qs.order_by(Coalesce("due_at", Value(NO_DEADLINE)), "id")
 
 
+def _routed_or_escalated_to(user, states: list[str]) -> Q:
+    """Cases routed to the user's department and not yet taken on (still with whoever took
+    them in, or nobody), and cases escalated to the user's level of the chain."""
+    wanted = Q(pk__in=[])
+    untaken = (
+        Q(owner_id__isnull=True)
+        | Q(owner__role__in=sorted(FIRST_CONTACT_ROLES))
+        | Q(owner_id=F("registered_by_id"))
+    )
+    if user.role == Role.HANDLER and user.department_id:
+        wanted |= Q(department_id=user.department_id, state__in=states) & untaken
+    if user.role == Role.DIRECTOR:
+        # The director stands in for the managers of a department that has none.
+        unmanaged = unmanaged_departments(user.branch_id)
+        if unmanaged:
+            wanted |= Q(department_id__in=unmanaged, state__in=states) & untaken
+    level = ESCALATED_TO.get(user.role)
+    if level is not None and user.branch_id:
+        wanted |= Q(branch_id=user.branch_id, escalation_level=level, state__in=sorted(OPEN_STATES))
+    return wanted
+
+
+# The level of the escalation chain each branch role answers at.
+ESCALATED_TO = {
+    Role.DIRECTOR: EscalationLevel.CUSTOMER_DIRECTOR,
+    Role.GENERAL_MANAGER: EscalationLevel.GENERAL_MANAGER,
+}
+
+
 def waiting_for_me(user) -> QuerySet[Complaint]:
     """Cases whose next step of the procedure is this user's to take."""
     states = [state for state, roles in NEXT_STEP_ROLES.items() if user.role in roles]
     scope = complaint_rows(user)
-    mine = Q(owner_id=user.pk, state__in=states)
-    if user.role == Role.HANDLER and user.department_id:
-        # Routed to the department and not yet taken over by one of its managers: still with
-        # whoever took it in (or nobody).
-        mine |= Q(department_id=user.department_id, state__in=states) & (
-            Q(owner_id__isnull=True) | Q(owner__role__in=sorted(FIRST_CONTACT_ROLES))
-        )
+    mine = Q(owner_id=user.pk, state__in=states) | _routed_or_escalated_to(user, states)
+    if user.role == Role.GROUP:
+        # The cases the group customer centre owns and works itself.
+        mine |= Q(owner_id=user.pk, state__in=GROUP_WORKING_STATES)
     if user.role in TRANSITIONS[Move.TAKE_OVER].roles:
         # Escalated to the group and not yet taken over by anyone of it.
         mine |= Q(escalation_level__gte=EscalationLevel.GROUP, state__in=sorted(OPEN_STATES)) & (

@@ -138,6 +138,9 @@ TRANSITIONS: dict[str, Transition] = {
         _t(Move.WITHDRAW, OPEN_STATES, State.WITHDRAWN, {F, H, D, G}),
         # Actions that keep the state.
         _t(Move.HAND_OVER, OPEN_STATES, None, {F, H, D, G, GR}),
+        # A handling manager takes a case of their department (a director or general manager
+        # any case of the branch) on as its owner, from whoever took it in.
+        _t(Move.TAKE_ON, OPEN_STATES, None, {H, D, G}),
         _t(Move.ESCALATE, OPEN_STATES, None, {H, D, G}),
         # The group customer centre: takes a case over, or sends it back to the branch.
         _t(Move.TAKE_OVER, OPEN_STATES, None, {GR}),
@@ -173,15 +176,16 @@ def transitions_for(complaint: Complaint, user: User) -> list[Transition]:
     possible = [
         t
         for t in TRANSITIONS.values()
-        if complaint.state in t.sources
-        and (user.role in t.roles or _is_owner_handing_over(t, complaint, user))
+        if complaint.state in t.sources and (user.role in t.roles or _owner_may(t, complaint, user))
     ]
     if any(t.name in APPROVAL_MOVES for t in possible) and not may_grant(
         user, complaint.compensation_amount
     ):
         possible = [t for t in possible if t.name not in APPROVAL_MOVES]
     if complaint.owner_id == user.pk:
-        possible = [t for t in possible if t.name != Move.TAKE_OVER]
+        possible = [t for t in possible if t.name not in (Move.TAKE_OVER, Move.TAKE_ON)]
+    elif not may_take_on(complaint, user):
+        possible = [t for t in possible if t.name != Move.TAKE_ON]
     if not is_with_group(complaint):
         possible = [t for t in possible if t.name != Move.SEND_BACK]
     return possible
@@ -255,9 +259,30 @@ class ChecklistIncomplete(DomainError):
         )
 
 
-def _is_owner_handing_over(t: Transition, complaint: Complaint, user: User) -> bool:
+# The moves the group customer centre makes on a case it owns (taken over, or registered by
+# it): it works the case as a branch's handling manager would. Elsewhere it only takes cases
+# over, sends them back and hands them on; deciding on compensation stays with the branch.
+GROUP_OWNER_MOVES = frozenset(
+    {
+        Move.CONFIRM,
+        Move.START_INVESTIGATION,
+        Move.PROPOSE_SOLUTION,
+        Move.ACCEPT_SOLUTION,
+        Move.DECLINE_SOLUTION,
+        Move.RESOLVE,
+        Move.PARK,
+        Move.RESUME,
+        Move.RECORD_ROOT_CAUSE,
+    }
+)
+
+
+def _owner_may(t: Transition, complaint: Complaint, user: User) -> bool:
+    """A move the user may make as the case's owner, beyond what their role allows."""
+    if complaint.owner_id != user.pk:
+        return False
     # First-contact ownership: whoever owns the case may always pass it on.
-    return t.name == Move.HAND_OVER and complaint.owner_id == user.pk
+    return t.name == Move.HAND_OVER or (user.role == Role.GROUP and t.name in GROUP_OWNER_MOVES)
 
 
 class _Move:
@@ -288,9 +313,7 @@ def _move(
             raise NotFound() from None
         if expected_version is not None and complaint.version != expected_version:
             raise StaleVersion()
-        if actor.role not in transition.roles and not _is_owner_handing_over(
-            transition, complaint, actor
-        ):
+        if actor.role not in transition.roles and not _owner_may(transition, complaint, actor):
             raise NotAllowed(
                 _("A %(role)s may not do “%(action)s”."),
                 code="role_not_allowed",
@@ -738,6 +761,32 @@ def complaint_escalate(
             raise ValidationError({"level": _("Escalation only goes up.")})
         m.set(escalation_level=level)
         m.data["reason"] = reason.strip()
+    return m.complaint
+
+
+def may_take_on(complaint: Complaint, user: User) -> bool:
+    """A handling manager takes on only the cases of their own department."""
+    return user.role != Role.HANDLER or (
+        user.department_id is not None and complaint.department_id == user.department_id
+    )
+
+
+def complaint_take_on(
+    *, complaint_id: int, actor: User, note: str = "", expected_version: int | None = None
+) -> Complaint:
+    """The actor becomes the case's owner (from whoever took it in, or held it before)."""
+    with _move(complaint_id, actor, Move.TAKE_ON, expected_version) as m:
+        if m.complaint.owner_id == actor.pk:
+            raise InvalidState(_("You already handle this complaint."), code="already_owner")
+        if not may_take_on(m.complaint, actor):
+            raise NotAllowed(
+                _("A handling manager takes on only the complaints of their own department."),
+                code="other_department",
+            )
+        m.set(owner=actor)
+        if m.complaint.department_id is None and actor.department_id:
+            m.set(department_id=actor.department_id)
+        m.data["note"] = note
     return m.complaint
 
 

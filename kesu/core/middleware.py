@@ -11,7 +11,7 @@ from django.utils.functional import empty
 
 from kesu.core import metrics
 from kesu.core.logs import request_id_var
-from kesu.core.views import method_not_allowed, null_character
+from kesu.core.views import method_not_allowed, null_character, page_not_found
 
 access_log = logging.getLogger("kesu.request")
 # An incoming X-Request-ID is kept when it is a plain token (a proxy's or a client's id).
@@ -223,3 +223,27 @@ class NotAllowedPageMiddleware:
         if response.has_header("Allow"):
             page["Allow"] = response["Allow"]
         return page
+
+
+class DebugNotFoundPageMiddleware:
+    """Under DEBUG (`make run`), a page's 404 is Kesu's page too, not Django's technical one.
+
+    Django answers a 404 with its list of URL patterns whenever DEBUG is on; whoever tries Kesu
+    under `make run` should meet the page a user meets in production. The API keeps its JSON.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            not settings.DEBUG
+            or response.status_code != 404
+            or request.path.startswith("/api/")
+            or getattr(response, "kesu_error_page", False)
+            or getattr(response, "streaming", False)
+            or not response.get("Content-Type", "").startswith("text/html")
+        ):
+            return response
+        return page_not_found(request)

@@ -72,9 +72,11 @@ def _error(request, status: int, message=None, title=None, back_url=""):
         # The id the log lines of this request carry (RequestIdMiddleware), for the user to quote.
         context["request_id"] = getattr(request, "request_id", "")
     try:
-        return render(request, "core/error.html", context, status=status)
+        response = render(request, "core/error.html", context, status=status)
     except Exception:  # the error page itself must never fail
-        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+        response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    response.kesu_error_page = True  # type: ignore[attr-defined]
+    return response
 
 
 def database_unavailable(request):

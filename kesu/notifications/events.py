@@ -16,8 +16,8 @@ from kesu.complaints.choices import EscalationLevel
 from kesu.complaints.models import Complaint
 from kesu.complaints.people import (
     branch_people,
-    department_managers,
     group_centre,
+    handling_managers,
     manager_of,
 )
 from kesu.complaints.team import team_of
@@ -30,7 +30,10 @@ from kesu.organisation.models import User
 class Audience(models.TextChoices):
     OWNER = "owner", _("the complaint's owner")
     OWNER_MANAGER = "owner_manager", _("the owner's manager")
-    DEPARTMENT_MANAGERS = "department_managers", _("the handling managers of its department")
+    DEPARTMENT_MANAGERS = (
+        "department_managers",
+        _("the handling managers of its department (where it has none, the customer director)"),
+    )
     CUSTOMER_DIRECTOR = "director", _("the branch's customer director")
     GENERAL_MANAGER = "gm", _("the branch's general manager")
     GROUP = "group", _("the group customer centre")
@@ -147,14 +150,14 @@ EVENTS: tuple[Event, ...] = (
         Kind.TAKEN_OVER,
         _("Taken over by the group"),
         _("the group customer centre takes a complaint over"),
-        (A.CUSTOMER_DIRECTOR, A.GENERAL_MANAGER, A.TEAM),
+        (A.DEPARTMENT_MANAGERS, A.CUSTOMER_DIRECTOR, A.GENERAL_MANAGER, A.TEAM),
         "seed 001 §四, DOMAIN §10",
     ),
     Event(
         Kind.SENT_BACK,
         _("Sent back by the group"),
         _("the group customer centre sends a complaint back to the branch with instructions"),
-        (A.OWNER, A.GENERAL_MANAGER, A.CUSTOMER_DIRECTOR, A.TEAM),
+        (A.OWNER, A.DEPARTMENT_MANAGERS, A.GENERAL_MANAGER, A.CUSTOMER_DIRECTOR, A.TEAM),
         "DOMAIN §10",
     ),
     Event(
@@ -209,7 +212,7 @@ def people_for(
     if audience == A.OWNER_MANAGER:
         return manager_of(complaint.owner if complaint.owner_id else None)
     if audience == A.DEPARTMENT_MANAGERS:
-        return department_managers(org, complaint.department_id)
+        return handling_managers(org, complaint.department_id, complaint.branch_id)
     if audience == A.CUSTOMER_DIRECTOR:
         return branch_people(org, complaint.branch_id, Role.DIRECTOR)
     if audience == A.GENERAL_MANAGER:

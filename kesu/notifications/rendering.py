@@ -233,7 +233,11 @@ def _reopened(v: dict, payload: dict) -> Message:
 def _taken_over(v: dict, payload: dict) -> Message:
     return Message(
         _("Taken over by the group: %(number)s") % v,
-        _("%(by)s of the group customer centre took complaint %(number)s “%(title)s” over.") % v,
+        _(
+            "The group customer centre (%(by)s) took complaint %(number)s “%(title)s” over; "
+            "it handles the case from now on."
+        )
+        % v,
     )
 
 

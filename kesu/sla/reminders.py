@@ -16,7 +16,7 @@ from django.utils import timezone
 from kesu.audit.services import audit_record_many
 from kesu.complaints.choices import EscalationLevel, Severity
 from kesu.complaints.models import Complaint
-from kesu.complaints.people import branch_people, department_managers, group_centre
+from kesu.complaints.people import branch_people, group_centre, handling_managers
 from kesu.organisation.choices import Role
 from kesu.organisation.models import User
 from kesu.sla import hooks
@@ -93,7 +93,7 @@ def _recipients(target: str, complaint: Complaint) -> list[User]:
     if target == T.OWNER:
         return [complaint.owner] if complaint.owner_id and complaint.owner.is_active else []
     if target == T.DEPARTMENT_MANAGER:
-        return department_managers(org, complaint.department_id)
+        return handling_managers(org, complaint.department_id, complaint.branch_id)
     if target == T.CUSTOMER_DIRECTOR:
         return branch_people(org, complaint.branch_id, Role.DIRECTOR)
     if target == T.GENERAL_MANAGER:

@@ -280,6 +280,7 @@ TRANSITION_INPUTS: dict[str, type[MoveSerializer]] = {
         Move.MERGE: MergeInput,
         Move.WITHDRAW: WithdrawInput,
         Move.HAND_OVER: HandOverInput,
+        Move.TAKE_ON: NoteMove,
         Move.ESCALATE: EscalateInput,
         Move.TAKE_OVER: NoteMove,
         Move.SEND_BACK: SendBackInput,

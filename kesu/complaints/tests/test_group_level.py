@@ -7,6 +7,7 @@ from kesu.audit.models import AuditEntry
 from kesu.complaints import workflow
 from kesu.complaints.choices import EscalationLevel, Move
 from kesu.complaints.queues import queue_querysets, waiting_for_me
+from kesu.complaints.tests.helpers import tick_required
 from kesu.core.errors import InvalidState, NotAllowed
 from kesu.organisation.choices import Role
 
@@ -36,7 +37,7 @@ def test_the_group_takes_it_over_then_sends_it_back_to_who_held_it(world):
     assert complaint.owner == frontline
     taken = workflow.complaint_take_over(complaint_id=complaint.pk, actor=group, note="集团接手")
     assert taken.owner == group and taken.escalation_level == EscalationLevel.GROUP
-    assert taken not in waiting_for_me(group)  # taken: it is the group user's own now
+    assert taken in waiting_for_me(group)  # taken: the next step is the group's own now
     assert taken in queue_querysets(group)["assigned"]
     assert Move.TAKE_OVER not in [t.name for t in workflow.transitions_for(taken, group)]
 
@@ -49,6 +50,27 @@ def test_the_group_takes_it_over_then_sends_it_back_to_who_held_it(world):
     assert entry.data["instructions"] == "三日内与客户面谈并书面答复"
     assert entry.actor == group
     assert Move.SEND_BACK not in [t.name for t in workflow.transitions_for(back, group)]
+
+
+def test_the_group_works_a_case_it_took_over_and_only_such_a_case(world):
+    complaint = _escalated_to_group(world)
+    group = world.user(Role.GROUP)
+    assert Move.CONFIRM not in [t.name for t in workflow.transitions_for(complaint, group)]
+    with pytest.raises(NotAllowed):
+        workflow.complaint_confirm(
+            complaint_id=complaint.pk, actor=group, method="recorded_consent", note="未接手"
+        )
+    workflow.complaint_take_over(complaint_id=complaint.pk, actor=group, note="集团接手")
+    taken = workflow.complaint_confirm(
+        complaint_id=complaint.pk, actor=group, method="recorded_consent", note="与客户核实了诉求"
+    )
+    names = [t.name for t in workflow.transitions_for(taken, group)]
+    assert Move.START_INVESTIGATION in names and Move.HAND_OVER in names
+    tick_required(taken, Move.START_INVESTIGATION, group)
+    investigating = workflow.complaint_start_investigation(complaint_id=complaint.pk, actor=group)
+    assert investigating.state == "investigating" and investigating in waiting_for_me(group)
+    # Deciding on compensation stays with the branch.
+    assert Move.APPROVE_COMPENSATION not in workflow.GROUP_OWNER_MOVES
 
 
 def test_sending_back_a_case_the_group_never_had_is_refused(world):

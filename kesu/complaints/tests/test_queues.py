@@ -3,10 +3,12 @@
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 
-from kesu.complaints.choices import State
-from kesu.complaints.models import Complaint
+from kesu.complaints import workflow
+from kesu.complaints.choices import EscalationLevel, Move, State
+from kesu.complaints.models import Category, Complaint, ComplaintMember
 from kesu.complaints.queues import (
     NEXT_STEP_ROLES,
     QUEUE_CODES,
@@ -14,6 +16,7 @@ from kesu.complaints.queues import (
     queue_querysets,
     waiting_for_me,
 )
+from kesu.core.errors import NotAllowed
 from kesu.customers.tests.factories import CustomerFactory
 from kesu.organisation.choices import Role
 from kesu.organisation.tests.factories import UserFactory
@@ -165,3 +168,51 @@ def test_the_group_sees_each_branchs_load(world, django_assert_max_num_queries):
     assert rows[world.branch.pk].at_group == 1
     assert (rows[world.other_branch.pk].open, rows[world.other_branch.pk].overdue) == (1, 0)
     assert branch_overview(world.user(Role.DIRECTOR)) == []
+
+
+def test_a_case_the_group_registered_for_a_branch_waits_for_the_routed_department(world):
+    engine = Category.objects.get(organisation=world.org, code="vehicle.engine")
+    complaint = world.complaint(actor=world.user(Role.GROUP), branch=world.branch, category=engine)
+    manager = world.user(Role.HANDLER)  # after-sales, where the default rules send it
+    assert complaint.department == world.service
+    assert complaint in waiting_for_me(manager)
+    taken = workflow.complaint_take_on(complaint_id=complaint.pk, actor=manager, note="我来处理")
+    assert taken.owner == manager and taken in waiting_for_me(manager)
+    assert Move.TAKE_ON not in [t.name for t in workflow.transitions_for(taken, manager)]
+
+
+def test_a_handling_manager_takes_on_only_their_departments_cases(world):
+    complaint = world.complaint()  # after-sales
+    sales_manager = UserFactory(
+        organisation=world.org, branch=world.branch, department=world.sales, role=Role.HANDLER
+    )
+    assert Move.TAKE_ON not in [t.name for t in workflow.transitions_for(complaint, sales_manager)]
+    ComplaintMember.objects.create(
+        complaint=complaint, user=sales_manager, role="co_handler", added_by=world.user("director")
+    )  # a co-handler of another department sees it, but does not take it on
+    with pytest.raises(NotAllowed):
+        workflow.complaint_take_on(complaint_id=complaint.pk, actor=sales_manager)
+    director = world.user(Role.DIRECTOR)
+    assert Move.TAKE_ON in [t.name for t in workflow.transitions_for(complaint, director)]
+    assert workflow.complaint_take_on(complaint_id=complaint.pk, actor=director).owner == director
+
+
+def test_an_escalation_waits_for_the_level_it_reached(world):
+    complaint = world.complaint()
+    director, gm = world.user(Role.DIRECTOR), world.user(Role.GENERAL_MANAGER)
+    assert complaint not in waiting_for_me(gm)
+    workflow.complaint_escalate(
+        complaint_id=complaint.pk,
+        actor=world.user(Role.HANDLER),
+        level=EscalationLevel.CUSTOMER_DIRECTOR,
+        reason="客户要求见总监",
+    )
+    assert complaint in waiting_for_me(director) and complaint not in waiting_for_me(gm)
+    workflow.complaint_escalate(
+        complaint_id=complaint.pk,
+        actor=director,
+        level=EscalationLevel.GENERAL_MANAGER,
+        reason="升级",
+    )
+    assert complaint in waiting_for_me(gm)
+    assert complaint not in waiting_for_me(world.other_users[Role.GENERAL_MANAGER])

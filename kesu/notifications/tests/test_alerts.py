@@ -6,14 +6,15 @@ import pytest
 
 from kesu.complaints import workflow
 from kesu.complaints.choices import EscalationLevel, State
-from kesu.complaints.models import Complaint, RoutingRule
+from kesu.complaints.models import Category, Complaint, RoutingRule
+from kesu.complaints.queues import waiting_for_me
 from kesu.notifications.alerts import alerts_at_registration
 from kesu.notifications.choices import Channel, Kind
 from kesu.notifications.models import Notification, NotificationSetting
 from kesu.notifications.rendering import render
 from kesu.organisation.choices import Role
 from kesu.organisation.models import User
-from kesu.organisation.tests.factories import UserFactory
+from kesu.organisation.tests.factories import DepartmentFactory, UserFactory
 
 
 def told(kind: str, channel: str = Channel.INBOX) -> set[int]:
@@ -283,10 +284,27 @@ def test_an_escalation_to_the_group_take_over_and_send_back_reach_the_branch(wor
     assert world.user(Role.GROUP).pk in told(Kind.ESCALATION)
     group = world.user(Role.GROUP)
     wf.complaint_take_over(complaint_id=complaint.pk, actor=group)
-    assert told(Kind.TAKEN_OVER) == pks(world.user(Role.DIRECTOR), world.user(Role.GENERAL_MANAGER))
+    manager = world.user(Role.HANDLER)  # of the complaint's (after-sales) department
+    assert told(Kind.TAKEN_OVER) == pks(
+        manager, world.user(Role.DIRECTOR), world.user(Role.GENERAL_MANAGER)
+    )
     wf.complaint_send_back(complaint_id=complaint.pk, actor=group, instructions="当面致歉")
     assert told(Kind.SENT_BACK) == pks(
-        world.user(Role.FRONTLINE), world.user(Role.DIRECTOR), world.user(Role.GENERAL_MANAGER)
+        world.user(Role.FRONTLINE),
+        manager,
+        world.user(Role.DIRECTOR),
+        world.user(Role.GENERAL_MANAGER),
     )
     row = Notification.objects.filter(kind=Kind.SENT_BACK).first()
     assert "当面致歉" in render(row.kind, row.payload, "en").body
+
+
+def test_a_department_nobody_manages_falls_to_the_customer_director(world):
+    DepartmentFactory(branch=world.branch, code="value_added", name="增值业务部")
+    insurance = Category.objects.get(organisation=world.org, code="value_added.insurance")
+    complaint = world.complaint(category=insurance)
+    assert complaint.department.code == "value_added"
+    director = world.user(Role.DIRECTOR)
+    assert director.pk in told(Kind.ROUTED)
+    assert complaint in waiting_for_me(director)
+    assert complaint not in waiting_for_me(world.other_users[Role.DIRECTOR])

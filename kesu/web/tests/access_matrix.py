@@ -187,6 +187,7 @@ TRANSITION_PROBES = {
     "merge": {"into": 1},
     "withdraw": {"reason": "矩阵探测"},
     "hand_over": {"to_user": "@group"},  # @role: that role's user id
+    "take_on": {},
     "escalate": {"level": 2, "reason": "矩阵探测"},
     "take_over": {},
     "send_back": {"instructions": "矩阵探测"},

@@ -155,3 +155,21 @@ def test_the_lockout_says_how_long_and_sends_retry_after(
     assert response["Retry-After"] == str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     body = response.content.decode()
     assert text in body and back in body and 'href="/login/"' in body
+
+
+@pytest.mark.parametrize("language,text", [("zh-hans", "页面不存在"), ("en", "page not found")])
+def test_under_debug_a_missing_page_is_kesus_page_not_djangos(world, settings, language, text):
+    """`make run` runs with DEBUG on: a complaint of another branch, or no such address, still
+    shows Kesu's 404 in the user's language, never Django's list of URL patterns."""
+    settings.DEBUG = True
+    complaint = world.complaint()
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(world.other_users[Role.HANDLER])
+    for url in (f"/complaints/{complaint.pk}/", "/no-such-page/"):
+        response = client.get(url)
+        body = response.content.decode()
+        assert response.status_code == 404, url
+        assert "URLconf" not in body and "Raised by" not in body, url
+        assert text in body.lower(), (url, body[:500])
+    api = client.get("/api/v1/complaints/999999/")
+    assert api.status_code == 404 and api["Content-Type"].startswith("application/json")

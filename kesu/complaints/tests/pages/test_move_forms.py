@@ -347,3 +347,18 @@ def test_every_move_form_keeps_a_draft_and_an_accepted_one_is_cleared(client, wo
     # Once only: the next page keeps the drafts.
     html = client.get(f"/complaints/{complaint.pk}/").content.decode()
     assert "data-clear-draft=" not in html
+
+
+def test_the_escalation_form_offers_only_the_levels_above_the_current_one(world):
+    complaint = world.complaint()
+    request = _request(world.user(Role.HANDLER))
+    levels = [v for f in moves.describe("escalate", request, complaint=complaint)
+              if f.name == "level" for v, _label in f.choices]  # fmt: skip
+    assert levels == ["1", "2", "3", "4"]  # not "not escalated": the first offered is the next
+    Complaint.objects.filter(pk=complaint.pk).update(
+        escalation_level=EscalationLevel.CUSTOMER_DIRECTOR
+    )
+    complaint.refresh_from_db()
+    levels = [v for f in moves.describe("escalate", request, complaint=complaint)
+              if f.name == "level" for v, _label in f.choices]  # fmt: skip
+    assert levels == ["3", "4"]
