@@ -468,6 +468,10 @@ def complaint_propose_solution(
         _check_choice("compensation_type", compensation_type, CompensationType)
     if compensation_amount is not None and compensation_amount < 0:
         raise ValidationError({"compensation_amount": _("The amount cannot be negative.")})
+    if solution_due_on is not None and solution_due_on < timezone.localdate():
+        raise ValidationError(
+            {"solution_due_on": _("The date the solution is carried out by cannot be past.")}
+        )
     if compensation_amount and not compensation_type:
         raise ValidationError(
             {"compensation_type": _("Say what kind of compensation the amount is for.")}

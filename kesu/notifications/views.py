@@ -17,20 +17,30 @@ from kesu.notifications.selectors import inbox_of, inbox_unread_count, settings_
 from kesu.notifications.services import inbox_mark_all_read, inbox_mark_read, settings_save
 
 
+INBOX_PAGE = 50
+
+
 @login_required
 def inbox(request):
+    """The newest notifications a page at a time; "older" continues below the last one shown
+    (by id, so a page costs the same however long the inbox has grown)."""
     language = translation.get_language()
+    rows = inbox_of(request.user)
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        rows = rows.filter(id__lt=int(before))
+    page = list(rows[: INBOX_PAGE + 1])
+    older = page[INBOX_PAGE - 1].pk if len(page) > INBOX_PAGE else None
     items = [
         {
             "n": n,
             "message": render_message(n.kind, n.payload, language),
             "complaint_id": n.payload.get("complaint_id"),
         }
-        for n in inbox_of(request.user)[:50]
+        for n in page[:INBOX_PAGE]
     ]
-    return render(
-        request, "notifications/inbox.html", page_context(request, nav="inbox", items=items)
-    )
+    context = page_context(request, nav="inbox", items=items, older=older, paged=before.isdigit())
+    return render(request, "notifications/inbox.html", context)
 
 
 @login_required

@@ -233,6 +233,30 @@ def test_compensation_within_limit_is_approved_by_the_proposer(world):
     assert proposed.compensation_approved_by == handler
 
 
+def test_a_solution_cannot_be_carried_out_by_a_past_date(world):
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    complaint = _complaint_in(world, State.INVESTIGATING)
+    with pytest.raises(ValidationError) as refused:
+        workflow.complaint_propose_solution(
+            complaint_id=complaint.pk,
+            actor=world.user(Role.HANDLER),
+            solution="更换配件",
+            solution_due_on=timezone.localdate() - timedelta(days=1),
+        )
+    assert "solution_due_on" in refused.value.message_dict
+    today = workflow.complaint_propose_solution(
+        complaint_id=complaint.pk,
+        actor=world.user(Role.HANDLER),
+        solution="更换配件",
+        solution_due_on=timezone.localdate(),
+    )
+    assert today.solution_due_on == timezone.localdate()
+
+
 def test_reopen_escalates_to_the_general_manager(world):
     complaint = _complaint_in(world, State.CLOSED)
     reopened = workflow.complaint_reopen(

@@ -87,3 +87,29 @@ def test_the_page_says_what_the_organisation_switched_off(as_user, world):
     NotificationSetting.objects.create(organisation=world.org, kind="crisis", enabled=False)
     page = as_user(Role.DIRECTOR).get("/inbox/settings/", HTTP_ACCEPT_LANGUAGE="en")
     assert "switched off for the whole organisation" in page.content.decode()
+
+
+def test_a_long_inbox_pages_back_to_the_oldest(as_user, world):
+    from kesu.notifications.views import INBOX_PAGE
+
+    frontline = world.user(Role.FRONTLINE)
+    for i in range(INBOX_PAGE + 3):
+        notify(
+            organisation_id=world.org.pk, branch_id=world.branch.pk, recipients=[frontline],
+            kind="milestone_reminder",
+            payload={"complaint_number": f"KS-T-{i:03d}", "title": f"第{i}条"},
+            dedupe_key=f"page{i}",
+        )  # fmt: skip
+    client = as_user(Role.FRONTLINE)
+    first = client.get("/inbox/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "KS-T-052" in first and "KS-T-003" in first and "KS-T-002" not in first
+    assert "更早的通知" in first
+    oldest_shown = min(
+        Notification.objects.filter(recipient=frontline, channel="inbox")
+        .order_by("-id")
+        .values_list("id", flat=True)[:INBOX_PAGE]
+    )
+    second = client.get(f"/inbox/?before={oldest_shown}").content.decode()
+    assert "KS-T-002" in second and "KS-T-000" in second and "KS-T-003" not in second
+    assert "Older notifications" not in second and "更早的通知" not in second
+    assert client.get("/inbox/?before=abc").status_code == 200  # ignored, the newest page
