@@ -16,7 +16,6 @@ from kesu.notifications.rendering import render as render_message
 from kesu.notifications.selectors import inbox_of, inbox_unread_count, settings_of
 from kesu.notifications.services import inbox_mark_all_read, inbox_mark_read, settings_save
 
-
 INBOX_PAGE = 50
 
 
