@@ -123,6 +123,9 @@ def test_every_move_is_reachable_through_the_api(world, api):
         complaint, "send_back", Role.GROUP, "investigating", instructions="三日内面谈客户"
     )
     assert data["escalation_level"] == 3
+    # The department's handling manager takes the case back on.
+    data = walk.move(complaint, "take_on", H, "investigating", note="我来跟进")
+    assert data["owner"]["id"] == handler.pk
 
     # Withdrawn and merged cases.
     withdrawn = world.complaint()
