@@ -534,6 +534,11 @@ class Complaint(models.Model):
             # past their date, not every complaint ever past it. Not a partial index: SQLite
             # cannot match the query's bound IN list with an index condition.
             models.Index(fields=["state", "due_at", "organisation"], name="complaint_overdue_idx"),
+            # A branch's cases escalated to one level (the director's and the GM's "waiting for
+            # me"): few rows, where the (branch, state) index would walk every open case.
+            models.Index(
+                fields=["branch", "escalation_level", "state"], name="complaint_escalated_idx"
+            ),
             # Search by the reference a third party gave (a 12315 work order, a case number).
             models.Index(
                 fields=["organisation", "third_party_reference"], name="complaint_reference_idx"
