@@ -1,13 +1,16 @@
-"""Reads: which callbacks a user may see, today's list, a customer's callback history."""
+"""Reads: which callbacks a user may see, today's list, a customer's callback history, what the
+callbacks found for the export of the complaints."""
 
 from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from kesu.callbacks.choices import TaskStatus
-from kesu.callbacks.models import CallbackTask, SampleDraw
+from kesu.callbacks.choices import CallbackType, QuestionKind, TaskStatus
+from kesu.callbacks.models import CallbackTask, SampleDraw, SurveyQuestion, SurveyResponse
 from kesu.complaints.choices import Move
+from kesu.complaints.hooks import ExportColumn, ExportPart
 from kesu.complaints.workflow import TRANSITIONS
 from kesu.core.errors import NotFound
 from kesu.organisation.choices import Role
@@ -108,3 +111,63 @@ def draws_visible_to(user) -> QuerySet[SampleDraw]:
     if user.sees_whole_organisation:
         return qs
     return qs.filter(branch_id=user.branch_id)
+
+
+def _answer_number(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def exported_satisfaction(user) -> ExportPart:
+    """What the callbacks found for the Excel export of the list: the score (1–5) of the latest
+    satisfaction callback about each complaint, and the NPS answer (0–10) of the latest
+    questionnaire about it. Two or three queries per chunk of complaints."""
+
+    def load(ids: list[int]) -> dict[int, dict]:
+        found: dict[int, dict] = {}
+        scores = (
+            CallbackTask.objects.filter(
+                complaint_id__in=ids,
+                callback_type=CallbackType.SATISFACTION,
+                status=TaskStatus.DONE,
+                score__isnull=False,
+            )
+            .order_by("completed_at", "id")
+            .values_list("complaint_id", "score")
+        )
+        for complaint_id, score in scores:
+            found.setdefault(complaint_id, {})["score"] = score
+        responses = list(
+            SurveyResponse.objects.filter(complaint_id__in=ids)
+            .order_by("answered_at", "id")
+            .values_list("complaint_id", "survey_id", "answers")
+        )
+        if responses:
+            nps_codes: dict[int, list[str]] = {}
+            for survey_id, code in SurveyQuestion.objects.filter(
+                survey_id__in={survey_id for _c, survey_id, _a in responses},
+                kind=QuestionKind.NPS,
+            ).values_list("survey_id", "code"):
+                nps_codes.setdefault(survey_id, []).append(code)
+            for complaint_id, survey_id, answers in responses:
+                for code in nps_codes.get(survey_id, []):
+                    nps = _answer_number((answers or {}).get(code))
+                    if nps is not None:
+                        found.setdefault(complaint_id, {})["nps"] = nps
+        return found
+
+    return ExportPart(
+        after="satisfaction",
+        columns=[
+            ExportColumn(
+                gettext("Callback score (1–5)"), 10, lambda data: (data or {}).get("score")
+            ),
+            ExportColumn(gettext("NPS (0–10)"), 8, lambda data: (data or {}).get("nps")),
+        ],
+        load=load,
+    )

@@ -35,6 +35,12 @@ transaction; see kesu/core/hooks.py.
   was recorded that expects a report back (sla: the feedback deadline starts, unless one runs).
 - `manufacturer_feedback_sent(complaint, actor)`: staff recorded the feedback sent to the
   manufacturer (sla: the feedback deadline is met).
+- `exported_columns(user)`: the columns the apps above add to the Excel export of the list
+  (kesu/complaints/exports.py), as an `ExportPart` or None (sla: each milestone's due and met
+  times; callbacks: the satisfaction score and NPS the callbacks recorded). A part's `load(ids)`
+  fetches, in a fixed number of queries, what its columns show for one chunk of complaint ids,
+  as {complaint id: data}; each column's `value(data)` reads one complaint's data (None when
+  `load` found none). The part's columns follow the export's column keyed `after`.
 - `panel_actions()`: the audit actions the complaint page shows in a panel of their own rather
   than in the timeline, as an iterable of codes (sla: deadline changes, in the deadlines table).
 """
@@ -62,6 +68,20 @@ class PrintedDeadline:
     is_resolution: bool = False
 
 
+@dataclass(frozen=True)
+class ExportColumn:
+    title: str
+    width: int
+    value: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class ExportPart:
+    after: str
+    columns: list[ExportColumn]
+    load: Callable[[list[int]], dict[int, Any]]
+
+
 registration_planned = Hook("complaints: registration planned")
 after_registration = Hook("complaints: after registration")
 after_move = Hook("complaints: after a move")
@@ -72,6 +92,7 @@ defaults_installed = Hook("complaints: organisation defaults installed")
 template_installed = Hook("complaints: industry template installed")
 printed_deadlines = Hook("complaints: deadlines on a printout")
 entry_replayed = Hook("complaints: a timeline entry replayed onto the row")
+exported_columns = Hook("complaints: columns of the Excel export")
 panel_actions = Hook("complaints: actions shown in a panel, not the timeline")
 manufacturer_feedback_expected = Hook("complaints: the manufacturer expects a report back")
 manufacturer_feedback_sent = Hook("complaints: feedback sent to the manufacturer")

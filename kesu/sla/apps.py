@@ -15,7 +15,7 @@ class SlaConfig(AppConfig):
         from kesu.sla.choices import DeadlineAction
         from kesu.sla.defaults import install_deadline_defaults
         from kesu.sla.replay import deadline_entry_replay, panel_actions
-        from kesu.sla.selectors import printed_deadlines
+        from kesu.sla.selectors import exported_milestones, printed_deadlines
         from kesu.sla.services import organisation_calendar_install
         from kesu.sla.tracking import (
             milestones_after_contact,
@@ -36,5 +36,6 @@ class SlaConfig(AppConfig):
         complaints.printed_deadlines.register(printed_deadlines)
         complaints.entry_replayed.register(deadline_entry_replay)
         complaints.panel_actions.register(panel_actions)
+        complaints.exported_columns.register(exported_milestones)
         complaints.manufacturer_feedback_expected.register(milestones_feedback_expected)
         complaints.manufacturer_feedback_sent.register(milestones_feedback_sent)

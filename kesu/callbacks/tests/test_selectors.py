@@ -1,5 +1,5 @@
 """Reads of the callbacks: who sees which, today's list in calling order, one task, a customer's
-history and the sample draws a supervisor may see."""
+history, the sample draws a supervisor may see and what the complaints' export shows of them."""
 
 from datetime import date, datetime, timedelta
 
@@ -7,19 +7,23 @@ import pytest
 from django.utils import timezone
 
 from kesu.callbacks.choices import Population, TaskStatus
-from kesu.callbacks.models import CallbackTask
+from kesu.callbacks.models import CallbackTask, Survey
 from kesu.callbacks.sampling import draw_sample
 from kesu.callbacks.selectors import (
     customer_callbacks,
     draws_visible_to,
     end_of_day,
+    exported_satisfaction,
     may_use_workspace,
     next_task_after,
     task_get,
     tasks_visible_to,
     todays_tasks,
 )
-from kesu.callbacks.tests.conftest import TZ, advisor_call, at, welcome_call
+from kesu.callbacks.services import task_record_outcome
+from kesu.callbacks.surveys import record_response
+from kesu.callbacks.tests.conftest import TZ, advisor_call, at, resolve, welcome_call
+from kesu.complaints.hooks import exported_columns
 from kesu.core.errors import NotFound
 from kesu.customers.tests.factories import CustomerFactory, PurchaseFactory
 from kesu.organisation.choices import Role
@@ -168,3 +172,41 @@ def test_sample_draws_are_for_supervisors_of_the_branch_or_the_group(world):
     assert set(draws_visible_to(world.user(Role.GROUP))) == {east, west}
     assert not draws_visible_to(world.user(Role.CALLBACK)).exists()
     assert not draws_visible_to(world.user(Role.HANDLER)).exists()
+
+
+def test_the_export_shows_the_latest_satisfaction_score_and_nps_of_each_complaint(world):
+    complaint = resolve(world, world.complaint())
+    untouched = world.complaint()
+    task = CallbackTask.objects.get(complaint=complaint)
+    task_record_outcome(
+        task_id=task.pk,
+        actor=world.user(Role.DIRECTOR),
+        satisfaction="satisfied",
+        score=3,
+        answers={"result": "3", "staff": "4", "nps": "7"},
+    )
+    survey = Survey.objects.get(organisation=world.org, code="satisfaction")
+    later = timezone.now() + timedelta(hours=1)
+    record_response(
+        survey=survey,
+        customer=complaint.customer,
+        complaint=complaint,
+        answers={"nps": 10},
+        channel="link",
+        now=later,
+    )
+    record_response(  # an answer without a number is no NPS
+        survey=survey,
+        customer=complaint.customer,
+        complaint=complaint,
+        answers={"comment": "好"},
+        channel="link",
+        now=later + timedelta(hours=1),
+    )
+    part = exported_satisfaction(world.user(Role.DIRECTOR))
+    assert part.after == "satisfaction" and exported_satisfaction in exported_columns.receivers()
+    loaded = part.load([complaint.pk, untouched.pk])
+    score, nps = part.columns
+    assert (score.value(loaded[complaint.pk]), nps.value(loaded[complaint.pk])) == (3, 10)
+    assert untouched.pk not in loaded
+    assert (score.value(None), nps.value(None)) == (None, None)

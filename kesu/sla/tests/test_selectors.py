@@ -1,12 +1,13 @@
 """The deadlines a printout lists: the latest round of each handling milestone, cancelled ones left
-out, in the order contact, solution, resolution."""
+out, in the order contact, solution, resolution; and each milestone's times in the export."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from kesu.complaints.hooks import exported_columns as exported_columns_hook
 from kesu.complaints.hooks import printed_deadlines as printed_deadlines_hook
 from kesu.sla.choices import MilestoneKind, MilestoneStatus
-from kesu.sla.selectors import HANDLING_KINDS, printed_deadlines
+from kesu.sla.selectors import HANDLING_KINDS, exported_milestones, printed_deadlines
 
 SH = ZoneInfo("Asia/Shanghai")
 TUESDAY_10 = datetime(2026, 3, 10, 10, 0, tzinfo=SH)
@@ -60,3 +61,31 @@ def test_the_complaints_printout_hook_reaches_it(world):
     complaint = world.complaint(received_at=TUESDAY_10)
     assert printed_deadlines in printed_deadlines_hook.receivers()
     assert printed_deadlines(complaint) in printed_deadlines_hook(complaint)
+
+
+def test_the_export_shows_each_milestones_latest_round_and_nothing_once_cancelled(world):
+    complaint = world.complaint(received_at=TUESDAY_10)
+    other = world.complaint(received_at=TUESDAY_10)
+    complaint.milestones.create(
+        kind=MilestoneKind.RESOLUTION,
+        round=2,
+        status=MilestoneStatus.MET,
+        amount=3,
+        unit="days",
+        clock="working",
+        due_at=datetime(2026, 4, 1, 18, 0, tzinfo=SH),
+        met_at=datetime(2026, 3, 30, 9, 0, tzinfo=SH),
+    )
+    complaint.milestones.filter(kind=MilestoneKind.FIRST_CONTACT).update(
+        status=MilestoneStatus.CANCELLED
+    )
+    part = exported_milestones(world.user("director"))
+    assert part.after == "due_at" and exported_milestones in exported_columns_hook.receivers()
+    loaded = part.load([complaint.pk, other.pk])
+    values = {c.title: c.value(loaded.get(complaint.pk)) for c in part.columns}
+    assert values["Resolution: due by"] == datetime(2026, 4, 1, 18, 0, tzinfo=SH)
+    assert values["Resolution: met at"] == datetime(2026, 3, 30, 9, 0, tzinfo=SH)
+    assert values["First contact: due by"] is None  # its only round was cancelled
+    contact = other.milestones.get(kind=MilestoneKind.FIRST_CONTACT)
+    assert part.columns[0].value(loaded[other.pk]) == contact.due_at
+    assert all(c.value(None) is None for c in part.columns)  # a complaint with no milestones
