@@ -32,6 +32,7 @@ from kesu.complaints.choices import (
     Kind,
     Satisfaction,
     Severity,
+    State,
 )
 from kesu.complaints.models import Category, Complaint
 from kesu.complaints.selectors import complaints_visible_to
@@ -205,8 +206,10 @@ class _RequestOf:
 
 
 def _received_in(qs: QuerySet, period: Period) -> QuerySet:
+    """The complaints received in the period; a duplicate merged into another is the same
+    complaint told twice and counts once, as the one it was merged into."""
     start, end = period.bounds()
-    return qs.filter(received_at__gte=start, received_at__lt=end)
+    return qs.filter(received_at__gte=start, received_at__lt=end).exclude(state=State.MERGED)
 
 
 def _link(period: Period, scope: dict[str, str], **extra) -> str:
@@ -457,6 +460,7 @@ def _trend(base: QuerySet, period: Period) -> list[Row]:
     counts = {
         timezone.localtime(m).date().replace(day=1) if timezone.is_aware(m) else m.date(): n
         for m, n in base.filter(received_at__gte=start, received_at__lt=end)
+        .exclude(state=State.MERGED)
         .order_by()
         .annotate(m=TruncMonth("received_at", tzinfo=timezone.get_current_timezone()))
         .values("m")

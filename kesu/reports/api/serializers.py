@@ -3,14 +3,14 @@
 from rest_framework import serializers
 
 
-class PeriodSerializer(serializers.Serializer):
+class ReportPeriodSerializer(serializers.Serializer):
     kind = serializers.CharField()
     label = serializers.CharField()
     start = serializers.DateField()
     last_day = serializers.DateField()
 
 
-class RowSerializer(serializers.Serializer):
+class ReportRowSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     count = serializers.IntegerField()
@@ -20,13 +20,13 @@ class RowSerializer(serializers.Serializer):
     link = serializers.CharField(help_text="The complaint list behind the figure.")
 
 
-class BreakdownSerializer(serializers.Serializer):
+class ReportBreakdownSerializer(serializers.Serializer):
     code = serializers.CharField()
     title = serializers.CharField()
-    rows = RowSerializer(many=True)
+    rows = ReportRowSerializer(many=True)
 
 
-class ParetoRowSerializer(serializers.Serializer):
+class ReportParetoRowSerializer(serializers.Serializer):
     label = serializers.CharField()
     count = serializers.IntegerField()
     share = serializers.FloatField()
@@ -35,7 +35,7 @@ class ParetoRowSerializer(serializers.Serializer):
     link = serializers.CharField()
 
 
-class ComplianceSerializer(serializers.Serializer):
+class ReportComplianceSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     on_time = serializers.IntegerField()
@@ -44,7 +44,7 @@ class ComplianceSerializer(serializers.Serializer):
     rate = serializers.FloatField(allow_null=True, help_text="Per cent of the decided on time.")
 
 
-class DurationSerializer(serializers.Serializer):
+class ReportDurationSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     count = serializers.IntegerField()
@@ -52,13 +52,13 @@ class DurationSerializer(serializers.Serializer):
     p90_hours = serializers.FloatField(allow_null=True)
 
 
-class MoneySerializer(serializers.Serializer):
+class ReportMoneySerializer(serializers.Serializer):
     label = serializers.CharField()
     count = serializers.IntegerField()
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
-class ListedSerializer(serializers.Serializer):
+class ReportListedSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     number = serializers.CharField()
     title = serializers.CharField()
@@ -67,9 +67,9 @@ class ListedSerializer(serializers.Serializer):
 
 
 class ReportSerializer(serializers.Serializer):
-    period = PeriodSerializer()
-    previous = PeriodSerializer()
-    year_before = PeriodSerializer()
+    period = ReportPeriodSerializer()
+    previous = ReportPeriodSerializer()
+    year_before = ReportPeriodSerializer()
     scope = serializers.DictField(child=serializers.CharField())
     generated_at = serializers.DateTimeField()
     total = serializers.IntegerField()
@@ -77,25 +77,25 @@ class ReportSerializer(serializers.Serializer):
     total_year_before = serializers.IntegerField()
     list_link = serializers.CharField()
     summary = serializers.ListField(child=serializers.CharField())
-    breakdowns = BreakdownSerializer(many=True)
-    trend = RowSerializer(many=True)
-    pareto_causes = ParetoRowSerializer(many=True)
-    pareto_categories = ParetoRowSerializer(many=True)
-    compliance = ComplianceSerializer(many=True)
-    durations = DurationSerializer(many=True)
+    breakdowns = ReportBreakdownSerializer(many=True)
+    trend = ReportRowSerializer(many=True)
+    pareto_causes = ReportParetoRowSerializer(many=True)
+    pareto_categories = ReportParetoRowSerializer(many=True)
+    compliance = ReportComplianceSerializer(many=True)
+    durations = ReportDurationSerializer(many=True)
     overdue_count = serializers.IntegerField()
-    overdue = ListedSerializer(many=True)
+    overdue = ReportListedSerializer(many=True)
     reopened = serializers.IntegerField()
     reopen_rate = serializers.FloatField(allow_null=True)
-    satisfaction = RowSerializer(many=True)
+    satisfaction = ReportRowSerializer(many=True)
     csat = serializers.FloatField(allow_null=True)
     csat_answers = serializers.IntegerField()
     nps = serializers.IntegerField(allow_null=True)
     nps_answers = serializers.IntegerField()
     compensation_total = serializers.DecimalField(max_digits=14, decimal_places=2)
-    compensation_by_type = MoneySerializer(many=True)
-    compensation_by_approver = MoneySerializer(many=True)
-    crisis = ListedSerializer(many=True)
+    compensation_by_type = ReportMoneySerializer(many=True)
+    compensation_by_approver = ReportMoneySerializer(many=True)
+    crisis = ReportListedSerializer(many=True)
     repeat_customers = serializers.IntegerField()
-    recurring_defects = RowSerializer(many=True)
+    recurring_defects = ReportRowSerializer(many=True)
     callbacks = serializers.DictField(help_text="Callback completion per level and sampling.")
