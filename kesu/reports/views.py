@@ -30,7 +30,13 @@ def monthly(request):
     if not may_read_reports(user):
         raise PermissionDenied
     scope = scope_from(request.GET)
-    context = page_context(request, nav="reports", scope=scope, choices=_choices(user))
+    context = page_context(
+        request,
+        nav="reports",
+        scope=scope,
+        product=scope.get("product", ""),
+        choices=_choices(user),
+    )
     try:
         period = period_from(request.GET)
     except ValidationError as exc:
