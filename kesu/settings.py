@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "kesu.sla",
     "kesu.notifications",
     "kesu.callbacks",
+    "kesu.reports",
     "kesu.web",
     "kesu.demo",
 ]

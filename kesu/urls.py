@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("kesu.api.urls")),
     path("callbacks/", include("kesu.callbacks.urls")),
+    path("reports/", include("kesu.reports.urls")),
     path("", include("kesu.web.urls")),
     path("", include("kesu.notifications.urls")),
     path("", include("kesu.complaints.urls")),

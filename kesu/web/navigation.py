@@ -8,6 +8,7 @@ must not load the user.
 
 from kesu.callbacks.selectors import may_use_workspace
 from kesu.complaints.services import may_register
+from kesu.reports.access import may_read_reports
 
 
 def _signed_in(request):
@@ -26,4 +27,12 @@ def navigation(request) -> dict:
         user = _signed_in(request)
         return user is not None and may_use_workspace(user)
 
-    return {"can_register": can_register, "nav_callbacks": nav_callbacks}
+    def nav_reports() -> bool:
+        user = _signed_in(request)
+        return user is not None and may_read_reports(user)
+
+    return {
+        "can_register": can_register,
+        "nav_callbacks": nav_callbacks,
+        "nav_reports": nav_reports,
+    }

@@ -9,7 +9,15 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from kesu.complaints.choices import CauseClass, Channel, EscalationLevel, Kind, Severity, State
+from kesu.complaints.choices import (
+    CauseClass,
+    Channel,
+    EscalationLevel,
+    Kind,
+    Satisfaction,
+    Severity,
+    State,
+)
 from kesu.complaints.models import Category, Complaint
 from kesu.complaints.search import reference_forms
 from kesu.complaints.selectors import OVERDUE_STATES, complaints_overdue
@@ -143,6 +151,17 @@ class ComplaintFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", help_text=_("Past the resolution deadline and still open.")
     )
+    product = django_filters.CharFilter(
+        field_name="purchase__product",
+        max_length=200,
+        help_text=_("The product or model of the purchase the complaint is about, exactly."),
+    )
+    reopened = django_filters.BooleanFilter(
+        method="filter_reopened", help_text=_("Reopened at least once by an unsatisfied customer.")
+    )
+    satisfaction = MultiChoiceFilter(
+        choices=Satisfaction.choices, help_text=_("The satisfaction the callback recorded.")
+    )
 
     class Meta:
         model = Complaint
@@ -191,6 +210,9 @@ class ComplaintFilter(django_filters.FilterSet):
             Q(path=path) | Q(path__startswith=f"{path}/")
         )
         return qs.filter(category__in=subtree)
+
+    def filter_reopened(self, qs, name, value):
+        return qs.filter(reopen_count__gt=0) if value else qs.filter(reopen_count=0)
 
     def filter_third_party_reference(self, qs, name, value):
         # As typed, in capitals or in small letters: the (organisation, reference) index.

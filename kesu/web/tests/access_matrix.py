@@ -32,6 +32,7 @@ from kesu.complaints.services import REGISTERING_ROLES
 from kesu.complaints.team import TEAM_LEADING_ROLES
 from kesu.complaints.workflow import TRANSITIONS
 from kesu.organisation.choices import ORGANISATION_WIDE_ROLES, Role
+from kesu.reports.access import REPORT_ROLES
 
 ROLES = tuple(Role.values)
 EVERYONE = frozenset(ROLES)
@@ -119,6 +120,10 @@ class Rule:
 
 
 SHELL_ROUTES = frozenset({"login", "logout"})
+READS_REPORTS = (
+    "answers for a department, a branch or the group (handling manager, director, general "
+    "manager, group); figures of what they see"
+)
 
 
 def _web(route: str, method: str = "GET", **kwargs) -> Rule:
@@ -747,6 +752,10 @@ RULES: list[Rule] = [
         means="records calls and sees the task; a not-reached attempt is recorded",
     ),
     _api("callback-measures", may=WORKSPACE_ROLES, means="works with callbacks"),
+    # ---- The monthly analysis -----------------------------------------------------------------
+    Rule("reports:index", may=REPORT_ROLES, ok=302, means=READS_REPORTS + "; sent to the month"),
+    Rule("reports:monthly", may=REPORT_ROLES, means=READS_REPORTS),
+    _api("report-monthly", may=REPORT_ROLES, means=READS_REPORTS),
     # ---- API: its description and unknown paths ---------------------------------------------
     _api("not-found", ok=404, means="any unknown path under /api/v1/: a JSON 404"),
     _api(

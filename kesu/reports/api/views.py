@@ -1,0 +1,57 @@
+"""/api/v1/reports/monthly/: the monthly analysis as JSON, the same figures as the page."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kesu.core.api.responses import BAD_REQUEST, FORBIDDEN
+from kesu.reports.access import may_read_reports
+from kesu.reports.api.serializers import ReportSerializer
+from kesu.reports.periods import period_from
+from kesu.reports.selectors import monthly_report, scope_from
+
+TAG = "reports"
+S = OpenApiTypes.STR
+
+
+class MonthlyReportView(APIView):
+    @extend_schema(
+        tags=[TAG],
+        summary=_("The monthly analysis of the complaints received in a period"),
+        description=_(
+            "One of month, quarter, year or from and to; without any, the last complete month. "
+            "The scope parameters are the complaint list's filters of the same names."
+        ),
+        parameters=[
+            OpenApiParameter("month", S, description=_("YYYY-MM, e.g. 2026-11.")),
+            OpenApiParameter("quarter", S, description=_("YYYY-Qn, e.g. 2026-Q4.")),
+            OpenApiParameter("year", S, description=_("YYYY.")),
+            OpenApiParameter("from", OpenApiTypes.DATE, description=_("First day of a range.")),
+            OpenApiParameter("to", OpenApiTypes.DATE, description=_("Last day of a range.")),
+            OpenApiParameter("branch", OpenApiTypes.INT),
+            OpenApiParameter("department", OpenApiTypes.INT),
+            OpenApiParameter(
+                "category", OpenApiTypes.INT, description=_("And everything under it.")
+            ),
+            OpenApiParameter("product", S),
+            OpenApiParameter("kind", S),
+            OpenApiParameter("channel", S),
+            OpenApiParameter("severity", S),
+        ],
+        responses={200: ReportSerializer, 400: BAD_REQUEST, 403: FORBIDDEN},
+    )
+    def get(self, request):
+        if not may_read_reports(request.user):
+            raise PermissionDenied(_("Your role does not read the monthly analysis."))
+        try:
+            period = period_from(request.query_params)
+        except DjangoValidationError as exc:
+            raise ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else {"month": exc.messages}
+            ) from None
+        report = monthly_report(request.user, period, scope_from(request.query_params), request)
+        return Response(ReportSerializer(report).data)

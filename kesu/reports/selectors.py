@@ -1,0 +1,710 @@
+"""The monthly analysis (DOMAIN §8): what came in, why, how fast it was handled, what it cost
+and what keeps coming back — for one period and scope, against the period before and the same
+period a year earlier. Reads only.
+
+Every figure is about one cohort: the complaints *received* in the period that the user may
+see and that match the scope (the complaint list's own filters: branch, department, category
+and everything under it, product, …). So each figure drills down to the list with the same
+filters and the received dates, and a report reopened later counts the same complaints.
+"""
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from kesu.callbacks.measures import measures_for
+from kesu.callbacks.models import SurveyResponse
+from kesu.complaints.api.filters import ComplaintFilter
+from kesu.complaints.choices import (
+    OPEN_STATES,
+    CauseClass,
+    Channel,
+    CompensationType,
+    Kind,
+    Satisfaction,
+    Severity,
+    State,
+)
+from kesu.complaints.models import Category, Complaint
+from kesu.complaints.selectors import complaints_visible_to
+from kesu.organisation.models import Branch, Department, User
+from kesu.reports.periods import Period, month
+from kesu.sla.choices import MilestoneKind, MilestoneStatus
+from kesu.sla.models import ComplaintMilestone
+
+# The deadlines whose keeping the report measures, in the order of the procedure.
+MEASURED_MILESTONES = (
+    MilestoneKind.FIRST_CONTACT,
+    MilestoneKind.SOLUTION,
+    MilestoneKind.RESOLUTION,
+    MilestoneKind.SATISFACTION_CALLBACK,
+)
+PARETO_LINE = 80  # per cent: the "vital few" causes and categories
+TREND_MONTHS = 12
+RECURRING_LOOKBACK = timedelta(days=90)  # "the same customer again": within three months
+RECURRING_DEFECT_AT = 3  # complaints of one product and category in the period
+LIST_TOP = 10
+# The scope filters a report accepts: the complaint list's, minus what the period decides.
+SCOPE_FILTERS = ("branch", "department", "category", "product", "kind", "channel", "severity")
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    count: int
+    previous: int = 0
+    year_before: int = 0
+    link: str = ""
+
+    @property
+    def change(self) -> int:
+        return self.count - self.previous
+
+    @property
+    def change_pct(self) -> int | None:
+        return round(100 * self.change / self.previous) if self.previous else None
+
+
+@dataclass
+class Breakdown:
+    code: str
+    title: str
+    rows: list[Row]
+
+
+@dataclass
+class ParetoRow:
+    label: str
+    count: int
+    share: float  # per cent of the cohort
+    cumulative: float  # per cent, this row included
+    vital: bool  # among the few that make up the first 80 %
+    link: str
+
+
+@dataclass
+class Compliance:
+    code: str
+    label: str
+    on_time: int = 0
+    late: int = 0
+    pending: int = 0
+
+    @property
+    def decided(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def rate(self) -> float | None:
+        return round(100 * self.on_time / self.decided, 1) if self.decided else None
+
+
+@dataclass
+class Duration:
+    code: str
+    label: str
+    count: int
+    median_hours: float | None
+    p90_hours: float | None
+
+
+@dataclass
+class Money:
+    label: str
+    count: int
+    amount: Decimal
+
+
+@dataclass
+class Listed:
+    """A complaint named in the report (crisis cases, the overdue)."""
+
+    pk: int
+    number: str
+    title: str
+    state: str
+    link: str
+
+
+@dataclass
+class Report:
+    period: Period
+    previous: Period
+    year_before: Period
+    scope: dict[str, str]
+    scope_labels: list[str]
+    generated_at: datetime
+    total: int
+    total_previous: int
+    total_year_before: int
+    list_link: str
+    breakdowns: list[Breakdown] = field(default_factory=list)
+    trend: list[Row] = field(default_factory=list)
+    pareto_causes: list[ParetoRow] = field(default_factory=list)
+    pareto_categories: list[ParetoRow] = field(default_factory=list)
+    compliance: list[Compliance] = field(default_factory=list)
+    durations: list[Duration] = field(default_factory=list)
+    overdue_count: int = 0
+    overdue: list[Listed] = field(default_factory=list)
+    overdue_link: str = ""
+    reopened: int = 0
+    reopened_link: str = ""
+    satisfaction: list[Row] = field(default_factory=list)
+    csat: float | None = None  # per cent of ratings 4–5 of the handling questionnaire
+    csat_answers: int = 0
+    nps: int | None = None  # promoters minus detractors, per cent
+    nps_answers: int = 0
+    compensation_by_type: list[Money] = field(default_factory=list)
+    compensation_by_approver: list[Money] = field(default_factory=list)
+    crisis: list[Listed] = field(default_factory=list)
+    crisis_link: str = ""
+    repeat_customers: int = 0
+    recurring_defects: list[Row] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+    # The callback programme in the period (kesu/callbacks/measures.py): the user's branch or
+    # the whole organisation, not narrowed by the scope's other filters.
+    callbacks: dict = field(default_factory=dict)
+
+    @property
+    def reopen_rate(self) -> float | None:
+        return round(100 * self.reopened / self.total, 1) if self.total else None
+
+    @property
+    def compensation_total(self) -> Decimal:
+        return sum((m.amount for m in self.compensation_by_type), Decimal(0))
+
+
+def scope_from(params) -> dict[str, str]:
+    """The scope filters present in the query parameters, as given."""
+    return {name: params[name] for name in SCOPE_FILTERS if params.get(name)}
+
+
+def scoped_complaints(user, scope: dict[str, str], request=None) -> QuerySet[Complaint]:
+    """The complaints the user may see that match the scope (the list's own filters)."""
+    qs = complaints_visible_to(user)
+    if not scope:
+        return qs
+    filterset = ComplaintFilter(scope, queryset=qs, request=request or _RequestOf(user))
+    return filterset.qs
+
+
+class _RequestOf:
+    """The little of a request ComplaintFilter reads (its user), for the worker."""
+
+    def __init__(self, user):
+        self.user = user
+
+
+def _received_in(qs: QuerySet, period: Period) -> QuerySet:
+    """The complaints received in the period; a duplicate merged into another is the same
+    complaint told twice and counts once, as the one it was merged into."""
+    start, end = period.bounds()
+    return qs.filter(received_at__gte=start, received_at__lt=end).exclude(state=State.MERGED)
+
+
+def _link(period: Period, scope: dict[str, str], **extra) -> str:
+    params = {
+        **scope,
+        "received_after": period.start.isoformat(),
+        "received_before": period.last_day.isoformat(),
+        **{k: v for k, v in extra.items() if v not in (None, "")},
+    }
+    return f"{reverse('complaints:complaint-list')}?{urlencode(params)}"
+
+
+def _category_label(category: Category) -> str:
+    if translation.get_language() == "en" and category.name_en:
+        return category.name_en
+    return category.name
+
+
+# The dimensions the volume is broken down by: (code, title, row field, choices or None).
+COLUMNS = (
+    "kind",
+    "channel",
+    "category_id",
+    "cause",
+    "severity",
+    "branch_id",
+    "department_id",
+    "purchase__product",
+    "reopen_count",
+    "is_crisis",
+    "received_at",
+    "resolved_at",
+    "satisfaction",
+    "customer_id",
+    "compensation_type",
+    "compensation_amount",
+    "compensation_approved_by_id",
+    "pk",
+)
+
+
+def monthly_report(user, period: Period, scope: dict[str, str] | None = None, request=None):
+    """The report of `period` for the complaints `user` may see within `scope`."""
+    scope = dict(scope or {})
+    base = scoped_complaints(user, scope, request)
+    now = timezone.now()
+    cohort = _received_in(base, period)
+    rows = list(cohort.values_list(*COLUMNS))
+    col = {name: i for i, name in enumerate(COLUMNS)}
+    previous, year_before = period.previous(), period.year_before()
+    before = _counts(_received_in(base, previous))
+    a_year_ago = _counts(_received_in(base, year_before))
+
+    categories = {c.pk: c for c in Category.objects.filter(organisation_id=user.organisation_id)}
+    report = Report(
+        period=period,
+        previous=previous,
+        year_before=year_before,
+        scope=scope,
+        scope_labels=_scope_labels(user, scope, categories),
+        generated_at=now,
+        total=len(rows),
+        total_previous=before["total"][""],
+        total_year_before=a_year_ago["total"][""],
+        list_link=_link(period, scope),
+    )
+    current = _tally(rows, col, categories)
+    report.breakdowns = _breakdowns(user, period, scope, current, before, a_year_ago, categories)
+    report.trend = _trend(base, period)
+    report.pareto_causes = _pareto(
+        current["cause"],
+        lambda k: str(CauseClass(k).label) if k in CauseClass.values else _("Not given"),
+        lambda k: _link(period, scope, cause=k) if k else "",
+        len(rows),
+    )
+    report.pareto_categories = _pareto(
+        current["category_id"],
+        lambda k: _category_path(categories, int(k)) if k else _("Not given"),
+        lambda k: _link(period, scope, category=k) if k else "",
+        len(rows),
+    )
+    milestones = _milestones(cohort)
+    report.compliance = _compliance(milestones, now)
+    report.durations = _durations(rows, col, milestones)
+    overdue = cohort.filter(state__in=sorted(OPEN_STATES), due_at__lt=now)
+    report.overdue_count = overdue.count()
+    report.overdue = _listed(overdue.order_by("due_at", "id")[:LIST_TOP], period, scope)
+    report.overdue_link = _link(period, scope, overdue="true")
+    report.reopened = sum(1 for r in rows if r[col["reopen_count"]])
+    report.reopened_link = _link(period, scope, reopened="true")
+    report.satisfaction = [
+        Row(s.value, str(s.label), current["satisfaction"].get(s.value, 0),
+            link=_link(period, scope, satisfaction=s.value))
+        for s in Satisfaction
+    ]  # fmt: skip
+    _surveys(report, cohort)
+    _compensation(report, rows, col)
+    crisis = cohort.filter(is_crisis=True).order_by("-id")
+    report.crisis = _listed(crisis[: LIST_TOP * 2], period, scope)
+    report.crisis_link = _link(period, scope, is_crisis="true")
+    report.repeat_customers = _repeat_customers(base, cohort, period, rows, col)
+    report.recurring_defects = _recurring_defects(rows, col, categories, period, scope)
+    report.callbacks = measures_for(user, period.start, period.last_day)
+    report.summary = _summary(report)
+    return report
+
+
+def _counts(qs: QuerySet) -> dict[str, Counter]:
+    """Counts of a comparison period by the breakdown dimensions (one grouped query)."""
+    dims = ("kind", "channel", "category_id", "cause", "severity", "branch_id", "department_id")
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for row in qs.order_by().values(*dims).annotate(n=Count("id")).values_list(*dims, "n"):
+        n = row[-1]
+        counts["total"][""] += n
+        for name, value in zip(dims, row[:-1], strict=False):
+            counts[name][_key(value)] += n
+    counts["total"][""] += 0
+    return counts
+
+
+def _key(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _tally(rows, col, categories) -> dict[str, Counter]:
+    tally: dict[str, Counter] = defaultdict(Counter)
+    for name in ("kind", "channel", "category_id", "cause", "severity", "branch_id",
+                 "department_id", "purchase__product", "satisfaction"):  # fmt: skip
+        i = col[name]
+        for row in rows:
+            tally[name][_key(row[i])] += 1
+    return tally
+
+
+def _top_category(categories, category_id: str) -> str:
+    """The top-level category a category belongs to, as an id ("" for none)."""
+    if not category_id:
+        return ""
+    category = categories.get(int(category_id))
+    if category is None:
+        return ""
+    root = category.path.split("/")[0]
+    for c in categories.values():
+        if c.path == root:
+            return str(c.pk)
+    return category_id
+
+
+def _category_path(categories, category_id: int) -> str:
+    category = categories.get(category_id)
+    if category is None:
+        return "?"
+    by_path = {c.path: c for c in categories.values()}
+    parts = category.path.split("/")
+    names = [
+        _category_label(by_path["/".join(parts[: i + 1])])
+        for i in range(len(parts))
+        if "/".join(parts[: i + 1]) in by_path
+    ]
+    return " › ".join(names)
+
+
+def _roll_up(counter: Counter, categories) -> Counter:
+    rolled: Counter = Counter()
+    for key, n in counter.items():
+        rolled[_top_category(categories, key)] += n
+    return rolled
+
+
+def _breakdowns(user, period, scope, current, before, a_year_ago, categories) -> list[Breakdown]:
+    branches = {
+        str(b.pk): b.name for b in Branch.objects.filter(organisation_id=user.organisation_id)
+    }
+    departments = {
+        str(d.pk): f"{d.name} · {d.branch.name}" if not user.branch_id else d.name
+        for d in Department.objects.filter(
+            branch__organisation_id=user.organisation_id
+        ).select_related("branch")
+    }
+    not_given = _("Not given")
+
+    def choice(choices):
+        return lambda k: str(choices(k).label) if k in choices.values else not_given
+
+    def category_label(k):
+        return _category_label(categories[int(k)]) if k and int(k) in categories else not_given
+
+    dims = [
+        ("kind", _("Kind"), current["kind"], before["kind"], a_year_ago["kind"], choice(Kind), "kind"),
+        ("channel", _("Channel"), current["channel"], before["channel"], a_year_ago["channel"],
+         choice(Channel), "channel"),
+        ("category", _("Category"), _roll_up(current["category_id"], categories),
+         _roll_up(before["category_id"], categories), _roll_up(a_year_ago["category_id"], categories),
+         category_label, "category"),
+        ("cause", _("Cause"), current["cause"], before["cause"], a_year_ago["cause"],
+         choice(CauseClass), "cause"),
+        ("severity", _("Severity"), current["severity"], before["severity"], a_year_ago["severity"],
+         choice(Severity), "severity"),
+        ("branch", _("Branch"), current["branch_id"], before["branch_id"], a_year_ago["branch_id"],
+         lambda k: branches.get(k, not_given), "branch"),
+        ("department", _("Department"), current["department_id"], before["department_id"],
+         a_year_ago["department_id"], lambda k: departments.get(k, not_given), "department"),
+    ]  # fmt: skip
+    out = []
+    for code, title, now_counts, prev_counts, year_counts, label, param in dims:
+        keys = sorted(
+            set(now_counts) | set(prev_counts), key=lambda k: (-now_counts.get(k, 0), label(k))
+        )
+        out.append(
+            Breakdown(
+                code,
+                title,
+                [
+                    Row(
+                        k,
+                        label(k),
+                        now_counts.get(k, 0),
+                        prev_counts.get(k, 0),
+                        year_counts.get(k, 0),
+                        _link(period, scope, **{param: k}) if k else "",
+                    )
+                    for k in keys
+                ],
+            )  # fmt: skip
+        )
+    products = current["purchase__product"]
+    out.append(
+        Breakdown(
+            "product",
+            _("Product or model"),
+            [
+                Row(k, k or not_given, n, link=_link(period, scope, product=k) if k else "")
+                for k, n in products.most_common(LIST_TOP * 2)
+            ],
+        )
+    )
+    return out
+
+
+def _trend(base: QuerySet, period: Period) -> list[Row]:
+    """Complaints received in each of the twelve months up to the period's last one."""
+    last = month(period.last_day)
+    first = last
+    for _i in range(TREND_MONTHS - 1):
+        first = first.previous()
+    start, _end = first.bounds()
+    _start, end = last.bounds()
+    counts = {
+        timezone.localtime(m).date().replace(day=1) if timezone.is_aware(m) else m.date(): n
+        for m, n in base.filter(received_at__gte=start, received_at__lt=end)
+        .exclude(state=State.MERGED)
+        .order_by()
+        .annotate(m=TruncMonth("received_at", tzinfo=timezone.get_current_timezone()))
+        .values("m")
+        .annotate(n=Count("id"))
+        .values_list("m", "n")
+    }
+    out, current = [], first
+    while current.start <= last.start:
+        out.append(Row(current.label, current.label, counts.get(current.start, 0)))
+        current = month(current.end)
+    return out
+
+
+def _pareto(counter: Counter, label, link, total: int) -> list[ParetoRow]:
+    out: list[ParetoRow] = []
+    running = 0.0
+    for key, n in counter.most_common():
+        share = 100 * n / total if total else 0.0
+        vital = running < PARETO_LINE
+        running_share = running + share
+        out.append(
+            ParetoRow(label(key), n, round(share, 1), round(running_share, 1), vital, link(key))
+        )
+        running = running_share
+    return out
+
+
+def _milestones(cohort: QuerySet) -> list[tuple]:
+    return list(
+        ComplaintMilestone.objects.filter(
+            complaint_id__in=cohort.order_by().values("pk"),
+            kind__in=MEASURED_MILESTONES,
+            round=1,
+        )
+        .exclude(status=MilestoneStatus.CANCELLED)
+        .values_list("complaint_id", "kind", "due_at", "met_at", "breached_at")
+    )
+
+
+def _compliance(milestones, now) -> list[Compliance]:
+    by_kind = {k: Compliance(k, str(MilestoneKind(k).label)) for k in MEASURED_MILESTONES}
+    for _pk, kind, due_at, met_at, breached_at in milestones:
+        found = by_kind[kind]
+        if met_at is not None and due_at is not None and met_at <= due_at and not breached_at:
+            found.on_time += 1
+        elif met_at is not None or breached_at is not None or (due_at is not None and due_at < now):
+            found.late += 1
+        else:
+            found.pending += 1
+    return list(by_kind.values())
+
+
+def _hours(values: list[float]) -> tuple[float | None, float | None]:
+    if not values:
+        return None, None
+    values.sort()
+    p90 = values[min(len(values) - 1, int(round(0.9 * (len(values) - 1))))]
+    return round(statistics.median(values), 1), round(p90, 1)
+
+
+def _durations(rows, col, milestones) -> list[Duration]:
+    received = {r[col["pk"]]: r[col["received_at"]] for r in rows}
+    contact = [
+        (met_at - received[pk]).total_seconds() / 3600
+        for pk, kind, _due, met_at, _b in milestones
+        if kind == MilestoneKind.FIRST_CONTACT and met_at is not None and pk in received
+    ]
+    resolve = [
+        (r[col["resolved_at"]] - r[col["received_at"]]).total_seconds() / 3600
+        for r in rows
+        if r[col["resolved_at"]] is not None
+    ]
+    out = []
+    for code, label, values in (
+        ("to_contact", _("Time to first contact"), contact),
+        ("to_resolve", _("Time to resolution"), resolve),
+    ):
+        median, p90 = _hours(values)
+        out.append(Duration(code, label, len(values), median, p90))
+    return out
+
+
+def _listed(qs, period, scope) -> list[Listed]:
+    return [
+        Listed(c.pk, c.number, c.title, c.get_state_display(),
+               reverse("complaints:complaint", args=[c.pk]))
+        for c in qs.only("pk", "number", "title", "state")
+    ]  # fmt: skip
+
+
+def _surveys(report: Report, cohort: QuerySet) -> None:
+    """CSAT (ratings 4–5 of "the result") and NPS of the questionnaires about the cohort."""
+    ratings, scores = [], []
+    answers = SurveyResponse.objects.filter(
+        complaint_id__in=cohort.order_by().values("pk")
+    ).values_list("answers", flat=True)
+    for answer in answers:
+        result, nps = (answer or {}).get("result"), (answer or {}).get("nps")
+        if isinstance(result, int):
+            ratings.append(result)
+        if isinstance(nps, int):
+            scores.append(nps)
+    report.csat_answers, report.nps_answers = len(ratings), len(scores)
+    if ratings:
+        report.csat = round(100 * sum(1 for r in ratings if r >= 4) / len(ratings), 1)
+    if scores:
+        promoters = sum(1 for s in scores if s >= 9)
+        detractors = sum(1 for s in scores if s <= 6)
+        report.nps = round(100 * (promoters - detractors) / len(scores))
+
+
+def _compensation(report: Report, rows, col) -> None:
+    by_type: dict[str, Money] = {}
+    by_approver: dict[int, Money] = {}
+    for r in rows:
+        amount = r[col["compensation_amount"]]
+        approver = r[col["compensation_approved_by_id"]]
+        if not amount or approver is None:
+            continue  # only what was granted counts as a cost
+        kind = r[col["compensation_type"]]
+        label = str(CompensationType(kind).label) if kind in CompensationType.values else "—"
+        money = by_type.setdefault(kind, Money(label, 0, Decimal(0)))
+        money.count += 1
+        money.amount += amount
+        given = by_approver.setdefault(approver, Money("", 0, Decimal(0)))
+        given.count += 1
+        given.amount += amount
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in=list(by_approver))}
+    for pk, money in by_approver.items():
+        money.label = names.get(pk, "?")
+    report.compensation_by_type = sorted(by_type.values(), key=lambda m: -m.amount)
+    report.compensation_by_approver = sorted(by_approver.values(), key=lambda m: -m.amount)
+
+
+def _repeat_customers(base, cohort, period, rows, col) -> int:
+    """Customers of the cohort who complained more than once in the period, or also in the
+    three months before it."""
+    per_customer = Counter(r[col["customer_id"]] for r in rows)
+    again = {c for c, n in per_customer.items() if n > 1}
+    start, _end = period.bounds()
+    earlier = (
+        base.filter(
+            customer_id__in=cohort.order_by().values("customer_id"),
+            received_at__gte=start - RECURRING_LOOKBACK,
+            received_at__lt=start,
+        )
+        .order_by()
+        .values_list("customer_id", flat=True)
+        .distinct()
+    )
+    return len(again | set(earlier))
+
+
+def _recurring_defects(rows, col, categories, period, scope) -> list[Row]:
+    """The same product with the same category again and again within the period."""
+    pairs = Counter(
+        (r[col["purchase__product"]], r[col["category_id"]])
+        for r in rows
+        if r[col["purchase__product"]] and r[col["category_id"]]
+    )
+    return [
+        Row(f"{product}|{category_id}",
+            f"{product} · {_category_path(categories, category_id)}", n,
+            link=_link(period, scope, product=product, category=category_id))
+        for (product, category_id), n in pairs.most_common(LIST_TOP)
+        if n >= RECURRING_DEFECT_AT
+    ]  # fmt: skip
+
+
+def _scope_labels(user, scope, categories) -> list[str]:
+    labels = []
+    if scope.get("branch", "").isdigit():
+        branch = Branch.objects.filter(
+            organisation_id=user.organisation_id, pk=scope["branch"]
+        ).first()
+        labels.append(branch.name if branch else "?")
+    if scope.get("department", "").isdigit():
+        department = Department.objects.filter(
+            branch__organisation_id=user.organisation_id, pk=scope["department"]
+        ).first()
+        labels.append(department.name if department else "?")
+    if scope.get("category", "").isdigit():
+        labels.append(_category_path(categories, int(scope["category"])))
+    if scope.get("product"):
+        labels.append(scope["product"])
+    for name, choices in (("kind", Kind), ("channel", Channel), ("severity", Severity)):
+        if scope.get(name) in choices.values:
+            labels.append(str(choices(scope[name]).label))
+    return labels
+
+
+def _summary(report: Report) -> list[str]:
+    """A few plain sentences that lead the page: the biggest changes, the weakest deadline,
+    the top causes."""
+    lines = []
+    change = report.total - report.total_previous
+    if report.total_previous:
+        lines.append(
+            _("%(n)s complaints were received, %(change)s against the period before (%(before)s).")
+            % {"n": report.total, "change": _signed(change), "before": report.total_previous}
+        )
+    else:
+        lines.append(_("%(n)s complaints were received.") % {"n": report.total})
+    movers = sorted(
+        (
+            (row, breakdown)
+            for breakdown in report.breakdowns
+            if breakdown.code in ("category", "cause", "channel", "branch", "department")
+            for row in breakdown.rows
+            if row.key and row.change
+        ),
+        key=lambda pair: -abs(pair[0].change),
+    )
+    seen = set()
+    for row, breakdown in movers:
+        if row.label in seen:
+            continue
+        seen.add(row.label)
+        lines.append(
+            _("%(dimension)s “%(label)s”: %(n)s, %(change)s against the period before.")
+            % {
+                "dimension": breakdown.title,
+                "label": row.label,
+                "n": row.count,
+                "change": _signed(row.change),
+            }
+        )
+        if len(seen) == 3:
+            break
+    measured = [c for c in report.compliance if c.rate is not None]
+    if measured:
+        worst = min(measured, key=lambda c: c.rate or 0)
+        lines.append(
+            _("The deadline kept least often: %(milestone)s, on time in %(rate)s %% of cases.")
+            % {"milestone": worst.label, "rate": worst.rate}
+        )
+    top = [p for p in report.pareto_causes if p.vital][:3]
+    if top:
+        lines.append(
+            _("Top causes: %(causes)s.")
+            % {"causes": _(", ").join(f"{p.label} ({p.share:g} %)" for p in top)}
+        )
+    return lines
+
+
+def _signed(n: int) -> str:
+    return f"+{n}" if n > 0 else str(n)

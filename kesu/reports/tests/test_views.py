@@ -1,0 +1,32 @@
+"""The report page and its API through real HTTP: who may read it, both languages, bad input."""
+
+import pytest
+
+from kesu.organisation.choices import Role
+
+
+@pytest.mark.parametrize("language,title", [("zh-hans", "月度分析"), ("en", "Monthly analysis")])
+def test_the_director_opens_the_report(client, world, language, title):
+    world.complaint()
+    client.force_login(world.user(Role.DIRECTOR))
+    response = client.get("/reports/monthly/", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert title in body and "<svg" in body
+
+
+@pytest.mark.parametrize("role", [Role.FRONTLINE, Role.CALLBACK, Role.ADMIN])
+def test_roles_that_do_not_answer_for_complaints_are_refused(client, world, role):
+    client.force_login(world.user(role))
+    assert client.get("/reports/monthly/").status_code == 403
+    api = client.get("/api/v1/reports/monthly/")
+    assert api.status_code == 403 and "error" in api.json()
+
+
+def test_a_bad_period_is_told_in_the_users_language(client, world):
+    client.force_login(world.user(Role.DIRECTOR))
+    page = client.get("/reports/monthly/?month=2026-13", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert page.status_code == 400 and "YYYY-MM" in page.content.decode()
+    api = client.get("/api/v1/reports/monthly/?quarter=Q9", HTTP_ACCEPT_LANGUAGE="en")
+    assert api.status_code == 400
+    assert "quarter" in api.json()["error"]["fields"]
