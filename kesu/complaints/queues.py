@@ -88,7 +88,7 @@ def _urgency(qs: QuerySet) -> QuerySet:
 def _routed_or_escalated_to(user, states: list[str]) -> Q:
     """Cases routed to the user's department and not yet taken on (still with whoever took
     them in, or nobody), and cases escalated to the user's level of the chain."""
-    wanted = Q(pk__in=[])
+    wanted = Q()  # nothing: OR-ed with the user's own cases, it adds none
     untaken = (
         Q(owner_id__isnull=True)
         | Q(owner__role__in=sorted(FIRST_CONTACT_ROLES))

@@ -142,13 +142,14 @@ def _new_complaint(v: dict, payload: dict) -> Message:
 
 def _routed(v: dict, payload: dict) -> Message:
     if payload.get("routed_to_owner"):
+        v = {**v, "owner": payload.get("owner") or MISSING}
         return Message(
-            _("Routed to %(owner)s: %(number)s") % {**v, "owner": payload.get("owner") or MISSING},
+            _("Routed to %(owner)s: %(number)s") % v,
             _(
                 "Complaint %(number)s “%(title)s” was routed to %(owner)s (%(department)s), "
                 "who handles it from now on."
             )
-            % {**v, "owner": payload.get("owner") or MISSING},
+            % v,
         )
     return Message(
         _("For your department: %(number)s") % v,

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kesu.callbacks.measures import measures_for
@@ -34,6 +34,7 @@ from kesu.complaints.choices import (
     Severity,
     State,
 )
+from kesu.complaints.exports import category_labels
 from kesu.complaints.models import Category, Complaint
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.organisation.models import Branch, Department, User
@@ -222,12 +223,6 @@ def _link(period: Period, scope: dict[str, str], **extra) -> str:
     return f"{reverse('complaints:complaint-list')}?{urlencode(params)}"
 
 
-def _category_label(category: Category) -> str:
-    if translation.get_language() == "en" and category.name_en:
-        return category.name_en
-    return category.name
-
-
 # The dimensions the volume is broken down by: (code, title, row field, choices or None).
 COLUMNS = (
     "kind",
@@ -263,7 +258,7 @@ def monthly_report(user, period: Period, scope: dict[str, str] | None = None, re
     before = _counts(_received_in(base, previous))
     a_year_ago = _counts(_received_in(base, year_before))
 
-    categories = {c.pk: c for c in Category.objects.filter(organisation_id=user.organisation_id)}
+    categories = _category_tree(user.organisation_id)
     report = Report(
         period=period,
         previous=previous,
@@ -276,7 +271,7 @@ def monthly_report(user, period: Period, scope: dict[str, str] | None = None, re
         total_year_before=a_year_ago["total"][""],
         list_link=_link(period, scope),
     )
-    current = _tally(rows, col, categories)
+    current = _tally(rows, col)
     report.breakdowns = _breakdowns(user, period, scope, current, before, a_year_ago, categories)
     report.trend = _trend(base, period)
     report.pareto_causes = _pareto(
@@ -287,7 +282,7 @@ def monthly_report(user, period: Period, scope: dict[str, str] | None = None, re
     )
     report.pareto_categories = _pareto(
         current["category_id"],
-        lambda k: _category_path(categories, int(k)) if k else _("Not given"),
+        lambda k: categories.labels.get(int(k), "?") if k else _("Not given"),
         lambda k: _link(period, scope, category=k) if k else "",
         len(rows),
     )
@@ -296,7 +291,7 @@ def monthly_report(user, period: Period, scope: dict[str, str] | None = None, re
     report.durations = _durations(rows, col, milestones)
     overdue = cohort.filter(state__in=sorted(OPEN_STATES), due_at__lt=now)
     report.overdue_count = overdue.count()
-    report.overdue = _listed(overdue.order_by("due_at", "id")[:LIST_TOP], period, scope)
+    report.overdue = _listed(overdue.order_by("due_at", "id")[:LIST_TOP])
     report.overdue_link = _link(period, scope, overdue="true")
     report.reopened = sum(1 for r in rows if r[col["reopen_count"]])
     report.reopened_link = _link(period, scope, reopened="true")
@@ -308,7 +303,7 @@ def monthly_report(user, period: Period, scope: dict[str, str] | None = None, re
     _surveys(report, cohort)
     _compensation(report, rows, col)
     crisis = cohort.filter(is_crisis=True).order_by("-id")
-    report.crisis = _listed(crisis[: LIST_TOP * 2], period, scope)
+    report.crisis = _listed(crisis[: LIST_TOP * 2])
     report.crisis_link = _link(period, scope, is_crisis="true")
     report.repeat_customers = _repeat_customers(base, cohort, period, rows, col)
     report.recurring_defects = _recurring_defects(rows, col, categories, period, scope)
@@ -326,7 +321,6 @@ def _counts(qs: QuerySet) -> dict[str, Counter]:
         counts["total"][""] += n
         for name, value in zip(dims, row[:-1], strict=False):
             counts[name][_key(value)] += n
-    counts["total"][""] += 0
     return counts
 
 
@@ -334,7 +328,7 @@ def _key(value) -> str:
     return "" if value is None else str(value)
 
 
-def _tally(rows, col, categories) -> dict[str, Counter]:
+def _tally(rows, col) -> dict[str, Counter]:
     tally: dict[str, Counter] = defaultdict(Counter)
     for name in ("kind", "channel", "category_id", "cause", "severity", "branch_id",
                  "department_id", "purchase__product", "satisfaction"):  # fmt: skip
@@ -344,38 +338,24 @@ def _tally(rows, col, categories) -> dict[str, Counter]:
     return tally
 
 
-def _top_category(categories, category_id: str) -> str:
-    """The top-level category a category belongs to, as an id ("" for none)."""
-    if not category_id:
-        return ""
-    category = categories.get(int(category_id))
-    if category is None:
-        return ""
-    root = category.path.split("/")[0]
-    for c in categories.values():
-        if c.path == root:
-            return str(c.pk)
-    return category_id
+@dataclass(frozen=True)
+class _CategoryTree:
+    labels: dict[int, str]  # each category's full path in the user's language
+    roots: dict[int, int]  # each category's top-level category
 
 
-def _category_path(categories, category_id: int) -> str:
-    category = categories.get(category_id)
-    if category is None:
-        return "?"
-    by_path = {c.path: c for c in categories.values()}
-    parts = category.path.split("/")
-    names = [
-        _category_label(by_path["/".join(parts[: i + 1])])
-        for i in range(len(parts))
-        if "/".join(parts[: i + 1]) in by_path
-    ]
-    return " › ".join(names)
+def _category_tree(organisation_id: int) -> _CategoryTree:
+    paths = dict(Category.objects.filter(organisation_id=organisation_id).values_list("pk", "path"))
+    by_path = {path: pk for pk, path in paths.items()}
+    roots = {pk: by_path.get(path.split("/")[0], pk) for pk, path in paths.items()}
+    return _CategoryTree(category_labels(organisation_id), roots)
 
 
-def _roll_up(counter: Counter, categories) -> Counter:
+def _roll_up(counter: Counter, tree: _CategoryTree) -> Counter:
+    """Counts by category as counts by their top-level categories ("" for none)."""
     rolled: Counter = Counter()
     for key, n in counter.items():
-        rolled[_top_category(categories, key)] += n
+        rolled[str(tree.roots[int(key)]) if key and int(key) in tree.roots else ""] += n
     return rolled
 
 
@@ -395,7 +375,7 @@ def _breakdowns(user, period, scope, current, before, a_year_ago, categories) ->
         return lambda k: str(choices(k).label) if k in choices.values else not_given
 
     def category_label(k):
-        return _category_label(categories[int(k)]) if k and int(k) in categories else not_given
+        return categories.labels.get(int(k), not_given) if k else not_given
 
     dims = [
         ("kind", _("Kind"), current["kind"], before["kind"], a_year_ago["kind"], choice(Kind), "kind"),
@@ -543,7 +523,7 @@ def _durations(rows, col, milestones) -> list[Duration]:
     return out
 
 
-def _listed(qs, period, scope) -> list[Listed]:
+def _listed(qs) -> list[Listed]:
     return [
         Listed(c.pk, c.number, c.title, c.get_state_display(),
                reverse("complaints:complaint", args=[c.pk]))
@@ -623,7 +603,7 @@ def _recurring_defects(rows, col, categories, period, scope) -> list[Row]:
     )
     return [
         Row(f"{product}|{category_id}",
-            f"{product} · {_category_path(categories, category_id)}", n,
+            f"{product} · {categories.labels.get(category_id, '?')}", n,
             link=_link(period, scope, product=product, category=category_id))
         for (product, category_id), n in pairs.most_common(LIST_TOP)
         if n >= RECURRING_DEFECT_AT
@@ -643,7 +623,7 @@ def _scope_labels(user, scope, categories) -> list[str]:
         ).first()
         labels.append(department.name if department else "?")
     if scope.get("category", "").isdigit():
-        labels.append(_category_path(categories, int(scope["category"])))
+        labels.append(categories.labels.get(int(scope["category"]), "?"))
     if scope.get("product"):
         labels.append(scope["product"])
     for name, choices in (("kind", Kind), ("channel", Channel), ("severity", Severity)):

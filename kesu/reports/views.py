@@ -48,13 +48,9 @@ def monthly(request):
         period=period,
         earlier=month(period.start).previous() if period.kind == "month" else None,
         later=month(period.end) if period.kind == "month" else None,
-        scope_query=_query(scope),
+        scope_query=urlencode(scope),
     )
     return render(request, "reports/monthly.html", context)
-
-
-def _query(scope: dict[str, str]) -> str:
-    return urlencode(scope)
 
 
 def _choices(user) -> dict:
