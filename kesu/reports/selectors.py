@@ -167,7 +167,8 @@ class Report:
     nps_answers: int = 0
     compensation_by_type: list[Money] = field(default_factory=list)
     compensation_by_approver: list[Money] = field(default_factory=list)
-    crisis: list[Listed] = field(default_factory=list)
+    crisis: list[Listed] = field(default_factory=list)  # the newest twenty
+    crisis_count: int = 0
     crisis_link: str = ""
     repeat_customers: int = 0
     recurring_defects: list[Row] = field(default_factory=list)
@@ -304,6 +305,7 @@ def monthly_report(user, period: Period, scope: dict[str, str] | None = None, re
     _compensation(report, rows, col)
     crisis = cohort.filter(is_crisis=True).order_by("-id")
     report.crisis = _listed(crisis[: LIST_TOP * 2])
+    report.crisis_count = sum(1 for r in rows if r[col["is_crisis"]])
     report.crisis_link = _link(period, scope, is_crisis="true")
     report.repeat_customers = _repeat_customers(base, cohort, period, rows, col)
     report.recurring_defects = _recurring_defects(rows, col, categories, period, scope)

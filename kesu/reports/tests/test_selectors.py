@@ -118,6 +118,7 @@ def test_reopen_satisfaction_money_crisis_and_recurring(world, october):
     assert [(m.count, m.amount) for m in report.compensation_by_type] == [(1, Decimal("500"))]
     assert [m.label for m in report.compensation_by_approver] == [str(world.user(Role.DIRECTOR))]
     assert [c.number for c in report.crisis] == [october["c3"].number]
+    assert report.crisis_count == 1
     assert report.repeat_customers == 1
     assert report.summary[0] == ("3 complaints were received, +2 against the period before (1).")
 
