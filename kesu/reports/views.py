@@ -56,7 +56,10 @@ def monthly(request):
 def _choices(user) -> dict:
     """What the scope form offers: the branches and departments the user sees, the category
     tree (top two levels)."""
+    # Only the branches whose complaints the user sees: another branch would narrow to nothing.
     branches = list(branches_visible_to(user))
+    if not user.sees_whole_organisation and user.branch_id:
+        branches = [b for b in branches if b.pk == user.branch_id]
     departments = Department.objects.filter(branch__in=branches).select_related("branch")
     if user.role == Role.HANDLER and user.department_id:
         departments = departments.filter(pk=user.department_id)

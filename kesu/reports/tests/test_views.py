@@ -30,3 +30,12 @@ def test_a_bad_period_is_told_in_the_users_language(client, world):
     api = client.get("/api/v1/reports/monthly/?quarter=Q9", HTTP_ACCEPT_LANGUAGE="en")
     assert api.status_code == 400
     assert "quarter" in api.json()["error"]["fields"]
+
+
+def test_the_scope_form_offers_only_what_the_user_sees(client, world):
+    client.force_login(world.user(Role.DIRECTOR))
+    body = client.get("/reports/monthly/").content.decode()
+    assert world.other_branch.name not in body
+    client.force_login(world.user(Role.GROUP))
+    body = client.get("/reports/monthly/").content.decode()
+    assert world.other_branch.name in body and world.branch.name in body
