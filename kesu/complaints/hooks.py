@@ -41,6 +41,9 @@ transaction; see kesu/core/hooks.py.
   fetches, in a fixed number of queries, what its columns show for one chunk of complaint ids,
   as {complaint id: data}; each column's `value(data)` reads one complaint's data (None when
   `load` found none). The part's columns follow the export's column keyed `after`.
+- `home_panels(user)`: what the apps above add to the user's home page (My work), as a
+  `HomePanel` or None each (reports: the director's and GM's month at a glance). A panel's
+  template is included with the panel as `panel`.
 - `panel_actions()`: the audit actions the complaint page shows in a panel of their own rather
   than in the timeline, as an iterable of codes (sla: deadline changes, in the deadlines table).
 """
@@ -82,6 +85,12 @@ class ExportPart:
     load: Callable[[list[int]], dict[int, Any]]
 
 
+@dataclass(frozen=True)
+class HomePanel:
+    template: str
+    context: dict[str, Any]
+
+
 registration_planned = Hook("complaints: registration planned")
 after_registration = Hook("complaints: after registration")
 after_move = Hook("complaints: after a move")
@@ -94,5 +103,6 @@ printed_deadlines = Hook("complaints: deadlines on a printout")
 entry_replayed = Hook("complaints: a timeline entry replayed onto the row")
 exported_columns = Hook("complaints: columns of the Excel export")
 panel_actions = Hook("complaints: actions shown in a panel, not the timeline")
+home_panels = Hook("complaints: panels of the home page")
 manufacturer_feedback_expected = Hook("complaints: the manufacturer expects a report back")
 manufacturer_feedback_sent = Hook("complaints: feedback sent to the manufacturer")

@@ -49,7 +49,7 @@ from kesu.complaints.forms import (
     ThirdPartyForm,
 )
 from kesu.complaints.guidance import TECHNIQUES, guidance_for
-from kesu.complaints.hooks import panel_actions
+from kesu.complaints.hooks import home_panels, panel_actions
 from kesu.complaints.models import Category, Complaint
 from kesu.complaints.queues import QUEUE_CODES, branch_overview, my_queues, queue_querysets
 from kesu.complaints.routing import route_preview
@@ -152,6 +152,10 @@ def my_work(request):
             request,
             nav="work",
             queues=queues,
+            # The minute's refresh swaps only the queues: the panels are not worked out again.
+            panels=[]
+            if request.headers.get("HX-Request")
+            else [p for p in home_panels(request.user) if p is not None],
             branches=branch_overview(request.user),
             now=timezone.localtime(),
         ),
