@@ -46,6 +46,9 @@ transaction; see kesu/core/hooks.py.
   template is included with the panel as `panel`.
 - `panel_actions()`: the audit actions the complaint page shows in a panel of their own rather
   than in the timeline, as an iterable of codes (sla: deadline changes, in the deadlines table).
+- `complaint_printouts(user, complaint)`: the printouts of the apps above that the complaint
+  page links to beside its own, as a `PrintLink` or None (callbacks: the callback record, for
+  those who work with callbacks, once the complaint has a callback they see).
 """
 
 from collections.abc import Callable
@@ -69,6 +72,12 @@ class PrintedDeadline:
     status: str
     status_label: str
     is_resolution: bool = False
+
+
+@dataclass(frozen=True)
+class PrintLink:
+    label: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -104,5 +113,6 @@ entry_replayed = Hook("complaints: a timeline entry replayed onto the row")
 exported_columns = Hook("complaints: columns of the Excel export")
 panel_actions = Hook("complaints: actions shown in a panel, not the timeline")
 home_panels = Hook("complaints: panels of the home page")
+complaint_printouts = Hook("complaints: printouts of the apps above on the complaint page")
 manufacturer_feedback_expected = Hook("complaints: the manufacturer expects a report back")
 manufacturer_feedback_sent = Hook("complaints: feedback sent to the manufacturer")

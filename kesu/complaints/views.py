@@ -49,8 +49,9 @@ from kesu.complaints.forms import (
     ThirdPartyForm,
 )
 from kesu.complaints.guidance import TECHNIQUES, guidance_for
-from kesu.complaints.hooks import home_panels, panel_actions
+from kesu.complaints.hooks import complaint_printouts, home_panels, panel_actions
 from kesu.complaints.models import Category, Complaint
+from kesu.complaints.printing import department_form_kind
 from kesu.complaints.queues import QUEUE_CODES, branch_overview, my_queues, queue_querysets
 from kesu.complaints.routing import route_preview
 from kesu.complaints.saved_views import saved_views_of
@@ -256,6 +257,8 @@ def complaint_page(
         ),
         third_party=_third_party_panel(complaint, user, forms or {}),
         maker=_manufacturer_panel(complaint, user, forms or {}),
+        department_form=department_form_kind(complaint),
+        more_printouts=[link for link in complaint_printouts(user, complaint) if link],
     )
     if context["may_manage_team"]:
         context["team_candidates"] = list(team_candidates(complaint)[:200])
