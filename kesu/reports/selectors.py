@@ -488,7 +488,9 @@ def _compliance(cohort: QuerySet, now) -> list[Compliance]:
     on_time = Q(met_at__isnull=False, due_at__isnull=False, met_at__lte=F("due_at"),
                 breached_at__isnull=True)  # fmt: skip
     late = ~on_time & (Q(met_at__isnull=False) | Q(breached_at__isnull=False) | Q(due_at__lt=now))
-    by_kind = {k: Compliance(k, str(MilestoneKind(k).label)) for k in MEASURED_MILESTONES}
+    by_kind: dict[str, Compliance] = {
+        k: Compliance(k, str(MilestoneKind(k).label)) for k in MEASURED_MILESTONES
+    }
     counts = (
         _measured(cohort)
         .order_by()
