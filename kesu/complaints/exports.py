@@ -271,7 +271,7 @@ def export_layout(user) -> ExportLayout:
     return ExportLayout(columns, readers, parts)
 
 
-def _text_cell(ws, value, **style) -> Cell:
+def text_cell(ws, value, **style) -> Cell:
     cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", str(value)))
     # Customers' words are text, never formulas, whatever character they start with.
     cell.data_type = "s"
@@ -280,7 +280,7 @@ def _text_cell(ws, value, **style) -> Cell:
     return cell
 
 
-def _cell(ws, value) -> Cell | None:
+def value_cell(ws, value) -> Cell | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -294,14 +294,14 @@ def _cell(ws, value) -> Cell | None:
         cell.number_format = DATE_FORMAT
         return cell
     if isinstance(value, bool):
-        return _text_cell(ws, _yes_no(value))
+        return text_cell(ws, _yes_no(value))
     if isinstance(value, Decimal):
         cell = WriteOnlyCell(ws, value=value)
         cell.number_format = MONEY_FORMAT
         return cell
     if isinstance(value, int | float):
         return WriteOnlyCell(ws, value=value)
-    return _text_cell(ws, value)
+    return text_cell(ws, value)
 
 
 def _chunks(rows, size: int):
@@ -315,22 +315,23 @@ def _chunks(rows, size: int):
         yield chunk
 
 
-def write_complaints_xlsx(user, qs, *, filters: list[tuple[str, str]], cap: int | None = None):
-    """Write the complaints of `qs` (newest first) to a temporary .xlsx file.
+def write_complaints_sheet(wb, user, qs, *, cap: int | None = None, title: str = ""):
+    """Add the complaints of `qs` (newest first) as a sheet of the write-only workbook `wb`:
+    the export's columns, one row per complaint, at most `cap` rows (then a closing note).
 
-    Returns (file positioned at its start, number of rows written, whether the cap cut it).
+    The list's export and the monthly report's raw data sheet are this one sheet. Returns
+    (number of rows written, whether the cap cut it, the note written if it did).
     """
     cap = EXPORT_CAP if cap is None else cap
     layout = export_layout(user)
     columns = layout.columns
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Complaints"))
+    ws = wb.create_sheet(title or _("Complaints"))
     ws.freeze_panes = "A2"
     for index, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="E6F0F7")
-    ws.append([_text_cell(ws, c.title, font=bold, fill=fill) for c in columns])
+    ws.append([text_cell(ws, c.title, font=bold, fill=fill) for c in columns])
 
     rows = 0
     capped = False
@@ -350,7 +351,7 @@ def write_complaints_xlsx(user, qs, *, filters: list[tuple[str, str]], cap: int 
         for complaint in chunk:
             ws.append(
                 [
-                    _cell(
+                    value_cell(
                         ws,
                         value(complaint) if part is None else value(loaded[part].get(complaint.pk)),
                     )
@@ -358,11 +359,23 @@ def write_complaints_xlsx(user, qs, *, filters: list[tuple[str, str]], cap: int 
                 ]
             )
         rows += len(chunk)
+    note = ""
     if capped:
         note = _(
             "Only the first %(cap)s complaints are exported. Narrow the filters to export the rest."
         ) % {"cap": f"{cap:,}"}
-        ws.append([_text_cell(ws, note, font=Font(bold=True, color="B3261E"))])
+        ws.append([text_cell(ws, note, font=Font(bold=True, color="B3261E"))])
+    return rows, capped, note
+
+
+def write_complaints_xlsx(user, qs, *, filters: list[tuple[str, str]], cap: int | None = None):
+    """Write the complaints of `qs` (newest first) to a temporary .xlsx file.
+
+    Returns (file positioned at its start, number of rows written, whether the cap cut it).
+    """
+    wb = Workbook(write_only=True)
+    rows, capped, note = write_complaints_sheet(wb, user, qs, cap=cap)
+    bold = Font(bold=True)
 
     about = wb.create_sheet(_("About this export"))
     about.column_dimensions["A"].width = 18
@@ -381,7 +394,7 @@ def write_complaints_xlsx(user, qs, *, filters: list[tuple[str, str]], cap: int 
         if cell is not None and isinstance(value, datetime):
             cell.number_format = DATETIME_FORMAT
         about.append(
-            [_text_cell(about, label, font=bold), cell or _text_cell(about, value, alignment=wrap)]
+            [text_cell(about, label, font=bold), cell or text_cell(about, value, alignment=wrap)]
         )
 
     out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed to the response

@@ -397,14 +397,20 @@ def _refuse_fetch(url, *args, **kwargs):
     raise ValueError(f"Printouts do not load external resources: {url}")
 
 
-def render_pdf(template: str, context: dict, request=None) -> bytes:
+def render_pdf(
+    template: str, context: dict, request=None, *, extra_stylesheets=(), base_url: str = "/"
+) -> bytes:
+    """The template as a PDF, with the printouts' stylesheet (and the `extra_stylesheets`, static
+    paths, after it); links are read against `base_url`."""
     # A heavy import, made only when a PDF is asked for.
     from weasyprint import CSS, HTML
 
     html = render_to_string(template, {**context, "for_pdf": True}, request=request)
-    stylesheet = CSS(filename=finders.find(PRINT_STYLESHEET))
-    document = HTML(string=html, url_fetcher=_refuse_fetch, base_url="/")
-    return document.write_pdf(stylesheets=[stylesheet])
+    stylesheets = [
+        CSS(filename=finders.find(path)) for path in (PRINT_STYLESHEET, *extra_stylesheets)
+    ]
+    document = HTML(string=html, url_fetcher=_refuse_fetch, base_url=base_url)
+    return document.write_pdf(stylesheets=stylesheets)
 
 
 def printout_response(

@@ -36,7 +36,11 @@ from kesu.complaints.choices import (
 from kesu.complaints.exports import category_labels
 from kesu.complaints.models import Category, Complaint
 from kesu.complaints.selectors import OVERDUE_STATES, complaints_visible_to
-from kesu.organisation.models import Branch, Department, User
+from kesu.organisation.choices import Role
+from kesu.organisation.models import Branch, Department, Organisation, User
+from kesu.reports.access import may_read_reports
+from kesu.reports.choices import Reach
+from kesu.reports.models import StoredReport
 from kesu.reports.periods import Period, month
 from kesu.sla.choices import MilestoneKind, MilestoneStatus
 from kesu.sla.models import ComplaintMilestone
@@ -718,3 +722,57 @@ def _summary(report: Report) -> list[str]:
 
 def _signed(n: int) -> str:
     return f"+{n}" if n > 0 else str(n)
+
+
+def report_cohort(user, period: Period, scope: dict[str, str], request=None) -> QuerySet:
+    """The complaints a report of `period` and `scope` counts, for its raw data sheet."""
+    return _received_in(scoped_complaints(user, scope, request), period)
+
+
+def report_heading(user) -> dict[str, str]:
+    """Whose report it is, as its title says: the organisation, and the branch (and department
+    of a handling manager) or all branches."""
+    organisation = Organisation.objects.filter(pk=user.organisation_id).first()
+    if user.sees_whole_organisation or not user.branch_id:
+        where = _("All branches")
+    else:
+        branch = Branch.objects.filter(pk=user.branch_id).first()
+        where = branch.name if branch else ""
+        if user.role == Role.HANDLER and user.department_id:
+            department = Department.objects.filter(pk=user.department_id).first()
+            if department is not None:
+                where = f"{where} · {department.name}"
+    return {"organisation": organisation.name if organisation else "", "where": where}
+
+
+def reach_of(user) -> tuple[str, int | None]:
+    """What a report the user keeps counts (Reach) and the branch it belongs to."""
+    if user.sees_whole_organisation:
+        return Reach.ORGANISATION, None
+    if (user.role == Role.HANDLER and user.department_id) or not user.branch_id:
+        return Reach.PERSONAL, user.branch_id
+    return Reach.BRANCH, user.branch_id
+
+
+def stored_reports_visible_to(user) -> QuerySet[StoredReport]:
+    """The kept reports the user may open again: the group every one of the organisation; a
+    director or general manager their branch's and their own; a handling manager their own."""
+    qs = StoredReport.objects.filter(ready_at__isnull=False)
+    if not may_read_reports(user):
+        return qs.none()
+    qs = qs.filter(organisation_id=user.organisation_id)
+    if user.sees_whole_organisation:
+        return qs
+    reach, branch_id = reach_of(user)
+    mine = Q(reach=Reach.PERSONAL, kept_by_id=user.pk)
+    if reach == Reach.BRANCH:
+        return qs.filter(Q(reach=Reach.BRANCH, branch_id=branch_id) | mine)
+    return qs.filter(mine)
+
+
+def stored_report_list(user) -> QuerySet[StoredReport]:
+    return (
+        stored_reports_visible_to(user)
+        .select_related("branch", "kept_by")
+        .order_by("-period_start", "period_kind", "branch__name", "-generated_at")
+    )
