@@ -8,7 +8,7 @@ from kesu.audit.models import AuditEntry
 from kesu.complaints.api.transitions import TRANSITION_INPUTS
 from kesu.complaints.models import Complaint
 from kesu.complaints.tests.api.helpers import complaint_url, error_of
-from kesu.complaints.tests.helpers import tick_required
+from kesu.complaints.tests.helpers import tick_required, verification_day_come
 from kesu.complaints.workflow import TRANSITIONS
 from kesu.customers.tests.factories import CustomerFactory
 from kesu.organisation.choices import Role
@@ -36,7 +36,7 @@ def test_every_move_has_an_input_serializer():
     assert set(TRANSITION_INPUTS) == set(TRANSITIONS)
 
 
-def test_every_move_is_reachable_through_the_api(world, api):
+def test_every_move_is_reachable_through_the_api(world, api, monkeypatch):
     walk = Walk(api)
     customer = CustomerFactory(organisation=world.org)
     complaint = world.complaint(customer=customer)
@@ -107,6 +107,7 @@ def test_every_move_is_reachable_through_the_api(world, api):
     walk.move(complaint, "resolve", H, "resolved", result="已更换并告知客户")
     data = walk.move(complaint, "verify", C, "verified", satisfaction="satisfied")
     assert data["satisfaction"] == "satisfied"
+    verification_day_come(monkeypatch, complaint)
     data = walk.move(complaint, "verify_prevention", D, "verified", verification="三个月无复发")
     assert data["preventive_verified_by"]["id"] == world.user(D).pk
     tick_required(complaint, "close", world.user(D))
