@@ -39,7 +39,7 @@ class ImprovementAction(models.Model):
         related_name="improvement_actions",
         verbose_name=_("department"),
     )
-    title = models.CharField(_("title"), max_length=limits.TITLE)
+    title = models.CharField(_("name of the action"), max_length=limits.TITLE)
     description = models.TextField(
         _("what will be done"),
         max_length=limits.TEXT,

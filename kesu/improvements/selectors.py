@@ -82,10 +82,13 @@ def may_cancel(user, action: ImprovementAction) -> bool:
     return action.status in WORKING_STATUSES | {Status.DONE} and _answers_for(user, action)
 
 
+def reviews(user, action: ImprovementAction) -> bool:
+    """The user is one who judges this action once it is done."""
+    return user.role in REVIEWING_ROLES and _answers_for(user, action)
+
+
 def may_review(user, action: ImprovementAction) -> bool:
-    return (
-        action.status == Status.DONE and user.role in REVIEWING_ROLES and _answers_for(user, action)
-    )
+    return action.status == Status.DONE and reviews(user, action)
 
 
 def improvements_visible_to(user) -> QuerySet[ImprovementAction]:

@@ -35,8 +35,8 @@ from kesu.improvements.selectors import (
     may_create,
     may_edit,
     may_progress,
-    may_review,
     owners_for_picker,
+    reviews,
 )
 from kesu.organisation.choices import Role
 from kesu.organisation.models import Branch, Department, User
@@ -467,9 +467,9 @@ def improvement_review(
         raise ValidationError(errors)
     with transaction.atomic():
         action = _locked(actor, action_id)
+        _may(reviews(actor, action))
         if action.status != Status.DONE:
             raise _wrong_status(action)
-        _may(may_review(actor, action))
         today = timezone.localdate()
         if today < action.review_on:
             raise InvalidState(

@@ -38,6 +38,7 @@ from kesu.improvements.selectors import (
     may_progress,
     may_read,
     may_review,
+    reviews,
 )
 from kesu.organisation.models import User
 from kesu.organisation.selectors import branches_visible_to
@@ -262,7 +263,7 @@ def _status_of(user, pk) -> dict:
 def improvement_review_page(request, pk):
     user = request.user
     action = _get(user, pk)
-    if not may_review(user, action) and action.status == Status.DONE:
+    if not reviews(user, action):
         raise PermissionDenied
     form = ReviewForm(request.POST)
     if form.is_valid():

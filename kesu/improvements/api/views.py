@@ -6,13 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kesu.core.api.fields import StrictInputMixin
 from kesu.core.api.pagination import KesuCursorPagination
 from kesu.core.api.responses import BAD_REQUEST, CONFLICT, FORBIDDEN, NOT_FOUND
+from kesu.core.errors import NotAllowed
 from kesu.improvements import services
 from kesu.improvements.api.serializers import (
     ImprovementSerializer,
@@ -21,14 +21,20 @@ from kesu.improvements.api.serializers import (
     StatusInputSerializer,
 )
 from kesu.improvements.choices import ACTIVE, Status
-from kesu.improvements.selectors import filtered, improvement_get, improvement_list, may_read
+from kesu.improvements.selectors import (
+    filtered,
+    improvement_get,
+    improvement_list,
+    may_create,
+    may_read,
+)
 
 TAG = "improvements"
 
 
 def _check(request) -> None:
     if not may_read(request.user):
-        raise PermissionDenied(_("Only the staff of an organisation see its improvement actions."))
+        raise NotAllowed(_("Only the staff of an organisation see its improvement actions."))
 
 
 def _detail(request, action, code=status.HTTP_200_OK, headers=None) -> Response:
@@ -102,6 +108,8 @@ class ImprovementListView(generics.ListAPIView):
     )
     def post(self, request):
         _check(request)
+        if not may_create(request.user):
+            raise NotAllowed(_("Your role does not take improvement actions."))
         serializer = ImprovementWriteSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         action = services.improvement_create(actor=request.user, **serializer.validated_data)

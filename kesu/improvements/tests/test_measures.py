@@ -53,7 +53,12 @@ def test_a_merged_duplicate_counts_once(world, actions):
 
 def test_count_in_takes_both_days_whole_in_local_time(world, actions):
     engine = actions.category("vehicle.engine")
-    for day, hour in ((date(2025, 12, 31), 23), (JAN, 0), (date(2026, 1, 31), 23), (date(2026, 2, 1), 0)):
+    for day, hour in (
+        (date(2025, 12, 31), 23),
+        (JAN, 0),
+        (date(2026, 1, 31), 23),
+        (date(2026, 2, 1), 0),
+    ):
         world.complaint(category=engine, received_at=at(day, hour))
     qs = measures.matching_complaints(world.org.pk, world.branch.pk, [engine.path], [])
     assert measures.count_in(qs, JAN, date(2026, 1, 31)) == 2
@@ -71,9 +76,7 @@ def test_measure_uses_the_action_as_saved(world, actions):
     engine = actions.category("vehicle.engine")
     for _ in range(3):
         world.complaint(category=engine, received_at=at(date(2026, 1, 15)))
-    action = actions.create(
-        categories=[engine], baseline_from=JAN, baseline_to=date(2026, 1, 30)
-    )
+    action = actions.create(categories=[engine], baseline_from=JAN, baseline_to=date(2026, 1, 30))
     measured = measures.measure(action, JAN, date(2026, 1, 30), None)
     assert (measured.count, measured.days, measured.value) == (3, 30, Decimal("3.00"))
 
@@ -83,12 +86,21 @@ def test_the_period_after_completion():
     action = ImprovementAction(completed_on=None, review_on=today)
     assert measures.after_period(action, today) is None
     action.completed_on = today - timedelta(days=30)
-    assert measures.after_period(action, today) == (today - timedelta(days=30), today - timedelta(days=1))
+    assert measures.after_period(action, today) == (
+        today - timedelta(days=30),
+        today - timedelta(days=1),
+    )
     # Reviewed later than the review date: still up to the day before it.
     action.review_on = today - timedelta(days=10)
-    assert measures.after_period(action, today) == (today - timedelta(days=30), today - timedelta(days=11))
+    assert measures.after_period(action, today) == (
+        today - timedelta(days=30),
+        today - timedelta(days=11),
+    )
     # Done after the review date: the days since completion.
     action.completed_on = today - timedelta(days=3)
-    assert measures.after_period(action, today) == (today - timedelta(days=3), today - timedelta(days=1))
+    assert measures.after_period(action, today) == (
+        today - timedelta(days=3),
+        today - timedelta(days=1),
+    )
     action.completed_on = today
     assert measures.after_period(action, today) is None

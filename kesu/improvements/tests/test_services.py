@@ -185,7 +185,9 @@ def test_the_moves_of_an_action(world, actions):
     with pytest.raises(ValidationError):
         services.improvement_cancel(action_id=action.pk, actor=owner, reason=" ")
     with pytest.raises(NotAllowed):  # the owner moves it on; cancelling is for its managers
-        services.improvement_cancel(action_id=action.pk, actor=world.user(Role.FRONTLINE), reason="x")
+        services.improvement_cancel(
+            action_id=action.pk, actor=world.user(Role.FRONTLINE), reason="x"
+        )
     cancelled = services.improvement_cancel(
         action_id=action.pk, actor=world.user(Role.DIRECTOR), reason="改由集团统一整改"
     )

@@ -3,13 +3,13 @@ import hashlib
 import hmac
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
+from kesu.notifications.choices import Kind
 from kesu.notifications.rendering import (
     dingtalk_signature,
     dingtalk_signed_url,
     render,
     robot_body,
 )
-from kesu.notifications.choices import Kind
 from kesu.notifications.tests.factories import REMINDER_PAYLOAD
 
 # About an improvement action, not a complaint.
@@ -121,7 +121,7 @@ def test_the_improvement_reminders_name_the_action_and_its_date(settings):
     assert due.link == "https://kesu.example.cn/improvements/7/"
     review = render(Kind.IMPROVEMENT_REVIEW, IMPROVEMENT_PAYLOAD, "zh-hans")
     assert "发动机异响专项整改" in review.subject
-    assert "06月01日" in review.body and "%(" not in review.body
+    assert "06月1日" in review.body and "%(" not in review.body
 
 
 def test_the_preventive_action_reminder_names_the_complaint_and_the_day():
