@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "kesu.sla",
     "kesu.notifications",
     "kesu.callbacks",
+    "kesu.improvements",
     "kesu.reports",
     "kesu.web",
     "kesu.demo",
@@ -379,6 +380,13 @@ KESU_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("KESU_NOTIFICATION_MAX_ATTEM
 KESU_NOTIFICATION_LEASE_SECONDS = int(os.environ.get("KESU_NOTIFICATION_LEASE_SECONDS", 300))
 # A complaint open longer than this many days gets the "update the customer" cadence (sla/cadence.py).
 KESU_CUSTOMER_UPDATE_AFTER_DAYS = int(os.environ.get("KESU_CUSTOMER_UPDATE_AFTER_DAYS", 3))
+# A preventive action may be verified this many days after it is recorded (the default date;
+# staff may choose another). Improvement actions: reminders this many working days before their
+# due and review dates (kesu/improvements/reminders.py).
+KESU_PREVENTION_VERIFY_AFTER_DAYS = int(os.environ.get("KESU_PREVENTION_VERIFY_AFTER_DAYS", 30))
+KESU_IMPROVEMENT_REMINDER_WORKING_DAYS = int(
+    os.environ.get("KESU_IMPROVEMENT_REMINDER_WORKING_DAYS", 2)
+)
 # The address links in e-mails and robot messages start with (no trailing slash).
 KESU_BASE_URL = os.environ.get("KESU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 KESU_WEBHOOK_TIMEOUT = float(os.environ.get("KESU_WEBHOOK_TIMEOUT", 10))

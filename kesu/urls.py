@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/", include("kesu.api.urls")),
     path("callbacks/", include("kesu.callbacks.urls")),
     path("reports/", include("kesu.reports.urls")),
+    path("improvements/", include("kesu.improvements.urls")),
     path("", include("kesu.web.urls")),
     path("", include("kesu.notifications.urls")),
     path("", include("kesu.complaints.urls")),

@@ -141,6 +141,7 @@ v1 = [
     ),
     path("v1/inbox/", include("kesu.notifications.api.urls")),
     path("v1/callbacks/", include("kesu.callbacks.api.urls")),
+    path("v1/improvements/", include("kesu.improvements.api.urls")),
     path("v1/reports/monthly/", reports.MonthlyReportView.as_view(), name="report-monthly"),
     # Last: unknown paths and malformed ids (…/complaints/abc/) are a JSON 404.
     re_path(r"^v1/(?:.*/)?$", not_found, name="not-found"),

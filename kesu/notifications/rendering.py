@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import quote_plus, urlsplit, urlunsplit
 
 from django.conf import settings
@@ -88,12 +88,21 @@ def _values(payload: dict) -> dict:
 
 
 def complaint_link(payload: dict) -> str:
-    """The complaint's page as an absolute address, for messages read outside Kesu."""
+    """The complaint's page (or the improvement action's) as an absolute address, for messages
+    read outside Kesu."""
+    path = link_path(payload)
+    return f"{settings.KESU_BASE_URL}{path}" if path else ""
+
+
+def link_path(payload: dict) -> str:
+    """The page a notification is about: its complaint's, or its improvement action's."""
     complaint_id = payload.get("complaint_id")
-    if not complaint_id:
-        return ""
-    path = reverse("complaints:complaint", args=[complaint_id])
-    return f"{settings.KESU_BASE_URL}{path}"
+    if isinstance(complaint_id, int):
+        return reverse("complaints:complaint", args=[complaint_id])
+    improvement_id = payload.get("improvement_id")
+    if isinstance(improvement_id, int):
+        return reverse("improvements:detail", args=[improvement_id])
+    return ""
 
 
 def _with_reason(body: str, v: dict) -> str:
@@ -262,6 +271,50 @@ def _team_added(v: dict, payload: dict) -> Message:
     )
 
 
+def _day(value) -> str:
+    """An ISO date as a short local date: “March 10”, “03月10日”."""
+    try:
+        return date_format(date.fromisoformat(str(value)), "MONTH_DAY_FORMAT")
+    except ValueError:
+        return str(value or MISSING)
+
+
+def _improvement_due(v: dict, payload: dict) -> Message:
+    v = {**v, "due": _day(payload.get("due_on"))}
+    return Message(
+        _("Improvement action due: %(title)s") % v,
+        _(
+            "The improvement action “%(title)s” is due by %(due)s. Finish it and mark it done, "
+            "so that its effect can be measured."
+        )
+        % v,
+    )
+
+
+def _improvement_review(v: dict, payload: dict) -> Message:
+    v = {**v, "review": _day(payload.get("review_on"))}
+    return Message(
+        _("Improvement action to review: %(title)s") % v,
+        _(
+            "The improvement action “%(title)s” is to be reviewed from %(review)s: compare its "
+            "measure before and after, and record whether it worked."
+        )
+        % v,
+    )
+
+
+def _prevention_verify(v: dict, payload: dict) -> Message:
+    v = {**v, "day": _day(payload.get("verify_on"))}
+    return Message(
+        _("Verify the preventive action: %(number)s") % v,
+        _(
+            "Complaint %(number)s “%(title)s”: its preventive action can be verified from "
+            "%(day)s. Check whether the problem has come back and record the verification."
+        )
+        % v,
+    )
+
+
 def _generic(v: dict, payload: dict) -> Message:
     if payload.get("complaint_number"):
         return Message(
@@ -288,6 +341,9 @@ TEXTS = {
     Kind.TAKEN_OVER: _taken_over,
     Kind.SENT_BACK: _sent_back,
     Kind.TEAM_ADDED: _team_added,
+    Kind.IMPROVEMENT_DUE: _improvement_due,
+    Kind.IMPROVEMENT_REVIEW: _improvement_review,
+    Kind.PREVENTION_VERIFY: _prevention_verify,
 }
 
 

@@ -2,6 +2,8 @@
 `workflow.complaint_<name>`; `version` is optional on every move (409 when stale).
 """
 
+from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -242,6 +244,15 @@ class RecordRootCauseInput(MoveSerializer):
         allow_blank=True,
         allow_null=True,
         label=_("Responsibility"),
+    )
+    preventive_verify_on = BoundedDateField(
+        required=False,
+        allow_null=True,
+        label=_("Verify the preventive action on"),
+        help_text=format_lazy(
+            _("A day after today; empty: {days} days after the preventive action is recorded."),
+            days=settings.KESU_PREVENTION_VERIFY_AFTER_DAYS,
+        ),
     )
 
 

@@ -31,6 +31,8 @@ from kesu.callbacks.selectors import (
 from kesu.complaints.services import REGISTERING_ROLES
 from kesu.complaints.team import TEAM_LEADING_ROLES
 from kesu.complaints.workflow import TRANSITIONS
+from kesu.improvements.selectors import EDITING_ROLES as IMPROVING_ROLES
+from kesu.improvements.selectors import REVIEWING_ROLES as IMPROVEMENT_REVIEWERS
 from kesu.organisation.choices import ORGANISATION_WIDE_ROLES, Role
 from kesu.reports.access import REPORT_ROLES
 
@@ -407,6 +409,123 @@ _callback_writes = [
     ),
 ]
 
+# Improvement actions (kesu/improvements): everyone reads their branch's; the matrix's action is
+# its branch's service department's, owned by the branch's customer director.
+SEES_ACTION = "sees the improvement action (its branch's, or the group's)"
+CHANGES_ACTION = (
+    SEES_ACTION + " and answers for it (handling manager of its department, director, general "
+    "manager of its branch, group)"
+)
+_improvement_writes = [
+    Rule(
+        "improvements:status",
+        "POST",
+        may=IMPROVING_ROLES,
+        ok=302,
+        scope=OBJECT,
+        obj="improvement",
+        body={"move": "start"},
+        decided_first="object",
+        means=CHANGES_ACTION + ", or owns it; started (rolled back), back to its page",
+    ),
+    Rule(
+        "improvements:review",
+        "POST",
+        may=IMPROVEMENT_REVIEWERS,
+        ok=400,
+        scope=OBJECT,
+        obj="improvement",
+        body={},
+        decided_first="object",
+        means=SEES_ACTION + " and reviews it (director, general manager of its branch, group); "
+        "an empty form is refused with 400",
+    ),
+]
+_improvement_rules = [
+    Rule(
+        "improvements:list",
+        scope=LISTED,
+        obj="improvement",
+        means="signed in to an organisation; lists their branch's actions and the group's "
+        "(all for group, admin)",
+    ),
+    Rule(
+        "improvements:create",
+        may=IMPROVING_ROLES,
+        means="takes improvement actions (handling manager, director, general manager, group)",
+    ),
+    Rule(
+        "improvements:create",
+        "POST",
+        may=IMPROVING_ROLES,
+        ok=400,
+        body={},
+        means="takes improvement actions; an empty form is refused with 400",
+    ),
+    Rule("improvements:detail", scope=OBJECT, obj="improvement", means=SEES_ACTION),
+    Rule(
+        "improvements:edit",
+        may=IMPROVING_ROLES,
+        scope=OBJECT,
+        obj="improvement",
+        decided_first="object",
+        means=CHANGES_ACTION,
+    ),
+    Rule(
+        "improvements:edit",
+        "POST",
+        may=IMPROVING_ROLES,
+        ok=400,
+        scope=OBJECT,
+        obj="improvement",
+        body={},
+        decided_first="object",
+        means=CHANGES_ACTION + "; an empty form is refused with 400",
+    ),
+    *_improvement_writes,
+    *[_post_only(rule) for rule in _improvement_writes],
+    _api("improvement-list", scope=LISTED, obj="improvement", means=SEES_ACTION + "; listed"),
+    _api(
+        "improvement-list",
+        "POST",
+        may=IMPROVING_ROLES,
+        ok=400,
+        body={},
+        means="takes improvement actions; an empty body is refused with 400",
+    ),
+    _api("improvement-detail", scope=OBJECT, obj="improvement", means=SEES_ACTION),
+    _api(
+        "improvement-detail",
+        "PATCH",
+        may=IMPROVING_ROLES,
+        scope=OBJECT,
+        obj="improvement",
+        body={"title": "矩阵探测"},
+        decided_first="object",
+        means=CHANGES_ACTION + "; the edit is rolled back",
+    ),
+    _api(
+        "improvement-status",
+        "POST",
+        may=IMPROVING_ROLES,
+        scope=OBJECT,
+        obj="improvement",
+        body={"move": "start"},
+        decided_first="object",
+        means=CHANGES_ACTION + ", or owns it; started (rolled back)",
+    ),
+    _api(
+        "improvement-review",
+        "POST",
+        may=IMPROVEMENT_REVIEWERS,
+        ok=409,
+        scope=OBJECT,
+        obj="improvement",
+        body={"verdict": "effective"},
+        decided_first="object",
+        means=SEES_ACTION + " and reviews it; the matrix's action is not done yet (409)",
+    ),
+]
 RULES: list[Rule] = [
     # ---- The staff workspace ----------------------------------------------------------------
     _web("my-work", means="signed in"),
@@ -773,6 +892,8 @@ RULES: list[Rule] = [
     Rule("reports:index", may=REPORT_ROLES, ok=302, means=READS_REPORTS + "; sent to the month"),
     Rule("reports:monthly", may=REPORT_ROLES, means=READS_REPORTS),
     _api("report-monthly", may=REPORT_ROLES, means=READS_REPORTS),
+    # ---- Improvement actions ------------------------------------------------------------------
+    *_improvement_rules,
     # ---- API: its description and unknown paths ---------------------------------------------
     _api("not-found", ok=404, means="any unknown path under /api/v1/: a JSON 404"),
     _api(

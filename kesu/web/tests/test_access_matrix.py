@@ -8,7 +8,7 @@ the organisation is built once for the module.
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -55,6 +55,7 @@ class Side:
     colleague: object = None
     maker_contact: object = None  # a manufacturer contact for the branch
     exchange: object = None  # a question to the manufacturer about `complaint`
+    improvement: object = None  # an improvement action of the branch's service department
 
 
 @dataclass
@@ -79,6 +80,7 @@ def _side(world, branch, users) -> Side:
     from kesu.complaints.workflow import complaint_withdraw
     from kesu.customers.models import KeyPerson
     from kesu.customers.tests.factories import CustomerFactory, PurchaseFactory
+    from kesu.improvements.services import improvement_create
     from kesu.organisation.choices import Role
 
     frontline = users[Role.FRONTLINE]
@@ -123,6 +125,14 @@ def _side(world, branch, users) -> Side:
         actor=users[Role.DIRECTOR],
         contact=side.maker_contact,
         asked="矩阵问题",
+    )
+    side.improvement = improvement_create(
+        actor=users[Role.DIRECTOR],
+        title=f"矩阵改进措施-{branch.code}",
+        owner=users[Role.DIRECTOR],
+        department=users[Role.HANDLER].department,
+        due_on=timezone.localdate() + timedelta(days=20),
+        review_on=timezone.localdate() + timedelta(days=80),
     )
     return side
 
@@ -312,7 +322,11 @@ def _listed(response, obj) -> bool:
         data = response.json()
         rows = data["results"] if isinstance(data, dict) else data
         return obj.pk in {row["id"] for row in rows}
-    marker = getattr(obj, "number", None) or getattr(obj, "name", None) or obj.customer.name
+    marker = (
+        getattr(obj, "number", None)
+        or getattr(obj, "name", None)
+        or (obj.customer.name if hasattr(obj, "customer") else obj.title)
+    )
     return str(marker) in _text_of(response)
 
 
