@@ -47,3 +47,4 @@ class Kind:
     TAKEN_OVER = "taken_over"
     SENT_BACK = "sent_back"
     TEAM_ADDED = "team_added"
+    LESSONS_DIGEST = "lessons_digest"

@@ -42,6 +42,15 @@ class Audience(models.TextChoices):
     LEVEL = "level", _("the level it was escalated to")
     TEAM = "team", _("its team (co-handlers, visiting team, watchers)")
     NEW_MEMBER = "new_member", _("whoever was put on the team")
+    # Not about one complaint: kesu/lessons/digest.py addresses them.
+    MANAGERS = (
+        "managers",
+        _(
+            "each manager for what they answer for: handling managers (their department), "
+            "customer directors and general managers (their branch), the group customer "
+            "centre (every branch)"
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -183,6 +192,16 @@ EVENTS: tuple[Event, ...] = (
         ),
         (A.OWNER, A.DEPARTMENT_MANAGERS, A.CUSTOMER_DIRECTOR, A.GENERAL_MANAGER),
         "seed 001 §4.3.3, DOMAIN §4",
+    ),
+    Event(
+        Kind.LESSONS_DIGEST,
+        _("Lessons learned last month"),
+        _(
+            "once a month (the day KESU_LESSON_DIGEST_DAY), when case summaries were shared as "
+            "lessons the month before (kesu/lessons/digest.py)"
+        ),
+        (A.MANAGERS,),
+        "DOMAIN §3 (lessons shared with managers), §6",
     ),
 )
 EVENT_OF = {e.kind: e for e in EVENTS}

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import quote_plus, urlsplit, urlunsplit
 
 from django.conf import settings
@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from kesu.complaints.choices import Demand, EscalationLevel, TeamRole
+from kesu.complaints.choices import CauseClass, Demand, EscalationLevel, TeamRole
 from kesu.notifications.choices import Kind
 from kesu.sla.choices import MilestoneKind
 
@@ -93,6 +94,15 @@ def complaint_link(payload: dict) -> str:
     if not complaint_id:
         return ""
     path = reverse("complaints:complaint", args=[complaint_id])
+    return f"{settings.KESU_BASE_URL}{path}"
+
+
+def page_link(payload: dict) -> str:
+    """A page of Kesu the notification is about (`path`, e.g. the lessons of a month), as an
+    absolute address; only a path on this site."""
+    path = payload.get("path")
+    if not isinstance(path, str) or not path.startswith("/") or path.startswith("//"):
+        return ""
     return f"{settings.KESU_BASE_URL}{path}"
 
 
@@ -262,6 +272,45 @@ def _team_added(v: dict, payload: dict) -> Message:
     )
 
 
+def _month(value) -> str:
+    """ "2026-11" as the month is written in the active language: “November 2026”, “2026年11月”."""
+    try:
+        year, month = (int(part) for part in str(value).split("-"))
+        return date_format(date(year, month, 1), "YEAR_MONTH_FORMAT")
+    except ValueError:
+        return str(value or MISSING)
+
+
+def _lessons_digest(v: dict, payload: dict) -> Message:
+    english = (translation.get_language() or "").startswith("en")
+    month = _month(payload.get("month"))
+    count = int(payload.get("count") or 0)
+    lines = [
+        ngettext(
+            "%(count)s case summary was shared as a lesson in %(month)s:",
+            "%(count)s case summaries were shared as lessons in %(month)s:",
+            count,
+        )
+        % {"count": count, "month": month}
+    ]
+    listed = payload.get("lessons") or []
+    for lesson in listed:
+        category = (lesson.get("category_en") if english else "") or lesson.get("category")
+        where = [
+            category,
+            _label(CauseClass, lesson.get("cause")) if lesson.get("cause") else "",
+            lesson.get("branch"),
+        ]
+        details = " · ".join(str(part) for part in where if part)
+        lines.append(f"• {lesson.get('title') or MISSING}" + (f" ({details})" if details else ""))
+    if count > len(listed):
+        lines.append(_("… and %(more)s more.") % {"more": count - len(listed)})
+    return Message(
+        _("Lessons learned in %(month)s: %(count)s") % {"month": month, "count": count},
+        "\n".join(lines),
+    )
+
+
 def _generic(v: dict, payload: dict) -> Message:
     if payload.get("complaint_number"):
         return Message(
@@ -288,6 +337,7 @@ TEXTS = {
     Kind.TAKEN_OVER: _taken_over,
     Kind.SENT_BACK: _sent_back,
     Kind.TEAM_ADDED: _team_added,
+    Kind.LESSONS_DIGEST: _lessons_digest,
 }
 
 
@@ -296,7 +346,7 @@ def render(kind: str, payload: dict, language: str | None = None) -> Message:
     payload = payload or {}
     with translation.override(language or settings.LANGUAGE_CODE):
         message = TEXTS.get(kind, _generic)(_values(payload), payload)
-    return Message(message.subject, message.body, complaint_link(payload))
+    return Message(message.subject, message.body, complaint_link(payload) or page_link(payload))
 
 
 # Group robots: both WeCom and DingTalk take a plain-text message of this shape.

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from kesu.complaints.views import page_context
 from kesu.core.errors import NotFound
+from kesu.notifications.rendering import page_link
 from kesu.notifications.rendering import render as render_message
 from kesu.notifications.selectors import inbox_of, inbox_unread_count, settings_of
 from kesu.notifications.services import inbox_mark_all_read, inbox_mark_read, settings_save
@@ -35,6 +36,7 @@ def inbox(request):
             "n": n,
             "message": render_message(n.kind, n.payload, language),
             "complaint_id": n.payload.get("complaint_id"),
+            "opens": bool(n.payload.get("complaint_id") or page_link(n.payload)),
         }
         for n in page[:INBOX_PAGE]
     ]
@@ -60,6 +62,8 @@ def inbox_read(request, pk):
     complaint_id = notification.payload.get("complaint_id")
     if isinstance(complaint_id, int):
         return redirect("complaints:complaint", pk=complaint_id)
+    if page_link(notification.payload):  # a page of this site (the month's lessons)
+        return redirect(notification.payload["path"])
     return redirect("notifications:inbox")
 
 

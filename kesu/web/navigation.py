@@ -8,6 +8,7 @@ must not load the user.
 
 from kesu.callbacks.selectors import may_use_workspace
 from kesu.complaints.services import may_register
+from kesu.lessons.selectors import may_read_lessons
 from kesu.reports.access import may_read_reports
 
 
@@ -31,8 +32,13 @@ def navigation(request) -> dict:
         user = _signed_in(request)
         return user is not None and may_read_reports(user)
 
+    def nav_lessons() -> bool:
+        user = _signed_in(request)
+        return user is not None and may_read_lessons(user)
+
     return {
         "can_register": can_register,
         "nav_callbacks": nav_callbacks,
         "nav_reports": nav_reports,
+        "nav_lessons": nav_lessons,
     }

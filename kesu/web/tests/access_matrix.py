@@ -31,6 +31,7 @@ from kesu.callbacks.selectors import (
 from kesu.complaints.services import REGISTERING_ROLES
 from kesu.complaints.team import TEAM_LEADING_ROLES
 from kesu.complaints.workflow import TRANSITIONS
+from kesu.lessons.choices import MARKING_ROLES
 from kesu.organisation.choices import ORGANISATION_WIDE_ROLES, Role
 from kesu.reports.access import REPORT_ROLES
 
@@ -84,6 +85,8 @@ class Rule:
     # Roles that never see the scope's object, not even their own branch's (the callback task is
     # a callback specialist's call; frontline staff see only the calls planned for their role).
     hidden_from: frozenset = frozenset()
+    # LISTED: every branch's objects are listed to every role (lessons are read organisation-wide).
+    shared: bool = False
 
     @property
     def key(self) -> str:
@@ -103,7 +106,7 @@ class Rule:
             and (
                 self.scope == PERSONAL
                 or self.obj in PERSONAL_OBJECTS
-                or (self.scope in (OBJECT, LISTED) and not org_wide)
+                or (self.scope in (OBJECT, LISTED) and not org_wide and not self.shared)
             )
         ) or (self.scope in (OBJECT, LISTED) and role in self.hidden_from)
         may = role in self.may
@@ -152,7 +155,11 @@ def _api(route: str, method: str = "GET", **kwargs) -> Rule:
 def _post_only(rule: Rule) -> Rule:
     """GET on a POST-only page: 405 (Kesu's error page) once past the sign-in (and the
     callbacks' role) check; a complaint's form address sends the GET to the complaint's page."""
-    to_complaint = rule.route.startswith("complaints:") and rule.obj in ("complaint", "exchange")
+    to_complaint = rule.route.startswith(("complaints:", "lessons:")) and rule.obj in (
+        "complaint",
+        "exchange",
+        "closed",
+    )
     return Rule(
         rule.route,
         "GET",
@@ -399,6 +406,33 @@ _callback_writes = [
         ok=302,
         body={},
         means="supervises callbacks; a missing period is refused with a message",
+    ),
+]
+
+SHARES_LESSONS = (
+    "sees the complaint and shares lessons (handling manager, director, general manager)"
+)
+_lesson_writes = [
+    Rule(
+        "lessons:mark",
+        "POST",
+        may=MARKING_ROLES,
+        scope=OBJECT,
+        obj="closed",
+        ok=400,
+        body={},
+        decided_first="object",
+        means=SHARES_LESSONS + "; an empty form is refused with 400",
+    ),
+    Rule(
+        "lessons:unmark",
+        "POST",
+        may=MARKING_ROLES,
+        scope=OBJECT,
+        obj="closed",
+        ok=302,
+        decided_first="object",
+        means=SHARES_LESSONS + "; the lesson is taken back (rolled back), back to the page",
     ),
 ]
 
@@ -756,6 +790,24 @@ RULES: list[Rule] = [
     Rule("reports:index", may=REPORT_ROLES, ok=302, means=READS_REPORTS + "; sent to the month"),
     Rule("reports:monthly", may=REPORT_ROLES, means=READS_REPORTS),
     _api("report-monthly", may=REPORT_ROLES, means=READS_REPORTS),
+    # ---- Lessons learned -----------------------------------------------------------------------
+    Rule(
+        "lessons:list",
+        scope=LISTED,
+        obj="lesson",
+        shared=True,
+        means="signed in; every branch's lessons (they hold nothing of the customer)",
+    ),
+    Rule("lessons:for-category", means="signed in; the lessons beside the intake's category"),
+    *_lesson_writes,
+    *[_post_only(rule) for rule in _lesson_writes],
+    _api(
+        "lesson-list",
+        scope=LISTED,
+        obj="lesson",
+        shared=True,
+        means="signed in; every branch's lessons (the complaint only where the user sees it)",
+    ),
     # ---- API: its description and unknown paths ---------------------------------------------
     _api("not-found", ok=404, means="any unknown path under /api/v1/: a JSON 404"),
     _api(
