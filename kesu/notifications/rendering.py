@@ -302,7 +302,9 @@ def _lessons_digest(v: dict, payload: dict) -> Message:
             lesson.get("branch"),
         ]
         details = " · ".join(str(part) for part in where if part)
-        lines.append(f"• {lesson.get('title') or MISSING}" + (f" ({details})" if details else ""))
+        title = lesson.get("title") or MISSING
+        line = _("%(title)s (%(details)s)") % {"title": title, "details": details}
+        lines.append(f"• {line if details else title}")
     if count > len(listed):
         lines.append(_("… and %(more)s more.") % {"more": count - len(listed)})
     return Message(

@@ -237,3 +237,19 @@ def test_closing_with_a_lesson_from_the_move_form(client, world):
     assert done.status_code == 302
     lesson = Lesson.objects.get(complaint=complaint)
     assert (lesson.title, lesson.text, lesson.advice) == ("结案时分享", "已处理", "下次提前告知")
+
+
+def test_the_list_costs_the_same_queries_however_many_lessons(client, world, shared):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.user(Role.FRONTLINE))
+    client.get(LIST)  # the session and the like, once
+    with CaptureQueriesContext(connection) as one:
+        client.get(LIST, {"q": "张紧器"})
+    for n in range(4):
+        closed(world, share=(f"张紧器经验{n}", "建议"))
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(LIST, {"q": "张紧器"})
+    assert response.content.decode().count('class="card lesson"') == 5
+    assert len(five) == len(one)

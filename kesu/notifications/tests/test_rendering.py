@@ -142,7 +142,7 @@ def test_the_lessons_digest_in_chinese():
     message = render("lessons_digest", {**DIGEST, "count": 2}, "zh-hans")
     assert message.subject == "2026年11月经验教训：2 条"
     assert message.body.splitlines()[0] == "2026年11月共有 2 个案例总结分享为经验教训："
-    assert "• 张紧器批次问题 (发动机 · 产品质量 · 东城店)" in message.body
+    assert "• 张紧器批次问题（发动机 · 产品质量 · 东城店）" in message.body
     assert "more" not in message.body and "另有" not in message.body
     one = render("lessons_digest", {**DIGEST, "count": 1, "lessons": []}, "en")
     assert one.body == "1 case summary was shared as a lesson in November 2026:\n… and 1 more."
