@@ -73,7 +73,9 @@ def lesson_list(request):
         if request.htmx and request.htmx.target == "results"
         else "lessons/list.html"
     )
-    return render(request, template, context, status=200 if valid else 400)
+    # Invalid filters are left out and named above the results (200, as the complaint list
+    # does): htmx swaps only a successful answer into the page.
+    return render(request, template, context)
 
 
 @login_required

@@ -1,51 +1,13 @@
 """The monthly digest: last month's lessons to each manager, for their scope, once."""
 
-from datetime import date, datetime
+from datetime import date
 
-import pytest
-from django.utils import timezone
-
-from kesu.customers.tests.factories import CustomerFactory
 from kesu.lessons.digest import dedupe_key, digest_send, organisation_digest, previous_month
-from kesu.lessons.models import Lesson
-from kesu.lessons.tests.conftest import category, closed
+from kesu.lessons.tests.conftest import NOVEMBER, category
 from kesu.notifications.choices import Channel, Kind
 from kesu.notifications.models import Notification, NotificationSetting
 from kesu.notifications.services import deliver_all_due
 from kesu.organisation.choices import Role
-
-NOVEMBER = date(2026, 11, 1)
-
-
-def _in_november(*lessons):
-    Lesson.objects.filter(pk__in=[lesson.pk for lesson in lessons]).update(
-        marked_at=timezone.make_aware(datetime(2026, 11, 15, 10, 0))
-    )
-
-
-@pytest.fixture
-def november(world):
-    """Two lessons of the east branch (one of each department), one of the west."""
-    east_service = closed(
-        world,
-        department=world.service,
-        category=category(world, "vehicle.engine"),
-        share=("张紧器批次问题", "保养时检查同批次张紧器"),
-    ).lesson
-    east_sales = closed(
-        world, department=world.sales, share=("赠品没有兑现", "赠品写进合同")
-    ).lesson
-    west = closed(
-        world,
-        branch_users=world.other_users,
-        customer=CustomerFactory(organisation=world.org, branch=world.other_branch),
-        share=("漆面色差", "日光下检查"),
-    ).lesson
-    _in_november(east_service, east_sales, west)
-    for user in [*world.users.values(), *world.other_users.values()]:
-        user.email = f"{user.username}@example.com"
-        user.save(update_fields=["email"])
-    return {"east_service": east_service, "east_sales": east_sales, "west": west}
 
 
 def _digests():

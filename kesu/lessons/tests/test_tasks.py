@@ -5,11 +5,11 @@ from datetime import datetime
 from django.utils import timezone
 
 from kesu.lessons import tasks
-from kesu.lessons.tests.test_digest import NOVEMBER, november  # noqa: F401 (a fixture)
+from kesu.lessons.tests.conftest import NOVEMBER
 from kesu.notifications.models import Notification
 
 
-def test_the_task_sends_last_months_digest(world, november, monkeypatch):  # noqa: F811
+def test_the_task_sends_last_months_digest(world, november, monkeypatch):
     from kesu.lessons import digest
 
     monkeypatch.setattr(digest.timezone, "localdate", lambda: NOVEMBER.replace(month=12))
@@ -29,3 +29,12 @@ def test_due_from_the_digest_days_hour_to_the_months_end(settings):
     assert not tasks.digest_due(_at(2, 7))
     assert tasks.digest_due(_at(2, 8))
     assert tasks.digest_due(_at(20, 0))
+
+
+def test_the_beat_runs_it_on_the_digest_day():
+    from django.conf import settings
+
+    entry = settings.CELERY_BEAT_SCHEDULE["lesson-digest"]
+    assert entry["task"] == tasks.send_lesson_digest.name
+    assert entry["schedule"].day_of_month == {settings.KESU_LESSON_DIGEST_DAY}
+    assert entry["schedule"].hour == {settings.KESU_LESSON_DIGEST_HOUR}

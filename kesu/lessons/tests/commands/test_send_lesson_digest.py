@@ -5,11 +5,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from kesu.lessons.tests.test_digest import november  # noqa: F401 (a fixture)
 from kesu.notifications.models import Notification
 
 
-def test_a_month_by_hand_then_again(world, november):  # noqa: F811
+def test_a_month_by_hand_then_again(world, november):
     out = StringIO()
     call_command("send_lesson_digest", "--month", "2026-11", stdout=out)
     queued = int(out.getvalue().split()[0])
