@@ -409,6 +409,8 @@ CELERY_BROKER_URL = os.environ.get("KESU_CELERY_BROKER_URL", "redis://127.0.0.1:
 KESU_READYZ_REDIS = env_bool("KESU_READYZ_REDIS", "KESU_CELERY_BROKER_URL" in os.environ)
 KESU_WORKER_STALE_SECONDS = int(os.environ.get("KESU_WORKER_STALE_SECONDS", 120))
 KESU_OUTBOX_MAX_LAG_SECONDS = int(os.environ.get("KESU_OUTBOX_MAX_LAG_SECONDS", 300))
+# How long a worked-out monthly report is kept (kesu/reports/cache.py); 0: always recomputed.
+KESU_REPORT_CACHE_SECONDS = int(os.environ.get("KESU_REPORT_CACHE_SECONDS", 600))
 CELERY_TIMEZONE = TIME_ZONE
 # Celery's workers log through LOGGING above (the same format, with the task's name as job).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -433,6 +435,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kesu.callbacks.tasks.send_sms",
         "schedule": 60.0,
         "options": {"expires": 60},
+    },
+    # The group's and the branches' reports of this month and last, worked out ahead.
+    "warm-reports": {
+        "task": "kesu.reports.tasks.warm_reports",
+        "schedule": float(max(KESU_REPORT_CACHE_SECONDS - 60, 60)),
+        "options": {"expires": max(KESU_REPORT_CACHE_SECONDS - 60, 60)},
     },
     # Last month's lessons to the managers (idempotent: one event key per organisation and month).
     "lesson-digest": {

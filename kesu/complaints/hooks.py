@@ -50,8 +50,14 @@ transaction; see kesu/core/hooks.py.
   fetches, in a fixed number of queries, what its columns show for one chunk of complaint ids,
   as {complaint id: data}; each column's `value(data)` reads one complaint's data (None when
   `load` found none). The part's columns follow the export's column keyed `after`.
+- `home_panels(user)`: what the apps above add to the user's home page (My work), as a
+  `HomePanel` or None each (reports: the director's and GM's month at a glance). A panel's
+  template is included with the panel as `panel`.
 - `panel_actions()`: the audit actions the complaint page shows in a panel of their own rather
   than in the timeline, as an iterable of codes (sla: deadline changes, in the deadlines table).
+- `complaint_printouts(user, complaint)`: the printouts of the apps above that the complaint
+  page links to beside its own, as a `PrintLink` or None (callbacks: the callback record, for
+  those who work with callbacks, once the complaint has a callback they see).
 """
 
 from collections.abc import Callable
@@ -78,6 +84,12 @@ class PrintedDeadline:
 
 
 @dataclass(frozen=True)
+class PrintLink:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
 class ExportColumn:
     title: str
     width: int
@@ -89,6 +101,12 @@ class ExportPart:
     after: str
     columns: list[ExportColumn]
     load: Callable[[list[int]], dict[int, Any]]
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    template: str
+    context: dict[str, Any]
 
 
 registration_planned = Hook("complaints: registration planned")
@@ -103,6 +121,8 @@ printed_deadlines = Hook("complaints: deadlines on a printout")
 entry_replayed = Hook("complaints: a timeline entry replayed onto the row")
 exported_columns = Hook("complaints: columns of the Excel export")
 panel_actions = Hook("complaints: actions shown in a panel, not the timeline")
+home_panels = Hook("complaints: panels of the home page")
+complaint_printouts = Hook("complaints: printouts of the apps above on the complaint page")
 manufacturer_feedback_expected = Hook("complaints: the manufacturer expects a report back")
 manufacturer_feedback_sent = Hook("complaints: feedback sent to the manufacturer")
 

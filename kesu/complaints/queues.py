@@ -1,7 +1,7 @@
 """Work queues: what a user should look at first (the "my work" page). Reads only."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
@@ -10,14 +10,12 @@ from django.utils import timezone
 from kesu.complaints.choices import OPEN_STATES, WAITING_STATES, EscalationLevel, Move
 from kesu.complaints.models import Complaint, ComplaintMember
 from kesu.complaints.people import unmanaged_departments
-from kesu.complaints.selectors import complaint_rows
+from kesu.complaints.selectors import DUE_SOON, complaint_rows
 from kesu.complaints.workflow import FIRST_CONTACT_ROLES, GROUP_OWNER_MOVES, TRANSITIONS
 from kesu.organisation.choices import Role
 from kesu.organisation.services import compensation_limit_for
 
 RUNNING_STATES = OPEN_STATES - WAITING_STATES
-# A deadline this close is "due soon" (the queue and the badge on the pages).
-DUE_SOON = timedelta(hours=24)
 # The forward moves of the procedure; who makes them comes from TRANSITIONS.
 FORWARD_MOVES = (
     Move.CONFIRM,

@@ -1,5 +1,7 @@
 """Reads: what a user may see, and the querysets lists and pages are built from."""
 
+from datetime import timedelta
+
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -77,10 +79,18 @@ def complaint_get(user, complaint_id: int) -> Complaint:
 
 # Open cases whose clock runs: parked cases wait for their follow-up date instead.
 OVERDUE_STATES = OPEN_STATES - WAITING_STATES
+# A deadline this close is "due soon" (the queue, the badge on the pages, "at risk").
+DUE_SOON = timedelta(hours=24)
 
 
 def complaints_overdue(qs: QuerySet[Complaint], now=None) -> QuerySet[Complaint]:
     return qs.filter(due_at__lt=now or timezone.now(), state__in=OVERDUE_STATES)
+
+
+def complaints_at_risk(qs: QuerySet[Complaint], now=None) -> QuerySet[Complaint]:
+    """Not overdue yet, but due within DUE_SOON: the cases to act on today."""
+    now = now or timezone.now()
+    return qs.filter(due_at__gte=now, due_at__lt=now + DUE_SOON, state__in=OVERDUE_STATES)
 
 
 def overdue_groups(now=None) -> QuerySet:

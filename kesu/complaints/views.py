@@ -49,8 +49,9 @@ from kesu.complaints.forms import (
     ThirdPartyForm,
 )
 from kesu.complaints.guidance import TECHNIQUES, guidance_for
-from kesu.complaints.hooks import panel_actions
+from kesu.complaints.hooks import complaint_printouts, home_panels, panel_actions
 from kesu.complaints.models import Category, Complaint
+from kesu.complaints.printing import department_form_kind
 from kesu.complaints.queues import QUEUE_CODES, branch_overview, my_queues, queue_querysets
 from kesu.complaints.routing import route_preview
 from kesu.complaints.saved_views import saved_views_of
@@ -152,6 +153,10 @@ def my_work(request):
             request,
             nav="work",
             queues=queues,
+            # The minute's refresh swaps only the queues: the panels are not worked out again.
+            panels=[]
+            if request.headers.get("HX-Request")
+            else [p for p in home_panels(request.user) if p is not None],
             branches=branch_overview(request.user),
             now=timezone.localtime(),
         ),
@@ -252,6 +257,8 @@ def complaint_page(
         ),
         third_party=_third_party_panel(complaint, user, forms or {}),
         maker=_manufacturer_panel(complaint, user, forms or {}),
+        department_form=department_form_kind(complaint),
+        more_printouts=[link for link in complaint_printouts(user, complaint) if link],
         # What the apps above add (lessons: the lessons from similar cases).
         panels=[p for p in hooks.complaint_panels(complaint, user, forms or {}) if p is not None],
     )

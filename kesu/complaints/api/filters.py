@@ -20,7 +20,12 @@ from kesu.complaints.choices import (
 )
 from kesu.complaints.models import Category, Complaint
 from kesu.complaints.search import reference_forms
-from kesu.complaints.selectors import OVERDUE_STATES, complaints_overdue
+from kesu.complaints.selectors import (
+    DUE_SOON,
+    OVERDUE_STATES,
+    complaints_at_risk,
+    complaints_overdue,
+)
 from kesu.core.api.fields import MAX_ID
 from kesu.core.phones import try_normalise_phone
 from kesu.customers.models import Customer
@@ -151,6 +156,10 @@ class ComplaintFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", help_text=_("Past the resolution deadline and still open.")
     )
+    at_risk = django_filters.BooleanFilter(
+        method="filter_at_risk",
+        help_text=_("Not overdue yet, but due within the next 24 hours."),
+    )
     product = django_filters.CharFilter(
         field_name="purchase__product",
         max_length=200,
@@ -235,6 +244,14 @@ class ComplaintFilter(django_filters.FilterSet):
         if value:
             return complaints_overdue(qs)
         return qs.exclude(due_at__lt=timezone.now(), state__in=OVERDUE_STATES)
+
+    def filter_at_risk(self, qs, name, value):
+        if value is None:
+            return qs
+        if value:
+            return complaints_at_risk(qs)
+        now = timezone.now()
+        return qs.exclude(due_at__gte=now, due_at__lt=now + DUE_SOON, state__in=OVERDUE_STATES)
 
 
 class CustomerFilter(django_filters.FilterSet):

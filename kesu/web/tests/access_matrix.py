@@ -180,6 +180,11 @@ EDITING_ROLES = EVERYONE - {Role.GROUP, Role.ADMIN}
 CUSTOMER_WRITERS = EVERYONE - {Role.ADMIN}
 PDF_ROLES = (Role.GROUP,)  # a PDF takes a second: the HTML rows check every role
 SEES = "sees the complaint (its branch; a handling manager: its department or own cases)"
+CALLBACK_RECORD = "works with callbacks and sees the task (frontline: one planned for their role)"
+COMPLAINT_CALLBACKS = (
+    "works with callbacks and sees the complaint; the callbacks of it they see (frontline: "
+    "those planned for their role)"
+)
 # A transition's probe: a valid body on a withdrawn complaint, where no move is possible, so the
 # role check (403) is reached before the state check (409) and nothing changes.
 TRANSITION_PROBES = {
@@ -495,6 +500,8 @@ RULES: list[Rule] = [
     _web("print-form-pdf", scope=OBJECT, obj="complaint", roles=PDF_ROLES, means=SEES),
     _web("print-notice", scope=OBJECT, obj="complaint", means=SEES),
     _web("print-notice-pdf", scope=OBJECT, obj="complaint", roles=PDF_ROLES, means=SEES),
+    _web("print-department", scope=OBJECT, obj="complaint", means=SEES),
+    _web("print-department-pdf", scope=OBJECT, obj="complaint", roles=PDF_ROLES, means=SEES),
     _web("print-register", scope=LISTED, obj="complaint", means="signed in; what they see"),
     _web("print-register-pdf", roles=PDF_ROLES, means="signed in; what they see"),
     _web("complaint-export", scope=LISTED, obj="complaint", means="signed in; what they see"),
@@ -515,6 +522,16 @@ RULES: list[Rule] = [
     ),
     *_callback_writes,
     *[_post_only(rule) for rule in _callback_writes],
+    _callbacks("task-print", scope=OBJECT, obj="task", means=CALLBACK_RECORD),
+    _callbacks("task-print-pdf", scope=OBJECT, obj="task", roles=PDF_ROLES, means=CALLBACK_RECORD),
+    _callbacks("complaint-print", scope=OBJECT, obj="complaint", means=COMPLAINT_CALLBACKS),
+    _callbacks(
+        "complaint-print-pdf",
+        scope=OBJECT,
+        obj="complaint",
+        roles=PDF_ROLES,
+        means=COMPLAINT_CALLBACKS,
+    ),
     _callbacks("dashboard", means="works with callbacks"),
     _callbacks(
         "draw",

@@ -113,6 +113,17 @@ def test_overdue(api, cases):
     }
 
 
+def test_at_risk(api, cases):
+    now = timezone.now()
+    Complaint.objects.filter(pk=cases["a"]).update(due_at=now + timedelta(hours=3))
+    Complaint.objects.filter(pk=cases["b"]).update(due_at=now - timedelta(hours=1))
+    Complaint.objects.filter(pk=cases["c"]).update(due_at=now + timedelta(hours=3))
+    client = api(Role.DIRECTOR)
+    # a is due in three hours; b is already overdue; c is due soon but closed.
+    assert ids(client, at_risk="true") == {cases["a"]}
+    assert ids(client, at_risk="false") == {cases["b"], cases["c"]}
+
+
 def test_number_filter(world, api, cases):
     number = Complaint.objects.get(pk=cases["b"]).number
     assert ids(api(Role.DIRECTOR), number=number) == {cases["b"]}
