@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.models import AuditEntry
 from kesu.audit.services import audit_record
-from kesu.complaints import hooks
+from kesu.complaints import hooks, limits
 from kesu.complaints.checklist import ITEM_TEXT, ItemList, missing_items, requirements
 from kesu.complaints.choices import (
     DONE_STATES,
@@ -45,6 +45,7 @@ from kesu.complaints.search import search_refresh
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.complaints.severity import SEVERITY_RANK
 from kesu.core.errors import DomainError, InvalidState, NotAllowed, NotFound, StaleVersion
+from kesu.core.limits import length_errors
 from kesu.organisation.choices import Role
 from kesu.organisation.models import CompensationLimit, Department, User
 from kesu.organisation.services import DEFAULT_COMPENSATION_LIMITS, may_grant
@@ -605,18 +606,56 @@ def complaint_verify(
 
 
 def complaint_close(
-    *, complaint_id: int, actor: User, summary: str = "", expected_version: int | None = None
+    *,
+    complaint_id: int,
+    actor: User,
+    summary: str = "",
+    share_as_lesson: bool = False,
+    lesson_title: str = "",
+    lesson_advice: str = "",
+    expected_version: int | None = None,
 ) -> Complaint:
-    with _move(complaint_id, actor, Move.CLOSE, expected_version) as m:
-        required = requirements(m.complaint.organisation_id, [Move.CLOSE]).get(Move.CLOSE, [])
-        if "summary" in required and not (summary or "").strip():
-            # A ticked "wrote a case summary" is not a summary: the close carries the text.
-            raise ValidationError(
-                {"summary": _("Write the case summary: it is required before closing.")}
+    """The case is done. Its closer may share it as a lesson (DOMAIN §6): a short title, the
+    case summary as its text and what to do differently; the lessons app stores it in the same
+    transaction (hooks.closed_with_lesson), so a refused lesson refuses the close too."""
+    with transaction.atomic():
+        with _move(complaint_id, actor, Move.CLOSE, expected_version) as m:
+            required = requirements(m.complaint.organisation_id, [Move.CLOSE]).get(Move.CLOSE, [])
+            if "summary" in required and not (summary or "").strip():
+                # A ticked "wrote a case summary" is not a summary: the close carries the text.
+                raise ValidationError(
+                    {"summary": _("Write the case summary: it is required before closing.")}
+                )
+            if share_as_lesson:
+                _check_lesson(summary, lesson_title, lesson_advice)
+            m.set(closed_at=timezone.now(), close_reason=CloseReason.COMPLETED)
+            m.data["summary"] = summary
+        if share_as_lesson:
+            hooks.closed_with_lesson(
+                m.complaint,
+                actor,
+                title=lesson_title.strip(),
+                text=(summary or "").strip(),
+                advice=(lesson_advice or "").strip(),
             )
-        m.set(closed_at=timezone.now(), close_reason=CloseReason.COMPLETED)
-        m.data["summary"] = summary
     return m.complaint
+
+
+def _check_lesson(summary: str, title: str, advice: str) -> None:
+    """A lesson shared at the close has a title and something to learn from."""
+    errors: dict[str, list] = {}
+    if not (title or "").strip():
+        errors["lesson_title"] = [_("Give the lesson a short title.")]
+    if not (summary or "").strip() and not (advice or "").strip():
+        errors["lesson_advice"] = [_("A lesson needs the case summary or what to do differently.")]
+    errors.update(
+        length_errors(
+            lesson_title=((title or "").strip(), limits.LESSON_TITLE),
+            lesson_advice=((advice or "").strip(), limits.TEXT),
+        )
+    )
+    if errors:
+        raise ValidationError(errors)
 
 
 def complaint_reopen(

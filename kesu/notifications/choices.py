@@ -51,3 +51,4 @@ class Kind:
     IMPROVEMENT_DUE = "improvement_due"
     IMPROVEMENT_REVIEW = "improvement_review"
     PREVENTION_VERIFY = "prevention_verify"
+    LESSONS_DIGEST = "lessons_digest"

@@ -42,6 +42,15 @@ class Audience(models.TextChoices):
     LEVEL = "level", _("the level it was escalated to")
     TEAM = "team", _("its team (co-handlers, visiting team, watchers)")
     NEW_MEMBER = "new_member", _("whoever was put on the team")
+    # Not about one complaint: kesu/lessons/digest.py addresses them.
+    MANAGERS = (
+        "managers",
+        _(
+            "each manager for what they answer for: handling managers (their department), "
+            "customer directors and general managers (their branch), the group customer "
+            "centre (every branch)"
+        ),
+    )
     # An improvement action's people (kesu/improvements/reminders.py looks them up).
     ACTION_OWNER = "action_owner", _("the improvement action's owner")
     ACTION_REVIEWER = (
@@ -54,7 +63,7 @@ class Audience(models.TextChoices):
 
 
 # Audiences that are not places around a complaint: their app finds the people.
-NOT_OF_A_COMPLAINT = frozenset({Audience.ACTION_OWNER, Audience.ACTION_REVIEWER})
+NOT_OF_A_COMPLAINT = frozenset({Audience.ACTION_OWNER, Audience.ACTION_REVIEWER, Audience.MANAGERS})
 
 
 @dataclass(frozen=True)
@@ -229,6 +238,16 @@ EVENTS: tuple[Event, ...] = (
         (A.OWNER, A.CUSTOMER_DIRECTOR),
         "DOMAIN §2 (verification of the preventive action)",
     ),
+    Event(
+        Kind.LESSONS_DIGEST,
+        _("Lessons learned last month"),
+        _(
+            "once a month (the day KESU_LESSON_DIGEST_DAY), when case summaries were shared as "
+            "lessons the month before (kesu/lessons/digest.py)"
+        ),
+        (A.MANAGERS,),
+        "DOMAIN §3 (lessons shared with managers), §6",
+    ),
 )
 EVENT_OF = {e.kind: e for e in EVENTS}
 KIND_CHOICES = [(e.kind, e.label) for e in EVENTS]
@@ -281,7 +300,7 @@ def people_for(
     if audience == A.LEVEL:
         target = LEVEL_AUDIENCE.get(level) if level is not None else None
         return people_for(target, complaint) if target else []
-    what = "an improvement action's audience" if audience in NOT_OF_A_COMPLAINT else "unknown"
+    what = "an audience not of a complaint" if audience in NOT_OF_A_COMPLAINT else "unknown"
     raise ValueError(f"{what}: {audience!r}")
 
 

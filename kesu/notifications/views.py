@@ -35,7 +35,7 @@ def inbox(request):
         {
             "n": n,
             "message": render_message(n.kind, n.payload, language),
-            "complaint_id": n.payload.get("complaint_id") or n.payload.get("improvement_id"),
+            "opens": bool(link_path(n.payload)),
         }
         for n in page[:INBOX_PAGE]
     ]
@@ -58,7 +58,7 @@ def inbox_read(request, pk):
         notification = inbox_mark_read(user=request.user, notification_id=pk)
     except NotFound:
         raise Http404 from None
-    page = link_path(notification.payload)
+    page = link_path(notification.payload)  # its complaint, action or page of this site
     return redirect(page or "notifications:inbox")
 
 

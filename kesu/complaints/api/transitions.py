@@ -159,6 +159,23 @@ class VerifyInput(MoveSerializer):
 
 class CloseInput(MoveSerializer):
     summary = _text(label=_("Case summary"))
+    share_as_lesson = serializers.BooleanField(
+        default=False,
+        label=_("Share as a lesson"),
+        help_text=_(
+            "Everyone in the organisation can read lessons: leave out the customer's name, "
+            "phone and plate number."
+        ),
+    )
+    lesson_title = _text(
+        max_length=limits.LESSON_TITLE,
+        label=_("Lesson title"),
+        help_text=_("What went wrong, in a line; needed when the case is shared as a lesson."),
+    )
+    lesson_advice = _text(
+        label=_("What to do differently"),
+        help_text=_("What colleagues should do next time; the case summary is the lesson's text."),
+    )
 
 
 class ParkInput(MoveSerializer):

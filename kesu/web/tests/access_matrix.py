@@ -33,6 +33,7 @@ from kesu.complaints.team import TEAM_LEADING_ROLES
 from kesu.complaints.workflow import TRANSITIONS
 from kesu.improvements.selectors import EDITING_ROLES as IMPROVING_ROLES
 from kesu.improvements.selectors import REVIEWING_ROLES as IMPROVEMENT_REVIEWERS
+from kesu.lessons.choices import MARKING_ROLES
 from kesu.organisation.choices import ORGANISATION_WIDE_ROLES, Role
 from kesu.reports.access import REPORT_ROLES
 
@@ -86,6 +87,8 @@ class Rule:
     # Roles that never see the scope's object, not even their own branch's (the callback task is
     # a callback specialist's call; frontline staff see only the calls planned for their role).
     hidden_from: frozenset = frozenset()
+    # LISTED: every branch's objects are listed to every role (lessons are read organisation-wide).
+    shared: bool = False
 
     @property
     def key(self) -> str:
@@ -105,7 +108,7 @@ class Rule:
             and (
                 self.scope == PERSONAL
                 or self.obj in PERSONAL_OBJECTS
-                or (self.scope in (OBJECT, LISTED) and not org_wide)
+                or (self.scope in (OBJECT, LISTED) and not org_wide and not self.shared)
             )
         ) or (self.scope in (OBJECT, LISTED) and role in self.hidden_from)
         may = role in self.may
@@ -154,7 +157,11 @@ def _api(route: str, method: str = "GET", **kwargs) -> Rule:
 def _post_only(rule: Rule) -> Rule:
     """GET on a POST-only page: 405 (Kesu's error page) once past the sign-in (and the
     callbacks' role) check; a complaint's form address sends the GET to the complaint's page."""
-    to_complaint = rule.route.startswith("complaints:") and rule.obj in ("complaint", "exchange")
+    to_complaint = rule.route.startswith(("complaints:", "lessons:")) and rule.obj in (
+        "complaint",
+        "exchange",
+        "closed",
+    )
     return Rule(
         rule.route,
         "GET",
@@ -526,6 +533,34 @@ _improvement_rules = [
         means=SEES_ACTION + " and reviews it; the matrix's action is not done yet (409)",
     ),
 ]
+
+SHARES_LESSONS = (
+    "sees the complaint and shares lessons (handling manager, director, general manager)"
+)
+_lesson_writes = [
+    Rule(
+        "lessons:mark",
+        "POST",
+        may=MARKING_ROLES,
+        scope=OBJECT,
+        obj="closed",
+        ok=400,
+        body={},
+        decided_first="object",
+        means=SHARES_LESSONS + "; an empty form is refused with 400",
+    ),
+    Rule(
+        "lessons:unmark",
+        "POST",
+        may=MARKING_ROLES,
+        scope=OBJECT,
+        obj="closed",
+        ok=302,
+        decided_first="object",
+        means=SHARES_LESSONS + "; the lesson is taken back (rolled back), back to the page",
+    ),
+]
+
 RULES: list[Rule] = [
     # ---- The staff workspace ----------------------------------------------------------------
     _web("my-work", means="signed in"),
@@ -894,6 +929,24 @@ RULES: list[Rule] = [
     _api("report-monthly", may=REPORT_ROLES, means=READS_REPORTS),
     # ---- Improvement actions ------------------------------------------------------------------
     *_improvement_rules,
+    # ---- Lessons learned -----------------------------------------------------------------------
+    Rule(
+        "lessons:list",
+        scope=LISTED,
+        obj="lesson",
+        shared=True,
+        means="signed in; every branch's lessons (they hold nothing of the customer)",
+    ),
+    Rule("lessons:for-category", means="signed in; the lessons beside the intake's category"),
+    *_lesson_writes,
+    *[_post_only(rule) for rule in _lesson_writes],
+    _api(
+        "lesson-list",
+        scope=LISTED,
+        obj="lesson",
+        shared=True,
+        means="signed in; every branch's lessons (the complaint only where the user sees it)",
+    ),
     # ---- API: its description and unknown paths ---------------------------------------------
     _api("not-found", ok=404, means="any unknown path under /api/v1/: a JSON 404"),
     _api(

@@ -56,6 +56,8 @@ class Side:
     maker_contact: object = None  # a manufacturer contact for the branch
     exchange: object = None  # a question to the manufacturer about `complaint`
     improvement: object = None  # an improvement action of the branch's service department
+    closed: object = None  # a closed complaint shared as a lesson
+    lesson: object = None  # its lesson
 
 
 @dataclass
@@ -134,7 +136,30 @@ def _side(world, branch, users) -> Side:
         due_on=timezone.localdate() + timedelta(days=20),
         review_on=timezone.localdate() + timedelta(days=80),
     )
+    side.closed, side.lesson = _closed_with_lesson(world, branch, users)
     return side
+
+
+def _closed_with_lesson(world, branch, users):
+    from kesu.complaints.choices import State
+    from kesu.complaints.models import Complaint
+    from kesu.complaints.tests.helpers import tick_required
+    from kesu.complaints.workflow import complaint_close
+    from kesu.organisation.choices import Role
+
+    complaint = world.complaint(actor=users[Role.FRONTLINE], title=f"已结案-{branch.code}")
+    Complaint.objects.filter(pk=complaint.pk).update(state=State.VERIFIED)
+    director = users[Role.DIRECTOR]
+    tick_required(complaint, "close", director)
+    complaint_close(
+        complaint_id=complaint.pk,
+        actor=director,
+        summary="矩阵总结",
+        share_as_lesson=True,
+        lesson_title=f"矩阵经验-{branch.code}",
+        lesson_advice="矩阵建议",
+    )
+    return complaint, complaint.lesson
 
 
 def _build(media: Path) -> Matrix:
@@ -325,7 +350,8 @@ def _listed(response, obj) -> bool:
     marker = (
         getattr(obj, "number", None)
         or getattr(obj, "name", None)
-        or (obj.customer.name if hasattr(obj, "customer") else obj.title)
+        or getattr(obj, "title", None)  # a lesson
+        or obj.customer.name
     )
     return str(marker) in _text_of(response)
 
