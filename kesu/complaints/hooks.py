@@ -35,6 +35,15 @@ transaction; see kesu/core/hooks.py.
   was recorded that expects a report back (sla: the feedback deadline starts, unless one runs).
 - `manufacturer_feedback_sent(complaint, actor)`: staff recorded the feedback sent to the
   manufacturer (sla: the feedback deadline is met).
+- `closed_with_lesson(complaint, actor, title, text, advice)`: a complaint was closed and its
+  closer shared the case as a lesson (lessons: the lesson is stored and its timeline entry
+  written), in the close's transaction after the move's entry; a `ValidationError` keyed by the
+  close form's fields refuses the close.
+- `complaint_panels(complaint, user, forms)` and `intake_panels(user)`: what the apps above
+  show on the complaint page and beside the intake form, as a `PagePanel` or None each
+  (lessons: the lessons from similar cases). `forms` holds a refused form of a panel, by the
+  key the panel's app chose. A panel's template is included with the panel's context as
+  `panel`.
 - `exported_columns(user)`: the columns the apps above add to the Excel export of the list
   (kesu/complaints/exports.py), as an `ExportPart` or None (sla: each milestone's due and met
   times; callbacks: the satisfaction score and NPS the callbacks recorded). A part's `load(ids)`
@@ -116,3 +125,14 @@ home_panels = Hook("complaints: panels of the home page")
 complaint_printouts = Hook("complaints: printouts of the apps above on the complaint page")
 manufacturer_feedback_expected = Hook("complaints: the manufacturer expects a report back")
 manufacturer_feedback_sent = Hook("complaints: feedback sent to the manufacturer")
+
+
+@dataclass(frozen=True)
+class PagePanel:
+    template: str
+    context: dict[str, Any]
+
+
+closed_with_lesson = Hook("complaints: closed, and shared as a lesson")
+complaint_panels = Hook("complaints: panels of the complaint page")
+intake_panels = Hook("complaints: panels beside the intake form")

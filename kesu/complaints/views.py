@@ -17,7 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from kesu.audit.models import AuditEntry
-from kesu.complaints import limits
+from kesu.complaints import hooks, limits
 from kesu.complaints import move_forms as moves
 from kesu.complaints.api.filters import ComplaintFilter
 from kesu.complaints.checklist import (
@@ -259,6 +259,8 @@ def complaint_page(
         maker=_manufacturer_panel(complaint, user, forms or {}),
         department_form=department_form_kind(complaint),
         more_printouts=[link for link in complaint_printouts(user, complaint) if link],
+        # What the apps above add (lessons: the lessons from similar cases).
+        panels=[p for p in hooks.complaint_panels(complaint, user, forms or {}) if p is not None],
     )
     if context["may_manage_team"]:
         context["team_candidates"] = list(team_candidates(complaint)[:200])
@@ -522,6 +524,7 @@ def intake(request):
             category_labels=list(by_label),
             third_party_channels=THIRD_PARTY_CHANNEL_CODES,
             show_third_party=_shows_third_party(form),
+            panels=[p for p in hooks.intake_panels(user) if p is not None],
         ),
         status=status,
     )

@@ -18,6 +18,9 @@ from django.utils.translation import gettext as _
 from kesu.complaints.choices import OPEN_STATES, State
 from kesu.complaints.hooks import HomePanel
 from kesu.complaints.selectors import DUE_SOON, OVERDUE_STATES, complaints_visible_to
+from kesu.improvements.choices import ACTIVE, WORKING_STATUSES
+from kesu.improvements.selectors import filtered, improvements_visible_to
+from kesu.improvements.selectors import may_read as may_read_improvements
 from kesu.organisation.choices import Role
 from kesu.reports.periods import month
 from kesu.reports.selectors import Listed, _compliance, _listed
@@ -64,6 +67,7 @@ class Dashboard:
     crisis_count: int = 0
     crisis_link: str = ""
     report_link: str = ""
+    improvements: list[Figure] = field(default_factory=list)
 
 
 def may_see_dashboard(user) -> bool:
@@ -145,7 +149,26 @@ def home_dashboard(user, now: datetime | None = None) -> Dashboard | None:
     dashboard.crisis_count = right_now["crisis"]
     dashboard.crisis = _listed(crisis.order_by("-id")[:CRISIS_SHOWN])
     dashboard.crisis_link = _list_link(state=open_states, is_crisis="true")
+    dashboard.improvements = _improvements(user, timezone.localtime(now).date())
     return dashboard
+
+
+def _improvements(user, today: date) -> list[Figure]:
+    """The improvement actions not reviewed yet, and those of them past their due date."""
+    if not may_read_improvements(user):
+        return []
+    active = filtered(improvements_visible_to(user), status=ACTIVE)
+    counts = active.aggregate(
+        active=Count("id"),
+        overdue=Count("id", filter=Q(status__in=sorted(WORKING_STATUSES), due_on__lt=today)),
+    )
+    listed = reverse("improvements:list")
+    return [
+        Figure("improvements", _("Open improvement actions"), counts["active"],
+               link=f"{listed}?{urlencode({'status': ACTIVE})}"),
+        Figure("improvements_overdue", _("Improvement actions past due"), counts["overdue"],
+               link=f"{listed}?{urlencode({'status': ACTIVE, 'overdue': 'on'})}"),
+    ]  # fmt: skip
 
 
 def home_panel(user):

@@ -36,6 +36,8 @@ from kesu.complaints.choices import (
 from kesu.complaints.exports import category_labels
 from kesu.complaints.models import Category, Complaint
 from kesu.complaints.selectors import OVERDUE_STATES, complaints_visible_to
+from kesu.improvements.selectors import ReportRow as ImprovementRow
+from kesu.improvements.selectors import improvements_for_report
 from kesu.organisation.choices import Role
 from kesu.organisation.models import Branch, Department, Organisation, User
 from kesu.reports.access import may_read_reports
@@ -179,6 +181,9 @@ class Report:
     # The callback programme in the period (kesu/callbacks/measures.py): the user's branch or
     # the whole organisation, not narrowed by the scope's other filters.
     callbacks: dict = field(default_factory=dict)
+    # The improvement actions under way in the period (kesu/improvements/selectors.py).
+    improvements: list[ImprovementRow] = field(default_factory=list)
+    improvements_total: int = 0
 
     @property
     def reopen_rate(self) -> float | None:
@@ -320,6 +325,9 @@ def monthly_report(user, period: Period, scope: dict[str, str] | None = None, re
     report.repeat_customers = _repeat_customers(base, cohort, period, rows, col)
     report.recurring_defects = _recurring_defects(rows, col, categories, period, scope)
     report.callbacks = measures_for(user, period.start, period.last_day)
+    report.improvements, report.improvements_total = improvements_for_report(
+        user, period.start, period.end, scope
+    )
     report.summary = _summary(report)
     return report
 
