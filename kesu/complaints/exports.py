@@ -271,7 +271,7 @@ def export_layout(user) -> ExportLayout:
     return ExportLayout(columns, readers, parts)
 
 
-def text_cell(ws, value, **style) -> Cell:
+def _text_cell(ws, value, **style) -> Cell:
     cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", str(value)))
     # Customers' words are text, never formulas, whatever character they start with.
     cell.data_type = "s"
@@ -280,7 +280,7 @@ def text_cell(ws, value, **style) -> Cell:
     return cell
 
 
-def value_cell(ws, value) -> Cell | None:
+def _cell(ws, value) -> Cell | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -294,14 +294,14 @@ def value_cell(ws, value) -> Cell | None:
         cell.number_format = DATE_FORMAT
         return cell
     if isinstance(value, bool):
-        return text_cell(ws, _yes_no(value))
+        return _text_cell(ws, _yes_no(value))
     if isinstance(value, Decimal):
         cell = WriteOnlyCell(ws, value=value)
         cell.number_format = MONEY_FORMAT
         return cell
     if isinstance(value, int | float):
         return WriteOnlyCell(ws, value=value)
-    return text_cell(ws, value)
+    return _text_cell(ws, value)
 
 
 def _chunks(rows, size: int):
@@ -331,7 +331,7 @@ def write_complaints_sheet(wb, user, qs, *, cap: int | None = None, title: str =
         ws.column_dimensions[get_column_letter(index)].width = column.width
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="E6F0F7")
-    ws.append([text_cell(ws, c.title, font=bold, fill=fill) for c in columns])
+    ws.append([_text_cell(ws, c.title, font=bold, fill=fill) for c in columns])
 
     rows = 0
     capped = False
@@ -351,7 +351,7 @@ def write_complaints_sheet(wb, user, qs, *, cap: int | None = None, title: str =
         for complaint in chunk:
             ws.append(
                 [
-                    value_cell(
+                    _cell(
                         ws,
                         value(complaint) if part is None else value(loaded[part].get(complaint.pk)),
                     )
@@ -364,7 +364,7 @@ def write_complaints_sheet(wb, user, qs, *, cap: int | None = None, title: str =
         note = _(
             "Only the first %(cap)s complaints are exported. Narrow the filters to export the rest."
         ) % {"cap": f"{cap:,}"}
-        ws.append([text_cell(ws, note, font=Font(bold=True, color="B3261E"))])
+        ws.append([_text_cell(ws, note, font=Font(bold=True, color="B3261E"))])
     return rows, capped, note
 
 
@@ -394,7 +394,7 @@ def write_complaints_xlsx(user, qs, *, filters: list[tuple[str, str]], cap: int 
         if cell is not None and isinstance(value, datetime):
             cell.number_format = DATETIME_FORMAT
         about.append(
-            [text_cell(about, label, font=bold), cell or text_cell(about, value, alignment=wrap)]
+            [_text_cell(about, label, font=bold), cell or _text_cell(about, value, alignment=wrap)]
         )
 
     out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed to the response

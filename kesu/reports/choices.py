@@ -7,4 +7,3 @@ class Reach(models.TextChoices):
 
     ORGANISATION = "organisation", _("The whole organisation")
     BRANCH = "branch", _("One branch")
-    PERSONAL = "personal", _("One person's cases")

@@ -9,13 +9,17 @@ are numbers (shares as percentages), so they can be summed and charted in Excel.
 import re
 import tempfile
 from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 
-from kesu.complaints.exports import text_cell, value_cell, write_complaints_sheet
+from kesu.complaints.exports import write_complaints_sheet
 from kesu.reports.selectors import Report
 
 PERCENT = "0.0%"
@@ -24,6 +28,35 @@ SHEET_TITLE_MAX = 31  # Excel's limit
 NOT_IN_TITLES = re.compile(r"[\[\]:*?/\\]")
 BOLD = Font(bold=True)
 HEAD = PatternFill("solid", fgColor="E6F0F7")
+
+
+def text_cell(ws, value, **style):
+    cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+    cell.data_type = "s"  # labels are text, never formulas
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def value_cell(ws, value):
+    """A figure as a number (money with two decimals), a moment as local time, else text."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(ws, value=timezone.localtime(value).replace(tzinfo=None))
+        cell.number_format = "yyyy-mm-dd hh:mm"
+        return cell
+    if isinstance(value, date):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    if isinstance(value, Decimal):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = "#,##0.00"
+        return cell
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return WriteOnlyCell(ws, value=value)
+    return text_cell(ws, value)
 
 
 class _Sheets:
@@ -69,14 +102,22 @@ def _ratio(ws, value: float | None):
 
 
 def _title_rows(ws, report: Report, heading: dict[str, str]) -> None:
-    ws.append([text_cell(ws, _("Monthly analysis") + " · " + report.period.label, font=Font(bold=True, size=14))])
+    ws.append(
+        [
+            text_cell(
+                ws,
+                _("Monthly analysis") + " · " + report.period.label,
+                font=Font(bold=True, size=14),
+            )
+        ]
+    )
     for label, value in (
         (_("Organisation"), heading.get("organisation", "")),
         (_("Whose figures"), heading.get("where", "")),
         (_("Period"), f"{report.period.start:%Y-%m-%d} – {report.period.last_day:%Y-%m-%d}"),
         (_("Scope:"), " · ".join(report.scope_labels) or _("All")),
         (_("Compared with"), f"{report.previous.label}, {report.year_before.label}"),
-        (_("Figures as of"), timezone.localtime(report.generated_at).replace(tzinfo=None)),
+        (_("Figures as of"), report.generated_at),
     ):
         ws.append([text_cell(ws, label, font=BOLD), value_cell(ws, value)])
     ws.append([])
@@ -92,7 +133,10 @@ def _summary(sheets: _Sheets, report: Report, heading: dict[str, str]) -> None:
     for label, value in (
         (_("Received"), report.total),
         (_("%(label)s (period before)") % {"label": report.previous.label}, report.total_previous),
-        (_("%(label)s (a year earlier)") % {"label": report.year_before.label}, report.total_year_before),
+        (
+            _("%(label)s (a year earlier)") % {"label": report.year_before.label},
+            report.total_year_before,
+        ),
         (_("Still open past the deadline"), report.overdue_count),
         (_("Reopened"), report.reopened),
         (_("Crisis cases"), report.crisis_count),
@@ -101,7 +145,12 @@ def _summary(sheets: _Sheets, report: Report, heading: dict[str, str]) -> None:
     ):
         _row(ws, label, value)
     ws.append([text_cell(ws, _("Reopen rate")), _percent(ws, report.reopen_rate)])
-    ws.append([text_cell(ws, _("CSAT (ratings 4–5 of the handling questionnaire)")), _percent(ws, report.csat)])
+    ws.append(
+        [
+            text_cell(ws, _("CSAT (ratings 4–5 of the handling questionnaire)")),
+            _percent(ws, report.csat),
+        ]
+    )
     _row(ws, _("NPS (promoters minus detractors)"), report.nps if report.nps is not None else "—")
 
 
@@ -113,8 +162,14 @@ def _trend(sheets: _Sheets, report: Report) -> None:
     ws.append([])
     _head(ws, _("Period"), _("Received"))
     _row(ws, report.period.label, report.total)
-    _row(ws, _("%(label)s (period before)") % {"label": report.previous.label}, report.total_previous)
-    _row(ws, _("%(label)s (a year earlier)") % {"label": report.year_before.label}, report.total_year_before)
+    _row(
+        ws, _("%(label)s (period before)") % {"label": report.previous.label}, report.total_previous
+    )
+    _row(
+        ws,
+        _("%(label)s (a year earlier)") % {"label": report.year_before.label},
+        report.total_year_before,
+    )
 
 
 def _pareto(sheets: _Sheets, title: str, rows) -> None:
@@ -215,6 +270,18 @@ def _recurring(sheets: _Sheets, report: Report) -> None:
         _row(ws, r.label, r.count)
 
 
+def _improvements(sheets: _Sheets, report: Report) -> None:
+    ws = sheets.add(_("Improvement actions"), (40, 16, 16, 12, 10, 10, 14))
+    _head(ws, _("Action"), _("Owner"), _("Status"), _("Due"), _("Before"), _("After"),
+          _("Effect"))  # fmt: skip
+    effects = {"effective": _("Worked"), "not_effective": _("Did not work")}
+    for r in report.improvements:
+        _row(ws, r.title, r.owner, r.status_label, r.due_on, r.before_value, r.after_value,
+             effects.get(r.effect, ""))  # fmt: skip
+    if report.improvements_total > len(report.improvements):
+        _row(ws, _("All %(n)s actions") % {"n": report.improvements_total})
+
+
 def write_report_xlsx(report: Report, heading: dict[str, str], raw=None):
     """The report's workbook in the active language, in a temporary file at its start.
 
@@ -239,6 +306,7 @@ def write_report_xlsx(report: Report, heading: dict[str, str], raw=None):
     _listed(sheets.add(_("Crisis cases"), (18, 40, 16)), _("Crisis cases"), report.crisis_count,
             report.crisis)  # fmt: skip
     _recurring(sheets, report)
+    _improvements(sheets, report)
     rows, capped = 0, False
     if raw is not None:
         user, complaints = raw

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
@@ -42,7 +43,7 @@ from kesu.organisation.choices import Role
 from kesu.organisation.models import Branch, Department, Organisation, User
 from kesu.reports.access import may_read_reports
 from kesu.reports.choices import Reach
-from kesu.reports.models import StoredReport
+from kesu.reports.models import StoredReport, StoredReportCopy
 from kesu.reports.periods import Period, month
 from kesu.sla.choices import MilestoneKind, MilestoneStatus
 from kesu.sla.models import ComplaintMilestone
@@ -753,34 +754,32 @@ def report_heading(user) -> dict[str, str]:
     return {"organisation": organisation.name if organisation else "", "where": where}
 
 
-def reach_of(user) -> tuple[str, int | None]:
-    """What a report the user keeps counts (Reach) and the branch it belongs to."""
-    if user.sees_whole_organisation:
-        return Reach.ORGANISATION, None
-    if (user.role == Role.HANDLER and user.department_id) or not user.branch_id:
-        return Reach.PERSONAL, user.branch_id
-    return Reach.BRANCH, user.branch_id
-
-
 def stored_reports_visible_to(user) -> QuerySet[StoredReport]:
     """The kept reports the user may open again: the group every one of the organisation; a
-    director or general manager their branch's and their own; a handling manager their own."""
-    qs = StoredReport.objects.filter(ready_at__isnull=False)
+    director or general manager (or a handling manager of no department) their branch's. A
+    handling manager of a department none: a branch's figures are more than theirs."""
+    qs = StoredReport.objects.filter(organisation_id=user.organisation_id)
     if not may_read_reports(user):
         return qs.none()
-    qs = qs.filter(organisation_id=user.organisation_id)
     if user.sees_whole_organisation:
         return qs
-    reach, branch_id = reach_of(user)
-    mine = Q(reach=Reach.PERSONAL, kept_by_id=user.pk)
-    if reach == Reach.BRANCH:
-        return qs.filter(Q(reach=Reach.BRANCH, branch_id=branch_id) | mine)
-    return qs.filter(mine)
+    if not user.branch_id or (user.role == Role.HANDLER and user.department_id):
+        return qs.none()
+    return qs.filter(reach=Reach.BRANCH, branch_id=user.branch_id)
 
 
 def stored_report_list(user) -> QuerySet[StoredReport]:
     return (
         stored_reports_visible_to(user)
-        .select_related("branch", "kept_by")
-        .order_by("-period_start", "period_kind", "branch__name", "-generated_at")
+        .select_related("branch")
+        .order_by("-period_start", "reach", "branch__name", "pk")
     )
+
+
+def stored_copy_for(kept: StoredReport, language: str | None) -> StoredReportCopy | None:
+    """The kept report in `language`, else in the site's language, else in any it has."""
+    copies = {c.language: c for c in StoredReportCopy.objects.filter(report=kept)}
+    for wanted in (language or "", settings.LANGUAGE_CODE):
+        if wanted in copies:
+            return copies[wanted]
+    return next(iter(sorted(copies.items())), (None, None))[1]

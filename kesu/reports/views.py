@@ -1,21 +1,40 @@
-"""The monthly analysis pages: /reports/monthly/ (HTML); the API has the same figures as JSON."""
+"""The monthly analysis pages: /reports/monthly/ (HTML) and the same report as a PDF and an
+Excel workbook; the kept reports (/reports/kept/), shown as they were. The API has the same
+figures as JSON."""
 
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kesu.complaints.models import Category
+from kesu.complaints.printing import record_export
 from kesu.complaints.views import page_context
 from kesu.organisation.choices import Role
 from kesu.organisation.models import Department
 from kesu.organisation.selectors import branches_visible_to
 from kesu.reports.access import may_read_reports
 from kesu.reports.cache import report_for
+from kesu.reports.exports import write_report_xlsx
+from kesu.reports.models import StoredReport
 from kesu.reports.periods import month, period_from
-from kesu.reports.selectors import scope_from
+from kesu.reports.printing import report_filename, report_pdf
+from kesu.reports.selectors import (
+    report_cohort,
+    report_heading,
+    scope_from,
+    stored_copy_for,
+    stored_report_list,
+    stored_reports_visible_to,
+)
+from kesu.reports.snapshots import report_from_data
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -25,8 +44,8 @@ def index(request):
     return redirect("reports:monthly")
 
 
-@login_required
-def monthly(request):
+def _asked(request):
+    """The period and scope the query names, with the page's context; or the page's 400."""
     user = request.user
     if not may_read_reports(user):
         raise PermissionDenied
@@ -42,16 +61,126 @@ def monthly(request):
         period = period_from(request.GET)
     except ValidationError as exc:
         context["errors"] = exc.messages
-        return render(request, "reports/monthly.html", context, status=400)
-    report = report_for(user, period, scope, request, fresh=bool(request.GET.get("fresh")))
+        return None, None, render(request, "reports/monthly.html", context, status=400)
+    context.update(period=period)
+    return period, scope, context
+
+
+@login_required
+def monthly(request):
+    period, scope, context = _asked(request)
+    if period is None:
+        return context
+    report = report_for(request.user, period, scope, request, fresh=bool(request.GET.get("fresh")))
     context.update(
         report=report,
-        period=period,
         earlier=month(period.start).previous() if period.kind == "month" else None,
         later=month(period.end) if period.kind == "month" else None,
         scope_query=urlencode(scope),
+        file_query=urlencode({**period.query(), **scope}),
     )
     return render(request, "reports/monthly.html", context)
+
+
+@login_required
+def monthly_pdf(request):
+    period, scope, context = _asked(request)
+    if period is None:
+        return context
+    user = request.user
+    report = report_for(user, period, scope, request)
+    pdf = report_pdf(report, report_heading(user))
+    _record(user, "pdf", period=period.label, scope=scope)
+    return _pdf_response(pdf, report_filename(report, "pdf"))
+
+
+@login_required
+def monthly_xlsx(request):
+    period, scope, context = _asked(request)
+    if period is None:
+        return context
+    user = request.user
+    report = report_for(user, period, scope, request)
+    cohort = report_cohort(user, period, scope, request)
+    out, rows, capped = write_report_xlsx(report, report_heading(user), raw=(user, cohort))
+    _record(user, "xlsx", period=period.label, scope=scope, rows=rows, capped=capped)
+    return FileResponse(
+        out, as_attachment=True, filename=report_filename(report, "xlsx"), content_type=XLSX
+    )
+
+
+@login_required
+def kept_list(request):
+    user = request.user
+    if not may_read_reports(user):
+        raise PermissionDenied
+    context = page_context(request, nav="reports", kept=list(stored_report_list(user)[:240]))
+    return render(request, "reports/kept_list.html", context)
+
+
+def _kept(request, pk: int) -> StoredReport:
+    if not may_read_reports(request.user):
+        raise PermissionDenied
+    return get_object_or_404(stored_reports_visible_to(request.user), pk=pk)
+
+
+@login_required
+def kept_detail(request, pk: int):
+    kept = _kept(request, pk)
+    copy = stored_copy_for(kept, get_language())
+    if copy is None:
+        raise Http404
+    report = report_from_data(copy.data)
+    context = page_context(
+        request,
+        nav="reports",
+        kept=kept,
+        copy=copy,
+        report=report,
+        heading=copy.data.get("heading", {}),
+        live_query=urlencode(
+            {**report.period.query(), **({"branch": kept.branch_id} if kept.branch_id else {})}
+        ),
+    )
+    return render(request, "reports/kept_detail.html", context)
+
+
+@login_required
+def kept_file(request, pk: int, fmt: str):
+    kept = _kept(request, pk)
+    copy = stored_copy_for(kept, get_language())
+    stored = None if copy is None else (copy.pdf if fmt == "pdf" else copy.xlsx)
+    if not stored:
+        raise Http404
+    _record(request.user, fmt, period=kept.label, kept=kept.pk)
+    where = kept.branch.code if kept.branch_id else "all"
+    filename = f"monthly-report-{kept.label}-{where}.{fmt}"
+    if fmt == "pdf":
+        with stored.open("rb") as handle:
+            return _pdf_response(handle.read(), filename)
+    return FileResponse(stored.open("rb"), as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    return response
+
+
+def _record(user, fmt: str, **data) -> None:
+    """The report's files hold what the reader may see of the complaints: each download is
+    an export in the audit trail, like the list's."""
+    from kesu.organisation.models import Organisation
+
+    organisation = Organisation.objects.get(pk=user.organisation_id)
+    record_export(
+        user,
+        organisation_id=organisation.pk,
+        document="monthly_report",
+        fmt=fmt,
+        obj=organisation,
+        **data,
+    )
 
 
 def _choices(user) -> dict:

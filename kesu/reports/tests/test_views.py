@@ -39,3 +39,36 @@ def test_the_scope_form_offers_only_what_the_user_sees(client, world):
     client.force_login(world.user(Role.GROUP))
     body = client.get("/reports/monthly/").content.decode()
     assert world.other_branch.name in body and world.branch.name in body
+
+
+def test_the_page_links_its_pdf_and_excel(client, world):
+    client.force_login(world.user(Role.DIRECTOR))
+    body = client.get("/reports/monthly/?month=2026-11&category=1").content.decode()
+    assert "/reports/monthly.pdf?month=2026-11&amp;category=1" in body
+    assert "/reports/monthly.xlsx?month=2026-11&amp;category=1" in body
+
+
+def test_the_pdf_and_excel_of_a_month(client, world):
+    world.complaint()
+    client.force_login(world.user(Role.DIRECTOR))
+    pdf = client.get("/reports/monthly.pdf?month=2026-11")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    xlsx = client.get("/reports/monthly.xlsx?month=2026-11")
+    assert xlsx.status_code == 200 and "monthly-report-2026-11.xlsx" in xlsx["Content-Disposition"]
+
+
+@pytest.mark.parametrize("path", ["/reports/monthly.pdf", "/reports/monthly.xlsx"])
+def test_a_bad_month_for_a_file_is_the_pages_400(client, world, path):
+    client.force_login(world.user(Role.DIRECTOR))
+    response = client.get(f"{path}?month=2026-13", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400 and "YYYY-MM" in response.content.decode()
+    assert client.get(f"{path}?month=2026-11&branch=abc&department=x").status_code in (200, 400)
+
+
+@pytest.mark.parametrize(
+    "path", ["/reports/monthly.pdf", "/reports/monthly.xlsx", "/reports/kept/"]
+)
+def test_the_files_are_refused_to_those_without_reports(client, world, path):
+    client.force_login(world.user(Role.FRONTLINE))
+    assert client.get(path).status_code == 403
