@@ -395,6 +395,10 @@ KESU_WEBHOOK_TIMEOUT = float(os.environ.get("KESU_WEBHOOK_TIMEOUT", 10))
 # this hour, the managers get the lessons shared the month before.
 KESU_LESSON_DIGEST_DAY = min(max(int(os.environ.get("KESU_LESSON_DIGEST_DAY", 1)), 1), 28)
 KESU_LESSON_DIGEST_HOUR = min(max(int(os.environ.get("KESU_LESSON_DIGEST_HOUR", 8)), 0), 23)
+# Last month's report of the group and of each branch (kesu/reports/keeping.py): kept and mailed
+# to the branch's customer directors and general managers on this day (1–28), from this hour.
+KESU_MONTHLY_REPORT_DAY = min(max(int(os.environ.get("KESU_MONTHLY_REPORT_DAY", 1)), 1), 28)
+KESU_MONTHLY_REPORT_HOUR = min(max(int(os.environ.get("KESU_MONTHLY_REPORT_HOUR", 7)), 0), 23)
 
 # Audit trail. KESU_AUDIT_KEY signs every entry and checkpoint (HMAC); keep it outside the
 # database. Unset: derived from SECRET_KEY. Retired keys in KESU_AUDIT_KEYS_OLD still verify.
@@ -455,6 +459,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kesu.lessons.tasks.send_lesson_digest",
         "schedule": crontab(
             day_of_month=KESU_LESSON_DIGEST_DAY, hour=KESU_LESSON_DIGEST_HOUR, minute=0
+        ),
+    },
+    # Last month's reports kept and mailed (idempotent: one kept report per branch and month).
+    "monthly-reports": {
+        "task": "kesu.reports.tasks.keep_monthly_reports",
+        "schedule": crontab(
+            day_of_month=KESU_MONTHLY_REPORT_DAY, hour=KESU_MONTHLY_REPORT_HOUR, minute=0
         ),
     },
     # Signed chain heads to the checkpoint file (kept off this host): anchors the audit trail.

@@ -52,3 +52,4 @@ class Kind:
     IMPROVEMENT_REVIEW = "improvement_review"
     PREVENTION_VERIFY = "prevention_verify"
     LESSONS_DIGEST = "lessons_digest"
+    MONTHLY_REPORT = "monthly_report"

@@ -248,6 +248,16 @@ EVENTS: tuple[Event, ...] = (
         (A.MANAGERS,),
         "DOMAIN §3 (lessons shared with managers), §6",
     ),
+    Event(
+        Kind.MONTHLY_REPORT,
+        _("Last month's report"),
+        _(
+            "once a month (the day KESU_MONTHLY_REPORT_DAY): last month's report of the branch "
+            "(of the group), kept as it was, its PDF attached (kesu/reports/keeping.py)"
+        ),
+        (A.CUSTOMER_DIRECTOR, A.GENERAL_MANAGER, A.GROUP),
+        "issue 12 (the monthly report, mailed on the 1st)",
+    ),
 )
 EVENT_OF = {e.kind: e for e in EVENTS}
 KIND_CHOICES = [(e.kind, e.label) for e in EVENTS]

@@ -360,6 +360,25 @@ def _lessons_digest(v: dict, payload: dict) -> Message:
     )
 
 
+def _monthly_report(v: dict, payload: dict) -> Message:
+    values = {
+        "month": _month(payload.get("month")),
+        "where": payload.get("where") or _("all branches"),
+        "total": payload.get("total", MISSING),
+        "overdue": payload.get("overdue", MISSING),
+        "crisis": payload.get("crisis", MISSING),
+    }
+    return Message(
+        _("Monthly analysis %(month)s: %(where)s") % values,
+        _(
+            "The monthly analysis of %(month)s for %(where)s is attached as a PDF. Received: "
+            "%(total)s; still open past the deadline: %(overdue)s; crisis cases: %(crisis)s. "
+            "The report as it was kept, with its Excel workbook:"
+        )
+        % values,
+    )
+
+
 def _generic(v: dict, payload: dict) -> Message:
     if payload.get("complaint_number"):
         return Message(
@@ -390,6 +409,7 @@ TEXTS = {
     Kind.IMPROVEMENT_REVIEW: _improvement_review,
     Kind.PREVENTION_VERIFY: _prevention_verify,
     Kind.LESSONS_DIGEST: _lessons_digest,
+    Kind.MONTHLY_REPORT: _monthly_report,
 }
 
 

@@ -318,7 +318,7 @@ def _send(notification: Notification, mailer: Mailer) -> None:
     language = recipient.language if recipient is not None and recipient.language else None
     message = render(notification.kind, notification.payload, language)
     if notification.channel == Channel.EMAIL:
-        send_email(notification, message, mailer)
+        send_email(notification, message, mailer, language)
     elif notification.channel in WEBHOOK_CHANNELS:
         send_webhook(notification, message)
     else:

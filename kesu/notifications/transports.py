@@ -7,6 +7,7 @@ import requests
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
+from kesu.notifications import hooks
 from kesu.notifications.choices import Channel
 from kesu.notifications.rendering import Message, dingtalk_signed_url, robot_body
 
@@ -25,19 +26,22 @@ class Mailer:
     def __init__(self):
         self._connection = None
 
-    def send(self, to: str, message: Message) -> None:
+    def send(self, to: str, message: Message, attachments=()) -> None:
         try:
             if self._connection is None:
                 connection = get_connection(fail_silently=False)
                 connection.open()
                 self._connection = connection
-            EmailMessage(
+            email = EmailMessage(
                 subject=message.subject,
                 body=message.body_with_link,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[to],
                 connection=self._connection,
-            ).send(fail_silently=False)
+            )
+            for attachment in attachments:
+                email.attach(attachment.filename, attachment.content, attachment.mimetype)
+            email.send(fail_silently=False)
         except Exception as exc:
             self.close()
             raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
@@ -50,11 +54,16 @@ class Mailer:
             self._connection = None
 
 
-def send_email(notification, message: Message, mailer: Mailer) -> None:
+def send_email(notification, message: Message, mailer: Mailer, language=None) -> None:
     address = getattr(notification.recipient, "email", "")
     if not address:
         raise DeliveryError("recipient has no e-mail address", permanent=True)
-    mailer.send(address, message)
+    try:
+        found = hooks.email_attachments(notification.kind, notification.payload, language)
+    except Exception as exc:
+        raise DeliveryError(f"attachment: {type(exc).__name__}: {exc}") from exc
+    attachments = [a for files in found for a in files or ()]
+    mailer.send(address, message, attachments)
 
 
 def send_webhook(notification, message: Message) -> None:

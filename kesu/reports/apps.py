@@ -9,6 +9,10 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from kesu.complaints import hooks as complaints
+        from kesu.notifications import hooks as notifications
         from kesu.reports.dashboard import home_panel
+        from kesu.reports.keeping import daily_job, report_attachments
 
         complaints.home_panels.register(home_panel)
+        notifications.email_attachments.register(report_attachments)
+        notifications.daily_jobs.register(daily_job)

@@ -70,6 +70,7 @@ def test_the_beat_schedule_names_registered_tasks():
         audit_tasks.audit_checkpoint.name,
         lesson_tasks.send_lesson_digest.name,
         report_tasks.warm_reports.name,
+        report_tasks.keep_monthly_reports.name,
     }
     assert all(entry["task"] in celery_app.tasks for entry in schedule.values())
     by_task = {entry["task"]: entry["schedule"] for entry in schedule.values()}

@@ -1,7 +1,8 @@
 """The background worker without a broker: the deadline sweep, then delivery, every few seconds.
 
 Also, every KESU_AUDIT_CHECKPOINT_SECONDS, the signed audit checkpoint (kesu.audit.checkpoints),
-and once a day from KESU_LESSON_DIGEST_DAY on, the monthly digest of lessons (kesu.lessons).
+and once a day from KESU_LESSON_DIGEST_DAY on, the monthly digest of lessons (kesu.lessons);
+the daily jobs of the apps above (kesu/notifications/hooks.py: the monthly reports).
 
 Stops cleanly on SIGTERM or SIGINT (after the batch in hand). Several may run at once, on one
 machine or many: each notification is claimed by one worker only.
@@ -24,7 +25,7 @@ from kesu.callbacks import tasks as callback_tasks
 from kesu.core.health import heartbeat
 from kesu.core.logs import job_context
 from kesu.lessons import tasks as lesson_tasks
-from kesu.notifications import services
+from kesu.notifications import hooks, services
 from kesu.sla import tasks as sla_tasks
 
 logger = logging.getLogger("kesu.notifications.worker")
@@ -92,6 +93,7 @@ class Command(BaseCommand):
                 self.audit_checkpoint(worker_id)
             with job_context("lesson_digest"):
                 self.lesson_digest(worker_id)
+            self.daily_jobs(worker_id)
         try:
             with job_context("deliver_notifications"):
                 return services.deliver_all_due(
@@ -128,6 +130,20 @@ class Command(BaseCommand):
             self._digest_tried_on = today
         except Exception:
             logger.exception("worker %s: the lessons digest failed", worker_id)
+
+    def daily_jobs(self, worker_id: str) -> None:
+        """The apps' daily jobs (hooks.daily_jobs), each tried once a day while it is due."""
+        today = timezone.localdate()
+        tried = self.__dict__.setdefault("_jobs_tried_on", {})
+        for job in hooks.daily_jobs():
+            if tried.get(job.name) == today or not job.due(timezone.now()):
+                continue
+            with job_context(job.name):
+                try:
+                    job.run()
+                    tried[job.name] = today
+                except Exception:
+                    logger.exception("worker %s: the job %s failed", worker_id, job.name)
 
     def audit_checkpoint(self, worker_id: str) -> None:
         """The audit trail's signed heads, at the first pass and then every few minutes."""

@@ -23,6 +23,14 @@ from kesu.sla import reminders
 MANAGE = str(django_settings.BASE_DIR / "manage.py")
 
 
+@pytest.fixture(autouse=True)
+def no_daily_jobs(monkeypatch):
+    """The apps' daily jobs (the monthly reports) stay out of these tests but the one below."""
+    from kesu.notifications import hooks
+
+    monkeypatch.setattr(hooks.daily_jobs, "_receivers", [])
+
+
 @pytest.fixture
 def fake_sweep(monkeypatch):
     """Stands in for kesu.sla.reminders' sweep and records its calls."""
@@ -178,3 +186,20 @@ def test_a_failing_digest_does_not_stop_the_worker(world, fake_sweep, monkeypatc
     NotificationFactory(recipient=world.user(Role.HANDLER))
     call_command("run_worker", "--once")
     assert Notification.objects.get().status == Status.SENT
+
+
+def test_the_worker_runs_each_daily_job_once_a_day_while_due(world, fake_sweep, monkeypatch):
+    from kesu.notifications import hooks
+    from kesu.notifications.management.commands.run_worker import Command
+
+    ran = []
+    due = {"now": True}
+    job = hooks.DailyJob("probe", lambda now: due["now"], lambda: ran.append(1) or 0)
+    monkeypatch.setattr(hooks.daily_jobs, "_receivers", [lambda: job])
+    worker = Command()
+    worker.daily_jobs("w")
+    worker.daily_jobs("w")  # the same day: not again
+    assert ran == [1]
+    due["now"] = False
+    Command().daily_jobs("w")
+    assert ran == [1]
