@@ -1,0 +1,156 @@
+"""The streaming .xlsx writer, read back with openpyxl the way a spreadsheet program would."""
+
+import io
+import zipfile
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from xml.etree import ElementTree
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+
+from kesu.core import xlsx
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _book(write, **options):
+    out = io.BytesIO()
+    book = xlsx.Workbook(out, zone=SHANGHAI, **options)
+    write(book)
+    book.close()
+    out.seek(0)
+    return out
+
+
+def _read(out):
+    return load_workbook(out)
+
+
+def test_values_keep_their_types_and_formats():
+    moment = datetime(2026, 3, 1, 2, 30, 15, tzinfo=UTC)
+
+    def write(book):
+        ws = book.add_sheet("Data", [10, 20])
+        ws.write_row(["text", 42, 2.5, Decimal("3000.50"), moment, date(2026, 3, 4), True, False])
+        ws.write_row([datetime(2026, 3, 1, 9, 0), None, "", 0, Decimal("0.00")])
+
+    ws = _read(_book(write)).worksheets[0]
+    first, second = list(ws.iter_rows())
+    assert [c.value for c in first[:3]] == ["text", 42, 2.5]
+    assert first[3].value == 3000.5 and first[3].number_format == xlsx.MONEY_FORMAT
+    # A moment shows the zone's wall-clock time (Excel has no zones), to the second.
+    assert first[4].value == datetime(2026, 3, 1, 10, 30, 15)
+    assert first[4].number_format == xlsx.DATETIME_FORMAT
+    assert first[5].value == datetime(2026, 3, 4) and first[5].number_format == xlsx.DATE_FORMAT
+    assert [first[6].value, first[7].value] == ["Yes", "No"]
+    assert second[0].value == datetime(2026, 3, 1, 9, 0)  # a naive moment as it is
+    assert [c.value for c in second[1:]] == [None, None, 0, 0]  # empty stays empty, 0 is 0
+
+
+def test_text_is_never_a_formula_and_keeps_its_characters():
+    risky = ['=HYPERLINK("http://evil","点我")', "+1+2", "-3", "@SUM(A1)", "a & b <c> 'd' \"e\""]
+
+    def write(book):
+        book.add_sheet("Data").write_row(risky, [xlsx.text] * len(risky))
+
+    out = _book(write)
+    cells = list(_read(out).worksheets[0].iter_rows())[0]
+    assert [c.value for c in cells] == risky
+    assert all(c.data_type == "s" for c in cells)
+    sheet = zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet
+
+
+def test_characters_xml_cannot_carry_are_dropped():
+    text = "响\x00铃\x07\x08\x0b\x0c\x0e\x1f\ufffe\uffff\ud800!\t行\n尾"
+
+    def write(book):
+        book.add_sheet("Data").write_row([text, "\x01"], [xlsx.text, xlsx.text])
+
+    out = _book(write)
+    for name in zipfile.ZipFile(out).namelist():  # every part is well-formed XML
+        ElementTree.fromstring(zipfile.ZipFile(out).read(name))
+    row = list(_read(out).worksheets[0].iter_rows(values_only=True))[0]
+    assert row[0] == "响铃!\t行\n尾"  # tab and line break stay
+    assert xlsx.clean_text(text) == "响铃!\t行\n尾"
+
+
+def test_header_row_is_styled_frozen_and_columns_have_their_widths():
+    def write(book):
+        ws = book.add_sheet("Data", [18, 8.5], freeze_header=True)
+        ws.write_row(["Number", "Kind"], [xlsx.styled_text(xlsx.HEADER)] * 2)
+        ws.write_row(["note"], [xlsx.styled_text(xlsx.WARNING)])
+        about = book.add_sheet("About", [18, 60])
+        about.write_row(
+            ["Label", "a long value"], [xlsx.styled_text(xlsx.BOLD), xlsx.styled_text(xlsx.WRAP)]
+        )
+
+    wb = _read(_book(write))
+    ws, about = wb.worksheets
+    assert ws.freeze_panes == "A2" and about.freeze_panes is None
+    assert ws.column_dimensions["A"].width == 18 and ws.column_dimensions["B"].width == 8.5
+    header = ws["A1"]
+    assert header.font.b and header.fill.fgColor.rgb == "FFE6F0F7"
+    assert ws["A2"].font.b and ws["A2"].font.color.rgb == "FFB3261E"
+    assert about["A1"].font.b and about["B1"].alignment.wrap_text
+
+
+def test_sheet_names_are_ones_excel_accepts():
+    def write(book):
+        for name in ["投诉", "a/b:c", "x" * 40, "投诉", ""]:
+            book.add_sheet(name)
+
+    names = _read(_book(write)).sheetnames
+    assert names[0] == "投诉" and names[1] == "a b c" and names[2] == "x" * 31
+    assert names[3] == "投诉 (2)" and names[4] == "Sheet"
+    assert len(set(names)) == len(names)
+
+
+def test_an_empty_workbook_still_opens():
+    wb = _read(_book(lambda book: None))
+    assert len(wb.worksheets) == 1
+
+
+def test_numbers_excel_cannot_hold_are_written_as_text():
+    def write(book):
+        book.add_sheet("Data").write_row([float("nan"), Decimal("Infinity")])
+
+    assert list(_read(_book(write)).worksheets[0].iter_rows(values_only=True))[0] == (
+        "nan",
+        "Infinity",
+    )
+
+
+def test_many_rows_stream_through(monkeypatch):
+    def write(book):
+        ws = book.add_sheet("Data", [10, 10])
+        ws.write_rows(([f"row {i}", i] for i in range(1, 1001)), [xlsx.text, xlsx.number])
+
+    rows = list(_read(_book(write)).worksheets[0].iter_rows(values_only=True))
+    assert len(rows) == 1000 and rows[-1] == ("row 1000", 1000)
+
+
+def test_a_sheet_over_the_zip_limit_asks_for_zip64(monkeypatch):
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 1000)
+
+    def write(book):
+        book.add_sheet("Data").write_rows(([f"{i} 投诉"] for i in range(200)), [xlsx.text])
+
+    with pytest.raises(xlsx.TooLarge):
+        _book(write)
+    wb = _read(_book(write, zip64=True))
+    assert wb.worksheets[0]["A200"].value == "199 投诉"
+
+
+def test_column_letters():
+    assert [xlsx.column_letter(i) for i in (1, 26, 27, 52, 53, 702, 703)] == [
+        "A",
+        "Z",
+        "AA",
+        "AZ",
+        "BA",
+        "ZZ",
+        "AAA",
+    ]
