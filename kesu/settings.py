@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "kesu.sla",
     "kesu.notifications",
     "kesu.callbacks",
+    "kesu.improvements",
+    "kesu.lessons",
     "kesu.reports",
     "kesu.web",
     "kesu.demo",
@@ -379,9 +381,20 @@ KESU_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("KESU_NOTIFICATION_MAX_ATTEM
 KESU_NOTIFICATION_LEASE_SECONDS = int(os.environ.get("KESU_NOTIFICATION_LEASE_SECONDS", 300))
 # A complaint open longer than this many days gets the "update the customer" cadence (sla/cadence.py).
 KESU_CUSTOMER_UPDATE_AFTER_DAYS = int(os.environ.get("KESU_CUSTOMER_UPDATE_AFTER_DAYS", 3))
+# A preventive action may be verified this many days after it is recorded (the default date;
+# staff may choose another). Improvement actions: reminders this many working days before their
+# due and review dates (kesu/improvements/reminders.py).
+KESU_PREVENTION_VERIFY_AFTER_DAYS = int(os.environ.get("KESU_PREVENTION_VERIFY_AFTER_DAYS", 30))
+KESU_IMPROVEMENT_REMINDER_WORKING_DAYS = int(
+    os.environ.get("KESU_IMPROVEMENT_REMINDER_WORKING_DAYS", 2)
+)
 # The address links in e-mails and robot messages start with (no trailing slash).
 KESU_BASE_URL = os.environ.get("KESU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 KESU_WEBHOOK_TIMEOUT = float(os.environ.get("KESU_WEBHOOK_TIMEOUT", 10))
+# The monthly digest of lessons (kesu/lessons/digest.py): on this day of the month (1–28), from
+# this hour, the managers get the lessons shared the month before.
+KESU_LESSON_DIGEST_DAY = min(max(int(os.environ.get("KESU_LESSON_DIGEST_DAY", 1)), 1), 28)
+KESU_LESSON_DIGEST_HOUR = min(max(int(os.environ.get("KESU_LESSON_DIGEST_HOUR", 8)), 0), 23)
 
 # Audit trail. KESU_AUDIT_KEY signs every entry and checkpoint (HMAC); keep it outside the
 # database. Unset: derived from SECRET_KEY. Retired keys in KESU_AUDIT_KEYS_OLD still verify.
@@ -404,6 +417,8 @@ CELERY_BROKER_URL = os.environ.get("KESU_CELERY_BROKER_URL", "redis://127.0.0.1:
 KESU_READYZ_REDIS = env_bool("KESU_READYZ_REDIS", "KESU_CELERY_BROKER_URL" in os.environ)
 KESU_WORKER_STALE_SECONDS = int(os.environ.get("KESU_WORKER_STALE_SECONDS", 120))
 KESU_OUTBOX_MAX_LAG_SECONDS = int(os.environ.get("KESU_OUTBOX_MAX_LAG_SECONDS", 300))
+# How long a worked-out monthly report is kept (kesu/reports/cache.py); 0: always recomputed.
+KESU_REPORT_CACHE_SECONDS = int(os.environ.get("KESU_REPORT_CACHE_SECONDS", 600))
 CELERY_TIMEZONE = TIME_ZONE
 # Celery's workers log through LOGGING above (the same format, with the task's name as job).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -428,6 +443,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kesu.callbacks.tasks.send_sms",
         "schedule": 60.0,
         "options": {"expires": 60},
+    },
+    # The group's and the branches' reports of this month and last, worked out ahead.
+    "warm-reports": {
+        "task": "kesu.reports.tasks.warm_reports",
+        "schedule": float(max(KESU_REPORT_CACHE_SECONDS - 60, 60)),
+        "options": {"expires": max(KESU_REPORT_CACHE_SECONDS - 60, 60)},
+    },
+    # Last month's lessons to the managers (idempotent: one event key per organisation and month).
+    "lesson-digest": {
+        "task": "kesu.lessons.tasks.send_lesson_digest",
+        "schedule": crontab(
+            day_of_month=KESU_LESSON_DIGEST_DAY, hour=KESU_LESSON_DIGEST_HOUR, minute=0
+        ),
     },
     # Signed chain heads to the checkpoint file (kept off this host): anchors the audit trail.
     "audit-checkpoint": {

@@ -14,6 +14,8 @@ urlpatterns = [
     path("api/", include("kesu.api.urls")),
     path("callbacks/", include("kesu.callbacks.urls")),
     path("reports/", include("kesu.reports.urls")),
+    path("improvements/", include("kesu.improvements.urls")),
+    path("lessons/", include("kesu.lessons.urls")),
     path("", include("kesu.web.urls")),
     path("", include("kesu.notifications.urls")),
     path("", include("kesu.complaints.urls")),

@@ -23,6 +23,7 @@ from kesu.complaints.api import manufacturer_views as manufacturer
 from kesu.complaints.api import reference_views as reference
 from kesu.complaints.api import team_views as team
 from kesu.complaints.api import views as complaints
+from kesu.lessons.api import views as lessons
 from kesu.reports.api import views as reports
 
 
@@ -141,7 +142,9 @@ v1 = [
     ),
     path("v1/inbox/", include("kesu.notifications.api.urls")),
     path("v1/callbacks/", include("kesu.callbacks.api.urls")),
+    path("v1/improvements/", include("kesu.improvements.api.urls")),
     path("v1/reports/monthly/", reports.MonthlyReportView.as_view(), name="report-monthly"),
+    path("v1/lessons/", lessons.LessonListView.as_view(), name="lesson-list"),
     # Last: unknown paths and malformed ids (…/complaints/abc/) are a JSON 404.
     re_path(r"^v1/(?:.*/)?$", not_found, name="not-found"),
     # Any /api/ address without its trailing slash (…/complaints, schema, docs): a JSON 404

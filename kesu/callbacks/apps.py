@@ -12,6 +12,7 @@ class CallbacksConfig(AppConfig):
         from kesu.callbacks.choices import CallbackAction
         from kesu.callbacks.defaults import install_callback_defaults
         from kesu.callbacks.plans import callbacks_after_move, callbacks_for_purchase
+        from kesu.callbacks.printing import callback_record_link
         from kesu.callbacks.selectors import exported_satisfaction
         from kesu.complaints import hooks as complaints
         from kesu.customers import hooks as customers
@@ -20,5 +21,6 @@ class CallbacksConfig(AppConfig):
         complaints.after_move.register(callbacks_after_move)
         complaints.defaults_installed.register(install_callback_defaults)
         complaints.exported_columns.register(exported_satisfaction)
+        complaints.complaint_printouts.register(callback_record_link)
 
         register_action_labels(CallbackAction)

@@ -35,6 +35,15 @@ transaction; see kesu/core/hooks.py.
   was recorded that expects a report back (sla: the feedback deadline starts, unless one runs).
 - `manufacturer_feedback_sent(complaint, actor)`: staff recorded the feedback sent to the
   manufacturer (sla: the feedback deadline is met).
+- `closed_with_lesson(complaint, actor, title, text, advice)`: a complaint was closed and its
+  closer shared the case as a lesson (lessons: the lesson is stored and its timeline entry
+  written), in the close's transaction after the move's entry; a `ValidationError` keyed by the
+  close form's fields refuses the close.
+- `complaint_panels(complaint, user, forms)` and `intake_panels(user)`: what the apps above
+  show on the complaint page and beside the intake form, as a `PagePanel` or None each
+  (lessons: the lessons from similar cases). `forms` holds a refused form of a panel, by the
+  key the panel's app chose. A panel's template is included with the panel's context as
+  `panel`.
 - `exported_columns(user)`: the columns the apps above add to the Excel export of the list
   (kesu/complaints/exports.py), as an `ExportPart` or None (sla: each milestone's due and met
   times; callbacks: the satisfaction score and NPS the callbacks recorded). A part's `load(ids)`
@@ -46,6 +55,9 @@ transaction; see kesu/core/hooks.py.
   template is included with the panel as `panel`.
 - `panel_actions()`: the audit actions the complaint page shows in a panel of their own rather
   than in the timeline, as an iterable of codes (sla: deadline changes, in the deadlines table).
+- `complaint_printouts(user, complaint)`: the printouts of the apps above that the complaint
+  page links to beside its own, as a `PrintLink` or None (callbacks: the callback record, for
+  those who work with callbacks, once the complaint has a callback they see).
 """
 
 from collections.abc import Callable
@@ -69,6 +81,12 @@ class PrintedDeadline:
     status: str
     status_label: str
     is_resolution: bool = False
+
+
+@dataclass(frozen=True)
+class PrintLink:
+    label: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -104,5 +122,17 @@ entry_replayed = Hook("complaints: a timeline entry replayed onto the row")
 exported_columns = Hook("complaints: columns of the Excel export")
 panel_actions = Hook("complaints: actions shown in a panel, not the timeline")
 home_panels = Hook("complaints: panels of the home page")
+complaint_printouts = Hook("complaints: printouts of the apps above on the complaint page")
 manufacturer_feedback_expected = Hook("complaints: the manufacturer expects a report back")
 manufacturer_feedback_sent = Hook("complaints: feedback sent to the manufacturer")
+
+
+@dataclass(frozen=True)
+class PagePanel:
+    template: str
+    context: dict[str, Any]
+
+
+closed_with_lesson = Hook("complaints: closed, and shared as a lesson")
+complaint_panels = Hook("complaints: panels of the complaint page")
+intake_panels = Hook("complaints: panels beside the intake form")

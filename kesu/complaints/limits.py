@@ -14,3 +14,4 @@ NOTE = 5_000  # a note or a call on the timeline
 ATTACHMENT_DESCRIPTION = 300
 THIRD_PARTY_REFERENCE = 100  # the 12315 work order, the manufacturer's or the court's case number
 THIRD_PARTY_CONTACT = 300  # who handles it there: name, phone, e-mail
+LESSON_TITLE = 120  # a lesson's title: what went wrong, in a line (kesu/lessons)

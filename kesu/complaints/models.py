@@ -453,6 +453,11 @@ class Complaint(models.Model):
         blank=True,
         validators=[TextLimit(limits.TEXT)],
     )
+    # From this day on the preventive action may be verified (workflow: set when it is recorded,
+    # by default KESU_PREVENTION_VERIFY_AFTER_DAYS later); empty on cases from before the rule.
+    preventive_verify_on = models.DateField(
+        _("verify the preventive action on"), null=True, blank=True, editable=False
+    )
     preventive_verified_at = models.DateTimeField(null=True, blank=True, editable=False)
     preventive_verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

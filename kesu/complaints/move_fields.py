@@ -69,6 +69,7 @@ MOVE_FIELDS: dict[str, frozenset[str]] = {
             "root_cause",
             "corrective_action",
             "preventive_action",
+            "preventive_verify_on",
             "responsibility",
         },
         Move.VERIFY_PREVENTION: {

@@ -41,6 +41,7 @@ LONG_TEXT = {
     "preventive_action",
     "verification",
     "instructions",
+    "lesson_advice",
 }
 
 

@@ -1,25 +1,31 @@
-"""Printable forms: the complaint handling form, the handling notice and the register.
+"""Printable forms: the complaint handling form, its sales and after-sales versions, the handling
+notice and the register.
 
 Each form is one template under complaints/print/, shown in the browser for printing or turned into a
 PDF by WeasyPrint. The same context feeds both, so the number, the fields and the wording on
 paper are the same whichever way it was printed. Every print is recorded as an export.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.staticfiles import finders
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from kesu.audit.models import AuditEntry
 from kesu.audit.services import audit_record
 from kesu.complaints import hooks
-from kesu.complaints.choices import ComplaintAction, Move
+from kesu.complaints.choices import DONE_STATES, ComplaintAction, Move, State
 from kesu.complaints.hooks import PrintedDeadline
 from kesu.complaints.models import Complaint
-from kesu.complaints.selectors import categories_visible_to
+from kesu.complaints.selectors import categories_visible_to, exchanges_of
 from kesu.core.phones import mask_phone, try_normalise_phone
+from kesu.customers.choices import PurchaseKind
 from kesu.customers.selectors import customers_visible_to
 from kesu.organisation.models import Branch, Organisation, User
 from kesu.organisation.selectors import branches_visible_to, departments_visible_to
@@ -28,6 +34,7 @@ REGISTER_CAP = 2000
 PRINT_STYLESHEET = "complaints/print.css"
 # What each kind of printout is called in the audit trail.
 FORM, NOTICE, REGISTER = "handling_form", "handling_notice", "register"
+DEPARTMENT_FORM = "department_form"
 
 
 def customer_phone_for(user, customer) -> str:
@@ -35,7 +42,7 @@ def customer_phone_for(user, customer) -> str:
     return customer.phone if user.sees_contact_data else mask_phone(customer.phone)
 
 
-def _letterhead(organisation: Organisation, branch: Branch | None) -> dict:
+def letterhead(organisation: Organisation, branch: Branch | None) -> dict:
     return {
         "organisation": organisation.name,
         "branch": branch.name if branch is not None else "",
@@ -44,7 +51,7 @@ def _letterhead(organisation: Organisation, branch: Branch | None) -> dict:
     }
 
 
-def _printed(user) -> dict:
+def printed(user) -> dict:
     return {"printed_at": timezone.localtime(), "printed_by": user}
 
 
@@ -61,6 +68,12 @@ FORM_NOTES = {
 }
 
 
+def _entry_text(data) -> str:
+    data = data or {}
+    text = data.get("result") or data.get("summary") or data.get("note") or ""
+    return text.strip() if isinstance(text, str) else ""
+
+
 def _move_notes(complaint: Complaint) -> dict[str, str]:
     """The latest text recorded by each move the form shows (one query)."""
     notes: dict[str, str] = {}
@@ -70,11 +83,36 @@ def _move_notes(complaint: Complaint) -> dict[str, str]:
         action__in=list(FORM_NOTES),
     ).order_by("seq")
     for entry in entries.only("action", "data"):
-        data = entry.data or {}
-        text = data.get("result") or data.get("summary") or data.get("note") or ""
-        if isinstance(text, str) and text.strip():
-            notes[FORM_NOTES[entry.action]] = text.strip()
+        text = _entry_text(entry.data)
+        if text:
+            notes[FORM_NOTES[entry.action]] = text
     return notes
+
+
+@dataclass(frozen=True)
+class MoveDone:
+    """When a move was last made on the complaint, by whom, with the text it recorded."""
+
+    at: datetime
+    by: User | None
+    text: str
+
+
+def _moves_done(complaint: Complaint, moves: list[str]) -> dict[str, MoveDone]:
+    """The latest entry of each of `moves` on the complaint's timeline (one query)."""
+    done: dict[str, MoveDone] = {}
+    entries = (
+        AuditEntry.objects.filter(
+            organisation_id=complaint.organisation_id,
+            complaint_id=complaint.pk,
+            action__in=moves,
+        )
+        .select_related("actor")
+        .order_by("seq")
+    )
+    for entry in entries:
+        done[entry.action] = MoveDone(entry.at, entry.actor, _entry_text(entry.data))
+    return done
 
 
 def form_context(user, complaint: Complaint) -> dict:
@@ -86,8 +124,76 @@ def form_context(user, complaint: Complaint) -> dict:
         "customer": customer,
         "customer_phone": customer_phone_for(user, customer),
         "notes": _move_notes(complaint),
-        "letterhead": _letterhead(complaint.organisation, complaint.branch),
-        **_printed(user),
+        "letterhead": letterhead(complaint.organisation, complaint.branch),
+        **printed(user),
+    }
+
+
+# ---- The sales and after-sales handling forms (销售/售后客户抱怨处理表) ----------------------
+
+SALES, AFTER_SALES = "sales", "after_sales"
+DEPARTMENT_FORMS = (SALES, AFTER_SALES)
+# Which form a complaint is written on (docs/decisions.md): its department's, by the codes of
+# the dealership template (complaints/bootstrap.py); else its category's branch of the tree
+# (complaints/defaults.py); else what it concerns; else the after-sales form.
+FORM_OF_DEPARTMENT = {"sales": SALES, "service": AFTER_SALES}
+FORM_OF_CATEGORY = {"sales": SALES, "vehicle": AFTER_SALES, "aftersales": AFTER_SALES}
+FORM_OF_PURCHASE = {PurchaseKind.ORDER: SALES, PurchaseKind.SERVICE: AFTER_SALES}
+# The moves whose date, author and text the department forms print.
+DEPARTMENT_FORM_MOVES = [
+    Move.START_INVESTIGATION,
+    Move.ACCEPT_SOLUTION,
+    Move.RESOLVE,
+    Move.VERIFY,
+]
+
+
+def department_form_kind(complaint: Complaint) -> str:
+    """SALES or AFTER_SALES: the seed's two forms, chosen by the complaint's department."""
+    department = complaint.department
+    if department is not None and department.code in FORM_OF_DEPARTMENT:
+        return FORM_OF_DEPARTMENT[department.code]
+    category = complaint.category
+    if category is not None:
+        root = category.path.split("/", 1)[0]
+        if root in FORM_OF_CATEGORY:
+            return FORM_OF_CATEGORY[root]
+    purchase = complaint.purchase
+    if purchase is not None and purchase.kind in FORM_OF_PURCHASE:
+        return FORM_OF_PURCHASE[purchase.kind]
+    return AFTER_SALES
+
+
+def department_form_context(user, complaint: Complaint, kind: str = "") -> dict:
+    """The sales or after-sales handling form; `kind` overrides the complaint's own."""
+    kind = kind if kind in DEPARTMENT_FORMS else department_form_kind(complaint)
+    customer = complaint.customer
+    purchase = complaint.purchase
+    moves = _moves_done(complaint, DEPARTMENT_FORM_MOVES)
+    return {
+        "doc": DEPARTMENT_FORM,
+        "kind": kind,
+        "derived_kind": department_form_kind(complaint),
+        "file_suffix": "sales-form" if kind == SALES else "after-sales-form",
+        "complaint": complaint,
+        "customer": customer,
+        "customer_phone": customer_phone_for(user, customer),
+        "purchase": purchase,
+        # The purchase's reference is an order or contract number for a sale, a repair order
+        # number for a service visit.
+        "order_reference": purchase.reference
+        if purchase and purchase.kind != PurchaseKind.SERVICE
+        else "",
+        "repair_order": purchase.reference
+        if purchase and purchase.kind == PurchaseKind.SERVICE
+        else "",
+        "investigated": moves.get(Move.START_INVESTIGATION),
+        "agreed": moves.get(Move.ACCEPT_SOLUTION),
+        "resolved": moves.get(Move.RESOLVE),
+        "verified": moves.get(Move.VERIFY),
+        "exchanges": list(exchanges_of(complaint)[:5]) if kind == AFTER_SALES else [],
+        "letterhead": letterhead(complaint.organisation, complaint.branch),
+        **printed(user),
     }
 
 
@@ -111,9 +217,9 @@ def notice_context(user, complaint: Complaint) -> dict:
         "addressee": complaint.department.name if complaint.department else "",
         "deadlines": deadlines,
         "resolve_by": complaint.due_at or (resolution.due_at if resolution else None),
-        "letterhead": _letterhead(complaint.organisation, complaint.branch),
+        "letterhead": letterhead(complaint.organisation, complaint.branch),
         "issuer": user,
-        **_printed(user),
+        **printed(user),
     }
 
 
@@ -213,9 +319,61 @@ def register_rows(qs, cap: int) -> tuple[list[Complaint], bool]:
     return rows[:cap], len(rows) > cap
 
 
+@dataclass(frozen=True)
+class RegisterResult:
+    """The register's 处理结果 of one complaint: what came of it, or that nothing has yet."""
+
+    text: str
+    settled: bool
+
+
+def _labelled(label: str, text: str) -> str:
+    return _("%(label)s: %(text)s") % {"label": label, "text": text}
+
+
+def _result_of(complaint: Complaint, resolution: str) -> RegisterResult:
+    state = complaint.state
+    closing = complaint.get_close_reason_display() if complaint.close_reason else ""
+    if complaint.close_note:
+        closing = _labelled(closing, complaint.close_note) if closing else complaint.close_note
+    if state in (State.MERGED, State.WITHDRAWN):
+        return RegisterResult(closing or complaint.get_state_display(), True)
+    if state in DONE_STATES:
+        text = resolution or closing or complaint.get_state_display()
+        return RegisterResult(text, True)
+    if state == State.PARKED:
+        text = _("Not solvable for now")
+        if complaint.not_solvable_reason:
+            text = _labelled(text, complaint.not_solvable_reason)
+        return RegisterResult(text, False)
+    return RegisterResult(_("Not resolved yet"), False)
+
+
+def register_results(rows: list[Complaint]) -> None:
+    """Give each row its `printed_result`: the latest resolution text, the closing outcome, or
+    that it is not resolved yet (one query for all the rows)."""
+    resolutions: dict[int, str] = {}
+    if rows:
+        entries = (
+            AuditEntry.objects.filter(
+                organisation_id=rows[0].organisation_id,
+                complaint_id__in=[c.pk for c in rows],
+                action=Move.RESOLVE,
+            )
+            .order_by("seq")
+            .values_list("complaint_id", "data__result")
+        )
+        for complaint_id, text in entries:
+            if isinstance(text, str) and text.strip():
+                resolutions[complaint_id] = text.strip()
+    for complaint in rows:
+        complaint.printed_result = _result_of(complaint, resolutions.get(complaint.pk, ""))
+
+
 def register_context(user, found, organisation: Organisation) -> dict:
     cap = REGISTER_CAP
     rows, capped = register_rows(found.qs, cap)
+    register_results(rows)
     start, end = register_period(found.filters)
     branch = user.branch if user.branch_id else None
     return {
@@ -226,8 +384,8 @@ def register_context(user, found, organisation: Organisation) -> dict:
         "period_start": start,
         "period_end": end,
         "filters": describe_filters(user, found.filters, found.q, with_period=False),
-        "letterhead": _letterhead(organisation, branch),
-        **_printed(user),
+        "letterhead": letterhead(organisation, branch),
+        **printed(user),
     }
 
 
@@ -247,6 +405,21 @@ def render_pdf(template: str, context: dict, request=None) -> bytes:
     stylesheet = CSS(filename=finders.find(PRINT_STYLESHEET))
     document = HTML(string=html, url_fetcher=_refuse_fetch, base_url="/")
     return document.write_pdf(stylesheets=[stylesheet])
+
+
+def printout_response(
+    request, template: str, context: dict, *, fmt: str, filename: str, audit: dict
+) -> HttpResponse:
+    """The printout as an HTML page to print or as a PDF; both are recorded as an export."""
+    if fmt == "pdf":
+        pdf = render_pdf(template, context, request=request)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        # The number may carry a non-ASCII prefix: the header encodes it properly.
+        response["Content-Disposition"] = content_disposition_header(False, f"{filename}.pdf")
+    else:
+        response = render(request, template, context)
+    record_export(request.user, fmt=fmt, **audit)
+    return response
 
 
 def record_export(

@@ -167,26 +167,41 @@ def reference_matches(organisation_id: int | None, text: str, limit: int = 100) 
 
 def complaints_matching(qs: QuerySet, text: str) -> QuerySet:
     """Complaints whose searched texts or customer name contain every word of `text`."""
+    return words_matching(qs, text, ("customer__name", *SEARCHED_FIELDS))
+
+
+def words_matching(
+    qs: QuerySet, text: str, fields: Iterable[str], grams_field: str = "search_grams"
+) -> QuerySet:
+    """Rows of `qs` whose `fields` contain every word of `text`, one of them at least per word.
+
+    The rows keep the pieces of those texts (grams_of) in `grams_field`: on PostgreSQL its GIN
+    index over to_tsvector('simple', …) finds the candidates, on SQLite LIKE on the pieces; the
+    exact words are then checked on those rows only. Complaints and lessons search this way.
+    """
+    fields = tuple(fields)
+    column = f"{qs.model._meta.db_table}.{qs.model._meta.get_field(grams_field).column}"
     for word in text.split():
         pairs = _query_pairs(word)
-        exact = Q(customer__name__icontains=word)
-        for name in SEARCHED_FIELDS:
+        exact = Q()
+        for name in fields:
             exact |= Q(**{f"{name}__icontains": word})
         if pairs and connection.vendor == "postgresql":
             tsquery = " & ".join(f"'{p}'" for p in pairs)
+            alias = f"_gram_match_{abs(hash(word))}"
             qs = qs.alias(
                 **{
-                    f"_gram_match_{abs(hash(word))}": RawSQL(
-                        "to_tsvector('simple', complaints_complaint.search_grams)"
-                        " @@ to_tsquery('simple', %s)",
+                    # The column comes from the model's metadata; the query is a parameter.
+                    alias: RawSQL(  # noqa: S611
+                        f"to_tsvector('simple', {column}) @@ to_tsquery('simple', %s)",
                         [tsquery],
                         output_field=BooleanField(),
                     )
                 }
-            ).filter(**{f"_gram_match_{abs(hash(word))}": True})
+            ).filter(**{alias: True})
         elif pairs:
             for pair in pairs:
-                qs = qs.filter(search_grams__contains=pair)
+                qs = qs.filter(**{f"{grams_field}__contains": pair})
         qs = qs.filter(exact)
     return qs
 

@@ -83,6 +83,17 @@ urlpatterns = [
         {"fmt": "pdf"},
         name="print-notice-pdf",
     ),
+    path(
+        "complaints/<int:pk>/print/department/",
+        views_printouts.print_department_form,
+        name="print-department",
+    ),
+    path(
+        "complaints/<int:pk>/print/department.pdf",
+        views_printouts.print_department_form,
+        {"fmt": "pdf"},
+        name="print-department-pdf",
+    ),
     path("complaints/print/register/", views_printouts.print_register, name="print-register"),
     path(
         "complaints/print/register.pdf",

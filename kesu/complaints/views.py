@@ -17,7 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from kesu.audit.models import AuditEntry
-from kesu.complaints import limits
+from kesu.complaints import hooks, limits
 from kesu.complaints import move_forms as moves
 from kesu.complaints.api.filters import ComplaintFilter
 from kesu.complaints.checklist import (
@@ -49,8 +49,9 @@ from kesu.complaints.forms import (
     ThirdPartyForm,
 )
 from kesu.complaints.guidance import TECHNIQUES, guidance_for
-from kesu.complaints.hooks import home_panels, panel_actions
+from kesu.complaints.hooks import complaint_printouts, home_panels, panel_actions
 from kesu.complaints.models import Category, Complaint
+from kesu.complaints.printing import department_form_kind
 from kesu.complaints.queues import QUEUE_CODES, branch_overview, my_queues, queue_querysets
 from kesu.complaints.routing import route_preview
 from kesu.complaints.saved_views import saved_views_of
@@ -256,6 +257,10 @@ def complaint_page(
         ),
         third_party=_third_party_panel(complaint, user, forms or {}),
         maker=_manufacturer_panel(complaint, user, forms or {}),
+        department_form=department_form_kind(complaint),
+        more_printouts=[link for link in complaint_printouts(user, complaint) if link],
+        # What the apps above add (lessons: the lessons from similar cases).
+        panels=[p for p in hooks.complaint_panels(complaint, user, forms or {}) if p is not None],
     )
     if context["may_manage_team"]:
         context["team_candidates"] = list(team_candidates(complaint)[:200])
@@ -519,6 +524,7 @@ def intake(request):
             category_labels=list(by_label),
             third_party_channels=THIRD_PARTY_CHANNEL_CODES,
             show_third_party=_shows_third_party(form),
+            panels=[p for p in hooks.intake_panels(user) if p is not None],
         ),
         status=status,
     )

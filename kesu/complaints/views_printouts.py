@@ -1,12 +1,11 @@
-"""The complaint page's and list's printouts (handling form, notice, register) and the list's Excel
-export. Views validate, call a builder, respond."""
+"""The complaint page's and list's printouts (handling form, its sales and after-sales versions,
+notice, register) and the list's Excel export. Views validate, call a builder, respond."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from kesu.complaints import exports, printing
@@ -23,35 +22,33 @@ def _complaint_for_print(request, pk: int):
 
 def _printout(request, template: str, context: dict, *, fmt: str, filename: str, audit: dict):
     """The printout as an HTML page to print or as a PDF; both are recorded as an export."""
-    user = request.user
-    if fmt == "pdf":
-        pdf = printing.render_pdf(template, context, request=request)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        # The number may carry a non-ASCII prefix: the header encodes it properly.
-        response["Content-Disposition"] = content_disposition_header(False, f"{filename}.pdf")
-    else:
-        response = render(request, template, context)
-    printing.record_export(user, fmt=fmt, **audit)
-    return response
+    return printing.printout_response(
+        request, template, context, fmt=fmt, filename=filename, audit=audit
+    )
 
 
 # ---- One complaint: handling form and handling notice ----------------------------------------
 
 
-def _complaint_printout(request, pk: int, fmt: str, document: str, name: str, build_context):
-    """One complaint's document (`name`: form or notice), recorded as an export of it."""
+def _complaint_printout(
+    request, pk: int, fmt: str, document: str, name: str, build_context, audited=()
+):
+    """One complaint's document (`name`: form, notice or department), recorded as an export
+    of it; `audited` names the context's values that the audit entry keeps too."""
     complaint = _complaint_for_print(request, pk)
+    context = build_context(request.user, complaint)
     return _printout(
         request,
         f"complaints/print/{name}.html",
-        build_context(request.user, complaint),
+        context,
         fmt=fmt,
-        filename=f"{complaint.number}-{name}",
+        filename=f"{complaint.number}-{context.get('file_suffix', name)}",
         audit={
             "organisation_id": complaint.organisation_id,
             "document": document,
             "obj": complaint,
             "complaint_id": complaint.pk,
+            **{key: context[key] for key in audited},
         },
     )
 
@@ -64,6 +61,26 @@ def print_form(request, pk: int, fmt: str = "html"):
 @login_required
 def print_notice(request, pk: int, fmt: str = "html"):
     return _complaint_printout(request, pk, fmt, printing.NOTICE, "notice", printing.notice_context)
+
+
+@login_required
+def print_department_form(request, pk: int, fmt: str = "html"):
+    """The sales or after-sales handling form, whichever the complaint's department uses;
+    ?form=sales or ?form=after_sales prints the other (an unknown value is ignored)."""
+    kind = request.GET.get("form", "")
+
+    def build(user, complaint):
+        return printing.department_form_context(user, complaint, kind)
+
+    return _complaint_printout(
+        request,
+        pk,
+        fmt,
+        printing.DEPARTMENT_FORM,
+        "department",
+        build,
+        audited=("kind",),
+    )
 
 
 # ---- The list: register and Excel ----------------------------------------------------------

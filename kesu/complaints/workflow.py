@@ -10,9 +10,10 @@ before it is not ticked (`checklist.missing_items`).
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.models import AuditEntry
 from kesu.audit.services import audit_record
-from kesu.complaints import hooks
+from kesu.complaints import hooks, limits
 from kesu.complaints.checklist import ITEM_TEXT, ItemList, missing_items, requirements
 from kesu.complaints.choices import (
     DONE_STATES,
@@ -44,6 +45,7 @@ from kesu.complaints.search import search_refresh
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.complaints.severity import SEVERITY_RANK
 from kesu.core.errors import DomainError, InvalidState, NotAllowed, NotFound, StaleVersion
+from kesu.core.limits import length_errors
 from kesu.organisation.choices import Role
 from kesu.organisation.models import CompensationLimit, Department, User
 from kesu.organisation.services import DEFAULT_COMPENSATION_LIMITS, may_grant
@@ -188,7 +190,26 @@ def transitions_for(complaint: Complaint, user: User) -> list[Transition]:
         possible = [t for t in possible if t.name != Move.TAKE_ON]
     if not is_with_group(complaint):
         possible = [t for t in possible if t.name != Move.SEND_BACK]
+    if prevention_waits(complaint):
+        possible = [t for t in possible if t.name != Move.VERIFY_PREVENTION]
     return possible
+
+
+def today() -> date:
+    """The local date the date rules compare with (one place, so tests can move it)."""
+    return timezone.localdate()
+
+
+def prevention_verify_default(on: date | None = None) -> date:
+    """When a preventive action recorded on `on` (default today) may be verified: after
+    KESU_PREVENTION_VERIFY_AFTER_DAYS, the time for the problem to come back if it will."""
+    return (on or today()) + timedelta(days=settings.KESU_PREVENTION_VERIFY_AFTER_DAYS)
+
+
+def prevention_waits(complaint: Complaint) -> bool:
+    """The preventive action's verification date has not come yet."""
+    verify_on = complaint.preventive_verify_on
+    return verify_on is not None and today() < verify_on
 
 
 def is_with_group(complaint: Complaint) -> bool:
@@ -585,18 +606,56 @@ def complaint_verify(
 
 
 def complaint_close(
-    *, complaint_id: int, actor: User, summary: str = "", expected_version: int | None = None
+    *,
+    complaint_id: int,
+    actor: User,
+    summary: str = "",
+    share_as_lesson: bool = False,
+    lesson_title: str = "",
+    lesson_advice: str = "",
+    expected_version: int | None = None,
 ) -> Complaint:
-    with _move(complaint_id, actor, Move.CLOSE, expected_version) as m:
-        required = requirements(m.complaint.organisation_id, [Move.CLOSE]).get(Move.CLOSE, [])
-        if "summary" in required and not (summary or "").strip():
-            # A ticked "wrote a case summary" is not a summary: the close carries the text.
-            raise ValidationError(
-                {"summary": _("Write the case summary: it is required before closing.")}
+    """The case is done. Its closer may share it as a lesson (DOMAIN §6): a short title, the
+    case summary as its text and what to do differently; the lessons app stores it in the same
+    transaction (hooks.closed_with_lesson), so a refused lesson refuses the close too."""
+    with transaction.atomic():
+        with _move(complaint_id, actor, Move.CLOSE, expected_version) as m:
+            required = requirements(m.complaint.organisation_id, [Move.CLOSE]).get(Move.CLOSE, [])
+            if "summary" in required and not (summary or "").strip():
+                # A ticked "wrote a case summary" is not a summary: the close carries the text.
+                raise ValidationError(
+                    {"summary": _("Write the case summary: it is required before closing.")}
+                )
+            if share_as_lesson:
+                _check_lesson(summary, lesson_title, lesson_advice)
+            m.set(closed_at=timezone.now(), close_reason=CloseReason.COMPLETED)
+            m.data["summary"] = summary
+        if share_as_lesson:
+            hooks.closed_with_lesson(
+                m.complaint,
+                actor,
+                title=lesson_title.strip(),
+                text=(summary or "").strip(),
+                advice=(lesson_advice or "").strip(),
             )
-        m.set(closed_at=timezone.now(), close_reason=CloseReason.COMPLETED)
-        m.data["summary"] = summary
     return m.complaint
+
+
+def _check_lesson(summary: str, title: str, advice: str) -> None:
+    """A lesson shared at the close has a title and something to learn from."""
+    errors: dict[str, list] = {}
+    if not (title or "").strip():
+        errors["lesson_title"] = [_("Give the lesson a short title.")]
+    if not (summary or "").strip() and not (advice or "").strip():
+        errors["lesson_advice"] = [_("A lesson needs the case summary or what to do differently.")]
+    errors.update(
+        length_errors(
+            lesson_title=((title or "").strip(), limits.LESSON_TITLE),
+            lesson_advice=((advice or "").strip(), limits.TEXT),
+        )
+    )
+    if errors:
+        raise ValidationError(errors)
 
 
 def complaint_reopen(
@@ -890,11 +949,26 @@ def complaint_record_root_cause(
     corrective_action: str | None = None,
     preventive_action: str | None = None,
     responsibility: str | None = None,
+    preventive_verify_on: date | None = None,
     expected_version: int | None = None,
 ) -> Complaint:
-    """Why it happened, what was corrected, how it will not happen again (stage 4)."""
+    """Why it happened, what was corrected, how it will not happen again (stage 4).
+
+    A preventive action gets the day from which it may be verified: `preventive_verify_on`,
+    after today, or by default KESU_PREVENTION_VERIFY_AFTER_DAYS from today; a changed preventive
+    action starts its wait again, a cleared one has none.
+    """
     if responsibility:
         _check_choice("responsibility", responsibility, Responsibility)
+    if preventive_verify_on is not None and preventive_verify_on <= today():
+        raise ValidationError(
+            {
+                "preventive_verify_on": _(
+                    "Choose a day after today: the verification needs time to show whether "
+                    "the problem comes back."
+                )
+            }
+        )
     given = {
         k: v.strip() if isinstance(v, str) else v
         for k, v in {
@@ -905,23 +979,50 @@ def complaint_record_root_cause(
         }.items()
         if v is not None
     }
-    if not given:
+    if not given and preventive_verify_on is None:
         raise ValidationError(
             {"root_cause": _("Give at least one of root cause, corrective or preventive action.")}
         )
     with _move(complaint_id, actor, Move.RECORD_ROOT_CAUSE, expected_version) as m:
         m.set(**given)
+        changed = "preventive_action" in m.changes
+        m.set(preventive_verify_on=_verify_on(m.complaint, changed, preventive_verify_on))
     return m.complaint
+
+
+def _verify_on(complaint: Complaint, action_changed: bool, chosen: date | None) -> date | None:
+    """The preventive action's verification date after a root-cause move."""
+    if not complaint.preventive_action:
+        if chosen is not None:
+            raise ValidationError(
+                {"preventive_verify_on": _("Record the preventive action to be verified.")}
+            )
+        return None
+    if chosen is not None:
+        return chosen
+    if action_changed:
+        return prevention_verify_default()
+    return complaint.preventive_verify_on  # cases from before the rule keep none
 
 
 def complaint_verify_prevention(
     *, complaint_id: int, actor: User, verification: str, expected_version: int | None = None
 ) -> Complaint:
-    """Later: did the preventive action work? Recorded by a director."""
+    """Later: did the preventive action work? Recorded by a director, from the verification
+    date on (`preventive_verify_on`)."""
     _require(verification=(verification or "").strip())
     with _move(complaint_id, actor, Move.VERIFY_PREVENTION, expected_version) as m:
         if not m.complaint.preventive_action:
             raise ValidationError({"verification": _("Record a preventive action first.")})
+        if prevention_waits(m.complaint):
+            raise InvalidState(
+                _(
+                    "The preventive action can be verified from %(date)s on: until then it "
+                    "is too early to tell whether the problem comes back."
+                ),
+                code="too_early",
+                params={"date": m.complaint.preventive_verify_on.isoformat()},
+            )
         m.set(
             preventive_verification=verification.strip(),
             preventive_verified_at=timezone.now(),

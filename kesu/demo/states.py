@@ -95,6 +95,8 @@ class Story:
     third_party_contact: str = ""
     # Put to the manufacturer's regional staff: (question, answer or "" while waiting).
     maker: tuple[str, str] | None = None
+    # Closed and shared as a lesson: (title, the case summary, what to do differently).
+    lesson: tuple[str, str, str] | None = None
 
 
 STORIES = [
@@ -120,7 +122,10 @@ STORIES = [
           Demand.APOLOGY, "process", Channel.PHONE, State.VERIFIED,
           staff_involved="服务顾问 李娜", promise_made_by="服务顾问 李娜"),
     Story(1, "洗车后车内物品丢失", "保养洗车后发现车里的行车记录仪不见了。",
-          Demand.COMPENSATION, "aftersales", Channel.WALK_IN, State.CLOSED),
+          Demand.COMPENSATION, "aftersales", Channel.WALK_IN, State.CLOSED,
+          lesson=("洗车前没有请客户取走车内贵重物品",
+                  "保养洗车后客户的行车记录仪不见了；接车时没有清点车内物品，事后说不清，最后按原价赔偿。",
+                  "接车时和客户一起清点车内贵重物品并写在接车单上，请客户带走；洗车区装监控。")),
     Story(0, "轮胎鼓包，要求赔偿", "新车开了两个月轮胎就鼓包，怀疑是出厂问题。",
           Demand.COMPENSATION, "vehicle.tyres", Channel.PHONE, State.INVESTIGATING, reopen=True),
     Story(2, "车机系统频繁死机", "中控屏每周死机两三次，厂家还没有升级包。",
@@ -333,8 +338,14 @@ def _play(story: Story, complaint, people: dict, by_title: dict) -> None:
         )
     if State.CLOSED in steps:
         _tick(complaint, director, "callback", "summary")
+        title, summary, advice = story.lesson or ("", "按流程处理完毕，客户满意。", "")
         workflow.complaint_close(
-            complaint_id=pk, actor=director, summary="按流程处理完毕，客户满意。"
+            complaint_id=pk,
+            actor=director,
+            summary=summary,
+            share_as_lesson=story.lesson is not None and not story.reopen,
+            lesson_title=title,
+            lesson_advice=advice,
         )
     if story.reopen:
         workflow.complaint_reopen(

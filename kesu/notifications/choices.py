@@ -47,3 +47,8 @@ class Kind:
     TAKEN_OVER = "taken_over"
     SENT_BACK = "sent_back"
     TEAM_ADDED = "team_added"
+    # Improvement actions and preventive actions (kesu/improvements/reminders.py).
+    IMPROVEMENT_DUE = "improvement_due"
+    IMPROVEMENT_REVIEW = "improvement_review"
+    PREVENTION_VERIFY = "prevention_verify"
+    LESSONS_DIGEST = "lessons_digest"

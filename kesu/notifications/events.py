@@ -42,6 +42,28 @@ class Audience(models.TextChoices):
     LEVEL = "level", _("the level it was escalated to")
     TEAM = "team", _("its team (co-handlers, visiting team, watchers)")
     NEW_MEMBER = "new_member", _("whoever was put on the team")
+    # Not about one complaint: kesu/lessons/digest.py addresses them.
+    MANAGERS = (
+        "managers",
+        _(
+            "each manager for what they answer for: handling managers (their department), "
+            "customer directors and general managers (their branch), the group customer "
+            "centre (every branch)"
+        ),
+    )
+    # An improvement action's people (kesu/improvements/reminders.py looks them up).
+    ACTION_OWNER = "action_owner", _("the improvement action's owner")
+    ACTION_REVIEWER = (
+        "action_reviewer",
+        _(
+            "who reviews the improvement action: its branch's customer director (for a "
+            "group-wide action, the group customer centre)"
+        ),
+    )
+
+
+# Audiences that are not places around a complaint: their app finds the people.
+NOT_OF_A_COMPLAINT = frozenset({Audience.ACTION_OWNER, Audience.ACTION_REVIEWER, Audience.MANAGERS})
 
 
 @dataclass(frozen=True)
@@ -54,8 +76,9 @@ class Event:
 
 
 A = Audience
-# The events a complaint's own changes raise (alerts.py); the deadline sweep raises the last
-# two (kesu/sla/reminders.py, along the organisation's escalation chain).
+# The events a complaint's own changes raise (alerts.py); the deadline sweep raises the two
+# after them (kesu/sla/reminders.py, along the organisation's escalation chain), the
+# improvement reminders the last three (kesu/improvements/reminders.py).
 EVENTS: tuple[Event, ...] = (
     Event(
         Kind.NEW_COMPLAINT,
@@ -184,6 +207,47 @@ EVENTS: tuple[Event, ...] = (
         (A.OWNER, A.DEPARTMENT_MANAGERS, A.CUSTOMER_DIRECTOR, A.GENERAL_MANAGER),
         "seed 001 §4.3.3, DOMAIN §4",
     ),
+    Event(
+        Kind.IMPROVEMENT_DUE,
+        _("Improvement action due soon"),
+        _(
+            "an improvement action not done yet is due in a few working days "
+            "(KESU_IMPROVEMENT_REMINDER_WORKING_DAYS; the improvement reminders after the "
+            "deadline sweep)"
+        ),
+        (A.ACTION_OWNER,),
+        "seed 001 §4.4.1, DOMAIN §8",
+    ),
+    Event(
+        Kind.IMPROVEMENT_REVIEW,
+        _("Improvement action to review"),
+        _(
+            "an improvement action's review date is a few working days away: has the measure "
+            "moved? (the improvement reminders)"
+        ),
+        (A.ACTION_OWNER, A.ACTION_REVIEWER),
+        "seed 001 §4.4.1–4.4.2, DOMAIN §8",
+    ),
+    Event(
+        Kind.PREVENTION_VERIFY,
+        _("Preventive action to verify"),
+        _(
+            "a resolved complaint's preventive action has reached its verification date "
+            "(the improvement reminders)"
+        ),
+        (A.OWNER, A.CUSTOMER_DIRECTOR),
+        "DOMAIN §2 (verification of the preventive action)",
+    ),
+    Event(
+        Kind.LESSONS_DIGEST,
+        _("Lessons learned last month"),
+        _(
+            "once a month (the day KESU_LESSON_DIGEST_DAY), when case summaries were shared as "
+            "lessons the month before (kesu/lessons/digest.py)"
+        ),
+        (A.MANAGERS,),
+        "DOMAIN §3 (lessons shared with managers), §6",
+    ),
 )
 EVENT_OF = {e.kind: e for e in EVENTS}
 KIND_CHOICES = [(e.kind, e.label) for e in EVENTS]
@@ -236,7 +300,8 @@ def people_for(
     if audience == A.LEVEL:
         target = LEVEL_AUDIENCE.get(level) if level is not None else None
         return people_for(target, complaint) if target else []
-    raise ValueError(f"unknown audience {audience!r}")
+    what = "an audience not of a complaint" if audience in NOT_OF_A_COMPLAINT else "unknown"
+    raise ValueError(f"{what}: {audience!r}")
 
 
 def team_members(complaint: Complaint) -> list[User]:

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import quote_plus, urlsplit, urlunsplit
 
 from django.conf import settings
@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from kesu.complaints.choices import Demand, EscalationLevel, TeamRole
+from kesu.complaints.choices import CauseClass, Demand, EscalationLevel, TeamRole
 from kesu.notifications.choices import Kind
 from kesu.sla.choices import MilestoneKind
 
@@ -87,13 +88,25 @@ def _values(payload: dict) -> dict:
     }
 
 
-def complaint_link(payload: dict) -> str:
-    """The complaint's page as an absolute address, for messages read outside Kesu."""
+def page_link(payload: dict) -> str:
+    """The page the notification is about (its complaint's, its improvement action's or another
+    page of this site) as an absolute address, for messages read outside Kesu."""
+    path = link_path(payload)
+    return f"{settings.KESU_BASE_URL}{path}" if path else ""
+
+
+def link_path(payload: dict) -> str:
+    """The page a notification is about: its complaint's, its improvement action's or a path."""
     complaint_id = payload.get("complaint_id")
-    if not complaint_id:
-        return ""
-    path = reverse("complaints:complaint", args=[complaint_id])
-    return f"{settings.KESU_BASE_URL}{path}"
+    if isinstance(complaint_id, int):
+        return reverse("complaints:complaint", args=[complaint_id])
+    improvement_id = payload.get("improvement_id")
+    if isinstance(improvement_id, int):
+        return reverse("improvements:detail", args=[improvement_id])
+    path = payload.get("path")  # another page of this site, e.g. the lessons of a month
+    if isinstance(path, str) and path.startswith("/") and not path.startswith("//"):
+        return path
+    return ""
 
 
 def _with_reason(body: str, v: dict) -> str:
@@ -262,6 +275,91 @@ def _team_added(v: dict, payload: dict) -> Message:
     )
 
 
+def _day(value) -> str:
+    """An ISO date as a short local date: “March 10”, “03月10日”."""
+    try:
+        return date_format(date.fromisoformat(str(value)), "MONTH_DAY_FORMAT")
+    except ValueError:
+        return str(value or MISSING)
+
+
+def _month(value) -> str:
+    """ "2026-11" as the month is written in the active language: “November 2026”, “2026年11月”."""
+    try:
+        year, month = (int(part) for part in str(value).split("-"))
+        return date_format(date(year, month, 1), "YEAR_MONTH_FORMAT")
+    except ValueError:
+        return str(value or MISSING)
+
+
+def _improvement_due(v: dict, payload: dict) -> Message:
+    v = {**v, "due": _day(payload.get("due_on"))}
+    return Message(
+        _("Improvement action due: %(title)s") % v,
+        _(
+            "The improvement action “%(title)s” is due by %(due)s. Finish it and mark it done, "
+            "so that its effect can be measured."
+        )
+        % v,
+    )
+
+
+def _improvement_review(v: dict, payload: dict) -> Message:
+    v = {**v, "review": _day(payload.get("review_on"))}
+    return Message(
+        _("Improvement action to review: %(title)s") % v,
+        _(
+            "The improvement action “%(title)s” is to be reviewed from %(review)s: compare its "
+            "measure before and after, and record whether it worked."
+        )
+        % v,
+    )
+
+
+def _prevention_verify(v: dict, payload: dict) -> Message:
+    v = {**v, "day": _day(payload.get("verify_on"))}
+    return Message(
+        _("Verify the preventive action: %(number)s") % v,
+        _(
+            "Complaint %(number)s “%(title)s”: its preventive action can be verified from "
+            "%(day)s. Check whether the problem has come back and record the verification."
+        )
+        % v,
+    )
+
+
+def _lessons_digest(v: dict, payload: dict) -> Message:
+    english = (translation.get_language() or "").startswith("en")
+    month = _month(payload.get("month"))
+    count = int(payload.get("count") or 0)
+    lines = [
+        ngettext(
+            "%(count)s case summary was shared as a lesson in %(month)s:",
+            "%(count)s case summaries were shared as lessons in %(month)s:",
+            count,
+        )
+        % {"count": count, "month": month}
+    ]
+    listed = payload.get("lessons") or []
+    for lesson in listed:
+        category = (lesson.get("category_en") if english else "") or lesson.get("category")
+        where = [
+            category,
+            _label(CauseClass, lesson.get("cause")) if lesson.get("cause") else "",
+            lesson.get("branch"),
+        ]
+        details = " · ".join(str(part) for part in where if part)
+        title = lesson.get("title") or MISSING
+        line = _("%(title)s (%(details)s)") % {"title": title, "details": details}
+        lines.append(f"• {line if details else title}")
+    if count > len(listed):
+        lines.append(_("… and %(more)s more.") % {"more": count - len(listed)})
+    return Message(
+        _("Lessons learned in %(month)s: %(count)s") % {"month": month, "count": count},
+        "\n".join(lines),
+    )
+
+
 def _generic(v: dict, payload: dict) -> Message:
     if payload.get("complaint_number"):
         return Message(
@@ -288,6 +386,10 @@ TEXTS = {
     Kind.TAKEN_OVER: _taken_over,
     Kind.SENT_BACK: _sent_back,
     Kind.TEAM_ADDED: _team_added,
+    Kind.IMPROVEMENT_DUE: _improvement_due,
+    Kind.IMPROVEMENT_REVIEW: _improvement_review,
+    Kind.PREVENTION_VERIFY: _prevention_verify,
+    Kind.LESSONS_DIGEST: _lessons_digest,
 }
 
 
@@ -296,7 +398,7 @@ def render(kind: str, payload: dict, language: str | None = None) -> Message:
     payload = payload or {}
     with translation.override(language or settings.LANGUAGE_CODE):
         message = TEXTS.get(kind, _generic)(_values(payload), payload)
-    return Message(message.subject, message.body, complaint_link(payload))
+    return Message(message.subject, message.body, page_link(payload))
 
 
 # Group robots: both WeCom and DingTalk take a plain-text message of this shape.

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from kesu.complaints.views import page_context
 from kesu.core.errors import NotFound
+from kesu.notifications.rendering import link_path
 from kesu.notifications.rendering import render as render_message
 from kesu.notifications.selectors import inbox_of, inbox_unread_count, settings_of
 from kesu.notifications.services import inbox_mark_all_read, inbox_mark_read, settings_save
@@ -34,7 +35,7 @@ def inbox(request):
         {
             "n": n,
             "message": render_message(n.kind, n.payload, language),
-            "complaint_id": n.payload.get("complaint_id"),
+            "opens": bool(link_path(n.payload)),
         }
         for n in page[:INBOX_PAGE]
     ]
@@ -57,10 +58,8 @@ def inbox_read(request, pk):
         notification = inbox_mark_read(user=request.user, notification_id=pk)
     except NotFound:
         raise Http404 from None
-    complaint_id = notification.payload.get("complaint_id")
-    if isinstance(complaint_id, int):
-        return redirect("complaints:complaint", pk=complaint_id)
-    return redirect("notifications:inbox")
+    page = link_path(notification.payload)  # its complaint, action or page of this site
+    return redirect(page or "notifications:inbox")
 
 
 @login_required

@@ -17,10 +17,13 @@ from django.utils.translation import gettext as _
 
 from kesu.complaints.choices import OPEN_STATES, State
 from kesu.complaints.hooks import HomePanel
-from kesu.complaints.selectors import complaints_at_risk, complaints_overdue, complaints_visible_to
+from kesu.complaints.selectors import DUE_SOON, OVERDUE_STATES, complaints_visible_to
+from kesu.improvements.choices import ACTIVE, WORKING_STATUSES
+from kesu.improvements.selectors import filtered, improvements_visible_to
+from kesu.improvements.selectors import may_read as may_read_improvements
 from kesu.organisation.choices import Role
 from kesu.reports.periods import month
-from kesu.reports.selectors import Listed, _compliance, _listed, _milestones
+from kesu.reports.selectors import Listed, _compliance, _listed
 from kesu.sla.choices import MilestoneKind
 
 DASHBOARD_ROLES = frozenset({Role.DIRECTOR, Role.GENERAL_MANAGER, Role.GROUP})
@@ -64,6 +67,7 @@ class Dashboard:
     crisis_count: int = 0
     crisis_link: str = ""
     report_link: str = ""
+    improvements: list[Figure] = field(default_factory=list)
 
 
 def may_see_dashboard(user) -> bool:
@@ -102,8 +106,8 @@ def home_dashboard(user, now: datetime | None = None) -> Dashboard | None:
         crisis=Count("id", filter=in_month & Q(is_crisis=True)),
         crisis_before=Count("id", filter=in_previous & Q(is_crisis=True)),
     )
-    current = {c.code: c for c in _compliance(_milestones(received.filter(in_month)), now)}
-    before = {c.code: c for c in _compliance(_milestones(received.filter(in_previous)), now)}
+    current = {c.code: c for c in _compliance(received.filter(in_month), now)}
+    before = {c.code: c for c in _compliance(received.filter(in_previous), now)}
 
     since, until = this_month.start.isoformat(), today.isoformat()
     dashboard = Dashboard(
@@ -125,20 +129,46 @@ def home_dashboard(user, now: datetime | None = None) -> Dashboard | None:
                _rate(before.get(MilestoneKind.RESOLUTION)), unit="%", worse_when_higher=False),
     ]  # fmt: skip
 
-    open_cases = visible.filter(state__in=sorted(OPEN_STATES))
     open_states = sorted(OPEN_STATES)
-    crisis = open_cases.filter(is_crisis=True)
+    open_cases = visible.filter(state__in=open_states)
+    # As complaints_overdue and complaints_at_risk decide, in one pass over the open cases.
+    running = Q(state__in=sorted(OVERDUE_STATES))
+    right_now = open_cases.aggregate(
+        open=Count("id"),
+        overdue=Count("id", filter=running & Q(due_at__lt=now)),
+        at_risk=Count("id", filter=running & Q(due_at__gte=now, due_at__lt=now + DUE_SOON)),
+        crisis=Count("id", filter=Q(is_crisis=True)),
+    )
     dashboard.now = [
-        Figure("open", _("Open cases"), open_cases.count(), link=_list_link(state=open_states)),
-        Figure("overdue", _("Overdue"), complaints_overdue(visible, now).count(),
-               link=_list_link(overdue="true")),
-        Figure("at_risk", _("Due within 24 hours"), complaints_at_risk(visible, now).count(),
+        Figure("open", _("Open cases"), right_now["open"], link=_list_link(state=open_states)),
+        Figure("overdue", _("Overdue"), right_now["overdue"], link=_list_link(overdue="true")),
+        Figure("at_risk", _("Due within 24 hours"), right_now["at_risk"],
                link=_list_link(at_risk="true")),
     ]  # fmt: skip
-    dashboard.crisis_count = crisis.count()
+    crisis = open_cases.filter(is_crisis=True)
+    dashboard.crisis_count = right_now["crisis"]
     dashboard.crisis = _listed(crisis.order_by("-id")[:CRISIS_SHOWN])
     dashboard.crisis_link = _list_link(state=open_states, is_crisis="true")
+    dashboard.improvements = _improvements(user, timezone.localtime(now).date())
     return dashboard
+
+
+def _improvements(user, today: date) -> list[Figure]:
+    """The improvement actions not reviewed yet, and those of them past their due date."""
+    if not may_read_improvements(user):
+        return []
+    active = filtered(improvements_visible_to(user), status=ACTIVE)
+    counts = active.aggregate(
+        active=Count("id"),
+        overdue=Count("id", filter=Q(status__in=sorted(WORKING_STATUSES), due_on__lt=today)),
+    )
+    listed = reverse("improvements:list")
+    return [
+        Figure("improvements", _("Open improvement actions"), counts["active"],
+               link=f"{listed}?{urlencode({'status': ACTIVE})}"),
+        Figure("improvements_overdue", _("Improvement actions past due"), counts["overdue"],
+               link=f"{listed}?{urlencode({'status': ACTIVE, 'overdue': 'on'})}"),
+    ]  # fmt: skip
 
 
 def home_panel(user):

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,6 @@ from kesu.callbacks.measures import measures_for
 from kesu.callbacks.models import SurveyResponse
 from kesu.complaints.api.filters import ComplaintFilter
 from kesu.complaints.choices import (
-    OPEN_STATES,
     CauseClass,
     Channel,
     CompensationType,
@@ -36,7 +35,8 @@ from kesu.complaints.choices import (
 )
 from kesu.complaints.exports import category_labels
 from kesu.complaints.models import Category, Complaint
-from kesu.complaints.selectors import complaints_visible_to
+from kesu.complaints.selectors import OVERDUE_STATES, complaints_visible_to
+from kesu.improvements.selectors import improvements_for_report
 from kesu.organisation.models import Branch, Department, User
 from kesu.reports.periods import Period, month
 from kesu.sla.choices import MilestoneKind, MilestoneStatus
@@ -176,6 +176,9 @@ class Report:
     # The callback programme in the period (kesu/callbacks/measures.py): the user's branch or
     # the whole organisation, not narrowed by the scope's other filters.
     callbacks: dict = field(default_factory=dict)
+    # The improvement actions under way in the period (kesu/improvements/selectors.py).
+    improvements: list = field(default_factory=list)
+    improvements_total: int = 0
 
     @property
     def reopen_rate(self) -> float | None:
@@ -243,6 +246,8 @@ COLUMNS = (
     "compensation_type",
     "compensation_amount",
     "compensation_approved_by_id",
+    "state",
+    "due_at",
     "pk",
 )
 
@@ -287,12 +292,17 @@ def monthly_report(user, period: Period, scope: dict[str, str] | None = None, re
         lambda k: _link(period, scope, category=k) if k else "",
         len(rows),
     )
-    milestones = _milestones(cohort)
-    report.compliance = _compliance(milestones, now)
-    report.durations = _durations(rows, col, milestones)
-    overdue = cohort.filter(state__in=sorted(OPEN_STATES), due_at__lt=now)
-    report.overdue_count = overdue.count()
-    report.overdue = _listed(overdue.order_by("due_at", "id")[:LIST_TOP])
+    report.compliance = _compliance(cohort, now)
+    report.durations = _durations(rows, col, _first_contacts(cohort))
+    # From the cohort's rows, as the list's overdue filter decides (complaints_overdue): a walk
+    # of an index in deadline or id order would pass over most of the organisation's cases.
+    overdue = sorted(
+        (r[col["due_at"]], r[col["pk"]])
+        for r in rows
+        if r[col["state"]] in OVERDUE_STATES and r[col["due_at"]] and r[col["due_at"]] < now
+    )
+    report.overdue_count = len(overdue)
+    report.overdue = _listed(cohort, [pk for _due, pk in overdue[:LIST_TOP]])
     report.overdue_link = _link(period, scope, overdue="true")
     report.reopened = sum(1 for r in rows if r[col["reopen_count"]])
     report.reopened_link = _link(period, scope, reopened="true")
@@ -303,13 +313,16 @@ def monthly_report(user, period: Period, scope: dict[str, str] | None = None, re
     ]  # fmt: skip
     _surveys(report, cohort)
     _compensation(report, rows, col)
-    crisis = cohort.filter(is_crisis=True).order_by("-id")
-    report.crisis = _listed(crisis[: LIST_TOP * 2])
-    report.crisis_count = sum(1 for r in rows if r[col["is_crisis"]])
+    crisis = sorted((r[col["pk"]] for r in rows if r[col["is_crisis"]]), reverse=True)
+    report.crisis = _listed(cohort, crisis[: LIST_TOP * 2])
+    report.crisis_count = len(crisis)
     report.crisis_link = _link(period, scope, is_crisis="true")
     report.repeat_customers = _repeat_customers(base, cohort, period, rows, col)
     report.recurring_defects = _recurring_defects(rows, col, categories, period, scope)
     report.callbacks = measures_for(user, period.start, period.last_day)
+    report.improvements, report.improvements_total = improvements_for_report(
+        user, period.start, period.end, scope
+    )
     report.summary = _summary(report)
     return report
 
@@ -470,29 +483,45 @@ def _pareto(counter: Counter, label, link, total: int) -> list[ParetoRow]:
     return out
 
 
-def _milestones(cohort: QuerySet) -> list[tuple]:
-    return list(
-        ComplaintMilestone.objects.filter(
-            complaint_id__in=cohort.order_by().values("pk"),
-            kind__in=MEASURED_MILESTONES,
-            round=1,
+def _measured(cohort: QuerySet) -> QuerySet[ComplaintMilestone]:
+    return ComplaintMilestone.objects.filter(
+        complaint_id__in=cohort.order_by().values("pk"), kind__in=MEASURED_MILESTONES, round=1
+    ).exclude(status=MilestoneStatus.CANCELLED)
+
+
+def _compliance(cohort: QuerySet, now) -> list[Compliance]:
+    """Per measured milestone of the cohort: kept on time, late (met late, breached or past
+    due), still pending — counted by the database, one row per kind."""
+    on_time = Q(met_at__isnull=False, due_at__isnull=False, met_at__lte=F("due_at"),
+                breached_at__isnull=True)  # fmt: skip
+    late = ~on_time & (Q(met_at__isnull=False) | Q(breached_at__isnull=False) | Q(due_at__lt=now))
+    by_kind: dict[str, Compliance] = {
+        k: Compliance(k, str(MilestoneKind(k).label)) for k in MEASURED_MILESTONES
+    }
+    counts = (
+        _measured(cohort)
+        .order_by()
+        .values("kind")
+        .annotate(
+            on_time=Count("id", filter=on_time),
+            late=Count("id", filter=late),
+            total=Count("id"),
         )
-        .exclude(status=MilestoneStatus.CANCELLED)
-        .values_list("complaint_id", "kind", "due_at", "met_at", "breached_at")
     )
-
-
-def _compliance(milestones, now) -> list[Compliance]:
-    by_kind = {k: Compliance(k, str(MilestoneKind(k).label)) for k in MEASURED_MILESTONES}
-    for _pk, kind, due_at, met_at, breached_at in milestones:
-        found = by_kind[kind]
-        if met_at is not None and due_at is not None and met_at <= due_at and not breached_at:
-            found.on_time += 1
-        elif met_at is not None or breached_at is not None or (due_at is not None and due_at < now):
-            found.late += 1
-        else:
-            found.pending += 1
+    for row in counts:
+        found = by_kind[row["kind"]]
+        found.on_time, found.late = row["on_time"], row["late"]
+        found.pending = row["total"] - row["on_time"] - row["late"]
     return list(by_kind.values())
+
+
+def _first_contacts(cohort: QuerySet) -> list[tuple]:
+    """(complaint id, when first contact was made) of the cohort's contacted complaints."""
+    return list(
+        _measured(cohort)
+        .filter(kind=MilestoneKind.FIRST_CONTACT, met_at__isnull=False)
+        .values_list("complaint_id", "met_at")
+    )
 
 
 def _hours(values: list[float]) -> tuple[float | None, float | None]:
@@ -503,12 +532,12 @@ def _hours(values: list[float]) -> tuple[float | None, float | None]:
     return round(statistics.median(values), 1), round(p90, 1)
 
 
-def _durations(rows, col, milestones) -> list[Duration]:
+def _durations(rows, col, first_contacts) -> list[Duration]:
     received = {r[col["pk"]]: r[col["received_at"]] for r in rows}
     contact = [
         (met_at - received[pk]).total_seconds() / 3600
-        for pk, kind, _due, met_at, _b in milestones
-        if kind == MilestoneKind.FIRST_CONTACT and met_at is not None and pk in received
+        for pk, met_at in first_contacts
+        if pk in received
     ]
     resolve = [
         (r[col["resolved_at"]] - r[col["received_at"]]).total_seconds() / 3600
@@ -525,11 +554,17 @@ def _durations(rows, col, milestones) -> list[Duration]:
     return out
 
 
-def _listed(qs) -> list[Listed]:
+def _listed(qs, pks: list[int] | None = None) -> list[Listed]:
+    """The complaints of `qs` (of `pks`, in that order, if given) as the report names them."""
+    if pks is not None:
+        found = {c.pk: c for c in qs.filter(pk__in=pks).only("pk", "number", "title", "state")}
+        complaints = [found[pk] for pk in pks if pk in found]
+    else:
+        complaints = list(qs.only("pk", "number", "title", "state"))
     return [
         Listed(c.pk, c.number, c.title, c.get_state_display(),
                reverse("complaints:complaint", args=[c.pk]))
-        for c in qs.only("pk", "number", "title", "state")
+        for c in complaints
     ]  # fmt: skip
 
 

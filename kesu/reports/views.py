@@ -13,8 +13,9 @@ from kesu.organisation.choices import Role
 from kesu.organisation.models import Department
 from kesu.organisation.selectors import branches_visible_to
 from kesu.reports.access import may_read_reports
+from kesu.reports.cache import report_for
 from kesu.reports.periods import month, period_from
-from kesu.reports.selectors import monthly_report, scope_from
+from kesu.reports.selectors import scope_from
 
 
 @login_required
@@ -42,7 +43,7 @@ def monthly(request):
     except ValidationError as exc:
         context["errors"] = exc.messages
         return render(request, "reports/monthly.html", context, status=400)
-    report = monthly_report(user, period, scope, request=request)
+    report = report_for(user, period, scope, request, fresh=bool(request.GET.get("fresh")))
     context.update(
         report=report,
         period=period,

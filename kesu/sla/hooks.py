@@ -3,8 +3,12 @@
 - `reminders_due(notifications)`: a sweep batch's reminders and escalation messages, as
   keyword dicts for notifications' notify_many, written in the batch's transaction.
   NotificationsConfig.ready() registers notify_many.
+- `after_sweep()`: after each run of the deadline sweep task (Celery beat, run_worker), for the
+  date-based reminders of the apps above (improvements: due and review dates, preventive
+  actions to verify). Each receiver runs and commits on its own.
 """
 
 from kesu.core.hooks import Hook
 
 reminders_due = Hook("sla: reminders and escalations of a sweep batch")
+after_sweep = Hook("sla: after a run of the deadline sweep")

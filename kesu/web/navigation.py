@@ -8,6 +8,8 @@ must not load the user.
 
 from kesu.callbacks.selectors import may_use_workspace
 from kesu.complaints.services import may_register
+from kesu.improvements.selectors import may_read as may_read_improvements
+from kesu.lessons.selectors import may_read_lessons
 from kesu.reports.access import may_read_reports
 
 
@@ -31,8 +33,18 @@ def navigation(request) -> dict:
         user = _signed_in(request)
         return user is not None and may_read_reports(user)
 
+    def nav_improvements() -> bool:
+        user = _signed_in(request)
+        return user is not None and may_read_improvements(user)
+
+    def nav_lessons() -> bool:
+        user = _signed_in(request)
+        return user is not None and may_read_lessons(user)
+
     return {
         "can_register": can_register,
         "nav_callbacks": nav_callbacks,
         "nav_reports": nav_reports,
+        "nav_improvements": nav_improvements,
+        "nav_lessons": nav_lessons,
     }

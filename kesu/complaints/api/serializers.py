@@ -185,6 +185,7 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
             "root_cause",
             "corrective_action",
             "preventive_action",
+            "preventive_verify_on",
             "preventive_verification",
             "preventive_verified_at",
             "preventive_verified_by",

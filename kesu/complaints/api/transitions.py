@@ -2,6 +2,8 @@
 `workflow.complaint_<name>`; `version` is optional on every move (409 when stale).
 """
 
+from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -157,6 +159,23 @@ class VerifyInput(MoveSerializer):
 
 class CloseInput(MoveSerializer):
     summary = _text(label=_("Case summary"))
+    share_as_lesson = serializers.BooleanField(
+        default=False,
+        label=_("Share as a lesson"),
+        help_text=_(
+            "Everyone in the organisation can read lessons: leave out the customer's name, "
+            "phone and plate number."
+        ),
+    )
+    lesson_title = _text(
+        max_length=limits.LESSON_TITLE,
+        label=_("Lesson title"),
+        help_text=_("What went wrong, in a line; needed when the case is shared as a lesson."),
+    )
+    lesson_advice = _text(
+        label=_("What to do differently"),
+        help_text=_("What colleagues should do next time; the case summary is the lesson's text."),
+    )
 
 
 class ParkInput(MoveSerializer):
@@ -242,6 +261,15 @@ class RecordRootCauseInput(MoveSerializer):
         allow_blank=True,
         allow_null=True,
         label=_("Responsibility"),
+    )
+    preventive_verify_on = BoundedDateField(
+        required=False,
+        allow_null=True,
+        label=_("Verify the preventive action on"),
+        help_text=format_lazy(
+            _("A day after today; empty: {days} days after the preventive action is recorded."),
+            days=settings.KESU_PREVENTION_VERIFY_AFTER_DAYS,
+        ),
     )
 
 

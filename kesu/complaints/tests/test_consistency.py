@@ -14,7 +14,7 @@ from kesu.complaints.choices import EscalationLevel, Satisfaction, Severity, Sta
 from kesu.complaints.consistency import FIELDS, REGISTERED, iter_complaint_mismatches, replay
 from kesu.complaints.models import Category, Complaint
 from kesu.complaints.services import complaint_update
-from kesu.complaints.tests.helpers import tick_required
+from kesu.complaints.tests.helpers import tick_required, verification_day_come
 from kesu.organisation.choices import Role
 from kesu.organisation.models import CompensationLimit
 from kesu.sla.tracking import complaint_wait
@@ -109,7 +109,7 @@ def _do(move: str, complaint: Complaint, actor, **kwargs) -> Complaint:
     return getattr(workflow, f"complaint_{move}")(complaint_id=complaint.pk, actor=actor, **kwargs)
 
 
-def test_a_complaint_driven_through_the_whole_procedure_matches(world):
+def test_a_complaint_driven_through_the_whole_procedure_matches(world, monkeypatch):
     F, H, D, G, C = (
         world.user(r)
         for r in (Role.FRONTLINE, Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.CALLBACK)
@@ -161,6 +161,7 @@ def test_a_complaint_driven_through_the_whole_procedure_matches(world):
     _do("verify", c, C, satisfaction=Satisfaction.SATISFIED)
     _do("record_root_cause", c, D, root_cause="批次缺陷", preventive_action="保养时检查")
     _do("close", c, D, summary="结案")
+    verification_day_come(monkeypatch, c)
     _do("verify_prevention", c, D, verification="三个月无同类投诉")
     duplicate = world.complaint(customer=c.customer, severity=Severity.MEDIUM, **_reason())
     survivor = world.complaint(customer=c.customer)

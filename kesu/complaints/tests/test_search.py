@@ -235,3 +235,21 @@ def test_a_number_search_without_a_reference_keeps_its_query(world):
     world.complaint(channel="manufacturer", third_party_reference="000006")
     with_reference = str(_search(Complaint.objects.all(), "000006", user).query)
     assert '"id" IN' not in plain and "OR" in with_reference
+
+
+# ---- The same search over another table's pieces (the lessons) -------------------------------
+
+
+def test_words_matching_searches_the_fields_named_through_the_rows_pieces(world, three):
+    from kesu.complaints.search import words_matching
+
+    qs = Complaint.objects.all()
+    titles = lambda text, fields: {  # noqa: E731
+        c.title for c in words_matching(qs, text, fields)
+    }
+    assert titles("哒哒", ["account"]) == {"发动机异响"}
+    assert titles("哒哒", ["title"]) == set()  # only the fields named
+    assert titles("abs 仪表", ["title", "account"]) == {"ABS故障灯亮"}
+    # The pieces narrow first: a row whose pieces lack the word is not found by its text alone.
+    Complaint.objects.filter(title="变速箱顿挫").update(search_grams="")
+    assert titles("顿挫", ["title"]) == set()

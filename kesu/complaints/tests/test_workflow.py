@@ -391,3 +391,102 @@ def test_refusals_speak_the_users_language(world):
                     complaint_id=complaint.pk, actor=world.user(Role.FRONTLINE)
                 )
             assert expected in exc.value.render()
+
+
+# ---- The preventive action's verification date (issue 12 item 4) ------------------------------
+
+
+def _with_prevention(world, **kwargs) -> Complaint:
+    complaint = _complaint_in(world, State.CLOSED)
+    Complaint.objects.filter(pk=complaint.pk).update(preventive_action="")
+    return workflow.complaint_record_root_cause(
+        complaint_id=complaint.pk,
+        actor=world.user(Role.DIRECTOR),
+        preventive_action="保养时检查张紧器",
+        **kwargs,
+    )
+
+
+def test_a_preventive_action_waits_for_its_verification_date(world, settings, monkeypatch):
+    settings.KESU_PREVENTION_VERIFY_AFTER_DAYS = 30
+    complaint = _with_prevention(world)
+    today = timezone.localdate()
+    assert complaint.preventive_verify_on == today + timedelta(days=30)
+    director = world.user(Role.DIRECTOR)
+    assert "verify_prevention" not in _offered(complaint, director)
+    before = AuditEntry.objects.filter(complaint_id=complaint.pk).count()
+    with pytest.raises(InvalidState) as exc:
+        workflow.complaint_verify_prevention(
+            complaint_id=complaint.pk, actor=director, verification="一分钟后就验证"
+        )
+    assert exc.value.code == "too_early"
+    assert complaint.preventive_verify_on.isoformat() in exc.value.render()
+    assert AuditEntry.objects.filter(complaint_id=complaint.pk).count() == before
+    monkeypatch.setattr(workflow, "today", lambda: today + timedelta(days=30))
+    assert "verify_prevention" in _offered(Complaint.objects.get(pk=complaint.pk), director)
+    verified = workflow.complaint_verify_prevention(
+        complaint_id=complaint.pk, actor=director, verification="一个月内无同类投诉"
+    )
+    assert verified.preventive_verified_by == director
+
+
+def test_the_verification_date_may_be_chosen_but_not_today_or_before(world):
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    complaint = _with_prevention(world, preventive_verify_on=tomorrow)
+    assert complaint.preventive_verify_on == tomorrow
+    for day in (timezone.localdate(), timezone.localdate() - timedelta(days=3)):
+        with pytest.raises(ValidationError) as exc:
+            workflow.complaint_record_root_cause(
+                complaint_id=complaint.pk,
+                actor=world.user(Role.DIRECTOR),
+                preventive_verify_on=day,
+            )
+        assert set(exc.value.message_dict) == {"preventive_verify_on"}
+
+
+def test_a_date_needs_a_preventive_action(world):
+    complaint = _complaint_in(world, State.CLOSED)
+    Complaint.objects.filter(pk=complaint.pk).update(preventive_action="")
+    with pytest.raises(ValidationError) as exc:
+        workflow.complaint_record_root_cause(
+            complaint_id=complaint.pk,
+            actor=world.user(Role.DIRECTOR),
+            root_cause="批次缺陷",
+            preventive_verify_on=timezone.localdate() + timedelta(days=5),
+        )
+    assert set(exc.value.message_dict) == {"preventive_verify_on"}
+
+
+def test_a_changed_preventive_action_waits_again_and_a_cleared_one_not_at_all(world):
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    complaint = _with_prevention(world, preventive_verify_on=tomorrow)
+    director = world.user(Role.DIRECTOR)
+    same = workflow.complaint_record_root_cause(
+        complaint_id=complaint.pk, actor=director, root_cause="批次缺陷"
+    )
+    assert same.preventive_verify_on == tomorrow
+    changed = workflow.complaint_record_root_cause(
+        complaint_id=complaint.pk, actor=director, preventive_action="入库全检张紧器"
+    )
+    assert changed.preventive_verify_on == workflow.prevention_verify_default()
+    entry = AuditEntry.objects.filter(complaint_id=complaint.pk).order_by("-seq").first()
+    assert entry.data["changes"]["preventive_verify_on"] == [
+        tomorrow.isoformat(),
+        changed.preventive_verify_on.isoformat(),
+    ]
+    cleared = workflow.complaint_record_root_cause(
+        complaint_id=complaint.pk, actor=director, preventive_action=""
+    )
+    assert cleared.preventive_verify_on is None
+
+
+def test_cases_from_before_the_rule_are_verified_as_before(world):
+    """A preventive action recorded before verification dates existed has none: no wait."""
+    complaint = _complaint_in(world, State.CLOSED)  # preventive action set, no date
+    assert complaint.preventive_verify_on is None
+    director = world.user(Role.DIRECTOR)
+    assert "verify_prevention" in _offered(complaint, director)
+    same = workflow.complaint_record_root_cause(
+        complaint_id=complaint.pk, actor=director, root_cause="批次缺陷"
+    )
+    assert same.preventive_verify_on is None

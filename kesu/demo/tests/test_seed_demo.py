@@ -58,3 +58,20 @@ def test_the_printout_of_logins_is_unchanged(db, capsys):
         "group",
         "admin",
     ]
+
+
+def test_the_demo_has_improvement_actions_in_several_stages(db):
+    from kesu.improvements.choices import Status
+    from kesu.improvements.models import ImprovementAction
+
+    call_command("seed_demo")
+    actions = {a.title: a for a in ImprovementAction.objects.all()}
+    assert {a.status for a in actions.values()} == {
+        Status.IN_PROGRESS,
+        Status.EFFECTIVE,
+        Status.OPEN,
+    }
+    reviewed = actions["集团统一：新车交付前检查清单升级"]
+    assert reviewed.branch is None and reviewed.after_value is not None
+    assert actions["服务顾问接待礼仪培训"].is_overdue
+    assert actions["发动机冷启动异响专项整改"].complaints.exists()

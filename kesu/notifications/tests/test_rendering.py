@@ -3,6 +3,7 @@ import hashlib
 import hmac
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
+from kesu.notifications.choices import Kind
 from kesu.notifications.rendering import (
     dingtalk_signature,
     dingtalk_signed_url,
@@ -10,6 +11,15 @@ from kesu.notifications.rendering import (
     robot_body,
 )
 from kesu.notifications.tests.factories import REMINDER_PAYLOAD
+
+# About an improvement action, not a complaint.
+IMPROVEMENT_KINDS = {Kind.IMPROVEMENT_DUE, Kind.IMPROVEMENT_REVIEW}
+IMPROVEMENT_PAYLOAD = {
+    "improvement_id": 7,
+    "title": "发动机异响专项整改",
+    "due_on": "2026-03-10",
+    "review_on": "2026-06-01",
+}
 
 
 def test_reminder_in_english():
@@ -77,7 +87,7 @@ def test_every_kind_names_the_complaint_in_both_languages():
     from kesu.notifications.rendering import TEXTS
 
     payload = {**REMINDER_PAYLOAD, "by": "王", "department": "销售部", "amount": "5000"}
-    for kind in TEXTS:
+    for kind in set(TEXTS) - IMPROVEMENT_KINDS - {"lessons_digest"}:  # about no complaint
         for language in ("en", "zh-hans"):
             message = render(kind, payload, language)
             assert REMINDER_PAYLOAD["complaint_number"] in message.subject + message.body, kind
@@ -101,3 +111,79 @@ def test_dingtalk_signature_follows_the_documented_recipe():
     raw_sign = url.split("sign=", 1)[1]
     assert not set("+/=") & set(raw_sign)
     assert unquote_plus(raw_sign) == expected
+
+
+def test_the_improvement_reminders_name_the_action_and_its_date(settings):
+    settings.KESU_BASE_URL = "https://kesu.example.cn"
+    due = render(Kind.IMPROVEMENT_DUE, IMPROVEMENT_PAYLOAD, "en")
+    assert due.subject == "Improvement action due: 发动机异响专项整改"
+    assert "is due by March 10" in due.body
+    assert due.link == "https://kesu.example.cn/improvements/7/"
+    review = render(Kind.IMPROVEMENT_REVIEW, IMPROVEMENT_PAYLOAD, "zh-hans")
+    assert "发动机异响专项整改" in review.subject
+    assert "06月1日" in review.body and "%(" not in review.body
+
+
+def test_the_preventive_action_reminder_names_the_complaint_and_the_day():
+    payload = {**REMINDER_PAYLOAD, "verify_on": "2026-04-02"}
+    message = render(Kind.PREVENTION_VERIFY, payload, "en")
+    assert message.subject == "Verify the preventive action: KS-2026-000123"
+    assert "from April 2" in message.body
+    assert message.link.endswith(f"/complaints/{REMINDER_PAYLOAD['complaint_id']}/")
+    # A date that is not one reads as given, never an error.
+    assert "soon" in render(Kind.PREVENTION_VERIFY, {**payload, "verify_on": "soon"}, "en").body
+
+
+DIGEST = {
+    "month": "2026-11",
+    "count": 12,
+    "lessons": [
+        {
+            "title": "张紧器批次问题",
+            "category": "发动机",
+            "category_en": "Engine",
+            "cause": "product_quality",
+            "branch": "东城店",
+        },
+        {
+            "title": "赠品没有兑现",
+            "category": "",
+            "category_en": "",
+            "cause": "",
+            "branch": "西城店",
+        },
+    ],
+    "path": "/lessons/?month=2026-11",
+}
+
+
+def test_the_lessons_digest_in_english(settings):
+    settings.KESU_BASE_URL = "https://kesu.example"
+    message = render("lessons_digest", DIGEST, "en")
+    assert message.subject == "Lessons learned in November 2026: 12"
+    lines = message.body.splitlines()
+    assert lines[0] == "12 case summaries were shared as lessons in November 2026:"
+    assert lines[1] == "• 张紧器批次问题 (Engine · Product quality · 东城店)"
+    assert lines[2] == "• 赠品没有兑现 (西城店)"
+    assert lines[3] == "… and 10 more."
+    assert message.link == "https://kesu.example/lessons/?month=2026-11"
+
+
+def test_the_lessons_digest_in_chinese():
+    message = render("lessons_digest", {**DIGEST, "count": 2}, "zh-hans")
+    assert message.subject == "2026年11月经验教训：2 条"
+    assert message.body.splitlines()[0] == "2026年11月共有 2 个案例总结分享为经验教训："
+    assert "• 张紧器批次问题（发动机 · 产品质量 · 东城店）" in message.body
+    assert "more" not in message.body and "另有" not in message.body
+    one = render("lessons_digest", {**DIGEST, "count": 1, "lessons": []}, "en")
+    assert one.body == "1 case summary was shared as a lesson in November 2026:\n… and 1 more."
+
+
+def test_a_page_link_only_for_a_path_on_the_site(settings):
+    from kesu.notifications.rendering import page_link
+
+    settings.KESU_BASE_URL = "https://kesu.example"
+    assert page_link({"path": "/lessons/"}) == "https://kesu.example/lessons/"
+    for bad in ("//evil.example/", "https://evil.example/", "", None, 5):
+        assert page_link({"path": bad}) == ""
+    assert render("lessons_digest", {"month": "bad"}, "en").subject.startswith("Lessons")

@@ -59,6 +59,8 @@ def test_the_beat_schedule_names_registered_tasks():
     schedule = django_settings.CELERY_BEAT_SCHEDULE
     from kesu.audit import tasks as audit_tasks
     from kesu.callbacks import tasks as callback_tasks
+    from kesu.lessons import tasks as lesson_tasks
+    from kesu.reports import tasks as report_tasks
 
     assert {entry["task"] for entry in schedule.values()} == {
         sla_tasks.sweep_deadlines.name,
@@ -66,6 +68,8 @@ def test_the_beat_schedule_names_registered_tasks():
         callback_tasks.plan_callbacks.name,
         callback_tasks.send_sms.name,
         audit_tasks.audit_checkpoint.name,
+        lesson_tasks.send_lesson_digest.name,
+        report_tasks.warm_reports.name,
     }
     assert all(entry["task"] in celery_app.tasks for entry in schedule.values())
     by_task = {entry["task"]: entry["schedule"] for entry in schedule.values()}

@@ -113,3 +113,44 @@ def test_a_long_inbox_pages_back_to_the_oldest(as_user, world):
     assert "KS-T-002" in second and "KS-T-000" in second and "KS-T-003" not in second
     assert "Older notifications" not in second and "更早的通知" not in second
     assert client.get("/inbox/?before=abc").status_code == 200  # ignored, the newest page
+
+
+def test_an_item_about_a_page_opens_that_page(as_user, world):
+    director = world.user(Role.DIRECTOR)
+    notify(
+        organisation_id=world.org.pk,
+        branch_id=world.branch.pk,
+        recipients=[director],
+        kind="lessons_digest",
+        payload={
+            "month": "2026-11",
+            "count": 1,
+            "lessons": [{"title": "张紧器"}],
+            "path": "/lessons/?month=2026-11",
+        },
+        dedupe_key="digest",
+        channels=("inbox",),
+    )
+    client = as_user(Role.DIRECTOR)
+    page = client.get("/inbox/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Lessons learned in November 2026: 1" in page and "• 张紧器" in page
+    assert ">Open<" in page
+    item = Notification.objects.get(kind="lessons_digest")
+    response = client.post(f"/inbox/{item.pk}/read/")
+    assert response["Location"] == "/lessons/?month=2026-11"
+
+
+def test_a_path_off_the_site_is_not_followed(as_user, world):
+    director = world.user(Role.DIRECTOR)
+    notify(
+        organisation_id=world.org.pk,
+        branch_id=world.branch.pk,
+        recipients=[director],
+        kind="lessons_digest",
+        payload={"month": "2026-11", "count": 0, "path": "//evil.example/"},
+        dedupe_key="evil",
+        channels=("inbox",),
+    )
+    item = Notification.objects.get(kind="lessons_digest")
+    response = as_user(Role.DIRECTOR).post(f"/inbox/{item.pk}/read/")
+    assert response["Location"] == "/inbox/"

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from kesu.improvements.api.serializers import ImprovementReportRowSerializer
+
 
 class ReportPeriodSerializer(serializers.Serializer):
     kind = serializers.CharField()
@@ -100,3 +102,7 @@ class ReportSerializer(serializers.Serializer):
     repeat_customers = serializers.IntegerField()
     recurring_defects = ReportRowSerializer(many=True)
     callbacks = serializers.DictField(help_text="Callback completion per level and sampling.")
+    improvements = ImprovementReportRowSerializer(
+        many=True, help_text="Improvement actions under way in the period (at most 50)."
+    )
+    improvements_total = serializers.IntegerField()

@@ -11,8 +11,9 @@ from rest_framework.views import APIView
 from kesu.core.api.responses import BAD_REQUEST, FORBIDDEN
 from kesu.reports.access import may_read_reports
 from kesu.reports.api.serializers import ReportSerializer
+from kesu.reports.cache import report_for
 from kesu.reports.periods import period_from
-from kesu.reports.selectors import monthly_report, scope_from
+from kesu.reports.selectors import scope_from
 
 TAG = "reports"
 S = OpenApiTypes.STR
@@ -41,6 +42,13 @@ class MonthlyReportView(APIView):
             OpenApiParameter("kind", S),
             OpenApiParameter("channel", S),
             OpenApiParameter("severity", S),
+            OpenApiParameter(
+                "fresh",
+                OpenApiTypes.BOOL,
+                description=_(
+                    "Work the figures out now rather than take those kept for a few minutes."
+                ),
+            ),
         ],
         responses={200: ReportSerializer, 400: BAD_REQUEST, 403: FORBIDDEN},
     )
@@ -53,5 +61,11 @@ class MonthlyReportView(APIView):
             raise ValidationError(
                 exc.message_dict if hasattr(exc, "error_dict") else {"month": exc.messages}
             ) from None
-        report = monthly_report(request.user, period, scope_from(request.query_params), request)
+        report = report_for(
+            request.user,
+            period,
+            scope_from(request.query_params),
+            request,
+            fresh=bool(request.query_params.get("fresh")),
+        )
         return Response(ReportSerializer(report).data)

@@ -117,3 +117,32 @@ def test_it_reads_in_chinese(world, cases, client):
     client.force_login(world.user(Role.GENERAL_MANAGER))
     body = client.get("/", headers={"Accept-Language": "zh-hans"}).content.decode()
     assert "截至目前" in body and "未结危机案件" in body and "按时首次联系" in body
+
+
+def test_open_improvement_actions_and_those_past_due(world, cases, client):
+    from kesu.improvements.models import ImprovementAction
+    from kesu.improvements.services import improvement_create
+
+    director = world.user(Role.DIRECTOR)
+    owner = world.user(Role.HANDLER)
+
+    def action(title, branch, due_on):
+        made = improvement_create(
+            actor=director if branch == world.branch else world.other_users[Role.DIRECTOR],
+            title=title,
+            owner=owner if branch == world.branch else world.other_users[Role.DIRECTOR],
+            due_on=timezone.localdate() + timedelta(days=20),
+            review_on=timezone.localdate() + timedelta(days=80),
+            branch=branch,
+        )
+        ImprovementAction.objects.filter(pk=made.pk).update(due_on=due_on)
+
+    action("试驾车保养流程", world.branch, NOW.date() - timedelta(days=3))
+    action("交车前检查", world.branch, NOW.date() + timedelta(days=9))
+    action("西城店的", world.other_branch, NOW.date() - timedelta(days=3))
+    figures = _figures(home_dashboard(director, now=NOW).improvements)
+    assert figures == {"improvements": (2, None), "improvements_overdue": (1, None)}
+    client.force_login(director)
+    link = {f.code: f.link for f in home_dashboard(director, now=NOW).improvements}
+    body = client.get(link["improvements"]).content.decode()
+    assert "试驾车保养流程" in body and "交车前检查" in body and "西城店的" not in body

@@ -31,6 +31,9 @@ from kesu.callbacks.selectors import (
 from kesu.complaints.services import REGISTERING_ROLES
 from kesu.complaints.team import TEAM_LEADING_ROLES
 from kesu.complaints.workflow import TRANSITIONS
+from kesu.improvements.selectors import EDITING_ROLES as IMPROVING_ROLES
+from kesu.improvements.selectors import REVIEWING_ROLES as IMPROVEMENT_REVIEWERS
+from kesu.lessons.choices import MARKING_ROLES
 from kesu.organisation.choices import ORGANISATION_WIDE_ROLES, Role
 from kesu.reports.access import REPORT_ROLES
 
@@ -84,6 +87,8 @@ class Rule:
     # Roles that never see the scope's object, not even their own branch's (the callback task is
     # a callback specialist's call; frontline staff see only the calls planned for their role).
     hidden_from: frozenset = frozenset()
+    # LISTED: every branch's objects are listed to every role (lessons are read organisation-wide).
+    shared: bool = False
 
     @property
     def key(self) -> str:
@@ -103,7 +108,7 @@ class Rule:
             and (
                 self.scope == PERSONAL
                 or self.obj in PERSONAL_OBJECTS
-                or (self.scope in (OBJECT, LISTED) and not org_wide)
+                or (self.scope in (OBJECT, LISTED) and not org_wide and not self.shared)
             )
         ) or (self.scope in (OBJECT, LISTED) and role in self.hidden_from)
         may = role in self.may
@@ -152,7 +157,11 @@ def _api(route: str, method: str = "GET", **kwargs) -> Rule:
 def _post_only(rule: Rule) -> Rule:
     """GET on a POST-only page: 405 (Kesu's error page) once past the sign-in (and the
     callbacks' role) check; a complaint's form address sends the GET to the complaint's page."""
-    to_complaint = rule.route.startswith("complaints:") and rule.obj in ("complaint", "exchange")
+    to_complaint = rule.route.startswith(("complaints:", "lessons:")) and rule.obj in (
+        "complaint",
+        "exchange",
+        "closed",
+    )
     return Rule(
         rule.route,
         "GET",
@@ -173,6 +182,11 @@ EDITING_ROLES = EVERYONE - {Role.GROUP, Role.ADMIN}
 CUSTOMER_WRITERS = EVERYONE - {Role.ADMIN}
 PDF_ROLES = (Role.GROUP,)  # a PDF takes a second: the HTML rows check every role
 SEES = "sees the complaint (its branch; a handling manager: its department or own cases)"
+CALLBACK_RECORD = "works with callbacks and sees the task (frontline: one planned for their role)"
+COMPLAINT_CALLBACKS = (
+    "works with callbacks and sees the complaint; the callbacks of it they see (frontline: "
+    "those planned for their role)"
+)
 # A transition's probe: a valid body on a withdrawn complaint, where no move is possible, so the
 # role check (403) is reached before the state check (409) and nothing changes.
 TRANSITION_PROBES = {
@@ -402,6 +416,151 @@ _callback_writes = [
     ),
 ]
 
+# Improvement actions (kesu/improvements): everyone reads their branch's; the matrix's action is
+# its branch's service department's, owned by the branch's customer director.
+SEES_ACTION = "sees the improvement action (its branch's, or the group's)"
+CHANGES_ACTION = (
+    SEES_ACTION + " and answers for it (handling manager of its department, director, general "
+    "manager of its branch, group)"
+)
+_improvement_writes = [
+    Rule(
+        "improvements:status",
+        "POST",
+        may=IMPROVING_ROLES,
+        ok=302,
+        scope=OBJECT,
+        obj="improvement",
+        body={"move": "start"},
+        decided_first="object",
+        means=CHANGES_ACTION + ", or owns it; started (rolled back), back to its page",
+    ),
+    Rule(
+        "improvements:review",
+        "POST",
+        may=IMPROVEMENT_REVIEWERS,
+        ok=400,
+        scope=OBJECT,
+        obj="improvement",
+        body={},
+        decided_first="object",
+        means=SEES_ACTION + " and reviews it (director, general manager of its branch, group); "
+        "an empty form is refused with 400",
+    ),
+]
+_improvement_rules = [
+    Rule(
+        "improvements:list",
+        scope=LISTED,
+        obj="improvement",
+        means="signed in to an organisation; lists their branch's actions and the group's "
+        "(all for group, admin)",
+    ),
+    Rule(
+        "improvements:create",
+        may=IMPROVING_ROLES,
+        means="takes improvement actions (handling manager, director, general manager, group)",
+    ),
+    Rule(
+        "improvements:create",
+        "POST",
+        may=IMPROVING_ROLES,
+        ok=400,
+        body={},
+        means="takes improvement actions; an empty form is refused with 400",
+    ),
+    Rule("improvements:detail", scope=OBJECT, obj="improvement", means=SEES_ACTION),
+    Rule(
+        "improvements:edit",
+        may=IMPROVING_ROLES,
+        scope=OBJECT,
+        obj="improvement",
+        decided_first="object",
+        means=CHANGES_ACTION,
+    ),
+    Rule(
+        "improvements:edit",
+        "POST",
+        may=IMPROVING_ROLES,
+        ok=400,
+        scope=OBJECT,
+        obj="improvement",
+        body={},
+        decided_first="object",
+        means=CHANGES_ACTION + "; an empty form is refused with 400",
+    ),
+    *_improvement_writes,
+    *[_post_only(rule) for rule in _improvement_writes],
+    _api("improvement-list", scope=LISTED, obj="improvement", means=SEES_ACTION + "; listed"),
+    _api(
+        "improvement-list",
+        "POST",
+        may=IMPROVING_ROLES,
+        ok=400,
+        body={},
+        means="takes improvement actions; an empty body is refused with 400",
+    ),
+    _api("improvement-detail", scope=OBJECT, obj="improvement", means=SEES_ACTION),
+    _api(
+        "improvement-detail",
+        "PATCH",
+        may=IMPROVING_ROLES,
+        scope=OBJECT,
+        obj="improvement",
+        body={"title": "矩阵探测"},
+        decided_first="object",
+        means=CHANGES_ACTION + "; the edit is rolled back",
+    ),
+    _api(
+        "improvement-status",
+        "POST",
+        may=IMPROVING_ROLES,
+        scope=OBJECT,
+        obj="improvement",
+        body={"move": "start"},
+        decided_first="object",
+        means=CHANGES_ACTION + ", or owns it; started (rolled back)",
+    ),
+    _api(
+        "improvement-review",
+        "POST",
+        may=IMPROVEMENT_REVIEWERS,
+        ok=409,
+        scope=OBJECT,
+        obj="improvement",
+        body={"verdict": "effective"},
+        decided_first="object",
+        means=SEES_ACTION + " and reviews it; the matrix's action is not done yet (409)",
+    ),
+]
+
+SHARES_LESSONS = (
+    "sees the complaint and shares lessons (handling manager, director, general manager)"
+)
+_lesson_writes = [
+    Rule(
+        "lessons:mark",
+        "POST",
+        may=MARKING_ROLES,
+        scope=OBJECT,
+        obj="closed",
+        ok=400,
+        body={},
+        decided_first="object",
+        means=SHARES_LESSONS + "; an empty form is refused with 400",
+    ),
+    Rule(
+        "lessons:unmark",
+        "POST",
+        may=MARKING_ROLES,
+        scope=OBJECT,
+        obj="closed",
+        ok=302,
+        decided_first="object",
+        means=SHARES_LESSONS + "; the lesson is taken back (rolled back), back to the page",
+    ),
+]
+
 RULES: list[Rule] = [
     # ---- The staff workspace ----------------------------------------------------------------
     _web("my-work", means="signed in"),
@@ -461,6 +620,8 @@ RULES: list[Rule] = [
     _web("print-form-pdf", scope=OBJECT, obj="complaint", roles=PDF_ROLES, means=SEES),
     _web("print-notice", scope=OBJECT, obj="complaint", means=SEES),
     _web("print-notice-pdf", scope=OBJECT, obj="complaint", roles=PDF_ROLES, means=SEES),
+    _web("print-department", scope=OBJECT, obj="complaint", means=SEES),
+    _web("print-department-pdf", scope=OBJECT, obj="complaint", roles=PDF_ROLES, means=SEES),
     _web("print-register", scope=LISTED, obj="complaint", means="signed in; what they see"),
     _web("print-register-pdf", roles=PDF_ROLES, means="signed in; what they see"),
     _web("complaint-export", scope=LISTED, obj="complaint", means="signed in; what they see"),
@@ -481,6 +642,16 @@ RULES: list[Rule] = [
     ),
     *_callback_writes,
     *[_post_only(rule) for rule in _callback_writes],
+    _callbacks("task-print", scope=OBJECT, obj="task", means=CALLBACK_RECORD),
+    _callbacks("task-print-pdf", scope=OBJECT, obj="task", roles=PDF_ROLES, means=CALLBACK_RECORD),
+    _callbacks("complaint-print", scope=OBJECT, obj="complaint", means=COMPLAINT_CALLBACKS),
+    _callbacks(
+        "complaint-print-pdf",
+        scope=OBJECT,
+        obj="complaint",
+        roles=PDF_ROLES,
+        means=COMPLAINT_CALLBACKS,
+    ),
     _callbacks("dashboard", means="works with callbacks"),
     _callbacks(
         "draw",
@@ -756,6 +927,26 @@ RULES: list[Rule] = [
     Rule("reports:index", may=REPORT_ROLES, ok=302, means=READS_REPORTS + "; sent to the month"),
     Rule("reports:monthly", may=REPORT_ROLES, means=READS_REPORTS),
     _api("report-monthly", may=REPORT_ROLES, means=READS_REPORTS),
+    # ---- Improvement actions ------------------------------------------------------------------
+    *_improvement_rules,
+    # ---- Lessons learned -----------------------------------------------------------------------
+    Rule(
+        "lessons:list",
+        scope=LISTED,
+        obj="lesson",
+        shared=True,
+        means="signed in; every branch's lessons (they hold nothing of the customer)",
+    ),
+    Rule("lessons:for-category", means="signed in; the lessons beside the intake's category"),
+    *_lesson_writes,
+    *[_post_only(rule) for rule in _lesson_writes],
+    _api(
+        "lesson-list",
+        scope=LISTED,
+        obj="lesson",
+        shared=True,
+        means="signed in; every branch's lessons (the complaint only where the user sees it)",
+    ),
     # ---- API: its description and unknown paths ---------------------------------------------
     _api("not-found", ok=404, means="any unknown path under /api/v1/: a JSON 404"),
     _api(

@@ -8,7 +8,7 @@ the organisation is built once for the module.
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -55,6 +55,9 @@ class Side:
     colleague: object = None
     maker_contact: object = None  # a manufacturer contact for the branch
     exchange: object = None  # a question to the manufacturer about `complaint`
+    improvement: object = None  # an improvement action of the branch's service department
+    closed: object = None  # a closed complaint shared as a lesson
+    lesson: object = None  # its lesson
 
 
 @dataclass
@@ -79,6 +82,7 @@ def _side(world, branch, users) -> Side:
     from kesu.complaints.workflow import complaint_withdraw
     from kesu.customers.models import KeyPerson
     from kesu.customers.tests.factories import CustomerFactory, PurchaseFactory
+    from kesu.improvements.services import improvement_create
     from kesu.organisation.choices import Role
 
     frontline = users[Role.FRONTLINE]
@@ -124,7 +128,38 @@ def _side(world, branch, users) -> Side:
         contact=side.maker_contact,
         asked="矩阵问题",
     )
+    side.improvement = improvement_create(
+        actor=users[Role.DIRECTOR],
+        title=f"矩阵改进措施-{branch.code}",
+        owner=users[Role.DIRECTOR],
+        department=users[Role.HANDLER].department,
+        due_on=timezone.localdate() + timedelta(days=20),
+        review_on=timezone.localdate() + timedelta(days=80),
+    )
+    side.closed, side.lesson = _closed_with_lesson(world, branch, users)
     return side
+
+
+def _closed_with_lesson(world, branch, users):
+    from kesu.complaints.choices import State
+    from kesu.complaints.models import Complaint
+    from kesu.complaints.tests.helpers import tick_required
+    from kesu.complaints.workflow import complaint_close
+    from kesu.organisation.choices import Role
+
+    complaint = world.complaint(actor=users[Role.FRONTLINE], title=f"已结案-{branch.code}")
+    Complaint.objects.filter(pk=complaint.pk).update(state=State.VERIFIED)
+    director = users[Role.DIRECTOR]
+    tick_required(complaint, "close", director)
+    complaint_close(
+        complaint_id=complaint.pk,
+        actor=director,
+        summary="矩阵总结",
+        share_as_lesson=True,
+        lesson_title=f"矩阵经验-{branch.code}",
+        lesson_advice="矩阵建议",
+    )
+    return complaint, complaint.lesson
 
 
 def _build(media: Path) -> Matrix:
@@ -312,7 +347,12 @@ def _listed(response, obj) -> bool:
         data = response.json()
         rows = data["results"] if isinstance(data, dict) else data
         return obj.pk in {row["id"] for row in rows}
-    marker = getattr(obj, "number", None) or getattr(obj, "name", None) or obj.customer.name
+    marker = (
+        getattr(obj, "number", None)
+        or getattr(obj, "name", None)
+        or getattr(obj, "title", None)  # a lesson
+        or obj.customer.name
+    )
     return str(marker) in _text_of(response)
 
 

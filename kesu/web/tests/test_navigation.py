@@ -13,6 +13,8 @@ NAV_PAGES = [
     "complaints:complaint-list",
     "callbacks:today",
     "complaints:intake",
+    "improvements:list",
+    "lessons:list",
 ]
 
 
@@ -38,7 +40,7 @@ def test_the_bar_links_exactly_the_pages_the_role_may_use(client, world, role):
 def test_nothing_for_a_visitor_who_is_not_signed_in():
     request = RequestFactory().get("/")
     request.user = AnonymousUser()
-    assert [value() for value in navigation(request).values()] == [False, False, False]
+    assert [value() for value in navigation(request).values()] == [False, False, False, False]
 
 
 def test_a_user_of_no_organisation_may_not_register(world):

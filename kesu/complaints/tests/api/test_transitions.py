@@ -8,7 +8,7 @@ from kesu.audit.models import AuditEntry
 from kesu.complaints.api.transitions import TRANSITION_INPUTS
 from kesu.complaints.models import Complaint
 from kesu.complaints.tests.api.helpers import complaint_url, error_of
-from kesu.complaints.tests.helpers import tick_required
+from kesu.complaints.tests.helpers import tick_required, verification_day_come
 from kesu.complaints.workflow import TRANSITIONS
 from kesu.customers.tests.factories import CustomerFactory
 from kesu.organisation.choices import Role
@@ -36,7 +36,7 @@ def test_every_move_has_an_input_serializer():
     assert set(TRANSITION_INPUTS) == set(TRANSITIONS)
 
 
-def test_every_move_is_reachable_through_the_api(world, api):
+def test_every_move_is_reachable_through_the_api(world, api, monkeypatch):
     walk = Walk(api)
     customer = CustomerFactory(organisation=world.org)
     complaint = world.complaint(customer=customer)
@@ -107,6 +107,7 @@ def test_every_move_is_reachable_through_the_api(world, api):
     walk.move(complaint, "resolve", H, "resolved", result="已更换并告知客户")
     data = walk.move(complaint, "verify", C, "verified", satisfaction="satisfied")
     assert data["satisfaction"] == "satisfied"
+    verification_day_come(monkeypatch, complaint)
     data = walk.move(complaint, "verify_prevention", D, "verified", verification="三个月无复发")
     assert data["preventive_verified_by"]["id"] == world.user(D).pk
     tick_required(complaint, "close", world.user(D))
@@ -255,3 +256,30 @@ def test_handing_a_case_away_still_returns_it(world, api):
     assert response.json()["department"]["id"] == world.sales.pk
     assert handler.get(complaint_url(complaint)).status_code == 404
     assert Complaint.objects.get(pk=complaint.pk).department == world.sales
+
+
+def test_verifying_a_preventive_action_too_early_is_a_clear_409(world, api):
+    complaint = world.complaint()
+    Complaint.objects.filter(pk=complaint.pk).update(state="closed")
+    record = api(Role.DIRECTOR).post(
+        complaint_url(complaint, "transitions/record_root_cause/"),
+        {"preventive_action": "增加扭矩复检"},
+    )
+    assert record.status_code == 200, record.content
+    day = record.json()["preventive_verify_on"]
+    assert day == str(timezone.localdate() + timedelta(days=30))
+    for language, words in (("en", "can be verified from"), ("zh-hans", "起才能验证")):
+        response = api(Role.DIRECTOR, language=language).post(
+            complaint_url(complaint, "transitions/verify_prevention/"),
+            {"verification": "三个月无复发"},
+        )
+        assert response.status_code == 409
+        error = error_of(response)
+        assert error["code"] == "too_early"
+        assert day in error["message"] and words in error["message"], error["message"]
+    bad = api(Role.DIRECTOR).post(
+        complaint_url(complaint, "transitions/record_root_cause/"),
+        {"preventive_verify_on": str(timezone.localdate())},
+    )
+    assert bad.status_code == 400
+    assert set(error_of(bad)["fields"]) == {"preventive_verify_on"}

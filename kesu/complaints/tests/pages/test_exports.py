@@ -16,7 +16,7 @@ from kesu.callbacks.models import CallbackTask
 from kesu.callbacks.services import task_record_outcome
 from kesu.complaints import exports, workflow
 from kesu.complaints.models import Category, Complaint
-from kesu.complaints.tests.helpers import tick_required
+from kesu.complaints.tests.helpers import tick_required, verification_day_come
 from kesu.customers.tests.factories import CustomerFactory, PurchaseFactory
 from kesu.organisation.choices import Role
 from kesu.organisation.models import CompensationLimit
@@ -181,7 +181,7 @@ def _same_time(cell, moment) -> bool:
 
 
 @pytest.fixture
-def handled(world):
+def handled(world, monkeypatch):
     """A complaint the manufacturer forwarded about a vehicle taken through the whole procedure: routed, re-graded,
     compensated with approval, reopened once, verified by a callback with a questionnaire,
     learnt from and closed; and a duplicate merged into it."""
@@ -253,6 +253,7 @@ def handled(world):
         responsibility="internal",
     )
     _do("close", c, D, summary="已修复并回访，客户满意")
+    verification_day_come(monkeypatch, c)
     _do("verify_prevention", c, D, verification="三个月内无同类投诉")
     return Complaint.objects.get(pk=c.pk), Complaint.objects.get(pk=duplicate.pk)
 

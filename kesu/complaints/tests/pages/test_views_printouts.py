@@ -29,7 +29,7 @@ def complaint(world):
 
 def test_another_branch_gets_404_on_every_printout(client, world, complaint):
     client.force_login(world.other_users[Role.DIRECTOR])
-    for suffix in ["form/", "form.pdf", "notice/", "notice.pdf"]:
+    for suffix in ["form/", "form.pdf", "notice/", "notice.pdf", "department/", "department.pdf"]:
         assert client.get(f"/complaints/{complaint.pk}/print/{suffix}").status_code == 404
     assert not AuditEntry.objects.filter(action="export").exists()
 
@@ -55,6 +55,23 @@ def test_every_printout_is_recorded_as_an_export(client, world, complaint):
     assert [(e.data["document"], e.data["format"]) for e in entries] == [
         ("handling_form", "html"),
         ("handling_notice", "pdf"),
+    ]
+    assert all(e.actor_id == user.pk and e.object_id == complaint.pk for e in entries)
+
+
+def test_the_department_form_is_recorded_with_the_form_printed(client, world, complaint):
+    complaint.department = world.service
+    complaint.save(update_fields=["department"])
+    user = world.user(Role.DIRECTOR)
+    client.force_login(user)
+    client.get(f"/complaints/{complaint.pk}/print/department/")
+    response = client.get(f"/complaints/{complaint.pk}/print/department.pdf?form=sales")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert f"{complaint.number}-sales-form.pdf" in response["Content-Disposition"]
+    entries = AuditEntry.objects.filter(action="export", complaint_id=complaint.pk).order_by("seq")
+    assert [(e.data["document"], e.data["format"], e.data["kind"]) for e in entries] == [
+        ("department_form", "html", "after_sales"),
+        ("department_form", "pdf", "sales"),
     ]
     assert all(e.actor_id == user.pk and e.object_id == complaint.pk for e in entries)
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 from kesu.complaints import workflow
 from kesu.complaints.bootstrap import TEMPLATE_DEPARTMENTS
 from kesu.complaints.checklist import checklist_tick
-from kesu.complaints.choices import Channel, ConfirmationMethod, Demand
+from kesu.complaints.choices import CauseClass, Channel, ConfirmationMethod, Demand
 from kesu.complaints.defaults import install_defaults
-from kesu.complaints.models import Category
+from kesu.complaints.models import Category, Complaint
 from kesu.complaints.services import complaint_register
 from kesu.customers.choices import PersonalityType, PurchaseKind, Tier
 from kesu.customers.services import customer_create, purchase_create
@@ -19,6 +19,9 @@ from kesu.demo.states import (
     branches_without_states,
     create_states,
 )
+from kesu.improvements import services as improvements
+from kesu.improvements.choices import Unit, Verdict
+from kesu.improvements.models import ImprovementAction
 from kesu.organisation.choices import Role
 from kesu.organisation.models import Branch, CompensationLimit, Department, Organisation, User
 from kesu.organisation.services import DEFAULT_COMPENSATION_LIMITS
@@ -170,6 +173,7 @@ class Command(BaseCommand):
             user.save()
             users[username] = user
         self._create_complaints(org, branches, users)
+        _create_improvements(org, branches, users)
         return org
 
     def _create_complaints(self, org, branches, users):
@@ -261,6 +265,62 @@ class Command(BaseCommand):
         for username, display, role, b_code, _ in USERS:
             where = {"east": "东城店", "west": "西城店"}.get(b_code, "集团")
             self.stdout.write(f"  {username:<15} {Role(role).label!s:<24} {where}  {display}")
+
+
+def _create_improvements(org, branches, users) -> None:
+    """Improvement actions in each stage: one under way, one reviewed (group-wide), one overdue
+    measured per 1,000 service visits."""
+    categories = {c.code: c for c in Category.objects.filter(organisation=org)}
+    today = timezone.localdate()
+    engine_noise = Complaint.objects.filter(organisation=org, title="保养后发动机异响").first()
+    under_way = improvements.improvement_create(
+        actor=users["director"],
+        title="发动机冷启动异响专项整改",
+        description="保养作业增加正时链条张紧器检查；同批次车辆进店时主动检查并记录。",
+        owner=users["handler"],
+        department=Department.objects.get(branch=branches["east"], code="service"),
+        due_on=today + timedelta(days=20),
+        review_on=today + timedelta(days=80),
+        causes=[CauseClass.PRODUCT_QUALITY],
+        categories=[categories["vehicle.engine"]],
+        complaints=[engine_noise.pk] if engine_noise else [],
+    )
+    improvements.improvement_start(action_id=under_way.pk, actor=users["handler"])
+    group = users["group"]
+    pdi = improvements.improvement_create(
+        actor=group,
+        title="集团统一：新车交付前检查清单升级",
+        description="交车前检查清单增加漆面、随车工具和贴膜三项，由质检员签字。",
+        owner=group,
+        branch=None,
+        due_on=today,
+        review_on=today + timedelta(days=1),
+        causes=[CauseClass.MISSED_AT_PDI],
+    )
+    improvements.improvement_complete(action_id=pdi.pk, actor=group)
+    # Done two months ago and due for its review today (the demo's shortcut through time).
+    ImprovementAction.objects.filter(pk=pdi.pk).update(
+        completed_on=today - timedelta(days=60), review_on=today
+    )
+    improvements.improvement_review(
+        action_id=pdi.pk,
+        actor=group,
+        verdict=Verdict.EFFECTIVE,
+        note="新清单执行两个月，交付缺陷类投诉明显减少。",
+    )
+    west = improvements.improvement_create(
+        actor=users["west_director"],
+        title="服务顾问接待礼仪培训",
+        description="全体服务顾问参加接待礼仪与沟通培训，每月抽查录音。",
+        owner=users["west_handler"],
+        due_on=today + timedelta(days=1),
+        review_on=today + timedelta(days=60),
+        causes=[CauseClass.SERVICE_MANNER],
+        unit=Unit.PER_THOUSAND,
+        denominator_label="维修台次",
+        baseline_denominator=820,
+    )
+    ImprovementAction.objects.filter(pk=west.pk).update(due_on=today - timedelta(days=3))
 
 
 def _tick(complaint, actor, *items: str) -> None:

@@ -1,6 +1,7 @@
 """The background worker without a broker: the deadline sweep, then delivery, every few seconds.
 
-Also, every KESU_AUDIT_CHECKPOINT_SECONDS, the signed audit checkpoint (kesu.audit.checkpoints).
+Also, every KESU_AUDIT_CHECKPOINT_SECONDS, the signed audit checkpoint (kesu.audit.checkpoints),
+and once a day from KESU_LESSON_DIGEST_DAY on, the monthly digest of lessons (kesu.lessons).
 
 Stops cleanly on SIGTERM or SIGINT (after the batch in hand). Several may run at once, on one
 machine or many: each notification is claimed by one worker only.
@@ -22,6 +23,7 @@ from kesu.audit.checkpoints import write_checkpoint
 from kesu.callbacks import tasks as callback_tasks
 from kesu.core.health import heartbeat
 from kesu.core.logs import job_context
+from kesu.lessons import tasks as lesson_tasks
 from kesu.notifications import services
 from kesu.sla import tasks as sla_tasks
 
@@ -88,6 +90,8 @@ class Command(BaseCommand):
                 self.callbacks(worker_id)
             with job_context("audit_checkpoint"):
                 self.audit_checkpoint(worker_id)
+            with job_context("lesson_digest"):
+                self.lesson_digest(worker_id)
         try:
             with job_context("deliver_notifications"):
                 return services.deliver_all_due(
@@ -112,6 +116,18 @@ class Command(BaseCommand):
             callback_tasks.send_sms()
         except Exception:
             logger.exception("worker %s: callback planning or text messages failed", worker_id)
+
+    def lesson_digest(self, worker_id: str) -> None:
+        """Last month's lessons to the managers: tried once a day from the digest day on (it is
+        idempotent, so a second worker or a second day sends nothing twice)."""
+        today = timezone.localdate()
+        if getattr(self, "_digest_tried_on", None) == today or not lesson_tasks.digest_due():
+            return
+        try:
+            lesson_tasks.send_lesson_digest()
+            self._digest_tried_on = today
+        except Exception:
+            logger.exception("worker %s: the lessons digest failed", worker_id)
 
     def audit_checkpoint(self, worker_id: str) -> None:
         """The audit trail's signed heads, at the first pass and then every few minutes."""

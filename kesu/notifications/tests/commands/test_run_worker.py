@@ -148,3 +148,33 @@ def test_no_sweep_only_delivers(world, fake_sweep):
     assert fake_sweep == []
     assert Notification.objects.get().status == Status.SENT
     assert DeliveryAttempt.objects.get().worker_id == "deliverer"
+
+
+def test_the_worker_sends_the_lessons_digest_once_a_day_when_due(world, fake_sweep, monkeypatch):
+    from kesu.lessons import tasks as lesson_tasks
+    from kesu.notifications.management.commands.run_worker import Command
+
+    sent = []
+    monkeypatch.setattr(lesson_tasks, "digest_due", lambda now=None: True)
+    monkeypatch.setattr(lesson_tasks, "send_lesson_digest", lambda: sent.append(1) or 0)
+    worker = Command()
+    worker.lesson_digest("w")
+    worker.lesson_digest("w")  # the same day: not again
+    assert sent == [1]
+    monkeypatch.setattr(lesson_tasks, "digest_due", lambda now=None: False)
+    later = Command()
+    later.lesson_digest("w")
+    assert sent == [1]
+
+
+def test_a_failing_digest_does_not_stop_the_worker(world, fake_sweep, monkeypatch):
+    from kesu.lessons import tasks as lesson_tasks
+
+    def broken():
+        raise RuntimeError("digest bug")
+
+    monkeypatch.setattr(lesson_tasks, "digest_due", lambda now=None: True)
+    monkeypatch.setattr(lesson_tasks, "send_lesson_digest", broken)
+    NotificationFactory(recipient=world.user(Role.HANDLER))
+    call_command("run_worker", "--once")
+    assert Notification.objects.get().status == Status.SENT

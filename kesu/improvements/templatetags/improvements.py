@@ -1,0 +1,14 @@
+"""Template filters other apps' pages use to offer improvement actions (templates are not
+imports: the complaint page may show the link without the complaints app knowing this one)."""
+
+from django import template
+
+from kesu.improvements.selectors import may_create
+
+register = template.Library()
+
+
+@register.filter
+def takes_improvement_actions(user) -> bool:
+    """The user may record an improvement action (the complaint page's link to the form)."""
+    return bool(user is not None and getattr(user, "is_authenticated", False) and may_create(user))
