@@ -421,54 +421,83 @@ def _cells(chunk, layout, loaded, getters) -> list[list]:
     return [[get(row) for get in getters] for row in chunk]
 
 
-def _writers(book: xlsx.Workbook, columns: list[Column]) -> list[xlsx.Writer]:
+def _writers(columns: list[Column], zone) -> list[xlsx.Writer]:
+    """The cell writer of each column: moments in `zone`, yes/no in the active language."""
     by_kind: dict[str, xlsx.Writer] = {
         TEXT: xlsx.text,
-        MOMENT: book.moment,
+        MOMENT: xlsx.moment_in(zone),
         DAY: xlsx.day,
         MONEY: xlsx.money,
         NUMBER: xlsx.number,
-        AUTO: book.auto,
+        AUTO: xlsx.auto_in(zone, (_("Yes"), _("No"))),
     }
     return [by_kind[column.kind] for column in columns]
 
 
-def _write_workbook(out, user, qs, filters, cap: int, zip64: bool) -> tuple[int, bool]:
+def cap_note(cap: int) -> str:
+    """What the sheet and the about sheet say when the cap cut the export."""
+    return _(
+        "Only the first %(cap)s complaints are exported. Narrow the filters to export the rest."
+    ) % {"cap": f"{cap:,}"}
+
+
+def write_complaints_sheet(
+    workbook: xlsx.Workbook, user, qs, *, cap: int | None = None, title: str = ""
+) -> tuple[int, bool]:
+    """Write the complaints of `qs` (newest first, at most `cap`: EXPORT_CAP unless given) as
+    the next sheet of `workbook`, named `title` (else "Complaints"), with every column of the
+    export as `user` sees it: a styled, frozen header row, the columns' widths, moments in the
+    active zone, and the cap's note as a last row when it cut the list.
+
+    Returns (rows written, whether the cap cut them). The monthly report's workbook writes its
+    raw-data sheet with this; `write_complaints_xlsx` the whole export.
+    """
+    cap = EXPORT_CAP if cap is None else cap
     layout = export_layout(user)
     columns = layout.columns
+    ws = workbook.add_sheet(
+        title or _("Complaints"), [c.width for c in columns], freeze_header=True
+    )
+    ws.write_row([c.title for c in columns], [xlsx.header] * len(columns))
+    writers = _writers(columns, timezone.get_current_timezone())
+    rows = 0
+    capped = False
+    with quick_timestamps(qs.db):
+        # The moments go to the sheet as stored: its writers turn them into local time.
+        for chunk in export_rows(layout, _exported(qs, cap), local_moments=False):
+            if rows + len(chunk) > cap:
+                chunk, capped = chunk[: cap - rows], True
+            ws.write_rows(chunk, writers)
+            rows += len(chunk)
+    if capped:
+        ws.write_row([cap_note(cap)], [xlsx.warning])
+    return rows, capped
+
+
+def _write_workbook(out, user, qs, filters, cap: int, zip64: bool) -> tuple[int, bool]:
     book = xlsx.Workbook(
         out, zone=timezone.get_current_timezone(), yes_no=(_("Yes"), _("No")), zip64=zip64
     )
-    ws = book.add_sheet(_("Complaints"), [c.width for c in columns], freeze_header=True)
-    ws.write_row([c.title for c in columns], [xlsx.styled_text(xlsx.HEADER)] * len(columns))
-    writers = _writers(book, columns)
-    rows = 0
-    capped = False
-    # The moments go to the sheet as stored: its writer turns them into local time.
-    for chunk in export_rows(layout, _exported(qs, cap), local_moments=False):
-        if rows + len(chunk) > cap:
-            chunk, capped = chunk[: cap - rows], True
-        ws.write_rows(chunk, writers)
-        rows += len(chunk)
-    note = ""
-    if capped:
-        note = _(
-            "Only the first %(cap)s complaints are exported. Narrow the filters to export the rest."
-        ) % {"cap": f"{cap:,}"}
-        ws.write_row([note], [xlsx.styled_text(xlsx.WARNING)])
-
-    about = book.add_sheet(_("About this export"), [18, 60])
-    facts = [
-        (_("Exported by"), str(user)),
-        (_("Exported at"), _local(timezone.now())),
-        (_("Rows"), rows),
-        *filters,
-    ]
-    if capped:
-        facts.append((_("Note"), note))
-    label, wrapped = xlsx.styled_text(xlsx.BOLD), xlsx.styled_text(xlsx.WRAP)
-    for name, value in facts:
-        about.write_row([name, value], [label, wrapped if isinstance(value, str) else None])
+    try:
+        rows, capped = write_complaints_sheet(book, user, qs, cap=cap)
+        about = book.add_sheet(_("About this export"), [18, 60])
+        facts = [
+            (_("Exported by"), str(user)),
+            (_("Exported at"), _local(timezone.now())),
+            (_("Rows"), rows),
+            *filters,
+        ]
+        if capped:
+            facts.append((_("Note"), cap_note(cap)))
+        for name, value in facts:
+            about.write_row(
+                [name, value], [xlsx.bold, xlsx.wrapped if isinstance(value, str) else None]
+            )
+    except xlsx.TooLarge:
+        raise  # the workbook is closed already
+    except BaseException:
+        book.abort()
+        raise
     book.close()
     return rows, capped
 
@@ -480,7 +509,7 @@ def write_complaints_xlsx(user, qs, *, filters: list[tuple[str, str]], cap: int 
     """
     cap = EXPORT_CAP if cap is None else cap
     out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed to the response
-    with quick_timestamps(qs.db):
+    try:
         try:
             rows, capped = _write_workbook(out, user, qs, filters, cap, zip64=False)
         except xlsx.TooLarge:
@@ -488,5 +517,8 @@ def write_complaints_xlsx(user, qs, *, filters: list[tuple[str, str]], cap: int 
             out.close()
             out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
             rows, capped = _write_workbook(out, user, qs, filters, cap, zip64=True)
+    except BaseException:
+        out.close()
+        raise
     out.seek(0)
     return out, rows, capped

@@ -1,32 +1,75 @@
-"""A streaming .xlsx writer for large, plainly styled tables (the complaint export).
+"""A streaming .xlsx writer: large tables (the complaint export, ~75 columns by tens of
+thousands of rows) and small, plainly styled sheets (the monthly report's workbook).
 
-Each sheet's XML is written straight into the zip file as its rows come, a few hundred rows at
-a time, so memory stays bounded whatever the row count; strings are inline (no shared-strings
-table to keep), and the few styles the exports use are fixed (STYLES). A cell is written by a
-function of (cell reference, value) that returns its XML: `text`, `number`, `money`,
-`moment`, `day` or `auto` (which picks one by the value's type); a row is given as values and
-the functions that write them, one per column. Text is always a string cell, never a formula,
-with the characters XML cannot carry removed.
+Using it
+--------
+::
 
-openpyxl (which reads these files in the tests) writes about 400 rows of 75 columns a second,
-most of it in cell objects; this writes over ten times as many (docs/benchmarks.md, issue 12).
+    from kesu.core import xlsx
+
+    zone = timezone.get_current_timezone()
+    with xlsx.Workbook(out, zone=zone, yes_no=(_("Yes"), _("No"))) as book:
+        ws = book.add_sheet(_("By branch"), [24, 12, 10], freeze_header=True)
+        ws.write_row([_("Branch"), _("Complaints"), _("Share")], [xlsx.header] * 3)
+        for name, count, share in lines:
+            ws.write_row([name, count, share], [xlsx.text, xlsx.integer, xlsx.percent])
+        ws.write_row([_("Total"), total, 1], [xlsx.bold, xlsx.bold_number, xlsx.bold_percent])
+        book.add_sheet(_("Complaints"), ...)  # the next sheet; the one before is closed
+
+- ``Workbook(out, *, zone, yes_no, creator, compresslevel, zip64)``: `out` is a seekable
+  binary file (a temporary file, ``io.BytesIO``). `zone` is the zone whose wall-clock time
+  aware datetimes are shown in (Excel has no zones; naive ones are written as they are);
+  `yes_no` the words for True and False. Use it as a context manager, or call ``close()``
+  (which writes the workbook's own parts) or, on an error, ``abort()``.
+- ``book.add_sheet(name, widths=(), *, freeze_header=False) -> Sheet``: the sheets are written
+  one after the other; the name is made one Excel accepts (`sheet_name`) and unique in the
+  workbook. `widths` are the columns' widths in characters, from column A.
+- ``sheet.write_row(values, writers=None)``: one row. Each value is written by the writer of
+  its column (missing or None: ``book.auto``, by the value's type); None and "" leave the
+  cell empty. ``sheet.write_rows(rows, writers)``: many rows, every column with its writer
+  (the fast path of large tables). ``sheet.rows`` counts the rows written.
+- Writers, functions of (cell reference, value) returning the cell's XML:
+  ``text`` (always a string, never a formula, the characters XML cannot carry dropped),
+  ``number``, ``integer`` (#,##0), ``decimal`` (0.0), ``money`` (#,##0.00), ``percent``
+  (0.0%, of a fraction: 0.25 shows 25.0%), ``day`` (a date), ``book.moment`` (a date and
+  time in the book's zone), ``book.auto`` (whatever the value is: str, datetime, date, bool
+  as the yes/no words, Decimal as money, int, float); styled ones ``header`` (bold on a light
+  fill), ``bold``, ``title`` (bold, larger), ``wrapped`` (wraps, top-aligned), ``warning``
+  (bold red), ``bold_number``, ``bold_percent``. A number writer given text writes text.
+- Other styles: ``book.add_style(xlsx.Style(number_format=..., bold=..., color=..., fill=...,
+  wrap=..., size=...)) -> int``, then ``xlsx.styled_text(style)`` or
+  ``xlsx.styled_number(style)``; the writers above use the styles DEFAULT ... BOLD_PERCENT.
+
+Not supported: formulas, merged cells, row heights, charts, shared strings (text is inline).
+
+How it is fast
+--------------
+Each sheet's XML is written straight into the zip file as its rows come, a few hundred rows
+at a time (deflated in a thread of its own), so memory stays bounded whatever the row count;
+a cell is one f-string made by a function chosen once per column, with no cell objects.
+openpyxl's write-only mode writes about 380 rows of 75 columns a second, XlsxWriter's
+constant-memory mode about 1,000; this about 4,000 (docs/benchmarks.md, docs/decisions.md,
+issue 12).
 """
 
+import contextlib
 import math
 import queue
 import re
 import threading
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
-# The styles (cellXfs) of styles.xml, by index.
-DEFAULT, MOMENT, DAY, MONEY, HEADER, WARNING, BOLD, WRAP = range(8)
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 DATE_FORMAT = "yyyy-mm-dd"
-MONEY_FORMAT = "#,##0.00"  # Excel's built-in format 4
+MONEY_FORMAT = "#,##0.00"
+PERCENT_FORMAT = "0.0%"
+INTEGER_FORMAT = "#,##0"
+DECIMAL_FORMAT = "0.0"
 
 # Control characters (but tab, line feed, carriage return), lone surrogates and the two
 # non-characters: not allowed in XML 1.0.
@@ -40,6 +83,39 @@ _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 Writer = Callable[[str, object], str]
 
 
+@dataclass(frozen=True)
+class Style:
+    """How a cell looks: its number format, font (bold, colour "RRGGBB", size), background
+    fill ("RRGGBB") and whether its text wraps (then top-aligned)."""
+
+    number_format: str = "General"
+    bold: bool = False
+    color: str = ""
+    fill: str = ""
+    wrap: bool = False
+    size: float = 11
+
+
+# The styles every workbook has, by index (the `s` of a cell).
+DEFAULT, MOMENT, DAY, MONEY, HEADER, WARNING, BOLD, WRAP = range(8)
+PERCENT, INTEGER, DECIMAL, TITLE, BOLD_PERCENT = range(8, 13)
+BASE_STYLES = (
+    Style(),
+    Style(number_format=DATETIME_FORMAT),
+    Style(number_format=DATE_FORMAT),
+    Style(number_format=MONEY_FORMAT),
+    Style(bold=True, fill="E6F0F7"),
+    Style(bold=True, color="B3261E"),
+    Style(bold=True),
+    Style(wrap=True),
+    Style(number_format=PERCENT_FORMAT),
+    Style(number_format=INTEGER_FORMAT),
+    Style(number_format=DECIMAL_FORMAT),
+    Style(bold=True, size=14),
+    Style(number_format=PERCENT_FORMAT, bold=True),
+)
+
+
 class TooLarge(Exception):
     """A sheet passed the 2 GiB a zip entry without Zip64 records holds: write the workbook
     again with zip64=True (kept off otherwise, for the readers that do not expect them)."""
@@ -50,22 +126,7 @@ def clean_text(value: str) -> str:
     return ILLEGAL_CHARACTERS.sub("", value)
 
 
-def _text_xml(ref: str, value, style: int) -> str:
-    value = str(value)
-    if "&" in value:
-        value = value.replace("&", "&amp;")
-    if "<" in value:
-        value = value.replace("<", "&lt;")
-    if ">" in value:
-        value = value.replace(">", "&gt;")
-    if not value.isprintable():  # the quick test: line breaks, controls, surrogates...
-        value = ILLEGAL_CHARACTERS.sub("", value)
-    s = f' s="{style}"' if style else ""
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
-
-
-def text(ref: str, value) -> str:
-    """A string cell (whatever the text starts with: "=1+1" stays text)."""
+def _escaped(value) -> str:
     if value.__class__ is not str:
         value = str(value)
     if "&" in value:
@@ -74,30 +135,85 @@ def text(ref: str, value) -> str:
         value = value.replace("<", "&lt;")
     if ">" in value:
         value = value.replace(">", "&gt;")
-    if not value.isprintable():
+    if not value.isprintable():  # the quick test: line breaks, controls, surrogates...
         value = ILLEGAL_CHARACTERS.sub("", value)
-    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
+    return value
+
+
+def text(ref: str, value) -> str:
+    """A string cell (whatever the text starts with: "=1+1" stays text)."""
+    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_escaped(value)}</t></is></c>'
 
 
 def styled_text(style: int) -> Writer:
-    return lambda ref, value: _text_xml(ref, value, style)
+    """A string cell in the style of that index."""
+    s = f' s="{int(style)}"' if style else ""
+
+    def write(ref: str, value) -> str:
+        return (
+            f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">'
+            f"{_escaped(value)}</t></is></c>"
+        )
+
+    return write
+
+
+def _number_xml(value) -> str | None:
+    """The number as a cell's <v> holds it; None for what is no number Excel can hold (text,
+    infinity, NaN)."""
+    kind = value.__class__
+    if kind is int:
+        return str(value)
+    if kind is bool:
+        return "1" if value else "0"
+    if isinstance(value, Decimal):
+        return f"{value:f}" if value.is_finite() else None
+    if isinstance(value, float):
+        return repr(float(value)) if math.isfinite(value) else None
+    if isinstance(value, int):
+        return str(int(value))
+    return None
+
+
+def styled_number(style: int) -> Writer:
+    """A number cell in the style of that index; what is no number is written as text."""
+    s = f' s="{int(style)}"' if style else ""
+    as_text = styled_text(style)
+
+    def write(ref: str, value) -> str:
+        v = _number_xml(value)
+        if v is None:
+            return as_text(ref, value)
+        return f'<c r="{ref}"{s}><v>{v}</v></c>'
+
+    return write
 
 
 def number(ref: str, value) -> str:
-    if isinstance(value, float) and not math.isfinite(value):
+    """A number cell of the general format."""
+    if value.__class__ is int:
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    v = _number_xml(value)
+    if v is None:
         return text(ref, value)
-    return f'<c r="{ref}"><v>{value}</v></c>'
+    return f'<c r="{ref}"><v>{v}</v></c>'
 
 
-def money(ref: str, value) -> str:
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            return text(ref, value)
-        return f'<c r="{ref}" s="{MONEY}"><v>{value:f}</v></c>'
-    return f'<c r="{ref}" s="{MONEY}"><v>{value}</v></c>'
+money = styled_number(MONEY)
+percent = styled_number(PERCENT)
+integer = styled_number(INTEGER)
+decimal = styled_number(DECIMAL)
+bold_number = styled_number(BOLD)
+bold_percent = styled_number(BOLD_PERCENT)
+header = styled_text(HEADER)
+bold = styled_text(BOLD)
+title = styled_text(TITLE)
+wrapped = styled_text(WRAP)
+warning = styled_text(WARNING)
 
 
 def day(ref: str, value) -> str:
+    """A date cell."""
     return f'<c r="{ref}" s="{DAY}"><v>{value.toordinal() - _EPOCH_ORDINAL}</v></c>'
 
 
@@ -177,8 +293,10 @@ def column_letter(index: int) -> str:
 
 
 def sheet_name(name: str) -> str:
-    """A name Excel accepts for a sheet: without []:*?/\\ and at most 31 characters."""
-    return clean_text(_NOT_IN_SHEET_NAMES.sub(" ", str(name))).strip()[:SHEET_NAME_MAX] or "Sheet"
+    """A name Excel accepts for a sheet: without []:*?/\\, not starting or ending with an
+    apostrophe, at most 31 characters, not empty."""
+    cleaned = clean_text(_NOT_IN_SHEET_NAMES.sub(" ", str(name))).strip().strip("'").strip()
+    return cleaned[:SHEET_NAME_MAX].strip() or "Sheet"
 
 
 class _WrittenBeside:
@@ -213,6 +331,13 @@ class _WrittenBeside:
             raise self._error
         self._stream.close()
 
+    def abandon(self) -> None:
+        """Stop the thread and let the stream go, after an error elsewhere."""
+        self._queue.put(None)
+        self._thread.join()
+        with contextlib.suppress(Exception):  # the file is being given up
+            self._stream.close()
+
 
 class Sheet:
     """One worksheet being written: rows are appended in order, then the sheet is closed."""
@@ -225,8 +350,7 @@ class Sheet:
         self.rows = 0
         head = [
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
         ]
         if freeze_header:
             head.append(
@@ -240,38 +364,43 @@ class Sheet:
         if widths:
             head.append("<cols>")
             head += [
-                f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+                f'<col min="{i}" max="{i}" width="{float(w)!r}" customWidth="1"/>'
                 for i, w in enumerate(widths, start=1)
             ]
             head.append("</cols>")
         head.append("<sheetData>")
         self._stream.write("".join(head).encode())
 
+    def _letters_for(self, count: int) -> list[str]:
+        letters = self._letters
+        if count > len(letters):
+            letters += [column_letter(i) for i in range(len(letters) + 1, count + 1)]
+        return letters
+
     def write_row(self, values: Sequence, writers: Sequence[Writer | None] | None = None) -> None:
         """Append a row: each value written by the function of its column (`auto` where there
         is none); None and "" leave the cell empty."""
         self.rows += 1
         n = str(self.rows)
-        letters = self._letters
-        if len(values) > len(letters):
-            letters += [column_letter(i) for i in range(len(letters) + 1, len(values) + 1)]
-        parts = [f'<row r="{n}">']
+        letters = self._letters_for(len(values))
+        writers = writers or ()
         auto = self._auto
+        parts = [f'<row r="{n}">']
         for index, value in enumerate(values):
             if value is None or value == "":
                 continue
-            write = writers[index] if writers is not None else None
+            write = writers[index] if index < len(writers) else None
             parts.append((write or auto)(letters[index] + n, value))
         parts.append("</row>")
         self._pending.append("".join(parts))
         if len(self._pending) >= _ROWS_PER_WRITE:
             self.flush()
 
-    def write_rows(self, rows: Iterable[Sequence], writers: Sequence[Writer | None]) -> None:
-        """Append many rows whose every column has its writer: the fast path of large tables."""
-        letters = self._letters
+    def write_rows(self, rows: Iterable[Sequence], writers: Sequence[Writer]) -> None:
+        """Append many rows, each column written by its writer (values past the last writer
+        are left out): the fast path of large tables."""
         pending = self._pending
-        columns = list(zip(letters, writers, strict=False))
+        columns = list(zip(self._letters_for(len(writers)), writers, strict=False))
         for values in rows:
             self.rows += 1
             n = str(self.rows)
@@ -298,6 +427,10 @@ class Sheet:
         except RuntimeError as exc:  # zipfile: "File size too large, try using force_zip64"
             raise TooLarge(str(exc)) from exc
 
+    def abandon(self) -> None:
+        self._pending.clear()
+        self._stream.abandon()
+
 
 class Workbook:
     """Sheets written one after the other into `out` (a seekable binary file); `close()`
@@ -319,8 +452,32 @@ class Workbook:
         self._sheet: Sheet | None = None
         self._creator = creator
         self._zip64 = zip64
+        self._styles: list[Style] = list(BASE_STYLES)
+        self.zone = zone
+        self.yes_no = yes_no
         self.auto = auto_in(zone, yes_no)
         self.moment = moment_in(zone)
+
+    def __enter__(self) -> "Workbook":
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if error is None:
+            self.close()
+        else:
+            self.abort()
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self._names)
+
+    def add_style(self, style: Style) -> int:
+        """The index of `style` in this workbook (added if new), for `styled_text` and
+        `styled_number`."""
+        if style in self._styles:
+            return self._styles.index(style)
+        self._styles.append(style)
+        return len(self._styles) - 1
 
     def add_sheet(
         self, name: str, widths: Sequence[float] = (), *, freeze_header: bool = False
@@ -329,7 +486,8 @@ class Workbook:
         self._close_sheet()
         wanted, suffix = sheet_name(name), 2
         name = wanted
-        while name.casefold() in {n.casefold() for n in self._names}:
+        taken = {n.casefold() for n in self._names}
+        while name.casefold() in taken:
             tail = f" ({suffix})"
             name, suffix = wanted[: SHEET_NAME_MAX - len(tail)] + tail, suffix + 1
         self._names.append(name)
@@ -361,8 +519,16 @@ class Workbook:
         z.writestr("docProps/core.xml", _core(self._creator))
         z.writestr("xl/workbook.xml", _workbook(self._names))
         z.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(count))
-        z.writestr("xl/styles.xml", _STYLES)
+        z.writestr("xl/styles.xml", styles_xml(self._styles))
         z.close()
+
+    def abort(self) -> None:
+        """Give the file up after an error: the sheet's thread stopped, the zip closed (the
+        file is of no use)."""
+        sheet, self._sheet = self._sheet, None
+        if sheet is not None:
+            sheet.abandon()
+        self._zip.close()
 
 
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -450,35 +616,82 @@ def _workbook_rels(count: int) -> str:
     )
 
 
-# cellXfs in the order of DEFAULT, MOMENT, DAY, MONEY, HEADER, WARNING, BOLD, WRAP.
-_STYLES = (
-    f'{_XML}<styleSheet xmlns="{_MAIN}">'
-    '<numFmts count="2">'
-    f'<numFmt numFmtId="164" formatCode="{DATETIME_FORMAT}"/>'
-    f'<numFmt numFmtId="165" formatCode="{DATE_FORMAT}"/>'
-    "</numFmts>"
-    '<fonts count="3">'
-    '<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
-    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
-    '<font><b/><sz val="11"/><color rgb="FFB3261E"/><name val="Calibri"/><family val="2"/></font>'
-    "</fonts>"
-    '<fills count="3"><fill><patternFill patternType="none"/></fill>'
-    '<fill><patternFill patternType="gray125"/></fill>'
-    '<fill><patternFill patternType="solid"><fgColor rgb="FFE6F0F7"/>'
-    '<bgColor indexed="64"/></patternFill></fill></fills>'
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="8">'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>'
-    '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
-    '<alignment vertical="top" wrapText="1"/></xf>'
-    "</cellXfs>"
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    "</styleSheet>"
-)
+# The number formats Excel knows by id (ECMA-376 §18.8.30); others get ids from 164 on.
+_BUILT_IN_FORMATS = {
+    "General": 0,
+    "0": 1,
+    "0.00": 2,
+    "#,##0": 3,
+    "#,##0.00": 4,
+    "0%": 9,
+    "0.00%": 10,
+}
+
+
+def _rgb(colour: str) -> str:
+    colour = colour.lstrip("#").upper()
+    if not re.fullmatch(r"[0-9A-F]{6}([0-9A-F]{2})?", colour):
+        raise ValueError(f"not a colour RRGGBB: {colour!r}")
+    return colour if len(colour) == 8 else f"FF{colour}"
+
+
+def styles_xml(styles: Sequence[Style]) -> str:
+    """styles.xml with one cell format (cellXfs entry) per style, in their order."""
+    formats: dict[str, int] = {}
+    fonts: dict[tuple, int] = {(False, "", 11.0): 0}
+    fills: dict[str, int] = {"": 0, "gray125": 1}
+    cells = []
+    for style in styles:
+        code = style.number_format or "General"
+        if code in _BUILT_IN_FORMATS:
+            format_id = _BUILT_IN_FORMATS[code]
+        else:
+            format_id = formats.setdefault(code, 164 + len(formats))
+        font_id = fonts.setdefault(
+            (style.bold, _rgb(style.color) if style.color else "", float(style.size)), len(fonts)
+        )
+        fill_id = fills.setdefault(_rgb(style.fill), len(fills)) if style.fill else 0
+        applied = [
+            ' applyNumberFormat="1"' if format_id else "",
+            ' applyFont="1"' if font_id else "",
+            ' applyFill="1"' if fill_id else "",
+            ' applyAlignment="1"' if style.wrap else "",
+        ]
+        xf = (
+            f'<xf numFmtId="{format_id}" fontId="{font_id}" fillId="{fill_id}" borderId="0" '
+            f'xfId="0"{"".join(applied)}'
+        )
+        if style.wrap:
+            cells.append(f'{xf}><alignment vertical="top" wrapText="1"/></xf>')
+        else:
+            cells.append(f"{xf}/>")
+    number_formats = "".join(
+        f'<numFmt numFmtId="{i}" formatCode={quoteattr(code)}/>' for code, i in formats.items()
+    )
+    font_xml = "".join(
+        "<font>"
+        + ("<b/>" if is_bold else "")
+        + f'<sz val="{size:g}"/>'
+        + (f'<color rgb="{colour}"/>' if colour else "")
+        + '<name val="Calibri"/><family val="2"/></font>'
+        for is_bold, colour, size in fonts
+    )
+    fill_xml = '<fill><patternFill patternType="none"/></fill>'
+    fill_xml += '<fill><patternFill patternType="gray125"/></fill>'
+    fill_xml += "".join(
+        f'<fill><patternFill patternType="solid"><fgColor rgb="{colour}"/>'
+        '<bgColor indexed="64"/></patternFill></fill>'
+        for colour in list(fills)[2:]
+    )
+    return (
+        f'{_XML}<styleSheet xmlns="{_MAIN}">'
+        + (f'<numFmts count="{len(formats)}">{number_formats}</numFmts>' if formats else "")
+        + f'<fonts count="{len(fonts)}">{font_xml}</fonts>'
+        + f'<fills count="{len(fills)}">{fill_xml}</fills>'
+        + '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        + '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+        + "</cellStyleXfs>"
+        + f'<cellXfs count="{len(cells)}">{"".join(cells)}</cellXfs>'
+        + '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        + "</styleSheet>"
+    )
