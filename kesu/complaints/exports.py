@@ -444,7 +444,8 @@ def cap_note(cap: int) -> str:
 def write_complaints_sheet(
     workbook: xlsx.Workbook, user, qs, *, cap: int | None = None, title: str = ""
 ) -> tuple[int, bool]:
-    """Write the complaints of `qs` (newest first, at most `cap`: EXPORT_CAP unless given) as
+    """Write the complaints of `qs` (newest first, at most `cap`: EXPORT_CAP unless given; `qs`
+    already scoped to what `user` may see, as `filtered_complaints` gives it) as
     the next sheet of `workbook`, named `title` (else "Complaints"), with every column of the
     export as `user` sees it: a styled, frozen header row, the columns' widths, moments in the
     active zone, and the cap's note as a last row when it cut the list.

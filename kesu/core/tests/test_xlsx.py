@@ -1,6 +1,7 @@
 """The streaming .xlsx writer, read back with openpyxl the way a spreadsheet program would."""
 
 import io
+import threading
 import zipfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -154,3 +155,141 @@ def test_column_letters():
         "ZZ",
         "AAA",
     ]
+
+
+def test_the_package_has_the_parts_spreadsheet_programs_look_for():
+    def write(book):
+        book.add_sheet("One").write_row(["a"])
+        book.add_sheet("Two").write_row([1])
+
+    parts = zipfile.ZipFile(_book(write))
+    names = set(parts.namelist())
+    assert {
+        "[Content_Types].xml",
+        "_rels/.rels",
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
+        "xl/styles.xml",
+        "xl/worksheets/sheet1.xml",
+        "xl/worksheets/sheet2.xml",
+        "docProps/core.xml",
+        "docProps/app.xml",
+    } <= names
+    types = parts.read("[Content_Types].xml").decode()
+    for part in ["/xl/workbook.xml", "/xl/styles.xml", "/xl/worksheets/sheet2.xml"]:
+        assert f'PartName="{part}"' in types
+    relations = parts.read("xl/_rels/workbook.xml.rels").decode()
+    assert 'Target="worksheets/sheet2.xml"' in relations and 'Target="styles.xml"' in relations
+    assert 'Target="xl/workbook.xml"' in parts.read("_rels/.rels").decode()
+    for name in names:
+        ElementTree.fromstring(parts.read(name))
+
+
+def test_report_styles_percent_whole_numbers_and_bold_totals():
+    def write(book):
+        ws = book.add_sheet("By branch", [24, 12, 10, 8], freeze_header=True)
+        ws.write_row(["Branch", "Complaints", "Share", "Days"], [xlsx.header] * 4)
+        ws.write_row(
+            ["浦东", 12345, 0.456, 2.25], [xlsx.text, xlsx.integer, xlsx.percent, xlsx.decimal]
+        )
+        ws.write_row(["Total", 20000, 1], [xlsx.bold, xlsx.bold_number, xlsx.bold_percent])
+        ws.write_row(["Monthly report"], [xlsx.title])
+        ws.write_row(["n/a", "-", "—"], [xlsx.text, xlsx.integer, xlsx.percent])
+
+    ws = _read(_book(write)).worksheets[0]
+    assert ws.freeze_panes == "A2" and ws.column_dimensions["D"].width == 8
+    assert (ws["B2"].value, ws["B2"].number_format) == (12345, xlsx.INTEGER_FORMAT)
+    assert (ws["C2"].value, ws["C2"].number_format) == (0.456, "0.0%")
+    assert (ws["D2"].value, ws["D2"].number_format) == (2.25, "0.0")
+    assert ws["A3"].font.b and ws["B3"].font.b and ws["B3"].value == 20000
+    assert ws["C3"].font.b and ws["C3"].number_format == "0.0%" and ws["C3"].value == 1
+    assert ws["A4"].font.b and ws["A4"].font.sz == 14
+    assert not ws["A2"].font.b
+    # A number writer given text writes it as text, in its style.
+    assert [ws["B5"].value, ws["C5"].value] == ["-", "—"]
+    assert ws["B5"].data_type == "s"
+
+
+def test_a_workbook_adds_styles_of_its_own():
+    def write(book):
+        yuan = book.add_style(xlsx.Style(number_format='"¥"#,##0.00', bold=True, fill="#FFF2CC"))
+        assert (
+            book.add_style(xlsx.Style(number_format='"¥"#,##0.00', bold=True, fill="#FFF2CC"))
+            == yuan
+        )
+        assert book.add_style(xlsx.Style(bold=True)) == xlsx.BOLD  # one of the base styles
+        wrapped_red = book.add_style(xlsx.Style(color="B3261E", wrap=True))
+        ws = book.add_sheet("Data")
+        ws.write_row(
+            [Decimal("1234.5"), "line 1\nline 2"],
+            [xlsx.styled_number(yuan), xlsx.styled_text(wrapped_red)],
+        )
+
+    ws = _read(_book(write)).worksheets[0]
+    assert ws["A1"].value == 1234.5 and ws["A1"].number_format == '"¥"#,##0.00'
+    assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb == "FFFFF2CC"
+    assert ws["B1"].value == "line 1\nline 2" and ws["B1"].alignment.wrap_text
+    assert ws["B1"].font.color.rgb == "FFB3261E"
+
+
+def test_a_colour_must_be_one():
+    with pytest.raises(ValueError):
+        xlsx.styles_xml([xlsx.Style(fill="red")])
+
+
+def test_a_row_longer_than_its_writers_writes_the_rest_by_type():
+    def write(book):
+        ws = book.add_sheet("Data", [10])  # fewer widths than columns too
+        ws.write_row(["=1+1", 7, date(2026, 3, 4), True], [xlsx.text])
+        ws.write_rows([["a", 1, "past the writers"]], [xlsx.text, xlsx.number])
+        ws.write_row([1, 2], [None, xlsx.percent])
+
+    ws = _read(_book(write)).worksheets[0]
+    assert [c.value for c in ws[1]] == ["=1+1", 7, datetime(2026, 3, 4), "Yes"]
+    assert ws["A1"].data_type == "s"
+    assert (ws["A2"].value, ws["B2"].value, ws["C2"].value) == ("a", 1, None)
+    assert ws["A3"].number_format == "General" and ws["B3"].number_format == "0.0%"
+
+
+def test_flags_in_a_number_column_are_numbers():
+    def write(book):
+        book.add_sheet("Data").write_rows([[True, False, 3]], [xlsx.number] * 3)
+
+    assert list(_read(_book(write)).worksheets[0].iter_rows(values_only=True))[0] == (1, 0, 3)
+
+
+def test_yes_and_no_in_the_workbooks_language():
+    def write(book):
+        book.add_sheet("Data").write_row([True, False])
+
+    row = list(_read(_book(write, yes_no=("是", "否"))).worksheets[0].iter_rows(values_only=True))
+    assert row[0] == ("是", "否")
+
+
+def test_sheet_names_lose_what_excel_refuses():
+    assert xlsx.sheet_name("'引号'") == "引号"
+    assert xlsx.sheet_name("a[b]c*d?e") == "a b c d e"
+    assert xlsx.sheet_name("\x00\x07") == "Sheet"
+    assert xlsx.sheet_name("x" * 30 + " y") == "x" * 30  # no trailing space after the cut
+
+
+def test_as_a_context_manager_it_closes_or_gives_up():
+    out = io.BytesIO()
+    with xlsx.Workbook(out) as book:
+        book.add_sheet("Data").write_row(["kept"])
+        assert book.sheet_names == ["Data"]
+    assert load_workbook(io.BytesIO(out.getvalue())).worksheets[0]["A1"].value == "kept"
+
+    before = {t.ident for t in threading.enumerate() if t.name == "xlsx-deflate"}
+    with pytest.raises(RuntimeError), xlsx.Workbook(io.BytesIO()) as book:
+        ws = book.add_sheet("Data")
+        ws.write_rows(([f"row {i}"] for i in range(1000)), [xlsx.text])
+        raise RuntimeError("the database went away")
+    after = {t.ident for t in threading.enumerate() if t.name == "xlsx-deflate"}
+    assert after <= before  # no writer thread left waiting
+
+
+def test_moments_are_excel_serial_numbers_in_the_zone():
+    moment = datetime(2026, 3, 1, 16, 0, tzinfo=UTC)  # midnight in Shanghai
+    assert xlsx.serial(moment, SHANGHAI) == (date(2026, 3, 2) - date(1899, 12, 30)).days
+    assert xlsx.serial(datetime(1900, 3, 1, 12)) == 61.5
