@@ -29,7 +29,8 @@ Using it
   cell empty. ``sheet.write_rows(rows, writers)``: many rows, every column with its writer
   (the fast path of large tables). ``sheet.rows`` counts the rows written.
 - Writers, functions of (cell reference, value) returning the cell's XML:
-  ``text`` (always a string, never a formula, the characters XML cannot carry dropped),
+  ``text`` (always a string, never a formula, the characters XML cannot carry dropped,
+  cut at Excel's 32,767 characters),
   ``number``, ``integer`` (#,##0), ``decimal`` (0.0), ``money`` (#,##0.00), ``percent``
   (0.0%, of a fraction: 0.25 shows 25.0%), ``day`` (a date), ``book.moment`` (a date and
   time in the book's zone), ``book.auto`` (whatever the value is: str, datetime, date, bool
@@ -78,6 +79,7 @@ ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\
 _EPOCH_ORDINAL = date(1899, 12, 30).toordinal()
 _ROWS_PER_WRITE = 200
 SHEET_NAME_MAX = 31
+CELL_TEXT_MAX = 32_767
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 
 Writer = Callable[[str, object], str]
@@ -129,6 +131,8 @@ def clean_text(value: str) -> str:
 def _escaped(value) -> str:
     if value.__class__ is not str:
         value = str(value)
+    if len(value) > CELL_TEXT_MAX:  # Excel calls a file with a longer one damaged
+        value = value[:CELL_TEXT_MAX]
     if "&" in value:
         value = value.replace("&", "&amp;")
     if "<" in value:

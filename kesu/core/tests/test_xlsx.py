@@ -293,3 +293,11 @@ def test_moments_are_excel_serial_numbers_in_the_zone():
     moment = datetime(2026, 3, 1, 16, 0, tzinfo=UTC)  # midnight in Shanghai
     assert xlsx.serial(moment, SHANGHAI) == (date(2026, 3, 2) - date(1899, 12, 30)).days
     assert xlsx.serial(datetime(1900, 3, 1, 12)) == 61.5
+
+
+def test_text_longer_than_excel_holds_is_cut_to_its_limit():
+    def write(book):
+        book.add_sheet("Data").write_row(["长" * 40_000, "&" * 40_000], [xlsx.text, xlsx.bold])
+
+    row = list(_read(_book(write)).worksheets[0].iter_rows(values_only=True))[0]
+    assert row == ("长" * xlsx.CELL_TEXT_MAX, "&" * xlsx.CELL_TEXT_MAX)
