@@ -447,14 +447,16 @@ def cap_note(cap: int) -> str:
 def write_complaints_sheet(
     workbook: xlsx.Workbook, user, qs, *, cap: int | None = None, title: str = ""
 ) -> tuple[int, bool]:
-    """Write the complaints of `qs` (newest first, at most `cap`: EXPORT_CAP unless given; `qs`
-    already scoped to what `user` may see, as `filtered_complaints` gives it) as
+    """Write the complaints of `qs` (newest first, at most `cap`: EXPORT_CAP unless given) as
     the next sheet of `workbook`, named `title` (else "Complaints"), with every column of the
     export as `user` sees it: a styled, frozen header row, the columns' widths, moments in the
-    active zone, and the cap's note as a last row when it cut the list.
+    active zone, and the cap's note as a last row when it cut the list. `qs` is already scoped
+    to what `user` may see (as `filtered_complaints` gives it).
 
     Returns (rows written, whether the cap cut them). The monthly report's workbook writes its
-    raw-data sheet with this; `write_complaints_xlsx` the whole export.
+    raw-data sheet with this; `write_complaints_xlsx` the whole export. A sheet past 2 GiB of
+    XML (far beyond the cap's rows of limited texts) raises xlsx.TooLarge when it is closed:
+    write the workbook again with `zip64=True`, as `write_complaints_xlsx` does.
     """
     cap = EXPORT_CAP if cap is None else cap
     layout = export_layout(user)
