@@ -39,7 +39,7 @@ from kesu.core.phones import mask_phone
 from kesu.core.timestamps import quick_timestamps
 from kesu.customers.models import Purchase
 
-EXPORT_CAP = 50_000
+EXPORT_CAP = 100_000  # a busy month of a large group (~53,000 at 1M) fits; ~20 s to write
 CHUNK = 2000
 DATETIME_FORMAT = xlsx.DATETIME_FORMAT
 DATE_FORMAT = xlsx.DATE_FORMAT
