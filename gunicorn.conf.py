@@ -19,6 +19,9 @@ from kesu.core.logs import log_format_from_env, logging_config
 # gunicorn's largest request line (its default is 4094 bytes): a long search or filter address
 # in Chinese (9 bytes a character, URL-encoded) gets Kesu's answer, not a raw "URI Too Long".
 limit_request_line = 8190
+# The Excel export of a busy month (up to EXPORT_CAP rows, ~5,000 a second) outlasts gunicorn's
+# default 30 s; KESU_GUNICORN_TIMEOUT overrides.
+timeout = int(os.environ.get("KESU_GUNICORN_TIMEOUT", "120"))
 
 logconfig_dict = logging_config(
     log_format_from_env(),

@@ -13,6 +13,7 @@ from kesu.complaints.choices import Move
 from kesu.complaints.hooks import ExportColumn, ExportPart
 from kesu.complaints.workflow import TRANSITIONS
 from kesu.core.errors import NotFound
+from kesu.core.queries import IdIn
 from kesu.organisation.choices import Role
 
 # Roles that work only the callbacks planned for their own role, not their branch's whole list:
@@ -132,7 +133,7 @@ def exported_satisfaction(user) -> ExportPart:
         found: dict[int, dict] = {}
         scores = (
             CallbackTask.objects.filter(
-                complaint_id__in=ids,
+                IdIn("complaint_id", ids),
                 callback_type=CallbackType.SATISFACTION,
                 status=TaskStatus.DONE,
                 score__isnull=False,
@@ -143,7 +144,7 @@ def exported_satisfaction(user) -> ExportPart:
         for complaint_id, score in scores:
             found.setdefault(complaint_id, {})["score"] = score
         responses = list(
-            SurveyResponse.objects.filter(complaint_id__in=ids)
+            SurveyResponse.objects.filter(IdIn("complaint_id", ids))
             .order_by("answered_at", "id")
             .values_list("complaint_id", "survey_id", "answers")
         )

@@ -91,12 +91,14 @@ class ImprovementAction(models.Model):
     # Done and reviewed.
     completed_on = models.DateField(_("done on"), null=True, blank=True, editable=False)
     review_on = models.DateField(_("review on"))
-    after_from = models.DateField(null=True, blank=True, editable=False)
-    after_to = models.DateField(null=True, blank=True, editable=False)
+    after_from = models.DateField(_("after from"), null=True, blank=True, editable=False)
+    after_to = models.DateField(_("after to"), null=True, blank=True, editable=False)
     after_denominator = models.PositiveIntegerField(
         _("number in the period after"), null=True, blank=True, editable=False
     )
-    after_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    after_count = models.PositiveIntegerField(
+        _("matching complaints after"), null=True, blank=True, editable=False
+    )
     after_value = models.DecimalField(
         _("after"), max_digits=14, decimal_places=2, null=True, blank=True, editable=False
     )
@@ -117,8 +119,12 @@ class ImprovementAction(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # The dates the reminders were sent for (a moved date is reminded again).
-    due_reminded_for = models.DateField(null=True, blank=True, editable=False)
-    review_reminded_for = models.DateField(null=True, blank=True, editable=False)
+    due_reminded_for = models.DateField(
+        _("due date reminded of"), null=True, blank=True, editable=False
+    )
+    review_reminded_for = models.DateField(
+        _("review date reminded of"), null=True, blank=True, editable=False
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -176,11 +182,13 @@ class PreventionCheck(models.Model):
     complaint = models.OneToOneField(
         Complaint, on_delete=models.CASCADE, related_name="prevention_check"
     )
-    verify_on = models.DateField()
+    verify_on = models.DateField(_("verify the preventive action on"))
     reminded_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("preventive action to verify")
+        verbose_name_plural = _("preventive actions to verify")
         indexes = [
             models.Index(
                 fields=["verify_on"],

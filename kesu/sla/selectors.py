@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 
 from kesu.complaints.hooks import ExportColumn, ExportPart, PrintedDeadline
+from kesu.core.queries import IdIn
 from kesu.sla.choices import MilestoneKind, MilestoneStatus
 from kesu.sla.models import ComplaintMilestone
 
@@ -40,7 +41,7 @@ def exported_milestones(user) -> ExportPart:
     def load(ids: list[int]) -> dict[int, dict]:
         found: dict[int, dict] = {}
         rows = (
-            ComplaintMilestone.objects.filter(complaint_id__in=ids)
+            ComplaintMilestone.objects.filter(IdIn("complaint_id", ids))
             .order_by("round", "id")
             .values_list("complaint_id", "kind", "status", "due_at", "met_at")
         )

@@ -47,7 +47,11 @@ def test_the_apps_above_complaints_fill_its_hooks_in_installed_apps_order():
     def app_of(receiver):
         return receiver.__module__.split(".")[1]
 
-    assert [app_of(r) for r in complaint_hooks.after_move.receivers()] == ["sla", "callbacks"]
+    assert [app_of(r) for r in complaint_hooks.after_move.receivers()] == [
+        "sla",
+        "callbacks",
+        "improvements",
+    ]
     assert [app_of(r) for r in complaint_hooks.registration_planned.receivers()] == ["sla"]
     assert [app_of(r) for r in complaint_hooks.after_registration.receivers()] == ["notifications"]
     assert [app_of(r) for r in complaint_hooks.printed_deadlines.receivers()] == ["sla"]

@@ -38,12 +38,15 @@ def test_the_workbook_has_a_sheet_per_section_and_the_raw_data(world):
     assert trend[period.label] == 2
 
 
-def test_sheet_titles_are_valid_for_excel(world):
-    from openpyxl import Workbook
-
-    from kesu.reports.exports import _Sheets
-
-    sheets = _Sheets(Workbook(write_only=True))
-    one = sheets.add("Causes: what/why [x]" + "y" * 40)
-    two = sheets.add("Causes: what/why [x]" + "y" * 40)
-    assert len(one.title) <= 31 and ":" not in one.title and one.title != two.title
+def test_shares_are_percentages_and_money_is_a_number(world):
+    director = world.user(Role.DIRECTOR)
+    period = month(timezone.localdate())
+    world.complaint()
+    with translation.override("en"):
+        report = monthly_report(director, period, {})
+        out, _rows, _capped = write_report_xlsx(report, report_heading(director))
+    book = load_workbook(BytesIO(out.read()))
+    assert "Raw data" not in book.sheetnames
+    pareto = list(book["Causes (Pareto)"].iter_rows(min_row=2, values_only=True))
+    assert pareto and abs(sum(row[2] for row in pareto) - 1) < 0.01
+    assert book["Causes (Pareto)"]["C2"].number_format == "0.0%"

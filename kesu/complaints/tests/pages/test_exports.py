@@ -17,6 +17,7 @@ from kesu.callbacks.services import task_record_outcome
 from kesu.complaints import exports, workflow
 from kesu.complaints.models import Category, Complaint
 from kesu.complaints.tests.helpers import tick_required, verification_day_come
+from kesu.core import xlsx
 from kesu.customers.tests.factories import CustomerFactory, PurchaseFactory
 from kesu.organisation.choices import Role
 from kesu.organisation.models import CompensationLimit
@@ -443,3 +444,55 @@ def test_the_cap_still_holds_across_chunks(director, world, monkeypatch):
     assert "5" in rows[-1][0] and rows[-1][1] is None
     entry = AuditEntry.objects.get(action="export")
     assert entry.data["rows"] == 5 and entry.data["capped"] is True
+
+
+def test_the_complaints_as_one_sheet_of_another_workbook(world):
+    """The monthly report's workbook writes its raw data with the export's own sheet."""
+    made = [world.complaint(title=f"第{i}号投诉") for i in range(3)]
+    user = world.user(Role.DIRECTOR)
+    out = io.BytesIO()
+    with xlsx.Workbook(out, zone=timezone.get_current_timezone()) as book:
+        book.add_sheet("Summary").write_row(["Complaints", 3], [xlsx.bold, xlsx.integer])
+        rows, capped = exports.write_complaints_sheet(
+            book, user, Complaint.objects.all(), cap=2, title="Raw data"
+        )
+    assert (rows, capped) == (2, True)
+    wb = load_workbook(io.BytesIO(out.getvalue()))
+    assert wb.sheetnames == ["Summary", "Raw data"]
+    ws = wb["Raw data"]
+    header, *lines = list(ws.iter_rows(values_only=True))
+    assert list(header) == [c.title for c in exports.export_layout(user).columns]
+    assert [line[0] for line in lines[:2]] == [c.number for c in reversed(made)][:2]
+    assert lines[2][0] == exports.cap_note(2)
+    assert ws.freeze_panes == "A2" and ws["A1"].font.b
+    assert ws.column_dimensions["A"].width == 18
+    received = header.index("Received at")
+    assert ws.cell(row=2, column=received + 1).number_format == xlsx.DATETIME_FORMAT
+
+
+def test_an_uncapped_sheet_has_no_note(world):
+    world.complaint()
+    out = io.BytesIO()
+    with xlsx.Workbook(out) as book:
+        rows, capped = exports.write_complaints_sheet(
+            book, world.user(Role.DIRECTOR), Complaint.objects.all()
+        )
+    assert (rows, capped) == (1, False)
+    wb = load_workbook(io.BytesIO(out.getvalue()))
+    assert wb.sheetnames == ["Complaints"] and wb.worksheets[0].max_row == 2
+
+
+def test_money_and_the_about_sheet_keep_their_formats(director, world, handled):
+    c, _ = handled
+    wb = workbook(director.get("/complaints/export.xlsx"))
+    ws = wb.worksheets[0]
+    header = [cell.value for cell in ws[1]]
+    (row,) = [r for r in ws.iter_rows(min_row=2) if r[0].value == c.number]
+    money = row[header.index("Compensation amount (yuan)")]
+    assert money.data_type == "n" and money.number_format == exports.MONEY_FORMAT
+    assert row[header.index("Solution to be done by")].number_format == exports.DATE_FORMAT
+    assert row[header.index("Times reopened")].data_type == "n"
+    about = wb.worksheets[1]
+    assert about["A1"].font.b and about["B1"].alignment.wrap_text
+    assert about["B2"].number_format == exports.DATETIME_FORMAT
+    assert abs(about["B2"].value - timezone.localtime().replace(tzinfo=None)) < timedelta(minutes=5)
