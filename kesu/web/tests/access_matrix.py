@@ -130,6 +130,12 @@ READS_REPORTS = (
     "manager, group); figures of what they see"
 )
 
+KEEPS_REPORTS = (
+    "reads reports; the kept reports of their branch (the group's and every branch's for the "
+    "group); a handling manager of a department none"
+)
+KEPT_HIDDEN = frozenset({Role.HANDLER})
+
 
 def _web(route: str, method: str = "GET", **kwargs) -> Rule:
     """A page: the shell's (web:), the inbox's (notifications:) or a complaint page's."""
@@ -926,6 +932,49 @@ RULES: list[Rule] = [
     # ---- The monthly analysis -----------------------------------------------------------------
     Rule("reports:index", may=REPORT_ROLES, ok=302, means=READS_REPORTS + "; sent to the month"),
     Rule("reports:monthly", may=REPORT_ROLES, means=READS_REPORTS),
+    Rule(
+        "reports:monthly-pdf",
+        may=REPORT_ROLES,
+        roles=(Role.GROUP, Role.FRONTLINE),
+        means=READS_REPORTS + "; the page as a PDF",
+    ),
+    Rule(
+        "reports:monthly-xlsx",
+        may=REPORT_ROLES,
+        means=READS_REPORTS + "; the page and the raw data as an Excel workbook",
+    ),
+    Rule(
+        "reports:kept",
+        may=REPORT_ROLES,
+        scope=LISTED,
+        obj="kept",
+        hidden_from=KEPT_HIDDEN,
+        means=KEEPS_REPORTS,
+    ),
+    Rule(
+        "reports:kept-detail",
+        may=REPORT_ROLES,
+        scope=OBJECT,
+        obj="kept",
+        hidden_from=KEPT_HIDDEN,
+        means=KEEPS_REPORTS,
+    ),
+    Rule(
+        "reports:kept-pdf",
+        may=REPORT_ROLES,
+        scope=OBJECT,
+        obj="kept",
+        hidden_from=KEPT_HIDDEN,
+        means=KEEPS_REPORTS + "; its PDF as mailed",
+    ),
+    Rule(
+        "reports:kept-xlsx",
+        may=REPORT_ROLES,
+        scope=OBJECT,
+        obj="kept",
+        hidden_from=KEPT_HIDDEN,
+        means=KEEPS_REPORTS + "; its workbook as kept",
+    ),
     _api("report-monthly", may=REPORT_ROLES, means=READS_REPORTS),
     # ---- Improvement actions ------------------------------------------------------------------
     *_improvement_rules,

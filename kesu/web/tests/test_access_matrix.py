@@ -58,6 +58,7 @@ class Side:
     improvement: object = None  # an improvement action of the branch's service department
     closed: object = None  # a closed complaint shared as a lesson
     lesson: object = None  # its lesson
+    kept: object = None  # the branch's kept monthly report
 
 
 @dataclass
@@ -137,7 +138,23 @@ def _side(world, branch, users) -> Side:
         review_on=timezone.localdate() + timedelta(days=80),
     )
     side.closed, side.lesson = _closed_with_lesson(world, branch, users)
+    side.kept = _kept_report(branch, users)
     return side
+
+
+def _kept_report(branch, users):
+    from kesu.organisation.choices import Role
+    from kesu.reports.keeping import keep_report, slot_of
+    from kesu.reports.periods import last_month
+
+    period = last_month()
+    return keep_report(
+        users[Role.DIRECTOR],
+        period,
+        slot=slot_of(branch.pk, period),
+        branch=branch,
+        languages=("en",),
+    )
 
 
 def _closed_with_lesson(world, branch, users):
