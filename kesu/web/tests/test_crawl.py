@@ -266,7 +266,8 @@ class Crawl:
 
 
 @pytest.fixture
-def demo(db, settings):
+def demo(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the kept reports' files
     templates = copy.deepcopy(settings.TEMPLATES)
     templates[0]["OPTIONS"]["string_if_invalid"] = INVALID
     settings.TEMPLATES = templates

@@ -25,6 +25,8 @@ from kesu.improvements.models import ImprovementAction
 from kesu.organisation.choices import Role
 from kesu.organisation.models import Branch, CompensationLimit, Department, Organisation, User
 from kesu.organisation.services import DEFAULT_COMPENSATION_LIMITS
+from kesu.reports.keeping import organisation_reports
+from kesu.reports.periods import last_month
 
 DEMO_PASSWORD = "kesu-demo-2026"
 DEPARTMENTS = TEMPLATE_DEPARTMENTS["dealership"]
@@ -174,6 +176,8 @@ class Command(BaseCommand):
             users[username] = user
         self._create_complaints(org, branches, users)
         _create_improvements(org, branches, users)
+        # Last month's reports kept (and their readers told), as the worker does on the 1st.
+        organisation_reports(org, last_month())
         return org
 
     def _create_complaints(self, org, branches, users):

@@ -49,7 +49,8 @@ def browser():
 
 
 @pytest.fixture
-def demo(live_server, settings):
+def demo(live_server, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the kept reports' files
     call_command("seed_demo", verbosity=0)
     settings.LANGUAGE_CODE = "zh-hans"
     return live_server

@@ -30,3 +30,39 @@ def test_the_dashboard_reads_in_english_for_the_general_manager(sign_in, demo):
     gm = sign_in("gm", locale="en-US")
     text = gm.inner_text("#dashboard")
     assert "so far" in text and "Open crisis cases" in text
+
+
+def test_the_director_downloads_the_report_as_pdf_and_excel_and_opens_a_kept_one(
+    sign_in, demo, tmp_path
+):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    director = sign_in("director")
+    director.goto(f"{demo.url}/reports/monthly/")
+    with director.expect_download() as downloading:
+        director.click("#report-pdf")
+    pdf = tmp_path / "report.pdf"
+    downloading.value.save_as(pdf)
+    assert downloading.value.suggested_filename.endswith(".pdf")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    with director.expect_download() as downloading:
+        director.click("#report-xlsx")
+    xlsx = tmp_path / "report.xlsx"
+    downloading.value.save_as(xlsx)
+    book = load_workbook(BytesIO(xlsx.read_bytes()))
+    assert book.sheetnames[0] == "摘要" and "原始数据" in book.sheetnames
+
+    with director.expect_navigation():
+        director.click("a:has-text('存档报告')")
+    assert "/reports/kept/" in director.url
+    with director.expect_navigation():
+        director.click("#kept-reports tbody a >> nth=0")
+    assert "存档于" in director.inner_text("#kept-note")
+    screenshot(director, "report-kept")
+    with director.expect_download() as downloading:
+        director.click("#kept-pdf")
+    kept = tmp_path / "kept.pdf"
+    downloading.value.save_as(kept)
+    assert kept.read_bytes().startswith(b"%PDF")
