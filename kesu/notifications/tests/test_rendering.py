@@ -87,7 +87,9 @@ def test_every_kind_names_the_complaint_in_both_languages():
     from kesu.notifications.rendering import TEXTS
 
     payload = {**REMINDER_PAYLOAD, "by": "王", "department": "销售部", "amount": "5000"}
-    for kind in set(TEXTS) - IMPROVEMENT_KINDS - {"lessons_digest"}:  # about no complaint
+    for kind in (
+        set(TEXTS) - IMPROVEMENT_KINDS - {"lessons_digest", "monthly_report"}
+    ):  # about no complaint
         for language in ("en", "zh-hans"):
             message = render(kind, payload, language)
             assert REMINDER_PAYLOAD["complaint_number"] in message.subject + message.body, kind
@@ -187,3 +189,14 @@ def test_a_page_link_only_for_a_path_on_the_site(settings):
     for bad in ("//evil.example/", "https://evil.example/", "", None, 5):
         assert page_link({"path": bad}) == ""
     assert render("lessons_digest", {"month": "bad"}, "en").subject.startswith("Lessons")
+
+
+def test_the_monthly_report_names_its_month_branch_and_figures():
+    payload = {"month": "2026-11", "where": "东城店", "total": 12, "overdue": 2, "crisis": 1,
+               "path": "/reports/kept/5/"}  # fmt: skip
+    english = render("monthly_report", payload, "en")
+    assert english.subject == "Monthly analysis November 2026: 东城店"
+    assert "Received: 12" in english.body and english.link.endswith("/reports/kept/5/")
+    chinese = render("monthly_report", payload, "zh-hans")
+    assert "月度分析" in chinese.subject and "2026年11月" in chinese.subject
+    assert "受理：12" in chinese.body
