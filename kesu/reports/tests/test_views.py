@@ -72,3 +72,37 @@ def test_a_bad_month_for_a_file_is_the_pages_400(client, world, path):
 def test_the_files_are_refused_to_those_without_reports(client, world, path):
     client.force_login(world.user(Role.FRONTLINE))
     assert client.get(path).status_code == 403
+
+
+def test_the_kept_list_takes_the_same_queries_however_many_reports(client, world):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from kesu.reports.choices import Reach
+    from kesu.reports.models import StoredReport
+
+    def keep(n):
+        for i in range(n):
+            for branch in (world.branch, world.other_branch):
+                StoredReport.objects.create(
+                    organisation=world.org, reach=Reach.BRANCH, branch=branch,
+                    period_kind="month", period_start=date(2025, 1 + i, 1),
+                    period_end=date(2025, 2 + i, 1), generated_at=timezone.now(),
+                    slot=f"monthly:{branch.pk}:{i}",
+                )  # fmt: skip
+
+    client.force_login(world.user(Role.GROUP))
+    keep(1)
+    client.get("/reports/kept/")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        client.get("/reports/kept/")
+    StoredReport.objects.all().delete()
+    keep(6)
+    with CaptureQueriesContext(connection) as six:
+        body = client.get("/reports/kept/").content.decode()
+    assert len(six) == len(one)
+    assert body.count("/reports/kept/") >= 12 and world.other_branch.name in body
