@@ -25,4 +25,7 @@ def test_the_pdf_renders_with_chinese_headings(world):
     assert len(reader.pages) >= 1
     text = "".join(page.extract_text() for page in reader.pages)
     assert "月度分析" in text and "趋势" in text and world.branch.name in text
+    # The trend chart, drawn in the PDF: the label of a bar no table names.
+    half_a_year = report.trend[-7].label  # 2026-06, shown "26-06" under its bar
+    assert half_a_year[2:] in text and half_a_year not in text
     assert report_filename(report, "pdf") == f"monthly-report-{period.label}.pdf"
