@@ -75,6 +75,19 @@ def organisation_reports(organisation: Organisation, period: Period, *, language
 
 
 def _keep_and_mail(organisation, branch, readers: list[User], period: Period, languages) -> int:
+    """One report: a failure is logged and leaves the others be (the next run tries again)."""
+    try:
+        return _keep_and_mail_one(organisation, branch, readers, period, languages)
+    except Exception:
+        logger.exception(
+            "report %s of %s not kept",
+            slot_of(branch.pk if branch else None, period),
+            organisation.pk,
+        )
+        return 0
+
+
+def _keep_and_mail_one(organisation, branch, readers, period: Period, languages) -> int:
     slot = slot_of(branch.pk if branch else None, period)
     kept = StoredReport.objects.filter(organisation=organisation, slot=slot).first()
     if kept is None:

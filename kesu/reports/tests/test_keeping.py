@@ -125,3 +125,20 @@ def test_due_from_the_report_days_hour_to_the_months_end(settings):
     assert keeping.monthly_reports_due(_at(15, 0))
     job = keeping.daily_job()
     assert job.name == "monthly_reports" and job.due(_at(2, 0))
+
+
+def test_a_branch_that_fails_leaves_the_others_be(world, media, monkeypatch):
+    original = keeping.keep_report
+
+    def failing_for_east(reader, period, *, slot, branch=None, languages=None):
+        if branch is not None and branch.pk == world.branch.pk:
+            raise RuntimeError("east is broken")
+        return original(reader, period, slot=slot, branch=branch, languages=languages)
+
+    monkeypatch.setattr(keeping, "keep_report", failing_for_east)
+    keeping.keep_monthly_reports(period=_this_month(), languages=("en",))
+    kept = set(StoredReport.objects.filter(organisation=world.org).values_list("branch", flat=True))
+    assert kept == {None, world.other_branch.pk}
+    monkeypatch.setattr(keeping, "keep_report", original)
+    keeping.keep_monthly_reports(period=_this_month(), languages=("en",))  # the next day's run
+    assert StoredReport.objects.filter(organisation=world.org, branch=world.branch).exists()
