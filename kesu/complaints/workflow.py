@@ -190,7 +190,8 @@ def transitions_for(complaint: Complaint, user: User) -> list[Transition]:
         possible = [t for t in possible if t.name != Move.TAKE_ON]
     if not is_with_group(complaint):
         possible = [t for t in possible if t.name != Move.SEND_BACK]
-    if prevention_waits(complaint):
+    if not complaint.preventive_action or prevention_waits(complaint):
+        # Nothing to verify yet (the move would only be refused): not offered.
         possible = [t for t in possible if t.name != Move.VERIFY_PREVENTION]
     return possible
 

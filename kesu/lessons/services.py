@@ -187,16 +187,27 @@ def _check(values: dict[str, str], complaint: Complaint) -> None:
         if name not in errors and names_the_customer(values[name], complaint):
             errors[name] = [
                 _(
-                    "This names the customer (their name or phone number). Lessons are read "
-                    "in every branch: leave the customer out."
+                    "This names the customer (a name, phone number, plate number or VIN). "
+                    "Lessons are read in every branch: leave the customer out."
                 )
             ]
     if errors:
         raise ValidationError(errors)
 
 
+# Whoever's they are, these identify a person or their car: a mainland mobile number, a plate
+# (province, letter, five or six more, with or without a separator) and a VIN.
+_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_PLATE = re.compile(
+    r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Za-z]"
+    r"\s*[·•・.\-]?\s*[A-Za-z0-9]{5,6}(?![A-Za-z0-9])"
+)
+_VIN = re.compile(r"(?<![A-Za-z0-9])[A-HJ-NPR-Za-hj-npr-z0-9]{17}(?![A-Za-z0-9])")
+
+
 def names_the_customer(text: str, complaint: Complaint) -> bool:
-    """Whether `text` holds the complaint's customer's name or phone number."""
+    """Whether `text` holds the complaint's customer's name or phone number, or any mobile
+    number, plate number or VIN."""
     if not text:
         return False
     customer = complaint.customer
@@ -206,4 +217,6 @@ def names_the_customer(text: str, complaint: Complaint) -> bool:
     digits = re.sub(r"\D", "", customer.phone or "")
     national = digits[2:] if digits.startswith("86") and len(digits) > 11 else digits
     typed = re.sub(r"[\s\-]", "", text)
-    return len(national) >= 7 and national in typed
+    if len(national) >= 7 and national in typed:
+        return True
+    return bool(_MOBILE.search(typed) or _PLATE.search(text) or _VIN.search(text))

@@ -119,9 +119,10 @@ def home_dashboard(user, now: datetime | None = None) -> Dashboard | None:
     )
     dashboard.month = [
         Figure("received", _("Received"), counts["received"], counts["received_before"],
-               _list_link(received_after=since, received_before=until)),
+               _list_link(received_after=since, received_before=until, merged="false")),
         Figure("crisis", _("Crisis cases"), counts["crisis"], counts["crisis_before"],
-               _list_link(received_after=since, received_before=until, is_crisis="true")),
+               _list_link(received_after=since, received_before=until, merged="false",
+                          is_crisis="true")),
         Figure("first_contact", _("First contact on time"),
                _rate(current.get(MilestoneKind.FIRST_CONTACT)),
                _rate(before.get(MilestoneKind.FIRST_CONTACT)), unit="%", worse_when_higher=False),

@@ -10,6 +10,7 @@ import tempfile
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kesu.complaints.exports import write_complaints_sheet
 from kesu.core import xlsx
@@ -153,7 +154,8 @@ def _compensation(book, report: Report) -> None:
 
 def _callbacks(book, report: Report) -> None:
     ws = book.add_sheet(_("Callbacks"), [30, 10, 10, 12, 10, 12, 12])
-    _head(ws, _("Level"), _("Due"), _("Done"), _("Not reached"), _("Open"), _("Completion"),
+    _head(ws, _("Level"), pgettext("callbacks counted", "Due"), _("Done"), _("Not reached"),
+          pgettext("callbacks counted", "Open"), _("Completion"),
           _("On time"))  # fmt: skip
     for level in report.callbacks.get("levels", []):
         ws.write_row(

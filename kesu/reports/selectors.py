@@ -228,6 +228,7 @@ def _link(period: Period, scope: dict[str, str], **extra) -> str:
         **scope,
         "received_after": period.start.isoformat(),
         "received_before": period.last_day.isoformat(),
+        "merged": "false",  # as the report counts: a merged duplicate is its original's
         **{k: v for k, v in extra.items() if v not in (None, "")},
     }
     return f"{reverse('complaints:complaint-list')}?{urlencode(params)}"

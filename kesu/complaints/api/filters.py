@@ -171,6 +171,13 @@ class ComplaintFilter(django_filters.FilterSet):
     satisfaction = MultiChoiceFilter(
         choices=Satisfaction.choices, help_text=_("The satisfaction the callback recorded.")
     )
+    merged = django_filters.BooleanFilter(
+        method="filter_merged",
+        help_text=_(
+            "Merged into another complaint as its duplicate; false leaves them out, as the "
+            "report counts."
+        ),
+    )
 
     class Meta:
         model = Complaint
@@ -219,6 +226,11 @@ class ComplaintFilter(django_filters.FilterSet):
             Q(path=path) | Q(path__startswith=f"{path}/")
         )
         return qs.filter(category__in=subtree)
+
+    def filter_merged(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(state=State.MERGED) if value else qs.exclude(state=State.MERGED)
 
     def filter_reopened(self, qs, name, value):
         return qs.filter(reopen_count__gt=0) if value else qs.filter(reopen_count=0)

@@ -120,11 +120,20 @@ def test_who_may_make_which_move_in_which_state(world, role, state, move, may):
         state=state,
         owner=world.user(F),
         compensation_amount=Decimal("100"),
+        preventive_action="交车前逐项检查",  # so that verifying it is a matter of role and state
     )
 
     offered = {t.name for t in transitions_for(complaint, world.user(role))}
 
     assert (move in offered) is may
+
+
+def test_verifying_a_preventive_action_is_not_offered_before_there_is_one(world):
+    complaint = Complaint(organisation=world.org, state=S.RESOLVED, owner=world.user(F))
+    director = world.user(Role.DIRECTOR)
+    assert "verify_prevention" not in {t.name for t in transitions_for(complaint, director)}
+    complaint.preventive_action = "交车前逐项检查"
+    assert "verify_prevention" in {t.name for t in transitions_for(complaint, director)}
 
 
 @pytest.mark.parametrize(("move", "target"), TARGETS)

@@ -96,7 +96,8 @@ class BoundedDateTimeField(serializers.DateTimeField):
     """A date-time within the years the business can mean (keeps deadline arithmetic safe)."""
 
     default_error_messages = {
-        "out_of_range": _("Give a date between the years %(first)s and %(last)s."),
+        # DRF fills in messages with str.format, not the % of Django's own.
+        "out_of_range": _("Give a date between the years {first} and {last}."),
     }
     first_year, last_year = 2000, 2100
 

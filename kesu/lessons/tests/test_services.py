@@ -116,6 +116,22 @@ def test_names_the_customer(world):
     assert not names_the_customer("", complaint)
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["车牌京A·D1234的车", "京AD1234", "粤B 12345 进店", "沪A-F12345", "VIN LSVAU2180N2123456",
+     "另一位客户 13800138000 也来电"],
+)  # fmt: skip
+def test_no_plate_vin_or_mobile_of_anyone(world, text):
+    assert names_the_customer(text, world.complaint())
+
+
+@pytest.mark.parametrize(
+    "text", ["保养后 3 天复发", "2026年11月批次", "ABS 故障灯亮", "12万公里更换刹车片"]
+)
+def test_ordinary_words_and_numbers_pass(world, text):
+    assert not names_the_customer(text, world.complaint())
+
+
 @pytest.mark.parametrize("role", [Role.HANDLER, Role.DIRECTOR, Role.GENERAL_MANAGER])
 def test_managers_share_a_closed_complaint_afterwards(world, role):
     complaint = closed(world, department=world.service)

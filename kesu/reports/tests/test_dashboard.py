@@ -1,6 +1,7 @@
 """The director's and GM's month at a glance, against a data set counted by hand: 10 November
 2026 at 15:00, set against October up to the 10th at 15:00."""
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -146,3 +147,20 @@ def test_open_improvement_actions_and_those_past_due(world, cases, client):
     link = {f.code: f.link for f in home_dashboard(director, now=NOW).improvements}
     body = client.get(link["improvements"]).content.decode()
     assert "试驾车保养流程" in body and "交车前检查" in body and "西城店的" not in body
+
+
+def test_each_month_figure_counts_what_its_list_shows(world, cases, client):
+    """A merged duplicate is its original's: left out of the figure and of the list behind it."""
+    twice = world.complaint(received_at=at(11, 5))
+    Complaint.objects.filter(pk=twice.pk).update(
+        state="merged", merged_into=cases["a"], is_crisis=True
+    )
+    director = world.user(Role.DIRECTOR)
+    client.force_login(director)
+    for figure in home_dashboard(director, now=NOW).month:
+        if not figure.link:
+            continue
+        listed = client.get(figure.link).content.decode()
+        numbers = set(re.findall(r"KS-\d{4}-\d{6}", listed.split('id="results"', 1)[1]))
+        assert len(numbers) == figure.value, figure.code
+        assert twice.number not in numbers

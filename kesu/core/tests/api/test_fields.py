@@ -1,6 +1,7 @@
 """kesu/core/api/fields.py: scoped references, masked contact data, bounded dates, strict input."""
 
 import pytest
+from django.utils import translation
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
@@ -121,7 +122,14 @@ def test_dates_within_the_years_the_business_can_mean(data, ok):
     assert serializer.is_valid() is ok
     if not ok:
         (field,) = data
-        assert "Give a date between the years" in str(serializer.errors[field][0])
+        message = str(serializer.errors[field][0])
+        assert "Give a date between the years" in message
+        assert "{" not in message and "%(" not in message  # the years filled in
+        with translation.override("zh-hans"):
+            chinese = Dates(data=data)
+            chinese.is_valid()
+            zh = str(chinese.errors[field][0])
+        assert "年至" in zh and "{" not in zh and "%(" not in zh
 
 
 class Strict(StrictInputMixin, serializers.Serializer):
