@@ -464,6 +464,12 @@ CELERY_BEAT_SCHEDULE = {
             day_of_month=KESU_LESSON_DIGEST_DAY, hour=KESU_LESSON_DIGEST_HOUR, minute=0
         ),
     },
+    # Excel imports of historical complaints too large to run while the upload waits.
+    "run-imports": {
+        "task": "kesu.complaints.tasks.run_imports",
+        "schedule": 5.0,
+        "options": {"expires": 5},
+    },
     # Signed chain heads to the checkpoint file (kept off this host): anchors the audit trail.
     "audit-checkpoint": {
         "task": "kesu.audit.tasks.audit_checkpoint",

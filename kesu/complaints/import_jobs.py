@@ -39,6 +39,7 @@ from kesu.complaints.imports import (
     column_keys,
     may_import,
     open_rows,
+    row_estimate,
     too_large,
 )
 from kesu.complaints.models import Complaint, ImportJob
@@ -102,9 +103,9 @@ def job_create(*, actor: User, file_name: str, data: bytes) -> ImportJob:
 
 
 def runs_inline(job: ImportJob) -> bool:
-    """Whether the upload waits for this job: a file of few rows (judged by its size, as a
-    read-only workbook does not reliably know its row count)."""
-    return len(job.content or b"") <= settings.KESU_IMPORT_INLINE_ROWS * 400 + 20_000
+    """Whether the upload waits for this job: a file of at most KESU_IMPORT_INLINE_ROWS rows,
+    as the sheet's recorded dimension says (a sheet that records none goes to the worker)."""
+    return 0 < (row_estimate(bytes(job.content or b"")) or 0) <= settings.KESU_IMPORT_INLINE_ROWS
 
 
 def run_pending_imports(limit: int = 5) -> int:

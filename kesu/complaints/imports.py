@@ -312,6 +312,15 @@ def open_rows(data: bytes) -> tuple[tuple, Iterator[tuple]]:
     return header, _guarded(rows)
 
 
+def row_estimate(data: bytes) -> int | None:
+    """The rows under the header as the first sheet's recorded dimension says, if it says."""
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
+        return None if sheet.max_row is None else max(0, sheet.max_row - 1)
+    except Exception:
+        return None
+
+
 def too_large() -> str:
     return _("The file is too large: import at most %(size)s MB at a time.") % {
         "size": settings.KESU_IMPORT_MAX_BYTES // (1024 * 1024)

@@ -178,3 +178,16 @@ def test_a_failing_digest_does_not_stop_the_worker(world, fake_sweep, monkeypatc
     NotificationFactory(recipient=world.user(Role.HANDLER))
     call_command("run_worker", "--once")
     assert Notification.objects.get().status == Status.SENT
+
+
+def test_a_pass_runs_the_waiting_excel_imports(world):
+    from kesu.complaints.choices import ImportStatus
+    from kesu.complaints.import_jobs import job_create
+    from kesu.complaints.tests.import_helpers import OPEN_ROW, workbook_bytes
+
+    job = job_create(
+        actor=world.user("director"), file_name="h.xlsx", data=workbook_bytes([OPEN_ROW])
+    )
+    call_command("run_worker", "--once", verbosity=0)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE
