@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -48,6 +49,7 @@ from kesu.complaints.choices import (
 )
 from kesu.complaints.exports import category_labels, columns_for
 from kesu.complaints.models import Category, Complaint
+from kesu.complaints.sheet_reader import UnsafeWorkbook, sheet_rows
 from kesu.core.phones import normalise_phone
 from kesu.customers import limits as customer_limits
 from kesu.organisation.choices import Role
@@ -298,9 +300,15 @@ def open_rows(data: bytes) -> tuple[tuple, Iterator[tuple]]:
             raise ImportRefused(not_a_workbook())
         if unpacked > settings.KESU_IMPORT_MAX_BYTES * 20:
             raise ImportRefused(too_large())
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None)
+        try:
+            rows = sheet_rows(zipfile.ZipFile(io.BytesIO(data)))
+            header = next(rows, None)
+        except UnsafeWorkbook as exc:
+            raise ImportRefused(not_a_workbook()) from exc
+        except Exception:  # a workbook the quick reader does not know: openpyxl reads it
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            rows = workbook.worksheets[0].iter_rows(values_only=True)
+            header = next(rows, None)
     except ImportRefused:
         raise
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
@@ -449,9 +457,16 @@ class _Lookups:
 
 
 def _local(moment: datetime) -> datetime:
-    if timezone.is_aware(moment):
+    if moment.tzinfo is not None:
         return moment
-    return timezone.make_aware(moment, timezone.get_current_timezone())
+    return moment.replace(tzinfo=_zone())
+
+
+@cache
+def _zone():
+    # KESU_TIME_ZONE has no daylight saving time in China; where it has, a wall-clock time in
+    # the hour that repeats is read as its first occurrence (fold 0).
+    return timezone.get_default_timezone()
 
 
 _DATETIME_FORMATS = [
@@ -499,6 +514,7 @@ class _RowChecker:
         self.checked = checked
         self.now = timezone.now()
         self.org_wide = actor.sees_whole_organisation
+        self.phones: dict[str, str] = {}
         self.only_branch = (
             next(iter(lookups.branch_names)) if len(lookups.branch_names) == 1 else None
         )
@@ -584,7 +600,10 @@ class _RowChecker:
         return found
 
     def _read_phone(self, column: ImportColumn, raw) -> str:
-        return normalise_phone(_text_of(raw)[:40])
+        text = _text_of(raw)[:40]
+        if text not in self.phones:  # a customer's number comes back in many rows
+            self.phones[text] = normalise_phone(text)
+        return self.phones[text]
 
     def _branch(self, values: dict) -> tuple[int | None, list[tuple[str, str]]]:
         branch_name = values.pop("branch", None)

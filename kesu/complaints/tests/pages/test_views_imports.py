@@ -167,3 +167,12 @@ def test_the_pages_have_no_english_in_chinese(client, world, status):
     for url in (reverse("complaints:import"), reverse("complaints:import-job", args=[job.pk])):
         html = c.get(url).content.decode()
         assert list(english_chunks(html, catalogue, strip)) == [], url
+
+
+def test_an_imported_complaints_page_shows_the_import_in_its_timeline(client, world):
+    c = _client(client, world.user(Role.DIRECTOR), "en")
+    _upload(c, workbook_bytes([CLOSED_ROW]))
+    complaint = Complaint.objects.get()
+    page = c.get(reverse("complaints:complaint", args=[complaint.pk]))
+    assert page.status_code == 200
+    assert "Imported from Excel" in page.content.decode()
