@@ -722,7 +722,9 @@ class ImportJob(models.Model):
     """One upload of historical complaints from Excel: its file until it is worked through, how
     far the work got (for the progress bar) and the report of every row's problems."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -730,28 +732,28 @@ class ImportJob(models.Model):
         verbose_name=_("imported by"),
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # The uploader's language: the worker writes the report's messages in it.
-    language = models.CharField(max_length=10, blank=True)
+    language = models.CharField(_("language of the report"), max_length=10, blank=True)
     file_name = models.CharField(_("file name"), max_length=200)
     # In the database rather than on disk, so a worker on another machine can read it; emptied
     # once the job is done.
-    content = models.BinaryField(null=True, blank=True, editable=False)
+    content = models.BinaryField(_("file"), null=True, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
-    validated_rows = models.PositiveIntegerField(default=0)
-    imported_rows = models.PositiveIntegerField(default=0)
-    error_count = models.PositiveIntegerField(default=0)
+    validated_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    imported_rows = models.PositiveIntegerField(_("rows imported"), default=0)
+    error_count = models.PositiveIntegerField(_("problems"), default=0)
     # [[row, column, message], ...] in the uploader's language (at most REPORT_CAP of them).
-    errors = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(_("report"), default=list, blank=True)
     # Why the whole file was refused or the import failed, in the uploader's language.
-    message = models.CharField(max_length=500, blank=True)
-    first_number = models.CharField(max_length=24, blank=True)
-    last_number = models.CharField(max_length=24, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    first_number = models.CharField(_("first number"), max_length=24, blank=True)
+    last_number = models.CharField(_("last number"), max_length=24, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Excel import")
