@@ -367,6 +367,13 @@ LOGGING = logging_config(
 KESU_METRICS_TOKEN = os.environ.get("KESU_METRICS_TOKEN", "")
 KESU_METRICS_ALLOWED_ADDRESSES = env_list("KESU_METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")
 
+# Excel import of historical complaints (kesu/complaints/imports.py): the largest file and the
+# most rows taken at once; files of at most KESU_IMPORT_INLINE_ROWS rows are imported while the
+# upload waits, larger ones by the background worker with a progress bar.
+KESU_IMPORT_MAX_BYTES = int(os.environ.get("KESU_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+KESU_IMPORT_MAX_ROWS = int(os.environ.get("KESU_IMPORT_MAX_ROWS", 200_000))
+KESU_IMPORT_INLINE_ROWS = int(os.environ.get("KESU_IMPORT_INLINE_ROWS", 300))
+
 # Notifications: e-mail goes through Django's mail backend (SMTP by default), robots by HTTP.
 EMAIL_BACKEND = os.environ.get("KESU_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("KESU_EMAIL_HOST", "localhost")
@@ -467,6 +474,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(
             day_of_month=KESU_MONTHLY_REPORT_DAY, hour=KESU_MONTHLY_REPORT_HOUR, minute=0
         ),
+    },
+    # Excel imports of historical complaints too large to run while the upload waits.
+    "run-imports": {
+        "task": "kesu.complaints.tasks.run_imports",
+        "schedule": 5.0,
+        "options": {"expires": 5},
     },
     # Signed chain heads to the checkpoint file (kept off this host): anchors the audit trail.
     "audit-checkpoint": {

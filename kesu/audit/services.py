@@ -15,8 +15,11 @@ from django.utils import timezone
 
 from kesu.audit.keys import entry_mac, entry_mac_verifies, verification_keys
 from kesu.audit.models import AuditChain, AuditEntry
+from kesu.core.bulk import BulkInserter
 
 GENESIS_HASH = "0" * 64
+# From this many entries at once they are written by BulkInserter rather than bulk_create.
+BULK_FROM = 200
 
 
 def to_jsonable(value: Any) -> Any:
@@ -251,8 +254,10 @@ def audit_record_many(*, organisation_id: int, items: list[dict]) -> list[AuditE
             entries.append(entry)
         if len(entries) == 1:
             entries[0].save(force_insert=True)
-        else:
+        elif len(entries) < BULK_FROM:
             AuditEntry.objects.bulk_create(entries)
+        else:  # an import's thousands of entries: COPY on PostgreSQL (kesu/core/bulk.py)
+            BulkInserter(AuditEntry).insert(entries)
         for lane in {entry.lane for entry in entries}:
             used = other_chain if other_chain and other_chain.lane == lane else chains[lane]
             used.save(update_fields=["last_seq", "last_hash"])

@@ -193,6 +193,9 @@ class ComplaintAction(models.TextChoices):
     MANUFACTURER_ASKED = "manufacturer_asked", _("Escalated to the manufacturer")
     MANUFACTURER_ANSWERED = "manufacturer_answered", _("The manufacturer answered")
     MANUFACTURER_FEEDBACK = "manufacturer_feedback", _("Feedback sent to the manufacturer")
+    # A historical complaint brought in from an Excel file (kesu/complaints/imports.py): the
+    # entry records every field the row was given, like "register" does.
+    IMPORT = "import", _("Imported from Excel")
 
 
 class TeamRole(models.TextChoices):
@@ -201,3 +204,14 @@ class TeamRole(models.TextChoices):
     CO_HANDLER = "co_handler", _("Co-handler (cross-department team)")
     VISITING = "visiting", _("Visiting team")
     WATCHER = "watcher", _("Watcher")
+
+
+class ImportStatus(models.TextChoices):
+    """Where an Excel import of historical complaints stands (kesu/complaints/import_jobs.py)."""
+
+    QUEUED = "queued", _("Waiting for the background worker")
+    VALIDATING = "validating", _("Checking the rows")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    INVALID = "invalid", _("Not imported: rows to correct")
+    FAILED = "failed", _("Not imported: the import failed")

@@ -8,8 +8,9 @@ have now, and compares them with the row.
 
 What each entry tells the replay:
 
-- "register": the fields as registered (data["fields"]), the state (data["to"]), the number, the
-  registering user; every field only the moves write starts at its model default.
+- "register" (or "import", a historical complaint from Excel): the fields as registered
+  (data["fields"]), the state (data["to"]), the number, the registering user; every field
+  only the moves write starts at its model default.
 - a move of the procedure (workflow.TRANSITIONS), "update" and "merged_in": data["changes"]
   as {field: [old, new]}, and for a move the state it ended in (data["to"]).
 - the entries of the apps above (deadlines, escalations): what their receivers of the
@@ -51,6 +52,9 @@ REGISTERED = frozenset({*REGISTER_RECORDED, "number", "state", "version", "regis
 # the survivor).
 _CHANGE_ACTIONS = frozenset({ComplaintAction.UPDATE, ComplaintAction.MERGED_IN})
 _MISSING = object()
+# Entries a timeline starts with: a registration, or an import from Excel (import_jobs.py),
+# whose entry records every field the row was given the same way.
+_REGISTRATIONS = frozenset({ComplaintAction.REGISTER, ComplaintAction.IMPORT})
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,7 @@ def replay(entries: Iterable[tuple], moves: frozenset[str] | None = None) -> dic
     values: dict[str, Any] | None = None
     for action, actor_id, data in entries:
         data = data if isinstance(data, dict) else {}
-        if action == ComplaintAction.REGISTER:
+        if action in _REGISTRATIONS:
             values = _registered(data, actor_id)
         elif values is not None:
             _apply(values, action, data, moves)

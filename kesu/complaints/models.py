@@ -14,6 +14,7 @@ from kesu.complaints.choices import (
     ConfirmationMethod,
     Demand,
     EscalationLevel,
+    ImportStatus,
     Kind,
     Resolvability,
     Responsibility,
@@ -715,6 +716,55 @@ class ManufacturerExchange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} → {self.contact_id} {self.asked_at:%Y-%m-%d}"
+
+
+class ImportJob(models.Model):
+    """One upload of historical complaints from Excel: its file until it is worked through, how
+    far the work got (for the progress bar) and the report of every row's problems."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The uploader's language: the worker writes the report's messages in it.
+    language = models.CharField(_("language of the report"), max_length=10, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200)
+    # In the database rather than on disk, so a worker on another machine can read it; emptied
+    # once the job is done.
+    content = models.BinaryField(_("file"), null=True, blank=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    validated_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    imported_rows = models.PositiveIntegerField(_("rows imported"), default=0)
+    error_count = models.PositiveIntegerField(_("problems"), default=0)
+    # [[row, column, message], ...] in the uploader's language (at most REPORT_CAP of them).
+    errors = models.JSONField(_("report"), default=list, blank=True)
+    # Why the whole file was refused or the import failed, in the uploader's language.
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    first_number = models.CharField(_("first number"), max_length=24, blank=True)
+    last_number = models.CharField(_("last number"), max_length=24, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Excel import")
+        verbose_name_plural = _("Excel imports")
+        indexes = [
+            models.Index(fields=["created_by", "id"], name="import_job_user_idx"),
+            models.Index(fields=["status", "id"], name="import_job_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
 
 
 class IdempotencyKey(models.Model):

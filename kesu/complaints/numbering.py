@@ -20,6 +20,21 @@ def next_complaint_number(organisation: Organisation, year: int) -> str:
     return format_number(organisation.number_prefix, year, counter.last_value)
 
 
+def reserve_complaint_numbers(organisation: Organisation, year: int, count: int) -> list[str]:
+    """`count` consecutive numbers of `year` at once (an import): one locked counter update."""
+    if count <= 0:
+        return []
+    with transaction.atomic(savepoint=False):
+        counter = _locked_counter(organisation.pk, year)
+        first = counter.last_value + 1
+        counter.last_value += count
+        counter.save(update_fields=["last_value"])
+    return [
+        format_number(organisation.number_prefix, year, value)
+        for value in range(first, first + count)
+    ]
+
+
 def format_number(prefix: str, year: int, value: int) -> str:
     return f"{prefix}-{year}-{value:06d}"
 

@@ -5,6 +5,7 @@ from django.urls import path
 from kesu.complaints import (
     views,
     views_files,
+    views_imports,
     views_list_actions,
     views_manufacturer,
     views_printouts,
@@ -102,6 +103,20 @@ urlpatterns = [
         name="print-register-pdf",
     ),
     path("complaints/export.xlsx", views_printouts.export_xlsx, name="complaint-export"),
+    # The Excel import of historical complaints (views_imports.py).
+    path("complaints/import/", views_imports.import_page, name="import"),
+    path("complaints/import/template.xlsx", views_imports.import_template, name="import-template"),
+    path("complaints/import/<int:pk>/", views_imports.import_job, name="import-job"),
+    path(
+        "complaints/import/<int:pk>/progress/",
+        views_imports.import_progress,
+        name="import-progress",
+    ),
+    path(
+        "complaints/import/<int:pk>/report.xlsx",
+        views_imports.import_report,
+        name="import-report",
+    ),
     path("complaints/views/", views_list_actions.saved_view_create, name="saved-view-create"),
     path(
         "complaints/views/<int:pk>/delete/",

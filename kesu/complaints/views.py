@@ -50,6 +50,7 @@ from kesu.complaints.forms import (
 )
 from kesu.complaints.guidance import TECHNIQUES, guidance_for
 from kesu.complaints.hooks import complaint_printouts, home_panels, panel_actions
+from kesu.complaints.imports import may_import
 from kesu.complaints.models import Category, Complaint
 from kesu.complaints.printing import department_form_kind
 from kesu.complaints.queues import QUEUE_CODES, branch_overview, my_queues, queue_querysets
@@ -810,6 +811,7 @@ def complaint_list_page(request):
         hand_over_to=users_for_picker(user).filter(role__in=CASE_WORKING_ROLES),
         selectable=True,
         saved_views=saved_views_of(user),
+        may_import=may_import(user),
     )
     template = (
         "complaints/_list_results.html"

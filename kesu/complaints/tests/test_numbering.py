@@ -55,3 +55,14 @@ def test_concurrent_registration_hands_out_unique_numbers(world):
     assert len(numbers) == THREADS * PER_THREAD
     assert len(set(numbers)) == len(numbers)
     assert max(int(n[-6:]) for n in numbers) == THREADS * PER_THREAD
+
+
+def test_numbers_are_reserved_in_a_block_after_those_given(world):
+    from kesu.complaints.numbering import next_complaint_number, reserve_complaint_numbers
+
+    first = next_complaint_number(world.org, 2021)
+    block = reserve_complaint_numbers(world.org, 2021, 3)
+    assert first == "KS-2021-000001"
+    assert block == ["KS-2021-000002", "KS-2021-000003", "KS-2021-000004"]
+    assert next_complaint_number(world.org, 2021) == "KS-2021-000005"
+    assert reserve_complaint_numbers(world.org, 2021, 0) == []

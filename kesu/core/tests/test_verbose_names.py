@@ -5,7 +5,7 @@ from django.utils import translation
 
 ASCII_LETTERS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 # Names that stay as they are in Chinese.
-KEPT = {"id", "vin", "sha-256", "ip", "api", "url", "http", "webhook", "wecom", "dingtalk"}
+KEPT = {"id", "pdf", "vin", "sha-256", "ip", "api", "url", "http", "webhook", "wecom", "dingtalk", "excel"}
 
 
 def _untranslated(text: str) -> bool:

@@ -59,6 +59,7 @@ def test_the_beat_schedule_names_registered_tasks():
     schedule = django_settings.CELERY_BEAT_SCHEDULE
     from kesu.audit import tasks as audit_tasks
     from kesu.callbacks import tasks as callback_tasks
+    from kesu.complaints import tasks as complaint_tasks
     from kesu.lessons import tasks as lesson_tasks
     from kesu.reports import tasks as report_tasks
 
@@ -71,6 +72,7 @@ def test_the_beat_schedule_names_registered_tasks():
         lesson_tasks.send_lesson_digest.name,
         report_tasks.warm_reports.name,
         report_tasks.keep_monthly_reports.name,
+        complaint_tasks.run_imports.name,
     }
     assert all(entry["task"] in celery_app.tasks for entry in schedule.values())
     by_task = {entry["task"]: entry["schedule"] for entry in schedule.values()}

@@ -28,6 +28,7 @@ from kesu.callbacks.selectors import (
     SUPERVISING_ROLES,
     WORKSPACE_ROLES,
 )
+from kesu.complaints.imports import IMPORT_ROLES
 from kesu.complaints.services import REGISTERING_ROLES
 from kesu.complaints.team import TEAM_LEADING_ROLES
 from kesu.complaints.workflow import TRANSITIONS
@@ -47,7 +48,9 @@ TEAM_MANAGERS = TEAM_LEADING_ROLES | {Role.FRONTLINE}
 
 OWN, OTHER, ANON = "own", "other", "anonymous"
 OBJECT, LISTED, PERSONAL, NONE = "object", "listed", "personal", "none"
-PERSONAL_OBJECTS = frozenset({"notification", "saved_view"})  # one user's, whatever the role
+PERSONAL_OBJECTS = frozenset(
+    {"notification", "saved_view", "import_job"}
+)  # one user's, whatever the role
 
 PAGE_LOGIN = 302  # a page sends the anonymous visitor to /login/?next=…
 API_ANON = 401  # the API answers an anonymous request with a JSON 401
@@ -181,6 +184,10 @@ def _post_only(rule: Rule) -> Rule:
     )
 
 
+IMPORTS = (
+    "imports historical complaints (director, general manager: into their branch; group, admin)"
+)
+OWN_IMPORT = IMPORTS + "; the import is the user's own"
 # Who puts a complaint to the manufacturer and records its answers and the feedback.
 MANUFACTURER_ROLES = TRANSITIONS["escalate"].roles
 # complaint_update and the customers' services refuse these roles after validation.
@@ -631,6 +638,20 @@ RULES: list[Rule] = [
     _web("print-register", scope=LISTED, obj="complaint", means="signed in; what they see"),
     _web("print-register-pdf", roles=PDF_ROLES, means="signed in; what they see"),
     _web("complaint-export", scope=LISTED, obj="complaint", means="signed in; what they see"),
+    # ---- The Excel import of historical complaints ----------------------------------------------
+    _web("import", may=IMPORT_ROLES, means=IMPORTS),
+    _web(
+        "import",
+        "POST",
+        may=IMPORT_ROLES,
+        ok=400,
+        body={},
+        means=IMPORTS + "; a post without a file is refused with a message",
+    ),
+    _web("import-template", may=IMPORT_ROLES, means=IMPORTS),
+    _web("import-job", scope=PERSONAL, obj="import_job", may=IMPORT_ROLES, means=OWN_IMPORT),
+    _web("import-progress", scope=PERSONAL, obj="import_job", may=IMPORT_ROLES, means=OWN_IMPORT),
+    _web("import-report", scope=PERSONAL, obj="import_job", may=IMPORT_ROLES, means=OWN_IMPORT),
     # ---- Callbacks ----------------------------------------------------------------------------
     _callbacks(
         "today",

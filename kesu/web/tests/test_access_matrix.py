@@ -69,6 +69,7 @@ class Matrix:
     clients: dict  # role → signed-in client; None → anonymous
     notifications: dict = field(default_factory=dict)  # user pk → their inbox item
     saved_views: dict = field(default_factory=dict)  # user pk → their saved view
+    import_jobs: dict = field(default_factory=dict)  # user pk → their Excel import
     stranger: object = None  # a user of the other branch, owner of the "other" personal items
     media: Path | None = None
 
@@ -181,6 +182,7 @@ def _closed_with_lesson(world, branch, users):
 
 def _build(media: Path) -> Matrix:
     from kesu.complaints.defaults import install_defaults
+    from kesu.complaints.models import ImportJob
     from kesu.complaints.saved_views import saved_view_save
     from kesu.conftest import World, _users_for
     from kesu.notifications.tests.factories import NotificationFactory
@@ -215,6 +217,9 @@ def _build(media: Path) -> Matrix:
         matrix.notifications[user.pk] = NotificationFactory(recipient=user)
         matrix.saved_views[user.pk], _created = saved_view_save(
             user=user, name="我的视图", query="state=registered"
+        )
+        matrix.import_jobs[user.pk] = ImportJob.objects.create(
+            organisation=org, created_by=user, file_name="历史.xlsx", status="done"
         )
     for role, user in world.users.items():
         client = Client(HTTP_ACCEPT_LANGUAGE="en")
@@ -270,7 +275,11 @@ def in_matrix(matrix, db, settings):
 def _object(matrix: Matrix, rule, role, scope):
     side = matrix.other if scope == OTHER else matrix.own
     if rule.obj in PERSONAL_OBJECTS:
-        items = matrix.notifications if rule.obj == "notification" else matrix.saved_views
+        items = {
+            "notification": matrix.notifications,
+            "saved_view": matrix.saved_views,
+            "import_job": matrix.import_jobs,
+        }[rule.obj]
         if scope == OTHER or role is None:
             return items[matrix.stranger.pk]
         return items[matrix.users[role].pk]

@@ -1,6 +1,7 @@
 """The background worker without a broker: the deadline sweep, then delivery, every few seconds.
 
-Also, every KESU_AUDIT_CHECKPOINT_SECONDS, the signed audit checkpoint (kesu.audit.checkpoints),
+Also the Excel imports waiting for a worker (kesu.complaints.import_jobs); every
+KESU_AUDIT_CHECKPOINT_SECONDS, the signed audit checkpoint (kesu.audit.checkpoints),
 and once a day from KESU_LESSON_DIGEST_DAY on, the monthly digest of lessons (kesu.lessons);
 the daily jobs of the apps above (kesu/notifications/hooks.py: the monthly reports).
 
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from kesu.audit.checkpoints import write_checkpoint
 from kesu.callbacks import tasks as callback_tasks
+from kesu.complaints import tasks as complaint_tasks
 from kesu.core.health import heartbeat
 from kesu.core.logs import job_context
 from kesu.lessons import tasks as lesson_tasks
@@ -94,6 +96,7 @@ class Command(BaseCommand):
             with job_context("lesson_digest"):
                 self.lesson_digest(worker_id)
             self.daily_jobs(worker_id)
+            self.imports(worker_id)
         try:
             with job_context("deliver_notifications"):
                 return services.deliver_all_due(
@@ -144,6 +147,13 @@ class Command(BaseCommand):
                     tried[job.name] = today
                 except Exception:
                     logger.exception("worker %s: the job %s failed", worker_id, job.name)
+
+    def imports(self, worker_id: str) -> None:
+        """The Excel imports waiting for a worker (each is claimed by one worker only)."""
+        try:
+            complaint_tasks.run_imports()
+        except Exception:
+            logger.exception("worker %s: the Excel imports failed", worker_id)
 
     def audit_checkpoint(self, worker_id: str) -> None:
         """The audit trail's signed heads, at the first pass and then every few minutes."""

@@ -203,3 +203,16 @@ def test_the_worker_runs_each_daily_job_once_a_day_while_due(world, fake_sweep, 
     due["now"] = False
     Command().daily_jobs("w")
     assert ran == [1]
+
+
+def test_a_pass_runs_the_waiting_excel_imports(world):
+    from kesu.complaints.choices import ImportStatus
+    from kesu.complaints.import_jobs import job_create
+    from kesu.complaints.tests.import_helpers import OPEN_ROW, workbook_bytes
+
+    job = job_create(
+        actor=world.user("director"), file_name="h.xlsx", data=workbook_bytes([OPEN_ROW])
+    )
+    call_command("run_worker", "--once", verbosity=0)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE

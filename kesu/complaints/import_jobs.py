@@ -1,0 +1,364 @@
+"""An Excel import from upload to the last row: the job, its progress and the one transaction.
+
+An upload becomes an ImportJob holding the file. Small files are worked through while the
+upload waits; larger ones by the background worker (`run_pending_imports`, from `run_worker`
+and the Celery beat), while the page polls the job's counts for its progress bar.
+
+Every row is checked first (kesu/complaints/imports.py); if any row has a problem nothing is
+imported and the job keeps the report. Otherwise all rows go in in one transaction: customers
+missing (matched by phone), complaints in batches with numbers handed out the normal way, and one
+"import" entry per complaint (and "customer created" per new customer) appended to the audit
+trail in bulk. A failure anywhere rolls everything back.
+
+Historical complaints are not registrations: no deadlines are planned (no SLA reminders or
+escalations), no notification goes out, no callback is planned. The "import" entry records every
+field the row was given, so kesu/complaints/consistency.py replays it like a registration.
+
+While the transaction runs, the job's counts cannot be written through its connection (the bar
+would only move at the commit): on PostgreSQL they go through a second connection of their own;
+SQLite has one writer at a time, so there the bar shows the import as under way until it ends.
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from kesu.audit.services import audit_record_many
+from kesu.complaints.choices import ComplaintAction, ImportStatus
+from kesu.complaints.imports import (
+    CHUNK,
+    Checked,
+    ImportRefused,
+    check_rows,
+    column_keys,
+    may_import,
+    open_rows,
+    row_estimate,
+    too_large,
+)
+from kesu.complaints.models import Complaint, ImportJob
+from kesu.complaints.numbering import reserve_complaint_numbers
+from kesu.complaints.search import SEARCHED_FIELDS, grams_of, searched_texts
+from kesu.complaints.services import REGISTER_RECORDED
+from kesu.core.bulk import BulkInserter
+from kesu.core.errors import NotAllowed
+from kesu.customers.choices import CustomerAction
+from kesu.customers.models import Customer
+from kesu.customers.services import CUSTOMER_FIELDS
+from kesu.organisation.models import User
+
+logger = logging.getLogger("kesu.complaints.imports")
+
+# The row's values that are not Complaint fields of the same name.
+_NOT_FIELDS = frozenset({"_row", "number", "customer", "phone"})
+# What the "import" entry records: what a registration records and the later stages' fields an
+# import may fill in, so the replay finds the row as it was imported.
+IMPORT_RECORDED = [
+    *REGISTER_RECORDED,
+    "responsibility",
+    "escalation_level",
+    "confirmation_method",
+    "confirmed_at",
+    "solution",
+    "resolvability",
+    "not_solvable_reason",
+    "solution_due_on",
+    "compensation_type",
+    "compensation_amount",
+    "satisfaction",
+    "root_cause",
+    "corrective_action",
+    "preventive_action",
+    "resolved_at",
+    "closed_at",
+    "close_reason",
+    "close_note",
+]
+ACTIVE = (ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.IMPORTING)
+
+
+def job_create(*, actor: User, file_name: str, data: bytes) -> ImportJob:
+    """Take an upload: refuse at once what is no import (not an .xlsx, empty, wrong headers)."""
+    if not may_import(actor):
+        raise NotAllowed(_("Your role may not import complaints."), code="role_not_allowed")
+    if len(data) > settings.KESU_IMPORT_MAX_BYTES:
+        raise ValidationError({"file": too_large()})
+    try:
+        header, rows = open_rows(data)
+        column_keys(header, actor)
+    except ImportRefused as refused:
+        raise ValidationError({"file": refused.message}) from refused
+    return ImportJob.objects.create(
+        organisation_id=actor.organisation_id,
+        created_by=actor,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        file_name=(file_name or "import.xlsx")[-200:],
+        content=data,
+    )
+
+
+def runs_inline(job: ImportJob) -> bool:
+    """Whether the upload waits for this job: a file of at most KESU_IMPORT_INLINE_ROWS rows,
+    as the sheet's recorded dimension says (a sheet that records none goes to the worker)."""
+    return 0 < (row_estimate(bytes(job.content or b"")) or 0) <= settings.KESU_IMPORT_INLINE_ROWS
+
+
+def run_pending_imports(limit: int = 5) -> int:
+    """Work through the oldest waiting jobs (the worker's pass); returns how many it ran."""
+    ran = 0
+    for job_id in (
+        ImportJob.objects.filter(status=ImportStatus.QUEUED)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    ):
+        if job_run(job_id):
+            ran += 1
+    return ran
+
+
+def _claim(job_id: int) -> bool:
+    # An update of one row is atomic on both databases: two workers never run one job.
+    return bool(
+        ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+            status=ImportStatus.VALIDATING, started_at=timezone.now()
+        )
+    )
+
+
+def job_run(job_id: int) -> bool:
+    """Check and import one queued job. False when another worker has it already."""
+    if not _claim(job_id):
+        return False
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        try:
+            _run(job)
+        except ImportRefused as refused:
+            _finish(job, ImportStatus.INVALID, message=refused.message)
+        except Exception:
+            logger.exception("Excel import %s failed", job.pk)
+            _finish(
+                job,
+                ImportStatus.FAILED,
+                message=_("The import failed and nothing was imported. Try again later."),
+            )
+    return True
+
+
+def _finish(job: ImportJob, status: str, **values) -> None:
+    values |= {"status": status, "finished_at": timezone.now(), "content": None}
+    ImportJob.objects.filter(pk=job.pk).update(**values)
+    for name, value in values.items():
+        setattr(job, name, value)
+
+
+def _run(job: ImportJob) -> None:
+    actor = job.created_by
+    if not may_import(actor) or actor.organisation_id != job.organisation_id:
+        raise ImportRefused(_("Your role may not import complaints."))
+    header, rows = open_rows(bytes(job.content or b""))
+    keys = column_keys(header, actor)
+
+    def validated(count: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(validated_rows=count)
+
+    checked = check_rows(actor, keys, rows, progress=validated)
+    if checked.error_count:
+        _finish(
+            job,
+            ImportStatus.INVALID,
+            total_rows=checked.total,
+            validated_rows=checked.total,
+            errors=checked.errors,
+            error_count=checked.error_count,
+        )
+        return
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.IMPORTING, total_rows=checked.total, validated_rows=checked.total
+    )
+    progress = _SideProgress(job.pk)
+    try:
+        with transaction.atomic():
+            numbers = import_checked(
+                actor, checked, file_name=job.file_name, job_id=job.pk, progress=progress.imported
+            )
+            progress.close()
+            _finish(
+                job,
+                ImportStatus.DONE,
+                total_rows=checked.total,
+                imported_rows=len(numbers),
+                first_number=min(numbers, default=""),
+                last_number=max(numbers, default=""),
+            )
+    finally:
+        progress.close()
+
+
+class _SideProgress:
+    """The job's imported count, written while the import's transaction is still open: through
+    a connection of its own that commits each update (PostgreSQL only, see the module's doc)."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.side = None
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def imported(self, count: int) -> None:
+        if self.side is None:
+            return
+        try:
+            with self.side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {ImportJob._meta.db_table} SET imported_rows = %s WHERE id = %s",  # noqa: S608
+                    [count, self.job_id],
+                )
+        except Exception:  # the bar must never stop the import
+            logger.warning("could not record the progress of import %s", self.job_id)
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+            self.side = None
+
+
+def import_checked(
+    actor: User,
+    checked: Checked,
+    *,
+    file_name: str,
+    job_id: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[str]:
+    """Create the checked rows' complaints (and missing customers) with their timeline entries,
+    in the caller's transaction or one of its own. Returns the numbers given."""
+    rows = sorted(checked.rows, key=lambda row: row["received_at"])
+    with transaction.atomic():
+        organisation = actor.organisation
+        assert organisation is not None  # may_import checked it
+        by_year: dict[int, list[dict]] = defaultdict(list)
+        for row in rows:
+            by_year[timezone.localtime(row["received_at"]).year].append(row)
+        numbered: list[tuple[str, dict]] = []
+        for year in sorted(by_year):
+            numbers = reserve_complaint_numbers(organisation, year, len(by_year[year]))
+            numbered += list(zip(numbers, by_year[year], strict=True))
+        customers = _customers_for(actor, rows)
+        total = len(numbered)
+        done = 0
+        inserter = BulkInserter(Complaint)
+        for start in range(0, total, CHUNK):
+            chunk = numbered[start : start + CHUNK]
+            complaints = [_complaint(actor, number, row, customers) for number, row in chunk]
+            inserter.insert(complaints)
+            audit_record_many(
+                organisation_id=organisation.pk,
+                items=[
+                    _entry(actor, complaint, row, file_name, job_id)
+                    for complaint, (_number, row) in zip(complaints, chunk, strict=True)
+                ],
+            )
+            done += len(chunk)
+            if progress is not None:
+                progress(done)
+    return [number for number, _row in numbered]
+
+
+def _customers_for(actor: User, rows: list[dict]) -> dict[str, tuple[int, str]]:
+    """(id, name) of the customer of each phone: the organisation's, or created now."""
+    phones = list(dict.fromkeys(row["phone"] for row in rows))
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(phones), CHUNK):
+        for pk, phone, name in (
+            Customer.objects.filter(
+                organisation_id=actor.organisation_id, phone__in=phones[start : start + CHUNK]
+            )
+            .order_by("id")
+            .values_list("id", "phone", "name")
+        ):
+            found.setdefault(phone, (pk, name))
+    first_rows = {}
+    for row in rows:
+        if row["phone"] not in found:
+            first_rows.setdefault(row["phone"], row)
+    new = [
+        Customer(
+            organisation_id=actor.organisation_id,
+            branch_id=row["branch_id"],
+            name=row["customer"],
+            phone=phone,
+        )
+        for phone, row in first_rows.items()
+    ]
+    for start in range(0, len(new), CHUNK):
+        batch = new[start : start + CHUNK]
+        Customer.objects.bulk_create(batch)
+        audit_record_many(
+            organisation_id=actor.organisation_id,  # type: ignore[arg-type]
+            items=[
+                {
+                    "actor": actor,
+                    "action": CustomerAction.CUSTOMER_CREATE,
+                    "obj": customer,
+                    "data": {
+                        k: getattr(customer, k if k != "branch" else "branch_id")
+                        for k in CUSTOMER_FIELDS
+                    }
+                    | {"source": "excel"},
+                }
+                for customer in batch
+            ],
+        )
+    for customer in new:
+        found[customer.phone] = (customer.pk, customer.name)
+    return found
+
+
+def _complaint(actor: User, number: str, row: dict, customers) -> Complaint:
+    fields = {key: value for key, value in row.items() if key not in _NOT_FIELDS}
+    customer_id, customer_name = customers[row["phone"]]
+    complaint = Complaint(
+        organisation_id=actor.organisation_id,
+        number=number,
+        customer_id=customer_id,
+        registered_by=actor,
+        **fields,
+    )
+    complaint.suggested_severity = complaint.severity
+    complaint.search_notes = row.get("number") or ""
+    values = {name: getattr(complaint, name) for name in SEARCHED_FIELDS}
+    complaint.search_grams = " ".join(grams_of(*searched_texts(values, customer_name)))
+    return complaint
+
+
+def _entry(actor: User, complaint: Complaint, row: dict, file_name: str, job_id) -> dict:
+    data = {
+        "to": complaint.state,
+        "number": complaint.number,
+        "source": "excel",
+        "file": file_name,
+        "row": row["_row"],
+        "fields": {
+            # IMPORT_RECORDED names concrete fields, which have an attname.
+            name: getattr(complaint, Complaint._meta.get_field(name).attname)  # type: ignore[union-attr]
+            for name in IMPORT_RECORDED
+        },
+    }
+    if job_id is not None:
+        data["job"] = job_id
+    if row.get("number"):
+        data["original_number"] = row["number"]
+    return {
+        "actor": actor,
+        "action": ComplaintAction.IMPORT,
+        "obj": complaint,
+        "complaint_id": complaint.pk,
+        "data": data,
+    }
