@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.choices import CauseClass
@@ -23,6 +24,11 @@ from kesu.organisation.selectors import branches_visible_to
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NUMBER_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+def list_separator() -> str:
+    """How the active language separates the items of a list in a sentence."""
+    return "、" if (get_language() or "").lower().startswith("zh") else ", "
 
 
 class _Person(forms.ModelChoiceField):
@@ -181,9 +187,14 @@ class ImprovementForm(forms.Form):
         )
         unknown = [n for n in numbers if n not in found]
         if unknown:
+            shown = unknown[:5]
             raise forms.ValidationError(
-                _("There is no complaint %(numbers)s that you can see.")
-                % {"numbers": "、".join(unknown[:5])}
+                ngettext(
+                    "There is no complaint %(numbers)s you can see.",
+                    "There are no complaints %(numbers)s you can see.",
+                    len(shown),
+                )
+                % {"numbers": list_separator().join(shown)}
             )
         return sorted(set(found.values()))
 

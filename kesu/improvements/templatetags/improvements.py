@@ -3,6 +3,7 @@ imports: the complaint page may show the link without the complaints app knowing
 
 from django import template
 
+from kesu.improvements.forms import list_separator
 from kesu.improvements.selectors import may_create
 
 register = template.Library()
@@ -12,3 +13,9 @@ register = template.Library()
 def takes_improvement_actions(user) -> bool:
     """The user may record an improvement action (the complaint page's link to the form)."""
     return bool(user is not None and getattr(user, "is_authenticated", False) and may_create(user))
+
+
+@register.filter
+def joined(items) -> str:
+    """The items as a list in a sentence of the active language ("、" in Chinese)."""
+    return list_separator().join(str(item) for item in items)

@@ -193,3 +193,85 @@ def test_nobody_outside_an_organisation_reads_them(client, world):
 
     client.force_login(UserFactory(organisation=None, branch=None))
     assert client.get(reverse("improvements:list")).status_code == 403
+
+
+def _reviewed(actions):
+    action = actions.create()
+    today = timezone.localdate()
+    ImprovementAction.objects.filter(pk=action.pk).update(
+        status=Status.EFFECTIVE,
+        completed_on=today - timedelta(days=40),
+        after_from=today - timedelta(days=40),
+        after_to=today - timedelta(days=1),
+        after_count=1,
+        after_value="0.77",
+        before_value="2.00",
+    )
+    return action
+
+
+def test_the_difference_after_review_is_not_called_like_the_edit_button(signed_in, actions):
+    action = _reviewed(actions)
+    client = signed_in(Role.DIRECTOR)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    page = client.get(reverse("improvements:detail", args=[action.pk])).content.decode()
+    assert "<strong>变化:</strong> -1.23" in page
+    assert "修改" not in page.split("变化")[1].split("</p>")[0]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "There are no complaints KS-2026-999998, KS-2026-999999 you can see."),
+        ("zh-hans", "没有您可查看的投诉 KS-2026-999998、KS-2026-999999。"),
+    ],
+)
+def test_unknown_complaints_are_listed_in_the_words_of_the_language(
+    signed_in, world, actions, language, expected
+):
+    client = signed_in(Role.DIRECTOR)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    data = _form(world, actions, complaint_numbers="KS-2026-999998 ks-2026-999999")
+    response = client.post(reverse("improvements:create"), data)
+    assert response.status_code == 400
+    assert expected in response.content.decode()
+
+
+def test_one_unknown_complaint_is_named_in_the_singular(signed_in, world, actions):
+    data = _form(world, actions, complaint_numbers="KS-2026-999998")
+    response = signed_in(Role.DIRECTOR).post(reverse("improvements:create"), data)
+    assert "There is no complaint KS-2026-999998 you can see." in response.content.decode()
+
+
+def test_the_review_form_is_offered_from_the_review_date_on_only(signed_in, actions):
+    action = actions.create()
+    today = timezone.localdate()
+    ImprovementAction.objects.filter(pk=action.pk).update(
+        status=Status.DONE,
+        completed_on=today - timedelta(days=10),
+        review_on=today + timedelta(days=5),
+    )
+    url = reverse("improvements:review", args=[action.pk])
+    detail = reverse("improvements:detail", args=[action.pk])
+    early = signed_in(Role.DIRECTOR).get(detail).content.decode()
+    day = (today + timedelta(days=5)).isoformat()
+    assert f"The review is possible from {day} on." in early
+    assert url not in early and 'name="verdict"' not in early
+    refused = signed_in(Role.DIRECTOR).post(url, {"verdict": "effective"})
+    assert refused.status_code == 400
+    assert "The action is reviewed from" in refused.content.decode()
+    ImprovementAction.objects.filter(pk=action.pk).update(review_on=today)
+    due = signed_in(Role.DIRECTOR).get(detail).content.decode()
+    assert url in due and 'name="verdict"' in due
+    assert "The review is possible from" not in due
+
+
+def test_dates_stay_on_one_line_and_titles_wrap(signed_in, actions):
+    action = actions.create(title="长" * 200)
+    page = signed_in(Role.DIRECTOR).get(reverse("improvements:list")).content.decode()
+    due = action.due_on.isoformat()
+    assert f'<td class="nowrap">{due}' in page
+    assert '<td class="title">' in page and "white-space: nowrap" in page
+    detail = signed_in(Role.DIRECTOR).get(reverse("improvements:detail", args=[action.pk]))
+    assert 'class="improvement-title"' in detail.content.decode()
+    assert 'class="nowrap">Before:' in detail.content.decode()
