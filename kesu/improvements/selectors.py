@@ -176,6 +176,16 @@ def linked_complaints(user, action: ImprovementAction) -> list[Complaint]:
     )
 
 
+def actions_of_complaint(user, complaint, limit: int) -> list[ImprovementAction]:
+    """The improvement actions linked to the complaint that the user sees (one query)."""
+    return list(
+        improvements_visible_to(user)
+        .filter(complaints=complaint)
+        .only("pk", "title", "status", "due_on")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
 def cause_labels(codes) -> list[str]:
     labels = dict(CauseClass.choices)
     return [str(labels.get(code, code)) for code in codes]
