@@ -1,9 +1,15 @@
 """What the improvements app shows on other apps' pages (complaints' page and home hooks)."""
 
-from kesu.complaints.hooks import PagePanel
-from kesu.improvements.selectors import actions_of_complaint
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from kesu.complaints.hooks import HomePanel, PagePanel
+from kesu.improvements.choices import ACTIVE
+from kesu.improvements.selectors import actions_of_complaint, open_actions_owned_by
 
 PANEL_LIMIT = 20
+HOME_LIMIT = 5
 
 
 def complaint_panel(complaint, user, forms: dict) -> PagePanel | None:
@@ -15,4 +21,21 @@ def complaint_panel(complaint, user, forms: dict) -> PagePanel | None:
     return PagePanel(
         "improvements/_complaint_panel.html",
         {"actions": linked[:PANEL_LIMIT], "more": len(linked) > PANEL_LIMIT},
+    )
+
+
+def home_panel(user) -> HomePanel | None:
+    """My improvement actions not done yet, earliest due first (complaints' `home_panels`);
+    None for who owns none."""
+    mine = open_actions_owned_by(user, HOME_LIMIT + 1)
+    if not mine:
+        return None
+    listed = reverse("improvements:list")
+    return HomePanel(
+        "improvements/_home_panel.html",
+        {
+            "actions": mine[:HOME_LIMIT],
+            "more": len(mine) > HOME_LIMIT,
+            "all_link": f"{listed}?{urlencode({'status': ACTIVE, 'owner': user.pk})}",
+        },
     )

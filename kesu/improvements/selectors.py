@@ -186,6 +186,18 @@ def actions_of_complaint(user, complaint, limit: int) -> list[ImprovementAction]
     )
 
 
+def open_actions_owned_by(user, limit: int) -> list[ImprovementAction]:
+    """The user's own actions still being carried out, earliest due first (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        improvements_visible_to(user)
+        .filter(owner_id=user.pk, status__in=sorted(WORKING_STATUSES))
+        .only("pk", "title", "status", "due_on")
+        .order_by("due_on", "id")[:limit]
+    )
+
+
 def cause_labels(codes) -> list[str]:
     labels = dict(CauseClass.choices)
     return [str(labels.get(code, code)) for code in codes]

@@ -36,3 +36,34 @@ def test_the_panel_takes_one_query_however_many_actions(world, actions, django_a
         panel = complaint_panel(complaint, director, {})
     assert panel is not None
     assert len(panel.context["actions"]) == PANEL_LIMIT and panel.context["more"]
+
+
+def test_the_home_page_lists_my_open_actions_earliest_due_first(client, world, actions):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kesu.improvements.choices import Status
+    from kesu.improvements.models import ImprovementAction
+    from kesu.improvements.panels import HOME_LIMIT
+
+    handler = world.user(Role.HANDLER)
+    today = timezone.localdate()
+    for n in range(HOME_LIMIT + 1):
+        actions.create(title=f"我的整改{n}", due_on=today + timedelta(days=30 - n))
+    done = actions.create(title="已完成的整改")
+    ImprovementAction.objects.filter(pk=done.pk).update(status=Status.DONE)
+    actions.create(title="别人的整改", owner=world.user(Role.GENERAL_MANAGER))
+    client.force_login(handler)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    page = client.get(reverse("complaints:my-work")).content.decode()
+    assert "My improvement actions" in page
+    shown = [n for n in range(HOME_LIMIT + 1) if f"我的整改{n}" in page]
+    assert shown == [1, 2, 3, 4, 5]  # the five due first
+    assert "已完成的整改" not in page and "别人的整改" not in page
+    assert f"Due {(today + timedelta(days=25)).isoformat()}" in page
+    assert "All my improvement actions not reviewed yet" in page
+    client.force_login(world.user(Role.FRONTLINE))
+    assert (
+        "My improvement actions" not in client.get(reverse("complaints:my-work")).content.decode()
+    )
