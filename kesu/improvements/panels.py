@@ -6,7 +6,11 @@ from django.urls import reverse
 
 from kesu.complaints.hooks import HomePanel, PagePanel
 from kesu.improvements.choices import ACTIVE
-from kesu.improvements.selectors import actions_of_complaint, open_actions_owned_by
+from kesu.improvements.selectors import (
+    REVIEWING_ROLES,
+    actions_of_complaint,
+    open_actions_owned_by,
+)
 
 PANEL_LIMIT = 20
 HOME_LIMIT = 5
@@ -26,7 +30,11 @@ def complaint_panel(complaint, user, forms: dict) -> PagePanel | None:
 
 def home_panel(user) -> HomePanel | None:
     """My improvement actions not done yet, earliest due first (complaints' `home_panels`);
-    None for who owns none."""
+    None for who owns none. The reviewing roles (director, general manager, group) are left out:
+    their home page's month dashboard already counts the open and overdue actions and links
+    to them, and their home page keeps its query budget."""
+    if getattr(user, "role", None) in REVIEWING_ROLES:
+        return None
     mine = open_actions_owned_by(user, HOME_LIMIT + 1)
     if not mine:
         return None
