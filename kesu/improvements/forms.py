@@ -22,6 +22,9 @@ from kesu.organisation.choices import Role
 from kesu.organisation.models import Branch, Department, User
 from kesu.organisation.selectors import branches_visible_to
 
+# Optional in the form, but the service wants them once the unit is "per 1,000".
+PER_THOUSAND_FIELDS = ("denominator_label", "baseline_denominator")
+REQUIRED_PER_THOUSAND = _("required for per 1,000")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NUMBER_SEPARATORS = re.compile(r"[\s,，、;；]+")
 
@@ -89,10 +92,10 @@ class ImprovementForm(forms.Form):
         label=_("Measure"), choices=Unit.choices, initial=Unit.PER_30_DAYS, widget=forms.RadioSelect
     )
     denominator_label = LimitedCharField(
-        label=_("Per 1,000 of"),
+        label=_("Business volume counted"),
         max_length=limits.DENOMINATOR_LABEL,
         required=False,
-        help_text=_("What the number entered by hand counts, e.g. deliveries."),
+        help_text=_("What the number entered by hand counts, e.g. deliveries or service visits."),
     )
     baseline_from = forms.DateField(label=_("Baseline from"), widget=DATE)
     baseline_to = forms.DateField(label=_("Baseline to"), widget=DATE)
@@ -124,6 +127,8 @@ class ImprovementForm(forms.Form):
             self.fields["department"].empty_label = None
         self.fields["owner"].queryset = owners.select_related("branch")
         self.fields["categories"].queryset = categories_for(user.organisation_id)
+        for name in PER_THOUSAND_FIELDS:
+            self.fields[name].required_for = REQUIRED_PER_THOUSAND  # type: ignore[attr-defined]
 
     @classmethod
     def initial_for(cls, user: User, complaint=None) -> dict:
@@ -227,6 +232,7 @@ class ReviewForm(forms.Form):
     after_denominator = forms.IntegerField(
         label=_("Number in the period after"), required=False, min_value=1, max_value=2_000_000_000
     )
+    after_denominator.required_for = REQUIRED_PER_THOUSAND  # type: ignore[attr-defined]
     note = LongTextField(label=_("What the review found"), max_length=limits.TEXT, required=False)
 
 

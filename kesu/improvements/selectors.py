@@ -24,6 +24,7 @@ from kesu.improvements.choices import (
     Status,
     Unit,
 )
+from kesu.improvements.measures import unit_suffix
 from kesu.improvements.models import ImprovementAction
 from kesu.organisation.choices import ORGANISATION_WIDE_ROLES, Role
 from kesu.organisation.models import Department, User
@@ -264,6 +265,7 @@ class ReportRow:
     change_pct: int | None
     effect: str  # "effective", "not_effective", or "" while not reviewed
     link: str
+    unit_suffix: str = ""  # what the values are counted in: "/ 30 days"
 
 
 def improvements_for_report(user, start: date, end: date, scope: dict | None = None):
@@ -306,6 +308,7 @@ def improvements_for_report(user, start: date, end: date, scope: dict | None = N
             change_pct=a.change_pct,
             effect=a.status if a.status in REVIEWED_STATUSES else "",
             link=reverse("improvements:detail", args=[a.pk]),
+            unit_suffix=unit_suffix(a.unit, a.denominator_label),
         )
         for a in qs.order_by("due_on", "id")[:REPORT_LIMIT]
     ]

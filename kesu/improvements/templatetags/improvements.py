@@ -4,6 +4,7 @@ imports: the complaint page may show the link without the complaints app knowing
 from django import template
 
 from kesu.improvements.forms import list_separator
+from kesu.improvements.measures import unit_suffix
 from kesu.improvements.selectors import may_create
 
 register = template.Library()
@@ -19,3 +20,9 @@ def takes_improvement_actions(user) -> bool:
 def joined(items) -> str:
     """The items as a list in a sentence of the active language ("、" in Chinese)."""
     return list_separator().join(str(item) for item in items)
+
+
+@register.filter
+def measure_unit(action) -> str:
+    """The unit an action's (or a report row's) measure is counted in: "/ 30 days"."""
+    return unit_suffix(getattr(action, "unit", ""), getattr(action, "denominator_label", ""))

@@ -275,3 +275,54 @@ def test_dates_stay_on_one_line_and_titles_wrap(signed_in, actions):
     detail = signed_in(Role.DIRECTOR).get(reverse("improvements:detail", args=[action.pk]))
     assert 'class="improvement-title"' in detail.content.decode()
     assert 'class="nowrap">Before:' in detail.content.decode()
+
+
+def test_the_per_thousand_fields_say_when_they_are_required(signed_in):
+    page = signed_in(Role.DIRECTOR).get(reverse("improvements:create")).content.decode()
+    for label in ("Business volume counted", "Number in the baseline period"):
+        line = page.split(label, 1)[1].split("</label>", 1)[0]
+        assert "required for per 1,000" in line and "(optional)" not in line
+    assert "all complaints of the branch" in page
+
+
+def test_the_measure_is_shown_with_its_unit(signed_in, world, actions):
+    action = _reviewed(actions)
+    thousand = actions.create(
+        title="交车整改",
+        unit="per_thousand",
+        denominator_label="维修台次",
+        baseline_denominator=500,
+    )
+    client = signed_in(Role.DIRECTOR)
+    listed = client.get(reverse("improvements:list")).content.decode()
+    assert '2.00 <span class="muted">/ 30 days</span>' in listed
+    assert '0.00 <span class="muted">per 1,000 维修台次</span>' in listed
+    page = client.get(reverse("improvements:detail", args=[action.pk])).content.decode()
+    assert '0.77 <span class="muted">/ 30 days</span>' in page
+    assert "-1.23 / 30 days" in page
+    zh = client.get(
+        reverse("improvements:detail", args=[thousand.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert '0.00 <span class="muted">每千维修台次</span>' in zh
+
+
+def test_an_empty_baseline_and_an_action_about_everything_are_told(signed_in, world, actions):
+    everything = actions.create(causes=[], categories=[])
+    assert everything.before_count == 0
+    page = signed_in(Role.DIRECTOR).get(reverse("improvements:detail", args=[everything.pk]))
+    text = page.content.decode()
+    assert 'id="empty-baseline"' in text and "cannot show an improvement" in text
+    assert "the measure counts all complaints of the branch" in text
+    from kesu.complaints.models import Complaint
+    from kesu.improvements.services import default_baseline
+    from kesu.improvements.tests.conftest import at
+
+    first, _last = default_baseline()
+    Complaint.objects.filter(pk=world.complaint().pk).update(received_at=at(first))
+    counted = actions.create(causes=[], categories=[])
+    assert counted.before_count == 1
+    text = signed_in(Role.DIRECTOR).get(reverse("improvements:detail", args=[counted.pk]))
+    assert 'id="empty-baseline"' not in text.content.decode()
+    narrow = actions.create(causes=["product_quality"])
+    text = signed_in(Role.DIRECTOR).get(reverse("improvements:detail", args=[narrow.pk]))
+    assert "counts all complaints" not in text.content.decode()
