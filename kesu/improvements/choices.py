@@ -31,7 +31,12 @@ class Unit(models.TextChoices):
     """How the matching complaints of a period are turned into the measure."""
 
     PER_30_DAYS = "per_30_days", _("Matching complaints per 30 days")
-    PER_THOUSAND = "per_thousand", _("Matching complaints per 1,000 of a number entered by hand")
+    PER_THOUSAND = (
+        "per_thousand",
+        _(
+            "Matching complaints per 1,000 of a business volume counted by hand (e.g. service visits)"
+        ),
+    )
 
 
 class ImprovementAudit(models.TextChoices):

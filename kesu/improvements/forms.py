@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.choices import CauseClass
@@ -21,8 +22,16 @@ from kesu.organisation.choices import Role
 from kesu.organisation.models import Branch, Department, User
 from kesu.organisation.selectors import branches_visible_to
 
+# Optional in the form, but the service wants them once the unit is "per 1,000".
+PER_THOUSAND_FIELDS = ("denominator_label", "baseline_denominator")
+REQUIRED_PER_THOUSAND = _("required for per 1,000")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NUMBER_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+def list_separator() -> str:
+    """How the active language separates the items of a list in a sentence."""
+    return "、" if (get_language() or "").lower().startswith("zh") else ", "
 
 
 class _Person(forms.ModelChoiceField):
@@ -83,10 +92,10 @@ class ImprovementForm(forms.Form):
         label=_("Measure"), choices=Unit.choices, initial=Unit.PER_30_DAYS, widget=forms.RadioSelect
     )
     denominator_label = LimitedCharField(
-        label=_("Per 1,000 of"),
+        label=_("Business volume counted"),
         max_length=limits.DENOMINATOR_LABEL,
         required=False,
-        help_text=_("What the number entered by hand counts, e.g. deliveries."),
+        help_text=_("What the number entered by hand counts, e.g. deliveries or service visits."),
     )
     baseline_from = forms.DateField(label=_("Baseline from"), widget=DATE)
     baseline_to = forms.DateField(label=_("Baseline to"), widget=DATE)
@@ -118,6 +127,8 @@ class ImprovementForm(forms.Form):
             self.fields["department"].empty_label = None
         self.fields["owner"].queryset = owners.select_related("branch")
         self.fields["categories"].queryset = categories_for(user.organisation_id)
+        for name in PER_THOUSAND_FIELDS:
+            self.fields[name].required_for = REQUIRED_PER_THOUSAND  # type: ignore[attr-defined]
 
     @classmethod
     def initial_for(cls, user: User, complaint=None) -> dict:
@@ -181,9 +192,14 @@ class ImprovementForm(forms.Form):
         )
         unknown = [n for n in numbers if n not in found]
         if unknown:
+            shown = unknown[:5]
             raise forms.ValidationError(
-                _("There is no complaint %(numbers)s that you can see.")
-                % {"numbers": "、".join(unknown[:5])}
+                ngettext(
+                    "There is no complaint %(numbers)s you can see.",
+                    "There are no complaints %(numbers)s you can see.",
+                    len(shown),
+                )
+                % {"numbers": list_separator().join(shown)}
             )
         return sorted(set(found.values()))
 
@@ -216,6 +232,7 @@ class ReviewForm(forms.Form):
     after_denominator = forms.IntegerField(
         label=_("Number in the period after"), required=False, min_value=1, max_value=2_000_000_000
     )
+    after_denominator.required_for = REQUIRED_PER_THOUSAND  # type: ignore[attr-defined]
     note = LongTextField(label=_("What the review found"), max_length=limits.TEXT, required=False)
 
 

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kesu.complaints.choices import State
 from kesu.complaints.models import Complaint
@@ -96,3 +97,16 @@ def after_period(action, today: date) -> tuple[date, date] | None:
     if end < start:
         end = today - timedelta(days=1)
     return (start, end) if end >= start else None
+
+
+def unit_suffix(unit: str, denominator_label: str = "") -> str:
+    """What a value of the measure is counted in, to follow the number: "/ 30 days", "per
+    1,000 service visits"."""
+    if unit == Unit.PER_THOUSAND:
+        return _("per 1,000 %(label)s") % {"label": denominator_label or "—"}
+    return _("/ 30 days")
+
+
+def counts_everything(action) -> bool:
+    """Neither causes nor categories: the measure counts every complaint of the branch."""
+    return not action.causes and not action.categories.exists()

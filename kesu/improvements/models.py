@@ -73,7 +73,7 @@ class ImprovementAction(models.Model):
         _("measure"), max_length=16, choices=Unit.choices, default=Unit.PER_30_DAYS
     )
     denominator_label = models.CharField(
-        _("per 1,000 of"),
+        _("business volume counted"),
         max_length=limits.DENOMINATOR_LABEL,
         blank=True,
         help_text=_("What the number entered by hand counts, e.g. deliveries."),

@@ -161,6 +161,20 @@ def _item(action: ImprovementAction, kind: str, recipients: list, day: date) -> 
     }
 
 
+def notify_assigned(action: ImprovementAction, actor) -> None:
+    """Tell the action's owner they now answer for it, unless they made themselves owner.
+
+    In the caller's transaction (the outbox row is written with the change)."""
+    owner = action.owner
+    if owner.pk == actor.pk or not owner.is_active:
+        return
+    stamp = (action.updated_at or timezone.now()).isoformat()
+    item = _item(action, Kind.IMPROVEMENT_ASSIGNED, [owner], action.due_on)
+    item["payload"] = {**item["payload"], "by": str(actor)}
+    item["dedupe_key"] = f"i{action.pk}:{Kind.IMPROVEMENT_ASSIGNED}:{owner.pk}:{stamp}"
+    _send([item])
+
+
 def _send(items: list[dict]) -> None:
     items = [i for i in items if i["recipients"]]
     if items:

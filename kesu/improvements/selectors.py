@@ -24,6 +24,7 @@ from kesu.improvements.choices import (
     Status,
     Unit,
 )
+from kesu.improvements.measures import unit_suffix
 from kesu.improvements.models import ImprovementAction
 from kesu.organisation.choices import ORGANISATION_WIDE_ROLES, Role
 from kesu.organisation.models import Department, User
@@ -176,6 +177,28 @@ def linked_complaints(user, action: ImprovementAction) -> list[Complaint]:
     )
 
 
+def actions_of_complaint(user, complaint, limit: int) -> list[ImprovementAction]:
+    """The improvement actions linked to the complaint that the user sees (one query)."""
+    return list(
+        improvements_visible_to(user)
+        .filter(complaints=complaint)
+        .only("pk", "title", "status", "due_on")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def open_actions_owned_by(user, limit: int) -> list[ImprovementAction]:
+    """The user's own actions still being carried out, earliest due first (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        improvements_visible_to(user)
+        .filter(owner_id=user.pk, status__in=sorted(WORKING_STATUSES))
+        .only("pk", "title", "status", "due_on")
+        .order_by("due_on", "id")[:limit]
+    )
+
+
 def cause_labels(codes) -> list[str]:
     labels = dict(CauseClass.choices)
     return [str(labels.get(code, code)) for code in codes]
@@ -242,6 +265,7 @@ class ReportRow:
     change_pct: int | None
     effect: str  # "effective", "not_effective", or "" while not reviewed
     link: str
+    unit_suffix: str = ""  # what the values are counted in: "/ 30 days"
 
 
 def improvements_for_report(user, start: date, end: date, scope: dict | None = None):
@@ -284,6 +308,7 @@ def improvements_for_report(user, start: date, end: date, scope: dict | None = N
             change_pct=a.change_pct,
             effect=a.status if a.status in REVIEWED_STATUSES else "",
             link=reverse("improvements:detail", args=[a.pk]),
+            unit_suffix=unit_suffix(a.unit, a.denominator_label),
         )
         for a in qs.order_by("due_on", "id")[:REPORT_LIMIT]
     ]

@@ -29,6 +29,7 @@ from kesu.improvements.choices import (
     Verdict,
 )
 from kesu.improvements.models import ImprovementAction
+from kesu.improvements.reminders import notify_assigned
 from kesu.improvements.selectors import (
     improvements_visible_to,
     may_cancel,
@@ -288,6 +289,7 @@ def improvement_create(
                 "before": {"count": action.before_count, "value": action.before_value},
             },
         )
+        notify_assigned(action, actor)
     return action
 
 
@@ -364,6 +366,8 @@ def improvement_update(*, action_id: int, actor: User, **changes) -> Improvement
             obj=action,
             data=data,
         )
+        if "owner" in changed:
+            notify_assigned(action, actor)
     return action
 
 

@@ -212,6 +212,9 @@ def improvement_page(request, pk, review_form=None, status=200):
         may_progress=may_progress(user, action),
         may_cancel=may_cancel(user, action),
         may_review=may_review(user, action),
+        # Offered from the review date on, with a whole day after completion to measure; the
+        # service refuses an earlier one all the same.
+        review_open=today >= action.review_on and measures.after_period(action, today) is not None,
         review_form=review_form or ReviewForm(),
         per_thousand=action.unit == Unit.PER_THOUSAND,
     )

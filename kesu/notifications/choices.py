@@ -48,6 +48,7 @@ class Kind:
     SENT_BACK = "sent_back"
     TEAM_ADDED = "team_added"
     # Improvement actions and preventive actions (kesu/improvements/reminders.py).
+    IMPROVEMENT_ASSIGNED = "improvement_assigned"
     IMPROVEMENT_DUE = "improvement_due"
     IMPROVEMENT_REVIEW = "improvement_review"
     PREVENTION_VERIFY = "prevention_verify"

@@ -208,6 +208,16 @@ EVENTS: tuple[Event, ...] = (
         "seed 001 §4.3.3, DOMAIN §4",
     ),
     Event(
+        Kind.IMPROVEMENT_ASSIGNED,
+        _("Improvement action assigned to you"),
+        _(
+            "someone else made you the owner of an improvement action, when it was created "
+            "or later (kesu/improvements/reminders.py)"
+        ),
+        (A.ACTION_OWNER,),
+        "seed 001 §4.4.1, DOMAIN §8",
+    ),
+    Event(
         Kind.IMPROVEMENT_DUE,
         _("Improvement action due soon"),
         _(

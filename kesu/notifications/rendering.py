@@ -292,6 +292,18 @@ def _month(value) -> str:
         return str(value or MISSING)
 
 
+def _improvement_assigned(v: dict, payload: dict) -> Message:
+    v = {**v, "due": _day(payload.get("due_on")), "by": payload.get("by") or MISSING}
+    return Message(
+        _("Improvement action for you: %(title)s") % v,
+        _(
+            "%(by)s made you the owner of the improvement action “%(title)s”, due by %(due)s. "
+            "Start it, carry it out and mark it done."
+        )
+        % v,
+    )
+
+
 def _improvement_due(v: dict, payload: dict) -> Message:
     v = {**v, "due": _day(payload.get("due_on"))}
     return Message(
@@ -405,6 +417,7 @@ TEXTS = {
     Kind.TAKEN_OVER: _taken_over,
     Kind.SENT_BACK: _sent_back,
     Kind.TEAM_ADDED: _team_added,
+    Kind.IMPROVEMENT_ASSIGNED: _improvement_assigned,
     Kind.IMPROVEMENT_DUE: _improvement_due,
     Kind.IMPROVEMENT_REVIEW: _improvement_review,
     Kind.PREVENTION_VERIFY: _prevention_verify,

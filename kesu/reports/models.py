@@ -21,13 +21,17 @@ class StoredReport(models.Model):
     branch = models.ForeignKey(
         Branch, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    period_kind = models.CharField(_("kind of period"), max_length=10)  # month, quarter, year, custom
+    period_kind = models.CharField(
+        _("kind of period"), max_length=10
+    )  # month, quarter, year, custom
     period_start = models.DateField(_("first day"))
     period_end = models.DateField(_("day after the last"))  # the day after the last one
     generated_at = models.DateTimeField(_("worked out at"))
     # "monthly:<branch id|all>:<YYYY-MM>": the worker keeps each one once.
     slot = models.CharField(_("kept for"), max_length=80)
-    mailed_at = models.DateTimeField(_("mailed at"), null=True, blank=True)  # its readers' mail was queued
+    mailed_at = models.DateTimeField(
+        _("mailed at"), null=True, blank=True
+    )  # its readers' mail was queued
 
     class Meta:
         verbose_name = _("kept report")
@@ -70,8 +74,12 @@ class StoredReportCopy(models.Model):
     data = models.JSONField()
     pdf = models.FileField(_("PDF file"), upload_to=copy_path, max_length=300)
     xlsx = models.FileField(_("Excel workbook"), upload_to=copy_path, max_length=300)
-    raw_rows = models.PositiveIntegerField(_("rows of the raw data sheet"), default=0)  # complaints on the raw data sheet
-    raw_capped = models.BooleanField(_("raw data cut at the cap"), default=False)  # the sheet stopped at the export's cap
+    raw_rows = models.PositiveIntegerField(
+        _("rows of the raw data sheet"), default=0
+    )  # complaints on the raw data sheet
+    raw_capped = models.BooleanField(
+        _("raw data cut at the cap"), default=False
+    )  # the sheet stopped at the export's cap
 
     class Meta:
         verbose_name = _("kept report file")

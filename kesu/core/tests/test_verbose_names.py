@@ -5,7 +5,20 @@ from django.utils import translation
 
 ASCII_LETTERS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 # Names that stay as they are in Chinese.
-KEPT = {"id", "pdf", "vin", "sha-256", "ip", "api", "url", "http", "webhook", "wecom", "dingtalk", "excel"}
+KEPT = {
+    "id",
+    "pdf",
+    "vin",
+    "sha-256",
+    "ip",
+    "api",
+    "url",
+    "http",
+    "webhook",
+    "wecom",
+    "dingtalk",
+    "excel",
+}
 
 
 def _untranslated(text: str) -> bool:

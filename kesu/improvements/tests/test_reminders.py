@@ -163,3 +163,42 @@ def test_the_deadline_sweep_runs_them(world, actions):
     _action(actions, due_on=today, review_on=today + timedelta(days=60))
     sweep_deadlines()
     assert _inbox(Kind.IMPROVEMENT_DUE) == [world.user(Role.HANDLER).username]
+
+
+def test_the_new_owner_hears_of_the_action_by_inbox_and_mail(world, actions):
+    from kesu.improvements.services import improvement_update
+    from kesu.notifications.rendering import render
+
+    handler = world.user(Role.HANDLER)
+    handler.email = "handler@example.com"
+    handler.save(update_fields=["email"])
+    action = actions.create(title="张紧器专项整改")  # by the director, for the handler
+    assert _inbox(Kind.IMPROVEMENT_ASSIGNED) == [handler.username]
+    channels = set(
+        Notification.objects.filter(kind=Kind.IMPROVEMENT_ASSIGNED).values_list(
+            "channel", flat=True
+        )
+    )
+    assert channels == {Channel.INBOX, Channel.EMAIL}
+    note = Notification.objects.get(kind=Kind.IMPROVEMENT_ASSIGNED, channel=Channel.INBOX)
+    message = render(note.kind, note.payload, "en")
+    assert message.subject == "Improvement action for you: 张紧器专项整改"
+    assert str(world.user(Role.DIRECTOR)) in message.body
+    assert message.link.endswith(f"/improvements/{action.pk}/")
+    assert "负责人" in render(note.kind, note.payload, "zh-hans").body
+
+    director = world.user(Role.DIRECTOR)
+    gm = world.user(Role.GENERAL_MANAGER)
+    improvement_update(action_id=action.pk, actor=director, owner=gm)
+    assert _inbox(Kind.IMPROVEMENT_ASSIGNED) == sorted([handler.username, gm.username])
+    improvement_update(action_id=action.pk, actor=director, title="别的标题")  # owner unchanged
+    improvement_update(action_id=action.pk, actor=director, owner=director)  # made themselves
+    assert len(_inbox(Kind.IMPROVEMENT_ASSIGNED)) == 2
+    improvement_update(action_id=action.pk, actor=director, owner=handler)  # back to the first
+    assert _inbox(Kind.IMPROVEMENT_ASSIGNED).count(handler.username) == 2
+
+
+def test_an_owner_who_creates_their_own_action_is_not_told(world, actions):
+    director = world.user(Role.DIRECTOR)
+    actions.create(actor=director, owner=director)
+    assert not Notification.objects.filter(kind=Kind.IMPROVEMENT_ASSIGNED).exists()

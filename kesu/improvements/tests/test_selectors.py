@@ -143,6 +143,7 @@ def test_the_report_lists_what_was_under_way_in_the_period(world, actions):
     row = rows[0]
     assert (row.status, row.effect, row.overdue) == (Status.OPEN, "", False)
     assert row.link == f"/improvements/{under_way.pk}/"
+    assert row.unit_suffix in ("/ 30 days", "/ 30 天")  # the report shows the values' unit
     rows, total = selectors.improvements_for_report(group, start, end)
     assert {r.pk for r in rows} == {under_way.pk, west.pk}
     rows, _total = selectors.improvements_for_report(

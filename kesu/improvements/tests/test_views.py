@@ -193,3 +193,136 @@ def test_nobody_outside_an_organisation_reads_them(client, world):
 
     client.force_login(UserFactory(organisation=None, branch=None))
     assert client.get(reverse("improvements:list")).status_code == 403
+
+
+def _reviewed(actions):
+    action = actions.create()
+    today = timezone.localdate()
+    ImprovementAction.objects.filter(pk=action.pk).update(
+        status=Status.EFFECTIVE,
+        completed_on=today - timedelta(days=40),
+        after_from=today - timedelta(days=40),
+        after_to=today - timedelta(days=1),
+        after_count=1,
+        after_value="0.77",
+        before_value="2.00",
+    )
+    return action
+
+
+def test_the_difference_after_review_is_not_called_like_the_edit_button(signed_in, actions):
+    action = _reviewed(actions)
+    client = signed_in(Role.DIRECTOR)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    page = client.get(reverse("improvements:detail", args=[action.pk])).content.decode()
+    assert "<strong>变化:</strong> -1.23" in page
+    assert "修改" not in page.split("变化")[1].split("</p>")[0]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "There are no complaints KS-2026-999998, KS-2026-999999 you can see."),
+        ("zh-hans", "没有您可查看的投诉 KS-2026-999998、KS-2026-999999。"),
+    ],
+)
+def test_unknown_complaints_are_listed_in_the_words_of_the_language(
+    signed_in, world, actions, language, expected
+):
+    client = signed_in(Role.DIRECTOR)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    data = _form(world, actions, complaint_numbers="KS-2026-999998 ks-2026-999999")
+    response = client.post(reverse("improvements:create"), data)
+    assert response.status_code == 400
+    assert expected in response.content.decode()
+
+
+def test_one_unknown_complaint_is_named_in_the_singular(signed_in, world, actions):
+    data = _form(world, actions, complaint_numbers="KS-2026-999998")
+    response = signed_in(Role.DIRECTOR).post(reverse("improvements:create"), data)
+    assert "There is no complaint KS-2026-999998 you can see." in response.content.decode()
+
+
+def test_the_review_form_is_offered_from_the_review_date_on_only(signed_in, actions):
+    action = actions.create()
+    today = timezone.localdate()
+    ImprovementAction.objects.filter(pk=action.pk).update(
+        status=Status.DONE,
+        completed_on=today - timedelta(days=10),
+        review_on=today + timedelta(days=5),
+    )
+    url = reverse("improvements:review", args=[action.pk])
+    detail = reverse("improvements:detail", args=[action.pk])
+    early = signed_in(Role.DIRECTOR).get(detail).content.decode()
+    day = (today + timedelta(days=5)).isoformat()
+    assert f"The review is possible from {day} on." in early
+    assert url not in early and 'name="verdict"' not in early
+    refused = signed_in(Role.DIRECTOR).post(url, {"verdict": "effective"})
+    assert refused.status_code == 400
+    assert "The action is reviewed from" in refused.content.decode()
+    ImprovementAction.objects.filter(pk=action.pk).update(review_on=today)
+    due = signed_in(Role.DIRECTOR).get(detail).content.decode()
+    assert url in due and 'name="verdict"' in due
+    assert "The review is possible from" not in due
+
+
+def test_dates_stay_on_one_line_and_titles_wrap(signed_in, actions):
+    action = actions.create(title="长" * 200)
+    page = signed_in(Role.DIRECTOR).get(reverse("improvements:list")).content.decode()
+    due = action.due_on.isoformat()
+    assert f'<td class="nowrap">{due}' in page
+    assert '<td class="title">' in page
+    detail = signed_in(Role.DIRECTOR).get(reverse("improvements:detail", args=[action.pk]))
+    assert 'class="improvement-title"' in detail.content.decode()
+    assert 'class="nowrap">Before:' in detail.content.decode()
+
+
+def test_the_per_thousand_fields_say_when_they_are_required(signed_in):
+    page = signed_in(Role.DIRECTOR).get(reverse("improvements:create")).content.decode()
+    for label in ("Business volume counted", "Number in the baseline period"):
+        line = page.split(label, 1)[1].split("</label>", 1)[0]
+        assert "required for per 1,000" in line and "(optional)" not in line
+    assert "all complaints of the branch" in page
+
+
+def test_the_measure_is_shown_with_its_unit(signed_in, world, actions):
+    action = _reviewed(actions)
+    thousand = actions.create(
+        title="交车整改",
+        unit="per_thousand",
+        denominator_label="维修台次",
+        baseline_denominator=500,
+    )
+    client = signed_in(Role.DIRECTOR)
+    listed = client.get(reverse("improvements:list")).content.decode()
+    assert '2.00 <span class="muted">/ 30 days</span>' in listed
+    assert '0.00 <span class="muted">per 1,000 维修台次</span>' in listed
+    page = client.get(reverse("improvements:detail", args=[action.pk])).content.decode()
+    assert '0.77 <span class="muted">/ 30 days</span>' in page
+    assert "-1.23 / 30 days" in page
+    zh = client.get(
+        reverse("improvements:detail", args=[thousand.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert '0.00 <span class="muted">每千维修台次</span>' in zh
+
+
+def test_an_empty_baseline_and_an_action_about_everything_are_told(signed_in, world, actions):
+    everything = actions.create(causes=[], categories=[])
+    assert everything.before_count == 0
+    page = signed_in(Role.DIRECTOR).get(reverse("improvements:detail", args=[everything.pk]))
+    text = page.content.decode()
+    assert 'id="empty-baseline"' in text and "cannot show an improvement" in text
+    assert "the measure counts all complaints of the branch" in text
+    from kesu.complaints.models import Complaint
+    from kesu.improvements.services import default_baseline
+    from kesu.improvements.tests.conftest import at
+
+    first, _last = default_baseline()
+    Complaint.objects.filter(pk=world.complaint().pk).update(received_at=at(first))
+    counted = actions.create(causes=[], categories=[])
+    assert counted.before_count == 1
+    text = signed_in(Role.DIRECTOR).get(reverse("improvements:detail", args=[counted.pk]))
+    assert 'id="empty-baseline"' not in text.content.decode()
+    narrow = actions.create(causes=["product_quality"])
+    text = signed_in(Role.DIRECTOR).get(reverse("improvements:detail", args=[narrow.pk]))
+    assert "counts all complaints" not in text.content.decode()

@@ -13,7 +13,7 @@ from kesu.notifications.rendering import (
 from kesu.notifications.tests.factories import REMINDER_PAYLOAD
 
 # About an improvement action, not a complaint.
-IMPROVEMENT_KINDS = {Kind.IMPROVEMENT_DUE, Kind.IMPROVEMENT_REVIEW}
+IMPROVEMENT_KINDS = {Kind.IMPROVEMENT_ASSIGNED, Kind.IMPROVEMENT_DUE, Kind.IMPROVEMENT_REVIEW}
 IMPROVEMENT_PAYLOAD = {
     "improvement_id": 7,
     "title": "发动机异响专项整改",

@@ -28,3 +28,14 @@ def test_the_filter_in_a_template(world):
         "{% load improvements %}{% if user|takes_improvement_actions %}yes{% endif %}"
     )
     assert template.render(Context({"user": world.user(Role.GROUP)})) == "yes"
+
+
+def test_joined_uses_the_separator_of_the_active_language():
+    from django.utils import translation
+
+    from kesu.improvements.templatetags.improvements import joined
+
+    with translation.override("en"):
+        assert joined(["a", "b"]) == "a, b"
+    with translation.override("zh-hans"):
+        assert joined(["甲", "乙"]) == "甲、乙"
