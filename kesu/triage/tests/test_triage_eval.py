@@ -28,20 +28,14 @@ def test_split_then_evaluate_prints_one_json_line(tmp_path):
         "--train", tmp_path / "train.csv", "--test", tmp_path / "test.csv", "--speed-seconds", 0.2
     )
     assert {"micro_f1", "macro_f1", "per_label_f1", "classifications_per_s"} <= result.keys()
-    assert result["micro_f1"] > 0.5
+    assert result["micro_f1"] > 0.58
     assert set(result["per_label_f1"]) <= set("ABCDEFGHIJKLMNOQ")
 
 
-def test_the_baseline_runs_too(tmp_path):
+def test_the_model_beats_the_baseline_on_the_sample(tmp_path):
     _run("--split-by-time", SAMPLE, "--out", tmp_path)
-    (result,) = _run(
-        "--train",
-        tmp_path / "train.csv",
-        "--test",
-        tmp_path / "test.csv",
-        "--model",
-        "baseline",
-        "--speed-seconds",
-        0.1,
-    )
-    assert result["model"] == "baseline" and 0 < result["micro_f1"] <= 1
+    files = ("--train", tmp_path / "train.csv", "--test", tmp_path / "test.csv")
+    (ours,) = _run(*files, "--speed-seconds", 0.1)
+    (baseline,) = _run(*files, "--model", "baseline", "--speed-seconds", 0.1)
+    assert baseline["model"] == "baseline"
+    assert ours["micro_f1"] > baseline["micro_f1"] and ours["macro_f1"] > baseline["macro_f1"]
