@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "kesu.customers",
     "kesu.audit",
     "kesu.complaints",
+    "kesu.triage",
     "kesu.sla",
     "kesu.notifications",
     "kesu.callbacks",
