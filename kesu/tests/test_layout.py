@@ -73,3 +73,32 @@ def test_the_rule_finds_a_module_without_tests(tmp_path, monkeypatch):
     assert not any(home.exists() for home in _test_homes(app / "prices.py"))
     (app / "tests" / "test_prices.py").write_text("")
     assert any(home.exists() for home in _test_homes(app / "prices.py"))
+
+
+def _imports_the_browser_fixture(source: str) -> bool:
+    import ast
+
+    return any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == "kesu.web.tests.e2e.conftest"
+        and any(alias.name == "browser" for alias in node.names)
+        for node in ast.walk(ast.parse(source))
+    )
+
+
+def test_only_the_e2e_folder_starts_a_browser():
+    """Playwright's sync API runs one instance per process: a second copy of the session-wide
+    `browser` fixture (imported into a test module elsewhere) breaks every browser test after it."""
+    from pathlib import Path
+
+    kesu = Path(__file__).resolve().parents[1]
+    e2e = kesu / "web" / "tests" / "e2e"
+    offenders = [
+        str(path.relative_to(kesu))
+        for path in kesu.rglob("test_*.py")
+        if e2e not in path.parents and _imports_the_browser_fixture(path.read_text("utf-8"))
+    ]
+    assert not offenders, offenders
+    assert _imports_the_browser_fixture(
+        "from kesu.web.tests.e2e.conftest import (  # noqa (the fixtures)\n    browser,\n)\n"
+    )

@@ -1,13 +1,7 @@
 """In a browser: a 200-character title wraps, and the dates and numbers beside it do not."""
 
 from kesu.improvements.models import ImprovementAction
-from kesu.web.tests.e2e.conftest import (  # noqa: F401  (the e2e fixtures)
-    browser,
-    demo,
-    pytestmark,
-    screenshot,
-    sign_in,
-)
+from kesu.web.tests.e2e.conftest import screenshot
 
 LONG = "发动机异响专项整改" * 20 + "ABCDEFGHIJKLMNOPQRSTUVWXYZ" * 1
 
@@ -23,7 +17,7 @@ def _single_line_heights(page, selector: str) -> list[float]:
     )
 
 
-def test_long_titles_wrap_and_dates_do_not(sign_in, demo):  # noqa: F811
+def test_long_titles_wrap_and_dates_do_not(sign_in, demo):
     ImprovementAction.objects.update(title=LONG[:200])
     page = sign_in("director")
     page.goto(f"{demo.url}/improvements/")
