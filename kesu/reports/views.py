@@ -170,15 +170,12 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 def _record(user, fmt: str, **data) -> None:
     """The report's files hold what the reader may see of the complaints: each download is
     an export in the audit trail, like the list's."""
-    from kesu.organisation.models import Organisation
-
-    organisation = Organisation.objects.get(pk=user.organisation_id)
     record_export(
         user,
-        organisation_id=organisation.pk,
+        organisation_id=user.organisation_id,
         document="monthly_report",
         fmt=fmt,
-        obj=organisation,
+        obj=user.organisation,
         **data,
     )
 
