@@ -297,9 +297,10 @@ def _customers_for(actor: User, rows: list[dict]) -> dict[str, tuple[int, str]]:
         )
         for phone, row in first_rows.items()
     ]
+    inserter = BulkInserter(Customer)
     for start in range(0, len(new), CHUNK):
         batch = new[start : start + CHUNK]
-        Customer.objects.bulk_create(batch)
+        inserter.insert(batch)
         audit_record_many(
             organisation_id=actor.organisation_id,  # type: ignore[arg-type]
             items=[
