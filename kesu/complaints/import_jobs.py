@@ -19,13 +19,16 @@ would only move at the commit): on PostgreSQL they go through a second connectio
 SQLite has one writer at a time, so there the bar shows the import as under way until it ends.
 """
 
+import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -109,8 +112,43 @@ def runs_inline(job: ImportJob) -> bool:
     return 0 < (row_estimate(bytes(job.content or b"")) or 0) <= settings.KESU_IMPORT_INLINE_ROWS
 
 
+# A job this long without a sign of life (its updated_at) lost its worker: nothing of it was
+# committed (the import is one transaction), so it is queued again, at most this many times.
+STALL_ATTEMPTS = 2
+
+
+def recover_stalled_imports(now=None) -> int:
+    """Jobs whose worker (or inline upload) stopped halfway: queued again while they have
+    attempts left, failed with a readable message otherwise. Returns how many were touched."""
+    now = now or timezone.now()
+    stale = now - timedelta(minutes=settings.KESU_IMPORT_STALL_MINUTES)
+    stalled = ImportJob.objects.filter(
+        status__in=(ImportStatus.VALIDATING, ImportStatus.IMPORTING), updated_at__lt=stale
+    )
+    touched = 0
+    for job in stalled.only("pk", "attempts", "language"):
+        if job.attempts < STALL_ATTEMPTS:
+            touched += ImportJob.objects.filter(pk=job.pk, updated_at__lt=stale).update(
+                status=ImportStatus.QUEUED, validated_rows=0, imported_rows=0, updated_at=now
+            )
+            continue
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            message = _(
+                "The import stopped before it ended (the background worker was stopped) and "
+                "nothing was imported. Upload the file again."
+            )
+        touched += ImportJob.objects.filter(pk=job.pk, updated_at__lt=stale).update(
+            status=ImportStatus.FAILED, message=message, finished_at=now, content=None,
+            updated_at=now,
+        )  # fmt: skip
+        logger.warning("Excel import %s stopped %s times: given up", job.pk, job.attempts)
+    return touched
+
+
 def run_pending_imports(limit: int = 5) -> int:
-    """Work through the oldest waiting jobs (the worker's pass); returns how many it ran."""
+    """Work through the oldest waiting jobs (the worker's pass), after taking back those whose
+    worker stopped halfway; returns how many it ran."""
+    recover_stalled_imports()
     ran = 0
     for job_id in (
         ImportJob.objects.filter(status=ImportStatus.QUEUED)
@@ -124,9 +162,13 @@ def run_pending_imports(limit: int = 5) -> int:
 
 def _claim(job_id: int) -> bool:
     # An update of one row is atomic on both databases: two workers never run one job.
+    now = timezone.now()
     return bool(
         ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
-            status=ImportStatus.VALIDATING, started_at=timezone.now()
+            status=ImportStatus.VALIDATING,
+            started_at=now,
+            updated_at=now,
+            attempts=F("attempts") + 1,
         )
     )
 
@@ -139,11 +181,13 @@ def job_run(job_id: int) -> bool:
     with translation.override(job.language or settings.LANGUAGE_CODE):
         try:
             _run(job)
+        except _TakenOver:
+            logger.warning("Excel import %s was taken up again by another worker", job.pk)
         except ImportRefused as refused:
-            _finish(job, ImportStatus.INVALID, message=refused.message)
+            _finish_if_still_ours(job, ImportStatus.INVALID, message=refused.message)
         except Exception:
             logger.exception("Excel import %s failed", job.pk)
-            _finish(
+            _finish_if_still_ours(
                 job,
                 ImportStatus.FAILED,
                 message=_("The import failed and nothing was imported. Try again later."),
@@ -151,11 +195,24 @@ def job_run(job_id: int) -> bool:
     return True
 
 
+class _TakenOver(Exception):
+    """The job was given to another worker meanwhile (this one looked stalled)."""
+
+
 def _finish(job: ImportJob, status: str, **values) -> None:
-    values |= {"status": status, "finished_at": timezone.now(), "content": None}
-    ImportJob.objects.filter(pk=job.pk).update(**values)
+    now = timezone.now()
+    values |= {"status": status, "finished_at": now, "updated_at": now, "content": None}
+    # Only while the job is still this worker's: one taken up again by recover_stalled_imports
+    # belongs to the next attempt, and this one's import must not commit beside it.
+    if not ImportJob.objects.filter(pk=job.pk, attempts=job.attempts).update(**values):
+        raise _TakenOver
     for name, value in values.items():
         setattr(job, name, value)
+
+
+def _finish_if_still_ours(job: ImportJob, status: str, **values) -> None:
+    with contextlib.suppress(_TakenOver):
+        _finish(job, status, **values)
 
 
 def _run(job: ImportJob) -> None:
@@ -166,7 +223,7 @@ def _run(job: ImportJob) -> None:
     keys = column_keys(header, actor)
 
     def validated(count: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(validated_rows=count)
+        ImportJob.objects.filter(pk=job.pk).update(validated_rows=count, updated_at=timezone.now())
 
     checked = check_rows(actor, keys, rows, progress=validated)
     if checked.error_count:
@@ -180,7 +237,10 @@ def _run(job: ImportJob) -> None:
         )
         return
     ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportStatus.IMPORTING, total_rows=checked.total, validated_rows=checked.total
+        status=ImportStatus.IMPORTING,
+        total_rows=checked.total,
+        validated_rows=checked.total,
+        updated_at=timezone.now(),
     )
     progress = _SideProgress(job.pk)
     try:
@@ -217,8 +277,9 @@ class _SideProgress:
         try:
             with self.side.cursor() as cursor:
                 cursor.execute(
-                    f"UPDATE {ImportJob._meta.db_table} SET imported_rows = %s WHERE id = %s",  # noqa: S608
-                    [count, self.job_id],
+                    f"UPDATE {ImportJob._meta.db_table} SET imported_rows = %s, updated_at = %s "  # noqa: S608
+                    "WHERE id = %s",
+                    [count, timezone.now(), self.job_id],
                 )
         except Exception:  # the bar must never stop the import
             logger.warning("could not record the progress of import %s", self.job_id)

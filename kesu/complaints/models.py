@@ -762,6 +762,9 @@ class ImportJob(models.Model):
     last_number = models.CharField(_("last number"), max_length=24, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # How many times a worker took the job on: one whose worker stopped halfway is taken again
+    # (import_jobs.recover_stalled_imports), up to STALL_ATTEMPTS times.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         verbose_name = _("Excel import")

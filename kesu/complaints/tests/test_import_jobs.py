@@ -140,3 +140,64 @@ def test_importing_runs_a_fixed_number_of_queries(world, django_assert_max_num_q
     with django_assert_max_num_queries(60):
         job_run(job.pk)
     assert Complaint.objects.count() == 60
+
+
+def _stalled_job(world, *, attempts: int, status=ImportStatus.IMPORTING):
+    """A job a worker took on and then stopped with (killed): no sign of life for an hour."""
+    job = job_create(
+        actor=world.user(Role.DIRECTOR), file_name="h.xlsx", data=workbook_bytes([OPEN_ROW])
+    )
+    an_hour_ago = timezone.now() - timezone.timedelta(hours=1)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=status, attempts=attempts, started_at=an_hour_ago, updated_at=an_hour_ago
+    )
+    return job
+
+
+@pytest.mark.parametrize("status", [ImportStatus.VALIDATING, ImportStatus.IMPORTING])
+def test_a_job_whose_worker_stopped_is_taken_up_again_and_imported_once(world, status):
+    job = _stalled_job(world, attempts=1, status=status)
+    assert run_pending_imports() == 1
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.imported_rows) == (ImportStatus.DONE, 2, 1)
+    assert Complaint.objects.count() == 1
+
+
+def test_a_job_that_stalls_again_fails_with_a_message_in_the_uploaders_language(world):
+    job = _stalled_job(world, attempts=import_jobs.STALL_ATTEMPTS)
+    ImportJob.objects.filter(pk=job.pk).update(language="en")
+    assert run_pending_imports() == 0
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and job.content is None
+    assert job.message.startswith("The import stopped before it ended")
+    assert not Complaint.objects.exists()
+
+
+def test_a_job_at_work_recently_is_left_to_its_worker(world):
+    job = _stalled_job(world, attempts=1)
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now())
+    assert import_jobs.recover_stalled_imports() == 0
+    job.refresh_from_db()
+    assert job.status == ImportStatus.IMPORTING
+
+
+def test_a_slow_worker_whose_job_was_taken_up_again_commits_nothing(world, monkeypatch):
+    """The first worker was only slow: the job went to a second attempt meanwhile, so the first
+    one's import rolls back rather than importing the rows a second time."""
+    job = job_create(
+        actor=world.user(Role.DIRECTOR), file_name="h.xlsx", data=workbook_bytes([OPEN_ROW])
+    )
+    real = import_jobs.import_checked
+
+    def meanwhile_taken_over(*args, **kwargs):
+        numbers = real(*args, **kwargs)
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.QUEUED, attempts=2)
+        return numbers
+
+    monkeypatch.setattr(import_jobs, "import_checked", meanwhile_taken_over)
+    assert job_run(job.pk)
+    assert not Complaint.objects.exists()
+    job.refresh_from_db()
+    # (The take-over here was written in the import's own transaction, so it rolled back too;
+    # in production it is another worker's and stays.) The first attempt wrote no "done".
+    assert job.status != ImportStatus.DONE and job.imported_rows == 0
