@@ -51,15 +51,17 @@ from kesu.complaints.search import SEARCHED_FIELDS, grams_of, searched_texts
 from kesu.complaints.services import REGISTER_RECORDED
 from kesu.core.bulk import BulkInserter
 from kesu.core.errors import NotAllowed
-from kesu.customers.choices import CustomerAction
-from kesu.customers.models import Customer
-from kesu.customers.services import CUSTOMER_FIELDS
+from kesu.customers.choices import CustomerAction, PurchaseKind
+from kesu.customers.models import Customer, Purchase
+from kesu.customers.services import CUSTOMER_FIELDS, PURCHASE_FIELDS
 from kesu.organisation.models import User
 
 logger = logging.getLogger("kesu.complaints.imports")
 
+# The row's values that name the purchase (the vehicle) a complaint is about.
+PURCHASE_KEYS = ("product", "vin", "plate_number")
 # The row's values that are not Complaint fields of the same name.
-_NOT_FIELDS = frozenset({"_row", "number", "customer", "phone"})
+_NOT_FIELDS = frozenset({"_row", "number", "customer", "phone", *PURCHASE_KEYS})
 # What the "import" entry records: what a registration records and the later stages' fields an
 # import may fill in, so the replay finds the row as it was imported.
 IMPORT_RECORDED = [
@@ -312,12 +314,15 @@ def import_checked(
             numbers = reserve_complaint_numbers(organisation, year, len(by_year[year]))
             numbered += list(zip(numbers, by_year[year], strict=True))
         customers = _customers_for(actor, rows)
+        purchases = _purchases_for(actor, rows, customers)
         total = len(numbered)
         done = 0
         inserter = BulkInserter(Complaint)
         for start in range(0, total, CHUNK):
             chunk = numbered[start : start + CHUNK]
-            complaints = [_complaint(actor, number, row, customers) for number, row in chunk]
+            complaints = [
+                _complaint(actor, number, row, customers, purchases) for number, row in chunk
+            ]
             inserter.insert(complaints)
             audit_record_many(
                 organisation_id=organisation.pk,
@@ -383,13 +388,87 @@ def _customers_for(actor: User, rows: list[dict]) -> dict[str, tuple[int, str]]:
     return found
 
 
-def _complaint(actor: User, number: str, row: dict, customers) -> Complaint:
+def _purchase_key(customer_id: int, row: dict) -> tuple | None:
+    """What tells a row's purchase apart within its customer's: the VIN, else the plate, else
+    the product; None for a row that names none."""
+    if row.get("vin"):
+        return (customer_id, "vin", row["vin"].upper())
+    if row.get("plate_number"):
+        return (customer_id, "plate_number", row["plate_number"].upper())
+    if row.get("product"):
+        return (customer_id, "product", row["product"])
+    return None
+
+
+def _purchases_for(actor: User, rows: list[dict], customers) -> dict[tuple, int]:
+    """The id of the purchase each row names: the customer's own (by VIN, plate, product), or
+    added now (a vehicle when a VIN or plate is given, else an order), with its audit entry.
+    No callbacks are planned for them: like the complaints, they are history."""
+    wanted: dict[tuple, dict] = {}
+    for row in rows:
+        key = _purchase_key(customers[row["phone"]][0], row)
+        if key is not None:
+            wanted.setdefault(key, row)
+    if not wanted:
+        return {}
+    customer_ids = sorted({key[0] for key in wanted})
+    found: dict[tuple, int] = {}
+    for start in range(0, len(customer_ids), CHUNK):
+        for pk, customer_id, vin, plate, product in (
+            Purchase.objects.filter(customer_id__in=customer_ids[start : start + CHUNK])
+            .order_by("id")
+            .values_list("id", "customer_id", "vin", "plate_number", "product")
+        ):
+            for kind, value in (("vin", vin.upper()), ("plate_number", plate.upper())):
+                if value:
+                    found.setdefault((customer_id, kind, value), pk)
+            if product:
+                found.setdefault((customer_id, "product", product), pk)
+    new = {
+        key: Purchase(
+            customer_id=key[0],
+            branch_id=row["branch_id"],
+            kind=PurchaseKind.VEHICLE if key[1] != "product" else PurchaseKind.ORDER,
+            product=row.get("product") or "",
+            vin=(row.get("vin") or "").upper(),
+            plate_number=(row.get("plate_number") or "").upper(),
+        )
+        for key, row in wanted.items()
+        if key not in found
+    }
+    made = list(new.values())
+    inserter = BulkInserter(Purchase)
+    for start in range(0, len(made), CHUNK):
+        batch = made[start : start + CHUNK]
+        inserter.insert(batch)
+        audit_record_many(
+            organisation_id=actor.organisation_id,  # type: ignore[arg-type]
+            items=[
+                {
+                    "actor": actor,
+                    "action": CustomerAction.PURCHASE_CREATE,
+                    "obj": purchase,
+                    "data": {
+                        k: getattr(purchase, k if k != "branch" else "branch_id")
+                        for k in PURCHASE_FIELDS
+                    }
+                    | {"source": "excel"},
+                }
+                for purchase in batch
+            ],
+        )
+    return found | {key: purchase.pk for key, purchase in new.items()}
+
+
+def _complaint(actor: User, number: str, row: dict, customers, purchases) -> Complaint:
     fields = {key: value for key, value in row.items() if key not in _NOT_FIELDS}
     customer_id, customer_name = customers[row["phone"]]
+    key = _purchase_key(customer_id, row)
     complaint = Complaint(
         organisation_id=actor.organisation_id,
         number=number,
         customer_id=customer_id,
+        purchase_id=purchases[key] if key is not None else None,
         registered_by=actor,
         **fields,
     )

@@ -201,3 +201,36 @@ def test_a_slow_worker_whose_job_was_taken_up_again_commits_nothing(world, monke
     # (The take-over here was written in the import's own transaction, so it rolled back too;
     # in production it is another worker's and stays.) The first attempt wrote no "done".
     assert job.status != ImportStatus.DONE and job.imported_rows == 0
+
+
+def test_the_vehicle_of_a_row_is_found_among_the_customers_purchases_or_added(world):
+    from kesu.customers.choices import CustomerAction, PurchaseKind
+    from kesu.customers.models import Purchase
+
+    user = world.user(Role.DIRECTOR)
+    customer = CustomerFactory(organisation=world.org, branch=world.branch, phone="+8613900139000")
+    known = Purchase.objects.create(
+        customer=customer, kind=PurchaseKind.VEHICLE, product="Model S", vin="LSVAB12345C000001"
+    )
+    rows = [
+        OPEN_ROW | {"title": "同一台车", "vin": "lsvab12345c000001", "product": "Model S"},
+        OPEN_ROW | {"title": "新车牌", "plate_number": "沪A12345", "product": "Model X"},
+        OPEN_ROW | {"title": "同一车牌", "plate_number": "沪a12345"},
+        OPEN_ROW | {"title": "只有车型", "product": "Model Y"},
+        OPEN_ROW | {"title": "没有车辆"},
+    ]
+    job = _imported(user, rows)
+    assert job.status == ImportStatus.DONE, job.errors
+    by_title = {c.title: c for c in Complaint.objects.select_related("purchase")}
+    assert by_title["同一台车"].purchase == known
+    plate = by_title["新车牌"].purchase
+    assert (plate.kind, plate.product, plate.plate_number) == (
+        PurchaseKind.VEHICLE, "Model X", "沪A12345",
+    )  # fmt: skip
+    assert by_title["同一车牌"].purchase == plate
+    assert by_title["只有车型"].purchase.kind == PurchaseKind.ORDER
+    assert by_title["没有车辆"].purchase is None
+    assert Purchase.objects.filter(customer=customer).count() == 3
+    added = AuditEntry.objects.filter(action=CustomerAction.PURCHASE_CREATE)
+    assert added.count() == 2 and all(e.data["source"] == "excel" for e in added)
+    assert not list(iter_chain_breaks()) and not list(iter_complaint_mismatches())
