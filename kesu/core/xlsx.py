@@ -436,6 +436,45 @@ class Sheet:
         self._stream.abandon()
 
 
+class RowsBeside:
+    """`sheet.write_rows` in a thread of its own while the caller makes the next rows: reading
+    them from PostgreSQL, psycopg lets go of the GIL while it waits for the server, and the
+    rows' XML is made meanwhile. Use it as a context manager; `put(rows)` hands a list of rows
+    over (the queue is short, so memory stays bounded); the sheet is the thread's until the
+    block ends. An error while writing is raised again in the caller at its next `put` or at
+    the end."""
+
+    def __init__(self, sheet: "Sheet", writers: Sequence[Writer]):
+        self._sheet = sheet
+        self._writers = writers
+        self._queue: queue.Queue[list | None] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="xlsx-rows", daemon=True)
+
+    def __enter__(self) -> "RowsBeside":
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while (rows := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._sheet.write_rows(rows, self._writers)
+                except BaseException as exc:  # noqa: BLE001 - raised again in the caller
+                    self._error = exc
+
+    def put(self, rows: list) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(rows)
+
+    def __exit__(self, kind, error, traceback) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if error is None and self._error is not None:
+            raise self._error
+
+
 class Workbook:
     """Sheets written one after the other into `out` (a seekable binary file); `close()`
     writes the workbook's own parts. Deflate level 1: the sheet XML is the bulk of the work,

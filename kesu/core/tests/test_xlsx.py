@@ -301,3 +301,30 @@ def test_text_longer_than_excel_holds_is_cut_to_its_limit():
 
     row = list(_read(_book(write)).worksheets[0].iter_rows(values_only=True))[0]
     assert row == ("长" * xlsx.CELL_TEXT_MAX, "&" * xlsx.CELL_TEXT_MAX)
+
+
+def test_rows_written_beside_come_out_whole_and_in_order():
+    def write(book):
+        ws = book.add_sheet("S")
+        with xlsx.RowsBeside(ws, [xlsx.integer, xlsx.text]) as beside:
+            for start in range(0, 1000, 100):
+                beside.put([[i, f"第{i}行"] for i in range(start, start + 100)])
+        assert ws.rows == 1000
+
+    sheet = _read(_book(write))["S"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == (0, "第0行") and rows[-1] == (999, "第999行") and len(rows) == 1000
+
+
+def test_an_error_while_writing_beside_reaches_the_caller():
+    def broken(ref, value):
+        raise ValueError("cannot write")
+
+    out = io.BytesIO()
+    book = xlsx.Workbook(out)
+    ws = book.add_sheet("S")
+    # A later put or the block's end raises it.
+    with pytest.raises(ValueError, match="cannot write"), xlsx.RowsBeside(ws, [broken]) as beside:  # noqa: PT012
+        for _ in range(5):
+            beside.put([[1]])
+    book.abort()
