@@ -240,12 +240,10 @@ def _clause(ends: list[int], start: int, end: int, length: int) -> tuple[int, in
 def _negated(norm: str, lo: int, start: int) -> bool:
     """A negation shortly before `start` in its clause, with no 就 (不给就…) in between."""
     window = norm[max(lo, start - NEGATION_REACH - 4) : start]
-    last = None
-    for last in _NEGATIONS.finditer(window):
-        pass
-    if last is None:
+    negations = list(_NEGATIONS.finditer(window))
+    if not negations:
         return False
-    between = window[last.end() :]
+    between = window[negations[-1].end() :]
     return len(between) <= NEGATION_REACH and not _CONDITIONAL.search(between)
 
 
