@@ -92,9 +92,9 @@ def main(argv=None) -> int:
     parser.add_argument("--column", default="desc", help="the text column of --ordinary")
     args = parser.parse_args(argv)
     rows = read_phrasings(args.phrasings)
+    halves = dict.fromkeys(r["half"] for r in rows)  # heldout, tune, probe1, …
     out: dict = {
-        half: score([r for r in rows if r["half"] == half], args.misses)
-        for half in ("heldout", "tune")
+        half: score([r for r in rows if r["half"] == half], args.misses) for half in halves
     }
     out["all"] = score(rows)
     if args.ordinary:
