@@ -125,3 +125,12 @@ def test_it_is_cheap():
     for _ in range(1000):
         detect_crisis(text)
     assert time.perf_counter() - started < 1.0  # about 30 µs each on the development machine
+
+
+def test_no_pattern_matches_nothing():
+    """An empty alternative (a stray "|") would flag every text."""
+    from kesu.triage import crisis
+
+    patterns = [*crisis._ACT_RE.values(), *crisis._TARGET_RE.values()]
+    assert all(p.search("") is None for p in patterns)
+    assert not detect_crisis("两个人看了我的车，都说没问题")
