@@ -362,6 +362,9 @@ class Complaint(models.Model):
         _("reason for changing the severity"), max_length=limits.LINE, blank=True
     )
     is_crisis = models.BooleanField(_("crisis"), default=False)
+    # What the crisis detector found in the text at registration (kesu/triage/crisis.py):
+    # [{"kind": "social", "words": "发抖音"}, ...]; kept when staff clear the flag.
+    crisis_signals = models.JSONField(_("crisis signals"), default=list, blank=True, editable=False)
     resolvability = models.CharField(
         _("resolvability"), max_length=12, choices=Resolvability.choices, blank=True
     )

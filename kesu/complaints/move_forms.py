@@ -57,6 +57,15 @@ class FieldView:
     help: str = ""
     other_value: str = ""  # the typed number of a complaint picker
     max_length: int | None = None  # a text's limit: the input's maxlength and its counter
+    # A box that may also mean "not given" (the API's null): the form says it was shown, so
+    # an unticked box is posted as False (OVERRIDE_SEVERITY's crisis flag: untick to clear).
+    nullable: bool = False
+
+
+# Moves whose form starts from the complaint's current values: changing the severity shows
+# the current severity and crisis flag, so clearing a false crisis is unticking one box.
+CURRENT_VALUES = {Move.OVERRIDE_SEVERITY: ("severity", "is_crisis")}
+SHOWN = "{}__shown"
 
 
 def _label(name: str, f) -> str:
@@ -108,11 +117,14 @@ def describe(name: str, request, data=None, errors=None, complaint=None) -> list
         if field_name == "version" or f.read_only:
             continue
         value = "" if data is None else str(data.get(field_name, ""))
+        if data is None and complaint is not None and field_name in CURRENT_VALUES.get(name, ()):
+            value = str(getattr(complaint, field_name))
         required = f.required or field_name in required_here
         view = FieldView(field_name, _label(field_name, f), "text", required, value)
         view.help = str(f.help_text or "")
         if isinstance(f, serializers.CharField):
             view.max_length = f.max_length
+        view.nullable = isinstance(f, serializers.BooleanField) and f.allow_null
         if field_name in COMPLAINT_PICKERS.get(name, ()):
             _complaint_picker(view, request, complaint, data)
         else:
@@ -196,7 +208,7 @@ def perform(name: str, request, complaint_id: int, post) -> None:
             # An unticked box is not posted at all.
             if key in post:
                 data[key] = True
-            elif not f.allow_null:
+            elif not f.allow_null or SHOWN.format(key) in post:
                 data[key] = False
             continue
         value = post.get(key)

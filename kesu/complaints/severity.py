@@ -1,9 +1,41 @@
-"""Suggesting a severity from the organisation's rules (DOMAIN §2); staff may override it."""
+"""Suggesting a severity from the organisation's rules (DOMAIN §2) and the crisis detector
+(DOMAIN §7, kesu/triage/crisis.py); staff may override both."""
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 from kesu.complaints.choices import Severity
 from kesu.complaints.models import Category, SeverityRule, in_subtree
+from kesu.triage.crisis import detect_crisis
+
+# The reason code of a crisis the detector found (threats to go to the media, social
+# platforms, regulators, lawyers or courts, a protest on site, or a complaint spreading online).
+CRISIS_THREAT = "crisis_threat"
+
+# What each kind of finding means, for the complaint page.
+CRISIS_KIND_LABELS = {
+    "media": _("The customer threatens to go to the media"),
+    "social": _("The customer threatens to post it online"),
+    "regulator": _("The customer threatens to go to a regulator or consumer association"),
+    "legal": _("The customer threatens a lawyer or the courts"),
+    "protest": _("The customer threatens a protest on site"),
+    "spreading": _("The complaint is already spreading online"),
+}
+
+
+def crisis_signal_lines(signals: list[dict]) -> list[dict]:
+    """The stored findings grouped by kind for display: [{"label", "words": [...]}]."""
+    by_kind: dict[str, list[str]] = {}
+    for signal in signals or []:
+        words = by_kind.setdefault(str(signal.get("kind", "")), [])
+        if signal.get("words") and signal["words"] not in words:
+            words.append(str(signal["words"]))
+    return [
+        {"label": CRISIS_KIND_LABELS.get(kind, kind), "words": "、".join(words)}
+        for kind, words in by_kind.items()
+    ]
+
 
 # Higher wins when several rules match.
 SEVERITY_RANK = {
@@ -19,6 +51,8 @@ class SeveritySuggestion:
     severity: str = Severity.GENERAL
     crisis: bool = False
     reasons: list[str] = field(default_factory=list)
+    # What the detector found: [{"kind": "social", "words": "发抖音"}, ...] (Complaint.crisis_signals)
+    crisis_signals: list[dict] = field(default_factory=list)
 
 
 def suggest_severity(
@@ -53,4 +87,19 @@ def suggest_severity(
         suggestion.crisis = suggestion.crisis or rule.crisis
         if rule.reason_code not in suggestion.reasons:
             suggestion.reasons.append(rule.reason_code)
+    apply_crisis_signal(suggestion, f"{title}\n{account}")
     return suggestion
+
+
+def apply_crisis_signal(suggestion: SeveritySuggestion, text: str) -> None:
+    """OR the detector into a suggestion: a threat found makes it a crisis and major, with
+    the reason code CRISIS_THREAT and the words that triggered it."""
+    signal = detect_crisis(text)
+    if not signal:
+        return
+    suggestion.crisis = True
+    suggestion.crisis_signals = signal.as_data()
+    if SEVERITY_RANK[Severity.MAJOR] > SEVERITY_RANK[suggestion.severity]:
+        suggestion.severity = Severity.MAJOR
+    if CRISIS_THREAT not in suggestion.reasons:
+        suggestion.reasons.append(CRISIS_THREAT)

@@ -83,6 +83,7 @@ from kesu.complaints.services import (
     may_escalate_to_manufacturer,
     may_register,
 )
+from kesu.complaints.severity import crisis_signal_lines
 from kesu.complaints.team import (
     may_manage_team,
     team_add,
@@ -233,6 +234,7 @@ def complaint_page(
         request,
         nav="list",
         complaint=complaint,
+        crisis_signals=crisis_signal_lines(complaint.crisis_signals),
         customer_phone=customer.phone if user.sees_contact_data else mask_phone(customer.phone),
         move_forms=move_forms,
         approval=approval,

@@ -938,7 +938,8 @@ def complaint_override_severity(
     with _move(complaint_id, actor, Move.OVERRIDE_SEVERITY, expected_version) as m:
         m.set(severity=severity, severity_override_reason=reason.strip())
         if is_crisis is not None:
-            m.set(is_crisis=is_crisis)
+            m.set(is_crisis=is_crisis)  # False clears a false alarm; the reason says why
+        m.data["reason"] = reason.strip()  # on the timeline
     return m.complaint
 
 

@@ -69,7 +69,7 @@ from kesu.complaints.models import (
 from kesu.complaints.numbering import format_number
 from kesu.complaints.routing import active_rules, matching_rules
 from kesu.complaints.search import grams_of, notes_of_move, searched_texts
-from kesu.complaints.severity import SEVERITY_RANK
+from kesu.complaints.severity import SEVERITY_RANK, SeveritySuggestion, apply_crisis_signal
 from kesu.customers.choices import PersonalityType, PurchaseKind, Tier
 from kesu.customers.models import Customer, Purchase
 from kesu.demo import generation_text as text
@@ -522,6 +522,7 @@ _REGISTER_FIELDS = [
     ("suggested_severity", "suggested_severity"),
     ("severity_reasons", "severity_reasons"),
     ("is_crisis", "is_crisis"),
+    ("crisis_signals", "crisis_signals"),
     ("personality_type", "personality_type"),
     ("upset_level", "upset_level"),
     ("due_at", "due_at"),
@@ -997,7 +998,9 @@ class _Generator:
         else:
             demand = _weighted_key(rng, text.DEMAND_WEIGHTS.get(top, text.DEMAND_WEIGHTS["other"]))
             account = self._account(info, title, top, demand, received)
-        suggested, crisis, reasons = self._suggest(title, account, demand, channel, category)
+        suggested, crisis, reasons, signals = self._suggest(
+            title, account, demand, channel, category
+        )
         severity, override = suggested, ""
         if suggested == Severity.GENERAL and kind in (Kind.COMPLAINT, Kind.GRIEVANCE):
             roll = rng.random()
@@ -1059,6 +1062,7 @@ class _Generator:
             severity_reasons=reasons,
             severity_override_reason=override,
             is_crisis=crisis,
+            crisis_signals=signals,
             personality_type=rng.choice(PersonalityType.values) if rng.random() < 0.35 else "",
             upset_level=rng.choice([1, 2, 2, 3, 3, 3, 4, 4, 5]) if rng.random() < 0.6 else None,
             registered_by_id=registrar.id,
@@ -1124,7 +1128,9 @@ class _Generator:
             crisis = crisis or rule_crisis
             if reason not in reasons:
                 reasons.append(reason)
-        return severity, crisis, reasons
+        suggestion = SeveritySuggestion(severity, crisis, reasons)
+        apply_crisis_signal(suggestion, body)
+        return suggestion.severity, suggestion.crisis, suggestion.reasons, suggestion.crisis_signals
 
     # -- the procedure (workflow.py), move by move --
 

@@ -141,6 +141,15 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
     compensation_approved_by = UserRefSerializer(read_only=True, allow_null=True)
     preventive_verified_by = UserRefSerializer(read_only=True, allow_null=True)
     merged_into = MergedIntoSerializer(read_only=True, allow_null=True)
+    crisis_signals = serializers.JSONField(
+        read_only=True,
+        label=_("Crisis signals"),
+        help_text=_(
+            "What the crisis detector found in the text at registration: a list of "
+            '{"kind", "words"}, kind one of media, social, regulator, legal, protest, '
+            "spreading. Kept when the flag is cleared."
+        ),
+    )
     transitions = serializers.SerializerMethodField()
 
     class Meta(ComplaintListSerializer.Meta):
@@ -161,6 +170,7 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
             "suggested_severity",
             "suggested_severity_display",
             "severity_reasons",
+            "crisis_signals",
             "severity_override_reason",
             "resolvability",
             "resolvability_display",

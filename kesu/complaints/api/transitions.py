@@ -247,7 +247,10 @@ class OverrideSeverityInput(MoveSerializer):
         allow_null=True,
         default=None,
         label=_("Crisis"),
-        help_text=_("Media, regulator, court or a safety risk: handled first, managers told."),
+        help_text=_(
+            "Media, regulator, court or a safety risk: handled first, managers told. Untick it "
+            "(false in the API) to clear a false alarm; the reason is recorded."
+        ),
     )
 
 
