@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0019_import_job'),
+        ('complaints', '0020_crisis_signals'),
     ]
 
     operations = [
