@@ -92,7 +92,7 @@ class PostForm(forms.Form):
     screenshot = forms.FileField(
         label=_("Screenshot"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        widget=forms.FileInput(attrs={"accept": "image/*"}),
     )
 
 

@@ -1,13 +1,13 @@
 """Reads: who sees and handles which crisis, the list, one crisis with its plan, statements and
 posts, the people a spokesperson or a step's owner is chosen from, and the home page's list."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from kesu.complaints.models import Complaint
 from kesu.core.errors import NotFound
 from kesu.crises.choices import Status
-from kesu.crises.models import Crisis, CrisisStep
+from kesu.crises.models import Crisis, CrisisStatement, CrisisStep, WatchedPost
 from kesu.organisation.choices import ORGANISATION_WIDE_ROLES, Role
 from kesu.organisation.models import User
 
@@ -116,6 +116,25 @@ def crisis_parts(crisis: Crisis) -> dict:
             crisis.posts.select_related("screenshot", "recorded_by").order_by("first_seen_at", "id")
         ),
     }
+
+
+def crisis_with_parts(user, pk) -> Crisis:
+    """One crisis with its step counts, steps, statements and posts (the API's detail)."""
+    qs = with_step_counts(crises_visible_to(user)).select_related("complaint", "spokesperson")
+    qs = qs.prefetch_related(
+        Prefetch(
+            "steps", CrisisStep.objects.select_related("owner", "done_by").order_by("due_at", "id")
+        ),
+        Prefetch(
+            "statements",
+            CrisisStatement.objects.select_related("made_by").order_by("made_at", "id"),
+        ),
+        Prefetch("posts", WatchedPost.objects.order_by("first_seen_at", "id")),
+    )
+    try:
+        return qs.get(pk=pk)
+    except (Crisis.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
 
 
 def crisis_of_complaint(complaint: Complaint) -> Crisis | None:
