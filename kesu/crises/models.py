@@ -89,6 +89,11 @@ class Crisis(models.Model):
     def is_open(self) -> bool:
         return self.status == Status.OPEN
 
+    @property
+    def number(self) -> str:
+        """The complaint's number: a crisis is known by its case."""
+        return self.complaint.number
+
 
 class CrisisStep(models.Model):
     """One step of the action plan: what is done, by whom, by when."""

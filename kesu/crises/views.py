@@ -34,6 +34,7 @@ from kesu.crises.selectors import (
     leads,
     may_complete,
     may_end,
+    may_open,
     may_read,
     may_work,
     people_for,
@@ -161,6 +162,8 @@ def crisis_open_page(request, pk):
     complaint = complaints_visible_to(user).filter(pk=pk).first()
     if complaint is None:
         raise Http404
+    if not may_open(user, complaint):
+        raise PermissionDenied
     form = OpenForm(request.POST, people=people_for(complaint.organisation_id, complaint.branch_id))
     if form.is_valid():
         try:
@@ -185,9 +188,12 @@ def crisis_open_page(request, pk):
     return complaint_page(request, pk=complaint.pk, forms={"crisis_open": form}, status=400)
 
 
-def _post(request, pk, name: str, form_class, service, *, people=False, files=False, done=""):
+def _post(request, pk, name: str, form_class, service, may, *, people=False, files=False, done=""):
+    """A crisis form: refused (403) to who may not use it, before its input is read."""
     user = request.user
     crisis = _get(user, pk)
+    if not may(user, crisis):
+        raise PermissionDenied
     kwargs = {"people": people_for(crisis.organisation_id, crisis.branch_id)} if people else {}
     form = form_class(request.POST, request.FILES if files else None, **kwargs)
     if not form.is_valid():
@@ -200,6 +206,10 @@ def _post(request, pk, name: str, form_class, service, *, people=False, files=Fa
     return redirect("crises:detail", pk=crisis.pk)
 
 
+def _leads_open(user, crisis) -> bool:
+    return crisis.is_open and leads(user, crisis)
+
+
 @_reader
 @require_POST
 def crisis_spokesperson(request, pk):
@@ -209,6 +219,7 @@ def crisis_spokesperson(request, pk):
         "spokesperson",
         SpokespersonForm,
         services.crisis_set_spokesperson,
+        _leads_open,
         people=True,
         done=_("Saved: the branch's staff were told again who speaks for us."),
     )
@@ -218,7 +229,14 @@ def crisis_spokesperson(request, pk):
 @require_POST
 def crisis_step_add(request, pk):
     return _post(
-        request, pk, "step", StepForm, services.step_add, people=True, done=_("The step is added.")
+        request,
+        pk,
+        "step",
+        StepForm,
+        services.step_add,
+        may_work,
+        people=True,
+        done=_("The step is added."),
     )
 
 
@@ -231,6 +249,7 @@ def crisis_statement_add(request, pk):
         "statement",
         StatementForm,
         services.statement_add,
+        may_work,
         people=True,
         done=_("The statement is recorded."),
     )
@@ -245,6 +264,7 @@ def crisis_post_add(request, pk):
         "post",
         PostForm,
         services.post_add,
+        may_work,
         files=True,
         done=_("The post is recorded."),
     )
@@ -259,6 +279,7 @@ def crisis_end_page(request, pk):
         "end",
         EndForm,
         services.crisis_end,
+        may_end,
         done=_("The crisis is ended and its review recorded."),
     )
 
