@@ -1,10 +1,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
-    OPEN = "open", _("Open")
-    ENDED = "ended", _("Ended")
+    OPEN = "open", pgettext_lazy("crisis", "Open")
+    ENDED = "ended", pgettext_lazy("crisis", "Ended")
 
 
 class Platform(models.TextChoices):

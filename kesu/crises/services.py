@@ -384,9 +384,8 @@ def _store_screenshot(complaint: Complaint, actor: User, upload: UploadedFile, t
         digest.update(chunk)
     upload.seek(0)
     name = Path(upload.name or "screenshot").name
-    description = (_("Screenshot: %(title)s") % {"title": title})[
-        : Attachment._meta.get_field("description").max_length
-    ]
+    # Stored as it is: the post's own title (or address), in no interface language.
+    description = title[: Attachment._meta.get_field("description").max_length]
     attachment = Attachment(
         complaint=complaint,
         original_name=shorten_file_name(name),
