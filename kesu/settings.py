@@ -349,6 +349,8 @@ SPECTACULAR_SETTINGS = {
         "EscalationLevelEnum": "kesu.complaints.choices.EscalationLevel",
         "TeamRoleEnum": "kesu.complaints.choices.TeamRole",
         "RoleEnum": "kesu.organisation.choices.Role",
+        "CrisisStatusEnum": "kesu.crises.choices.Status",
+        "CrisisPlatformEnum": "kesu.crises.choices.Platform",
     },
 }
 

@@ -6,7 +6,7 @@ from kesu.crises.models import Crisis, CrisisStatement, CrisisStep, WatchedPost
 from kesu.organisation.models import User
 
 
-class _PersonSerializer(serializers.ModelSerializer):
+class _CrisisPersonSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="__str__", read_only=True)
 
     class Meta:
@@ -16,8 +16,8 @@ class _PersonSerializer(serializers.ModelSerializer):
 
 
 class StepSerializer(serializers.ModelSerializer):
-    owner = _PersonSerializer(read_only=True)
-    done_by = _PersonSerializer(read_only=True, allow_null=True)
+    owner = _CrisisPersonSerializer(read_only=True)
+    done_by = _CrisisPersonSerializer(read_only=True, allow_null=True)
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
 
     class Meta:
@@ -27,7 +27,7 @@ class StepSerializer(serializers.ModelSerializer):
 
 
 class StatementSerializer(serializers.ModelSerializer):
-    made_by = _PersonSerializer(read_only=True)
+    made_by = _CrisisPersonSerializer(read_only=True)
 
     class Meta:
         model = CrisisStatement
@@ -51,7 +51,7 @@ class PostSerializer(serializers.ModelSerializer):
 class CrisisSerializer(serializers.ModelSerializer):
     complaint_number = serializers.CharField(source="complaint.number", read_only=True)
     complaint_title = serializers.CharField(source="complaint.title", read_only=True)
-    spokesperson = _PersonSerializer(read_only=True)
+    spokesperson = _CrisisPersonSerializer(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     open_steps = serializers.IntegerField(read_only=True)
     overdue_steps = serializers.IntegerField(read_only=True)
