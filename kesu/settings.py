@@ -378,6 +378,8 @@ KESU_METRICS_ALLOWED_ADDRESSES = env_list("KESU_METRICS_ALLOWED_ADDRESSES", "127
 KESU_IMPORT_MAX_BYTES = int(os.environ.get("KESU_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 KESU_IMPORT_MAX_ROWS = int(os.environ.get("KESU_IMPORT_MAX_ROWS", 200_000))
 KESU_IMPORT_INLINE_ROWS = int(os.environ.get("KESU_IMPORT_INLINE_ROWS", 300))
+# An import with no sign of life for this long lost its worker and is taken up again.
+KESU_IMPORT_STALL_MINUTES = int(os.environ.get("KESU_IMPORT_STALL_MINUTES", 30))
 
 # Notifications: e-mail goes through Django's mail backend (SMTP by default), robots by HTTP.
 EMAIL_BACKEND = os.environ.get("KESU_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

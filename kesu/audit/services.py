@@ -22,8 +22,16 @@ GENESIS_HASH = "0" * 64
 BULK_FROM = 200
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def to_jsonable(value: Any) -> Any:
     """Values as stored in an entry's data: plain JSON types, exact (no floats for money)."""
+    kind = type(value)
+    if kind in _PLAIN:  # most values (an import records ~45 fields an entry): no isinstance chain
+        return value
+    if kind is dict:
+        return {str(k): v if type(v) in _PLAIN else to_jsonable(v) for k, v in value.items()}
     if isinstance(value, Model):
         return value.pk
     if isinstance(value, Decimal):

@@ -19,13 +19,16 @@ would only move at the commit): on PostgreSQL they go through a second connectio
 SQLite has one writer at a time, so there the bar shows the import as under way until it ends.
 """
 
+import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -48,15 +51,17 @@ from kesu.complaints.search import SEARCHED_FIELDS, grams_of, searched_texts
 from kesu.complaints.services import REGISTER_RECORDED
 from kesu.core.bulk import BulkInserter
 from kesu.core.errors import NotAllowed
-from kesu.customers.choices import CustomerAction
-from kesu.customers.models import Customer
-from kesu.customers.services import CUSTOMER_FIELDS
+from kesu.customers.choices import CustomerAction, PurchaseKind
+from kesu.customers.models import Customer, Purchase
+from kesu.customers.services import CUSTOMER_FIELDS, PURCHASE_FIELDS
 from kesu.organisation.models import User
 
 logger = logging.getLogger("kesu.complaints.imports")
 
+# The row's values that name the purchase (the vehicle) a complaint is about.
+PURCHASE_KEYS = ("product", "vin", "plate_number")
 # The row's values that are not Complaint fields of the same name.
-_NOT_FIELDS = frozenset({"_row", "number", "customer", "phone"})
+_NOT_FIELDS = frozenset({"_row", "number", "customer", "phone", *PURCHASE_KEYS})
 # What the "import" entry records: what a registration records and the later stages' fields an
 # import may fill in, so the replay finds the row as it was imported.
 IMPORT_RECORDED = [
@@ -109,8 +114,43 @@ def runs_inline(job: ImportJob) -> bool:
     return 0 < (row_estimate(bytes(job.content or b"")) or 0) <= settings.KESU_IMPORT_INLINE_ROWS
 
 
+# A job this long without a sign of life (its updated_at) lost its worker: nothing of it was
+# committed (the import is one transaction), so it is queued again, at most this many times.
+STALL_ATTEMPTS = 2
+
+
+def recover_stalled_imports(now=None) -> int:
+    """Jobs whose worker (or inline upload) stopped halfway: queued again while they have
+    attempts left, failed with a readable message otherwise. Returns how many were touched."""
+    now = now or timezone.now()
+    stale = now - timedelta(minutes=settings.KESU_IMPORT_STALL_MINUTES)
+    stalled = ImportJob.objects.filter(
+        status__in=(ImportStatus.VALIDATING, ImportStatus.IMPORTING), updated_at__lt=stale
+    )
+    touched = 0
+    for job in stalled.only("pk", "attempts", "language"):
+        if job.attempts < STALL_ATTEMPTS:
+            touched += ImportJob.objects.filter(pk=job.pk, updated_at__lt=stale).update(
+                status=ImportStatus.QUEUED, validated_rows=0, imported_rows=0, updated_at=now
+            )
+            continue
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            message = _(
+                "The import stopped before it ended (the background worker was stopped) and "
+                "nothing was imported. Upload the file again."
+            )
+        touched += ImportJob.objects.filter(pk=job.pk, updated_at__lt=stale).update(
+            status=ImportStatus.FAILED, message=message, finished_at=now, content=None,
+            updated_at=now,
+        )  # fmt: skip
+        logger.warning("Excel import %s stopped %s times: given up", job.pk, job.attempts)
+    return touched
+
+
 def run_pending_imports(limit: int = 5) -> int:
-    """Work through the oldest waiting jobs (the worker's pass); returns how many it ran."""
+    """Work through the oldest waiting jobs (the worker's pass), after taking back those whose
+    worker stopped halfway; returns how many it ran."""
+    recover_stalled_imports()
     ran = 0
     for job_id in (
         ImportJob.objects.filter(status=ImportStatus.QUEUED)
@@ -124,9 +164,13 @@ def run_pending_imports(limit: int = 5) -> int:
 
 def _claim(job_id: int) -> bool:
     # An update of one row is atomic on both databases: two workers never run one job.
+    now = timezone.now()
     return bool(
         ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
-            status=ImportStatus.VALIDATING, started_at=timezone.now()
+            status=ImportStatus.VALIDATING,
+            started_at=now,
+            updated_at=now,
+            attempts=F("attempts") + 1,
         )
     )
 
@@ -139,11 +183,13 @@ def job_run(job_id: int) -> bool:
     with translation.override(job.language or settings.LANGUAGE_CODE):
         try:
             _run(job)
+        except _TakenOver:
+            logger.warning("Excel import %s was taken up again by another worker", job.pk)
         except ImportRefused as refused:
-            _finish(job, ImportStatus.INVALID, message=refused.message)
+            _finish_if_still_ours(job, ImportStatus.INVALID, message=refused.message)
         except Exception:
             logger.exception("Excel import %s failed", job.pk)
-            _finish(
+            _finish_if_still_ours(
                 job,
                 ImportStatus.FAILED,
                 message=_("The import failed and nothing was imported. Try again later."),
@@ -151,11 +197,24 @@ def job_run(job_id: int) -> bool:
     return True
 
 
+class _TakenOver(Exception):
+    """The job was given to another worker meanwhile (this one looked stalled)."""
+
+
 def _finish(job: ImportJob, status: str, **values) -> None:
-    values |= {"status": status, "finished_at": timezone.now(), "content": None}
-    ImportJob.objects.filter(pk=job.pk).update(**values)
+    now = timezone.now()
+    values |= {"status": status, "finished_at": now, "updated_at": now, "content": None}
+    # Only while the job is still this worker's: one taken up again by recover_stalled_imports
+    # belongs to the next attempt, and this one's import must not commit beside it.
+    if not ImportJob.objects.filter(pk=job.pk, attempts=job.attempts).update(**values):
+        raise _TakenOver
     for name, value in values.items():
         setattr(job, name, value)
+
+
+def _finish_if_still_ours(job: ImportJob, status: str, **values) -> None:
+    with contextlib.suppress(_TakenOver):
+        _finish(job, status, **values)
 
 
 def _run(job: ImportJob) -> None:
@@ -166,7 +225,7 @@ def _run(job: ImportJob) -> None:
     keys = column_keys(header, actor)
 
     def validated(count: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(validated_rows=count)
+        ImportJob.objects.filter(pk=job.pk).update(validated_rows=count, updated_at=timezone.now())
 
     checked = check_rows(actor, keys, rows, progress=validated)
     if checked.error_count:
@@ -180,7 +239,10 @@ def _run(job: ImportJob) -> None:
         )
         return
     ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportStatus.IMPORTING, total_rows=checked.total, validated_rows=checked.total
+        status=ImportStatus.IMPORTING,
+        total_rows=checked.total,
+        validated_rows=checked.total,
+        updated_at=timezone.now(),
     )
     progress = _SideProgress(job.pk)
     try:
@@ -217,8 +279,9 @@ class _SideProgress:
         try:
             with self.side.cursor() as cursor:
                 cursor.execute(
-                    f"UPDATE {ImportJob._meta.db_table} SET imported_rows = %s WHERE id = %s",  # noqa: S608
-                    [count, self.job_id],
+                    f"UPDATE {ImportJob._meta.db_table} SET imported_rows = %s, updated_at = %s "  # noqa: S608
+                    "WHERE id = %s",
+                    [count, timezone.now(), self.job_id],
                 )
         except Exception:  # the bar must never stop the import
             logger.warning("could not record the progress of import %s", self.job_id)
@@ -251,12 +314,15 @@ def import_checked(
             numbers = reserve_complaint_numbers(organisation, year, len(by_year[year]))
             numbered += list(zip(numbers, by_year[year], strict=True))
         customers = _customers_for(actor, rows)
+        purchases = _purchases_for(actor, rows, customers)
         total = len(numbered)
         done = 0
         inserter = BulkInserter(Complaint)
         for start in range(0, total, CHUNK):
             chunk = numbered[start : start + CHUNK]
-            complaints = [_complaint(actor, number, row, customers) for number, row in chunk]
+            complaints = [
+                _complaint(actor, number, row, customers, purchases) for number, row in chunk
+            ]
             inserter.insert(complaints)
             audit_record_many(
                 organisation_id=organisation.pk,
@@ -297,9 +363,10 @@ def _customers_for(actor: User, rows: list[dict]) -> dict[str, tuple[int, str]]:
         )
         for phone, row in first_rows.items()
     ]
+    inserter = BulkInserter(Customer)
     for start in range(0, len(new), CHUNK):
         batch = new[start : start + CHUNK]
-        Customer.objects.bulk_create(batch)
+        inserter.insert(batch)
         audit_record_many(
             organisation_id=actor.organisation_id,  # type: ignore[arg-type]
             items=[
@@ -321,13 +388,87 @@ def _customers_for(actor: User, rows: list[dict]) -> dict[str, tuple[int, str]]:
     return found
 
 
-def _complaint(actor: User, number: str, row: dict, customers) -> Complaint:
+def _purchase_key(customer_id: int, row: dict) -> tuple | None:
+    """What tells a row's purchase apart within its customer's: the VIN, else the plate, else
+    the product; None for a row that names none."""
+    if row.get("vin"):
+        return (customer_id, "vin", row["vin"].upper())
+    if row.get("plate_number"):
+        return (customer_id, "plate_number", row["plate_number"].upper())
+    if row.get("product"):
+        return (customer_id, "product", row["product"])
+    return None
+
+
+def _purchases_for(actor: User, rows: list[dict], customers) -> dict[tuple, int]:
+    """The id of the purchase each row names: the customer's own (by VIN, plate, product), or
+    added now (a vehicle when a VIN or plate is given, else an order), with its audit entry.
+    No callbacks are planned for them: like the complaints, they are history."""
+    wanted: dict[tuple, dict] = {}
+    for row in rows:
+        key = _purchase_key(customers[row["phone"]][0], row)
+        if key is not None:
+            wanted.setdefault(key, row)
+    if not wanted:
+        return {}
+    customer_ids = sorted({key[0] for key in wanted})
+    found: dict[tuple, int] = {}
+    for start in range(0, len(customer_ids), CHUNK):
+        for pk, customer_id, vin, plate, product in (
+            Purchase.objects.filter(customer_id__in=customer_ids[start : start + CHUNK])
+            .order_by("id")
+            .values_list("id", "customer_id", "vin", "plate_number", "product")
+        ):
+            for kind, value in (("vin", vin.upper()), ("plate_number", plate.upper())):
+                if value:
+                    found.setdefault((customer_id, kind, value), pk)
+            if product:
+                found.setdefault((customer_id, "product", product), pk)
+    new = {
+        key: Purchase(
+            customer_id=key[0],
+            branch_id=row["branch_id"],
+            kind=PurchaseKind.VEHICLE if key[1] != "product" else PurchaseKind.ORDER,
+            product=row.get("product") or "",
+            vin=(row.get("vin") or "").upper(),
+            plate_number=(row.get("plate_number") or "").upper(),
+        )
+        for key, row in wanted.items()
+        if key not in found
+    }
+    made = list(new.values())
+    inserter = BulkInserter(Purchase)
+    for start in range(0, len(made), CHUNK):
+        batch = made[start : start + CHUNK]
+        inserter.insert(batch)
+        audit_record_many(
+            organisation_id=actor.organisation_id,  # type: ignore[arg-type]
+            items=[
+                {
+                    "actor": actor,
+                    "action": CustomerAction.PURCHASE_CREATE,
+                    "obj": purchase,
+                    "data": {
+                        k: getattr(purchase, k if k != "branch" else "branch_id")
+                        for k in PURCHASE_FIELDS
+                    }
+                    | {"source": "excel"},
+                }
+                for purchase in batch
+            ],
+        )
+    return found | {key: purchase.pk for key, purchase in new.items()}
+
+
+def _complaint(actor: User, number: str, row: dict, customers, purchases) -> Complaint:
     fields = {key: value for key, value in row.items() if key not in _NOT_FIELDS}
     customer_id, customer_name = customers[row["phone"]]
+    key = _purchase_key(customer_id, row)
     complaint = Complaint(
         organisation_id=actor.organisation_id,
         number=number,
         customer_id=customer_id,
+        purchase_id=purchases[key] if key is not None else None,
         registered_by=actor,
         **fields,
     )

@@ -147,6 +147,18 @@ COLUMNS: list[ImportColumn] = [
             "name of the first row that gives it."
         ),
     ),
+    _text(
+        "product",
+        gettext_lazy("Product or model"),
+        customer_limits.PRODUCT,
+        help_text=gettext_lazy(
+            "Optional, with VIN and plate number: the purchase the complaint is about. It is "
+            "found among the customer's purchases by VIN, then plate number, then product, or "
+            "added to the customer."
+        ),
+    ),
+    _text("vin", gettext_lazy("VIN"), 17),
+    _text("plate_number", gettext_lazy("Plate number"), 16),
     _text("title", gettext_lazy("Summary"), limits.TITLE, required=True),
     _text("account", gettext_lazy("The customer's account"), limits.ACCOUNT, required=True),
     _choice("demand", gettext_lazy("Demand"), Demand, gettext_lazy("Empty: other.")),

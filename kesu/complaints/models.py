@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints import limits
@@ -70,7 +71,7 @@ class Category(models.Model):
         indexes = [models.Index(fields=["organisation", "path"], name="category_path_idx")]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
 
     def save(self, *args, **kwargs):
         old_path = self.path
@@ -86,6 +87,13 @@ class Category(models.Model):
             for node in below:
                 node.path = self.path + node.path[len(old_path) :]
             Category.objects.bulk_update(below, ["path"])
+
+    @property
+    def label(self) -> str:
+        """The name in the active language: the English one when English is active and it is
+        set, the Chinese one otherwise."""
+        english = (get_language() or "").startswith("en")
+        return self.name_en if english and self.name_en else self.name
 
 
 class SeverityRule(models.Model):
@@ -754,6 +762,9 @@ class ImportJob(models.Model):
     last_number = models.CharField(_("last number"), max_length=24, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # How many times a worker took the job on: one whose worker stopped halfway is taken again
+    # (import_jobs.recover_stalled_imports), up to STALL_ATTEMPTS times.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         verbose_name = _("Excel import")

@@ -210,3 +210,26 @@ def exchanges_of(complaint: Complaint) -> QuerySet[ManufacturerExchange]:
         .select_related("contact", "asked_by", "answered_by")
         .order_by("id")
     )
+
+
+def categories_by_label(categories) -> dict[str, Category]:
+    """Each category under its path in the active language (the list intake offers), and also
+    under its Chinese and English paths, so a label typed or kept in a draft in the other
+    language still finds it."""
+    by_id = {c.pk: c for c in categories}
+    by_label: dict[str, Category] = {}
+    for name in ("label", "name", "name_en"):
+        for category in categories:
+            label = category_path_label(category, by_id, name)
+            if label:
+                by_label.setdefault(label, category)
+    return by_label
+
+
+def category_path_label(category, by_id: dict, name: str = "label") -> str:
+    """The category's path of names ("产品质量 › 发动机"); "" when a node has no such name."""
+    names, node = [], category
+    while node is not None:
+        names.append(getattr(node, name))
+        node = by_id.get(node.parent_id)
+    return "" if not all(names) else " › ".join(reversed(names))

@@ -65,6 +65,8 @@ from kesu.complaints.search import (
 )
 from kesu.complaints.selectors import (
     LIST_DEFERRED,
+    categories_by_label,
+    category_path_label,
     complaint_detail,
     complaint_list,
     complaints_visible_to,
@@ -484,8 +486,9 @@ def _categories(user):
     )
 
 
-def _category_label(category) -> str:
-    return category.name
+def _offered_labels(categories) -> list[str]:
+    by_id = {c.pk: c for c in categories}
+    return [category_path_label(c, by_id) for c in categories]
 
 
 @login_required
@@ -495,7 +498,7 @@ def intake(request):
         messages.error(request, _("Your role may not register complaints."))
         return redirect("complaints:my-work")
     categories = list(_categories(user))
-    by_label = {_category_path_label(c, categories): c for c in categories}
+    by_label = categories_by_label(categories)
     form = IntakeForm(request.POST or None, user=user)
     status = 200
     if request.method == "POST":
@@ -522,7 +525,7 @@ def intake(request):
             request,
             nav="intake",
             form=form,
-            category_labels=list(by_label),
+            category_labels=_offered_labels(categories),
             third_party_channels=THIRD_PARTY_CHANNEL_CODES,
             show_third_party=_shows_third_party(form),
             panels=[p for p in hooks.intake_panels(user) if p is not None],
@@ -536,15 +539,6 @@ def _shows_third_party(form) -> bool:
     return form["channel"].value() in THIRD_PARTY_CHANNELS or any(
         form[name].value() for name in THIRD_PARTY_FIELDS
     )
-
-
-def _category_path_label(category, categories) -> str:
-    by_id = {c.pk: c for c in categories}
-    names, node = [], category
-    while node is not None:
-        names.append(node.name)
-        node = by_id.get(node.parent_id)
-    return " › ".join(reversed(names))
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
@@ -647,7 +641,7 @@ def intake_route(request):
     preview = None
     if branch is not None:
         categories = list(_categories(user))
-        by_label = {_category_path_label(c, categories): c for c in categories}
+        by_label = categories_by_label(categories)
         department = Department.objects.filter(
             branch=branch, pk=_int_or_none(values.get("department"))
         ).first()

@@ -47,7 +47,7 @@ class _Place(forms.ModelChoiceField):
 
 class _Categories(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
-        return "— " * obj.path.count("/") + obj.name
+        return "— " * obj.path.count("/") + obj.label
 
 
 class ImprovementForm(forms.Form):

@@ -11,7 +11,6 @@ from kesu.complaints.models import Complaint
 from kesu.lessons.choices import MARKING_ROLES
 from kesu.lessons.forms import LessonForm
 from kesu.lessons.selectors import (
-    category_name,
     closing_summary,
     lesson_of,
     lessons_similar,
@@ -47,7 +46,7 @@ def complaint_panel(complaint: Complaint, user, forms: dict) -> PagePanel | None
             "own": own,
             "similar": similar,
             "more": more,
-            "more_name": category_name(more) if more is not None else "",
+            "more_name": more.label if more is not None else "",
             "linkable": linkable_complaints(user, similar),
             "form": form,
             "may_unmark": may and own is not None,

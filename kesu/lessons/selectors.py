@@ -10,13 +10,12 @@ from datetime import date, datetime, time
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from kesu.audit.models import AuditEntry
 from kesu.complaints.choices import Move
 from kesu.complaints.models import Category, Complaint
 from kesu.complaints.search import words_matching
-from kesu.complaints.selectors import complaints_visible_to
+from kesu.complaints.selectors import categories_by_label, complaints_visible_to
 from kesu.lessons.models import Lesson
 from kesu.lessons.services import TEXT_FIELDS
 
@@ -81,12 +80,6 @@ def top_of(category: Category) -> Category:
         Category.objects.filter(organisation_id=category.organisation_id, path=top).first()
         or category
     )
-
-
-def category_name(category: Category) -> str:
-    """A category's name in the active language (its English name where it has one)."""
-    english = (get_language() or "").startswith("en")
-    return (category.name_en or category.name) if english else category.name
 
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:
@@ -179,16 +172,7 @@ def category_from_label(organisation_id: int, label: str) -> Category | None:
     categories = list(
         Category.objects.filter(organisation_id=organisation_id, is_active=True).order_by("path")
     )
-    by_id = {c.pk: c for c in categories}
-    for category in categories:
-        names: list[str] = []
-        node: Category | None = category
-        while node is not None:
-            names.append(node.name)
-            node = by_id.get(node.parent_id) if node.parent_id else None
-        if " › ".join(reversed(names)) == label:
-            return category
-    return None
+    return categories_by_label(categories).get(label)
 
 
 def lessons_shared_in(organisation_id: int, month: date) -> QuerySet[Lesson]:

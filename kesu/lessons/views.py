@@ -22,7 +22,6 @@ from kesu.lessons.forms import LessonFilterForm, LessonForm
 from kesu.lessons.panels import FORM_KEY
 from kesu.lessons.selectors import (
     category_from_label,
-    category_name,
     lesson_rows,
     lessons_search,
     lessons_similar,
@@ -92,7 +91,7 @@ def lessons_for_category(request):
         {
             "lessons": lessons,
             "more": more,
-            "more_name": category_name(more) if more is not None else "",
+            "more_name": more.label if more is not None else "",
             "linkable": linkable_complaints(user, lessons),
         },
     )

@@ -203,6 +203,6 @@ def _choices(user) -> dict:
             (d.pk, d.name if len(branches) == 1 else f"{d.branch.name} · {d.name}")
             for d in departments.order_by("branch__name", "name")
         ],
-        "categories": [(c.pk, ("— " if "/" in c.path else "") + c.name) for c in categories],
+        "categories": [(c.pk, ("— " if "/" in c.path else "") + c.label) for c in categories],
         "all_label": _("All"),
     }

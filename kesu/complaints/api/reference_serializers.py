@@ -12,10 +12,7 @@ from kesu.organisation.models import Branch, Department, User
 
 def category_label(category: Category) -> str:
     """The category's name in the request's language (Chinese unless English is asked for)."""
-    language = get_language() or ""
-    if language.startswith("en") and category.name_en:
-        return category.name_en
-    return category.name
+    return category.label
 
 
 class UserRefSerializer(serializers.Serializer):

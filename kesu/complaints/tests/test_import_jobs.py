@@ -140,3 +140,97 @@ def test_importing_runs_a_fixed_number_of_queries(world, django_assert_max_num_q
     with django_assert_max_num_queries(60):
         job_run(job.pk)
     assert Complaint.objects.count() == 60
+
+
+def _stalled_job(world, *, attempts: int, status=ImportStatus.IMPORTING):
+    """A job a worker took on and then stopped with (killed): no sign of life for an hour."""
+    job = job_create(
+        actor=world.user(Role.DIRECTOR), file_name="h.xlsx", data=workbook_bytes([OPEN_ROW])
+    )
+    an_hour_ago = timezone.now() - timezone.timedelta(hours=1)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=status, attempts=attempts, started_at=an_hour_ago, updated_at=an_hour_ago
+    )
+    return job
+
+
+@pytest.mark.parametrize("status", [ImportStatus.VALIDATING, ImportStatus.IMPORTING])
+def test_a_job_whose_worker_stopped_is_taken_up_again_and_imported_once(world, status):
+    job = _stalled_job(world, attempts=1, status=status)
+    assert run_pending_imports() == 1
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.imported_rows) == (ImportStatus.DONE, 2, 1)
+    assert Complaint.objects.count() == 1
+
+
+def test_a_job_that_stalls_again_fails_with_a_message_in_the_uploaders_language(world):
+    job = _stalled_job(world, attempts=import_jobs.STALL_ATTEMPTS)
+    ImportJob.objects.filter(pk=job.pk).update(language="en")
+    assert run_pending_imports() == 0
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and job.content is None
+    assert job.message.startswith("The import stopped before it ended")
+    assert not Complaint.objects.exists()
+
+
+def test_a_job_at_work_recently_is_left_to_its_worker(world):
+    job = _stalled_job(world, attempts=1)
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now())
+    assert import_jobs.recover_stalled_imports() == 0
+    job.refresh_from_db()
+    assert job.status == ImportStatus.IMPORTING
+
+
+def test_a_slow_worker_whose_job_was_taken_up_again_commits_nothing(world, monkeypatch):
+    """The first worker was only slow: the job went to a second attempt meanwhile, so the first
+    one's import rolls back rather than importing the rows a second time."""
+    job = job_create(
+        actor=world.user(Role.DIRECTOR), file_name="h.xlsx", data=workbook_bytes([OPEN_ROW])
+    )
+    real = import_jobs.import_checked
+
+    def meanwhile_taken_over(*args, **kwargs):
+        numbers = real(*args, **kwargs)
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.QUEUED, attempts=2)
+        return numbers
+
+    monkeypatch.setattr(import_jobs, "import_checked", meanwhile_taken_over)
+    assert job_run(job.pk)
+    assert not Complaint.objects.exists()
+    job.refresh_from_db()
+    # (The take-over here was written in the import's own transaction, so it rolled back too;
+    # in production it is another worker's and stays.) The first attempt wrote no "done".
+    assert job.status != ImportStatus.DONE and job.imported_rows == 0
+
+
+def test_the_vehicle_of_a_row_is_found_among_the_customers_purchases_or_added(world):
+    from kesu.customers.choices import CustomerAction, PurchaseKind
+    from kesu.customers.models import Purchase
+
+    user = world.user(Role.DIRECTOR)
+    customer = CustomerFactory(organisation=world.org, branch=world.branch, phone="+8613900139000")
+    known = Purchase.objects.create(
+        customer=customer, kind=PurchaseKind.VEHICLE, product="Model S", vin="LSVAB12345C000001"
+    )
+    rows = [
+        OPEN_ROW | {"title": "同一台车", "vin": "lsvab12345c000001", "product": "Model S"},
+        OPEN_ROW | {"title": "新车牌", "plate_number": "沪A12345", "product": "Model X"},
+        OPEN_ROW | {"title": "同一车牌", "plate_number": "沪a12345"},
+        OPEN_ROW | {"title": "只有车型", "product": "Model Y"},
+        OPEN_ROW | {"title": "没有车辆"},
+    ]
+    job = _imported(user, rows)
+    assert job.status == ImportStatus.DONE, job.errors
+    by_title = {c.title: c for c in Complaint.objects.select_related("purchase")}
+    assert by_title["同一台车"].purchase == known
+    plate = by_title["新车牌"].purchase
+    assert (plate.kind, plate.product, plate.plate_number) == (
+        PurchaseKind.VEHICLE, "Model X", "沪A12345",
+    )  # fmt: skip
+    assert by_title["同一车牌"].purchase == plate
+    assert by_title["只有车型"].purchase.kind == PurchaseKind.ORDER
+    assert by_title["没有车辆"].purchase is None
+    assert Purchase.objects.filter(customer=customer).count() == 3
+    added = AuditEntry.objects.filter(action=CustomerAction.PURCHASE_CREATE)
+    assert added.count() == 2 and all(e.data["source"] == "excel" for e in added)
+    assert not list(iter_chain_breaks()) and not list(iter_complaint_mismatches())

@@ -156,3 +156,16 @@ def test_a_manufacturer_contact_reads_as_staff_name_it_and_can_be_reached(world)
     assert (
         str(ManufacturerContactFactory.build(name="李娜", title="", region="", brand="")) == "李娜"
     )
+
+
+def test_a_category_reads_in_the_active_language(org):
+    from django.utils import translation
+
+    from kesu.complaints.models import Category
+
+    named = Category.objects.create(organisation=org, code="x1", name="发动机", name_en="Engine")
+    chinese_only = Category.objects.create(organisation=org, code="x2", name="车身")
+    with translation.override("en"):
+        assert (str(named), str(chinese_only)) == ("Engine", "车身")
+    with translation.override("zh-hans"):
+        assert str(named) == "发动机"

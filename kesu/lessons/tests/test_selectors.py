@@ -13,7 +13,6 @@ from kesu.lessons.models import Lesson
 from kesu.lessons.selectors import (
     category_from_label,
     category_line,
-    category_name,
     category_subtree,
     closing_summary,
     lesson_of,
@@ -177,14 +176,3 @@ def test_the_intake_names_a_category_by_its_path(world):
     assert category_from_label(world.org.pk, engine.parent.name) == engine.parent
     assert category_from_label(world.org.pk, engine.name) is None  # not the whole path
     assert category_from_label(world.org.pk, "") is None
-
-
-def test_category_names_in_the_active_language(world):
-    from django.utils import translation
-
-    engine = category(world, "vehicle.engine")
-    engine.name_en = "Engine"
-    with translation.override("en"):
-        assert category_name(engine) == "Engine"
-    with translation.override("zh-hans"):
-        assert category_name(engine) == engine.name

@@ -2,6 +2,7 @@
 open complaint" and searching by a number's tail (issue 8)."""
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext
@@ -180,3 +181,46 @@ def test_every_field_of_the_intake_shows_its_error(client, world, monkeypatch):
     assert "branch" in names and "purchase" in names
     missing = [name for name in names if f"marker-{name}" not in body]
     assert not missing, missing
+
+
+def _engine(world):
+    from kesu.complaints.models import Category
+
+    engine = Category.objects.filter(organisation=world.org, parent__isnull=False).exclude(
+        name_en=""
+    )
+    category = engine.select_related("parent").first()
+    assert category is not None and category.parent.name_en  # the default tree is bilingual
+    return category
+
+
+def test_in_english_the_categories_are_offered_by_their_english_paths(client, world):
+    category = _engine(world)
+    client.force_login(world.user(Role.FRONTLINE))
+    english = f"{category.parent.name_en} › {category.name_en}"
+    chinese = f"{category.parent.name} › {category.name}"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/complaints/new/").content.decode()
+    assert f'<option value="{english}">' in page and f'<option value="{chinese}">' not in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = client.get("/complaints/new/").content.decode()
+    assert f'<option value="{chinese}">' in page
+
+
+@pytest.mark.parametrize("typed", ["english", "chinese"])
+def test_a_category_path_in_either_language_is_taken(client, world, typed):
+    """A path typed in the other language (or kept in a draft from before a language switch)
+    still finds its category."""
+    category = _engine(world)
+    client.force_login(world.user(Role.FRONTLINE))
+    label = {
+        "english": f"{category.parent.name_en} › {category.name_en}",
+        "chinese": f"{category.parent.name} › {category.name}",
+    }[typed]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post("/complaints/new/", {**NEW_CALL, "category": label})
+    assert response.status_code == 302, response.content.decode()
+    complaint = Complaint.objects.get(title="空调不制冷")
+    assert complaint.category == category
+    page = client.get(f"/complaints/{complaint.pk}/").content.decode()
+    assert category.name_en in page and category.name not in page
