@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "kesu.sla",
     "kesu.notifications",
     "kesu.callbacks",
+    # Before improvements and reports: its panel comes first on the home and complaint pages.
+    "kesu.crises",
     "kesu.improvements",
     "kesu.lessons",
     "kesu.reports",
@@ -347,6 +349,8 @@ SPECTACULAR_SETTINGS = {
         "EscalationLevelEnum": "kesu.complaints.choices.EscalationLevel",
         "TeamRoleEnum": "kesu.complaints.choices.TeamRole",
         "RoleEnum": "kesu.organisation.choices.Role",
+        "CrisisStatusEnum": "kesu.crises.choices.Status",
+        "CrisisPlatformEnum": "kesu.crises.choices.Platform",
     },
 }
 
@@ -398,6 +402,9 @@ KESU_PREVENTION_VERIFY_AFTER_DAYS = int(os.environ.get("KESU_PREVENTION_VERIFY_A
 KESU_IMPROVEMENT_REMINDER_WORKING_DAYS = int(
     os.environ.get("KESU_IMPROVEMENT_REMINDER_WORKING_DAYS", 2)
 )
+# A crisis's action-plan step is reminded to its owner this many minutes before it is due;
+# once overdue it is escalated to the branch's general manager (kesu/crises/reminders.py).
+KESU_CRISIS_STEP_REMINDER_MINUTES = int(os.environ.get("KESU_CRISIS_STEP_REMINDER_MINUTES", 60))
 # The address links in e-mails and robot messages start with (no trailing slash).
 KESU_BASE_URL = os.environ.get("KESU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 KESU_WEBHOOK_TIMEOUT = float(os.environ.get("KESU_WEBHOOK_TIMEOUT", 10))

@@ -15,6 +15,7 @@ urlpatterns = [
     path("callbacks/", include("kesu.callbacks.urls")),
     path("reports/", include("kesu.reports.urls")),
     path("improvements/", include("kesu.improvements.urls")),
+    path("crises/", include("kesu.crises.urls")),
     path("lessons/", include("kesu.lessons.urls")),
     path("", include("kesu.web.urls")),
     path("", include("kesu.notifications.urls")),

@@ -52,5 +52,11 @@ class Kind:
     IMPROVEMENT_DUE = "improvement_due"
     IMPROVEMENT_REVIEW = "improvement_review"
     PREVENTION_VERIFY = "prevention_verify"
+    # Crisis handling (kesu/crises): the internal notice naming the spokesperson, and the steps
+    # of its action plan.
+    CRISIS_NOTICE = "crisis_notice"
+    CRISIS_STEP_ASSIGNED = "crisis_step_assigned"
+    CRISIS_STEP_DUE = "crisis_step_due"
+    CRISIS_STEP_OVERDUE = "crisis_step_overdue"
     LESSONS_DIGEST = "lessons_digest"
     MONTHLY_REPORT = "monthly_report"

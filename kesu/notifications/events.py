@@ -61,9 +61,23 @@ class Audience(models.TextChoices):
         ),
     )
 
+    # A crisis's people (kesu/crises looks them up).
+    BRANCH_STAFF = "branch_staff", _("everyone of the crisis complaint's branch")
+    STEP_OWNER = "step_owner", _("the owner of the crisis action step")
+    SPOKESPERSON = "spokesperson", _("the crisis's spokesperson")
+
 
 # Audiences that are not places around a complaint: their app finds the people.
-NOT_OF_A_COMPLAINT = frozenset({Audience.ACTION_OWNER, Audience.ACTION_REVIEWER, Audience.MANAGERS})
+NOT_OF_A_COMPLAINT = frozenset(
+    {
+        Audience.ACTION_OWNER,
+        Audience.ACTION_REVIEWER,
+        Audience.MANAGERS,
+        Audience.BRANCH_STAFF,
+        Audience.STEP_OWNER,
+        Audience.SPOKESPERSON,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -247,6 +261,43 @@ EVENTS: tuple[Event, ...] = (
         ),
         (A.OWNER, A.CUSTOMER_DIRECTOR),
         "DOMAIN §2 (verification of the preventive action)",
+    ),
+    Event(
+        Kind.CRISIS_NOTICE,
+        _("Crisis: who speaks for us"),
+        _(
+            "a crisis's spokesperson is named or changed, or its internal notice changed: only "
+            "the spokesperson speaks in public (kesu/crises)"
+        ),
+        (A.BRANCH_STAFF,),
+        "DOMAIN §7, issue 13",
+    ),
+    Event(
+        Kind.CRISIS_STEP_ASSIGNED,
+        _("Crisis action step for you"),
+        _("someone else gave you a step of a crisis's action plan (kesu/crises)"),
+        (A.STEP_OWNER,),
+        "DOMAIN §7, issue 13",
+    ),
+    Event(
+        Kind.CRISIS_STEP_DUE,
+        _("Crisis action step due soon"),
+        _(
+            "a step of a crisis's action plan not done yet is due within "
+            "KESU_CRISIS_STEP_REMINDER_MINUTES (the crisis reminders after the deadline sweep)"
+        ),
+        (A.STEP_OWNER,),
+        "DOMAIN §7, issue 13",
+    ),
+    Event(
+        Kind.CRISIS_STEP_OVERDUE,
+        _("Crisis action step overdue"),
+        _(
+            "a step of a crisis's action plan is past its due time and not done: escalated "
+            "(the crisis reminders after the deadline sweep)"
+        ),
+        (A.STEP_OWNER, A.SPOKESPERSON, A.GENERAL_MANAGER),
+        "DOMAIN §7, issue 13",
     ),
     Event(
         Kind.LESSONS_DIGEST,

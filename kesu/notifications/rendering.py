@@ -100,6 +100,9 @@ def link_path(payload: dict) -> str:
     complaint_id = payload.get("complaint_id")
     if isinstance(complaint_id, int):
         return reverse("complaints:complaint", args=[complaint_id])
+    crisis_id = payload.get("crisis_id")
+    if isinstance(crisis_id, int):
+        return reverse("crises:detail", args=[crisis_id])
     improvement_id = payload.get("improvement_id")
     if isinstance(improvement_id, int):
         return reverse("improvements:detail", args=[improvement_id])
@@ -340,6 +343,59 @@ def _prevention_verify(v: dict, payload: dict) -> Message:
     )
 
 
+def _crisis_notice(v: dict, payload: dict) -> Message:
+    v = {**v, "spokesperson": payload.get("spokesperson") or MISSING}
+    body = (
+        _(
+            "Complaint %(number)s “%(title)s” is being handled as a crisis. Only %(spokesperson)s "
+            "speaks for the company about it: do not comment to the press, online or to anyone "
+            "outside; pass every question on to %(spokesperson)s."
+        )
+        % v
+    )
+    notice = payload.get("notice") or ""
+    return Message(
+        _("Crisis %(number)s: only %(spokesperson)s speaks for us") % v,
+        f"{body}\n{notice}" if notice else body,
+    )
+
+
+def _crisis_step_assigned(v: dict, payload: dict) -> Message:
+    v = {**v, "step": payload.get("step") or MISSING}
+    return Message(
+        _("Crisis step for you: %(step)s") % v,
+        _(
+            "%(by)s gave you the step “%(step)s” of the action plan of the crisis %(number)s "
+            "“%(title)s”, due by %(due)s."
+        )
+        % v,
+    )
+
+
+def _crisis_step_due(v: dict, payload: dict) -> Message:
+    v = {**v, "step": payload.get("step") or MISSING}
+    return Message(
+        _("Crisis step due: %(step)s") % v,
+        _(
+            "The step “%(step)s” of the crisis %(number)s “%(title)s” is due by %(due)s. "
+            "Carry it out and mark it done."
+        )
+        % v,
+    )
+
+
+def _crisis_step_overdue(v: dict, payload: dict) -> Message:
+    v = {**v, "step": payload.get("step") or MISSING, "owner": payload.get("owner") or MISSING}
+    return Message(
+        _("Crisis step overdue: %(step)s") % v,
+        _(
+            "The step “%(step)s” of the crisis %(number)s “%(title)s” was due by %(due)s and "
+            "is not done. Its owner: %(owner)s."
+        )
+        % v,
+    )
+
+
 def _lessons_digest(v: dict, payload: dict) -> Message:
     english = (translation.get_language() or "").startswith("en")
     month = _month(payload.get("month"))
@@ -421,6 +477,10 @@ TEXTS = {
     Kind.IMPROVEMENT_DUE: _improvement_due,
     Kind.IMPROVEMENT_REVIEW: _improvement_review,
     Kind.PREVENTION_VERIFY: _prevention_verify,
+    Kind.CRISIS_NOTICE: _crisis_notice,
+    Kind.CRISIS_STEP_ASSIGNED: _crisis_step_assigned,
+    Kind.CRISIS_STEP_DUE: _crisis_step_due,
+    Kind.CRISIS_STEP_OVERDUE: _crisis_step_overdue,
     Kind.LESSONS_DIGEST: _lessons_digest,
     Kind.MONTHLY_REPORT: _monthly_report,
 }

@@ -8,6 +8,7 @@ must not load the user.
 
 from kesu.callbacks.selectors import may_use_workspace
 from kesu.complaints.services import may_register
+from kesu.crises.selectors import may_read as may_read_crises
 from kesu.improvements.selectors import may_read as may_read_improvements
 from kesu.lessons.selectors import may_read_lessons
 from kesu.reports.access import may_read_reports
@@ -37,6 +38,10 @@ def navigation(request) -> dict:
         user = _signed_in(request)
         return user is not None and may_read_improvements(user)
 
+    def nav_crises() -> bool:
+        user = _signed_in(request)
+        return user is not None and may_read_crises(user)
+
     def nav_lessons() -> bool:
         user = _signed_in(request)
         return user is not None and may_read_lessons(user)
@@ -46,5 +51,6 @@ def navigation(request) -> dict:
         "nav_callbacks": nav_callbacks,
         "nav_reports": nav_reports,
         "nav_improvements": nav_improvements,
+        "nav_crises": nav_crises,
         "nav_lessons": nav_lessons,
     }

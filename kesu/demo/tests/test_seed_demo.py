@@ -79,3 +79,17 @@ def test_the_demo_has_improvement_actions_in_several_stages(db):
     assert to_review.review_on == timezone.localdate()
     assert actions["服务顾问接待礼仪培训"].is_overdue
     assert actions["发动机冷启动异响专项整改"].complaints.exists()
+
+
+def test_the_demo_has_a_crisis_handled_and_one_to_open(db, settings, tmp_path):
+    from kesu.crises.models import Crisis
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo")
+    crisis = Crisis.objects.get()
+    assert crisis.branch.code == "east" and crisis.spokesperson.username == "gm"
+    assert crisis.steps.filter(done_at__isnull=False).exists()
+    assert crisis.steps.filter(done_at__isnull=True, due_at__lt=timezone.now()).exists()
+    assert crisis.statements.exists() and crisis.posts.get().screenshot is not None
+    # West's crisis complaint waits for its general manager.
+    assert Complaint.objects.filter(branch__code="west", is_crisis=True).exists()

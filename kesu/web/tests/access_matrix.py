@@ -32,6 +32,7 @@ from kesu.complaints.imports import IMPORT_ROLES
 from kesu.complaints.services import REGISTERING_ROLES
 from kesu.complaints.team import TEAM_LEADING_ROLES
 from kesu.complaints.workflow import TRANSITIONS
+from kesu.crises.selectors import LEADING_ROLES as CRISIS_LEADERS
 from kesu.improvements.selectors import EDITING_ROLES as IMPROVING_ROLES
 from kesu.improvements.selectors import REVIEWING_ROLES as IMPROVEMENT_REVIEWERS
 from kesu.lessons.choices import MARKING_ROLES
@@ -547,6 +548,70 @@ _improvement_rules = [
     ),
 ]
 
+# Crises (kesu/crises): everyone of the branch reads its crises (the internal notice is for all);
+# the matrix's crisis was opened by the general manager, its spokesperson the customer director.
+SEES_CRISIS = "sees the crisis (its branch's; every branch's for group, admin)"
+LEADS_CRISIS = SEES_CRISIS + " and leads it (director, general manager of its branch, group)"
+_crisis_writes = [
+    Rule(
+        "crises:open",
+        "POST",
+        may=CRISIS_LEADERS,
+        ok=400,
+        scope=OBJECT,
+        obj="crisis_complaint",
+        body={},
+        decided_first="object",
+        means="sees the crisis complaint and leads its branch (director, general manager, group); "
+        "an empty form is refused with 400",
+    ),
+    *[
+        Rule(
+            f"crises:{route}",
+            "POST",
+            may=CRISIS_LEADERS,
+            ok=400,
+            scope=OBJECT,
+            obj="crisis",
+            body={},
+            decided_first="object",
+            means=LEADS_CRISIS + extra + "; an empty form is refused with 400",
+        )
+        for route, extra in (
+            ("spokesperson", ""),
+            ("step-add", ", or is its spokesperson"),
+            ("statement-add", ", or is its spokesperson"),
+            ("post-add", ", or is its spokesperson"),
+            ("end", ""),
+        )
+    ],
+    Rule(
+        "crises:step-done",
+        "POST",
+        may=CRISIS_LEADERS | {Role.HANDLER},
+        ok=302,
+        scope=OBJECT,
+        obj="crisis_step",
+        body={},
+        decided_first="object",
+        means=LEADS_CRISIS + ", is its spokesperson or owns the step (the matrix's: the handling "
+        "manager); marked done (rolled back), back to the crisis",
+    ),
+]
+_crisis_rules = [
+    Rule(
+        "crises:list",
+        scope=LISTED,
+        obj="crisis",
+        means="signed in to an organisation; lists their branch's crises (all for group, admin)",
+    ),
+    Rule("crises:detail", scope=OBJECT, obj="crisis", means=SEES_CRISIS),
+    *_crisis_writes,
+    *[_post_only(rule) for rule in _crisis_writes],
+    _api("crisis-list", scope=LISTED, obj="crisis", means=SEES_CRISIS + "; listed"),
+    _api("crisis-detail", scope=OBJECT, obj="crisis", means=SEES_CRISIS),
+]
+
 SHARES_LESSONS = (
     "sees the complaint and shares lessons (handling manager, director, general manager)"
 )
@@ -999,6 +1064,8 @@ RULES: list[Rule] = [
     _api("report-monthly", may=REPORT_ROLES, means=READS_REPORTS),
     # ---- Improvement actions ------------------------------------------------------------------
     *_improvement_rules,
+    # ---- Crises ---------------------------------------------------------------------------------
+    *_crisis_rules,
     # ---- Lessons learned -----------------------------------------------------------------------
     Rule(
         "lessons:list",

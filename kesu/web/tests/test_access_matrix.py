@@ -59,6 +59,9 @@ class Side:
     closed: object = None  # a closed complaint shared as a lesson
     lesson: object = None  # its lesson
     kept: object = None  # the branch's kept monthly report
+    crisis: object = None  # a crisis of the branch, its spokesperson the customer director
+    crisis_step: object = None  # a step of its action plan, owned by the handling manager
+    crisis_complaint: object = None  # a complaint flagged as a crisis, no crisis opened yet
 
 
 @dataclass
@@ -139,8 +142,35 @@ def _side(world, branch, users) -> Side:
         review_on=timezone.localdate() + timedelta(days=80),
     )
     side.closed, side.lesson = _closed_with_lesson(world, branch, users)
+    side.crisis, side.crisis_step, side.crisis_complaint = _crisis(world, branch, users)
     side.kept = _kept_report(branch, users)
     return side
+
+
+def _crisis(world, branch, users):
+    from kesu.complaints.models import Complaint
+    from kesu.crises.services import crisis_open, step_add
+    from kesu.organisation.choices import Role
+
+    complaints = [
+        world.complaint(actor=users[Role.FRONTLINE], title=f"{title}-{branch.code}")
+        for title in ("矩阵危机", "矩阵待启动危机")
+    ]
+    Complaint.objects.filter(pk__in=[c.pk for c in complaints]).update(is_crisis=True)
+    crisis = crisis_open(
+        actor=users[Role.GENERAL_MANAGER],
+        complaint_id=complaints[0].pk,
+        spokesperson=users[Role.DIRECTOR],
+        internal_notice="矩阵通知",
+    )
+    step = step_add(
+        actor=users[Role.GENERAL_MANAGER],
+        crisis_id=crisis.pk,
+        title="矩阵步骤",
+        owner=users[Role.HANDLER],
+        due_at=timezone.now() + timedelta(days=2),
+    )
+    return crisis, step, complaints[1]
 
 
 def _kept_report(branch, users):

@@ -51,7 +51,8 @@ def test_my_work_query_count_does_not_grow_with_the_queue(
     for _ in range(15):
         world.complaint()
     client = as_user(Role.DIRECTOR)
-    with django_assert_max_num_queries(21):
+    # One of them the open crises first on the page (kesu/crises, one query).
+    with django_assert_max_num_queries(22):
         assert client.get("/").status_code == 200
 
 

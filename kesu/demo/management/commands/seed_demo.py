@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -13,8 +14,11 @@ from kesu.complaints.choices import CauseClass, Channel, ConfirmationMethod, Dem
 from kesu.complaints.defaults import install_defaults
 from kesu.complaints.models import Category, Complaint
 from kesu.complaints.services import complaint_register
+from kesu.crises import services as crises
+from kesu.crises.models import Crisis, CrisisStep
 from kesu.customers.choices import PersonalityType, PurchaseKind, Tier
 from kesu.customers.services import customer_create, purchase_create
+from kesu.demo.states import _photo as demo_photo
 from kesu.demo.states import (
     branches_without_states,
     create_states,
@@ -131,6 +135,10 @@ class Command(BaseCommand):
             with transaction.atomic():
                 for branch in missing:
                     create_states(org, branch, users)
+        if not Crisis.objects.filter(organisation=org).exists():
+            users = {u.username: u for u in User.objects.filter(organisation=org)}
+            with transaction.atomic():
+                _create_crisis(org, users)
         self._print_logins()
 
     def _create(self):
@@ -320,6 +328,74 @@ def _create_improvements(org, branches, users) -> None:
         baseline_denominator=820,
     )
     ImprovementAction.objects.filter(pk=west.pk).update(due_on=today - timedelta(days=3))
+
+
+def _create_crisis(org, users) -> None:
+    """The east branch's crisis complaint handled as a crisis: its general manager the one
+    spokesperson, a plan with a step done, one due soon and one overdue, a statement and a
+    watched post with its screenshot. The west branch's crisis complaint is left for its general
+    manager to open."""
+    complaint = (
+        Complaint.objects.filter(organisation=org, branch__code="east", is_crisis=True)
+        .order_by("pk")
+        .first()
+    )
+    if complaint is None:
+        return
+    gm, director, handler = users["gm"], users["director"], users["handler"]
+    crisis = crises.crisis_open(
+        actor=gm,
+        complaint_id=complaint.pk,
+        spokesperson=gm,
+        internal_notice="如有记者、自媒体或其他车主来电询问此事，请记下对方姓名和电话，"
+        "告知“稍后由公司负责人回复”，并立即转告总经理。请勿在朋友圈、车友群中评论。",
+    )
+    now = timezone.now()
+    apology = crises.step_add(
+        actor=gm,
+        crisis_id=crisis.pk,
+        title="上门向车主当面致歉并说明处理方案",
+        owner=director,
+        due_at=now + timedelta(hours=2),
+    )
+    crises.step_complete(
+        actor=director, step_id=apology.pk, note="车主接受道歉，同意等待检测结果。"
+    )
+    crises.step_add(
+        actor=gm,
+        crisis_id=crisis.pk,
+        title="第三方检测报告发给车主",
+        owner=handler,
+        due_at=now + timedelta(minutes=50),
+    )
+    overdue = crises.step_add(
+        actor=gm,
+        crisis_id=crisis.pk,
+        title="回复汽车之家论坛帖子",
+        owner=director,
+        due_at=now + timedelta(hours=1),
+    )
+    # Due an hour ago (the demo's shortcut through time): the overdue step the plan shows.
+    CrisisStep.objects.filter(pk=overdue.pk).update(due_at=now - timedelta(hours=1))
+    crises.statement_add(
+        actor=gm,
+        crisis_id=crisis.pk,
+        made_at=now - timedelta(minutes=30),
+        channel="官方微博",
+        text="我们已关注到车主反映的问题，已与车主取得联系，正在委托第三方检测，"
+        "结果出来后第一时间公布。",
+    )
+    crises.post_add(
+        actor=director,
+        crisis_id=crisis.pk,
+        platform="weibo",
+        url="https://weibo.com/demo/4S-store-post",
+        title="4S店修车越修越坏，求曝光",
+        first_seen_at=now - timedelta(hours=3),
+        reach="转发 320，评论 85",
+        notes="车主本人发布，已有本地汽车博主转发。",
+        screenshot=SimpleUploadedFile("微博截图.png", demo_photo("PNG"), content_type="image/png"),
+    )
 
 
 def _tick(complaint, actor, *items: str) -> None:

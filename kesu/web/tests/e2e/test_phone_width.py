@@ -7,7 +7,8 @@ from kesu.web.tests.e2e.conftest import PASSWORD
 
 PHONE = {"width": 390, "height": 844}
 # The pages a manager opens away from the desk, and the wide ones.
-PAGES = ["/", "/complaints/", "/callbacks/", "/reports/monthly/", "/improvements/", "/lessons/"]
+PAGES = ["/", "/complaints/", "/callbacks/", "/reports/monthly/", "/improvements/", "/lessons/",
+         "/crises/"]  # fmt: skip
 OVERFLOW = "() => document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
 
 
@@ -22,12 +23,14 @@ def test_no_page_is_wider_than_a_phone(browser, demo, locale):
     page.click("button[type=submit]")
     page.wait_for_url(f"{demo.url}/")
     from kesu.complaints.models import Complaint
+    from kesu.crises.models import Crisis
     from kesu.organisation.models import User
 
     director = User.objects.get(username="director")
     newest = Complaint.objects.filter(branch_id=director.branch_id).order_by("-id").first()
+    crisis = Crisis.objects.filter(branch_id=director.branch_id).first()
     wide = {}
-    for path in [*PAGES, f"/complaints/{newest.pk}/"]:
+    for path in [*PAGES, f"/complaints/{newest.pk}/", f"/crises/{crisis.pk}/"]:
         page.goto(f"{demo.url}{path}")
         overflow = page.evaluate(OVERFLOW)
         if overflow > 0:
