@@ -269,6 +269,9 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
 
 # Attachments: what a complaint may carry.
+# Intake flags a near-identical account received this many days before, and offers closed
+# complaints as possible duplicates for as long (kesu/complaints/duplicates.py).
+KESU_DUPLICATE_DAYS = int(os.environ.get("KESU_DUPLICATE_DAYS", 7))
 KESU_ATTACHMENT_MAX_BYTES = int(os.environ.get("KESU_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
 KESU_ATTACHMENT_EXTENSIONS = env_list(
     "KESU_ATTACHMENT_EXTENSIONS",

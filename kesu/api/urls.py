@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from kesu.api.auth import MeView, TokenView
 from kesu.complaints.api import customer_views as customers
+from kesu.complaints.api import duplicate_views as duplicates
 from kesu.complaints.api import manufacturer_views as manufacturer
 from kesu.complaints.api import reference_views as reference
 from kesu.complaints.api import team_views as team
@@ -79,6 +80,11 @@ v1 = [
     path("v1/auth/token/", TokenView.as_view(), name="token"),
     path("v1/me/", MeView.as_view(), name="me"),
     path("v1/complaints/", complaints.ComplaintListView.as_view(), name="complaint-list"),
+    path(
+        "v1/complaints/duplicates/",
+        duplicates.DuplicateListView.as_view(),
+        name="complaint-duplicates",
+    ),
     path(C, complaints.ComplaintDetailView.as_view(), name="complaint-detail"),
     path(f"{C}transitions/", complaints.TransitionListView.as_view(), name="complaint-transitions"),
     *[

@@ -17,6 +17,7 @@ urlpatterns = [
     path("complaints/", views.complaint_list_page, name="complaint-list"),
     path("complaints/new/", views.intake, name="intake"),
     path("complaints/new/route/", views.intake_route, name="intake-route"),
+    path("complaints/new/duplicates/", views.intake_duplicates, name="intake-duplicates"),
     path("complaints/<int:pk>/", views.complaint_page, name="complaint"),
     path("complaints/<int:pk>/moves/<str:name>/", views.complaint_move, name="complaint-move"),
     path("complaints/<int:pk>/checklist/", views.complaint_checklist, name="complaint-checklist"),

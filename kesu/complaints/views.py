@@ -38,6 +38,7 @@ from kesu.complaints.choices import (
     Demand,
     TeamRole,
 )
+from kesu.complaints.duplicates import possible_duplicates
 from kesu.complaints.forms import (
     THIRD_PARTY_CHANNEL_CODES,
     IntakeForm,
@@ -659,6 +660,59 @@ def intake_route(request):
             account=values.get("account", "")[: limits.ACCOUNT],
         )
     return render(request, "complaints/_route_preview.html", {"preview": preview})
+
+
+@login_required
+def intake_duplicates(request):
+    """The htmx panel under the account: other customers' complaints that may be this matter.
+
+    The caller (the customer picked, or found by the phone) is left out: the phone lookup shows
+    their own open complaints. Their vehicles and orders, the phone, the name and the account
+    typed are compared with the other customers' (kesu/complaints/duplicates.py).
+    """
+    user = request.user
+    if not may_register(user):
+        raise Http404
+    values = request.POST if request.method == "POST" else request.GET
+    phone = values.get("phone", "")[:32]
+    customer = customers_visible_to(user).filter(pk=_int_or_none(values.get("customer"))).first()
+    if customer is None and try_normalise_phone(phone):
+        customer = customers_by_phone(user, phone).first()
+    purchases = list(customer_purchases(user, customer)[:20]) if customer is not None else []
+    branch_id = user.branch_id
+    if user.sees_whole_organisation:
+        branch = branches_visible_to(user).filter(pk=_int_or_none(values.get("branch"))).first()
+        branch_id = branch.pk if branch is not None else None
+    duplicates = possible_duplicates(
+        user,
+        phone=phone,
+        vin=[p.vin for p in purchases if p.vin],
+        plate=[p.plate_number for p in purchases if p.plate_number],
+        reference=[p.reference for p in purchases if p.reference],
+        name=customer.name if customer is not None else values.get("customer_name", "")[:100],
+        title=values.get("title", "")[: limits.TITLE],
+        account=values.get("account", "")[: limits.ACCOUNT],
+        exclude_customer_id=customer.pk if customer is not None else None,
+        branch_id=branch_id,
+    )
+    rows = [
+        {
+            "complaint": d.complaint,
+            "reasons": d.reason_texts,
+            "customer": d.complaint.customer.name if d.complaint.customer_id else "",
+            "phone": (
+                (
+                    d.complaint.customer.phone
+                    if user.sees_contact_data
+                    else mask_phone(d.complaint.customer.phone)
+                )
+                if d.complaint.customer_id
+                else ""
+            ),
+        }
+        for d in duplicates
+    ]
+    return render(request, "complaints/_intake_duplicates.html", {"duplicates": rows})
 
 
 def _int_or_none(value) -> int | None:

@@ -67,6 +67,8 @@ class KeyPerson(models.Model):
     class Meta:
         verbose_name = _("key person")
         verbose_name_plural = _("key persons")
+        # A caller's number may be a key person's of another customer (possible duplicates).
+        indexes = [models.Index(fields=["phone"], name="key_person_phone_idx")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.title})" if self.title else self.name
@@ -100,7 +102,12 @@ class Purchase(models.Model):
     class Meta:
         verbose_name = _("purchase")
         verbose_name_plural = _("purchases")
-        indexes = [models.Index(fields=["vin"], name="purchase_vin_idx")]
+        # The same vehicle or order on another customer's complaint (possible duplicates).
+        indexes = [
+            models.Index(fields=["vin"], name="purchase_vin_idx"),
+            models.Index(fields=["plate_number"], name="purchase_plate_idx"),
+            models.Index(fields=["reference"], name="purchase_reference_idx"),
+        ]
 
     def __str__(self) -> str:
         return " ".join(

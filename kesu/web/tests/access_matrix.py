@@ -671,6 +671,16 @@ RULES: list[Rule] = [
         )
         for method in ("GET", "POST")
     ],
+    *[
+        _web(
+            "intake-duplicates",
+            method,
+            may=REGISTERING_ROLES,
+            refused=404,
+            means="registers complaints; other customers' complaints that may be the same matter",
+        )
+        for method in ("GET", "POST")
+    ],
     _web("complaint", scope=OBJECT, obj="complaint", means=SEES),
     _web("complaint-file", scope=OBJECT, obj="attachment", means=SEES),
     _web("complaint-file-download", scope=OBJECT, obj="attachment", means=SEES),
@@ -923,6 +933,13 @@ RULES: list[Rule] = [
         ok=404,
         decided_first="object",
         means=SEES + " and owns it or leads the handling; someone not on the team: 404",
+    ),
+    _api(
+        "complaint-duplicates",
+        may=REGISTERING_ROLES,
+        query="phone={phone}",
+        means="registers complaints; other customers' complaints in their scope that may be "
+        "the same matter",
     ),
     # ---- API: customers -----------------------------------------------------------------------
     _api(
