@@ -21,7 +21,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kesu.complaints.choices import OPEN_STATES
+from kesu.complaints.choices import OPEN_STATES, State
 from kesu.complaints.models import Complaint
 from kesu.complaints.search import grams_of, reference_forms
 from kesu.complaints.selectors import complaints_visible_to
@@ -70,10 +70,12 @@ def _forms(values: str | Iterable[str], *, compact: bool = False) -> list[str]:
     forms: dict[str, None] = {}
     for value in values:
         value = (value or "").strip()
+        variants = [value]
         if compact:
-            value = value.replace(" ", "").replace("·", "")
-        for form in reference_forms(value):
-            forms.setdefault(form)
+            variants.append(value.replace(" ", "").replace("·", ""))
+        for variant in variants:
+            for form in reference_forms(variant):
+                forms.setdefault(form)
     return list(forms)
 
 
@@ -107,7 +109,11 @@ def possible_duplicates(
     if not user.is_authenticated or user.organisation_id is None:
         return []
     since = (now or timezone.now()) - timedelta(days=duplicate_days())
-    scope = complaints_visible_to(user).filter(Q(state__in=OPEN_STATES) | Q(closed_at__gte=since))
+    # Open, or closed within the days (not merged or withdrawn: those are not a matter of
+    # their own).
+    scope = complaints_visible_to(user).filter(
+        Q(state__in=OPEN_STATES) | Q(state=State.CLOSED, closed_at__gte=since)
+    )
     purchases = Purchase.objects.filter(customer__organisation_id=user.organisation_id)
     people = KeyPerson.objects.filter(customer__organisation_id=user.organisation_id)
     if exclude_customer_id:
@@ -194,9 +200,10 @@ def _by_account(recent, typed: set[str]) -> list[tuple[int, str]]:
 def _with_person(reasons: list, complaint: Complaint, name: str) -> list:
     """The same name as the caller's on the same vehicle or order: the same person."""
     if name and complaint.customer_id and complaint.customer.name == name:
-        vehicle = next((d for c, d in reasons if c in ("vin", "plate", "reference")), None)
-        if vehicle is not None:
-            return [("same_person", f"{name} · {vehicle}"), *reasons]
+        vehicle = [r for r in reasons if r[0] in ("vin", "plate", "reference")]
+        if vehicle:
+            rest = [r for r in reasons if r not in vehicle]
+            return [("same_person", f"{name} · {vehicle[0][1]}"), *rest]
     return reasons
 
 

@@ -40,7 +40,11 @@ def test_the_same_plate_and_the_same_person(world):
     customer, car = _vehicle(world, plate_number="沪A12345")
     complaint = world.complaint(customer=customer, purchase=car)
     found = possible_duplicates(world.user(Role.FRONTLINE), plate="沪A 12345", name="张三")
-    assert _codes(found) == {complaint.pk: ["same_person", "plate"]}
+    assert _codes(found) == {complaint.pk: ["same_person"]}
+    # Stored as written on the plate, with its dot: found as typed so, or as the caller's own.
+    car.plate_number = "沪A·12345"
+    car.save()
+    assert _codes(possible_duplicates(world.user(Role.FRONTLINE), plate="沪A·12345"))
 
 
 def test_the_same_order_reference(world):
@@ -125,6 +129,9 @@ def test_closed_long_ago_is_not_offered(world):
     assert possible_duplicates(world.user(Role.FRONTLINE), vin="LSVAB1234C5678901") == []
     Complaint.objects.filter(pk=complaint.pk).update(closed_at=timezone.now() - timedelta(days=2))
     assert possible_duplicates(world.user(Role.FRONTLINE), vin="LSVAB1234C5678901")
+    # A merged complaint is not a matter of its own.
+    Complaint.objects.filter(pk=complaint.pk).update(state="merged")
+    assert possible_duplicates(world.user(Role.FRONTLINE), vin="LSVAB1234C5678901") == []
 
 
 def test_the_queries_are_bounded(world, django_assert_max_num_queries):

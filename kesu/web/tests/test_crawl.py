@@ -15,7 +15,7 @@ import re
 from collections import Counter, deque
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
 from django.conf import settings as django_settings
@@ -27,7 +27,7 @@ from django.db import models
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
-from kesu.complaints.choices import State
+from kesu.complaints.choices import OPEN_STATES, State
 from kesu.complaints.models import Attachment, Category, Complaint
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.customers.models import Customer, Purchase
@@ -174,6 +174,12 @@ def seeds_for(user: User, every_state: bool) -> list[str]:
         visible.filter(channel="manufacturer").first(),
     ]
     pages = {reverse("complaints:complaint", args=[c.pk]) for c in picks if c is not None}
+    # The intake's possible duplicates (an htmx panel, no link leads to it): the newest open
+    # complaint's summary and account, typed again for another caller.
+    newest = visible.filter(state__in=OPEN_STATES).order_by("-received_at").first()
+    if newest is not None:
+        typed = {"phone": "13800000000", "title": newest.title, "account": newest.account}
+        pages.add(f"{reverse('complaints:intake-duplicates')}?{urlencode(typed)}")
     return [*SEEDS, *sorted(pages)] + (["/admin/"] if user.is_staff else [])
 
 
