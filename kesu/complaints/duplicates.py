@@ -9,7 +9,8 @@ KESU_DUPLICATE_DAYS days in the same branch.
 Only complaints the user may see (complaints_visible_to) are offered, open ones and those
 closed within the days. Each reason is one indexed query with a bounded answer (the purchase's
 VIN, plate and reference indexes, the key person's phone index, the (organisation,
-received_at) index for the newest accounts), and the complaints found are read in one more.
+received_at) index for the newest accounts, whose texts are read for the few close enough),
+and the complaints found are read in one more.
 """
 
 from collections.abc import Iterable
@@ -187,11 +188,26 @@ def _by_key_person(scope, people) -> list[tuple[int, str]]:
 
 
 def _by_account(recent, typed: set[str]) -> list[tuple[int, str]]:
-    """The newest complaints (ACCOUNT_CANDIDATES of them) whose pieces are near the typed."""
-    matches = []
+    """The newest complaints (ACCOUNT_CANDIDATES of them) whose summary and account are near
+    the typed ones.
+
+    The stored pieces hold those of the summary and account and more (the notes of later
+    moves, the customer's name), so holding 60 % of the typed pieces is necessary for a
+    Jaccard of 60 % with the summary and account: that picks the few rows whose texts are
+    then read and compared.
+    """
     rows = recent.order_by("-received_at").values_list("id", "search_grams")
-    for pk, grams in rows[:ACCOUNT_CANDIDATES]:
-        score = similarity(typed, set(grams.split()))
+    picked = [
+        pk
+        for pk, grams in rows[:ACCOUNT_CANDIDATES]
+        if len(typed & set(grams.split())) >= ACCOUNT_SIMILARITY * len(typed)
+    ]
+    if not picked:
+        return []
+    matches = []
+    texts = recent.filter(pk__in=picked).values_list("id", "title", "account")
+    for pk, title, account in texts:
+        score = similarity(typed, set(grams_of(title, account)))
         if score >= ACCOUNT_SIMILARITY:
             matches.append((pk, f"{round(score * 100)}%"))
     return matches

@@ -77,6 +77,17 @@ def test_a_near_identical_account_within_the_days(world, settings):
     assert _codes(possible_duplicates(user, title="发动机故障灯亮", account=typed))
 
 
+def test_later_notes_do_not_hide_a_near_identical_account(world):
+    complaint = world.complaint(title="发动机故障灯亮", account=ACCOUNT)
+    notes = "维修站第一次检查未发现故障，建议客户继续观察。第二次检查更换了氧传感器。" * 3
+    Complaint.objects.filter(pk=complaint.pk).update(
+        search_grams=" ".join(grams_of("发动机故障灯亮", ACCOUNT, notes))
+    )
+    found = possible_duplicates(world.user(Role.FRONTLINE), title="发动机故障灯亮", account=ACCOUNT)
+    assert _codes(found) == {complaint.pk: ["account"]}
+    assert found[0].reasons == [("account", "100%")]
+
+
 def test_the_callers_own_complaints_are_left_out(world):
     customer, car = _vehicle(world, vin="LSVAB1234C5678901")
     world.complaint(customer=customer, purchase=car, title="发动机故障灯亮", account=ACCOUNT)
@@ -139,7 +150,7 @@ def test_the_queries_are_bounded(world, django_assert_max_num_queries):
         customer, car = _vehicle(world, vin=f"LSVAB1234C567890{n}", plate_number=f"沪A1234{n}")
         world.complaint(customer=customer, purchase=car, title="发动机故障灯亮", account=ACCOUNT)
     user = world.user(Role.FRONTLINE)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         found = possible_duplicates(
             user,
             phone="13911112222",
