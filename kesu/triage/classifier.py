@@ -149,6 +149,10 @@ class Model:
         return {self.labels[index] for index in self._chosen(self.probabilities(text))}
 
     def save(self, path: Path | str) -> None:
+        Path(path).write_bytes(self.to_bytes())
+
+    def to_bytes(self) -> bytes:
+        """The model as the gzipped JSON its file holds (a TrainedModel's weights, too)."""
         kept = {
             gram: [round(weight, 4) for weight in row]
             for gram, row in self.weights.items()
@@ -165,14 +169,19 @@ class Model:
             "thresholds": [round(value, 4) for value in self.thresholds],
         }
         data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-        # mtime=0: the same model gives the same file, so a rebuild shows no spurious change.
-        Path(path).write_bytes(gzip.compress(data, mtime=0))
+        # mtime=0: the same model gives the same bytes, so a rebuild shows no spurious change.
+        return gzip.compress(data, mtime=0)
 
 
 def load(path: Path | str) -> Model:
-    payload = json.loads(gzip.decompress(Path(path).read_bytes()))
+    return from_bytes(Path(path).read_bytes(), str(path))
+
+
+def from_bytes(data: bytes, name: str = "The data") -> Model:
+    """A model from the gzipped JSON of its file (or of a TrainedModel's weights)."""
+    payload = json.loads(gzip.decompress(data))
     if payload.get("format") != FORMAT:
-        raise ValueError(f"{path} is not a Kesu triage model ({payload.get('format')!r}).")
+        raise ValueError(f"{name} is not a Kesu triage model ({payload.get('format')!r}).")
     return Model(
         labels=payload["labels"],
         settings=Settings(**payload["settings"]),
