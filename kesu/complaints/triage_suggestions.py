@@ -12,6 +12,7 @@ from kesu.complaints.models import Category
 from kesu.complaints.services import may_register
 from kesu.complaints.severity import CRISIS_KIND_LABELS, suggest_severity
 from kesu.core.errors import NotAllowed
+from kesu.customers.choices import PersonalityType
 from kesu.organisation.models import Department, User
 from kesu.triage.crisis import detect_crisis
 from kesu.triage.models import PROBLEM_AREA_LABELS, TrainedModel, organisation_models, shipped_model
@@ -34,18 +35,28 @@ class Item:
 def triage_suggest(
     *, actor: User, title: str, account: str, channel: str = "", demand: str = ""
 ) -> dict:
-    """{"problem_areas", "category", "cause", "department", "demand": [Item…], "severity",
-    "crisis"}; the organisation's fields are empty lists until it has a model for them."""
+    """{"problem_areas", "category", "cause", "department", "demand", "upset_level",
+    "personality_type": [Item…], "severity", "crisis"}; the organisation's fields are empty
+    lists until it has a model for them."""
     if not may_register(actor) or actor.organisation_id is None:
         raise NotAllowed(_("Your role may not register complaints."), code="role_not_allowed")
     text = f"{title}\n{account}"
+    shipped = shipped_model()
+    models = organisation_models(actor.organisation_id)
+    # Every model of the same settings reads the same n-grams: counted once per text.
+    grams: dict = {}
+
+    def predict(model):
+        if model.settings not in grams:
+            grams[model.settings] = model.grams(text)
+        return model.predict_grams(grams[model.settings])
+
     areas = [
         Item(s.label, str(PROBLEM_AREA_LABELS.get(s.label, s.label)), s.confidence, [*s.evidence])
-        for s in shipped_model().predict(text)[:TOP]
+        for s in predict(shipped)[:TOP]
     ]
-    models = organisation_models(actor.organisation_id)
     guesses = {
-        name: (models[name].predict(text)[: TOP * 3] if name in models else [])
+        name: (predict(models[name])[: TOP * 3] if name in models else [])
         for name in TrainedModel.Field.values
     }
     result: dict = {"problem_areas": [asdict(item) for item in areas]}
@@ -53,13 +64,24 @@ def triage_suggest(
     result["cause"] = _choices(CauseClass, guesses["cause"])
     result["department"] = _departments(actor, guesses["department"])
     result["demand"] = _choices(Demand, guesses["demand"])
+    result["upset_level"] = _choices(UPSET_LEVELS, guesses["upset_level"])
+    result["personality_type"] = _choices(PersonalityType, guesses["personality_type"])
     result["severity"] = _severity(actor, title, account, channel, demand)
     result["crisis"] = _crisis(text)
     return result
 
 
+class _UpsetLevels:
+    """How upset, 1 (calm) to 5: the value is its own label."""
+
+    choices = [(str(level), str(level)) for level in range(1, 6)]
+
+
+UPSET_LEVELS = _UpsetLevels
+
+
 def _choices(choices, guesses) -> list[dict]:
-    labels = dict(choices.choices)
+    labels = {str(value): label for value, label in choices.choices}
     return [
         asdict(Item(g.label, str(labels[g.label]), g.confidence, [*g.evidence]))
         for g in guesses

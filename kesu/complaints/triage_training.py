@@ -1,6 +1,7 @@
 """Training the organisation's own triage models from its closed complaints (issue 13, item 3).
 
-Each field (category, cause class, handling department, demand) gets a classifier
+Each field (category, cause class, handling department, demand, how upset the customer is,
+personality type) gets a classifier
 (kesu/triage/classifier.py) from the title and account of the organisation's newest closed
 complaints, once it has MIN_EXAMPLES of them with that field set and at least two values.
 A held-out fifth (every fifth complaint) measures the accuracy of the best suggestion; the
@@ -32,6 +33,8 @@ FIELDS = {
     TrainedModel.Field.CAUSE: "cause",
     TrainedModel.Field.DEPARTMENT: "department_id",
     TrainedModel.Field.DEMAND: "demand",
+    TrainedModel.Field.UPSET_LEVEL: "upset_level",
+    TrainedModel.Field.PERSONALITY_TYPE: "personality_type",
 }
 
 
@@ -45,7 +48,7 @@ class Trained:
 
 
 def training_rows(organisation_id: int, newest: int = NEWEST) -> list[tuple]:
-    """(text, category id, cause, department id, demand) of the newest closed complaints."""
+    """(text, *the FIELDS' values) of the newest closed complaints."""
     rows = (
         Complaint.objects.filter(organisation_id=organisation_id, state=State.CLOSED)
         .order_by("-closed_at", "-id")

@@ -14,6 +14,7 @@ core. docs/triage.md has the measurements behind these choices.
 from __future__ import annotations
 
 import gzip
+import heapq
 import json
 import math
 import unicodedata
@@ -92,41 +93,45 @@ class Model:
         norm = math.sqrt(sum(value * value for _, value in weighted)) or 1.0
         return [(gram, value / norm) for gram, value in weighted]
 
-    def probabilities(self, text: str) -> list[float]:
+    def _scores(self, vector: list[tuple[str, float]]) -> tuple[list[float], list]:
+        """Each label's margin, and the (gram, value, row) of the grams the model weighs."""
         scores = list(self.bias)
         weights = self.weights
-        for gram, value in self.vector(text):
+        found = []
+        for gram, value in vector:
             row = weights.get(gram)
             if row is not None:
-                for index, weight in enumerate(row):
-                    scores[index] += weight * value
-        return [_sigmoid(score) for score in scores]
+                scores = [score + weight * value for score, weight in zip(scores, row, strict=True)]
+                found.append((gram, value, row))
+        return scores, found
+
+    def probabilities(self, text: str) -> list[float]:
+        return [_sigmoid(score) for score in self._scores(self.vector(text))[0]]
+
+    def grams(self, text: str) -> Counter[str]:
+        """The text's n-grams: the same for every model of the same settings, so several
+        models of one text (kesu/complaints/triage_suggestions.py) count them once."""
+        return char_ngrams(text, self.settings.min_n, self.settings.max_n)
 
     def predict(self, text: str, evidence: int = 3) -> list[Suggestion]:
         """The labels whose probability passes their threshold, most confident first."""
-        vector = self.vector(text)
+        return self.predict_grams(self.grams(text), evidence)
+
+    def predict_grams(self, grams: Counter[str], evidence: int = 3) -> list[Suggestion]:
+        """predict() of a text whose n-grams (Model.grams) are already counted."""
+        vector = self.vector_from_grams(grams)
         if not vector:
             # Nothing the model knows (empty, only unseen symbols): no guess at all.
             return []
-        scores = list(self.bias)
-        for gram, value in vector:
-            row = self.weights.get(gram)
-            if row is not None:
-                for index, weight in enumerate(row):
-                    scores[index] += weight * value
+        scores, found = self._scores(vector)
         chosen = self._chosen([_sigmoid(score) for score in scores])
         suggestions = []
         for index in chosen:
             confidence = _sigmoid(scores[index])
-            pulls = sorted(
-                (
-                    (self.weights[gram][index] * value, gram)
-                    for gram, value in vector
-                    if gram in self.weights
-                ),
-                reverse=True,
+            pulls = heapq.nlargest(
+                evidence, ((row[index] * value, gram) for gram, value, row in found)
             )
-            words = tuple(gram.strip("\x02\x03") for pull, gram in pulls[:evidence] if pull > 0)
+            words = tuple(gram.strip("\x02\x03") for pull, gram in pulls if pull > 0)
             suggestions.append(Suggestion(self.labels[index], round(confidence, 3), words))
         return sorted(suggestions, key=lambda suggestion: -suggestion.confidence)
 

@@ -26,6 +26,8 @@ class TrainedModel(models.Model):
         CAUSE = "cause", _("cause class")
         DEPARTMENT = "department", _("handling department")
         DEMAND = "demand", _("demand")
+        UPSET_LEVEL = "upset_level", _("how upset (1–5)")
+        PERSONALITY_TYPE = "personality_type", _("customer personality type")
 
     organisation = models.ForeignKey(
         Organisation,

@@ -51,6 +51,8 @@ class TriageSerializer(serializers.Serializer):
     cause = SuggestionSerializer(many=True)
     department = SuggestionSerializer(many=True)
     demand = SuggestionSerializer(many=True)
+    upset_level = SuggestionSerializer(many=True)
+    personality_type = SuggestionSerializer(many=True)
     severity = SeveritySuggestionSerializer()
     crisis = CrisisSuggestionSerializer()
 
@@ -62,7 +64,8 @@ class TriageView(APIView):
         description=_(
             "Problem areas, severity with its reasons, crisis threats and, once the "
             "organisation's own models are trained from its closed complaints, category, "
-            "cause, handling department and demand; best first, each with a confidence and "
+            "cause, handling department, demand, how upset the customer is and personality "
+            "type; best first, each with a confidence and "
             "the words behind it. Nothing is written."
         ),
         request=TriageInputSerializer,

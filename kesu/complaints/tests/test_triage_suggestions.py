@@ -18,6 +18,8 @@ def test_the_organisations_models_suggest_category_cause_and_department(world):
     assert data["cause"][0]["value"] == "missed_at_pdi"
     assert data["department"][0]["value"] == str(world.service.pk)
     assert data["demand"] == []  # one value in the history: not trained
+    assert data["upset_level"][0] == data["upset_level"][0] | {"value": "3", "label": "3"}
+    assert data["personality_type"] == []
     assert all(0 < item["confidence"] <= 1 for item in data["category"])
 
 

@@ -20,8 +20,10 @@ def test_learns_the_category_from_a_small_history(world):
     assert results["cause"].skipped == "" and results["department"].skipped == ""
     # Every complaint's demand is the default: one value, nothing to learn.
     assert results["demand"].skipped == "only one value"
+    assert results["personality_type"].skipped == "too few examples"
     models = organisation_models(world.org.pk)
-    assert set(models) == {"category", "cause", "department"}
+    assert set(models) == {"category", "cause", "department", "upset_level"}
+    assert models["upset_level"].predict("收费太贵")[0].label == "4"
     best = models["category"].predict("车漆脱落起泡")[0]
     assert best.label == str(categories["paint"].pk) and best.evidence
     assert models["department"].predict("乱收费")[0].label == str(world.sales.pk)

@@ -36,6 +36,7 @@ def closed_history(world, per_topic: int = 70, organisation=None) -> dict[str, C
             row.category = categories[code]
             row.cause = {"noise": "product_quality", "paint": "missed_at_pdi"}.get(code, "process")
             row.department = world.service if code != "price" else world.sales
+            row.upset_level = {"noise": 2, "paint": 3}.get(code, 4)
             row.state = State.CLOSED
             row.closed_at = now
             rows.append(row)

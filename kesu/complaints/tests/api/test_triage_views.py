@@ -43,6 +43,8 @@ def test_answers_problem_areas_severity_and_crisis_without_organisation_models(a
         "cause",
         "department",
         "demand",
+        "upset_level",
+        "personality_type",
         "severity",
         "crisis",
     }

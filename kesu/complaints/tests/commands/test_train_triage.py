@@ -26,7 +26,7 @@ def test_trains_an_organisations_models_from_its_closed_complaints(world, capsys
     out = capsys.readouterr().out
     assert "category: trained on 210 closed complaints, 3 values" in out
     assert "demand: not trained, only one value" in out
-    assert TrainedModel.objects.filter(organisation=world.org).count() == 3
+    assert TrainedModel.objects.filter(organisation=world.org).count() == 4
 
 
 def test_an_unknown_organisation_is_a_clear_error(db):
