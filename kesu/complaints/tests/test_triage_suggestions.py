@@ -59,3 +59,35 @@ def test_no_crisis_no_reasons_reads_general_at_even_odds(world):
         "crisis": False,
     }
     assert data["crisis"] == {"value": False, "kinds": []}
+
+
+def test_registration_records_the_suggestions_shown_next_to_what_was_chosen(world):
+    from kesu.audit.models import AuditEntry
+
+    complaint = world.complaint(
+        cause="process",
+        upset_level=3,
+        triage={"cause": "process", "upset_level": "4", "severity": "general"},
+    )
+    entry = AuditEntry.objects.get(complaint_id=complaint.pk, action="register")
+    assert entry.data["triage"] == {
+        "cause": {"suggested": "process", "chosen": "process", "accepted": True},
+        "severity": {"suggested": "general", "chosen": "general", "accepted": True},
+        "upset_level": {"suggested": "4", "chosen": "3", "accepted": False},
+    }
+
+
+def test_without_suggestions_the_entry_has_none(world):
+    from kesu.audit.models import AuditEntry
+
+    complaint = world.complaint()
+    entry = AuditEntry.objects.get(complaint_id=complaint.pk, action="register")
+    assert "triage" not in entry.data
+
+
+def test_suggestions_of_unknown_fields_are_refused(world):
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    with pytest.raises(DjangoValidationError) as caught:
+        world.complaint(triage={"colour": "red"})
+    assert "triage" in str(caught.value)

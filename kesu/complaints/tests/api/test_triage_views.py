@@ -153,3 +153,27 @@ def test_suggestions_are_fast(api):
         client.post(URL, BODY)
     # The whole request, not only the models: a loose bound.
     assert (time.perf_counter() - started) / 20 < 0.2
+
+
+def test_registration_takes_the_suggestions_shown(api, world):
+    from kesu.audit.models import AuditEntry
+    from kesu.customers.tests.factories import CustomerFactory
+
+    customer = CustomerFactory(organisation=world.org)
+    body = {
+        "customer": customer.pk,
+        "channel": "phone",
+        "title": "刹车异响",
+        "account": "刹车时有异响",
+        "demand": "repair",
+        "triage": {"demand": "refund"},
+    }
+    response = api().post("/api/v1/complaints/", body)
+    assert response.status_code == 201, response.content
+    entry = AuditEntry.objects.get(complaint_id=response.json()["id"], action="register")
+    assert entry.data["triage"] == {
+        "demand": {"suggested": "refund", "chosen": "repair", "accepted": False}
+    }
+    body["triage"] = {"colour": "red"}
+    response = api().post("/api/v1/complaints/", body)
+    assert response.status_code == 400 and "triage" in error_of(response)["fields"]
