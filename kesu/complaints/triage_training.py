@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from kesu.complaints.choices import State
+from kesu.audit.models import AuditEntry
+from kesu.complaints.choices import ComplaintAction, State
 from kesu.complaints.models import Complaint
 from kesu.organisation.models import Organisation
 from kesu.triage import classifier
@@ -99,6 +100,26 @@ def held_out_accuracy(examples: list[tuple[str, str]]) -> float | None:
         best = model.predict(text, evidence=0)
         right += bool(best) and best[0].label == label
     return round(right / len(test), 3)
+
+
+def acceptance(organisation_id: int, newest: int = NEWEST) -> dict[str, dict[str, int]]:
+    """How often staff kept the suggestion shown, per field, over the newest registrations:
+    {field: {"shown": n, "accepted": m}} from the register entries' "triage" (services.py)."""
+    recent = (
+        Complaint.objects.filter(organisation_id=organisation_id)
+        .order_by("-id")
+        .values("id")[:newest]
+    )
+    counts: dict[str, dict[str, int]] = {}
+    entries = AuditEntry.objects.filter(
+        complaint_id__in=recent, action=ComplaintAction.REGISTER
+    ).values_list("data", flat=True)
+    for data in entries.iterator(chunk_size=2000):
+        for field, outcome in (data or {}).get("triage", {}).items():
+            tally = counts.setdefault(field, {"shown": 0, "accepted": 0})
+            tally["shown"] += 1
+            tally["accepted"] += bool(outcome.get("accepted"))
+    return dict(sorted(counts.items()))
 
 
 def retrain_due_organisations(now: datetime | None = None) -> int:

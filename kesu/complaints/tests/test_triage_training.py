@@ -61,3 +61,16 @@ def test_the_nightly_job_leaves_small_organisations_alone(world):
     closed_history(world, per_topic=10)
     assert retrain_due_organisations() == 0
     assert not TrainedModel.objects.exists()
+
+
+def test_counts_how_often_staff_keep_the_suggestions(world):
+    from kesu.complaints.triage_training import acceptance
+
+    world.complaint(demand="repair", triage={"demand": "repair", "cause": "process"})
+    world.complaint(demand="refund", triage={"demand": "repair"})
+    world.complaint()  # no suggestions shown
+    assert acceptance(world.org.pk) == {
+        "cause": {"shown": 1, "accepted": 0},
+        "demand": {"shown": 2, "accepted": 1},
+    }
+    assert acceptance(OrganisationFactory().pk) == {}

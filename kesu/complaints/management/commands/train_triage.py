@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kesu.complaints.triage_training import MIN_EXAMPLES, train_organisation
+from kesu.complaints.triage_training import MIN_EXAMPLES, acceptance, train_organisation
 from kesu.organisation.models import Organisation
 from kesu.triage import classifier, dataset
 from kesu.triage.models import SHIPPED_MODEL
@@ -54,3 +54,9 @@ class Command(BaseCommand):
                     f"{result.field}: trained on {result.examples} closed complaints, "
                     f"{result.classes} values, held-out accuracy {result.accuracy}."
                 )
+        for field, tally in acceptance(organisation.pk).items():
+            share = round(100 * tally["accepted"] / tally["shown"])
+            self.stdout.write(
+                f"{field}: staff kept {tally['accepted']} of {tally['shown']} suggestions "
+                f"shown ({share} %)."
+            )

@@ -37,3 +37,9 @@ def test_an_unknown_organisation_is_a_clear_error(db):
 def test_csv_or_organisation_is_needed(db):
     with pytest.raises(CommandError):
         call_command("train_triage")
+
+
+def test_says_how_often_staff_kept_the_suggestions(world, capsys):
+    world.complaint(demand="refund", triage={"demand": "repair"})
+    call_command("train_triage", organisation=world.org.code)
+    assert "demand: staff kept 0 of 1 suggestions shown (0 %)." in capsys.readouterr().out
