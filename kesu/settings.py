@@ -494,6 +494,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 5.0,
         "options": {"expires": 5},
     },
+    # The organisations' triage models retrained from their closed complaints, nightly
+    # (idempotent: a model younger than 20 hours is left as it is).
+    "triage-training": {
+        "task": "kesu.complaints.tasks.train_triage_models",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Signed chain heads to the checkpoint file (kept off this host): anchors the audit trail.
     "audit-checkpoint": {
         "task": "kesu.audit.tasks.audit_checkpoint",

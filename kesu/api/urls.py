@@ -23,6 +23,7 @@ from kesu.complaints.api import duplicate_views as duplicates
 from kesu.complaints.api import manufacturer_views as manufacturer
 from kesu.complaints.api import reference_views as reference
 from kesu.complaints.api import team_views as team
+from kesu.complaints.api import triage_views as triage
 from kesu.complaints.api import views as complaints
 from kesu.lessons.api import views as lessons
 from kesu.reports.api import views as reports
@@ -123,6 +124,7 @@ v1 = [
     path(
         f"{C}team/<kesu_id:user_pk>/", team.TeamMemberView.as_view(), name="complaint-team-member"
     ),
+    path("v1/triage/", triage.TriageView.as_view(), name="triage"),
     path("v1/customers/", customers.CustomerListView.as_view(), name="customer-list"),
     path(
         "v1/customers/<kesu_id:pk>/", customers.CustomerDetailView.as_view(), name="customer-detail"

@@ -181,8 +181,13 @@ def complaint_register(
     department: Department | None = None,
     third_party_reference: str = "",
     third_party_contact: str = "",
+    triage: dict | None = None,
 ) -> tuple[Complaint, bool]:
     """Register a complaint; the registering user becomes its first-contact owner.
+
+    `triage` is what the triage suggestions offered, {field: suggested value}
+    (kesu/complaints/triage_suggestions.py); the "register" entry records it next to what
+    was chosen, so the overrides can be counted and learnt from.
 
     The handling department is `department` when staff chose one, else the one the routing
     rules name (kesu/complaints/routing.py). Returns (complaint, created). With an idempotency key that this user used before, the
@@ -226,6 +231,10 @@ def complaint_register(
     )
     if department is not None and (branch is None or department.branch_id != branch.pk):
         errors["department"] = _("Choose a department of the complaint's branch.")
+    if triage is not None and not _triage_valid(triage):
+        errors["triage"] = _(
+            "Give the suggestions shown as {field: value}, fields among: %(fields)s."
+        ) % {"fields": ", ".join(TRIAGE_FIELDS)}
     suggestion = None
     if not errors:
         suggestion = suggest_severity(
@@ -291,7 +300,46 @@ def complaint_register(
         department=route.department,
         routed_by=route.rule,
     )
-    return _save_registration(complaint, actor, idempotency_key)
+    return _save_registration(complaint, actor, idempotency_key, triage)
+
+
+# The fields triage suggests that registration sets (kesu/complaints/triage_suggestions.py).
+TRIAGE_FIELDS = (
+    "category",
+    "cause",
+    "department",
+    "demand",
+    "upset_level",
+    "personality_type",
+    "severity",
+)
+
+
+def _triage_valid(triage) -> bool:
+    return isinstance(triage, dict) and all(
+        key in TRIAGE_FIELDS and isinstance(value, str) and len(value) <= 40
+        for key, value in triage.items()
+    )
+
+
+def triage_outcome(complaint: Complaint, triage: dict | None) -> dict:
+    """{field: {"suggested", "chosen", "accepted"}} for each field a suggestion was shown for."""
+    if not triage:
+        return {}
+    chosen = {
+        "category": complaint.category_id,
+        "cause": complaint.cause,
+        "department": complaint.department_id,
+        "demand": complaint.demand,
+        "upset_level": complaint.upset_level,
+        "personality_type": complaint.personality_type,
+        "severity": complaint.severity,
+    }
+    outcome = {}
+    for field, suggested in sorted(triage.items()):
+        value = "" if chosen[field] is None else str(chosen[field])
+        outcome[field] = {"suggested": suggested, "chosen": value, "accepted": suggested == value}
+    return outcome
 
 
 def _registration_errors(
@@ -347,7 +395,7 @@ def _third_party_misplaced(channel, values: dict) -> list[str]:
 
 
 def _save_registration(
-    complaint: Complaint, actor: User, idempotency_key: str | None
+    complaint: Complaint, actor: User, idempotency_key: str | None, triage: dict | None = None
 ) -> tuple[Complaint, bool]:
     """Number and save a validated complaint with what the hooks add, and its "register" entry.
 
@@ -368,7 +416,7 @@ def _save_registration(
                 part.save(complaint)
             if idempotency_key:
                 IdempotencyKey.objects.create(user=actor, key=idempotency_key, complaint=complaint)
-            _audit_registration(complaint, actor, parts)
+            _audit_registration(complaint, actor, parts, triage_outcome(complaint, triage))
             hooks.after_registration(complaint)
     except IntegrityError:
         # Two retries with one key raced: the other one won, return what it created.
@@ -380,7 +428,7 @@ def _save_registration(
     return complaint, True
 
 
-def _audit_registration(complaint: Complaint, actor: User, parts) -> None:
+def _audit_registration(complaint: Complaint, actor: User, parts, triage: dict) -> None:
     audit_record(
         organisation_id=complaint.organisation_id,
         actor=actor,
@@ -396,6 +444,7 @@ def _audit_registration(complaint: Complaint, actor: User, parts) -> None:
                 name: getattr(complaint, Complaint._meta.get_field(name).attname)  # type: ignore[union-attr]
                 for name in REGISTER_RECORDED
             },
+            **({"triage": triage} if triage else {}),
         },
     )
 

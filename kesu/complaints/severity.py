@@ -53,6 +53,8 @@ class SeveritySuggestion:
     reasons: list[str] = field(default_factory=list)
     # What the detector found: [{"kind": "social", "words": "发抖音"}, ...] (Complaint.crisis_signals)
     crisis_signals: list[dict] = field(default_factory=list)
+    # The words behind it: the keyword rules' words and the detector's triggers.
+    evidence: list[str] = field(default_factory=list)
 
 
 def suggest_severity(
@@ -87,6 +89,8 @@ def suggest_severity(
         suggestion.crisis = suggestion.crisis or rule.crisis
         if rule.reason_code not in suggestion.reasons:
             suggestion.reasons.append(rule.reason_code)
+        if rule.match == SeverityRule.Match.KEYWORD and value not in suggestion.evidence:
+            suggestion.evidence.append(value)
     apply_crisis_signal(suggestion, f"{title}\n{account}")
     return suggestion
 
@@ -99,6 +103,7 @@ def apply_crisis_signal(suggestion: SeveritySuggestion, text: str) -> None:
         return
     suggestion.crisis = True
     suggestion.crisis_signals = signal.as_data()
+    suggestion.evidence.extend(w for w in signal.words if w not in suggestion.evidence)
     if SEVERITY_RANK[Severity.MAJOR] > SEVERITY_RANK[suggestion.severity]:
         suggestion.severity = Severity.MAJOR
     if CRISIS_THREAT not in suggestion.reasons:

@@ -14,6 +14,7 @@ core. docs/triage.md has the measurements behind these choices.
 from __future__ import annotations
 
 import gzip
+import heapq
 import json
 import math
 import unicodedata
@@ -92,41 +93,45 @@ class Model:
         norm = math.sqrt(sum(value * value for _, value in weighted)) or 1.0
         return [(gram, value / norm) for gram, value in weighted]
 
-    def probabilities(self, text: str) -> list[float]:
+    def _scores(self, vector: list[tuple[str, float]]) -> tuple[list[float], list]:
+        """Each label's margin, and the (gram, value, row) of the grams the model weighs."""
         scores = list(self.bias)
         weights = self.weights
-        for gram, value in self.vector(text):
+        found = []
+        for gram, value in vector:
             row = weights.get(gram)
             if row is not None:
-                for index, weight in enumerate(row):
-                    scores[index] += weight * value
-        return [_sigmoid(score) for score in scores]
+                scores = [score + weight * value for score, weight in zip(scores, row, strict=True)]
+                found.append((gram, value, row))
+        return scores, found
+
+    def probabilities(self, text: str) -> list[float]:
+        return [_sigmoid(score) for score in self._scores(self.vector(text))[0]]
+
+    def grams(self, text: str) -> Counter[str]:
+        """The text's n-grams: the same for every model of the same settings, so several
+        models of one text (kesu/complaints/triage_suggestions.py) count them once."""
+        return char_ngrams(text, self.settings.min_n, self.settings.max_n)
 
     def predict(self, text: str, evidence: int = 3) -> list[Suggestion]:
         """The labels whose probability passes their threshold, most confident first."""
-        vector = self.vector(text)
+        return self.predict_grams(self.grams(text), evidence)
+
+    def predict_grams(self, grams: Counter[str], evidence: int = 3) -> list[Suggestion]:
+        """predict() of a text whose n-grams (Model.grams) are already counted."""
+        vector = self.vector_from_grams(grams)
         if not vector:
             # Nothing the model knows (empty, only unseen symbols): no guess at all.
             return []
-        scores = list(self.bias)
-        for gram, value in vector:
-            row = self.weights.get(gram)
-            if row is not None:
-                for index, weight in enumerate(row):
-                    scores[index] += weight * value
+        scores, found = self._scores(vector)
         chosen = self._chosen([_sigmoid(score) for score in scores])
         suggestions = []
         for index in chosen:
             confidence = _sigmoid(scores[index])
-            pulls = sorted(
-                (
-                    (self.weights[gram][index] * value, gram)
-                    for gram, value in vector
-                    if gram in self.weights
-                ),
-                reverse=True,
+            pulls = heapq.nlargest(
+                evidence, ((row[index] * value, gram) for gram, value, row in found)
             )
-            words = tuple(gram.strip("\x02\x03") for pull, gram in pulls[:evidence] if pull > 0)
+            words = tuple(gram.strip("\x02\x03") for pull, gram in pulls if pull > 0)
             suggestions.append(Suggestion(self.labels[index], round(confidence, 3), words))
         return sorted(suggestions, key=lambda suggestion: -suggestion.confidence)
 
@@ -149,6 +154,10 @@ class Model:
         return {self.labels[index] for index in self._chosen(self.probabilities(text))}
 
     def save(self, path: Path | str) -> None:
+        Path(path).write_bytes(self.to_bytes())
+
+    def to_bytes(self) -> bytes:
+        """The model as the gzipped JSON its file holds (a TrainedModel's weights, too)."""
         kept = {
             gram: [round(weight, 4) for weight in row]
             for gram, row in self.weights.items()
@@ -165,14 +174,19 @@ class Model:
             "thresholds": [round(value, 4) for value in self.thresholds],
         }
         data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-        # mtime=0: the same model gives the same file, so a rebuild shows no spurious change.
-        Path(path).write_bytes(gzip.compress(data, mtime=0))
+        # mtime=0: the same model gives the same bytes, so a rebuild shows no spurious change.
+        return gzip.compress(data, mtime=0)
 
 
 def load(path: Path | str) -> Model:
-    payload = json.loads(gzip.decompress(Path(path).read_bytes()))
+    return from_bytes(Path(path).read_bytes(), str(path))
+
+
+def from_bytes(data: bytes, name: str = "The data") -> Model:
+    """A model from the gzipped JSON of its file (or of a TrainedModel's weights)."""
+    payload = json.loads(gzip.decompress(data))
     if payload.get("format") != FORMAT:
-        raise ValueError(f"{path} is not a Kesu triage model ({payload.get('format')!r}).")
+        raise ValueError(f"{name} is not a Kesu triage model ({payload.get('format')!r}).")
     return Model(
         labels=payload["labels"],
         settings=Settings(**payload["settings"]),

@@ -259,6 +259,14 @@ class ComplaintCreateSerializer(StrictInputMixin, serializers.ModelSerializer):
         required=False,
         help_text=_("Leave out to take the severity the rules suggest."),
     )
+    triage = serializers.DictField(
+        child=serializers.CharField(max_length=40, allow_blank=True),
+        required=False,
+        help_text=_(
+            "The triage suggestions shown (POST /api/v1/triage/), {field: value}: recorded "
+            "next to what was chosen, so overrides are counted and learnt from."
+        ),
+    )
 
     class Meta:
         model = Complaint
@@ -284,6 +292,7 @@ class ComplaintCreateSerializer(StrictInputMixin, serializers.ModelSerializer):
             "upset_level",
             "severity",
             "severity_override_reason",
+            "triage",
         ]
         extra_kwargs = {"upset_level": {"min_value": 1, "max_value": 5}}
 

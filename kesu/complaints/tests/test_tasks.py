@@ -17,3 +17,12 @@ def test_the_task_runs_the_waiting_imports_and_times_itself(world):
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE and Complaint.objects.count() == 1
     assert JobTiming.objects.get(job="excel_imports").runs == 1
+
+
+def test_the_triage_training_task_trains_once_a_night(world):
+    from kesu.complaints.tests.triage_history import closed_history
+
+    closed_history(world)
+    assert tasks.train_triage_models() == 1
+    assert tasks.train_triage_models() == 0
+    assert JobTiming.objects.get(job="triage_training").runs == 2

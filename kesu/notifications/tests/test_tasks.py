@@ -73,6 +73,7 @@ def test_the_beat_schedule_names_registered_tasks():
         report_tasks.warm_reports.name,
         report_tasks.keep_monthly_reports.name,
         complaint_tasks.run_imports.name,
+        complaint_tasks.train_triage_models.name,
     }
     assert all(entry["task"] in celery_app.tasks for entry in schedule.values())
     by_task = {entry["task"]: entry["schedule"] for entry in schedule.values()}

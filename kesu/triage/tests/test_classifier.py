@@ -62,3 +62,29 @@ def test_training_needs_labels():
 def test_n_grams_skip_spaces_and_padding_alone():
     grams = classifier.char_ngrams("Ａ b", 1, 2)
     assert "a" in grams and "\x02a" in grams and " " not in grams and "\x02" not in grams
+
+
+def test_a_model_round_trips_through_bytes():
+    model = classifier.train(["发动机异响", "销售态度差"], [{"A"}, {"I"}])
+    again = classifier.from_bytes(model.to_bytes())
+    assert again.predict("发动机") == model.predict("发动机")
+    assert model.to_bytes() == again.to_bytes()
+
+
+def test_bytes_of_something_else_are_refused():
+    import gzip
+
+    with pytest.raises(ValueError, match="not a Kesu triage model"):
+        classifier.from_bytes(gzip.compress(b'{"format": "x"}'))
+
+
+def test_classifies_at_least_500_texts_a_second():
+    from kesu.triage.models import shipped_model
+
+    model = shipped_model()
+    texts = ["刹车异响，制动距离变长", "销售承诺的礼包没有兑现，态度很差"] * 250
+    started = time.perf_counter()
+    for text in texts:
+        model.predict(text)
+    # Loose: the bench (bench/triage_speed.py) measures the real figure, on an idle core.
+    assert len(texts) / (time.perf_counter() - started) > 500

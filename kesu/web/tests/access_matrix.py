@@ -807,6 +807,13 @@ RULES: list[Rule] = [
         "for group, admin)",
     ),
     # ---- API: complaints ----------------------------------------------------------------------
+    _api(
+        "triage",
+        "POST",
+        may=REGISTERING_ROLES,
+        body={"title": "矩阵探测", "account": "矩阵探测"},
+        means="registers complaints; the suggestions for the text (nothing is written)",
+    ),
     _api("complaint-list", scope=LISTED, obj="complaint", means="signed in; lists what they see"),
     _api(
         "complaint-list",
