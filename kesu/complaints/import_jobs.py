@@ -363,29 +363,32 @@ def _customers_for(actor: User, rows: list[dict]) -> dict[str, tuple[int, str]]:
         )
         for phone, row in first_rows.items()
     ]
-    inserter = BulkInserter(Customer)
-    for start in range(0, len(new), CHUNK):
-        batch = new[start : start + CHUNK]
+    _insert_recorded(actor, Customer, new, CustomerAction.CUSTOMER_CREATE, CUSTOMER_FIELDS)
+    for customer in new:
+        found[customer.phone] = (customer.pk, customer.name)
+    return found
+
+
+def _insert_recorded(actor: User, model, objects: list, action: str, fields: list[str]) -> None:
+    """Insert the customer records an import adds (customers, purchases) in chunks, each with
+    its audit entry recording `fields` and the Excel source."""
+    inserter = BulkInserter(model)
+    for start in range(0, len(objects), CHUNK):
+        batch = objects[start : start + CHUNK]
         inserter.insert(batch)
         audit_record_many(
             organisation_id=actor.organisation_id,  # type: ignore[arg-type]
             items=[
                 {
                     "actor": actor,
-                    "action": CustomerAction.CUSTOMER_CREATE,
-                    "obj": customer,
-                    "data": {
-                        k: getattr(customer, k if k != "branch" else "branch_id")
-                        for k in CUSTOMER_FIELDS
-                    }
+                    "action": action,
+                    "obj": obj,
+                    "data": {k: getattr(obj, k if k != "branch" else "branch_id") for k in fields}
                     | {"source": "excel"},
                 }
-                for customer in batch
+                for obj in batch
             ],
         )
-    for customer in new:
-        found[customer.phone] = (customer.pk, customer.name)
-    return found
 
 
 def _purchase_key(customer_id: int, row: dict) -> tuple | None:
@@ -437,26 +440,7 @@ def _purchases_for(actor: User, rows: list[dict], customers) -> dict[tuple, int]
         if key not in found
     }
     made = list(new.values())
-    inserter = BulkInserter(Purchase)
-    for start in range(0, len(made), CHUNK):
-        batch = made[start : start + CHUNK]
-        inserter.insert(batch)
-        audit_record_many(
-            organisation_id=actor.organisation_id,  # type: ignore[arg-type]
-            items=[
-                {
-                    "actor": actor,
-                    "action": CustomerAction.PURCHASE_CREATE,
-                    "obj": purchase,
-                    "data": {
-                        k: getattr(purchase, k if k != "branch" else "branch_id")
-                        for k in PURCHASE_FIELDS
-                    }
-                    | {"source": "excel"},
-                }
-                for purchase in batch
-            ],
-        )
+    _insert_recorded(actor, Purchase, made, CustomerAction.PURCHASE_CREATE, PURCHASE_FIELDS)
     return found | {key: purchase.pk for key, purchase in new.items()}
 
 
