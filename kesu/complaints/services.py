@@ -685,33 +685,45 @@ def complaint_attach(
         complaint = complaints_visible_to(actor).filter(pk=complaint_id).first()
         if complaint is None:
             raise NotFound()
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
-        attachment = Attachment(
-            complaint=complaint,
-            original_name=shorten_file_name(Path(upload.name).name),  # type: ignore[arg-type]
-            content_type=(upload.content_type or "application/octet-stream")[:100],
-            size=upload.size,  # type: ignore[misc]
-            sha256=digest.hexdigest(),
-            description=description,
-            uploaded_by=actor,
+        attachment = attachment_store(
+            complaint=complaint, actor=actor, upload=upload, description=description
         )
-        attachment.file.save(stored_file_name(Path(upload.name).name), upload, save=False)  # type: ignore[arg-type]
-        attachment.save()
-        audit_record(
-            organisation_id=complaint.organisation_id,
-            actor=actor,
-            action=ComplaintAction.ATTACH,
-            obj=attachment,
-            complaint_id=complaint.pk,
-            data={
-                "name": attachment.original_name,
-                "size": attachment.size,
-                "sha256": attachment.sha256,
-            },
-        )
+    return attachment
+
+
+def attachment_store(
+    *, complaint: Complaint, actor: User, upload: UploadedFile, description: str = ""
+) -> Attachment:
+    """Keep an upload (checked already) as one of the complaint's files, with its "file added"
+    entry on the timeline, in the caller's transaction."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    name = Path(upload.name or "file").name
+    attachment = Attachment(
+        complaint=complaint,
+        original_name=shorten_file_name(name),
+        content_type=(upload.content_type or "application/octet-stream")[:100],
+        size=upload.size or 0,
+        sha256=digest.hexdigest(),
+        description=description,
+        uploaded_by=actor,
+    )
+    attachment.file.save(stored_file_name(name), upload, save=False)
+    attachment.save()
+    audit_record(
+        organisation_id=complaint.organisation_id,
+        actor=actor,
+        action=ComplaintAction.ATTACH,
+        obj=attachment,
+        complaint_id=complaint.pk,
+        data={
+            "name": attachment.original_name,
+            "size": attachment.size,
+            "sha256": attachment.sha256,
+        },
+    )
     return attachment
 
 

@@ -6,7 +6,6 @@ complaint's timeline (the audit trail) in the same transaction; the notification
 queued in that transaction too.
 """
 
-import hashlib
 from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,11 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kesu.audit.services import audit_record
-from kesu.complaints.attachments import IMAGE_TYPES, shorten_file_name, stored_file_name
-from kesu.complaints.choices import ComplaintAction
+from kesu.complaints.attachments import IMAGE_TYPES
 from kesu.complaints.models import Attachment, Complaint
 from kesu.complaints.selectors import complaints_visible_to
-from kesu.complaints.services import validate_upload
+from kesu.complaints.services import attachment_store, validate_upload
 from kesu.core.errors import InvalidState, NotAllowed, NotFound
 from kesu.core.limits import length_errors, normalise_newlines
 from kesu.crises import limits
@@ -379,37 +377,11 @@ def check_screenshot(upload: UploadedFile | None) -> dict:
 
 def _store_screenshot(complaint: Complaint, actor: User, upload: UploadedFile, title: str):
     """The screenshot as one of the complaint's files (checked before), with its own entry."""
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    name = Path(upload.name or "screenshot").name
-    # Stored as it is: the post's own title (or address), in no interface language.
-    description = title[: Attachment._meta.get_field("description").max_length]
-    attachment = Attachment(
-        complaint=complaint,
-        original_name=shorten_file_name(name),
-        content_type=(upload.content_type or "application/octet-stream")[:100],
-        size=upload.size or 0,
-        sha256=digest.hexdigest(),
-        description=description,
-        uploaded_by=actor,
+    # Described by the post's own title (or address), in no interface language.
+    limit = Attachment._meta.get_field("description").max_length
+    return attachment_store(
+        complaint=complaint, actor=actor, upload=upload, description=title[:limit]
     )
-    attachment.file.save(stored_file_name(name), upload, save=False)
-    attachment.save()
-    audit_record(
-        organisation_id=complaint.organisation_id,
-        actor=actor,
-        action=ComplaintAction.ATTACH,
-        obj=attachment,
-        complaint_id=complaint.pk,
-        data={
-            "name": attachment.original_name,
-            "size": attachment.size,
-            "sha256": attachment.sha256,
-        },
-    )
-    return attachment
 
 
 def post_add(
