@@ -102,3 +102,24 @@ def test_only_the_e2e_folder_starts_a_browser():
     assert _imports_the_browser_fixture(
         "from kesu.web.tests.e2e.conftest import (  # noqa (the fixtures)\n    browser,\n)\n"
     )
+
+
+def _times_itself(source: str) -> bool:
+    """A stopwatch in a test: `time.perf_counter()` or `time.process_time()` called."""
+    return any(
+        isinstance(node, ast.Attribute) and node.attr in {"perf_counter", "process_time"}
+        for node in ast.walk(ast.parse(source))
+    )
+
+
+def test_no_unit_test_times_the_code():
+    """Speed is measured by bench/, on a quiet machine, not asserted by a unit test: a timed
+    assertion fails when the machine is busy and passes when the code got slower on a fast one."""
+    offenders = [
+        str(path.relative_to(PROJECT))
+        for path in PROJECT.rglob("test_*.py")
+        if _times_itself(path.read_text("utf-8"))
+    ]
+    assert not offenders, offenders
+    assert _times_itself("import time\nstarted = time.perf_counter()\n")
+    assert not _times_itself("deadline = time.monotonic() + 20\n")

@@ -1,5 +1,3 @@
-import time
-
 import pytest
 
 from kesu.triage import classifier, evaluation
@@ -42,9 +40,7 @@ def test_load_refuses_another_file(tmp_path):
 
 @pytest.mark.parametrize("text", ["", "   ", "！？。，,.!?", "\x00\x01", "发动机" * 50_000, None])
 def test_odd_texts_do_not_crash(sample_model, text):
-    started = time.perf_counter()
     suggestions = sample_model.predict(text)
-    assert time.perf_counter() - started < 1
     assert all(s.label in sample_model.labels for s in suggestions)
 
 
@@ -76,15 +72,3 @@ def test_bytes_of_something_else_are_refused():
 
     with pytest.raises(ValueError, match="not a Kesu triage model"):
         classifier.from_bytes(gzip.compress(b'{"format": "x"}'))
-
-
-def test_classifies_at_least_500_texts_a_second():
-    from kesu.triage.models import shipped_model
-
-    model = shipped_model()
-    texts = ["刹车异响，制动距离变长", "销售承诺的礼包没有兑现，态度很差"] * 250
-    started = time.perf_counter()
-    for text in texts:
-        model.predict(text)
-    # Loose: the bench (bench/triage_speed.py) measures the real figure, on an idle core.
-    assert len(texts) / (time.perf_counter() - started) > 500

@@ -1,8 +1,6 @@
 """kesu/triage/crisis.py: kinds, the words and where they are, negations, mentions that are
 not threats."""
 
-import time
-
 import pytest
 
 from kesu.triage.crisis import KINDS, CrisisSignal, detect_crisis
@@ -112,19 +110,9 @@ def test_empty_and_long_texts():
     assert detect_crisis("") == CrisisSignal()
     assert not detect_crisis("，。！")
     long = "发动机异响，修了很多次都没有修好，" * 1500 + "我要去12315"
-    started = time.perf_counter()
     signal = detect_crisis(long)
-    assert time.perf_counter() - started < 0.5
     assert not signal  # past MAX_TEXT characters the text is not read
     assert detect_crisis(long[-200:])
-
-
-def test_it_is_cheap():
-    text = "车子刚买一个月变速箱就顿挫，希望尽快检查处理，服务顾问态度也很差"
-    started = time.perf_counter()
-    for _ in range(1000):
-        detect_crisis(text)
-    assert time.perf_counter() - started < 1.0  # about 30 µs each on the development machine
 
 
 def test_no_pattern_matches_nothing():
