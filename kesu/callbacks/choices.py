@@ -130,6 +130,7 @@ class SmsTemplate(models.TextChoices):
     KEY_PERSON_BIRTHDAY = "key_person_birthday", _("Key person's birthday greeting")
     HOLIDAY = "holiday", _("Holiday greeting")
     SURVEY_LINK = "survey_link", _("Questionnaire link")
+    CLOSURE = "closure", _("Complaint closed: where else to turn")
 
 
 class LeadStatus(models.TextChoices):

@@ -10,6 +10,7 @@ from kesu.complaints.models import (
     Complaint,
     ManufacturerContact,
     ManufacturerExchange,
+    RecourseOption,
     RoutingRule,
     SeverityRule,
 )
@@ -44,6 +45,16 @@ class RoutingRuleAdmin(admin.ModelAdmin):
     list_select_related = ["category", "owner"]
     search_fields = ["name", "department_code"]
     raw_id_fields = ["owner"]
+
+
+@admin.register(RecourseOption)
+class RecourseOptionAdmin(admin.ModelAdmin):
+    """Where an unsatisfied customer may turn, told at closure (installed per industry template)."""
+
+    list_display = ["name", "sms_name", "time_limit", "sort_order", "is_active", "organisation"]
+    list_editable = ["sort_order", "is_active"]
+    list_filter = ["organisation", "is_active"]
+    search_fields = ["name", "name_en", "code"]
 
 
 @admin.register(ChecklistRequirement)

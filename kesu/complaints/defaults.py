@@ -5,7 +5,7 @@ from django.db import transaction
 from kesu.complaints import hooks
 from kesu.complaints.checklist import install_checklist_defaults
 from kesu.complaints.choices import CauseClass, Channel, Demand, Severity
-from kesu.complaints.models import Category, RoutingRule, SeverityRule
+from kesu.complaints.models import Category, RecourseOption, RoutingRule, SeverityRule
 
 Q, S, P, PR, MU, PDI, OTH = (
     CauseClass.PRODUCT_QUALITY,
@@ -261,6 +261,7 @@ def install_defaults(organisation, tree: str = "dealership") -> None:
         )
     install_routing_defaults(organisation, ROUTING[tree])
     install_checklist_defaults(organisation)
+    install_recourse_defaults(organisation, tree)
     hooks.defaults_installed(organisation)  # sla's deadline policies, callbacks' plans
 
 
@@ -294,3 +295,105 @@ def _install_tree(organisation, nodes, parent) -> None:
             sort_order=order,
         )
         _install_tree(organisation, children, node)
+
+
+# ---- Where an unsatisfied customer may turn (RecourseOption) --------------------------------
+# (code, name, English, how to reach it, English, time limit, English, name in the text
+# message). Facts from the statutes named; an organisation's legal department edits its own.
+_REGULATOR = (
+    "market_regulator",
+    "市场监督管理部门（全国12315平台）",
+    "The market regulator (national 12315 platform)",
+    "拨打12315，或在全国12315平台（www.12315.cn）、“全国12315”微信小程序在线投诉",
+    "Call 12315, or file online at www.12315.cn or in the national 12315 WeChat mini-program",
+    "自知道或者应当知道权益受到侵害之日起三年内（《市场监督管理投诉举报处理暂行办法》）",
+    "Within three years of the day you knew or should have known of the harm (the market "
+    "regulators' interim measures on complaints and reports)",
+    "12315",
+)
+_CONSUMER_ASSOCIATION = (
+    "consumer_association",
+    "消费者协会",
+    "The consumer association",
+    "向当地消费者协会（消费者权益保护委员会）申请调解",
+    "Ask your local consumer association (consumer rights protection committee) to mediate",
+    "法律未规定期限，宜尽早提出",
+    "No time limit is set by law; ask early",
+    "消费者协会",
+)
+_MANUFACTURER = (
+    "manufacturer",
+    "汽车生产厂家客户服务中心",
+    "The car maker's customer service",
+    "拨打车辆三包凭证或保修手册上的厂家客服电话",
+    "Call the maker's customer service number on the vehicle's warranty certificate or in its "
+    "service booklet",
+    "三包有效期内：不少于2年或行驶5万公里，以先到者为准，以三包凭证为准"
+    "（《家用汽车产品修理更换退货责任规定》）",
+    "Within the warranty period: at least 2 years or 50,000 km, whichever comes first, "
+    "as the certificate states (the rules on repair, exchange and return of family cars)",
+    "厂家客服",
+)
+_TELECOM_APPEALS = (
+    "telecom_appeals",
+    "工业和信息化部电信用户申诉受理中心（12300）",
+    "The MIIT telecom users' appeal centre (12300)",
+    "拨打12300，或在其网站、微信公众号提出申诉",
+    "Call 12300, or appeal on its website or WeChat official account",
+    "须先向我们投诉；对处理结果不满意，或投诉后15日内未获答复时可申诉（《电信用户申诉处理办法》）",
+    "After complaining to us first: once unsatisfied with the result, or without an answer 15 "
+    "days after complaining (the rules on telecom users' appeals)",
+    "12300",
+)
+_ARBITRATION = (
+    "arbitration",
+    "仲裁委员会",
+    "An arbitration commission",
+    "双方订有仲裁协议（如合同中的仲裁条款）时，向约定的仲裁委员会申请仲裁",
+    "Where you and we agreed to arbitration (e.g. a clause in the contract), apply to the "
+    "commission named there",
+    "一般为三年，适用诉讼时效的规定（《仲裁法》第七十四条）",
+    "Usually three years: the limitation period of lawsuits applies (Arbitration Law, Article 74)",
+    "",
+)
+_COURT = (
+    "court",
+    "人民法院",
+    "The people's court",
+    "向有管辖权的人民法院提起诉讼",
+    "Sue at the competent people's court",
+    "三年，自知道或者应当知道权利受到损害以及义务人之日起计算（《民法典》第一百八十八条）",
+    "Three years from the day you knew or should have known of the harm and of who is liable "
+    "(Civil Code, Article 188)",
+    "",
+)
+RECOURSE = {
+    "dealership": [_REGULATOR, _CONSUMER_ASSOCIATION, _MANUFACTURER, _ARBITRATION, _COURT],
+    "telecom": [_TELECOM_APPEALS, _REGULATOR, _CONSUMER_ASSOCIATION, _ARBITRATION, _COURT],
+    "general": [_REGULATOR, _CONSUMER_ASSOCIATION, _ARBITRATION, _COURT],
+}
+
+
+def install_recourse_defaults(organisation, template: str) -> None:
+    """The template's recourse options the organisation has no option of that code for."""
+    have = set(
+        RecourseOption.objects.filter(organisation=organisation).values_list("code", flat=True)
+    )
+    RecourseOption.objects.bulk_create(
+        RecourseOption(
+            organisation=organisation,
+            code=code,
+            name=name,
+            name_en=name_en,
+            how=how,
+            how_en=how_en,
+            time_limit=limit,
+            time_limit_en=limit_en,
+            sms_name=sms_name,
+            sort_order=order,
+        )
+        for order, (code, name, name_en, how, how_en, limit, limit_en, sms_name) in enumerate(
+            RECOURSE[template]
+        )
+        if code not in have
+    )

@@ -13,7 +13,7 @@ transaction; see kesu/core/hooks.py.
 - `after_registration(complaint)`: in the registration's transaction, after the "register"
   entry (notifications: the crisis alert).
 - `after_move(complaint, move, actor)`: in a move's transaction, after its audit entry
-  (sla: the milestones; callbacks: the tasks the move plans).
+  (sla: the milestones; callbacks: the tasks the move plans, and the closing text message).
 - `move_recorded(complaint, move, actor, changes, data)`: right after `after_move`, with what
   the move changed (`changes`: field → [old, new], ids for foreign keys) and the rest of its
   audit data (notifications: who must hear of it).

@@ -729,6 +729,58 @@ class ManufacturerExchange(models.Model):
         return f"{self.complaint_id} → {self.contact_id} {self.asked_at:%Y-%m-%d}"
 
 
+class RecourseOption(models.Model):
+    """Where a customer may turn if still unsatisfied when their complaint closes (the market
+    regulator's 12315, the consumer association, the manufacturer, arbitration, a court), with
+    the time limit that applies: told on the complaint page, the closing letter and the closing
+    text message. Each organisation edits its own, installed from its industry template."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="recourse_options"
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("where (Chinese)"), max_length=limits.LINE)
+    name_en = models.CharField(_("where (English)"), max_length=limits.LINE, blank=True)
+    how = models.CharField(_("how to reach it (Chinese)"), max_length=limits.LINE, blank=True)
+    how_en = models.CharField(_("how to reach it (English)"), max_length=limits.LINE, blank=True)
+    time_limit = models.CharField(_("time limit (Chinese)"), max_length=limits.LINE, blank=True)
+    time_limit_en = models.CharField(_("time limit (English)"), max_length=limits.LINE, blank=True)
+    sms_name = models.CharField(
+        _("name in the closing text message"),
+        max_length=40,
+        blank=True,
+        help_text=_("A few characters, e.g. 12315; empty: not named in the text message."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("recourse for unsatisfied customers")
+        verbose_name_plural = _("recourse for unsatisfied customers")
+        ordering = ["organisation", "sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="recourse_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def _in_language(self, chinese: str, english: str) -> str:
+        return english if english and (get_language() or "").startswith("en") else chinese
+
+    @property
+    def label(self) -> str:
+        return self._in_language(self.name, self.name_en)
+
+    @property
+    def how_label(self) -> str:
+        return self._in_language(self.how, self.how_en)
+
+    @property
+    def time_limit_label(self) -> str:
+        return self._in_language(self.time_limit, self.time_limit_en)
+
+
 class ImportJob(models.Model):
     """One upload of historical complaints from Excel: its file until it is worked through, how
     far the work got (for the progress bar) and the report of every row's problems."""

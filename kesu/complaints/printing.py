@@ -23,7 +23,12 @@ from kesu.complaints import hooks
 from kesu.complaints.choices import DONE_STATES, ComplaintAction, Move, State
 from kesu.complaints.hooks import PrintedDeadline
 from kesu.complaints.models import Complaint
-from kesu.complaints.selectors import categories_visible_to, exchanges_of
+from kesu.complaints.selectors import (
+    categories_visible_to,
+    exchanges_of,
+    recourse_for,
+    recourse_options,
+)
 from kesu.core.phones import mask_phone, try_normalise_phone
 from kesu.customers.choices import PurchaseKind
 from kesu.customers.selectors import customers_visible_to
@@ -35,6 +40,7 @@ PRINT_STYLESHEET = "complaints/print.css"
 # What each kind of printout is called in the audit trail.
 FORM, NOTICE, REGISTER = "handling_form", "handling_notice", "register"
 DEPARTMENT_FORM = "department_form"
+CLOSURE = "closing_letter"
 
 
 def customer_phone_for(user, customer) -> str:
@@ -219,6 +225,25 @@ def notice_context(user, complaint: Complaint) -> dict:
         "resolve_by": complaint.due_at or (resolution.due_at if resolution else None),
         "letterhead": letterhead(complaint.organisation, complaint.branch),
         "issuer": user,
+        **printed(user),
+    }
+
+
+# ---- The closing letter to the customer (投诉处理结果告知书) ------------------------------------
+
+
+def closure_context(user, complaint: Complaint) -> dict:
+    """What was done, and where the customer may turn if still unsatisfied. Printed before the
+    complaint is closed with a result, it is marked a draft."""
+    told = recourse_for(complaint)
+    return {
+        "doc": CLOSURE,
+        "complaint": complaint,
+        "customer": complaint.customer,
+        "recourse": told or recourse_options(complaint.organisation_id),
+        "draft": not told,
+        "letterhead": letterhead(complaint.organisation, complaint.branch),
+        "file_suffix": "closure",
         **printed(user),
     }
 

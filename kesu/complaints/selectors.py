@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from kesu.audit.models import AuditEntry
-from kesu.complaints.choices import OPEN_STATES, WAITING_STATES
+from kesu.complaints.choices import OPEN_STATES, WAITING_STATES, CloseReason, State
 from kesu.complaints.models import (
     Attachment,
     Category,
@@ -14,6 +14,7 @@ from kesu.complaints.models import (
     ComplaintMember,
     ManufacturerContact,
     ManufacturerExchange,
+    RecourseOption,
 )
 from kesu.core.errors import NotFound
 from kesu.organisation.choices import Role
@@ -233,3 +234,21 @@ def category_path_label(category, by_id: dict, name: str = "label") -> str:
         names.append(getattr(node, name))
         node = by_id.get(node.parent_id)
     return "" if not all(names) else " › ".join(reversed(names))
+
+
+# Closed for these reasons, the customer is told where else they may turn: not a duplicate
+# merged into another case (that case tells them), nor a complaint they withdrew.
+RECOURSE_TOLD = (CloseReason.COMPLETED, CloseReason.OTHER)
+
+
+def recourse_options(organisation_id: int) -> list[RecourseOption]:
+    """The organisation's active recourse options, in their order (one small query)."""
+    return list(RecourseOption.objects.filter(organisation_id=organisation_id, is_active=True))
+
+
+def recourse_for(complaint: Complaint) -> list[RecourseOption]:
+    """Where the customer of a closed complaint may turn if still unsatisfied; nothing while
+    the complaint is open, merged or withdrawn."""
+    if complaint.state != State.CLOSED or complaint.close_reason not in RECOURSE_TOLD:
+        return []
+    return recourse_options(complaint.organisation_id)

@@ -79,6 +79,13 @@ urlpatterns = [
         name="print-form-pdf",
     ),
     path("complaints/<int:pk>/print/notice/", views_printouts.print_notice, name="print-notice"),
+    path("complaints/<int:pk>/print/closure/", views_printouts.print_closure, name="print-closure"),
+    path(
+        "complaints/<int:pk>/print/closure.pdf",
+        views_printouts.print_closure,
+        {"fmt": "pdf"},
+        name="print-closure-pdf",
+    ),
     path(
         "complaints/<int:pk>/print/notice.pdf",
         views_printouts.print_notice,

@@ -73,6 +73,7 @@ from kesu.complaints.selectors import (
     complaints_visible_to,
     exchanges_of,
     manufacturer_contacts_for,
+    recourse_for,
 )
 from kesu.complaints.services import (
     THIRD_PARTY_FIELDS,
@@ -264,6 +265,7 @@ def complaint_page(
         third_party=_third_party_panel(complaint, user, forms or {}),
         maker=_manufacturer_panel(complaint, user, forms or {}),
         department_form=department_form_kind(complaint),
+        recourse=recourse_for(complaint),
         more_printouts=[link for link in complaint_printouts(user, complaint) if link],
         # What the apps above add (lessons: the lessons from similar cases).
         panels=[p for p in hooks.complaint_panels(complaint, user, forms or {}) if p is not None],

@@ -64,6 +64,13 @@ def print_notice(request, pk: int, fmt: str = "html"):
 
 
 @login_required
+def print_closure(request, pk: int, fmt: str = "html"):
+    return _complaint_printout(
+        request, pk, fmt, printing.CLOSURE, "closure", printing.closure_context
+    )
+
+
+@login_required
 def print_department_form(request, pk: int, fmt: str = "html"):
     """The sales or after-sales handling form, whichever the complaint's department uses;
     ?form=sales or ?form=after_sales prints the other (an unknown value is ignored)."""

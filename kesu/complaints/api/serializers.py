@@ -31,6 +31,7 @@ from kesu.complaints.selectors import (
     categories_visible_to,
     complaint_is_overdue,
     manufacturer_contacts_visible_to,
+    recourse_for,
 )
 from kesu.complaints.services import EDITABLE_FIELDS
 from kesu.complaints.workflow import transitions_for
@@ -125,6 +126,13 @@ class ComplaintListSerializer(serializers.ModelSerializer):
         return complaint_is_overdue(complaint)
 
 
+class RecourseSerializer(serializers.Serializer):
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(source="label", read_only=True)
+    how = serializers.CharField(source="how_label", read_only=True)
+    time_limit = serializers.CharField(source="time_limit_label", read_only=True)
+
+
 class ComplaintDetailSerializer(ComplaintListSerializer):
     demand_display = _display("demand")
     cause_display = _display("cause")
@@ -149,6 +157,12 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
             '{"kind", "words"}, kind one of media, social, regulator, legal, protest, '
             "spreading. Kept when the flag is cleared."
         ),
+    )
+    recourse = serializers.SerializerMethodField(
+        help_text=_(
+            "Once the complaint is closed with a result: where the customer may turn if still "
+            "unsatisfied, in the request's language (empty before)."
+        )
     )
     transitions = serializers.SerializerMethodField()
 
@@ -208,9 +222,14 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
             "close_note",
             "merged_into",
             "reopen_count",
+            "recourse",
             "transitions",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(RecourseSerializer(many=True))
+    def get_recourse(self, complaint: Complaint):
+        return RecourseSerializer(recourse_for(complaint), many=True).data
 
     @extend_schema_field(TransitionSerializer(many=True))
     def get_transitions(self, complaint: Complaint):

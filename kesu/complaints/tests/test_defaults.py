@@ -92,3 +92,64 @@ def test_an_unknown_template_is_refused_and_installs_nothing():
         install_defaults(org, tree="bakery")
     assert not Category.objects.filter(organisation=org).exists()
     assert set(TREES) == set(TEMPLATES) == {"dealership", "telecom", "general"}
+
+
+# ---- Recourse for unsatisfied customers ----------------------------------------------------
+
+
+def _recourse_codes(org):
+    from kesu.complaints.models import RecourseOption
+
+    return list(
+        RecourseOption.objects.filter(organisation=org)
+        .order_by("sort_order")
+        .values_list("code", flat=True)
+    )
+
+
+@pytest.mark.parametrize(
+    ("template", "first", "has_maker"),
+    [("dealership", "market_regulator", True), ("telecom", "telecom_appeals", False),
+     ("general", "market_regulator", False)],
+)  # fmt: skip
+def test_each_template_tells_where_an_unsatisfied_customer_may_turn(template, first, has_maker):
+    from kesu.complaints.defaults import RECOURSE
+
+    org = OrganisationFactory()
+    install_defaults(org, tree=template)
+    codes = _recourse_codes(org)
+    assert codes == [row[0] for row in RECOURSE[template]]
+    assert codes[0] == first and codes[-1] == "court"
+    assert ("manufacturer" in codes) is has_maker
+    install_defaults(org, tree=template)  # again: nothing doubled
+    assert len(_recourse_codes(org)) == len(codes)
+
+
+def test_the_defaults_name_their_time_limits_in_both_languages():
+    from kesu.complaints.defaults import RECOURSE
+
+    for rows in RECOURSE.values():
+        for code, name, name_en, how, how_en, limit, limit_en, _sms in rows:
+            assert name and name_en and how and how_en and limit and limit_en, code
+            # The English texts carry no Chinese (the English pages are checked for it).
+            assert not any("\u4e00" <= ch <= "\u9fff" for ch in name_en + how_en + limit_en)
+    court = dict((row[0], row) for row in RECOURSE["general"])["court"]
+    assert "三年" in court[5] and "第一百八十八条" in court[5]
+
+
+def test_the_migration_gives_organisations_made_before_their_templates_options():
+    import importlib
+
+    from django.apps import apps
+
+    from kesu.complaints.models import RecourseOption
+
+    migration = importlib.import_module("kesu.complaints.migrations.0022_recourse_options")
+    dealer, telecom, bare = OrganisationFactory(), OrganisationFactory(), OrganisationFactory()
+    install_defaults(dealer, tree="dealership")
+    install_defaults(telecom, tree="telecom")
+    RecourseOption.objects.all().delete()
+    migration.install_for_existing(apps, None)
+    assert "manufacturer" in _recourse_codes(dealer)
+    assert _recourse_codes(telecom)[0] == "telecom_appeals"
+    assert _recourse_codes(bare) == []  # no template: nothing to tell yet

@@ -204,3 +204,30 @@ def test_exchanges_are_read_through_the_complaint_oldest_first(world):
     assert list(selectors.complaint_exchanges(director, complaint.pk)) == [first, second]
     with pytest.raises(NotFound):
         selectors.complaint_exchanges(world.other_users[Role.DIRECTOR], complaint.pk)
+
+
+# ---- Recourse at closure -------------------------------------------------------------------
+
+
+def test_recourse_is_told_only_once_closed_with_a_result(world):
+    from kesu.complaints import workflow
+    from kesu.complaints.models import RecourseOption
+    from kesu.complaints.selectors import recourse_for
+    from kesu.complaints.tests.helpers import closed_complaint
+    from kesu.organisation.choices import Role
+
+    open_one = world.complaint()
+    assert recourse_for(open_one) == []
+    closed = closed_complaint(world)
+    told = recourse_for(closed)
+    assert [r.code for r in told][:2] == ["market_regulator", "consumer_association"]
+    RecourseOption.objects.filter(organisation=world.org, code="arbitration").update(
+        is_active=False
+    )
+    assert "arbitration" not in [r.code for r in recourse_for(closed)]
+    withdrawn = world.complaint()
+    workflow.complaint_withdraw(
+        complaint_id=withdrawn.pk, actor=world.user(Role.FRONTLINE), reason="客户已自行解决"
+    )
+    withdrawn.refresh_from_db()
+    assert recourse_for(withdrawn) == []

@@ -6,13 +6,10 @@ from datetime import date, datetime
 import pytest
 from django.utils import timezone
 
-from kesu.complaints import workflow
-from kesu.complaints.choices import State
 from kesu.complaints.models import Category, Complaint
-from kesu.complaints.tests.helpers import tick_required
+from kesu.complaints.tests.helpers import closed_complaint
 from kesu.customers.tests.factories import CustomerFactory
 from kesu.lessons.models import Lesson
-from kesu.organisation.choices import Role
 
 
 def category(world, code: str) -> Category:
@@ -22,19 +19,12 @@ def category(world, code: str) -> Category:
 def closed(world, *, branch_users=None, summary="更换张紧器后异响消失。", **kwargs) -> Complaint:
     """A complaint of the world's branch (or the other one's users) closed by its director;
     `share` and the lesson's texts go to the close."""
-    users = branch_users or world.users
     share = kwargs.pop("share", None)
-    complaint = world.complaint(actor=users[Role.FRONTLINE], **kwargs)
-    Complaint.objects.filter(pk=complaint.pk).update(state=State.VERIFIED)
-    director = users[Role.DIRECTOR]
-    tick_required(complaint, "close", director)
     lesson = {}
     if share:
         title, advice = share
         lesson = {"share_as_lesson": True, "lesson_title": title, "lesson_advice": advice}
-    workflow.complaint_close(complaint_id=complaint.pk, actor=director, summary=summary, **lesson)
-    complaint.refresh_from_db()
-    return complaint
+    return closed_complaint(world, users=branch_users, summary=summary, close=lesson, **kwargs)
 
 
 @pytest.fixture

@@ -708,6 +708,8 @@ RULES: list[Rule] = [
     _web("print-form-pdf", scope=OBJECT, obj="complaint", roles=PDF_ROLES, means=SEES),
     _web("print-notice", scope=OBJECT, obj="complaint", means=SEES),
     _web("print-notice-pdf", scope=OBJECT, obj="complaint", roles=PDF_ROLES, means=SEES),
+    _web("print-closure", scope=OBJECT, obj="complaint", means=SEES),
+    _web("print-closure-pdf", scope=OBJECT, obj="complaint", roles=PDF_ROLES, means=SEES),
     _web("print-department", scope=OBJECT, obj="complaint", means=SEES),
     _web("print-department-pdf", scope=OBJECT, obj="complaint", roles=PDF_ROLES, means=SEES),
     _web("print-register", scope=LISTED, obj="complaint", means="signed in; what they see"),

@@ -187,6 +187,24 @@ def test_detail_carries_etag_and_version(world, api):
     assert response["ETag"] == '"1"'
     assert response.json()["version"] == 1
     assert response.json()["account"] == complaint.account
+    assert response.json()["recourse"] == []  # open: nothing to tell yet
+
+
+def test_a_closed_complaint_tells_where_the_customer_may_still_turn(world, api):
+    from kesu.complaints.tests.helpers import closed_complaint
+
+    complaint = closed_complaint(world)
+    recourse = (
+        api().get(complaint_url(complaint), HTTP_ACCEPT_LANGUAGE="zh-hans").json()["recourse"]
+    )
+    assert recourse[0] == {
+        "code": "market_regulator",
+        "name": "市场监督管理部门（全国12315平台）",
+        "how": "拨打12315，或在全国12315平台（www.12315.cn）、“全国12315”微信小程序在线投诉",
+        "time_limit": "自知道或者应当知道权益受到侵害之日起三年内（《市场监督管理投诉举报处理暂行办法》）",
+    }
+    english = api().get(complaint_url(complaint), HTTP_ACCEPT_LANGUAGE="en").json()["recourse"]
+    assert english[-1]["name"] == "The people's court"
 
 
 # ---- edit ------------------------------------------------------------------------------------

@@ -370,3 +370,14 @@ def test_a_closed_complaint_offers_no_staff_form(as_user, world):
         f"/complaints/{complaint.pk}/staff/", {"version": 2, "staff_involved": "x"}
     )
     assert response.status_code == 409
+
+
+def test_a_closed_complaint_shows_where_the_customer_may_still_turn(as_user, world):
+    from kesu.complaints.tests.helpers import closed_complaint
+
+    open_page = as_user(Role.FRONTLINE).get(f"/complaints/{world.complaint().pk}/")
+    assert 'id="recourse"' not in open_page.content.decode()
+    closed = closed_complaint(world)
+    body = as_user(Role.FRONTLINE).get(f"/complaints/{closed.pk}/").content.decode()
+    assert 'id="recourse"' in body and "If the customer is still not satisfied" in body
+    assert "national 12315 platform" in body and f"/complaints/{closed.pk}/print/closure/" in body

@@ -159,3 +159,51 @@ def test_a_user_of_no_organisation_is_refused_the_lists_printouts(client, db, ur
     client.force_login(UserFactory(organisation=None, branch=None, role=Role.ADMIN))
     assert client.get(url).status_code == 403
     assert not AuditEntry.objects.filter(action="export").exists()
+
+
+# ---- The closing letter --------------------------------------------------------------------
+
+
+@pytest.fixture
+def closed(world):
+    from kesu.complaints.tests.helpers import closed_complaint
+
+    customer = CustomerFactory(organisation=world.org, name="王建国", phone="+8613812345678")
+    return closed_complaint(world, customer=customer, title=SUMMARY, account=ACCOUNT)
+
+
+def test_the_closing_letter_tells_the_customer_where_else_to_turn(client, world, closed):
+    client.force_login(world.user(Role.FRONTLINE))
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(f"/complaints/{closed.pk}/print/closure/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "尊敬的王建国" in html and closed.number in html
+    assert "全国12315平台" in html and "《民法典》第一百八十八条" in html
+    assert "草稿" not in html
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/complaints/{closed.pk}/print/closure/").content.decode()
+    assert "Dear 王建国," in english and "Civil Code, Article 188" in english
+    assert "If you are still not satisfied" in english
+
+
+def test_the_closing_letter_of_an_open_complaint_is_a_draft(client, world, complaint):
+    client.force_login(world.user(Role.DIRECTOR))
+    client.cookies["django_language"] = "zh-hans"
+    html = client.get(f"/complaints/{complaint.pk}/print/closure/").content.decode()
+    assert "草稿：此投诉尚未办结。" in html and "全国12315平台" in html
+
+
+def test_the_closing_letter_pdf_renders_and_is_recorded(client, world, closed):
+    client.force_login(world.user(Role.DIRECTOR))
+    response = client.get(f"/complaints/{closed.pk}/print/closure.pdf")
+    text = pdf_text(response)
+    assert closed.number in text and "12315" in text
+    entry = AuditEntry.objects.get(action="export", complaint_id=closed.pk)
+    assert (entry.data["document"], entry.data["format"]) == ("closing_letter", "pdf")
+
+
+def test_another_branch_gets_404_on_the_closing_letter(client, world, closed):
+    client.force_login(world.other_users[Role.DIRECTOR])
+    for suffix in ["closure/", "closure.pdf"]:
+        assert client.get(f"/complaints/{closed.pk}/print/{suffix}").status_code == 404
