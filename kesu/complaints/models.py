@@ -205,6 +205,23 @@ class RoutingRule(models.Model):
             raise ValidationError({"owner_role": _("Name either an owner or a role, not both.")})
         if self.owner_id and self.owner.organisation_id != self.organisation_id:
             raise ValidationError({"owner": _("The owner must work in this organisation.")})
+        if self.department_code and self.organisation_id:
+            codes = set(
+                Department.objects.filter(branch__organisation_id=self.organisation_id)
+                .values_list("code", flat=True)
+                .distinct()
+            )
+            # An organisation without branches yet has nothing to check against.
+            if codes and self.department_code not in codes:
+                raise ValidationError(
+                    {
+                        "department_code": _(
+                            "No branch of the organisation has a department of this code; "
+                            "the codes are: %(codes)s."
+                        )
+                        % {"codes": ", ".join(sorted(codes))}
+                    }
+                )
 
     @property
     def specificity(self) -> int:

@@ -280,18 +280,20 @@ def _customers(branch, frontline) -> list:
     return customers
 
 
-def _handler_for(complaint, people: dict):
-    """The handling manager of the department the complaint was routed to, if the branch's demo
-    people have one (the sales director for sales matters), else the after-sales one."""
+def handler_for(complaint, people: dict):
+    """Who works the complaint in the department it was routed to: that department's handling
+    manager among the branch's demo people (the sales director for sales matters), else the
+    customer director — a department without a handling manager is the director's to cover, so
+    the case stays in it rather than being handed to after-sales."""
     for role in ("sales_handler", "handler"):
         user = people.get(role)
         if user is not None and user.department_id == complaint.department_id:
             return user
-    return people["handler"]
+    return people["director"]
 
 
 def _play(story: Story, complaint, people: dict, by_title: dict) -> None:
-    frontline, handler = people["frontline"], _handler_for(complaint, people)
+    frontline, handler = people["frontline"], handler_for(complaint, people)
     director, gm = people["director"], people["gm"]
     pk = complaint.pk
     if story.state == State.MERGED:
@@ -315,7 +317,8 @@ def _play(story: Story, complaint, people: dict, by_title: dict) -> None:
         workflow.complaint_confirm(
             complaint_id=pk, actor=frontline, method=ConfirmationMethod.RECORDED_CONSENT
         )
-        workflow.complaint_hand_over(complaint_id=pk, actor=frontline, to_user=handler)
+        if handler != director:  # the director takes it on by starting the investigation
+            workflow.complaint_hand_over(complaint_id=pk, actor=frontline, to_user=handler)
     if State.INVESTIGATING in steps:
         workflow.complaint_start_investigation(complaint_id=pk, actor=handler)
         _tick(complaint, handler, "judged_type", "facts")

@@ -199,3 +199,11 @@ def test_a_rule_must_name_somewhere_to_go(world):
         ).full_clean()  # fmt: skip
     assert "owner_role" in both.value.message_dict
     RoutingRule(organisation=world.org, name="角色", owner_role=Role.DIRECTOR).full_clean()
+
+
+def test_a_rule_must_name_a_department_code_the_organisation_has(world):
+    RoutingRule(organisation=world.org, name="销售", department_code="sales").full_clean()
+    with pytest.raises(ValidationError) as typo:
+        RoutingRule(organisation=world.org, name="错字", department_code="salse").full_clean()
+    message = typo.value.message_dict["department_code"][0]
+    assert "sales" in message and "service" in message  # the codes there are

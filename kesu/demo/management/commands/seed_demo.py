@@ -22,6 +22,7 @@ from kesu.demo.states import _photo as demo_photo
 from kesu.demo.states import (
     branches_without_states,
     create_states,
+    handler_for,
 )
 from kesu.improvements import services as improvements
 from kesu.improvements.choices import Unit
@@ -236,8 +237,10 @@ class Command(BaseCommand):
             workflow.complaint_confirm(
                 complaint_id=c.pk, actor=frontline, method=ConfirmationMethod.RECORDED_CONSENT
             )
-            workflow.complaint_hand_over(complaint_id=c.pk, actor=frontline, to_user=handler)
-            workflow.complaint_start_investigation(complaint_id=c.pk, actor=handler)
+            # The handling manager of the department it was routed to (sales for the promise).
+            works_it = handler_for(c, users)  # the east branch's people
+            workflow.complaint_hand_over(complaint_id=c.pk, actor=frontline, to_user=works_it)
+            workflow.complaint_start_investigation(complaint_id=c.pk, actor=works_it)
         workflow.complaint_propose_solution(
             complaint_id=first.pk,
             actor=handler,
