@@ -9,6 +9,7 @@ from kesu.complaints import (
     views_list_actions,
     views_manufacturer,
     views_printouts,
+    views_triage,
 )
 
 app_name = "complaints"
@@ -18,6 +19,12 @@ urlpatterns = [
     path("complaints/new/", views.intake, name="intake"),
     path("complaints/new/route/", views.intake_route, name="intake-route"),
     path("complaints/new/duplicates/", views.intake_duplicates, name="intake-duplicates"),
+    path(
+        "complaints/new/suggestions/",
+        views_triage.intake_suggestions,
+        name="intake-suggestions",
+    ),
+    path("triage/", views_triage.triage_acceptance, name="triage-acceptance"),
     path("complaints/<int:pk>/", views.complaint_page, name="complaint"),
     path("complaints/<int:pk>/moves/<str:name>/", views.complaint_move, name="complaint-move"),
     path("complaints/<int:pk>/checklist/", views.complaint_checklist, name="complaint-checklist"),

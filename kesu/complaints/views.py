@@ -93,6 +93,7 @@ from kesu.complaints.team import (
     team_of,
     team_remove,
 )
+from kesu.complaints.triage_panel import form_triage, triage_timeline
 from kesu.complaints.workflow import CASE_WORKING_ROLES, TRANSITIONS, transitions_for
 from kesu.core.errors import DomainError, NotAllowed, NotFound
 from kesu.core.phones import mask_phone, try_normalise_phone
@@ -224,6 +225,9 @@ def complaint_page(
         .select_related("actor")
         .order_by("seq")
     )
+    for entry in timeline:
+        if entry.action == ComplaintAction.REGISTER and (entry.data or {}).get("triage"):
+            entry.triage = triage_timeline(entry.data["triage"], complaint.organisation_id)
     other = (
         complaints_visible_to(user)
         .filter(customer_id=complaint.customer_id)
@@ -509,7 +513,9 @@ def intake(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                complaint = _register_from_form(user, form.cleaned_data, by_label)
+                complaint = _register_from_form(
+                    user, form.cleaned_data, by_label, form_triage(request.POST.get("triage", ""))
+                )
             except ValidationError as exc:
                 _errors_to_form(form, exc)
                 status = 400
@@ -574,7 +580,9 @@ def _unshown_field_error(field: str, message: str) -> str:
     return _("%(field)s is required.") % {"field": capfirst(label)}
 
 
-def _register_from_form(user, data, categories_by_label):
+def _register_from_form(user, data, categories_by_label, triage=None):
+    """`triage`: the suggestions the panel showed (kesu/complaints/triage_panel.py), recorded
+    in the "register" entry next to what was chosen."""
     from django.db import transaction
 
     errors = {}
@@ -629,6 +637,7 @@ def _register_from_form(user, data, categories_by_label):
             department=data.get("department"),
             third_party_reference=data["third_party_reference"],
             third_party_contact=data["third_party_contact"],
+            triage=triage,
         )
     return complaint
 

@@ -8,6 +8,7 @@ must not load the user.
 
 from kesu.callbacks.selectors import may_use_workspace
 from kesu.complaints.services import may_register
+from kesu.complaints.triage_panel import may_read_acceptance
 from kesu.crises.selectors import may_read as may_read_crises
 from kesu.improvements.selectors import may_read as may_read_improvements
 from kesu.lessons.selectors import may_read_lessons
@@ -46,6 +47,10 @@ def navigation(request) -> dict:
         user = _signed_in(request)
         return user is not None and may_read_lessons(user)
 
+    def nav_triage() -> bool:
+        user = _signed_in(request)
+        return user is not None and may_read_acceptance(user)
+
     return {
         "can_register": can_register,
         "nav_callbacks": nav_callbacks,
@@ -53,4 +58,5 @@ def navigation(request) -> dict:
         "nav_improvements": nav_improvements,
         "nav_crises": nav_crises,
         "nav_lessons": nav_lessons,
+        "nav_triage": nav_triage,
     }

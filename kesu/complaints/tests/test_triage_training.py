@@ -74,3 +74,27 @@ def test_counts_how_often_staff_keep_the_suggestions(world):
         "demand": {"shown": 2, "accepted": 1},
     }
     assert acceptance(OrganisationFactory().pk) == {}
+
+
+def test_acceptance_since_a_date_and_for_one_branch(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kesu.complaints.models import Complaint
+    from kesu.complaints.triage_training import acceptance
+    from kesu.organisation.choices import Role
+
+    kept = world.complaint(demand="repair", triage={"demand": "repair"})
+    old = world.complaint(demand="refund", triage={"demand": "repair"})
+    Complaint.objects.filter(pk=old.pk).update(received_at=timezone.now() - timedelta(days=40))
+    world.complaint(actor=world.other_users[Role.FRONTLINE], triage={"upset_level": "3"})
+    month = timezone.now() - timedelta(days=30)
+    assert acceptance(world.org.pk, since=month) == {
+        "demand": {"shown": 1, "accepted": 1},
+        "upset_level": {"shown": 1, "accepted": 0},
+    }
+    assert acceptance(world.org.pk, since=month, branch_id=kept.branch_id) == {
+        "demand": {"shown": 1, "accepted": 1}
+    }
+    assert acceptance(world.org.pk)["demand"] == {"shown": 2, "accepted": 1}

@@ -42,3 +42,60 @@ def closed_history(world, per_topic: int = 70, organisation=None) -> dict[str, C
             rows.append(row)
     Complaint.objects.bulk_create(rows)
     return categories
+
+
+# A car dealer's history for the intake panel's tests: brakes (under 产品质量), paint and
+# charges, each with its own demand, cause, department, how upset and customer type.
+INTAKE_TOPICS = [
+    (
+        "brakes",
+        "制动异响",
+        ["刹车异响制动距离变长", "刹车片异响要求退车", "制动失灵刹车变软要求退车"],
+        {"demand": "return", "cause": "product_quality", "upset_level": 4},
+    ),
+    (
+        "paint",
+        "车漆问题",
+        ["车漆起泡脱落", "新车车漆有划痕", "车门车漆色差明显"],
+        {"demand": "repair", "cause": "missed_at_pdi", "upset_level": 2},
+    ),
+    (
+        "price",
+        "收费争议",
+        ["保养收费太贵乱收费", "维修多收了工时费", "收费不透明价格虚高"],
+        {"demand": "refund", "cause": "process", "upset_level": 3},
+    ),
+]
+
+
+def intake_history(world, per_topic: int = 70) -> dict[str, Category]:
+    """per_topic closed complaints of each INTAKE_TOPICS topic; the brakes' category sits
+    under a parent, 产品质量 › 制动异响."""
+    template = world.complaint()
+    parent = Category.objects.create(organisation=world.org, code="t-quality", name="产品质量")
+    categories = {}
+    rows = []
+    now = timezone.now()
+    for code, name, phrases, values in INTAKE_TOPICS:
+        categories[code] = Category.objects.create(
+            organisation=world.org,
+            code=f"t-{code}",
+            name=name,
+            parent=parent if code == "brakes" else None,
+        )
+        for index in range(per_topic):
+            row = copy.copy(template)
+            row.pk = None
+            row.number = f"T-{code}-{index}"
+            row.title = phrases[index % 3]
+            row.account = f"客户说：{phrases[index % 3]}，第{index}次来电。"
+            row.category = categories[code]
+            row.department = world.sales if code == "price" else world.service
+            row.personality_type = "impatient" if code == "brakes" else "meticulous"
+            for field, value in values.items():
+                setattr(row, field, value)
+            row.state = State.CLOSED
+            row.closed_at = now
+            rows.append(row)
+    Complaint.objects.bulk_create(rows)
+    return categories

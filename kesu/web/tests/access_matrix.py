@@ -31,6 +31,7 @@ from kesu.callbacks.selectors import (
 from kesu.complaints.imports import IMPORT_ROLES
 from kesu.complaints.services import REGISTERING_ROLES
 from kesu.complaints.team import TEAM_LEADING_ROLES
+from kesu.complaints.triage_panel import ACCEPTANCE_ROLES
 from kesu.complaints.workflow import TRANSITIONS
 from kesu.crises.selectors import LEADING_ROLES as CRISIS_LEADERS
 from kesu.improvements.selectors import EDITING_ROLES as IMPROVING_ROLES
@@ -681,6 +682,23 @@ RULES: list[Rule] = [
         )
         for method in ("GET", "POST")
     ],
+    *[
+        _web(
+            "intake-suggestions",
+            method,
+            may=REGISTERING_ROLES,
+            refused=404,
+            means="registers complaints; the triage suggestions for the text typed so far",
+        )
+        for method in ("GET", "POST")
+    ],
+    _web(
+        "triage-acceptance",
+        may=ACCEPTANCE_ROLES,
+        refused=404,
+        means="customer director, general manager, group, administrator; how often staff keep "
+        "the triage suggestions, in their branch (the group and the administrator: every branch)",
+    ),
     _web("complaint", scope=OBJECT, obj="complaint", means=SEES),
     _web("complaint-file", scope=OBJECT, obj="attachment", means=SEES),
     _web("complaint-file-download", scope=OBJECT, obj="attachment", means=SEES),

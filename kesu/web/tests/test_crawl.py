@@ -180,6 +180,8 @@ def seeds_for(user: User, every_state: bool) -> list[str]:
     if newest is not None:
         typed = {"phone": "13800000000", "title": newest.title, "account": newest.account}
         pages.add(f"{reverse('complaints:intake-duplicates')}?{urlencode(typed)}")
+        # The intake's triage panel (htmx, no link leads to it) for the same text.
+        pages.add(f"{reverse('complaints:intake-suggestions')}?{urlencode(typed)}")
     return [*SEEDS, *sorted(pages)] + (["/admin/"] if user.is_staff else [])
 
 

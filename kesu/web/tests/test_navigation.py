@@ -15,6 +15,7 @@ NAV_PAGES = [
     "complaints:intake",
     "improvements:list",
     "lessons:list",
+    "complaints:triage-acceptance",
 ]
 
 

@@ -200,8 +200,74 @@
     if (action === null) form.removeAttribute("action"); else form.setAttribute("action", action);
   });
 
+  // Triage suggestions at intake (the panel under the account, #intake-suggestions). "Accept
+  // all" (Alt+A) fills each field not yet chosen with its suggestion: an empty field, or on a
+  // fresh form one still at the page's default (the demand starts at "repair"); a field staff
+  // changed by hand keeps what they chose. A suggestion's own button fills its field whatever
+  // it holds. Filled values fire input/change as typing would (drafts, routing preview).
+  function markHandChanged(ev) {
+    var el = ev.target;
+    if (ev.isTrusted && el && el.form && el.form.id === "intake-form") el.dataset.handChanged = "1";
+  }
+  document.addEventListener("input", markHandChanged, true);
+  document.addEventListener("change", markHandChanged, true);
+
+  function atDefault(el) {
+    if (el.tagName === "SELECT") {
+      var initial = initialIndex(el);
+      return el.selectedIndex === (initial < 0 ? 0 : initial);
+    }
+    return el.value === el.defaultValue;
+  }
+
+  function notYetChosen(el) {
+    if (!el.value) return true;
+    return !el.dataset.handChanged && el.form && el.form.hasAttribute("data-fresh") && atDefault(el);
+  }
+
+  function fillSuggestion(button) {
+    var el = document.getElementById(button.dataset.triageAccept);
+    var value = button.dataset.value;
+    if (!el || value === undefined) return false;
+    if (el.tagName === "SELECT" &&
+        !Array.prototype.some.call(el.options, function (o) { return o.value === value; })) return false;
+    if (el.value === value) return true;
+    el.value = value;
+    delete el.dataset.handChanged;
+    el.classList.add("triage-filled");
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+    return true;
+  }
+
+  function acceptAll(panel) {
+    panel.querySelectorAll("tr[data-triage-row]").forEach(function (row) {
+      var button = row.querySelector("td:last-child [data-triage-accept]");
+      var el = button && document.getElementById(button.dataset.triageAccept);
+      if (el && notYetChosen(el)) fillSuggestion(button);
+    });
+  }
+
+  document.addEventListener("click", function (ev) {
+    var all = ev.target.closest && ev.target.closest("[data-triage-accept-all]");
+    if (all) { ev.preventDefault(); acceptAll(all.closest("[data-triage-panel]") || document); return; }
+    var one = ev.target.closest && ev.target.closest("[data-triage-accept]");
+    if (one) { ev.preventDefault(); fillSuggestion(one); }
+  });
+
+  // Nothing is asked while the summary and the account are both empty; the panel empties.
+  document.addEventListener("htmx:confirm", function (ev) {
+    var box = ev.target;
+    if (!box || !box.dataset || !box.dataset.triageSource) return;
+    var typed = box.dataset.triageSource.split(" ").some(function (id) {
+      var el = document.getElementById(id);
+      return el && el.value.trim();
+    });
+    if (!typed) { ev.preventDefault(); box.innerHTML = ""; }
+  });
+
   // Shortcuts: Alt+N new complaint, Alt+W my work, Alt+L list, / search; Ctrl+Enter saves a form;
-  // Alt+D discards a restored draft.
+  // Alt+D discards a restored draft; Alt+A accepts the intake's triage suggestions.
   document.addEventListener("keydown", function (ev) {
     var target = ev.target;
     var typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT");
@@ -213,6 +279,10 @@
     if (ev.altKey && !ev.ctrlKey && (ev.code === "KeyD" || ev.key.toLowerCase() === "d")) {
       var discard = visibleDiscard();
       if (discard) { ev.preventDefault(); discard.click(); return; }
+    }
+    if (ev.altKey && !ev.ctrlKey && !ev.metaKey && ev.code === "KeyA") {
+      var accept = document.querySelector("[data-triage-accept-all]");
+      if (accept) { ev.preventDefault(); accept.click(); return; }
     }
     if (ev.altKey && !ev.ctrlKey) {
       var links = { n: "[data-shortcut=new]", w: "[data-shortcut=work]", l: "[data-shortcut=list]" };
