@@ -134,7 +134,9 @@ def compute_due(milestone: ComplaintMilestone, clocks: Clocks, branch) -> dateti
 
 
 def reminder_time(milestone: ComplaintMilestone, clocks: Clocks, branch) -> datetime | None:
-    """When the owner is reminded: the working day before, or at 3/4 of a shorter target."""
+    """When the owner is reminded: the working day before, or at 3/4 of a shorter target — and of
+    a target of one working day, whose day before is its start (a reminder the moment the
+    deadline is set tells nobody anything)."""
     if milestone.due_at is None or milestone.started_at is None:
         return None
     calendar = clocks.working(branch)
@@ -142,7 +144,9 @@ def reminder_time(milestone: ComplaintMilestone, clocks: Clocks, branch) -> date
     if span >= calendar.working_time_per_day():
         local_due = milestone.due_at.astimezone(calendar.tz)
         day_before = calendar.previous_working_day(local_due.date())
-        return max(milestone.started_at, datetime.combine(day_before, local_due.timetz()))
+        before = datetime.combine(day_before, local_due.timetz())
+        if before > milestone.started_at:
+            return before
     clock = clocks.for_milestone(milestone, branch)
     return clock.add(
         milestone.started_at, clock.between(milestone.started_at, milestone.due_at) * 3 / 4

@@ -182,3 +182,22 @@ def test_the_feedback_the_manufacturer_expects_is_reminded_and_chased(world):
     assert inbox_of(
         world.user(Role.DIRECTOR), "milestone_breached", "manufacturer_feedback"
     ).exists()
+
+
+def test_a_one_working_day_target_is_reminded_at_three_quarters_not_at_once(world):
+    # The solution deadline: one working day from confirmation (Monday 09:00 → Tuesday 09:00).
+    # Its "working day before" is its own start: remind at 3/4 of the way instead.
+    from kesu.complaints import workflow
+    from kesu.complaints.tests.helpers import tick_required
+
+    complaint = world.complaint(received_at=MONDAY_9, account="车门异响")
+    frontline = world.user(Role.FRONTLINE)
+    tick_required(complaint, "confirm", frontline)
+    workflow.complaint_confirm(complaint_id=complaint.pk, actor=frontline, method="signature")
+    solution = complaint.milestones.get(kind=MilestoneKind.SOLUTION, round=1)
+    assert solution.status == MilestoneStatus.RUNNING
+    assert solution.started_at < solution.next_check_at < solution.due_at
+    sweep_due_milestones(now=solution.started_at + timedelta(minutes=1))
+    assert not inbox_of(frontline, "milestone_reminder", "solution").exists()
+    sweep_due_milestones(now=solution.next_check_at + timedelta(minutes=1))
+    assert inbox_of(frontline, "milestone_reminder", "solution").count() == 1
