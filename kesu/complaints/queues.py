@@ -151,8 +151,16 @@ def queue_querysets(user) -> dict[str, QuerySet[Complaint]]:
     now = timezone.now()
     scope = complaint_rows(user)
     mine = scope.filter(owner_id=user.pk, state__in=OPEN_STATES)
-    # Who answers for a branch (or, for the group, for all of them) watches all its deadlines.
-    watched = scope if user.role in BRANCH_WIDE_ROLES or user.sees_whole_organisation else mine
+    # Who answers for a branch (or, for the group, for all of them) watches all its deadlines;
+    # others their own cases and those waiting for them to take on (routed to their department,
+    # escalated to them), whose clock runs all the same.
+    if user.role in BRANCH_WIDE_ROLES or user.sees_whole_organisation:
+        watched = scope
+    else:
+        states = [state for state, roles in NEXT_STEP_ROLES.items() if user.role in roles]
+        watched = scope.filter(
+            Q(owner_id=user.pk) | _routed_or_escalated_to(user, states), state__in=OPEN_STATES
+        )
     return {
         "waiting": waiting_for_me(user),
         "assigned": mine,

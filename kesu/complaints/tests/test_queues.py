@@ -137,6 +137,21 @@ def test_assigned_due_soon_and_overdue(world):
     assert _pks(director["assigned"]) == set()
 
 
+def test_a_late_case_waiting_for_the_department_is_in_its_managers_overdue_list(world):
+    # Routed to after-sales and not taken on yet (still with the frontline who took it in):
+    # its clock runs, so the department's manager sees it late, not only in "waiting".
+    now = timezone.now()
+    handler = world.user(Role.HANDLER)
+    late = _case(world, State.CONFIRMED, department=world.service, due_at=now - timedelta(hours=1))
+    elsewhere = _case(
+        world, State.CONFIRMED, department=world.sales, due_at=now - timedelta(hours=1)
+    )
+    queues = queue_querysets(handler)
+    assert late in _pks(queues["waiting"])
+    assert _pks(queues["overdue"]) == {late}
+    assert elsewhere not in _pks(queues["overdue"])
+
+
 def test_my_queues_lists_the_most_urgent_first_and_counts_them_all(world):
     now = timezone.now()
     frontline = world.user(Role.FRONTLINE)
