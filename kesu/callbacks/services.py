@@ -37,6 +37,8 @@ from kesu.complaints.services import complaint_register
 from kesu.complaints.workflow import TRANSITIONS
 from kesu.core.errors import InvalidState, NotAllowed, NotFound
 from kesu.core.limits import check_lengths, length_errors, normalise_newlines
+from kesu.customers.choices import PurchaseKind
+from kesu.organisation.models import Department
 
 # Complaint states in which the procedure takes the callback's verdict.
 VERIFIABLE = TRANSITIONS[Move.VERIFY].sources
@@ -272,10 +274,35 @@ def _complaint_move(complaint, satisfaction: str, notes: str) -> str:
     return ""
 
 
+# The department a complaint raised during a callback about a purchase goes to, by the
+# purchase's kind (the dealership's department codes; a branch without one routes as usual).
+DEPARTMENT_OF_PURCHASE = {
+    PurchaseKind.ORDER: "sales",
+    PurchaseKind.VEHICLE: "sales",
+    PurchaseKind.SERVICE: "service",
+}
+
+
+def _department_for(task: CallbackTask) -> Department | None:
+    """Where a complaint raised during the call belongs: with the department of the complaint
+    the call was about, else the one of the purchase it followed up; None lets the routing rules
+    decide (not the caller's own department: callback staff do not handle complaints)."""
+    if not task.branch_id:
+        return None
+    if task.complaint_id and task.complaint.department_id:
+        department = task.complaint.department
+        return department if department.branch_id == task.branch_id else None
+    code = DEPARTMENT_OF_PURCHASE.get(task.purchase.kind) if task.purchase_id else None
+    if code is None:
+        return None
+    return Department.objects.filter(branch_id=task.branch_id, code=code).first()
+
+
 def _raise_complaint(task: CallbackTask, new_complaint: NewComplaint, actor, now: datetime):
     """A new complaint the customer raised during the call, registered from the task."""
 
     raised, _created = complaint_register(
+        department=_department_for(task),
         actor=actor,
         customer=task.customer,
         channel=Channel.CALLBACK,

@@ -145,10 +145,29 @@ def test_a_callback_can_raise_a_new_complaint_and_a_lead(world):
     assert raised.channel == Channel.CALLBACK and raised.customer == task.customer
     assert raised.purchase == task.purchase and raised.branch == task.branch
     assert raised.registered_by == user and f"#{task.pk}" in raised.channel_detail
+    # About an order: the sales department's, not the callback specialist's own department.
+    assert raised.department == world.sales
     assert CallbackTask.objects.get(pk=task.pk).raised_complaint == raised
     assert Lead.objects.get(task=task).interest == "延保"
     entry = AuditEntry.objects.get(action="callback_outcome", object_id=task.pk)
     assert entry.data["raised_complaint"] == raised.pk and entry.actor == user
+
+
+def test_a_complaint_raised_on_a_call_about_a_complaint_goes_to_its_department(world):
+    from kesu.callbacks.tests.conftest import resolve
+
+    complaint = world.complaint(department=world.service)
+    resolve(world, complaint)
+    task = CallbackTask.objects.get(complaint=complaint, status=TaskStatus.OPEN)
+    outcome = task_record_outcome(
+        task_id=task.pk,
+        actor=world.user(Role.CALLBACK),
+        satisfaction="satisfied",
+        new_complaint=NewComplaint(
+            title="保养后仍有异响", account="冷车时还有响声。", demand="repair"
+        ),
+    )
+    assert outcome.raised_complaint.department == world.service
 
 
 def test_a_half_filled_new_complaint_records_nothing(world):
