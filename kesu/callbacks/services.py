@@ -289,10 +289,12 @@ def _department_for(task: CallbackTask) -> Department | None:
     decide (not the caller's own department: callback staff do not handle complaints)."""
     if not task.branch_id:
         return None
-    if task.complaint_id and task.complaint.department_id:
-        department = task.complaint.department
+    called_about = task.complaint
+    if called_about is not None and called_about.department is not None:
+        department = called_about.department
         return department if department.branch_id == task.branch_id else None
-    code = DEPARTMENT_OF_PURCHASE.get(task.purchase.kind) if task.purchase_id else None
+    purchase = task.purchase
+    code = DEPARTMENT_OF_PURCHASE.get(PurchaseKind(purchase.kind)) if purchase else None
     if code is None:
         return None
     return Department.objects.filter(branch_id=task.branch_id, code=code).first()
