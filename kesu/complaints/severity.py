@@ -8,10 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from kesu.complaints.choices import Severity
 from kesu.complaints.models import Category, SeverityRule, in_subtree
 from kesu.triage.crisis import detect_crisis
+from kesu.triage.irrational import detect_irrational
 
 # The reason code of a crisis the detector found (threats to go to the media, social
 # platforms, regulators, lawyers or courts, a protest on site, or a complaint spreading online).
 CRISIS_THREAT = "crisis_threat"
+# The reason code of an irrational claim (kesu/triage/irrational.py): a worn part long past the
+# warranty demanded free, expectations past any commitment.
+IRRATIONAL_CLAIM = "irrational_claim"
 
 # What each kind of finding means, for the complaint page.
 CRISIS_KIND_LABELS = {
@@ -91,8 +95,22 @@ def suggest_severity(
             suggestion.reasons.append(rule.reason_code)
         if rule.match == SeverityRule.Match.KEYWORD and value not in suggestion.evidence:
             suggestion.evidence.append(value)
+    apply_irrational_signal(suggestion, f"{title}\n{account}")
     apply_crisis_signal(suggestion, f"{title}\n{account}")
     return suggestion
+
+
+def apply_irrational_signal(suggestion: SeveritySuggestion, text: str) -> None:
+    """An irrational claim is irrational (seed 001 §2.2), not major for the exchange it demands,
+    unless a keyword rule (a fire, a safety word) or a crisis says more; the crisis detector,
+    applied after, still makes a threat major."""
+    signal = detect_irrational(text)
+    if not signal or suggestion.crisis or suggestion.evidence:
+        return
+    suggestion.severity = Severity.IRRATIONAL
+    if IRRATIONAL_CLAIM not in suggestion.reasons:
+        suggestion.reasons.append(IRRATIONAL_CLAIM)
+    suggestion.evidence.extend(w for w in signal.words if w not in suggestion.evidence)
 
 
 def apply_crisis_signal(suggestion: SeveritySuggestion, text: str) -> None:
