@@ -4,6 +4,7 @@ from django.urls import path
 
 from kesu.complaints import (
     views,
+    views_customers,
     views_files,
     views_imports,
     views_list_actions,
@@ -69,6 +70,9 @@ urlpatterns = [
         name="complaint-maker-feedback",
     ),
     path("customers/lookup/", views.customer_lookup, name="customer-lookup"),
+    # The customer's page and its form (views_customers.py).
+    path("customers/<int:pk>/", views_customers.customer_page, name="customer"),
+    path("customers/<int:pk>/edit/", views_customers.customer_edit, name="customer-edit"),
     # Printouts and the Excel export (views_printouts.py), saved views and bulk moves
     # (views_list_actions.py).
     path("complaints/<int:pk>/print/form/", views_printouts.print_form, name="print-form"),
