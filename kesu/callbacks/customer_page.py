@@ -5,6 +5,7 @@ changes among the customer's recorded changes."""
 from django.core.paginator import Paginator
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kesu.callbacks.models import CustomerCallPreference
 from kesu.callbacks.selectors import RECORDING_ROLES, may_use_workspace, tasks_visible_to
@@ -15,10 +16,27 @@ PREFERENCE_TYPE = CustomerCallPreference._meta.label_lower
 
 
 def day_names(days: str) -> str:
-    """ "12345" → "Mon, Tue, Wed, Thu, Fri" in the active language; "" → "any day"."""
+    """ "12345" → "Mon to Fri", "1357" → "Mon, Wed, Fri, Sun" in the active language; "" →
+    "any day". Runs of three days or more read as a range."""
     if not days:
         return _("any day")
-    return ", ".join(str(WEEKDAYS_ABBR[int(d) - 1]) for d in days if d in "1234567")
+    numbers = sorted({int(d) for d in days if d in "1234567"})
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    names = []
+    for run in runs:
+        if len(run) >= 3:
+            names.append(
+                _("%(first)s to %(last)s")
+                % {"first": WEEKDAYS_ABBR[run[0] - 1], "last": WEEKDAYS_ABBR[run[-1] - 1]}
+            )
+        else:
+            names += [str(WEEKDAYS_ABBR[n - 1]) for n in run]
+    return pgettext("between the items of a list", ", ").join(names)
 
 
 def weekday_choices() -> list[tuple[str, str]]:

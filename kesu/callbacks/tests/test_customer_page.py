@@ -25,9 +25,12 @@ def test_day_names_in_both_languages():
     from django.utils import translation
 
     assert day_names("") == "any day"
-    assert day_names("12345") == "Mon, Tue, Wed, Thu, Fri"
+    assert day_names("12345") == "Mon to Fri"
+    assert day_names("1367") == "Mon, Wed, Sat, Sun"
+    assert day_names("7") == "Sun"
     with translation.override("zh-hans"):
-        assert "Mon" not in day_names("1") and day_names("")
+        assert day_names("12345") == "星期一至星期五"
+        assert day_names("13") == "星期一、星期三"
 
 
 def test_the_panel_lists_the_callbacks_for_those_who_work_with_them(world, anytime):
@@ -60,7 +63,7 @@ def test_the_preferences_changes_are_described_for_the_history(world):
     assert (part.object_type, part.ids) == ("callbacks.customercallpreference", [pref.pk])
     entry = AuditEntry.objects.get(action="call_preference")
     assert describe_preference(entry, None) == [
-        "any time · any day → 18:00–20:00 · Mon, Tue, Wed, Thu, Fri · no text messages"
+        "any time · any day → 18:00–20:00 · Mon to Fri · no text messages"
     ]
     # Entries from before the days were recorded have three values.
     entry.data = {"from": None, "to": ["09:00", "11:00", False]}
@@ -89,7 +92,7 @@ def test_the_customers_page_shows_and_saves_the_calling_preference(client, world
     )
     body = client.get(f"/customers/{customer.pk}/").content.decode()
     assert "Calling preference saved." in body
-    assert "18:00–20:00" in body and "Mon, Tue, Wed, Thu, Fri" in body
+    assert "18:00–20:00" in body and "Mon to Fri" in body
     assert "Calling preference recorded" in body  # the change, in the customer's changes
 
 
