@@ -85,3 +85,17 @@ class CustomerForm(forms.Form):
             for name in cls.base_fields
             if getattr(customer, name) is not None
         }
+
+
+class KeyPersonForm(forms.Form):
+    """A key person of a corporate customer: who decides, who pays, who drives."""
+
+    name = LimitedCharField(label=_("Name"), max_length=limits.NAME)
+    title = LimitedCharField(label=_("Job title"), max_length=limits.TITLE, required=False)
+    phone = LimitedCharField(label=_("Phone"), max_length=PHONE_INPUT_LENGTH, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
+    birthday = PastDateField(label=_("Birthday"))
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        return normalise_phone(phone) if phone else ""

@@ -73,6 +73,11 @@ urlpatterns = [
     # The customer's page and its form (views_customers.py).
     path("customers/<int:pk>/", views_customers.customer_page, name="customer"),
     path("customers/<int:pk>/edit/", views_customers.customer_edit, name="customer-edit"),
+    path(
+        "customers/<int:pk>/key-persons/",
+        views_customers.key_person_add,
+        name="customer-key-person-add",
+    ),
     # Printouts and the Excel export (views_printouts.py), saved views and bulk moves
     # (views_list_actions.py).
     path("complaints/<int:pk>/print/form/", views_printouts.print_form, name="print-form"),

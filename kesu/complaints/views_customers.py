@@ -12,13 +12,15 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kesu.audit.actions import action_label
 from kesu.complaints import hooks
 from kesu.complaints.choices import OPEN_STATES
-from kesu.complaints.customer_forms import CustomerForm
+from kesu.complaints.customer_forms import CustomerForm, KeyPersonForm
 from kesu.complaints.selectors import customer_complaints
 from kesu.complaints.views import _errors_to_form, page_context
 from kesu.core.errors import DomainError, NotFound
@@ -33,7 +35,7 @@ from kesu.customers.selectors import (
     customer_key_persons,
     customer_purchases,
 )
-from kesu.customers.services import customer_update, may_change_customers
+from kesu.customers.services import customer_update, key_person_create, may_change_customers
 from kesu.organisation.models import Branch
 
 COMPLAINTS_PAGE = 25
@@ -107,7 +109,7 @@ def _history(user, customer: Customer) -> list[dict]:
 
 
 @login_required
-def customer_page(request, pk):
+def customer_page(request, pk, key_person_form=None, status=200):
     user = request.user
     customer = _get_customer(request, pk)
     complaints = Paginator(customer_complaints(user, customer.pk), COMPLAINTS_PAGE).get_page(
@@ -124,9 +126,36 @@ def customer_page(request, pk):
         open_states=OPEN_STATES,
         history=_history(user, customer),
         may_change=may_change_customers(user),
+        key_person_form=key_person_form or KeyPersonForm(),
         panels=[p for p in hooks.customer_panels(customer, user, request.GET) if p is not None],
     )
-    return render(request, "complaints/customer.html", context)
+    return render(request, "complaints/customer.html", context, status=status)
+
+
+@login_required
+@require_POST
+def key_person_add(request, pk):
+    """A key person of a corporate customer, from the customer's page."""
+    user = request.user
+    customer = _get_customer(request, pk)
+    if not may_change_customers(user):
+        raise PermissionDenied
+    form = KeyPersonForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            key_person_create(actor=user, customer=customer, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        except DomainError as exc:
+            form.add_error(None, exc.render())
+            status = exc.status_code
+        else:
+            messages.success(request, _("Key person added."))
+            return redirect(reverse("complaints:customer", args=[customer.pk]) + "#key-persons")
+    for message in form.non_field_errors():
+        messages.error(request, message)
+    return customer_page(request, pk, key_person_form=form, status=status)
 
 
 @login_required

@@ -49,3 +49,13 @@ def test_the_initial_values_are_the_customers(world):
     initial = CustomerForm.initial_for(customer)
     assert initial["phone"] == "+8613812345678" and initial["tier"] == "gold"
     assert "birthday" not in initial
+
+
+def test_a_key_persons_phone_is_optional_and_normalised():
+    from kesu.complaints.customer_forms import KeyPersonForm
+
+    form = KeyPersonForm({"name": "刘总", "phone": ""})
+    assert form.is_valid() and form.cleaned_data["phone"] == ""
+    form = KeyPersonForm({"name": "刘总", "phone": "138 1234 5678"})
+    assert form.is_valid() and form.cleaned_data["phone"] == "+8613812345678"
+    assert not KeyPersonForm({"name": "刘总", "phone": "abc"}).is_valid()

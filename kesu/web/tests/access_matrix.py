@@ -724,6 +724,18 @@ RULES: list[Rule] = [
         means="sees the customer and changes customers (not the administrator)",
     ),
     _web(
+        "customer-key-person-add",
+        "POST",
+        may=CUSTOMER_WRITERS,
+        ok=400,
+        scope=OBJECT,
+        obj="customer",
+        body={"name": ""},
+        decided_first="object",
+        means="sees the (corporate) customer and changes customers (not the administrator)",
+    ),
+    _post_only(_web("customer-key-person-add", "POST", scope=OBJECT, obj="customer", body={})),
+    _web(
         "customer-lookup",
         scope=LISTED,
         obj="customer",

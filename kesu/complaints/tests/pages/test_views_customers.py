@@ -291,3 +291,57 @@ def test_a_customer_without_anything_recorded_shows_dashes(client, world):
     body = client.get(f"/customers/{bare.pk}/").content.decode()
     assert "No complaint of this customer that you may see." in body
     assert "No change recorded." in body
+
+
+@pytest.fixture
+def company(world):
+    return CustomerFactory(
+        organisation=world.org, branch=world.branch, name="顺达物流", is_company=True
+    )
+
+
+def test_a_key_person_is_added_and_recorded(client, world, company):
+    client.force_login(world.user(Role.DIRECTOR))
+    response = client.post(
+        f"/customers/{company.pk}/key-persons/",
+        {"name": "刘总", "title": "车队经理", "phone": "138 1234 5678", "birthday": "1975-08-08"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/customers/{company.pk}/#key-persons"
+    person = KeyPerson.objects.get(customer=company)
+    assert (person.name, person.phone, person.birthday) == ("刘总", PHONE, date(1975, 8, 8))
+    entry = AuditEntry.objects.get(action="key_person_create", object_id=person.pk)
+    assert entry.actor == world.user(Role.DIRECTOR) and entry.data["title"] == "车队经理"
+    body = client.get(response["Location"]).content.decode()
+    assert "Key person added." in body and "Key person added" in body and "刘总 · 车队经理" in body
+
+
+@pytest.mark.parametrize(
+    ("posted", "message"),
+    [
+        ({"name": ""}, "This field is required."),
+        ({"name": "刘总", "phone": "12"}, "is not a valid phone number"),
+        ({"name": "刘总", "birthday": "1975-02-30"}, "Enter a valid date."),
+        ({"name": "刘" * 101}, "at most 100"),
+        ({"name": "刘总", "email": "nope"}, "Enter a valid email address."),
+    ],
+)
+def test_a_bad_key_person_is_refused_on_the_page(client, world, company, posted, message):
+    client.force_login(world.user(Role.FRONTLINE))
+    response = client.post(f"/customers/{company.pk}/key-persons/", posted)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert message in body and 'id="key-person-form" open' in body
+    assert not KeyPerson.objects.exists()
+
+
+def test_key_persons_are_for_companies_and_writers_only(client, world, zhang, company):
+    client.force_login(world.user(Role.FRONTLINE))
+    response = client.post(f"/customers/{zhang.pk}/key-persons/", {"name": "刘总"})
+    assert response.status_code == 400
+    assert "Key persons belong to corporate customers." in response.content.decode()
+    client.force_login(world.user(Role.ADMIN))
+    assert client.post(f"/customers/{company.pk}/key-persons/", {"name": "刘总"}).status_code == 403
+    client.force_login(world.other_users[Role.DIRECTOR])
+    assert client.post(f"/customers/{company.pk}/key-persons/", {"name": "刘总"}).status_code == 404
+    assert not KeyPerson.objects.exists()
