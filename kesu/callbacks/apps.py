@@ -10,6 +10,7 @@ class CallbacksConfig(AppConfig):
     def ready(self):
         from kesu.audit.actions import register_action_labels
         from kesu.callbacks.choices import CallbackAction
+        from kesu.callbacks.customer_page import customer_history_part, customer_panel
         from kesu.callbacks.defaults import install_callback_defaults
         from kesu.callbacks.plans import callbacks_after_move, callbacks_for_purchase
         from kesu.callbacks.printing import callback_record_link
@@ -24,5 +25,7 @@ class CallbacksConfig(AppConfig):
         complaints.defaults_installed.register(install_callback_defaults)
         complaints.exported_columns.register(exported_satisfaction)
         complaints.complaint_printouts.register(callback_record_link)
+        complaints.customer_panels.register(customer_panel)
+        complaints.customer_history_parts.register(customer_history_part)
 
         register_action_labels(CallbackAction)

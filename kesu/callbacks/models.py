@@ -233,6 +233,8 @@ class CustomerCallPreference(models.Model):
     )
     window_from = models.TimeField(_("call from"), null=True, blank=True)
     window_until = models.TimeField(_("call until"), null=True, blank=True)
+    # ISO weekdays the customer may be called on, e.g. "12345" for weekdays; blank: any day.
+    days = models.CharField(_("preferred days"), max_length=7, blank=True, default="")
     no_sms = models.BooleanField(_("no text messages"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 

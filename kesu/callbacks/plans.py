@@ -44,6 +44,8 @@ from kesu.sla.models import CalendarDay
 from kesu.sla.services import calendar_for_organisation_default, working_calendar
 
 EPOCH = date(2000, 1, 1)
+# How much later than the first calling window a callback may go to reach a preferred day.
+PREFERRED_DAY_WAIT = timedelta(days=7)
 
 
 @dataclass
@@ -129,14 +131,31 @@ class Planner:
         day: date | None = None,
         clip: bool = True,
     ):
-        return next_window(
-            after,
-            self.periods_for(customer_id),
-            self.tz,
-            self.is_working_day(branch_id),
-            not_before_day=day,
-            clip=clip,
-        )
+        periods = self.periods_for(customer_id)
+        working = self.is_working_day(branch_id)
+        plain = next_window(after, periods, self.tz, working, not_before_day=day, clip=clip)
+        days = self.preferred_days(customer_id)
+        if not days:
+            return plain
+        # On a day the customer prefers, if one comes within PREFERRED_DAY_WAIT of the first
+        # calling window; else in that window rather than much later (or never).
+        try:
+            preferred = next_window(
+                after,
+                periods,
+                self.tz,
+                lambda d: working(d) and str(d.isoweekday()) in days,
+                not_before_day=day,
+                clip=clip,
+            )
+        except ValueError:
+            return plain
+        return preferred if preferred[0] - plain[0] <= PREFERRED_DAY_WAIT else plain
+
+    def preferred_days(self, customer_id: int) -> str:
+        self.load_preferences([customer_id])
+        pref = self._preferences.get(customer_id)
+        return pref.days if pref is not None else ""
 
     def due_day(self, day: date, branch_id: int | None) -> date:
         working = self.is_working_day(branch_id)

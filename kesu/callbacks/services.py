@@ -360,8 +360,13 @@ def _move_complaint(complaint, move: str, actor, satisfaction: str, notes: str) 
         workflow.complaint_reopen(complaint_id=complaint.pk, actor=actor, reason=notes)
 
 
-def set_call_preference(*, actor, customer, window_from=None, window_until=None, no_sms=None):
-    """Record when a customer likes to be called (and whether they accept text messages)."""
+def set_call_preference(
+    *, actor, customer, window_from=None, window_until=None, no_sms=None, days=None
+):
+    """Record when a customer likes to be called (and whether they accept text messages).
+
+    `days` are the ISO weekdays they may be called on ("12345": weekdays; "" any day); None
+    keeps the days recorded (the callback page's form does not show them)."""
     _check_role(actor)
     if customer.organisation_id != actor.organisation_id:
         raise NotFound()
@@ -369,12 +374,16 @@ def set_call_preference(*, actor, customer, window_from=None, window_until=None,
         window_from is not None and window_until <= window_from
     ):
         raise ValidationError({"window_until": _("Give a start and a later end, or neither.")})
+    if days is not None:
+        days = preferred_days(days)
     with transaction.atomic():
         pref, _created = CustomerCallPreference.objects.select_for_update().get_or_create(
             customer=customer
         )
         before = _pref_values(pref)
         pref.window_from, pref.window_until = window_from, window_until
+        if days is not None:
+            pref.days = days
         if no_sms is not None:
             pref.no_sms = no_sms
         pref.save()
@@ -410,4 +419,14 @@ def _pref_values(pref) -> list:
         pref.window_from.strftime("%H:%M") if pref.window_from else None,
         pref.window_until.strftime("%H:%M") if pref.window_until else None,
         pref.no_sms,
+        pref.days,
     ]
+
+
+def preferred_days(days) -> str:
+    """ISO weekdays as stored: "1".."7" once each, in order; anything else is refused."""
+    text = "".join(str(d) for d in days) if not isinstance(days, str) else days
+    if any(c not in "1234567" for c in text):
+        raise ValidationError({"days": _("Choose the days from Monday to Sunday.")})
+    chosen = "".join(sorted(set(text)))
+    return "" if chosen == "1234567" else chosen

@@ -9,6 +9,11 @@ urlpatterns = [
     path("tasks/<int:pk>/unreached/", views.task_unreached, name="task-unreached"),
     path("tasks/<int:pk>/outcome/", views.task_outcome, name="task-outcome"),
     path("tasks/<int:pk>/preference/", views.task_preference, name="task-preference"),
+    path(
+        "customers/<int:pk>/preference/",
+        views.customer_preference,
+        name="customer-preference",
+    ),
     path("tasks/<int:pk>/survey-link/", views.task_survey_link, name="task-survey-link"),
     # The printed callback record (views_printouts.py).
     path("tasks/<int:pk>/print/", views_printouts.print_task_record, name="task-print"),

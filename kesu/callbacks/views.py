@@ -52,6 +52,7 @@ from kesu.complaints.choices import Demand, Move
 from kesu.complaints.guidance import guidance_for
 from kesu.core.errors import DomainError, NotFound
 from kesu.core.phones import mask_phone
+from kesu.customers.selectors import customer_get
 from kesu.organisation.selectors import branches_visible_to
 
 
@@ -397,6 +398,44 @@ def task_preference(request, pk):
     except DomainError as exc:
         messages.error(request, exc.render())
     return redirect("callbacks:task", pk=pk)
+
+
+def _posted_time(value: str):
+    """A time typed in the form ("" is none); anything else than hours:minutes is refused."""
+    if not value.strip():
+        return None
+    try:
+        return time.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError(
+            {"window_from": _("Give the times as hours and minutes, e.g. 18:00.")}
+        ) from None
+
+
+@_workspace
+@require_POST
+@_recording
+def customer_preference(request, pk):
+    """The calling preference from the customer's page: window, days, text messages."""
+    try:
+        customer = customer_get(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+    try:
+        set_call_preference(
+            actor=request.user,
+            customer=customer,
+            window_from=_posted_time(request.POST.get("window_from", "")),
+            window_until=_posted_time(request.POST.get("window_until", "")),
+            days=request.POST.getlist("days"),
+            no_sms=request.POST.get("no_sms") == "1",
+        )
+        messages.success(request, _("Calling preference saved."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except DomainError as exc:
+        messages.error(request, exc.render())
+    return redirect(reverse("complaints:customer", args=[customer.pk]) + "#calling-preference")
 
 
 @_workspace

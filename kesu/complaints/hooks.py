@@ -44,6 +44,13 @@ transaction; see kesu/core/hooks.py.
   (lessons: the lessons from similar cases). `forms` holds a refused form of a panel, by the
   key the panel's app chose. A panel's template is included with the panel's context as
   `panel`.
+- `customer_panels(customer, user, query)`: what the apps above show on the customer's page
+  (views_customers.py; `query` is the page's query string, for a panel's own paging), as a `PagePanel` or None each (callbacks: the calling preference, its
+  form, and the customer's callbacks). A panel's template is included with its context as
+  `panel`.
+- `customer_history_parts(customer, user)`: the audited objects of the apps above that the
+  customer's page lists among the customer's changes, as a `CustomerHistoryPart` or None
+  (callbacks: the calling preference). `describe(entry, user)` gives an entry's lines.
 - `exported_columns(user)`: the columns the apps above add to the Excel export of the list
   (kesu/complaints/exports.py), as an `ExportPart` or None (sla: each milestone's due and met
   times; callbacks: the satisfaction score and NPS the callbacks recorded). A part's `load(ids)`
@@ -136,3 +143,16 @@ class PagePanel:
 closed_with_lesson = Hook("complaints: closed, and shared as a lesson")
 complaint_panels = Hook("complaints: panels of the complaint page")
 intake_panels = Hook("complaints: panels beside the intake form")
+
+
+@dataclass(frozen=True)
+class CustomerHistoryPart:
+    object_type: str
+    ids: list[int]
+    describe: Callable[[Any, Any], list[str]]
+
+
+customer_panels = Hook("complaints: panels of the customer's page")
+customer_history_parts = Hook(
+    "complaints: audited objects of the apps above on the customer's page"
+)

@@ -174,6 +174,17 @@ def customer_recent_complaints(user, customer_id: int, limit: int = 10) -> Query
     return complaints_visible_to(user).filter(customer_id=customer_id).order_by("-id")[:limit]
 
 
+def customer_complaints(user, customer_id: int) -> QuerySet[Complaint]:
+    """Every complaint of a customer the user may see, newest first (for paging: the
+    customer-and-id index gives a page without reading the rest)."""
+    return (
+        complaints_visible_to(user)
+        .filter(customer_id=customer_id)
+        .select_related("category")
+        .order_by("-id")
+    )
+
+
 def categories_visible_to(user) -> QuerySet[Category]:
     if not user.is_authenticated or user.organisation_id is None:
         return Category.objects.none()

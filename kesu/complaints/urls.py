@@ -4,6 +4,7 @@ from django.urls import path
 
 from kesu.complaints import (
     views,
+    views_customers,
     views_files,
     views_imports,
     views_list_actions,
@@ -76,6 +77,14 @@ urlpatterns = [
         name="complaint-maker-feedback",
     ),
     path("customers/lookup/", views.customer_lookup, name="customer-lookup"),
+    # The customer's page and its form (views_customers.py).
+    path("customers/<int:pk>/", views_customers.customer_page, name="customer"),
+    path("customers/<int:pk>/edit/", views_customers.customer_edit, name="customer-edit"),
+    path(
+        "customers/<int:pk>/key-persons/",
+        views_customers.key_person_add,
+        name="customer-key-person-add",
+    ),
     # Printouts and the Excel export (views_printouts.py), saved views and bulk moves
     # (views_list_actions.py).
     path("complaints/<int:pk>/print/form/", views_printouts.print_form, name="print-form"),

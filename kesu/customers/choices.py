@@ -37,6 +37,15 @@ class PurchaseKind(models.TextChoices):
     SERVICE = "service", _("Service visit")
 
 
+class ContactChannel(models.TextChoices):
+    """How a customer prefers to be reached (their page's preferences)."""
+
+    PHONE = "phone", _("Phone call")
+    SMS = "sms", _("Text message")
+    EMAIL = "email", _("E-mail")
+    WECHAT = "wechat", _("WeChat")
+
+
 class CustomerAction(models.TextChoices):
     """Audit actions on customer records."""
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.core.limits import TextLimit
 from kesu.customers import limits
-from kesu.customers.choices import PersonalityType, PurchaseKind, Tier
+from kesu.customers.choices import ContactChannel, PersonalityType, PurchaseKind, Tier
 from kesu.organisation.models import Branch, Organisation
 
 
@@ -39,6 +39,11 @@ class Customer(models.Model):
     address = models.CharField(_("address"), max_length=limits.ADDRESS, blank=True)
     notes = models.TextField(
         _("notes"), max_length=limits.NOTES, blank=True, validators=[TextLimit(limits.NOTES)]
+    )
+    # When to call is the callbacks' (CustomerCallPreference: window, days, no text messages);
+    # how to reach the customer at all is the customer's own.
+    preferred_channel = models.CharField(
+        _("preferred channel"), max_length=10, choices=ContactChannel.choices, blank=True
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

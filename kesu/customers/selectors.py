@@ -7,11 +7,15 @@ purchases only (a purchase with no branch recorded counts as made at the home br
 Every reader (API, intake lookup, registration, printing) goes through these functions.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from kesu.audit.models import AuditEntry
+from kesu.core.api.fields import mask_email
 from kesu.core.errors import NotFound
-from kesu.core.phones import try_normalise_phone
-from kesu.customers.models import Customer, Purchase
+from kesu.core.phones import mask_phone, mask_text, try_normalise_phone
+from kesu.customers.models import Customer, KeyPerson, Purchase
 
 
 def _complaint_model():
@@ -95,3 +99,79 @@ def customer_get(user, customer_id: int) -> Customer:
         return customers_visible_to(user).select_related("branch").get(pk=customer_id)
     except (Customer.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+# How each piece of contact data is masked for roles that do not talk to customers: the rule
+# the API's serializers apply (kesu/core/api/fields.py), for the pages.
+CONTACT_MASKS = {
+    "phone": mask_phone,
+    "email": mask_email,
+    "wechat_id": mask_text,
+    "id_number": mask_text,
+}
+
+
+def contact_as_seen(user, value: str, field: str = "phone") -> str:
+    """A phone, e-mail, WeChat ID or ID number in full for roles that call customers (the
+    organisation's CONTACT_DATA_ROLES), masked for the others."""
+    if not value or getattr(user, "sees_contact_data", False):
+        return value or ""
+    return CONTACT_MASKS[field](value)
+
+
+@dataclass(frozen=True)
+class ContactCard:
+    phone: str
+    email: str
+    wechat_id: str
+    id_number: str
+    masked: bool
+
+
+def customer_contact(user, customer: Customer) -> ContactCard:
+    """The customer's contact data as this user may see it."""
+    return ContactCard(
+        **{name: contact_as_seen(user, getattr(customer, name), name) for name in CONTACT_MASKS},
+        masked=not getattr(user, "sees_contact_data", False),
+    )
+
+
+def customer_key_persons(user, customer: Customer) -> list[dict]:
+    """The key persons of a (visible) corporate customer, their phone and e-mail as seen."""
+    return [
+        {
+            "person": person,
+            "phone": contact_as_seen(user, person.phone),
+            "email": contact_as_seen(user, person.email, "email"),
+        }
+        for person in customer.key_persons.order_by("id")
+    ]
+
+
+CUSTOMER_TYPE = Customer._meta.label_lower
+KEY_PERSON_TYPE = KeyPerson._meta.label_lower
+PURCHASE_TYPE = Purchase._meta.label_lower
+HISTORY_LIMIT = 50
+
+
+def customer_history(
+    user, customer: Customer, also: list[tuple[str, list[int]]] | None = None
+) -> list[AuditEntry]:
+    """The latest recorded changes of a (visible) customer: the record, its key persons, the
+    purchases the user sees and the objects of the apps above named in `also` (object type,
+    ids). One query over the audit trail's (object type, object id) index."""
+    person_ids = list(customer.key_persons.values_list("pk", flat=True))
+    purchase_ids = list(customer_purchases(user, customer).values_list("pk", flat=True))
+    wanted = Q(object_type=CUSTOMER_TYPE, object_id=customer.pk)
+    for object_type, ids in [
+        (KEY_PERSON_TYPE, person_ids),
+        (PURCHASE_TYPE, purchase_ids),
+        *(also or []),
+    ]:
+        if ids:
+            wanted |= Q(object_type=object_type, object_id__in=ids)
+    return list(
+        AuditEntry.objects.filter(wanted, organisation_id=customer.organisation_id)
+        .select_related("actor")
+        .order_by("-at", "-seq")[:HISTORY_LIMIT]
+    )

@@ -7,7 +7,13 @@ from kesu.core.errors import NotAllowed
 from kesu.core.limits import check_lengths, length_errors, limited
 from kesu.core.phones import normalise_phone
 from kesu.customers import hooks, limits
-from kesu.customers.choices import CustomerAction, PersonalityType, PurchaseKind, Tier
+from kesu.customers.choices import (
+    ContactChannel,
+    CustomerAction,
+    PersonalityType,
+    PurchaseKind,
+    Tier,
+)
 from kesu.customers.models import Customer, KeyPerson, Purchase
 from kesu.organisation.choices import Role
 
@@ -24,6 +30,7 @@ CUSTOMER_FIELDS = [
     "founded_on",
     "address",
     "notes",
+    "preferred_channel",
     "branch",
 ]
 PURCHASE_FIELDS = [
@@ -45,6 +52,11 @@ CUSTOMER_TEXT_LIMITS = {
     "address": limits.ADDRESS,
     "notes": limits.NOTES,
 }
+CUSTOMER_CHOICES = {
+    "tier": Tier,
+    "personality_type": PersonalityType,
+    "preferred_channel": ContactChannel,
+}
 KEY_PERSON_TEXT_LIMITS = {"name": limits.NAME, "title": limits.TITLE}
 PURCHASE_TEXT_LIMITS = {"product": limits.PRODUCT, "reference": limits.REFERENCE}
 
@@ -59,15 +71,9 @@ def _clean_customer(data: dict) -> dict:
             cleaned["phone"] = normalise_phone(cleaned["phone"])
         except ValidationError as exc:
             errors["phone"] = exc.messages[0]
-    if cleaned.get("tier") and cleaned["tier"] not in Tier.values:
-        errors["tier"] = _("“%(value)s” is not a valid choice.") % {"value": cleaned["tier"]}
-    if (
-        cleaned.get("personality_type")
-        and cleaned["personality_type"] not in PersonalityType.values
-    ):
-        errors["personality_type"] = _("“%(value)s” is not a valid choice.") % {
-            "value": cleaned["personality_type"]
-        }
+    for name, choices in CUSTOMER_CHOICES.items():
+        if cleaned.get(name) and cleaned[name] not in choices.values:
+            errors[name] = _("“%(value)s” is not a valid choice.") % {"value": cleaned[name]}
     errors |= {
         name: messages
         for name, messages in length_errors(**limited(cleaned, CUSTOMER_TEXT_LIMITS)).items()
@@ -78,8 +84,17 @@ def _clean_customer(data: dict) -> dict:
     return {k: v.strip() if isinstance(v, str) else v for k, v in cleaned.items()}
 
 
+# Roles that look at customers but do not change them: the administrators keep the system.
+NON_WRITING_ROLES = frozenset({Role.ADMIN})
+
+
+def may_change_customers(user) -> bool:
+    """Whether this user may add and edit customers (the customer's page offers it if so)."""
+    return user.organisation_id is not None and user.role not in NON_WRITING_ROLES
+
+
 def _check_writer(actor) -> None:
-    if actor.organisation_id is None or actor.role in {Role.ADMIN}:
+    if not may_change_customers(actor):
         raise NotAllowed(_("Your role may not change customers."), code="role_not_allowed")
 
 

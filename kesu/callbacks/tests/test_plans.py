@@ -276,3 +276,25 @@ def test_assignees_share_the_work(world):
     planner = Planner(world.org.pk)
     picks = [planner.assignee(world.branch.pk, Role.CALLBACK) for _ in range(4)]
     assert sorted(picks) == sorted([world.user(Role.CALLBACK).pk, second.pk] * 2)
+
+
+def test_a_callback_waits_for_a_day_the_customer_prefers(world):
+    from datetime import time
+
+    from kesu.callbacks.models import CustomerCallPreference
+    from kesu.callbacks.plans import Planner
+
+    tuesday = at(2026, 3, 10, 10)
+    customer = CustomerFactory(organisation=world.org, branch=world.branch)
+    planner = Planner(world.org.pk, now=tuesday)
+    assert planner.window(customer.pk, world.branch.pk, tuesday)[0] == tuesday
+    CustomerCallPreference.objects.create(
+        customer=customer, window_from=time(18), window_until=time(20), days="4"
+    )
+    planner = Planner(world.org.pk, now=tuesday)
+    start, end = planner.window(customer.pk, world.branch.pk, tuesday)
+    assert (start, end) == (at(2026, 3, 12, 18), at(2026, 3, 12, 20))  # Thursday evening
+    # Only Sundays, which are days off: the ordinary next window, not never.
+    CustomerCallPreference.objects.filter(customer=customer).update(days="7")
+    planner = Planner(world.org.pk, now=tuesday)
+    assert planner.window(customer.pk, world.branch.pk, tuesday)[0] == at(2026, 3, 10, 18)

@@ -238,3 +238,29 @@ def test_a_preference_moves_open_callbacks_into_the_window(world):
             window_until=time(9, 0),
         )
     assert timedelta(0) <= CallbackTask.objects.get(pk=task.pk).call_until - task.call_from
+
+
+def test_preferred_days_are_stored_in_order_and_kept_when_not_given(world):
+    task = welcome_call(world, now=TUESDAY)
+    callback = world.user(Role.CALLBACK)
+    pref = set_call_preference(
+        actor=callback,
+        customer=task.customer,
+        window_from=time(18, 0),
+        window_until=time(20, 0),
+        days=["5", "1", "3", "3"],
+    )
+    assert pref.days == "135"
+    # The call page's form shows no days: saving it keeps them.
+    pref = set_call_preference(
+        actor=callback, customer=task.customer, window_from=time(19), window_until=time(20)
+    )
+    assert pref.days == "135"
+    # Every day ticked is the same as none: any day.
+    assert set_call_preference(actor=callback, customer=task.customer, days="7654321").days == ""
+    entry = AuditEntry.objects.filter(action="call_preference").order_by("-seq").first()
+    assert entry.data["from"] == ["19:00", "20:00", False, "135"]
+    assert entry.data["to"] == [None, None, False, ""]
+    for bad in ["8", "0", "mon", ["1", "x"]]:
+        with pytest.raises(ValidationError):
+            set_call_preference(actor=callback, customer=task.customer, days=bad)

@@ -231,3 +231,17 @@ def test_recourse_is_told_only_once_closed_with_a_result(world):
     )
     withdrawn.refresh_from_db()
     assert recourse_for(withdrawn) == []
+
+
+@pytest.mark.django_db
+def test_a_customers_complaints_newest_first_only_those_the_user_sees(world):
+    from kesu.complaints.selectors import customer_complaints
+    from kesu.customers.tests.factories import CustomerFactory
+
+    customer = CustomerFactory(organisation=world.org, branch=world.branch)
+    first = world.complaint(customer=customer)
+    second = world.complaint(customer=customer)
+    west = world.complaint(actor=world.other_users[Role.FRONTLINE], customer=customer)
+    assert list(customer_complaints(world.user(Role.DIRECTOR), customer.pk)) == [second, first]
+    assert list(customer_complaints(world.user(Role.GROUP), customer.pk)) == [west, second, first]
+    assert list(customer_complaints(world.other_users[Role.FRONTLINE], customer.pk)) == [west]

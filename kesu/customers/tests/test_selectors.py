@@ -100,3 +100,58 @@ def test_customer_get_finds_a_visible_customer_and_hides_the_others(world, custo
     for missing in (west.pk, 10**9, "abc", None):
         with pytest.raises(NotFound):
             customer_get(user, missing)
+
+
+def test_contact_data_is_full_for_roles_that_call_and_masked_for_the_others(world):
+    from kesu.customers.selectors import contact_as_seen, customer_contact
+
+    customer = CustomerFactory(
+        organisation=world.org,
+        phone="+8613812345678",
+        email="zhang.wei@example.cn",
+        wechat_id="zhangwei88",
+        id_number="110101199003071234",
+    )
+    full = customer_contact(world.user(Role.CALLBACK), customer)
+    assert (full.phone, full.email, full.masked) == (
+        "+8613812345678",
+        "zhang.wei@example.cn",
+        False,
+    )
+    for role in [Role.HANDLER, Role.GROUP, Role.ADMIN]:
+        seen = customer_contact(world.user(role), customer)
+        assert seen.masked
+        assert seen.phone == "138****5678"
+        assert seen.email == "z*******i@example.cn"
+        assert seen.wechat_id == "z********8"
+        assert seen.id_number == "1****************4"
+    assert contact_as_seen(world.user(Role.HANDLER), "") == ""
+
+
+def test_key_persons_come_with_their_contact_data_as_seen(world):
+    from kesu.customers.models import KeyPerson
+    from kesu.customers.selectors import customer_key_persons
+
+    company = CustomerFactory(organisation=world.org, is_company=True)
+    KeyPerson.objects.create(customer=company, name="刘总", phone="+8613812345678")
+    (row,) = customer_key_persons(world.user(Role.HANDLER), company)
+    assert (row["person"].name, row["phone"]) == ("刘总", "138****5678")
+    (row,) = customer_key_persons(world.user(Role.FRONTLINE), company)
+    assert row["phone"] == "+8613812345678"
+
+
+def test_the_history_holds_the_customers_changes_and_the_purchases_the_user_sees(world):
+    from kesu.customers.selectors import customer_history
+    from kesu.customers.services import customer_update, purchase_create
+
+    frontline = world.user(Role.FRONTLINE)
+    customer = CustomerFactory(organisation=world.org, branch=world.branch)
+    other = CustomerFactory(organisation=world.org, branch=world.branch)
+    customer_update(actor=frontline, customer=customer, tier="gold")
+    customer_update(actor=frontline, customer=other, tier="gold")
+    purchase_create(actor=frontline, customer=customer, kind="vehicle", branch=world.branch)
+    west = world.other_users[Role.FRONTLINE]
+    purchase_create(actor=west, customer=customer, kind="order", branch=world.other_branch)
+    actions = [e.action for e in customer_history(frontline, customer)]
+    assert actions == ["purchase_create", "customer_update"]  # newest first, not the west's
+    assert len(customer_history(world.user(Role.GROUP), customer)) == 3

@@ -10,6 +10,7 @@ from kesu.customers.services import (
     key_person_create,
     purchase_create,
 )
+from kesu.customers.tests.factories import CustomerFactory
 from kesu.organisation.choices import Role
 
 
@@ -64,3 +65,19 @@ def test_purchases_and_key_persons(world):
 def test_admin_role_may_not_change_customers(world):
     with pytest.raises(NotAllowed):
         customer_create(actor=world.user(Role.ADMIN), name="张伟", phone="13812345678")
+
+
+def test_the_preferred_channel_is_checked_and_recorded(world):
+    from kesu.customers.services import may_change_customers
+
+    actor = world.user(Role.CALLBACK)
+    customer = CustomerFactory(organisation=world.org)
+    customer_update(actor=actor, customer=customer, preferred_channel="wechat")
+    entry = AuditEntry.objects.get(action="customer_update", object_id=customer.pk)
+    assert entry.data == {"changes": {"preferred_channel": ["", "wechat"]}}
+    with pytest.raises(ValidationError) as refused:
+        customer_update(actor=actor, customer=customer, preferred_channel="fax")
+    assert "preferred_channel" in refused.value.error_dict
+    assert [role for role in Role.values if not may_change_customers(world.user(role))] == [
+        Role.ADMIN
+    ]

@@ -31,6 +31,7 @@ from kesu.complaints.choices import OPEN_STATES, State
 from kesu.complaints.models import Attachment, Category, Complaint
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.customers.models import Customer, Purchase
+from kesu.customers.selectors import customers_visible_to
 from kesu.organisation.models import Branch, Department, Organisation, User
 from kesu.web.tests.visible_text import (
     Catalogue,
@@ -174,6 +175,16 @@ def seeds_for(user: User, every_state: bool) -> list[str]:
         visible.filter(channel="manufacturer").first(),
     ]
     pages = {reverse("complaints:complaint", args=[c.pk]) for c in picks if c is not None}
+    # The customer's page of a corporate customer (key persons) and of one with a calling
+    # preference, with their edit forms (the links reach them too, but not surely those two).
+    customers = customers_visible_to(user).order_by("pk")
+    for customer in [
+        customers.filter(is_company=True).first(),
+        customers.filter(call_preference__isnull=False).first(),
+    ]:
+        if customer is not None:
+            pages.add(reverse("complaints:customer", args=[customer.pk]))
+            pages.add(reverse("complaints:customer-edit", args=[customer.pk]))
     # The intake's possible duplicates (an htmx panel, no link leads to it): the newest open
     # complaint's summary and account, typed again for another caller.
     newest = visible.filter(state__in=OPEN_STATES).order_by("-received_at").first()

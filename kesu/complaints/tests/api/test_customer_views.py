@@ -216,3 +216,13 @@ def test_masked_value_echoed_back_changes_nothing(world, api, zhang):
     assert zhang.email == FULL["email"]
     assert zhang.id_number == FULL["id_number"]
     assert zhang.address == "北京朝阳"
+
+
+def test_the_preferred_channel_is_read_and_written(world, api, zhang):
+    response = api().patch(f"/api/v1/customers/{zhang.pk}/", {"preferred_channel": "wechat"})
+    assert response.status_code == 200
+    body = api().get(f"/api/v1/customers/{zhang.pk}/").json()
+    assert body["preferred_channel"] == "wechat"
+    response = api().patch(f"/api/v1/customers/{zhang.pk}/", {"preferred_channel": "fax"})
+    assert response.status_code == 400
+    assert "preferred_channel" in error_of(response)["fields"]
