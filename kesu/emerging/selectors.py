@@ -29,6 +29,8 @@ DECIDING_ROLES = LEADING_ROLES
 CRISIS_ROLES = LEADING_ROLES & TRANSITIONS[Move.OVERRIDE_SEVERITY].roles
 STATE_FILTERS = ("", *State.values)
 TREND_DAYS = 31
+# The trend shows at least a week, so that a burst stands out against the days before it.
+TREND_MIN_DAYS = 7
 
 
 def may_read(user) -> bool:
@@ -98,7 +100,8 @@ def issue_complaints(user: User, issue: EmergingIssue) -> QuerySet[Complaint]:
 
 
 def trend(issue: EmergingIssue, today: date | None = None) -> list[tuple[date, int]]:
-    """Complaints per day, from the first day to the last (at most TREND_DAYS days)."""
+    """Complaints per day up to the last one, from the first (at least TREND_MIN_DAYS days, at
+    most TREND_DAYS)."""
     days: dict[date, int] = {}
     for received in Membership.objects.filter(issue_id=issue.pk).values_list(
         "received_at", flat=True
@@ -108,7 +111,8 @@ def trend(issue: EmergingIssue, today: date | None = None) -> list[tuple[date, i
     if not days:
         return []
     last = max(days)
-    first = max(min(days), last - timedelta(days=TREND_DAYS - 1))
+    first = min(min(days), last - timedelta(days=TREND_MIN_DAYS - 1))
+    first = max(first, last - timedelta(days=TREND_DAYS - 1))
     return [
         (first + timedelta(days=i), days.get(first + timedelta(days=i), 0))
         for i in range((last - first).days + 1)

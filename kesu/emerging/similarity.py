@@ -44,6 +44,12 @@ def title_pieces(title: str) -> frozenset[str]:
     return frozenset(grams_of(title or ""))
 
 
+# As if the texts compared came with this many more texts that share none of their pieces: a
+# window of a few complaints still weighs the pieces they share as rare, as they are among all
+# complaints, while in a busy window the pieces most accounts have still weigh little.
+PRIOR_DOCUMENTS = 200
+
+
 class Weights:
     """Inverse document frequencies over a set of texts (their pieces)."""
 
@@ -57,7 +63,7 @@ class Weights:
         self.counts = counts
 
     def of(self, piece: str) -> float:
-        return math.log((self.n + 1) / (self.counts.get(piece, 0) + 1)) + 1.0
+        return math.log((self.n + PRIOR_DOCUMENTS + 1) / (self.counts.get(piece, 0) + 1)) + 1.0
 
     def norm(self, doc: frozenset[str]) -> float:
         return math.sqrt(sum(self.of(p) ** 2 for p in doc))

@@ -31,7 +31,8 @@ from kesu.improvements.selectors import may_create as may_create_improvement
 
 PAGE = 50
 NAV = "emerging"
-BAR_STEP = 24  # pixels per day in the trend
+BAR_STEP = 36  # pixels per day in the trend
+BAR_WIDTH = 24
 BAR_AREA = 100
 
 
@@ -42,8 +43,18 @@ def trend_bars(days: list) -> list[dict]:
     for i, (day, n) in enumerate(days):
         h = round(BAR_AREA * n / top) if top else 0
         y = 16 + BAR_AREA - h
-        x = i * BAR_STEP + 3
-        bars.append({"day": day, "n": n, "x": x, "y": y, "h": h, "mid": x + 9, "label_y": y - 3})
+        x = i * BAR_STEP + 6
+        bars.append(
+            {
+                "day": day,
+                "n": n,
+                "x": x,
+                "y": y,
+                "h": h,
+                "mid": x + BAR_WIDTH // 2,
+                "label_y": y - 3,
+            }
+        )
     return bars
 
 

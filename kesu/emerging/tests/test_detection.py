@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from kesu.demo.generation_text import DEFAULT_DATA_PATH
 from kesu.emerging.choices import State
@@ -151,3 +152,16 @@ def test_chance_and_significance():
     assert significant(4, 0.1)
     assert not significant(3, 0.0)  # below KESU_EMERGING_MIN_SIZE
     assert not significant(6, 2.5)  # not three times the usual
+
+
+def test_the_deadline_sweep_runs_it(world, now):
+    """Under Celery beat and run_worker alike the sweep runs every minute: the alert comes
+    within a minute of the complaint that tips the cluster."""
+    from kesu.sla.tasks import sweep_deadlines
+
+    register_similar(
+        world, BURST[:4], timezone.now() - timedelta(minutes=30), step=timedelta(minutes=5)
+    )
+    sweep_deadlines()
+    assert EmergingIssue.objects.count() == 1
+    assert _alerts().filter(recipient=world.user(Role.DIRECTOR)).count() == 1

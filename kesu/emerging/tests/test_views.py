@@ -66,4 +66,4 @@ def test_trend_bars_scale_to_the_busiest_day():
 
     bars = trend_bars([(date(2026, 1, 1), 2), (date(2026, 1, 2), 0), (date(2026, 1, 3), 4)])
     assert [b["h"] for b in bars] == [50, 0, 100]
-    assert bars[2]["y"] == 16 and bars[1]["x"] == 27
+    assert bars[2]["y"] == 16 and bars[1]["x"] == 42 and bars[1]["mid"] == 54
