@@ -30,6 +30,7 @@ from kesu.emerging.selectors import (
 )
 from kesu.improvements.models import ImprovementAction
 from kesu.improvements.services import improvement_create
+from kesu.organisation.choices import Role
 from kesu.organisation.models import User
 
 REASON_LIMIT = 500
@@ -97,6 +98,14 @@ def issue_dismiss(*, actor: User, issue_id: int, reason: str) -> EmergingIssue:
     return issue
 
 
+def _owning_department(issue: EmergingIssue, branch):
+    """The department that owns the defect, where it is one of the action's branch."""
+    department = issue.department
+    if department is None or branch is None or department.branch_id != branch.pk:
+        return None
+    return department
+
+
 def issue_start_improvement(*, actor: User, issue_id: int) -> ImprovementAction:
     """An improvement action about the cluster's defect, owned by the actor, due in a month,
     with the cluster's complaints and category; its form is then opened to complete it."""
@@ -110,6 +119,8 @@ def issue_start_improvement(*, actor: User, issue_id: int) -> ImprovementAction:
                 )
             raise NotAllowed(_("Your role does not take improvement actions."))
         today = timezone.localdate()
+        # A cluster across branches: the actor's branch's action (the group's: the group's).
+        branch = issue.branch or (None if actor.role == Role.GROUP else actor.branch)
         complaints = list(issue_complaints(actor, issue))
         product = issue.product or _("no product named")
         action = improvement_create(
@@ -126,11 +137,8 @@ def issue_start_improvement(*, actor: User, issue_id: int) -> ImprovementAction:
             owner=actor,
             due_on=today + timedelta(days=IMPROVEMENT_DUE_DAYS),
             review_on=today + timedelta(days=IMPROVEMENT_REVIEW_DAYS),
-            branch=issue.branch,
-            department=issue.department
-            if issue.department
-            and (issue.branch_id is None or issue.department.branch_id == issue.branch_id)
-            else None,
+            branch=branch,
+            department=_owning_department(issue, branch),
             categories=[issue.category] if issue.category_id else [],
             complaints=complaints,
             causes=[],

@@ -60,3 +60,10 @@ def test_a_crisis_on_its_first_open_complaint(raised, world):
     with pytest.raises(InvalidState):
         issue_start_crisis(actor=director, issue_id=raised.pk)
     assert Crisis.objects.count() == 1
+
+
+def test_an_improvement_from_a_cluster_across_branches_is_of_the_actors_branch(raised, world):
+    raised.branch = None
+    raised.save()
+    action = issue_start_improvement(actor=world.user(Role.DIRECTOR), issue_id=raised.pk)
+    assert action.branch == world.branch
