@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     # Before improvements and reports: its panel comes first on the home and complaint pages.
     "kesu.crises",
     "kesu.improvements",
+    "kesu.emerging",
     "kesu.lessons",
     "kesu.reports",
     "kesu.web",
@@ -354,6 +355,9 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "kesu.organisation.choices.Role",
         "CrisisStatusEnum": "kesu.crises.choices.Status",
         "CrisisPlatformEnum": "kesu.crises.choices.Platform",
+        "EmergingIssueStateEnum": "kesu.emerging.choices.State",
+        # The complaint's state keeps its name beside the emerging issue's.
+        "StateEnum": "kesu.complaints.choices.State",
     },
 }
 
@@ -408,6 +412,18 @@ KESU_IMPROVEMENT_REMINDER_WORKING_DAYS = int(
 # A crisis's action-plan step is reminded to its owner this many minutes before it is due;
 # once overdue it is escalated to the branch's general manager (kesu/crises/reminders.py).
 KESU_CRISIS_STEP_REMINDER_MINUTES = int(os.environ.get("KESU_CRISIS_STEP_REMINDER_MINUTES", 60))
+# Emerging issues (kesu/emerging/detection.py, after each deadline sweep): at least MIN_SIZE
+# similar complaints (text similarity ≥ SIMILARITY) about one product model and category within
+# WINDOW_HOURS, RATIO times what the previous BASELINE_DAYS had in such a window and unlikely by
+# chance (Poisson tail ≤ CHANCE), raise one alert. POOL: at most this many of the window's
+# newest complaints are read per run.
+KESU_EMERGING_MIN_SIZE = int(os.environ.get("KESU_EMERGING_MIN_SIZE", 4))
+KESU_EMERGING_WINDOW_HOURS = int(os.environ.get("KESU_EMERGING_WINDOW_HOURS", 72))
+KESU_EMERGING_BASELINE_DAYS = int(os.environ.get("KESU_EMERGING_BASELINE_DAYS", 90))
+KESU_EMERGING_RATIO = float(os.environ.get("KESU_EMERGING_RATIO", 3))
+KESU_EMERGING_CHANCE = float(os.environ.get("KESU_EMERGING_CHANCE", 0.00001))
+KESU_EMERGING_SIMILARITY = float(os.environ.get("KESU_EMERGING_SIMILARITY", 0.25))
+KESU_EMERGING_POOL = int(os.environ.get("KESU_EMERGING_POOL", 5000))
 # The address links in e-mails and robot messages start with (no trailing slash).
 KESU_BASE_URL = os.environ.get("KESU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 KESU_WEBHOOK_TIMEOUT = float(os.environ.get("KESU_WEBHOOK_TIMEOUT", 10))

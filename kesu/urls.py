@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/", include("kesu.reports.urls")),
     path("improvements/", include("kesu.improvements.urls")),
     path("crises/", include("kesu.crises.urls")),
+    path("emerging/", include("kesu.emerging.urls")),
     path("lessons/", include("kesu.lessons.urls")),
     path("", include("kesu.web.urls")),
     path("", include("kesu.notifications.urls")),

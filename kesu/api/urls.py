@@ -152,6 +152,7 @@ v1 = [
     path("v1/callbacks/", include("kesu.callbacks.api.urls")),
     path("v1/improvements/", include("kesu.improvements.api.urls")),
     path("v1/crises/", include("kesu.crises.api.urls")),
+    path("v1/emerging-issues/", include("kesu.emerging.api.urls")),
     path("v1/reports/monthly/", reports.MonthlyReportView.as_view(), name="report-monthly"),
     path("v1/lessons/", lessons.LessonListView.as_view(), name="lesson-list"),
     # Last: unknown paths and malformed ids (…/complaints/abc/) are a JSON 404.

@@ -58,5 +58,7 @@ class Kind:
     CRISIS_STEP_ASSIGNED = "crisis_step_assigned"
     CRISIS_STEP_DUE = "crisis_step_due"
     CRISIS_STEP_OVERDUE = "crisis_step_overdue"
+    # Many similar complaints about one product model and defect (kesu/emerging).
+    EMERGING_ISSUE = "emerging_issue"
     LESSONS_DIGEST = "lessons_digest"
     MONTHLY_REPORT = "monthly_report"

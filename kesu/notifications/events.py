@@ -300,6 +300,18 @@ EVENTS: tuple[Event, ...] = (
         "DOMAIN §7, issue 13",
     ),
     Event(
+        Kind.EMERGING_ISSUE,
+        _("Emerging issue"),
+        _(
+            "many similar complaints about one product model and defect in a short time, above "
+            "its usual rate: once per cluster, when it first crosses KESU_EMERGING_MIN_SIZE "
+            "(the emerging issue detection after the deadline sweep, kesu/emerging); the "
+            "directors of each branch it has complaints of, the group for one across branches"
+        ),
+        (A.CUSTOMER_DIRECTOR, A.DEPARTMENT_MANAGERS, A.GROUP),
+        "issue 13 (emerging issues)",
+    ),
+    Event(
         Kind.LESSONS_DIGEST,
         _("Lessons learned last month"),
         _(

@@ -396,6 +396,28 @@ def _crisis_step_overdue(v: dict, payload: dict) -> Message:
     )
 
 
+def _emerging_issue(v: dict, payload: dict) -> Message:
+    english = (translation.get_language() or "").startswith("en")
+    category = (english and payload.get("category_en")) or payload.get("category")
+    v = {
+        **v,
+        "label": payload.get("label") or MISSING,
+        "product": payload.get("product") or _("no product named"),
+        "size": payload.get("size") or MISSING,
+        "category": category or _("no category"),
+        "hours": payload.get("hours") or MISSING,
+    }
+    return Message(
+        _("Emerging issue: %(label)s (%(product)s)") % v,
+        _(
+            "%(size)s similar complaints about %(product)s, %(category)s, within %(hours)s hours: "
+            "“%(label)s”, more than usual. Look at the cluster and start an improvement action "
+            "or a crisis, or dismiss it."
+        )
+        % v,
+    )
+
+
 def _lessons_digest(v: dict, payload: dict) -> Message:
     english = (translation.get_language() or "").startswith("en")
     month = _month(payload.get("month"))
@@ -481,6 +503,7 @@ TEXTS = {
     Kind.CRISIS_STEP_ASSIGNED: _crisis_step_assigned,
     Kind.CRISIS_STEP_DUE: _crisis_step_due,
     Kind.CRISIS_STEP_OVERDUE: _crisis_step_overdue,
+    Kind.EMERGING_ISSUE: _emerging_issue,
     Kind.LESSONS_DIGEST: _lessons_digest,
     Kind.MONTHLY_REPORT: _monthly_report,
 }

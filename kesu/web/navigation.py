@@ -10,6 +10,7 @@ from kesu.callbacks.selectors import may_use_workspace
 from kesu.complaints.services import may_register
 from kesu.complaints.triage_panel import may_read_acceptance
 from kesu.crises.selectors import may_read as may_read_crises
+from kesu.emerging.selectors import may_read as may_read_emerging
 from kesu.improvements.selectors import may_read as may_read_improvements
 from kesu.lessons.selectors import may_read_lessons
 from kesu.reports.access import may_read_reports
@@ -43,6 +44,10 @@ def navigation(request) -> dict:
         user = _signed_in(request)
         return user is not None and may_read_crises(user)
 
+    def nav_emerging() -> bool:
+        user = _signed_in(request)
+        return user is not None and may_read_emerging(user)
+
     def nav_lessons() -> bool:
         user = _signed_in(request)
         return user is not None and may_read_lessons(user)
@@ -57,6 +62,7 @@ def navigation(request) -> dict:
         "nav_reports": nav_reports,
         "nav_improvements": nav_improvements,
         "nav_crises": nav_crises,
+        "nav_emerging": nav_emerging,
         "nav_lessons": nav_lessons,
         "nav_triage": nav_triage,
     }

@@ -93,3 +93,18 @@ def test_the_demo_has_a_crisis_handled_and_one_to_open(db, settings, tmp_path):
     assert crisis.statements.exists() and crisis.posts.get().screenshot is not None
     # West's crisis complaint waits for its general manager.
     assert Complaint.objects.filter(branch__code="west", is_crisis=True).exists()
+
+
+def test_the_demo_has_an_emerging_issue_its_director_was_told_of(db, settings, tmp_path):
+    from kesu.emerging.models import EmergingIssue
+    from kesu.notifications.models import Notification
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo")
+    issue = EmergingIssue.objects.get()
+    assert issue.branch.code == "east" and issue.product == "朗逸" and issue.size >= 4
+    assert Notification.objects.filter(
+        kind="emerging_issue", recipient__username="director", channel="inbox"
+    ).exists()
+    call_command("seed_demo")  # again: nothing more
+    assert EmergingIssue.objects.count() == 1

@@ -88,12 +88,31 @@ def test_every_kind_names_the_complaint_in_both_languages():
 
     payload = {**REMINDER_PAYLOAD, "by": "王", "department": "销售部", "amount": "5000"}
     for kind in (
-        set(TEXTS) - IMPROVEMENT_KINDS - {"lessons_digest", "monthly_report"}
+        set(TEXTS) - IMPROVEMENT_KINDS - {"lessons_digest", "monthly_report", "emerging_issue"}
     ):  # about no complaint
         for language in ("en", "zh-hans"):
             message = render(kind, payload, language)
             assert REMINDER_PAYLOAD["complaint_number"] in message.subject + message.body, kind
             assert "%(" not in message.subject + message.body, kind
+
+
+def test_an_emerging_issue_names_its_cluster_in_both_languages():
+    payload = {
+        "emerging_id": 7,
+        "path": "/emerging/7/",
+        "label": "冷启动正时链条异响",
+        "product": "上汽大众 朗逸",
+        "category": "发动机",
+        "category_en": "Engine",
+        "size": 6,
+        "hours": 72,
+    }
+    en = render("emerging_issue", payload, "en")
+    assert en.subject == "Emerging issue: 冷启动正时链条异响 (上汽大众 朗逸)"
+    assert en.body.startswith("6 similar complaints about 上汽大众 朗逸, Engine, within 72 hours")
+    assert en.link.endswith("/emerging/7/")
+    zh = render("emerging_issue", payload, "zh-hans")
+    assert "72 小时内有 6 条关于 上汽大众 朗逸（发动机）的相似投诉" in zh.body
 
 
 def test_dingtalk_signature_follows_the_documented_recipe():

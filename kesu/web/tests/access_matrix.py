@@ -34,6 +34,9 @@ from kesu.complaints.team import TEAM_LEADING_ROLES
 from kesu.complaints.triage_panel import ACCEPTANCE_ROLES
 from kesu.complaints.workflow import TRANSITIONS
 from kesu.crises.selectors import LEADING_ROLES as CRISIS_LEADERS
+from kesu.emerging.selectors import CRISIS_ROLES as EMERGING_CRISIS_ROLES
+from kesu.emerging.selectors import DECIDING_ROLES as EMERGING_DECIDERS
+from kesu.emerging.selectors import READING_ROLES as EMERGING_READERS
 from kesu.improvements.selectors import EDITING_ROLES as IMPROVING_ROLES
 from kesu.improvements.selectors import REVIEWING_ROLES as IMPROVEMENT_REVIEWERS
 from kesu.lessons.choices import MARKING_ROLES
@@ -623,6 +626,82 @@ _crisis_rules = [
     _api("crisis-detail", scope=OBJECT, obj="crisis", means=SEES_CRISIS),
 ]
 
+# Emerging issues (kesu/emerging): who answers for complaints sees them (handling managers: of
+# the department that owns the defect); frontline staff and callback specialists do not. The
+# matrix's issue: four similar complaints of the branch's service department.
+SEES_EMERGING = (
+    "answers for complaints (handling manager of the owning department, director, general "
+    "manager of a branch with one of its complaints; group, admin)"
+)
+NOT_SEEING_EMERGING = {Role.FRONTLINE: 404, Role.CALLBACK: 404, "*": 403}
+_emerging_writes = [
+    Rule(
+        "emerging:dismiss",
+        "POST",
+        may=EMERGING_DECIDERS,
+        ok=400,
+        refused=NOT_SEEING_EMERGING,
+        scope=OBJECT,
+        obj="emerging",
+        body={},
+        decided_first="object",
+        means=SEES_EMERGING + " and decides (director, general manager, group); an empty "
+        "reason is refused with 400",
+    ),
+    Rule(
+        "emerging:improve",
+        "POST",
+        may=IMPROVING_ROLES,
+        ok=302,
+        refused=NOT_SEEING_EMERGING,
+        scope=OBJECT,
+        obj="emerging",
+        decided_first="object",
+        means=SEES_EMERGING + " and takes improvement actions; the action is recorded (rolled "
+        "back) and its form opened",
+    ),
+    Rule(
+        "emerging:crisis",
+        "POST",
+        may=EMERGING_CRISIS_ROLES,
+        ok=302,
+        refused=NOT_SEEING_EMERGING,
+        scope=OBJECT,
+        obj="emerging",
+        decided_first="object",
+        means=SEES_EMERGING + " and flags crises (director, general manager of a branch with one "
+        "of its complaints); the crisis is opened (rolled back), or the refusal shown on its page",
+    ),
+]
+_emerging_rules = [
+    Rule(
+        "emerging:list",
+        may=EMERGING_READERS,
+        scope=LISTED,
+        obj="emerging",
+        means=SEES_EMERGING + "; lists those",
+    ),
+    Rule(
+        "emerging:detail", may=EMERGING_READERS, scope=OBJECT, obj="emerging", means=SEES_EMERGING
+    ),
+    *_emerging_writes,
+    *[_post_only(rule) for rule in _emerging_writes],
+    _api(
+        "emerging-issue-list",
+        may=EMERGING_READERS,
+        scope=LISTED,
+        obj="emerging",
+        means=SEES_EMERGING + "; listed",
+    ),
+    _api(
+        "emerging-issue-detail",
+        may=EMERGING_READERS,
+        scope=OBJECT,
+        obj="emerging",
+        means=SEES_EMERGING,
+    ),
+]
+
 SHARES_LESSONS = (
     "sees the complaint and shares lessons (handling manager, director, general manager)"
 )
@@ -1158,6 +1237,7 @@ RULES: list[Rule] = [
     *_improvement_rules,
     # ---- Crises ---------------------------------------------------------------------------------
     *_crisis_rules,
+    *_emerging_rules,
     # ---- Lessons learned -----------------------------------------------------------------------
     Rule(
         "lessons:list",

@@ -62,6 +62,7 @@ class Side:
     crisis: object = None  # a crisis of the branch, its spokesperson the customer director
     crisis_step: object = None  # a step of its action plan, owned by the handling manager
     crisis_complaint: object = None  # a complaint flagged as a crisis, no crisis opened yet
+    emerging: object = None  # an emerging issue of four similar complaints of the branch
 
 
 @dataclass
@@ -144,7 +145,37 @@ def _side(world, branch, users) -> Side:
     side.closed, side.lesson = _closed_with_lesson(world, branch, users)
     side.crisis, side.crisis_step, side.crisis_complaint = _crisis(world, branch, users)
     side.kept = _kept_report(branch, users)
+    side.emerging = _emerging(world, branch, users)
     return side
+
+
+def _emerging(world, branch, users):
+    from kesu.complaints.models import Category
+    from kesu.emerging.models import EmergingIssue, Membership
+    from kesu.organisation.choices import Role
+
+    engine = Category.objects.get(organisation=world.org, code="vehicle.engine")
+    complaints = [
+        world.complaint(actor=users[Role.FRONTLINE], title=f"矩阵链条异响-{branch.code}-{i}")
+        for i in range(4)
+    ]
+    now = timezone.now()
+    issue = EmergingIssue.objects.create(
+        organisation=world.org,
+        branch=branch,
+        product="矩阵车型",
+        category=engine,
+        department=users[Role.HANDLER].department,
+        label=f"矩阵新问题-{branch.code}",
+        first_seen=now,
+        last_seen=now,
+        size=len(complaints),
+    )
+    Membership.objects.bulk_create(
+        Membership(issue=issue, complaint=c, branch=branch, received_at=c.received_at)
+        for c in complaints
+    )
+    return issue
 
 
 def _crisis(world, branch, users):
@@ -407,6 +438,7 @@ def _listed(response, obj) -> bool:
         getattr(obj, "number", None)
         or getattr(obj, "name", None)
         or getattr(obj, "title", None)  # a lesson
+        or getattr(obj, "label", None)  # an emerging issue
         or obj.customer.name
     )
     return str(marker) in _text_of(response)

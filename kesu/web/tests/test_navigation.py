@@ -14,6 +14,7 @@ NAV_PAGES = [
     "callbacks:today",
     "complaints:intake",
     "improvements:list",
+    "emerging:list",
     "lessons:list",
     "complaints:triage-acceptance",
 ]

@@ -24,6 +24,8 @@ from kesu.demo.states import (
     create_states,
     handler_for,
 )
+from kesu.emerging.detection import detect_for
+from kesu.emerging.models import EmergingIssue
 from kesu.improvements import services as improvements
 from kesu.improvements.choices import Unit
 from kesu.improvements.models import ImprovementAction
@@ -140,6 +142,10 @@ class Command(BaseCommand):
             users = {u.username: u for u in User.objects.filter(organisation=org)}
             with transaction.atomic():
                 _create_crisis(org, users)
+        if not EmergingIssue.objects.filter(organisation=org).exists():
+            users = {u.username: u for u in User.objects.filter(organisation=org)}
+            with transaction.atomic():
+                _create_emerging_issue(org, users)
         self._print_logins()
 
     def _create(self):
@@ -399,6 +405,50 @@ def _create_crisis(org, users) -> None:
         notes="车主本人发布，已有本地汽车博主转发。",
         screenshot=SimpleUploadedFile("微博截图.png", demo_photo("PNG"), content_type="image/png"),
     )
+
+
+# Four customers of the east branch telling the same defect of one model within hours: the
+# emerging issue detection (run here as the worker runs it after each deadline sweep) finds them.
+EMERGING = [
+    (
+        "马俊",
+        "13700001101",
+        "冷启动正时链条异响",
+        "早上冷启动时发动机有异响，像链条的声音，热车后消失。",
+    ),
+    ("孙磊", "13700001102", "冷车启动正时链条哗哗响", "早上冷车启动正时链条哗哗响，持续几秒。"),
+    ("刘洋洋", "13700001103", "冷启动发动机正时链条异响", "每天第一次启动，发动机舱有链条异响。"),
+    ("陈晨", "13700001104", "正时链条冷启动异响", "车辆冷启动时正时链条有明显异响，热车后好转。"),
+]
+
+
+def _create_emerging_issue(org, users) -> None:
+    frontline = users["frontline"]
+    east = Branch.objects.get(organisation=org, code="east")
+    engine = Category.objects.get(organisation=org, code="vehicle.engine")
+    now = timezone.now()
+    for i, (name, phone, title, account) in enumerate(EMERGING):
+        customer = customer_create(actor=frontline, name=name, phone=phone, branch=east)
+        purchase = purchase_create(
+            actor=frontline,
+            customer=customer,
+            kind=PurchaseKind.VEHICLE,
+            product="朗逸 2024款 1.5L",
+            branch=east,
+            delivered_on=timezone.localdate() - timedelta(days=40 + i * 7),
+        )
+        complaint_register(
+            actor=frontline,
+            customer=customer,
+            channel=Channel.PHONE,
+            title=title,
+            account=account,
+            demand=Demand.REPAIR,
+            category=engine,
+            purchase=purchase,
+            received_at=now - timedelta(hours=6 - i),
+        )
+    detect_for(org.pk, now)
 
 
 def _tick(complaint, actor, *items: str) -> None:
