@@ -136,3 +136,6 @@ class PagePanel:
 closed_with_lesson = Hook("complaints: closed, and shared as a lesson")
 complaint_panels = Hook("complaints: panels of the complaint page")
 intake_panels = Hook("complaints: panels beside the intake form")
+# `told_about(user, complaint_id)`: whether the user was told of the complaint (notifications:
+# their inbox has an item about it), for a page that says it moved out of their view.
+told_about = Hook("complaints: the user was told of a complaint they no longer see")
