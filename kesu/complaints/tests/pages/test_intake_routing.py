@@ -26,7 +26,9 @@ def test_the_preview_names_the_department_its_rule_and_who_sees_it(client, world
     _sales_manager(world)
     client.force_login(world.user(Role.FRONTLINE))
     body = client.post(
-        "/complaints/new/route/", {**NEW_CALL, "category": _sales_label(world)}
+        "/complaints/new/route/",
+        {**NEW_CALL, "category": _sales_label(world)},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
     ).content.decode()
     assert world.sales.name in body
     assert "销售事项 → 销售部" in body  # the rule's name
@@ -133,3 +135,23 @@ def test_a_rule_naming_a_person_never_says_nobody_handles_it(client, world):
     ).content.decode()
     assert "处理人：" in body and str(director) in body
     assert "该部门还没有处理投诉的人员。" not in body
+
+
+def test_english_pages_name_the_routing_rule_in_english(client, world):
+    _sales_manager(world)
+    client.force_login(world.user(Role.FRONTLINE))
+    body = client.post(
+        "/complaints/new/route/",
+        {**NEW_CALL, "category": _sales_label(world)},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "Sales matters → Sales" in body and "销售事项 → 销售部" not in body
+    rule = RoutingRule.objects.get(organisation=world.org, name="销售事项 → 销售部")
+    rule.name_en = ""
+    rule.save()
+    body = client.post(
+        "/complaints/new/route/",
+        {**NEW_CALL, "category": _sales_label(world)},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "销售事项 → 销售部" in body  # no English name: the Chinese one
