@@ -234,6 +234,21 @@ TELECOM_ROUTING = [
     ("承诺不兑现 → 营业厅渠道部", "promise", "", "", "channels"),
 ]
 ROUTING = {"dealership": DEALERSHIP_ROUTING, "telecom": TELECOM_ROUTING, "general": []}
+# The default rules' names in English (the English pages show them; migration 0023 fills them
+# in for the rules installed before).
+ROUTING_NAMES_EN = {
+    "销售事项 → 销售部": "Sales matters → Sales",
+    "销售承诺未兑现 → 销售部": "Sales promise not kept → Sales",
+    "要求减价 → 销售部": "Lower price demanded → Sales",
+    "要求取消或减少订单 → 销售部": "Order cancellation or reduction demanded → Sales",
+    "车辆质量 → 售后服务部": "Vehicle quality → After-sales service",
+    "售后服务 → 售后服务部": "After-sales service → After-sales service",
+    "服务态度 → 售后服务部": "Service manner → After-sales service",
+    "增值业务 → 增值业务部": "Value-added services → Value-added services",
+    "话费争议 → 计费账务中心": "Billing dispute → Billing centre",
+    "通信质量 → 网络维护部": "Network quality → Network maintenance",
+    "承诺不兑现 → 营业厅渠道部": "Promise not kept → Retail channels",
+}
 
 # Industry templates a new organisation is made from: (category tree, severity rules).
 TEMPLATES = {
@@ -273,6 +288,7 @@ def install_routing_defaults(organisation, rules) -> None:
         RoutingRule(
             organisation=organisation,
             name=name,
+            name_en=ROUTING_NAMES_EN.get(name, ""),
             category=categories[code] if code else None,
             cause=cause,
             demand=demand,

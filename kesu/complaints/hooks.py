@@ -156,3 +156,7 @@ customer_panels = Hook("complaints: panels of the customer's page")
 customer_history_parts = Hook(
     "complaints: audited objects of the apps above on the customer's page"
 )
+
+# `told_about(user, complaint_id)`: whether the user was told of the complaint (notifications:
+# their inbox has an item about it), for a page that says it moved out of their view.
+told_about = Hook("complaints: the user was told of a complaint they no longer see")

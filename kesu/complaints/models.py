@@ -142,6 +142,7 @@ class RoutingRule(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="routing_rules"
     )
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     category = models.ForeignKey(
         Category,
         on_delete=models.PROTECT,
@@ -197,6 +198,12 @@ class RoutingRule(models.Model):
     def __str__(self) -> str:
         target = self.department_code or self.owner_role or (self.owner and str(self.owner)) or "?"
         return f"{self.name} → {target}"
+
+    @property
+    def label(self) -> str:
+        """The name in the active language, as Category.label."""
+        english = (get_language() or "").startswith("en")
+        return self.name_en if english and self.name_en else self.name
 
     def clean(self) -> None:
         if not (self.department_code or self.owner_id or self.owner_role):

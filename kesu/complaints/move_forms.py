@@ -13,6 +13,7 @@ from rest_framework import serializers
 from kesu.complaints.api.transitions import TRANSITION_INPUTS, run_transition
 from kesu.complaints.checklist import ITEM_TEXT, requirements
 from kesu.complaints.choices import OPEN_STATES, Move, State
+from kesu.complaints.models import Complaint
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.complaints.workflow import (
     APPROVAL_MOVES,
@@ -198,8 +199,9 @@ class MoveRefused(Exception):
         super().__init__(message)
 
 
-def perform(name: str, request, complaint_id: int, post) -> None:
-    """Validate the posted form with the move's serializer and run the move."""
+def perform(name: str, request, complaint_id: int, post) -> Complaint:
+    """Validate the posted form with the move's serializer and run the move: the complaint
+    as the move left it."""
     serializer_class = TRANSITION_INPUTS[name]
     known = serializer_class(context={"request": request}).fields
     data = {}
@@ -226,7 +228,7 @@ def perform(name: str, request, complaint_id: int, post) -> None:
     if post.get("version", "").isdigit():
         version = int(post["version"])
     try:
-        run_transition(
+        return run_transition(
             name,
             complaint_id=complaint_id,
             actor=request.user,

@@ -24,6 +24,7 @@ from kesu.complaints.choices import DONE_STATES, ComplaintAction, Move, State
 from kesu.complaints.hooks import PrintedDeadline
 from kesu.complaints.models import Complaint
 from kesu.complaints.selectors import (
+    branches_in_view,
     categories_visible_to,
     exchanges_of,
     recourse_for,
@@ -33,7 +34,7 @@ from kesu.core.phones import mask_phone, try_normalise_phone
 from kesu.customers.choices import PurchaseKind
 from kesu.customers.selectors import customers_visible_to
 from kesu.organisation.models import Branch, Organisation, User
-from kesu.organisation.selectors import branches_visible_to, departments_visible_to
+from kesu.organisation.selectors import departments_visible_to
 
 REGISTER_CAP = 2000
 PRINT_STYLESHEET = "complaints/print.css"
@@ -291,7 +292,7 @@ def describe_filters(user, form, q: str = "", *, with_period: bool = True) -> li
         return []
     data = form.cleaned_data
     lookups = {
-        "branch": branches_visible_to(user),
+        "branch": branches_in_view(user),
         "department": departments_visible_to(user),
         "owner": User.objects.filter(organisation_id=user.organisation_id),
         "category": categories_visible_to(user),

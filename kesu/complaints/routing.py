@@ -18,8 +18,8 @@ from django.db.models import Count
 
 from kesu.complaints.choices import OPEN_STATES
 from kesu.complaints.models import Category, Complaint, RoutingRule, in_subtree
+from kesu.complaints.people import department_managers, handling_managers
 from kesu.complaints.severity import suggest_severity
-from kesu.organisation.choices import Role
 from kesu.organisation.models import Branch, Department, User
 
 
@@ -136,6 +136,7 @@ class RoutePreview:
     route: Route
     chosen: bool  # staff picked the department themselves
     managers: list[User]
+    stands_in: bool = False  # the managers are the customer director, for a department with none
 
 
 def route_preview(
@@ -172,13 +173,15 @@ def route_preview(
             severity=suggestion.severity,
             demand=demand,
         )
-    managers = (
-        list(
-            User.objects.filter(
-                department=route.department, role=Role.HANDLER, is_active=True
-            ).order_by("pk")
-        )
-        if route.department is not None
-        else []
+    managers: list[User] = []
+    stands_in = False
+    if route.department is not None:
+        # As the notifications and "waiting for me" have it: the department's handling
+        # managers, or where it has none the branch's customer director.
+        managers = department_managers(branch.organisation_id, route.department.pk)
+        if not managers:
+            managers = handling_managers(branch.organisation_id, route.department.pk, branch.pk)
+            stands_in = bool(managers)
+    return RoutePreview(
+        route=route, chosen=department is not None, managers=managers, stands_in=stands_in
     )
-    return RoutePreview(route=route, chosen=department is not None, managers=managers)

@@ -18,6 +18,7 @@ from kesu.complaints.models import (
 )
 from kesu.core.errors import NotFound
 from kesu.organisation.choices import Role
+from kesu.organisation.models import Branch
 
 
 def complaints_visible_to(user) -> QuerySet[Complaint]:
@@ -40,6 +41,17 @@ def complaints_visible_to(user) -> QuerySet[Complaint]:
     if user.branch_id:
         return qs.filter(branch_id=user.branch_id)
     return qs.filter(owner_id=user.pk)
+
+
+def branches_in_view(user) -> QuerySet[Branch]:
+    """The branches whose complaints the user may see: every branch of the organisation for
+    whoever sees it whole, else their own branch (none without one)."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return Branch.objects.none()
+    branches = Branch.objects.filter(organisation_id=user.organisation_id)
+    if user.sees_whole_organisation:
+        return branches.order_by("code")
+    return branches.filter(pk=user.branch_id) if user.branch_id else branches.none()
 
 
 # Long texts a list row never shows; deferring them keeps list queries narrow.

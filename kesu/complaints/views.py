@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from kesu.audit.models import AuditEntry
 from kesu.complaints import hooks, limits
 from kesu.complaints import move_forms as moves
-from kesu.complaints.api.filters import ComplaintFilter
+from kesu.complaints.api.filters import NOT_YOUR_BRANCH, ComplaintFilter
 from kesu.complaints.checklist import (
     ITEM_CODES,
     ITEM_TEXT,
@@ -66,6 +66,7 @@ from kesu.complaints.search import (
 )
 from kesu.complaints.selectors import (
     LIST_DEFERRED,
+    branches_in_view,
     categories_by_label,
     category_path_label,
     complaint_detail,
@@ -192,7 +193,14 @@ def complaint_page(
 ):
     """The complaint's page; after a refused form, `forms` holds it bound, by its key
     ("third_party", "maker_ask", "maker_feedback", ("maker_answer", exchange id))."""
-    complaint = _get_complaint(request, pk)
+    try:
+        complaint = _get_complaint(request, pk)
+    except Http404:
+        if any(hooks.told_about(request.user, pk)):
+            # Someone they were told about it, now out of their view: say so (still a 404,
+            # and nothing about where it is now).
+            return render(request, "complaints/out_of_view.html", {"nav": "list"}, status=404)
+        raise
     user = request.user
     available = transitions_for(complaint, user)
     ticked = ticked_items(complaint)  # read once for the move forms and the checklist
@@ -365,7 +373,7 @@ def complaint_move(request, pk, name):
     if name not in TRANSITIONS:
         raise Http404
     try:
-        moves.perform(name, request, pk, request.POST)
+        moved = moves.perform(name, request, pk, request.POST)
     except moves.MoveRefused as refused:
         if refused.message:
             messages.error(request, refused.message)
@@ -377,9 +385,33 @@ def complaint_move(request, pk, name):
             posted=request.POST,
             status=400,
         )
-    messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[name].label})
     _draft_saved(request, f"move-{pk}-{name}")
+    if not complaints_visible_to(request.user).filter(pk=pk).exists():
+        # The move took the case out of the user's view (another department, the group):
+        # back to their work, saying where it went, rather than a page they may not see.
+        messages.success(request, _moved_away(moved, name))
+        return redirect("complaints:my-work")
+    messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[name].label})
     return redirect("complaints:complaint", pk=pk)
+
+
+def _moved_away(complaint: Complaint, name: str) -> str:
+    """“Handed over: KS-… is now with the sales department”, for a case the user no longer sees."""
+    if complaint.owner_id:
+        where = str(complaint.owner)
+        if complaint.department_id:
+            where = _("%(owner)s (%(department)s)") % {
+                "owner": where,
+                "department": complaint.department.name,
+            }
+    elif complaint.department_id:
+        where = complaint.department.name
+    else:
+        where = ""
+    values = {"action": TRANSITIONS[name].label, "number": complaint.number, "where": where}
+    if where:
+        return _("%(action)s: %(number)s is now with %(where)s.") % values
+    return _("%(action)s: %(number)s has left your view.") % values
 
 
 @login_required
@@ -842,8 +874,14 @@ def filtered_complaints(request) -> FilteredList:
 def complaint_list_page(request):
     user = request.user
     found = filtered_complaints(request)
+    status = 200
     if not found.is_valid:
-        messages.error(request, _("Some filters are not valid and were ignored."))
+        if "branch" in found.filters.errors:
+            # Another branch's list is refused, not shown as an empty one (a false zero).
+            messages.error(request, NOT_YOUR_BRANCH)
+            status = 400
+        else:
+            messages.error(request, _("Some filters are not valid and were ignored."))
     qs, q, queue = found.qs, found.q, found.queue
     before = request.GET.get("before", "")
     if before.isdigit():
@@ -867,7 +905,7 @@ def complaint_list_page(request):
         queue=queue,
         has_more=has_more,
         next_query=next_params.urlencode(),
-        branches=branches_visible_to(user),
+        branches=branches_in_view(user),
         owners=users_for_picker(user),
         hand_over_to=users_for_picker(user).filter(role__in=CASE_WORKING_ROLES),
         selectable=True,
@@ -879,7 +917,7 @@ def complaint_list_page(request):
         if request.htmx and request.htmx.target == "results"
         else "complaints/list.html"
     )
-    return render(request, template, context)
+    return render(request, template, context, status=status)
 
 
 # How many of the newest complaints a word search reads before it asks the index instead.

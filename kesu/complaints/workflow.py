@@ -10,7 +10,7 @@ before it is not ticked (`checklist.missing_items`).
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -355,6 +355,9 @@ def _move(
         yield move
         if transition.target is not None and "state" not in move.changes:
             move.set(state=transition.target)
+        if "owner" in move.changes:
+            # The timeline says whose the case was and whose it is now, by name.
+            move.data["owners"] = [str(o) if o is not None else "" for o in move.changes["owner"]]
         complaint.version += 1
         fields = [*move.changes, "version", "updated_at"]
         fields += search_refresh(complaint, move.changes, move.data)  # summary, reasons: searchable
@@ -448,6 +451,10 @@ def complaint_hand_over(
             )
         if to_user is not None:
             m.set(owner=to_user)
+        elif department is not None and department.pk != m.complaint.department_id:
+            # To a department, nobody named: it waits for that department's managers (their
+            # "waiting for me"), no longer with whoever had it.
+            m.set(owner=None)
         if department is not None:
             m.set(department=department)
         elif to_user is not None and to_user.department_id:
@@ -918,6 +925,11 @@ def complaint_set_deadline(
     *, complaint_id: int, actor: User, due_at, reason: str, expected_version: int | None = None
 ) -> Complaint:
     _require(due_at=due_at, reason=(reason or "").strip())
+    if isinstance(due_at, datetime) and timezone.is_naive(due_at):
+        due_at = timezone.make_aware(due_at)
+    if isinstance(due_at, datetime) and due_at <= timezone.now():
+        # A deadline already past would count the case met or overdue at once.
+        raise ValidationError({"due_at": _("The due time cannot be in the past.")})
     with _move(complaint_id, actor, Move.SET_DEADLINE, expected_version) as m:
         m.set(due_at=due_at)
         m.data["reason"] = reason.strip()

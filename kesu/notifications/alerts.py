@@ -87,10 +87,23 @@ def event_item(
     }
 
 
+# When one change raises several kinds for the same person, they get the most specific (the
+# first here) and its text names the others: one message per person per change.
+PRECEDENCE = (
+    Kind.CRISIS,
+    Kind.URGENT_DEMAND,
+    Kind.FROM_CALLBACK,
+    Kind.HANDED_OVER,
+    Kind.ROUTED,
+    Kind.NEW_COMPLAINT,
+)
+
+
 def announce(*items: dict | None) -> int:
-    """Queue the events' notifications together (one duplicate check and insert for all)."""
+    """Queue one change's notifications together (one duplicate check and insert for all),
+    one message per person (PRECEDENCE)."""
     wanted = [item for item in items if item is not None]
-    return notify_many(wanted) if wanted else 0
+    return notify_many(wanted, one_per_person=PRECEDENCE) if wanted else 0
 
 
 def alerts_at_registration(complaint: Complaint) -> None:
@@ -147,16 +160,29 @@ def _proposer(complaint: Complaint) -> User | None:
 def alerts_after_move(complaint: Complaint, move: str, actor: User, changes: dict, data: dict):
     key = f"v{complaint.version}:{move}"
     reason = data.get("reason") or data.get("note") or ""
+    items: list[dict | None] = []
+    # Whose the case was, where the move changed its owner: told it left them.
+    previous = changes["owner"][0] if "owner" in changes else None
     if move == Move.HAND_OVER:
         audiences: tuple[str, ...] = (Audience.TEAM,)
         if "owner" in changes:
-            audiences += (Audience.OWNER, Audience.OWNER_MANAGER)
+            audiences += (Audience.OWNER, Audience.OWNER_MANAGER, Audience.PREVIOUS_OWNER)
         if "department" in changes or "department_id" in changes:
             audiences += (Audience.DEPARTMENT_MANAGERS,)
-        announce(event_item(complaint, Kind.HANDED_OVER, key, actor=actor, audiences=audiences))
+        items.append(
+            event_item(
+                complaint,
+                Kind.HANDED_OVER,
+                key,
+                actor=actor,
+                audiences=audiences,
+                previous=previous,
+                extra={"previous_owner": str(previous) if previous else ""},
+            )
+        )
     elif move == Move.PROPOSE_SOLUTION and complaint.state == State.AWAITING_APPROVAL:
         amount = complaint.compensation_amount
-        announce(
+        items.append(
             event_item(
                 complaint,
                 Kind.APPROVAL_NEEDED,
@@ -172,7 +198,7 @@ def alerts_after_move(complaint: Complaint, move: str, actor: User, changes: dic
             else Kind.COMPENSATION_REJECTED
         )
         amount = complaint.compensation_amount
-        announce(
+        items.append(
             event_item(
                 complaint,
                 kind,
@@ -183,9 +209,12 @@ def alerts_after_move(complaint: Complaint, move: str, actor: User, changes: dic
             )
         )
     elif move == Move.REOPEN:
-        announce(event_item(complaint, Kind.REOPENED, key, actor=actor, extra={"reason": reason}))
+        extra = {"reason": reason, "previous_owner": str(previous) if previous else ""}
+        items.append(
+            event_item(complaint, Kind.REOPENED, key, actor=actor, previous=previous, extra=extra)
+        )
     elif move == Move.ESCALATE:
-        announce(
+        items.append(
             event_item(
                 complaint,
                 Kind.ESCALATION,
@@ -196,9 +225,9 @@ def alerts_after_move(complaint: Complaint, move: str, actor: User, changes: dic
             )
         )
     elif move == Move.TAKE_OVER:
-        announce(event_item(complaint, Kind.TAKEN_OVER, key, actor=actor))
+        items.append(event_item(complaint, Kind.TAKEN_OVER, key, actor=actor))
     elif move == Move.SEND_BACK:
-        announce(
+        items.append(
             event_item(
                 complaint,
                 Kind.SENT_BACK,
@@ -209,7 +238,8 @@ def alerts_after_move(complaint: Complaint, move: str, actor: User, changes: dic
         )
     if "is_crisis" in changes and complaint.is_crisis:
         # The same key as at registration: a complaint is announced as a crisis once.
-        announce(event_item(complaint, Kind.CRISIS, "crisis", actor=actor))
+        items.append(event_item(complaint, Kind.CRISIS, "crisis", actor=actor))
+    announce(*items)
 
 
 def alerts_team_changed(complaint: Complaint, member, actor: User) -> None:

@@ -17,6 +17,7 @@ class NotificationsConfig(AppConfig):
             alerts_team_changed,
         )
         from kesu.notifications.monitoring import outbox_lag, outbox_metrics
+        from kesu.notifications.selectors import inbox_mentions
         from kesu.notifications.services import notify_many
         from kesu.sla import hooks as sla
 
@@ -25,4 +26,5 @@ class NotificationsConfig(AppConfig):
         complaints.after_registration.register(alerts_at_registration)
         complaints.move_recorded.register(alerts_after_move)
         complaints.team_changed.register(alerts_team_changed)
+        complaints.told_about.register(inbox_mentions)
         sla.reminders_due.register(notify_many)

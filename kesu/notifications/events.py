@@ -30,6 +30,7 @@ from kesu.organisation.models import User
 class Audience(models.TextChoices):
     OWNER = "owner", _("the complaint's owner")
     OWNER_MANAGER = "owner_manager", _("the owner's manager")
+    PREVIOUS_OWNER = "previous_owner", _("whoever owned it before the change")
     DEPARTMENT_MANAGERS = (
         "department_managers",
         _("the handling managers of its department (where it has none, the customer director)"),
@@ -87,6 +88,13 @@ class Event:
     when: Promise
     audiences: tuple[str, ...]
     source: str  # where the rule comes from
+    # `when` in users' words, where `when` names code or settings (the settings page shows it;
+    # docs/notifications.md keeps the technical one).
+    when_for_users: Promise | None = None
+
+    @property
+    def user_when(self) -> Promise:
+        return self.when_for_users or self.when
 
 
 A = Audience
@@ -136,7 +144,7 @@ EVENTS: tuple[Event, ...] = (
         Kind.HANDED_OVER,
         _("Complaint handed over"),
         _("a complaint is handed over to a person or a department"),
-        (A.OWNER, A.OWNER_MANAGER, A.DEPARTMENT_MANAGERS, A.TEAM),
+        (A.OWNER, A.OWNER_MANAGER, A.PREVIOUS_OWNER, A.DEPARTMENT_MANAGERS, A.TEAM),
         "DOMAIN §10",
     ),
     Event(
@@ -170,7 +178,7 @@ EVENTS: tuple[Event, ...] = (
         Kind.REOPENED,
         _("Customer still unsatisfied"),
         _("a complaint is reopened because the customer is still unsatisfied"),
-        (A.GENERAL_MANAGER, A.OWNER, A.TEAM),
+        (A.GENERAL_MANAGER, A.OWNER, A.PREVIOUS_OWNER, A.TEAM),
         "seed 001 §4.3.4, DOMAIN §3",
     ),
     Event(
@@ -230,6 +238,9 @@ EVENTS: tuple[Event, ...] = (
         ),
         (A.ACTION_OWNER,),
         "seed 001 §4.4.1, DOMAIN §8",
+        when_for_users=_(
+            "someone else made you the owner of an improvement action, when it was created or later"
+        ),
     ),
     Event(
         Kind.IMPROVEMENT_DUE,
@@ -241,6 +252,9 @@ EVENTS: tuple[Event, ...] = (
         ),
         (A.ACTION_OWNER,),
         "seed 001 §4.4.1, DOMAIN §8",
+        when_for_users=_(
+            "an improvement action of yours not done yet is due in a few working days"
+        ),
     ),
     Event(
         Kind.IMPROVEMENT_REVIEW,
@@ -271,6 +285,10 @@ EVENTS: tuple[Event, ...] = (
         ),
         (A.BRANCH_STAFF,),
         "DOMAIN §7, issue 13",
+        when_for_users=_(
+            "a crisis's spokesperson is named or changed, or its internal notice changed: only "
+            "the spokesperson speaks in public"
+        ),
     ),
     Event(
         Kind.CRISIS_STEP_ASSIGNED,
@@ -278,6 +296,7 @@ EVENTS: tuple[Event, ...] = (
         _("someone else gave you a step of a crisis's action plan (kesu/crises)"),
         (A.STEP_OWNER,),
         "DOMAIN §7, issue 13",
+        when_for_users=_("someone else gave you a step of a crisis's action plan"),
     ),
     Event(
         Kind.CRISIS_STEP_DUE,
@@ -288,6 +307,9 @@ EVENTS: tuple[Event, ...] = (
         ),
         (A.STEP_OWNER,),
         "DOMAIN §7, issue 13",
+        when_for_users=_(
+            "a step of a crisis's action plan given to you and not done yet is due soon"
+        ),
     ),
     Event(
         Kind.CRISIS_STEP_OVERDUE,
@@ -320,6 +342,9 @@ EVENTS: tuple[Event, ...] = (
         ),
         (A.MANAGERS,),
         "DOMAIN §3 (lessons shared with managers), §6",
+        when_for_users=_(
+            "once a month, when case summaries were shared as lessons the month before"
+        ),
     ),
     Event(
         Kind.MONTHLY_REPORT,
@@ -330,6 +355,10 @@ EVENTS: tuple[Event, ...] = (
         ),
         (A.CUSTOMER_DIRECTOR, A.GENERAL_MANAGER, A.GROUP),
         "issue 12 (the monthly report, mailed on the 1st)",
+        when_for_users=_(
+            "once a month: last month's report of the branch (of the group), kept as it was, "
+            "its PDF attached"
+        ),
     ),
 )
 EVENT_OF = {e.kind: e for e in EVENTS}
@@ -350,12 +379,17 @@ def people_for(
     proposer: User | None = None,
     level: int | None = None,
     member: User | None = None,
+    previous: User | None = None,
 ) -> list[User]:
     """The users an audience of `complaint` is, active ones only."""
     org = complaint.organisation_id
     if audience == A.OWNER:
         owner = complaint.owner if complaint.owner_id else None
         return [owner] if owner is not None and owner.is_active else []
+    given = {A.PREVIOUS_OWNER: previous, A.PROPOSER: proposer, A.NEW_MEMBER: member}
+    if audience in given:  # a person the change names
+        person = given[audience]
+        return [person] if person is not None and person.is_active else []
     if audience == A.OWNER_MANAGER:
         return manager_of(complaint.owner if complaint.owner_id else None)
     if audience == A.DEPARTMENT_MANAGERS:
@@ -374,12 +408,8 @@ def people_for(
             for u in group.users
             if u.role != Role.HANDLER or u.department_id == complaint.department_id
         ]
-    if audience == A.PROPOSER:
-        return [proposer] if proposer is not None and proposer.is_active else []
     if audience == A.TEAM:
         return team_members(complaint)
-    if audience == A.NEW_MEMBER:
-        return [member] if member is not None and member.is_active else []
     if audience == A.LEVEL:
         target = LEVEL_AUDIENCE.get(level) if level is not None else None
         return people_for(target, complaint) if target else []

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from kesu.complaints.choices import CauseClass, Demand, EscalationLevel, TeamRole
 from kesu.notifications.choices import Kind
+from kesu.notifications.events import EVENT_OF
 from kesu.sla.choices import MilestoneKind
 
 MISSING = "—"
@@ -196,6 +197,16 @@ def _from_callback(v: dict, payload: dict) -> Message:
 
 
 def _handed_over(v: dict, payload: dict) -> Message:
+    if not payload.get("owner"):
+        # To a department, nobody named: it waits for its managers to take it on.
+        return Message(
+            _("Handed over: %(number)s") % v,
+            _(
+                "%(by)s handed complaint %(number)s “%(title)s” over to %(department)s; it "
+                "waits in “Waiting for me” for the department's managers to take it on."
+            )
+            % v,
+        )
     return Message(
         _("Handed over: %(number)s") % v,
         _(
@@ -234,17 +245,20 @@ def _compensation_rejected(v: dict, payload: dict) -> Message:
 
 
 def _reopened(v: dict, payload: dict) -> Message:
-    return Message(
-        _("Customer still unsatisfied: %(number)s") % v,
-        _with_reason(
-            _(
-                "Complaint %(number)s “%(title)s” was reopened: the customer is still "
-                "unsatisfied. Find out why and take remedial action at once."
-            )
-            % v,
-            v,
-        ),
+    body = (
+        _(
+            "Complaint %(number)s “%(title)s” was reopened: the customer is still "
+            "unsatisfied. Find out why and take remedial action at once."
+        )
+        % v
     )
+    owner, previous = payload.get("owner") or "", payload.get("previous_owner") or ""
+    if owner and previous and owner != previous:
+        body += " " + _("It passes from %(previous)s to %(owner)s.") % {
+            "previous": previous,
+            "owner": owner,
+        }
+    return Message(_("Customer still unsatisfied: %(number)s") % v, _with_reason(body, v))
 
 
 def _taken_over(v: dict, payload: dict) -> Message:
@@ -514,7 +528,16 @@ def render(kind: str, payload: dict, language: str | None = None) -> Message:
     payload = payload or {}
     with translation.override(language or settings.LANGUAGE_CODE):
         message = TEXTS.get(kind, _generic)(_values(payload), payload)
-    return Message(message.subject, message.body, page_link(payload))
+        body = message.body
+        also = [str(EVENT_OF[k].label) for k in payload.get("also") or () if k in EVENT_OF]
+        if also:
+            # The other reasons the same change concerned this reader (one message each).
+            body += "\n" + _("This is also: %(reasons)s.") % {"reasons": _list(also)}
+    return Message(message.subject, body, page_link(payload))
+
+
+def _list(parts: list[str]) -> str:
+    return ("、" if (translation.get_language() or "").startswith("zh") else ", ").join(parts)
 
 
 # Group robots: both WeCom and DingTalk take a plain-text message of this shape.

@@ -48,9 +48,14 @@ def settings_of(user) -> list[KindSetting]:
         KindSetting(
             kind=e.kind,
             label=str(e.label),
-            when=str(e.when),
+            when=str(e.user_when),
             on=(user.pk, e.kind) not in off,
             off_for_organisation=(None, e.kind) in off,
         )
         for e in EVENTS
     ]
+
+
+def inbox_mentions(user, complaint_id: int) -> bool:
+    """Whether the user's inbox has an item about the complaint (their own items only)."""
+    return inbox_of(user).filter(payload__complaint_id=complaint_id).exists()

@@ -71,12 +71,18 @@ def notify(
     )
 
 
-def notify_many(items: list[dict]) -> int:
+def notify_many(items: list[dict], *, one_per_person: tuple[str, ...] = ()) -> int:
     """`notify` for several events at once (the deadline sweep): each item has notify's
     keyword arguments. The robots of each branch, the duplicate check and the insert are one
-    query each for the whole batch."""
+    query each for the whole batch.
+
+    `one_per_person` (kinds, most specific first) says the items are one change's: a person
+    several of them reach gets only the first of those kinds they have switched on, its
+    payload naming the others (`also`)."""
     now = timezone.now()
     items = _switched_on(items)
+    if one_per_person:
+        items = _one_per_person(items, one_per_person)
     endpoints = _robots_by_branch(items)
     rows = [row for item in items for row in _rows_for(item, endpoints, now)]
     if not rows:
@@ -117,6 +123,54 @@ def _switched_on(items: list[dict]) -> list[dict]:
         ]
         kept.append({**item, "recipients": recipients})
     return kept
+
+
+def _one_per_person(items: list[dict], precedence: tuple[str, ...]) -> list[dict]:
+    """One change's items with each person in one item only: the one whose kind comes first
+    in `precedence` (kinds not in it come after, in the items' order). Those reached by the
+    same kinds share an item, its payload's `also` naming the kinds they are not sent; the
+    robots stay with their kind's first item (or an item of their own when every person went
+    elsewhere). Deterministic, so a re-run writes the same rows under the same keys."""
+
+    def rank(index: int) -> tuple[int, int]:
+        kind = items[index]["kind"]
+        return (precedence.index(kind) if kind in precedence else len(precedence), index)
+
+    reached: dict[int, list[int]] = {}  # person -> the items that reach them
+    people: dict[int, object] = {}
+    for index, item in enumerate(items):
+        for user in item["recipients"]:
+            if user is None or not user.is_active:
+                continue
+            people.setdefault(user.pk, user)
+            if index not in reached.setdefault(user.pk, []):
+                reached[user.pk].append(index)
+    groups: dict[tuple[int, tuple[int, ...]], list] = {}
+    for pk, indexes in reached.items():
+        ordered = sorted(indexes, key=rank)
+        groups.setdefault((ordered[0], tuple(ordered[1:])), []).append(people[pk])
+    result = []
+    for index, item in enumerate(items):
+        mine = sorted(
+            ((others, users) for (first, others), users in groups.items() if first == index),
+            key=lambda pair: pair[0],
+        )
+        robots = _wants_robots(item)
+        if not mine and robots:
+            result.append({**item, "recipients": []})
+        for position, (others, users) in enumerate(mine):
+            payload = dict(item["payload"] or {})
+            if others:
+                payload["also"] = [items[i]["kind"] for i in others]
+            result.append(
+                {
+                    **item,
+                    "recipients": users,
+                    "payload": payload,
+                    "webhooks": robots and position == 0,
+                }
+            )
+    return result
 
 
 def _wants_robots(item: dict) -> bool:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from kesu.callbacks.measures import measures_for
 from kesu.callbacks.models import SurveyResponse
-from kesu.complaints.api.filters import ComplaintFilter
+from kesu.complaints.api.filters import NOT_YOUR_BRANCH, ComplaintFilter
 from kesu.complaints.choices import (
     CauseClass,
     Channel,
@@ -36,7 +37,7 @@ from kesu.complaints.choices import (
 )
 from kesu.complaints.exports import category_labels
 from kesu.complaints.models import Category, Complaint
-from kesu.complaints.selectors import OVERDUE_STATES, complaints_visible_to
+from kesu.complaints.selectors import OVERDUE_STATES, branches_in_view, complaints_visible_to
 from kesu.improvements.selectors import ReportRow as ImprovementRow
 from kesu.improvements.selectors import improvements_for_report
 from kesu.organisation.choices import Role
@@ -198,6 +199,14 @@ class Report:
 def scope_from(params) -> dict[str, str]:
     """The scope filters present in the query parameters, as given."""
     return {name: params[name] for name in SCOPE_FILTERS if params.get(name)}
+
+
+def check_scope(user, scope: dict[str, str]) -> None:
+    """Refuse a branch out of the user's view (a ValidationError keyed "branch"): its report
+    would read as zeros, as if nothing had happened there."""
+    branch = scope.get("branch", "")
+    if branch and not (branch.isdigit() and branches_in_view(user).filter(pk=int(branch)).exists()):
+        raise ValidationError({"branch": [NOT_YOUR_BRANCH]})
 
 
 def scoped_complaints(user, scope: dict[str, str], request=None) -> QuerySet[Complaint]:

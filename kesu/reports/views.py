@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from kesu.complaints.models import Category
 from kesu.complaints.printing import record_export
+from kesu.complaints.selectors import branches_in_view
 from kesu.complaints.views import page_context
 from kesu.organisation.choices import Role
 from kesu.organisation.models import Department
-from kesu.organisation.selectors import branches_visible_to
 from kesu.reports.access import may_read_reports
 from kesu.reports.cache import report_for
 from kesu.reports.exports import write_report_xlsx
@@ -25,6 +25,7 @@ from kesu.reports.models import StoredReport
 from kesu.reports.periods import month, period_from
 from kesu.reports.printing import report_filename, report_pdf
 from kesu.reports.selectors import (
+    check_scope,
     report_cohort,
     report_heading,
     scope_from,
@@ -59,6 +60,7 @@ def _asked(request):
     )
     try:
         period = period_from(request.GET)
+        check_scope(user, scope)  # another branch's report is refused, not shown as zeros
     except ValidationError as exc:
         context["errors"] = exc.messages
         return None, None, render(request, "reports/monthly.html", context, status=400)
@@ -184,9 +186,7 @@ def _choices(user) -> dict:
     """What the scope form offers: the branches and departments the user sees, the category
     tree (top two levels)."""
     # Only the branches whose complaints the user sees: another branch would narrow to nothing.
-    branches = list(branches_visible_to(user))
-    if not user.sees_whole_organisation and user.branch_id:
-        branches = [b for b in branches if b.pk == user.branch_id]
+    branches = list(branches_in_view(user))
     departments = Department.objects.filter(branch__in=branches).select_related("branch")
     if user.role == Role.HANDLER and user.department_id:
         departments = departments.filter(pk=user.department_id)

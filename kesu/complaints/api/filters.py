@@ -23,6 +23,7 @@ from kesu.complaints.search import reference_forms
 from kesu.complaints.selectors import (
     DUE_SOON,
     OVERDUE_STATES,
+    branches_in_view,
     complaints_at_risk,
     complaints_overdue,
 )
@@ -119,6 +120,24 @@ class DateOrDateTimeFilter(django_filters.Filter):
 BOUNDED_PERIOD = timedelta(days=92)
 
 
+NOT_YOUR_BRANCH = _("You may not see that branch.")
+
+
+class ComplaintFilterForm(forms.Form):
+    """The filters' form: a branch out of the user's view is an error, not an empty list
+    (which would read as a false zero)."""
+
+    user = None  # set by ComplaintFilter.form
+
+    def clean_branch(self):
+        value = self.cleaned_data.get("branch")
+        if value is None or self.user is None:
+            return value
+        if not branches_in_view(self.user).filter(pk=value).exists():
+            raise forms.ValidationError(NOT_YOUR_BRANCH, code="branch_out_of_view")
+        return value
+
+
 class ComplaintFilter(django_filters.FilterSet):
     state = MultiChoiceFilter(choices=State.choices, help_text=_("One or more states."))
     severity = MultiChoiceFilter(choices=Severity.choices)
@@ -182,6 +201,14 @@ class ComplaintFilter(django_filters.FilterSet):
     class Meta:
         model = Complaint
         fields = []
+        form = ComplaintFilterForm
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            form.user = getattr(self.request, "user", None)
+        return self._form
 
     def filter_queryset(self, queryset):
         qs = super().filter_queryset(queryset)

@@ -308,3 +308,119 @@ def test_a_department_nobody_manages_falls_to_the_customer_director(world):
     assert director.pk in told(Kind.ROUTED)
     assert complaint in waiting_for_me(director)
     assert complaint not in waiting_for_me(world.other_users[Role.DIRECTOR])
+
+
+# One message per person per change (issue 11): the most specific kind, naming the others.
+
+
+def _inbox_of(user) -> list[Notification]:
+    return list(Notification.objects.filter(recipient=user, channel=Channel.INBOX))
+
+
+def test_an_urgent_demand_routed_to_sales_reaches_its_manager_once(world):
+    sales_manager = UserFactory(
+        organisation=world.org,
+        branch=world.branch,
+        department=world.sales,
+        role=Role.HANDLER,
+        email="sales@example.test",
+    )
+    complaint = world.complaint(department=world.sales, demand="compensation")
+    assert complaint.department == world.sales
+    rows = _inbox_of(sales_manager)
+    assert [r.kind for r in rows] == [Kind.URGENT_DEMAND]
+    assert rows[0].payload["also"] == [Kind.ROUTED]
+    body = render(rows[0].kind, rows[0].payload, "zh-hans").body
+    assert "分派到本部门的投诉" in body
+    assert "Complaint for your department" in render(rows[0].kind, rows[0].payload, "en").body
+    mails = Notification.objects.filter(recipient=sales_manager, channel=Channel.EMAIL)
+    assert [m.kind for m in mails] == [Kind.URGENT_DEMAND]
+    # Every recipient: one inbox item.
+    recipients = list(
+        Notification.objects.filter(channel=Channel.INBOX).values_list("recipient_id", flat=True)
+    )
+    assert len(recipients) == len(set(recipients))
+    # The hook again (a retried transaction, another worker): nothing new.
+    before = Notification.objects.count()
+    alerts_at_registration(Complaint.objects.get(pk=complaint.pk))
+    assert Notification.objects.count() == before
+
+
+def test_a_new_complaint_routed_to_the_directors_department_reaches_them_once(world):
+    DepartmentFactory(branch=world.branch, code="value_added", name="增值业务部")
+    insurance = Category.objects.get(organisation=world.org, code="value_added.insurance")
+    director = world.user(Role.DIRECTOR)
+    world.complaint(category=insurance, demand="repair")
+    rows = _inbox_of(director)
+    assert [r.kind for r in rows] == [Kind.ROUTED]
+    assert rows[0].payload["also"] == [Kind.NEW_COMPLAINT]
+    assert "新登记的投诉" in render(rows[0].kind, rows[0].payload, "zh-hans").body
+
+
+def test_a_complaint_raised_during_a_callback_reaches_the_director_once(world):
+    DepartmentFactory(branch=world.branch, code="value_added", name="增值业务部")
+    insurance = Category.objects.get(organisation=world.org, code="value_added.insurance")
+    director = world.user(Role.DIRECTOR)
+    world.complaint(
+        actor=world.user(Role.CALLBACK), channel="callback", category=insurance, demand="repair"
+    )
+    rows = _inbox_of(director)
+    assert [r.kind for r in rows] == [Kind.FROM_CALLBACK]
+    assert set(rows[0].payload["also"]) == {Kind.ROUTED, Kind.NEW_COMPLAINT}
+    recipients = list(
+        Notification.objects.filter(channel=Channel.INBOX).values_list("recipient_id", flat=True)
+    )
+    assert len(recipients) == len(set(recipients))
+
+
+def test_a_kind_switched_off_leaves_the_next_one(world):
+    director = world.user(Role.DIRECTOR)
+    NotificationSetting.objects.create(
+        organisation=world.org, user=director, kind=Kind.FROM_CALLBACK, enabled=False
+    )
+    world.complaint(actor=world.user(Role.CALLBACK), channel="callback", demand="repair")
+    assert [r.kind for r in _inbox_of(director)] == [Kind.NEW_COMPLAINT]
+
+
+def test_a_hand_over_to_a_department_alone_leaves_nobody_owning_it(world):
+    complaint = world.complaint()
+    frontline, handler = world.user(Role.FRONTLINE), world.user(Role.HANDLER)
+    assert complaint.owner == frontline
+    sales_manager = UserFactory(
+        organisation=world.org, branch=world.branch, department=world.sales, role=Role.HANDLER
+    )
+    Notification.objects.all().delete()
+    moved = workflow.complaint_hand_over(
+        complaint_id=complaint.pk, actor=handler, department=world.sales
+    )
+    assert moved.owner_id is None and moved.department == world.sales
+    assert moved in waiting_for_me(sales_manager)
+    # The sales manager and the receptionist it left, once each; nobody is misnamed the owner.
+    assert told(Kind.HANDED_OVER) == pks(sales_manager, frontline)
+    row = Notification.objects.get(
+        kind=Kind.HANDED_OVER, channel=Channel.INBOX, recipient=frontline
+    )
+    zh = render(row.kind, row.payload, "zh-hans").body
+    assert str(frontline) not in zh and "等待该部门的负责人接手" in zh
+    assert "waits" in render(row.kind, row.payload, "en").body
+    from kesu.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(complaint_id=complaint.pk, action="hand_over").get()
+    assert entry.data["owners"] == [str(frontline), ""]
+
+
+def test_a_reopen_tells_whoever_handled_it_to_closure(world):
+    handler = world.user(Role.HANDLER)
+    complaint = _in_state(world.complaint(), State.RESOLVED, owner=handler)
+    workflow.complaint_reopen(
+        complaint_id=complaint.pk, actor=world.user(Role.DIRECTOR), reason="客户仍不满意"
+    )
+    gm = world.user(Role.GENERAL_MANAGER)
+    assert Complaint.objects.get(pk=complaint.pk).owner == gm
+    assert handler.pk in told(Kind.REOPENED)
+    row = Notification.objects.get(kind=Kind.REOPENED, channel=Channel.INBOX, recipient=handler)
+    assert f"由 {handler} 改为 {gm}" in render(row.kind, row.payload, "zh-hans").body
+    from kesu.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(complaint_id=complaint.pk, action="reopen").get()
+    assert entry.data["owners"] == [str(handler), str(gm)]

@@ -154,3 +154,15 @@ def test_a_path_off_the_site_is_not_followed(as_user, world):
     item = Notification.objects.get(kind="lessons_digest")
     response = as_user(Role.DIRECTOR).post(f"/inbox/{item.pk}/read/")
     assert response["Location"] == "/inbox/"
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_settings_page_shows_no_developer_internals(as_user, world, language):
+    page = as_user(Role.DIRECTOR).get("/inbox/settings/", HTTP_ACCEPT_LANGUAGE=language)
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "kesu/" not in text and "KESU_" not in text
+    # The docs' table keeps the technical wording.
+    from kesu.notifications.events import events_table
+
+    assert "KESU_MONTHLY_REPORT_DAY" in events_table()

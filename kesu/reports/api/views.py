@@ -13,7 +13,7 @@ from kesu.reports.access import may_read_reports
 from kesu.reports.api.serializers import ReportSerializer
 from kesu.reports.cache import report_for
 from kesu.reports.periods import period_from
-from kesu.reports.selectors import scope_from
+from kesu.reports.selectors import check_scope, scope_from
 
 TAG = "reports"
 S = OpenApiTypes.STR
@@ -57,6 +57,7 @@ class MonthlyReportView(APIView):
             raise PermissionDenied(_("Your role does not read the monthly analysis."))
         try:
             period = period_from(request.query_params)
+            check_scope(request.user, scope_from(request.query_params))
         except DjangoValidationError as exc:
             raise ValidationError(
                 exc.message_dict if hasattr(exc, "error_dict") else {"month": exc.messages}

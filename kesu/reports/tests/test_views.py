@@ -106,3 +106,24 @@ def test_the_kept_list_takes_the_same_queries_however_many_reports(client, world
         body = client.get("/reports/kept/").content.decode()
     assert len(six) == len(one)
     assert body.count("/reports/kept/") >= 12 and world.other_branch.name in body
+
+
+@pytest.mark.parametrize(
+    "language,error", [("zh-hans", "您无权查看该门店"), ("en", "You may not see")]
+)
+def test_another_branchs_report_is_refused_not_zero(client, world, language, error):
+    client.force_login(world.other_users[Role.DIRECTOR])
+    east = world.branch.pk
+    page = client.get(
+        f"/reports/monthly/?month=2026-12&branch={east}", HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert page.status_code == 400 and error in page.content.decode()
+    for path in ("/reports/monthly.pdf", "/reports/monthly.xlsx"):
+        assert client.get(f"{path}?month=2026-12&branch={east}").status_code == 400
+    api = client.get(f"/api/v1/reports/monthly/?month=2026-12&branch={east}")
+    assert api.status_code == 400 and "branch" in api.json()["error"]["fields"]
+    # Their own branch is fine; the group may name any.
+    own = world.other_branch.pk
+    assert client.get(f"/reports/monthly/?month=2026-12&branch={own}").status_code == 200
+    client.force_login(world.user(Role.GROUP))
+    assert client.get(f"/reports/monthly/?month=2026-12&branch={east}").status_code == 200

@@ -75,7 +75,9 @@ def test_people_and_places(world, api, cases):
     assert ids(client, department=world.service.pk) == {cases["a"]}
     assert ids(client, department=world.sales.pk) == {cases["b"]}  # a sales matter, routed there
     assert ids(client, branch=world.branch.pk) == {cases["a"], cases["b"], cases["c"]}
-    assert ids(client, branch=world.other_branch.pk) == set()
+    # Another branch is refused, not answered with an empty list (issue 11).
+    refused = client.get("/api/v1/complaints/", {"branch": world.other_branch.pk})
+    assert refused.status_code == 400 and "branch" in refused.json()["error"]["fields"]
 
 
 def test_received_between_dates_and_datetimes(api, cases):

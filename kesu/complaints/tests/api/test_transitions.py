@@ -283,3 +283,17 @@ def test_verifying_a_preventive_action_too_early_is_a_clear_409(world, api):
     )
     assert bad.status_code == 400
     assert set(error_of(bad)["fields"]) == {"preventive_verify_on"}
+
+
+def test_a_resolution_deadline_in_the_past_is_refused(world, api):
+    complaint = Complaint.objects.get(pk=world.complaint().pk)
+    Complaint.objects.filter(pk=complaint.pk).update(state="investigating")
+    past = (timezone.now() - timedelta(minutes=5)).isoformat()
+    response = api(Role.DIRECTOR).post(
+        complaint_url(complaint, "transitions/set_deadline/"),
+        {"due_at": past, "reason": "客户同意"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 400
+    assert "截止时间不能早于现在" in str(error_of(response)["fields"]["due_at"])
+    assert Complaint.objects.get(pk=complaint.pk).due_at == complaint.due_at

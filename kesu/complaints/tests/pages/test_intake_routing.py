@@ -26,7 +26,9 @@ def test_the_preview_names_the_department_its_rule_and_who_sees_it(client, world
     _sales_manager(world)
     client.force_login(world.user(Role.FRONTLINE))
     body = client.post(
-        "/complaints/new/route/", {**NEW_CALL, "category": _sales_label(world)}
+        "/complaints/new/route/",
+        {**NEW_CALL, "category": _sales_label(world)},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
     ).content.decode()
     assert world.sales.name in body
     assert "销售事项 → 销售部" in body  # the rule's name
@@ -102,3 +104,54 @@ def test_a_rule_naming_a_person_shows_who_handles_it_and_it_waits_in_their_queue
     complaint = Complaint.objects.get(title=NEW_CALL["title"])
     assert complaint.owner == manager
     assert complaint in waiting_for_me(manager)
+
+
+def test_a_department_nobody_manages_previews_the_director_who_gets_it(client, world):
+    DepartmentFactory(branch=world.branch, code="value_added", name="增值业务部")
+    insurance = Category.objects.get(organisation=world.org, code="value_added.insurance")
+    director = world.user(Role.DIRECTOR)
+    client.force_login(world.user(Role.FRONTLINE))
+    body = client.post(
+        "/complaints/new/route/",
+        {**NEW_CALL, "category": f"{insurance.parent.name} › {insurance.name}"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    ).content.decode()
+    assert "增值业务部" in body
+    assert str(director) in body and "该部门还没有处理投诉的人员；" in body
+    assert "该部门还没有处理投诉的人员。" not in body
+
+
+def test_a_rule_naming_a_person_never_says_nobody_handles_it(client, world):
+    director = world.user(Role.DIRECTOR)
+    RoutingRule.objects.create(
+        organisation=world.org, name="销售 → 总监", category=Category.objects.get(
+            organisation=world.org, code="sales"), owner=director, priority=10,
+    )  # fmt: skip
+    client.force_login(world.user(Role.FRONTLINE))
+    body = client.post(
+        "/complaints/new/route/",
+        {**NEW_CALL, "category": _sales_label(world)},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    ).content.decode()
+    assert "处理人：" in body and str(director) in body
+    assert "该部门还没有处理投诉的人员。" not in body
+
+
+def test_english_pages_name_the_routing_rule_in_english(client, world):
+    _sales_manager(world)
+    client.force_login(world.user(Role.FRONTLINE))
+    body = client.post(
+        "/complaints/new/route/",
+        {**NEW_CALL, "category": _sales_label(world)},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "Sales matters → Sales" in body and "销售事项 → 销售部" not in body
+    rule = RoutingRule.objects.get(organisation=world.org, name="销售事项 → 销售部")
+    rule.name_en = ""
+    rule.save()
+    body = client.post(
+        "/complaints/new/route/",
+        {**NEW_CALL, "category": _sales_label(world)},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "销售事项 → 销售部" in body  # no English name: the Chinese one

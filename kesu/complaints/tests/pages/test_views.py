@@ -382,3 +382,95 @@ def test_a_closed_complaint_shows_where_the_customer_may_still_turn(as_user, wor
     body = as_user(Role.FRONTLINE).get(f"/complaints/{closed.pk}/").content.decode()
     assert 'id="recourse"' in body and "If the customer is still not satisfied" in body
     assert "national 12315 platform" in body and f"/complaints/{closed.pk}/print/closure/" in body
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_hand_over_out_of_ones_view_lands_on_my_work(as_user, world, language):
+    complaint = world.complaint()
+    client = as_user(Role.HANDLER)  # of after-sales: sees its own department's cases
+    response = client.post(
+        f"/complaints/{complaint.pk}/moves/hand_over/",
+        {"department": world.sales.pk, "version": complaint.version},
+        HTTP_ACCEPT_LANGUAGE=language,
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/"
+    complaint.refresh_from_db()
+    assert complaint.department == world.sales and complaint.owner_id is None
+    text = response.content.decode()
+    assert complaint.number in text and world.sales.name in text
+    assert ("已交给" if language == "zh-hans" else "is now with") in text
+
+
+def test_a_move_one_still_sees_stays_on_the_complaint(as_user, world):
+    complaint = world.complaint()
+    client = as_user(Role.DIRECTOR)
+    response = client.post(
+        f"/complaints/{complaint.pk}/moves/hand_over/",
+        {"department": world.sales.pk, "version": complaint.version},
+    )
+    assert response["Location"] == f"/complaints/{complaint.pk}/"
+
+
+def test_a_complaint_one_was_told_of_but_no_longer_sees_says_so(as_user, world):
+    from kesu.complaints import workflow
+    from kesu.organisation.tests.factories import UserFactory
+
+    complaint = world.complaint(demand="compensation")
+    handler = world.user(Role.HANDLER)  # told: an urgent demand for after-sales
+    UserFactory(
+        organisation=world.org, branch=world.branch, department=world.sales, role=Role.HANDLER
+    )
+    workflow.complaint_hand_over(
+        complaint_id=complaint.pk, actor=world.user(Role.DIRECTOR), department=world.sales
+    )
+    client = as_user(Role.HANDLER)
+    response = client.get(f"/complaints/{complaint.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 404
+    text = response.content.decode()
+    assert "已不在您的查看范围内" in text and 'href="/inbox/"' in text
+    assert handler.pk  # the other branch's director, never told: the plain 404
+    other = as_user(Role.DIRECTOR, other_branch=True)
+    response = other.get(f"/complaints/{complaint.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert "No longer in your view" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "language,error", [("zh-hans", "您无权查看该门店"), ("en", "You may not see")]
+)
+def test_another_branchs_list_export_and_register_are_refused(as_user, world, language, error):
+    world.complaint()
+    client = as_user(Role.HANDLER, other_branch=True)
+    east = world.branch.pk
+    for path in ("/complaints/", "/complaints/export.xlsx", "/complaints/print/register/"):
+        response = client.get(f"{path}?branch={east}", HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 400, path
+        assert error in response.content.decode(), path
+    api = client.get(f"/api/v1/complaints/?branch={east}")
+    assert api.status_code == 400 and "branch" in api.json()["error"]["fields"]
+    own = client.get(f"/complaints/?branch={world.other_branch.pk}")
+    assert own.status_code == 200
+    # The list's branch filter offers only the branches the user may see.
+    assert list(own.context["branches"]) == [world.other_branch]
+    group = as_user(Role.GROUP)
+    assert group.get(f"/complaints/?branch={east}").status_code == 200
+
+
+def test_a_resolution_deadline_in_the_past_is_refused_on_the_page(as_user, world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    complaint = world.complaint()
+    Complaint.objects.filter(pk=complaint.pk).update(state=State.INVESTIGATING)
+    past = timezone.localtime() - timedelta(minutes=5)
+    response = as_user(Role.DIRECTOR).post(
+        f"/complaints/{complaint.pk}/moves/set_deadline/",
+        {"due_at": past.strftime("%Y-%m-%dT%H:%M"), "reason": "客户同意"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "The due time cannot be in the past." in response.content.decode()
+    assert not AuditEntry.objects.filter(complaint_id=complaint.pk, action="set_deadline")
