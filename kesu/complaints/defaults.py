@@ -390,13 +390,12 @@ RECOURSE = {
 }
 
 
-def install_recourse_defaults(organisation, template: str) -> None:
-    """The template's recourse options the organisation has no option of that code for."""
-    have = set(
-        RecourseOption.objects.filter(organisation=organisation).values_list("code", flat=True)
-    )
-    RecourseOption.objects.bulk_create(
-        RecourseOption(
+def recourse_options_of(organisation, template: str, model=None, have=()) -> list:
+    """The template's recourse options for the organisation, as unsaved rows of `model`
+    (RecourseOption, or its historical model in a migration), leaving out the codes in `have`."""
+    model = model or RecourseOption
+    return [
+        model(
             organisation=organisation,
             code=code,
             name=name,
@@ -412,4 +411,12 @@ def install_recourse_defaults(organisation, template: str) -> None:
             RECOURSE[template]
         )
         if code not in have
+    ]
+
+
+def install_recourse_defaults(organisation, template: str) -> None:
+    """The template's recourse options the organisation has no option of that code for."""
+    have = set(
+        RecourseOption.objects.filter(organisation=organisation).values_list("code", flat=True)
     )
+    RecourseOption.objects.bulk_create(recourse_options_of(organisation, template, have=have))

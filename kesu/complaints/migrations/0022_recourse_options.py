@@ -7,7 +7,7 @@ from django.db import migrations, models
 def install_for_existing(apps, schema_editor):
     """Organisations made before get their template's recourse options, the template told by
     their category tree (telecom's billing, the dealership's vehicle, otherwise general)."""
-    from kesu.complaints.defaults import RECOURSE
+    from kesu.complaints.defaults import recourse_options_of
 
     Organisation = apps.get_model("organisation", "Organisation")
     Category = apps.get_model("complaints", "Category")
@@ -24,21 +24,7 @@ def install_for_existing(apps, schema_editor):
             "telecom" if "billing" in codes else "dealership" if "vehicle" in codes else "general"
         )
         RecourseOption.objects.bulk_create(
-            RecourseOption(
-                organisation=organisation,
-                code=code,
-                name=name,
-                name_en=name_en,
-                how=how,
-                how_en=how_en,
-                time_limit=limit,
-                time_limit_en=limit_en,
-                sms_name=sms_name,
-                sort_order=order,
-            )
-            for order, (code, name, name_en, how, how_en, limit, limit_en, sms_name) in enumerate(
-                RECOURSE[template]
-            )
+            recourse_options_of(organisation, template, model=RecourseOption)
         )
 
 
