@@ -332,6 +332,10 @@ EVENTS: tuple[Event, ...] = (
         ),
         (A.CUSTOMER_DIRECTOR, A.DEPARTMENT_MANAGERS, A.GROUP),
         "issue 13 (emerging issues)",
+        when_for_users=_(
+            "many similar complaints about one product model and defect in a short time, above "
+            "its usual rate: once per cluster, when it is first found"
+        ),
     ),
     Event(
         Kind.LESSONS_DIGEST,

@@ -49,7 +49,8 @@ def test_the_apps_above_complaints_fill_its_hooks_in_installed_apps_order():
 
     assert [app_of(r) for r in complaint_hooks.after_move.receivers()] == [
         "sla",
-        "callbacks",
+        "callbacks",  # the tasks the move plans
+        "callbacks",  # the closing text message
         "improvements",
     ]
     assert [app_of(r) for r in complaint_hooks.registration_planned.receivers()] == ["sla"]
