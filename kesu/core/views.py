@@ -1,5 +1,9 @@
 """Error pages: readable, in the user's language, with a way back; JSON under /api/."""
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -48,6 +52,23 @@ CSRF_EXPIRED = _(
     "The form could not be accepted because it was opened before you signed out or signed in "
     "again (perhaps in another tab). Nothing was saved. Go back, reload the page and try again."
 )
+
+
+def signed_in_and(allowed):
+    """A view decorator: the user signed in (else the sign-in page) and `allowed(user)` (else
+    403) — a domain app's readers, e.g. `signed_in_and(may_read)`."""
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not allowed(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
 
 
 def _back_url(request) -> str:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.complaints.views import complaint_page, page_context
 from kesu.core.errors import DomainError, NotAllowed, NotFound
+from kesu.core.views import signed_in_and
 from kesu.crises import services
 from kesu.crises.forms import (
     EndForm,
@@ -45,16 +46,7 @@ PAGE = 50
 NAV = "crises"
 
 
-def _reader(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not may_read(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+_reader = signed_in_and(may_read)
 
 
 def _get(user, pk) -> Crisis:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kesu.complaints.views import page_context
 from kesu.core.errors import DomainError, NotAllowed, NotFound
+from kesu.core.views import signed_in_and
 from kesu.emerging import services
 from kesu.emerging.forms import DismissForm, FilterForm
 from kesu.emerging.selectors import (
@@ -58,16 +59,7 @@ def trend_bars(days: list) -> list[dict]:
     return bars
 
 
-def _reader(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not may_read(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+_reader = signed_in_and(may_read)
 
 
 def _get(user, pk):

@@ -4,7 +4,6 @@ review. Thin: the forms read the input, the services decide."""
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.complaints.views import page_context
 from kesu.core.errors import DomainError, NotAllowed, NotFound
+from kesu.core.views import signed_in_and
 from kesu.improvements import measures, services
 from kesu.improvements.choices import Status, Unit
 from kesu.improvements.forms import (
@@ -47,16 +47,7 @@ PAGE = 50
 NAV = "improvements"
 
 
-def _reader(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not may_read(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+_reader = signed_in_and(may_read)
 
 
 def _get(user, pk):

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 
 from kesu.core.views import csrf_failure, database_unavailable, method_not_allowed, null_character
@@ -84,3 +85,24 @@ def test_a_form_only_address_opened_is_405_in_the_api_shape_under_api(rf):
     assert method_not_allowed(rf.get("/complaints/1/move/")).status_code == 405
     response = method_not_allowed(rf.get("/api/v1/x/"))
     assert json.loads(response.content)["error"]["code"] == "method_not_allowed"
+
+
+def test_signed_in_and_refuses_strangers_and_the_not_allowed(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+
+    from kesu.core.views import signed_in_and
+
+    @signed_in_and(lambda user: user.username == "ok")
+    def page(request):
+        """The page."""
+        return HttpResponse("seen")
+
+    request = rf.get("/x/")
+    request.user = AnonymousUser()
+    assert page(request).status_code == 302  # to the sign-in page
+    request.user = type("U", (), {"is_authenticated": True, "username": "no"})()
+    with pytest.raises(PermissionDenied):
+        page(request)
+    request.user.username = "ok"
+    assert page(request).content == b"seen" and page.__doc__ == "The page."
