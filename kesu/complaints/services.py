@@ -355,10 +355,9 @@ def _registration_errors(
 ) -> dict:
     """What is wrong with a registration, field by field, before the severity is suggested."""
     errors: dict[str, object] = {}
-    if branch is None or branch.organisation_id != actor.organisation_id:
-        errors["branch"] = _("Choose the branch the complaint is for.")
-    elif not actor.sees_whole_organisation and branch.pk != actor.branch_id:
-        errors["branch"] = _("You can only register complaints for your own branch.")
+    branch_error = _branch_error(actor, branch)
+    if branch_error:
+        errors["branch"] = branch_error
     if customer.organisation_id != actor.organisation_id:
         errors["customer"] = _("Unknown customer.")
     if purchase is not None and purchase.customer_id != customer.pk:
@@ -379,6 +378,17 @@ def _registration_errors(
     for field in _third_party_misplaced(codes["channel"], texts):
         errors.setdefault(field, THIRD_PARTY_ONLY)
     return errors
+
+
+def _branch_error(actor: User, branch: Branch | None):
+    if branch is None or branch.organisation_id != actor.organisation_id:
+        return _("Choose the branch the complaint is for.")
+    if not actor.sees_whole_organisation and branch.pk != actor.branch_id:
+        return _("You can only register complaints for your own branch.")
+    if actor.acting_branch_ids is not None and branch.pk not in actor.acting_branch_ids:
+        # An integration's token that may act in some branches only (kesu/integrations).
+        return _("This integration may not act in that branch.")
+    return None
 
 
 THIRD_PARTY_ONLY = _(
