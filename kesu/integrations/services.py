@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.choices import THIRD_PARTY_CHANNELS
+from kesu.complaints.routing import least_busy
 from kesu.complaints.services import attachment_store, complaint_register, validate_upload
 from kesu.core.errors import DomainError, NotFound
 from kesu.customers.models import Customer
@@ -217,6 +218,7 @@ def inbound_register(
                 title=title,
                 account=account,
                 idempotency_key=idempotency_key,
+                owner_if_unrouted=first_owner(branch),
                 third_party_reference=reference if channel in THIRD_PARTY_CHANNELS else "",
                 channel_detail="" if channel in THIRD_PARTY_CHANNELS else reference,
                 **fields,
@@ -240,6 +242,13 @@ def inbound_register(
             raise
         return previous, False
     return record, True
+
+
+def first_owner(branch: Branch) -> User | None:
+    """Who takes an inbound complaint no routing rule gives to someone (the integration's
+    service user cannot handle one): the branch's frontline colleague with the fewest open
+    complaints, else its least busy handling manager."""
+    return least_busy(branch, Role.FRONTLINE, None) or least_busy(branch, Role.HANDLER, None)
 
 
 def _previous(integration: Integration, key: str, body_sha256: str) -> InboundComplaint | None:

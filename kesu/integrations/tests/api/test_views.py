@@ -42,6 +42,9 @@ def test_a_new_customer_is_added_and_the_complaint_registered(world, make_integr
     entry = AuditEntry.objects.get(complaint_id=complaint.pk, action="register")
     assert entry.actor == integration.service_user
     assert str(entry.actor) == "微信公众号"
+    # Owned by a colleague of the branch who can handle it, not by the integration.
+    assert complaint.owner == world.user(Role.FRONTLINE)
+    assert complaint.registered_by == integration.service_user
 
 
 def test_an_existing_customer_is_found_by_phone(world, make_integration, bearer):
