@@ -28,6 +28,7 @@ class IntegrationForm(forms.ModelForm):
             "expires_at",
             "revoked",
         ]
+        widgets = {"branches": forms.CheckboxSelectMultiple}
 
     def clean(self):
         data = super().clean()
@@ -48,7 +49,6 @@ class IntegrationAdmin(admin.ModelAdmin):
     form = IntegrationForm
     list_display = [
         "name",
-        "organisation",
         "masked_key",
         "may_read",
         "may_write",
@@ -62,7 +62,6 @@ class IntegrationAdmin(admin.ModelAdmin):
     list_filter = ["organisation", "revoked"]
     list_select_related = ["organisation"]
     search_fields = ["name", "key_prefix"]
-    filter_horizontal = ["branches"]
     readonly_fields = ["masked_key", "service_user", "last_used_at", "revoked_at", "created_at"]
     fieldsets = [
         (None, {"fields": ["name", "organisation"]}),
@@ -70,7 +69,7 @@ class IntegrationAdmin(admin.ModelAdmin):
             _("What it may do"),
             {"fields": ["may_read", "may_write", "may_register_inbound", "may_report_calls"]},
         ),
-        (_("Where"), {"fields": ["all_branches", "branches"]}),
+        (_("Branches it may act in"), {"fields": ["all_branches", "branches"]}),
         (
             _("Key"),
             {
@@ -88,7 +87,7 @@ class IntegrationAdmin(admin.ModelAdmin):
     ]
     actions = ["revoke"]
 
-    @admin.display(description=_("key"))
+    @admin.display(description=_("API key"))
     def masked_key(self, obj):
         return obj.masked_key
 
