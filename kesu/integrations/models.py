@@ -1,7 +1,7 @@
 """Integrations: other systems that use the API with a scoped token of their own.
 
-Each integration acts as its own service user (created with it, no password, no workspace
-sign-in), so the timeline names the integration as the one who registered or changed a case.
+Each integration acts as its own service user (created with it, inactive, no password: no
+workspace sign-in, in no picker, told nothing), so the timeline names the integration as the one who registered or changed a case.
 """
 
 from django.conf import settings

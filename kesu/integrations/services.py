@@ -61,7 +61,9 @@ def integration_prepare(integration: Integration) -> str:
             organisation_id=integration.organisation_id,
             role=Role.GROUP,
             branch=None,
-            is_active=True,
+            # Inactive: no sign-in anywhere, left out of every picker and notification; the
+            # token is checked by its integration (revoked, expires_at), not by this flag.
+            is_active=False,
             is_staff=False,
         )
         user.set_unusable_password()
@@ -133,7 +135,7 @@ def integration_for_key(key: str, now=None) -> Integration:
         raise TokenRefused("token_revoked", _("This integration's token has been revoked."))
     if integration.is_expired(now):
         raise TokenRefused("token_expired", _("This integration's token has expired."))
-    if integration.service_user is None or not integration.service_user.is_active:
+    if integration.service_user is None:
         raise TokenRefused("invalid_token", _("Invalid token."))
     if integration.last_used_at is None or now - integration.last_used_at >= LAST_USED_EVERY:
         Integration.objects.filter(pk=integration.pk).update(last_used_at=now)

@@ -145,3 +145,10 @@ def test_the_service_user_cannot_sign_in(world, make_integration, client):
         client.post("/login/", {"username": user.username, "password": password})
         assert "_auth_user_id" not in client.session
     assert user.display_name == integration.name
+
+
+def test_the_service_user_is_in_no_picker(world, make_integration, api):
+    integration, _key = make_integration(all_branches=True)
+    users = api(Role.DIRECTOR).get("/api/v1/users/").json()
+    listed = users["results"] if isinstance(users, dict) else users
+    assert integration.service_user.pk not in [u["id"] for u in listed]
