@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "kesu.emerging",
     "kesu.lessons",
     "kesu.reports",
+    "kesu.integrations",
     "kesu.web",
     "kesu.demo",
 ]
@@ -285,8 +286,14 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "kesu.core.api.authentication.ExpiringTokenAuthentication",
         "kesu.core.api.authentication.SessionCsrfAuthentication",
+        # An integration's key, `Authorization: Bearer kesu_…` (docs/integrations.md).
+        "kesu.integrations.authentication.IntegrationTokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        # What an integration's token may do (its scopes); staff requests pass through.
+        "kesu.integrations.authentication.IntegrationScope",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "kesu.core.api.pagination.KesuCursorPagination",
     "PAGE_SIZE": 25,
@@ -358,6 +365,9 @@ SPECTACULAR_SETTINGS = {
         "EmergingIssueStateEnum": "kesu.emerging.choices.State",
         # The complaint's state keeps its name beside the emerging issue's.
         "StateEnum": "kesu.complaints.choices.State",
+        # The channels the inbound API accepts (kesu/integrations), a part of Channel.
+        "InboundChannelEnum": "kesu.integrations.api.serializers.INBOUND_CHANNELS",
+        "ChannelEnum": "kesu.complaints.choices.Channel",
     },
 }
 

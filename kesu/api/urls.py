@@ -155,6 +155,7 @@ v1 = [
     path("v1/emerging-issues/", include("kesu.emerging.api.urls")),
     path("v1/reports/monthly/", reports.MonthlyReportView.as_view(), name="report-monthly"),
     path("v1/lessons/", lessons.LessonListView.as_view(), name="lesson-list"),
+    path("v1/", include("kesu.integrations.api.urls")),
     # Last: unknown paths and malformed ids (…/complaints/abc/) are a JSON 404.
     re_path(r"^v1/(?:.*/)?$", not_found, name="not-found"),
     # Any /api/ address without its trailing slash (…/complaints, schema, docs): a JSON 404

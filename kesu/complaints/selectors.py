@@ -30,7 +30,8 @@ def complaints_visible_to(user) -> QuerySet[Complaint]:
         return qs if user.is_superuser else qs.none()
     qs = qs.filter(organisation_id=user.organisation_id)
     if user.sees_whole_organisation:
-        return qs
+        acting = getattr(user, "acting_branch_ids", None)
+        return qs if acting is None else qs.filter(branch_id__in=sorted(acting))
     if user.role == Role.HANDLER and user.department_id:
         # Their department's, their own, and those they were put on the team of.
         return qs.filter(
@@ -50,6 +51,9 @@ def branches_in_view(user) -> QuerySet[Branch]:
         return Branch.objects.none()
     branches = Branch.objects.filter(organisation_id=user.organisation_id)
     if user.sees_whole_organisation:
+        acting = getattr(user, "acting_branch_ids", None)
+        if acting is not None:
+            branches = branches.filter(pk__in=sorted(acting))
         return branches.order_by("code")
     return branches.filter(pk=user.branch_id) if user.branch_id else branches.none()
 

@@ -182,8 +182,13 @@ def complaint_register(
     third_party_reference: str = "",
     third_party_contact: str = "",
     triage: dict | None = None,
+    owner_if_unrouted: User | None = None,
 ) -> tuple[Complaint, bool]:
     """Register a complaint; the registering user becomes its first-contact owner.
+
+    `owner_if_unrouted` owns it instead where no routing rule names an owner (the customer
+    portal's stand-in user cannot handle a complaint: kesu/portal hands it to a frontline
+    colleague of the branch).
 
     `triage` is what the triage suggestions offered, {field: suggested value}
     (kesu/complaints/triage_suggestions.py); the "register" entry records it next to what
@@ -268,6 +273,10 @@ def complaint_register(
             demand=demand,
         )
     )
+    if route.owner is None and owner_if_unrouted is not None:
+        route = Route(
+            route.department or owner_if_unrouted.department, route.rule, owner_if_unrouted
+        )
     complaint = Complaint(
         organisation_id=actor.organisation_id,
         branch=branch,
@@ -355,10 +364,9 @@ def _registration_errors(
 ) -> dict:
     """What is wrong with a registration, field by field, before the severity is suggested."""
     errors: dict[str, object] = {}
-    if branch is None or branch.organisation_id != actor.organisation_id:
-        errors["branch"] = _("Choose the branch the complaint is for.")
-    elif not actor.sees_whole_organisation and branch.pk != actor.branch_id:
-        errors["branch"] = _("You can only register complaints for your own branch.")
+    branch_error = _branch_error(actor, branch)
+    if branch_error:
+        errors["branch"] = branch_error
     if customer.organisation_id != actor.organisation_id:
         errors["customer"] = _("Unknown customer.")
     if purchase is not None and purchase.customer_id != customer.pk:
@@ -379,6 +387,17 @@ def _registration_errors(
     for field in _third_party_misplaced(codes["channel"], texts):
         errors.setdefault(field, THIRD_PARTY_ONLY)
     return errors
+
+
+def _branch_error(actor: User, branch: Branch | None):
+    if branch is None or branch.organisation_id != actor.organisation_id:
+        return _("Choose the branch the complaint is for.")
+    if not actor.sees_whole_organisation and branch.pk != actor.branch_id:
+        return _("You can only register complaints for your own branch.")
+    if actor.acting_branch_ids is not None and branch.pk not in actor.acting_branch_ids:
+        # An integration's token that may act in some branches only (kesu/integrations).
+        return _("This integration may not act in that branch.")
+    return None
 
 
 THIRD_PARTY_ONLY = _(

@@ -540,7 +540,9 @@ def intake(request):
         return redirect("complaints:my-work")
     categories = list(_categories(user))
     by_label = categories_by_label(categories)
-    form = IntakeForm(request.POST or None, user=user)
+    # ?phone= prefills the caller's number (the call-centre pop-up's "new complaint").
+    prefill = {"phone": request.GET.get("phone", "")[:40]} if request.method == "GET" else {}
+    form = IntakeForm(request.POST or None, user=user, initial=prefill)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -33,6 +33,16 @@ def customers_visible_to(user) -> QuerySet[Customer]:
     if not user.is_authenticated or user.organisation_id is None:
         return Customer.objects.none()
     qs = Customer.objects.filter(organisation_id=user.organisation_id)
+    acting = getattr(user, "acting_branch_ids", None)
+    if user.sees_whole_organisation and acting is not None:
+        # An integration's token that may act in some branches only (kesu/integrations).
+        complaint_model = _complaint_model()
+        ids = sorted(acting)
+        return qs.filter(
+            Q(branch_id__in=ids)
+            | Exists(complaint_model.objects.filter(customer_id=OuterRef("pk"), branch_id__in=ids))
+            | Exists(Purchase.objects.filter(customer_id=OuterRef("pk"), branch_id__in=ids))
+        )
     if user.sees_whole_organisation:
         return qs
     complaint_model = _complaint_model()
@@ -62,6 +72,10 @@ def purchases_visible_to(user) -> QuerySet[Purchase]:
     if user is None or not user.is_authenticated or user.organisation_id is None:
         return Purchase.objects.none()
     qs = Purchase.objects.filter(customer__organisation_id=user.organisation_id)
+    acting = getattr(user, "acting_branch_ids", None)
+    if user.sees_whole_organisation and acting is not None:
+        ids = sorted(acting)
+        return qs.filter(Q(branch_id__in=ids) | Q(branch__isnull=True, customer__branch_id__in=ids))
     if user.sees_whole_organisation:
         return qs
     branch_id = user.branch_id

@@ -52,12 +52,22 @@ class KesuUserAdmin(UserAdmin):
     list_display = ["username", "display_name", "role", "branch", "department", "is_active"]
     list_filter = ["role", "branch", "is_active"]
     list_select_related = ["branch", "department__branch"]
-    search_fields = ["username", "display_name", "phone"]
+    search_fields = ["username", "display_name", "phone", "extension"]
     fieldsets = [
         *UserAdmin.fieldsets,
         (
             _("Kesu"),
-            {"fields": ["display_name", "phone", "role", "organisation", "branch", "department"]},
+            {
+                "fields": [
+                    "display_name",
+                    "phone",
+                    "extension",
+                    "role",
+                    "organisation",
+                    "branch",
+                    "department",
+                ]
+            },
         ),
     ]
     add_fieldsets = [

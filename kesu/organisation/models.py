@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -102,10 +103,34 @@ class User(AbstractUser):
         blank=True,
         help_text=_("E-mails are written in it; empty: the site's language."),
     )
+    # The phone extension at the user's desk: a call the telephony system reports for it pops
+    # up in the user's open Kesu tab (kesu/integrations, docs/integrations.md).
+    extension = models.CharField(
+        _("phone extension"),
+        max_length=16,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[0-9]{1,16}$", _("Give the extension as digits only, e.g. 8012."))
+        ],
+        help_text=_("The extension of the phone at this user's desk, e.g. 8012."),
+    )
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "extension"],
+                condition=~models.Q(extension=""),
+                name="user_extension_unique",
+                violation_error_message=_("Another user of the organisation has this extension."),
+            )
+        ]
+
+    # Set on the service user of an integration while it makes a request (kesu/integrations):
+    # the branches its token may act in, None for all. The readers of complaints and customers
+    # narrow what an organisation-wide role sees to these branches.
+    acting_branch_ids: frozenset[int] | None = None
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username

@@ -168,6 +168,21 @@ def _api(route: str, method: str = "GET", **kwargs) -> Rule:
     return Rule(f"api:{route}", method, **kwargs)
 
 
+# Closing a pop-up: the call's agent only (the branch's frontline user); anyone else 404.
+_call_dismissal = [
+    Rule(
+        "integrations:call-dismiss",
+        "POST",
+        may=frozenset({Role.FRONTLINE}),
+        ok=204,
+        refused=404,
+        scope=OBJECT,
+        obj="incoming_call",
+        means="the call's own agent; anyone else 404",
+    )
+]
+
+
 def _post_only(rule: Rule) -> Rule:
     """GET on a POST-only page: 405 (Kesu's error page) once past the sign-in (and the
     callbacks' role) check; a complaint's form address sends the GET to the complaint's page."""
@@ -1255,6 +1270,29 @@ RULES: list[Rule] = [
         obj="lesson",
         shared=True,
         means="signed in; every branch's lessons (the complaint only where the user sees it)",
+    ),
+    # ---- Integrations: the call-centre pop-up and the endpoints for integrations' tokens ----
+    Rule(
+        "integrations:call-current",
+        ok=204,
+        means="signed in; the call ringing at the user's own extension (204: none)",
+    ),
+    *_call_dismissal,
+    *[_post_only(rule) for rule in _call_dismissal],
+    _api(
+        "inbound-complaints",
+        "POST",
+        may=frozenset(),
+        body={},
+        means="an integration's token with the write scope and the inbound ability only "
+        "(docs/integrations.md); staff are refused",
+    ),
+    _api(
+        "telephony-calls",
+        "POST",
+        may=frozenset(),
+        body={},
+        means="an integration's token with the telephony ability only; staff are refused",
     ),
     # ---- API: its description and unknown paths ---------------------------------------------
     _api("not-found", ok=404, means="any unknown path under /api/v1/: a JSON 404"),

@@ -63,6 +63,7 @@ class Side:
     crisis_step: object = None  # a step of its action plan, owned by the handling manager
     crisis_complaint: object = None  # a complaint flagged as a crisis, no crisis opened yet
     emerging: object = None  # an emerging issue of four similar complaints of the branch
+    incoming_call: object = None  # a call shown to the branch's frontline user (dismissed)
 
 
 @dataclass
@@ -146,7 +147,27 @@ def _side(world, branch, users) -> Side:
     side.crisis, side.crisis_step, side.crisis_complaint = _crisis(world, branch, users)
     side.kept = _kept_report(branch, users)
     side.emerging = _emerging(world, branch, users)
+    side.incoming_call = _incoming_call(world, branch, frontline)
     return side
+
+
+def _incoming_call(world, branch, agent):
+    """A call reported for the agent's extension, already dismissed (so no pop-up shows)."""
+    from kesu.integrations.models import IncomingCall
+    from kesu.integrations.services import integration_create
+
+    agent.extension = f"80{branch.pk}"
+    agent.save(update_fields=["extension"])
+    integration, _key = integration_create(organisation=world.org, name=f"PBX-{branch.code}")
+    now = timezone.now()
+    return IncomingCall.objects.create(
+        integration=integration,
+        agent=agent,
+        extension=agent.extension,
+        caller="13812345678",
+        expires_at=now + timedelta(minutes=1),
+        dismissed_at=now,
+    )
 
 
 def _emerging(world, branch, users):

@@ -57,7 +57,7 @@ ADMIN_PER_PATTERN = 1
 ADMIN_SKIP = re.compile(r"^admin/(.*/(history|delete|password)/|organisation/user/[^/]+/change/)$")
 INVALID = "@@INVALID@@"
 # Pages every user is sent to besides the links: some are reached by address only.
-SEEDS = ["/", "/inbox/", "/callbacks/", "/callbacks/dashboard/", "/api/docs/"]
+SEEDS = ["/", "/inbox/", "/callbacks/", "/callbacks/dashboard/", "/api/docs/", "/calls/current/"]
 SKIP = re.compile(r"^/(logout/|i18n/|admin/logout/|static/|media/|admin/jsi18n/)")
 CONTENT_TYPES = {
     ".pdf": "application/pdf",
@@ -291,6 +291,26 @@ def demo(db, settings, tmp_path):
     templates[0]["OPTIONS"]["string_if_invalid"] = INVALID
     settings.TEMPLATES = templates
     call_command("seed_demo", verbosity=0)
+    _ringing("frontline", "13812345678")  # a known customer
+    _ringing("west_frontline", "13900001111")  # a new caller
+
+
+def _ringing(username: str, caller: str) -> None:
+    """A call at the user's extension that shows all through the crawl (the tab's pop-up)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kesu.integrations.models import IncomingCall, Integration
+
+    agent = User.objects.get(username=username)
+    IncomingCall.objects.create(
+        integration=Integration.objects.filter(organisation=agent.organisation).first(),
+        agent=agent,
+        extension=agent.extension,
+        caller=caller,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
 
 
 def test_every_user_in_both_languages_reaches_every_page_without_errors(demo):

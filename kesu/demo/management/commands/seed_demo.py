@@ -29,6 +29,8 @@ from kesu.emerging.models import EmergingIssue
 from kesu.improvements import services as improvements
 from kesu.improvements.choices import Unit
 from kesu.improvements.models import ImprovementAction
+from kesu.integrations.models import Integration
+from kesu.integrations.services import integration_create
 from kesu.organisation.choices import Role
 from kesu.organisation.models import Branch, CompensationLimit, Department, Organisation, User
 from kesu.organisation.services import DEFAULT_COMPENSATION_LIMITS
@@ -52,6 +54,8 @@ USERS = [
     ("group", "集团客户中心 何军", Role.GROUP, None, None),
     ("admin", "系统管理员", Role.ADMIN, None, None),
 ]
+# The phone extensions at the desks of those who take calls (the call-centre pop-up).
+EXTENSIONS = {"frontline": "8001", "callback": "8002", "west_frontline": "8101"}
 # Customers and their complaints, in the demo's own words.
 CUSTOMERS = [
     ("张伟", "13812345678", Tier.GOLD, PersonalityType.IMPATIENT, "朗逸 2024款 1.5L", "京A·D1234"),
@@ -146,7 +150,26 @@ class Command(BaseCommand):
             users = {u.username: u for u in User.objects.filter(organisation=org)}
             with transaction.atomic():
                 _create_emerging_issue(org, users)
+        if not Integration.objects.filter(organisation=org).exists():
+            self._create_integrations(org)
         self._print_logins()
+
+    def _create_integrations(self, org):
+        """The call centre's telephony and a WeChat official account, each with its key."""
+        telephony, telephony_key = integration_create(
+            organisation=org, name="呼叫中心电话系统", may_read=False, may_report_calls=True
+        )
+        wechat, wechat_key = integration_create(
+            organisation=org,
+            name="微信公众号",
+            may_write=True,
+            may_register_inbound=True,
+            all_branches=False,
+            branches=list(Branch.objects.filter(organisation=org, code="east")),
+        )
+        self.stdout.write("Integration keys (shown once; docs/integrations.md):")
+        for integration, key in ((telephony, telephony_key), (wechat, wechat_key)):
+            self.stdout.write(f"  {integration.name}: {key}")
 
     def _create(self):
         org = Organisation.objects.create(name="华辰汽车集团", code="demo", number_prefix="KS")
@@ -185,6 +208,7 @@ class Command(BaseCommand):
                 department=departments.get((b_code, d_code)),
                 is_staff=role == Role.ADMIN,
                 is_superuser=role == Role.ADMIN,
+                extension=EXTENSIONS.get(username, ""),
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
