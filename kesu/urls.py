@@ -18,6 +18,7 @@ urlpatterns = [
     path("crises/", include("kesu.crises.urls")),
     path("emerging/", include("kesu.emerging.urls")),
     path("lessons/", include("kesu.lessons.urls")),
+    path("portal/", include("kesu.portal.urls")),
     path("", include("kesu.web.urls")),
     path("", include("kesu.notifications.urls")),
     path("", include("kesu.complaints.urls")),

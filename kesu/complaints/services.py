@@ -182,8 +182,13 @@ def complaint_register(
     third_party_reference: str = "",
     third_party_contact: str = "",
     triage: dict | None = None,
+    owner_if_unrouted: User | None = None,
 ) -> tuple[Complaint, bool]:
     """Register a complaint; the registering user becomes its first-contact owner.
+
+    `owner_if_unrouted` owns it instead where no routing rule names an owner (the customer
+    portal's stand-in user cannot handle a complaint: kesu/portal hands it to a frontline
+    colleague of the branch).
 
     `triage` is what the triage suggestions offered, {field: suggested value}
     (kesu/complaints/triage_suggestions.py); the "register" entry records it next to what
@@ -268,6 +273,10 @@ def complaint_register(
             demand=demand,
         )
     )
+    if route.owner is None and owner_if_unrouted is not None:
+        route = Route(
+            route.department or owner_if_unrouted.department, route.rule, owner_if_unrouted
+        )
     complaint = Complaint(
         organisation_id=actor.organisation_id,
         branch=branch,
@@ -600,13 +609,15 @@ def complaint_add_note(
             action=kind,
             obj=complaint,
             complaint_id=complaint.pk,
-            data={"text": text},
+            data={"text": text, **({"shared_with_customer": True} if shared_with_customer else {})},
             visibility=AuditEntry.Visibility.SHARED
             if shared_with_customer
             else AuditEntry.Visibility.INTERNAL,
         )
         if shared_with_customer or kind == ComplaintAction.CALL:
             hooks.after_contact(complaint, actor)
+        if shared_with_customer:
+            hooks.note_shared(complaint, entry)
         return entry
 
 
