@@ -49,8 +49,7 @@ REFUSALS = {
 }
 
 CODE_TEXT = _(
-    "Your verification code for %(branch)s is %(code)s, valid for %(minutes)s minutes. Do not "
-    "give it to anyone."
+    "Your verification code is %(code)s, valid for %(minutes)s minutes. Do not give it to anyone."
 )
 
 
@@ -158,7 +157,6 @@ def send_code(
         )
     with translation.override(sms_language()):
         text = f"[{sender}]" + str(CODE_TEXT) % {
-            "branch": sender,
             "code": code,
             "minutes": minutes,
         }
