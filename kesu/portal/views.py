@@ -164,7 +164,7 @@ def track(request):
     """Tracking, step 1: the case number and the mobile number it was filed with."""
     organisation = _organisation()
     error, status = "", 200
-    number = phone_raw = ""
+    number, phone_raw = request.GET.get("number", "").strip().upper()[:40], ""
     if request.method == "POST":
         number = request.POST.get("number", "").strip().upper()[:40]
         phone_raw = request.POST.get("phone", "")
