@@ -258,7 +258,7 @@ def file(request, branch: str):
     if not _valid(confirmed) or confirmed.get("branch") != branch:
         return redirect("portal:start", branch=branch)
     errors: dict = {}
-    values = {"kind": Kind.COMPLAINT}
+    values = {"kind": Kind.COMPLAINT, "name": "", "title": "", "account": ""}
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in ("kind", "name", "title", "account")}
         try:
@@ -328,7 +328,9 @@ def case(request, errors=None, status: int = 200):
             "branch": complaint.branch,
             "just_filed": just_filed,
             "errors": errors or {},
-            "posted": request.POST if errors else {},
+            "posted": {
+                k: request.POST.get(k, "") if errors else "" for k in ("text", "score", "comment")
+            },
             "max_photos": MAX_PHOTOS,
             "note_limit": complaint_limits.NOTE,
             "comment_limit": complaint_limits.LINE,
