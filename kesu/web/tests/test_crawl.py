@@ -345,6 +345,12 @@ def test_data_is_taken_out_before_judging():
     assert english_chunks(page, project_catalogue(), strip) == []
 
 
+def test_a_web_address_is_not_english():
+    page = zh_page("<p>网址：<span>https://kesu.example.com/portal/track/?number=KS-1</span></p>")
+    assert english_chunks(page, project_catalogue()) == []
+    assert english_chunks(zh_page("<p>网址 Follow my case</p>"), project_catalogue()) != []
+
+
 # ---- The customer portal (kesu/portal): no login, a phone code, one bound case ---------------
 
 
