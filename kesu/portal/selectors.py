@@ -7,6 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kesu.audit.models import AuditEntry
 from kesu.complaints.choices import ComplaintAction, State
@@ -17,7 +18,10 @@ from kesu.portal.services import PORTAL_PREFIX, RATABLE_STATES, already_rated
 
 # The state in the customer's words (the internal names mean nothing to them).
 CUSTOMER_STATES: dict[str, tuple] = {
-    State.REGISTERED: (_("Received"), _("We have your case and will contact you soon.")),
+    State.REGISTERED: (
+        pgettext_lazy("customer portal", "Received"),
+        _("We have your case and will contact you soon."),
+    ),
     State.CONFIRMED: (_("Being looked into"), _("We are looking into what happened.")),
     State.INVESTIGATING: (_("Being looked into"), _("We are looking into what happened.")),
     State.SOLUTION_PROPOSED: (
@@ -38,7 +42,10 @@ CUSTOMER_STATES: dict[str, tuple] = {
         _("On hold"),
         _("We cannot resolve this yet; we will contact you as soon as we can go on."),
     ),
-    State.CLOSED: (_("Closed"), _("Your case is closed. Thank you for telling us.")),
+    State.CLOSED: (
+        pgettext_lazy("customer portal", "Closed"),
+        _("Your case is closed. Thank you for telling us."),
+    ),
     State.MERGED: (
         _("Handled together"),
         _("We handle this together with another case of yours."),
@@ -46,7 +53,7 @@ CUSTOMER_STATES: dict[str, tuple] = {
     State.WITHDRAWN: (_("Withdrawn"), _("This case was withdrawn.")),
 }
 STEPS = (
-    (_("Received"), {State.REGISTERED}),
+    (pgettext_lazy("customer portal", "Received"), {State.REGISTERED}),
     (_("Being looked into"), {State.CONFIRMED, State.INVESTIGATING}),
     (_("Solution"), {State.SOLUTION_PROPOSED, State.AWAITING_APPROVAL, State.IN_PROGRESS}),
     (_("Resolved"), {State.RESOLVED, State.VERIFIED, State.CLOSED}),

@@ -128,7 +128,7 @@ def test_a_customer_files_tracks_reads_a_shared_note_and_rates(phone, demo, tmp_
         state=State.CLOSED, close_reason=CloseReason.COMPLETED, closed_at=timezone.now()
     )
     page.reload()
-    assert page.inner_text("[data-portal-state]").strip() == "已关闭"
+    assert page.inner_text("[data-portal-state]").strip() == "已结案"
     assert page.locator("[data-portal-recourse]").count() == 1
     page.click(".pt-stars label:nth-child(5)")
     page.fill("#pt-comment", "处理得很及时")
