@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "kesu.reports",
     "kesu.integrations",
     "kesu.web",
+    "kesu.portal",
     "kesu.demo",
 ]
 
@@ -533,3 +534,23 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": KESU_AUDIT_CHECKPOINT_SECONDS},
     },
 }
+
+# ---- The customer portal (kesu/portal, docs/portal.md) ------------------------------------
+# The address customers reach Kesu at, for the QR code on the handling notice; empty: the
+# address the printing request came in on.
+KESU_PUBLIC_URL = os.environ.get("KESU_PUBLIC_URL", "").rstrip("/")
+# The organisation whose branches the portal serves (its code); empty: the first one.
+KESU_PORTAL_ORGANISATION = os.environ.get("KESU_PORTAL_ORGANISATION", "")
+# A code texted to the customer's phone: valid this many minutes, this many tries each.
+KESU_PORTAL_CODE_MINUTES = int(os.environ.get("KESU_PORTAL_CODE_MINUTES", 10))
+KESU_PORTAL_CODE_ATTEMPTS = int(os.environ.get("KESU_PORTAL_CODE_ATTEMPTS", 3))
+# At most this many codes an hour to one phone number, and from one client address; one
+# number gets a new code at most once a minute.
+KESU_PORTAL_CODES_PER_PHONE = int(os.environ.get("KESU_PORTAL_CODES_PER_PHONE", 5))
+KESU_PORTAL_CODES_PER_ADDRESS = int(os.environ.get("KESU_PORTAL_CODES_PER_ADDRESS", 20))
+KESU_PORTAL_CODE_INTERVAL_SECONDS = int(os.environ.get("KESU_PORTAL_CODE_INTERVAL_SECONDS", 60))
+# After this many wrong codes (or refused requests) from one address or for one number in an
+# hour, the portal asks for the sum shown in a picture before it sends or checks a code.
+KESU_PORTAL_CHECK_AFTER = int(os.environ.get("KESU_PORTAL_CHECK_AFTER", 3))
+# How long a phone stays confirmed for filing, and a tracking session lasts (minutes).
+KESU_PORTAL_SESSION_MINUTES = int(os.environ.get("KESU_PORTAL_SESSION_MINUTES", 30))

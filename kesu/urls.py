@@ -19,6 +19,7 @@ urlpatterns = [
     path("emerging/", include("kesu.emerging.urls")),
     path("lessons/", include("kesu.lessons.urls")),
     path("calls/", include("kesu.integrations.urls")),
+    path("portal/", include("kesu.portal.urls")),
     path("", include("kesu.web.urls")),
     path("", include("kesu.notifications.urls")),
     path("", include("kesu.complaints.urls")),

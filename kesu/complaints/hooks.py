@@ -21,6 +21,9 @@ transaction; see kesu/core/hooks.py.
   notifications: tell them).
 - `after_contact(complaint, actor)`: a call or a note shared with the customer was recorded
   (sla: the first-contact milestone is met).
+- `note_shared(complaint, entry)`: a note shared with the customer was recorded (its audit
+  entry, data "shared_with_customer": true), after `after_contact`, in the note's transaction:
+  the apps above may send it to the customer.
 - `defaults_installed(organisation)`: install_defaults gave an organisation its categories and
   rules (sla: deadline policies; callbacks: callback plans); each part only once.
 - `printed_deadlines(complaint)`: the deadlines a printed notice or form shows, as a list of
@@ -122,6 +125,7 @@ after_move = Hook("complaints: after a move")
 move_recorded = Hook("complaints: a move recorded, with its changes")
 team_changed = Hook("complaints: someone put on a complaint's team")
 after_contact = Hook("complaints: after contact with the customer")
+note_shared = Hook("complaints: a note shared with the customer was recorded")
 defaults_installed = Hook("complaints: organisation defaults installed")
 template_installed = Hook("complaints: industry template installed")
 printed_deadlines = Hook("complaints: deadlines on a printout")

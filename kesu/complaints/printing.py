@@ -230,6 +230,29 @@ def notice_context(user, complaint: Complaint) -> dict:
     }
 
 
+def tracking_url(request, complaint: Complaint) -> str:
+    """The customer portal's tracking page for this complaint, absolute: KESU_PUBLIC_URL, else
+    the address the printing request came in on."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    # A URL name, not an import: the portal sits in the shell above this app.
+    path = reverse("portal:track") + "?" + urlencode({"number": complaint.number})
+    base = settings.KESU_PUBLIC_URL or request.build_absolute_uri("/").rstrip("/")
+    return base + path
+
+
+def tracking_qr(request, complaint: Complaint) -> dict:
+    """The QR code (inline SVG, which WeasyPrint draws without fetching anything) that leads
+    the customer to the tracking page, and its address in words."""
+    import segno
+
+    url = tracking_url(request, complaint)
+    svg = segno.make(url, error="m").svg_inline(scale=3, border=2, title=url)
+    return {"tracking_url": url, "tracking_qr": svg}
+
+
 # ---- The closing letter to the customer (投诉处理结果告知书) ------------------------------------
 
 

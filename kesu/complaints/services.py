@@ -619,13 +619,15 @@ def complaint_add_note(
             action=kind,
             obj=complaint,
             complaint_id=complaint.pk,
-            data={"text": text},
+            data={"text": text, **({"shared_with_customer": True} if shared_with_customer else {})},
             visibility=AuditEntry.Visibility.SHARED
             if shared_with_customer
             else AuditEntry.Visibility.INTERNAL,
         )
         if shared_with_customer or kind == ComplaintAction.CALL:
             hooks.after_contact(complaint, actor)
+        if shared_with_customer:
+            hooks.note_shared(complaint, entry)
         return entry
 
 

@@ -60,7 +60,13 @@ def print_form(request, pk: int, fmt: str = "html"):
 
 @login_required
 def print_notice(request, pk: int, fmt: str = "html"):
-    return _complaint_printout(request, pk, fmt, printing.NOTICE, "notice", printing.notice_context)
+    def context(user, complaint):
+        return {
+            **printing.notice_context(user, complaint),
+            **printing.tracking_qr(request, complaint),
+        }
+
+    return _complaint_printout(request, pk, fmt, printing.NOTICE, "notice", context)
 
 
 @login_required

@@ -213,6 +213,13 @@ EVENTS: tuple[Event, ...] = (
         "seed 001 (跨部门小组、上门小组), DOMAIN §10",
     ),
     Event(
+        Kind.CUSTOMER_ADDED,
+        _("Customer added information"),
+        _("the customer adds information or photos to their complaint on the customer portal"),
+        (A.OWNER,),
+        "issue 14 (customer portal)",
+    ),
+    Event(
         Kind.MILESTONE_REMINDER,
         _("Deadline reminder"),
         _("a deadline is near (the deadline sweep)"),

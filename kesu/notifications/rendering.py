@@ -292,6 +292,17 @@ def _team_added(v: dict, payload: dict) -> Message:
     )
 
 
+def _customer_added(v: dict, payload: dict) -> Message:
+    photos = int(payload.get("photos") or 0)
+    text = str(payload.get("text") or "")
+    body = _("The customer added to complaint %(number)s “%(title)s” on the customer portal.") % v
+    if text:
+        body += " " + _("They wrote: %(text)s") % {"text": text}
+    if photos:
+        body += " " + _("Photos added: %(n)s.") % {"n": photos}
+    return Message(_("The customer added information: %(number)s") % v, body)
+
+
 def _day(value) -> str:
     """An ISO date as a short local date: “March 10”, “03月10日”."""
     try:
@@ -509,6 +520,7 @@ TEXTS = {
     Kind.TAKEN_OVER: _taken_over,
     Kind.SENT_BACK: _sent_back,
     Kind.TEAM_ADDED: _team_added,
+    Kind.CUSTOMER_ADDED: _customer_added,
     Kind.IMPROVEMENT_ASSIGNED: _improvement_assigned,
     Kind.IMPROVEMENT_DUE: _improvement_due,
     Kind.IMPROVEMENT_REVIEW: _improvement_review,

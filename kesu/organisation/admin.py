@@ -35,9 +35,13 @@ class DepartmentInline(admin.TabularInline):
 
 @admin.register(Branch)
 class BranchAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "organisation"]
+    list_display = ["name", "code", "organisation", "hotline"]
     list_filter = ["organisation"]
     inlines = [DepartmentInline]
+    fieldsets = [
+        (None, {"fields": ["organisation", "name", "code", "address", "phone"]}),
+        (_("Customer portal"), {"fields": ["display_name", "logo", "hotline"]}),
+    ]
 
 
 @admin.register(Department)

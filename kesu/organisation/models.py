@@ -38,6 +38,25 @@ class Branch(models.Model):
     code = models.SlugField(_("code"), max_length=40)
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # What the customer portal (kesu/portal) shows of the branch.
+    display_name = models.CharField(
+        _("name shown to customers"),
+        max_length=200,
+        blank=True,
+        help_text=_("On the customer portal; empty: the branch's name."),
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="branding/",
+        blank=True,
+        help_text=_("Shown at the top of the customer portal (PNG or JPEG, a small one)."),
+    )
+    hotline = models.CharField(
+        _("customer hotline"),
+        max_length=40,
+        blank=True,
+        help_text=_("The number customers may call, shown on the customer portal."),
+    )
 
     class Meta:
         verbose_name = _("branch")
@@ -48,6 +67,10 @@ class Branch(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def customer_name(self) -> str:
+        return self.display_name or self.name
 
 
 class Department(models.Model):

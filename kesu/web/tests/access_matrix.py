@@ -163,6 +163,39 @@ def _callbacks(route: str, method: str = "GET", **kwargs) -> Rule:
     return Rule(f"callbacks:{route}", method, **kwargs)
 
 
+CUSTOMERS = "anyone (the customer portal needs no login; staff see what a customer sees)"
+
+
+def _portal(route: str, method: str = "GET", status: int = 200, means: str = CUSTOMERS, **kw):
+    return Rule(f"portal:{route}", method, ok=status, anonymous=status, means=means, **kw)
+
+
+def _portal_rules() -> list[Rule]:
+    without = "; without a confirmed phone or a tracking session it sends the visitor back"
+    post_only = "POST only"
+    return [
+        _portal("home"),
+        _portal("track"),
+        _portal(
+            "track", "POST", 400, CUSTOMERS + "; a missing number is refused with 400", body={}
+        ),
+        _portal("start"),
+        _portal("start", "POST", 400, CUSTOMERS + "; a missing phone is refused with 400", body={}),
+        _portal("verify", status=302, means=CUSTOMERS + without),
+        _portal("verify", "POST", 302, CUSTOMERS + without, body={}),
+        _portal("file", status=302, means=CUSTOMERS + without),
+        _portal("file", "POST", 302, CUSTOMERS + without, body={}),
+        _portal("case", status=302, means=CUSTOMERS + without),
+        _portal("case", "POST", 302, CUSTOMERS + without, body={}),
+        _portal("case-add", "POST", 302, CUSTOMERS + without, body={}),
+        _portal("case-add", status=405, means=post_only),
+        _portal("case-rate", "POST", 302, CUSTOMERS + without, body={}),
+        _portal("case-rate", status=405, means=post_only),
+        _portal("leave", "POST", 302, CUSTOMERS + "; ends the visitor's portal session", body={}),
+        _portal("leave", status=405, means=post_only),
+    ]
+
+
 def _api(route: str, method: str = "GET", **kwargs) -> Rule:
     kwargs.setdefault("anonymous", API_ANON)
     return Rule(f"api:{route}", method, **kwargs)
@@ -940,6 +973,8 @@ RULES: list[Rule] = [
         body={},
         means="anyone with the signed link; missing answers are refused with 400",
     ),
+    # ---- The customer portal (kesu/portal): no login; the same for anyone, signed in or not --
+    *_portal_rules(),
     Rule("set_language", "POST", ok=302, anonymous=302, body={"language": "en"}, means="anyone"),
     # ---- API: auth and reference --------------------------------------------------------------
     _api(

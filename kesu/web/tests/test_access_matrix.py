@@ -388,6 +388,9 @@ def _url(matrix: Matrix, rule, role, scope) -> str:
         kwargs["pk"] = obj.pk
     if "user_pk" in params:  # someone not on the complaint's team: its owner
         kwargs["user_pk"] = obj.owner_id
+    if "branch" in params:  # the customer portal's branch page: the scope's branch code
+        side = matrix.other if scope == OTHER else matrix.own
+        kwargs["branch"] = side.complaint.branch.code
     if "name" in params:
         kwargs["name"] = "confirm" if rule.route.startswith("complaints:") else "matrix_probe"
     url = reverse(rule.route, kwargs=kwargs)
@@ -486,7 +489,12 @@ def test_access(in_matrix, rule, role, scope):
     response = _send(in_matrix, _client(in_matrix, role), rule, url, scope)
     got = response.status_code
     assert got == expected.status, f"{rule.method} {url}: {got}, expected {expected}"
-    if got == 302 and role is None and rule.route not in ("set_language", "web:logout"):
+    if (
+        got == 302
+        and role is None
+        and rule.route not in ("set_language", "web:logout")
+        and not rule.route.startswith("portal:")  # a customer's page: no login, never to it
+    ):
         assert response["Location"].startswith("/login/?next="), response["Location"]
     if rule.route.startswith("api:") and got >= 400:
         # Refusals of the API, anonymous ones included, are its JSON error, never a page.

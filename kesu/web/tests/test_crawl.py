@@ -57,7 +57,15 @@ ADMIN_PER_PATTERN = 1
 ADMIN_SKIP = re.compile(r"^admin/(.*/(history|delete|password)/|organisation/user/[^/]+/change/)$")
 INVALID = "@@INVALID@@"
 # Pages every user is sent to besides the links: some are reached by address only.
-SEEDS = ["/", "/inbox/", "/callbacks/", "/callbacks/dashboard/", "/api/docs/", "/calls/current/"]
+SEEDS = [
+    "/",
+    "/inbox/",
+    "/callbacks/",
+    "/callbacks/dashboard/",
+    "/api/docs/",
+    "/calls/current/",
+    "/portal/",
+]
 SKIP = re.compile(r"^/(logout/|i18n/|admin/logout/|static/|media/|admin/jsi18n/)")
 CONTENT_TYPES = {
     ".pdf": "application/pdf",
@@ -363,3 +371,57 @@ def test_data_is_taken_out_before_judging():
     page = zh_page("<p>分店：Service Centre East</p>")
     assert english_chunks(page, project_catalogue()) != []
     assert english_chunks(page, project_catalogue(), strip) == []
+
+
+def test_a_web_address_is_not_english():
+    page = zh_page("<p>网址：<span>https://kesu.example.com/portal/track/?number=KS-1</span></p>")
+    assert english_chunks(page, project_catalogue()) == []
+    assert english_chunks(zh_page("<p>网址 Follow my case</p>"), project_catalogue()) != []
+
+
+# ---- The customer portal (kesu/portal): no login, a phone code, one bound case ---------------
+
+
+def _portal_pages(client, crawl, language):
+    """A customer's walk: home, a branch, the code page, filing, the filed case, tracking."""
+    from kesu.callbacks.sms import MemoryBackend
+
+    def code() -> str:
+        return re.search(r"\b(\d{6})\b", MemoryBackend.sent[-1][1]).group(1)
+
+    branch = Branch.objects.order_by("pk").first()
+    visit = lambda url: crawl._visit(client, "-", language, url, resolve(urlsplit(url).path).route)  # noqa: E731
+    for url in ("/portal/", "/portal/track/", f"/portal/{branch.code}/"):
+        visit(url)
+    client.post(f"/portal/{branch.code}/", {"phone": "+8613700137000"})
+    visit("/portal/code/")
+    client.post("/portal/code/", {"code": code()})
+    visit(f"/portal/{branch.code}/new/")
+    client.post(
+        f"/portal/{branch.code}/new/",
+        {"kind": "complaint", "name": "周女士", "title": "网上投诉", "account": "轮胎有鼓包。"},
+    )
+    visit("/portal/case/")
+    number = Complaint.objects.filter(channel="web").order_by("-pk").first().number
+    client.post("/portal/leave/")
+    client.post("/portal/track/", {"number": number, "phone": "+8613700137000"})
+    client.post("/portal/code/", {"code": code()})
+    visit("/portal/case/")
+
+
+def test_the_customer_portal_in_both_languages(demo, settings):
+    from django.core.cache import cache
+
+    from kesu.callbacks.sms import MemoryBackend
+
+    settings.KESU_SMS_BACKEND = "kesu.callbacks.sms.MemoryBackend"
+    settings.KESU_PORTAL_CODE_INTERVAL_SECONDS = 0
+    MemoryBackend.sent = []
+    crawl = Crawl(project_catalogue())
+    for language in LANGUAGES:
+        cache.clear()
+        client = Client(REMOTE_ADDR=f"10.3.0.{len(language)}")
+        client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+        _portal_pages(client, crawl, language)
+    assert crawl.pages == 2 * 7
+    assert not crawl.problems, "\n".join(str(p) for p in crawl.problems)

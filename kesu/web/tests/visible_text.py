@@ -24,6 +24,7 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}|<[^>]*>")
 # Runs of text without a non-ASCII character: a phrase does not run across Chinese text.
 ASCII_RUN = re.compile(r"[\x00-\x7f]+")
 LONGEST_PHRASE = 12
+WEB_ADDRESS = re.compile(r"https?://\S+")
 # Chunks break at every tag except these.
 INLINE = {"a", "abbr", "b", "bdi", "cite", "code", "em", "i", "kbd", "mark", "q", "s", "small",
           "span", "strong", "sub", "sup", "time", "u", "var", "wbr"}  # fmt: skip
@@ -233,7 +234,8 @@ def english_chunks(html: str, catalogue: Catalogue, strip=lambda text: text) -> 
     """(chunk, why) for each chunk of visible English on the page."""
     found = []
     for chunk in visible_text(html):
-        why = english_in(chunk, catalogue, strip)
+        # A web address (the handling notice's link to the customer portal) is not English.
+        why = english_in(WEB_ADDRESS.sub(" ", chunk), catalogue, strip)
         if why:
             found.append((chunk, why))
     return found

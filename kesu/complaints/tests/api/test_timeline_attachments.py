@@ -33,7 +33,7 @@ def test_timeline_oldest_first_with_actor_and_labels(world, api):
     assert [e["seq"] for e in entries] == sorted(e["seq"] for e in entries)
     assert confirm["data"]["to"] == "confirmed"
     assert confirm["action_display"] == "Customer confirmed the record"
-    assert call["data"] == {"text": "已致电客户，约好周三到店。"}
+    assert call["data"] == {"text": "已致电客户，约好周三到店。", "shared_with_customer": True}
     assert call["visibility"] == "shared"
     assert call["visibility_display"] == "Shared with the customer"
     chinese = api(language="zh-hans").get(complaint_url(complaint, "timeline/")).json()

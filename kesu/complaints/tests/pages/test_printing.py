@@ -538,3 +538,36 @@ def test_the_complaint_page_links_the_form_of_its_department(client, world, comp
     with translation.override("en"):
         page = client.get(f"/complaints/{complaint.pk}/").content.decode()
     assert "Print after-sales form" in page
+
+
+# ---- The QR code to the customer portal (kesu/portal) ---------------------------------------
+
+
+def test_the_notice_carries_a_qr_code_to_the_tracking_page(client, world, complaint, settings):
+    import segno
+
+    settings.KESU_PUBLIC_URL = "https://kesu.example.com"
+    client.force_login(world.user(Role.DIRECTOR))
+    body = client.get(f"/complaints/{complaint.pk}/print/notice/").content.decode()
+    url = f"https://kesu.example.com/portal/track/?number={complaint.number}"
+    assert url in body
+    # The drawn code is exactly the one that encodes the tracking address.
+    drawn = re.search(r'<svg[^>]*class="segno".*?</svg>', body, re.S).group(0)
+    expected = segno.make(url, error="m").svg_inline(scale=3, border=2, title=url)
+    assert re.search(r' d="([^"]+)"', drawn).group(1) == re.search(r' d="([^"]+)"', expected).group(
+        1
+    )
+    text = pdf_text(client.get(f"/complaints/{complaint.pk}/print/notice.pdf"))
+    assert "kesu.example.com/portal/track/" in text.replace("\n", "")
+
+
+def test_without_a_public_address_the_qr_code_uses_the_requests_host(
+    client, world, complaint, settings
+):
+    settings.ALLOWED_HOSTS = ["kesu.internal"]
+    settings.KESU_PUBLIC_URL = ""
+    client.force_login(world.user(Role.DIRECTOR))
+    body = client.get(
+        f"/complaints/{complaint.pk}/print/notice/", HTTP_HOST="kesu.internal"
+    ).content.decode()
+    assert f"http://kesu.internal/portal/track/?number={complaint.number}" in body

@@ -1,0 +1,261 @@
+"""What a customer does on the portal: file, add information or photos, rate the handling.
+
+Every write goes through the complaints' (and callbacks') own services, so deadlines, routing,
+notifications and the audit trail work as for staff intake. Their actor is the branch's portal
+user (`portal_actor`): a stand-in that cannot sign in, named "the customer, via the portal" in
+the timeline.
+"""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from kesu.callbacks.choices import QuestionKind, ResponseChannel
+from kesu.callbacks.models import Survey, SurveyQuestion, SurveyResponse
+from kesu.callbacks.sms import SmsError, can_receive_sms, get_backend, sms_language
+from kesu.callbacks.surveys import record_response
+from kesu.complaints import limits as complaint_limits
+from kesu.complaints.choices import Channel, ComplaintAction, Kind, State
+from kesu.complaints.models import Complaint
+from kesu.complaints.routing import least_busy
+from kesu.complaints.services import (
+    attachment_store,
+    complaint_add_note,
+    complaint_register,
+    validate_upload,
+)
+from kesu.core.limits import length_errors
+from kesu.customers.models import Customer
+from kesu.customers.services import customer_create
+from kesu.notifications.alerts import announce, event_item
+from kesu.notifications.choices import Kind as NoticeKind
+from kesu.organisation.choices import Role
+from kesu.organisation.models import Branch, User
+
+logger = logging.getLogger(__name__)
+
+PORTAL_USERNAME = "portal-{org}-{branch}"
+PORTAL_PREFIX = "portal-"
+# How the stand-in user is named on the staff's timeline (a name, like a colleague's).
+PORTAL_DISPLAY_NAME = "客户本人（客户门户）"
+MAX_PHOTOS = 5
+KINDS = (Kind.COMPLAINT, Kind.SUGGESTION)
+RATABLE_STATES = frozenset({State.RESOLVED, State.VERIFIED, State.CLOSED})
+SURVEY_CODE = "portal"
+NAME_LIMIT = 100
+
+NUMBER_TEXT = _(
+    "We have received your %(kind)s, number %(number)s. Keep this number to follow it on our "
+    "website."
+)
+
+
+def portal_actor(branch: Branch) -> User:
+    """The branch's stand-in user for what customers do on the portal (cannot sign in)."""
+    username = PORTAL_USERNAME.format(org=branch.organisation.code, branch=branch.code)[:150]
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(
+            username=username,
+            organisation_id=branch.organisation_id,
+            branch=branch,
+            role=Role.FRONTLINE,
+            display_name=PORTAL_DISPLAY_NAME,
+            is_active=False,
+        )
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+def is_portal_actor(user: User | None) -> bool:
+    return user is not None and user.username.startswith(PORTAL_PREFIX) and not user.is_active
+
+
+def _first_owner(branch: Branch) -> User | None:
+    """Who takes a portal complaint that no routing rule gives to someone: a frontline
+    colleague of the branch (the one with the fewest open complaints), else a handling manager."""
+    return least_busy(branch, Role.FRONTLINE, None) or least_busy(branch, Role.HANDLER, None)
+
+
+def _check_uploads(uploads) -> None:
+    if len(uploads) > MAX_PHOTOS:
+        raise ValidationError({"photos": _("Attach at most %(max)s photos.") % {"max": MAX_PHOTOS}})
+    for upload in uploads:
+        try:
+            validate_upload(upload)
+        except ValidationError as exc:
+            raise ValidationError(
+                {"photos": [f"{upload.name}: {m}" for m in exc.message_dict["file"]]}
+            ) from None
+
+
+def _customer_for(actor: User, branch: Branch, phone: str, name: str) -> Customer:
+    found = (
+        Customer.objects.filter(organisation_id=branch.organisation_id, phone=phone)
+        .order_by("pk")
+        .first()
+    )
+    return found or customer_create(actor=actor, name=name, phone=phone, branch=branch)
+
+
+def file_complaint(
+    *, branch: Branch, phone: str, name: str, kind: str, title: str, account: str, uploads=()
+) -> Complaint:
+    """Register what the customer filed (channel web), with their photos, and text them the
+    number once it is committed."""
+    uploads = list(uploads)
+    errors: dict = {}
+    if kind not in KINDS:
+        errors["kind"] = _("Choose a complaint or a suggestion.")
+    for field, value in (("name", name), ("title", title), ("account", account)):
+        if not (value or "").strip():
+            errors[field] = _("This field is required.")
+    errors |= length_errors(
+        name=(name, NAME_LIMIT),
+        title=(title, complaint_limits.TITLE),
+        account=(account, complaint_limits.ACCOUNT),
+    )
+    if errors:
+        raise ValidationError(errors)
+    _check_uploads(uploads)
+    actor = portal_actor(branch)
+    with transaction.atomic():
+        customer = _customer_for(actor, branch, phone, name.strip())
+        complaint, _created = complaint_register(
+            actor=actor,
+            customer=customer,
+            channel=Channel.WEB,
+            kind=kind,
+            title=title,
+            account=account,
+            branch=branch,
+            owner_if_unrouted=_first_owner(branch),
+        )
+        for upload in uploads:
+            attachment_store(complaint=complaint, actor=actor, upload=upload)
+        transaction.on_commit(lambda: _text_number(complaint, phone))
+    return complaint
+
+
+def _text_number(complaint: Complaint, phone: str) -> None:
+    if not can_receive_sms(phone):
+        return
+    branch = complaint.branch
+    with translation.override(sms_language()):
+        text = f"[{branch.customer_name}]" + str(NUMBER_TEXT) % {
+            "kind": str(Kind(complaint.kind).label),
+            "number": complaint.number,
+        }
+    try:
+        get_backend().send(phone=phone, text=text)
+    except SmsError as exc:  # the number is on the page already; the text is a copy
+        logger.warning("portal: number of complaint %s not texted: %s", complaint.pk, exc)
+
+
+def add_information(*, complaint: Complaint, text: str, uploads=()) -> None:
+    """What the customer adds later: a note on the timeline (by the portal user, internal, so
+    it counts as no contact by staff) and photos; the owner is told."""
+    uploads = list(uploads)
+    text = (text or "").strip()
+    if not text and not uploads:
+        raise ValidationError({"text": _("Write something or choose a photo to add.")})
+    errors = length_errors(text=(text, complaint_limits.NOTE))
+    if errors:
+        raise ValidationError(errors)
+    if complaint.state in (State.MERGED, State.WITHDRAWN):
+        raise ValidationError({"text": _("This case is no longer open for additions.")})
+    _check_uploads(uploads)
+    actor = portal_actor(complaint.branch)
+    with transaction.atomic():
+        entry = None
+        if text:
+            entry = complaint_add_note(
+                complaint_id=complaint.pk, actor=actor, text=text, kind=ComplaintAction.NOTE
+            )
+        for upload in uploads:
+            attachment_store(complaint=complaint, actor=actor, upload=upload)
+        key = f"e{entry.pk}" if entry else f"f{timezone.now().timestamp()}"
+        announce(
+            event_item(
+                complaint,
+                NoticeKind.CUSTOMER_ADDED,
+                f"portal:{key}",
+                actor=actor,
+                extra={"photos": len(uploads), "text": text[:200]},
+            )
+        )
+
+
+def portal_survey(organisation_id: int) -> Survey:
+    """The organisation's questionnaire for ratings given on the portal: "result" (1–5, what
+    the monthly report's satisfaction counts) and a comment."""
+    survey, created = Survey.objects.get_or_create(
+        organisation_id=organisation_id,
+        code=SURVEY_CODE,
+        defaults={"name": "网上评价", "name_en": "Rating on the portal"},
+    )
+    if created:
+        SurveyQuestion.objects.bulk_create(
+            [
+                SurveyQuestion(
+                    survey=survey,
+                    position=1,
+                    code="result",
+                    kind=QuestionKind.RATING,
+                    text="您对投诉处理结果的满意程度？",
+                    text_en="How satisfied are you with how your case was handled?",
+                ),
+                SurveyQuestion(
+                    survey=survey,
+                    position=2,
+                    code="comment",
+                    kind=QuestionKind.TEXT,
+                    text="您的意见",
+                    text_en="Your comment",
+                    required=False,
+                ),
+            ]
+        )
+    return survey
+
+
+def already_rated(complaint: Complaint) -> bool:
+    return SurveyResponse.objects.filter(
+        complaint_id=complaint.pk, survey__code=SURVEY_CODE
+    ).exists()
+
+
+def rate(*, complaint: Complaint, score, comment: str = "") -> SurveyResponse:
+    """The customer's rating of a resolved or closed case, once."""
+    if complaint.state not in RATABLE_STATES:
+        raise ValidationError({"score": _("You can rate the handling once your case is resolved.")})
+    try:
+        value = int(score)
+    except (TypeError, ValueError):
+        value = 0
+    if not 1 <= value <= 5:
+        raise ValidationError({"score": _("Choose from 1 to 5 stars.")})
+    comment = (comment or "").strip()
+    errors = length_errors(comment=(comment, complaint_limits.LINE))
+    if errors:
+        raise ValidationError(errors)
+    actor = portal_actor(complaint.branch)
+    with transaction.atomic():
+        Complaint.objects.select_for_update().filter(pk=complaint.pk).first()
+        if already_rated(complaint):
+            raise ValidationError({"score": _("You have rated this case already. Thank you!")})
+        survey = portal_survey(complaint.organisation_id)
+        answers = {"result": value, **({"comment": comment} if comment else {})}
+        return record_response(
+            survey=survey,
+            customer=complaint.customer,
+            answers=answers,
+            channel=ResponseChannel.LINK,
+            actor=actor,
+            complaint=complaint,
+            branch_id=complaint.branch_id,
+        )
