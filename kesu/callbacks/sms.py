@@ -11,6 +11,7 @@ The default, `OutboxBackend`, sends nothing: it leaves the finished text in the 
 """
 
 import logging
+import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -101,6 +102,15 @@ class OutboxBackend(SmsBackend):
 
     def send(self, *, phone: str, text: str) -> SendResult:
         return SendResult(reference="", delivered=False)
+
+
+class ConsoleBackend(SmsBackend):
+    """`make run`'s provider: prints each text to the terminal, so that the demo's customer
+    portal (which texts a code) can be tried without a provider. Nothing leaves the machine."""
+
+    def send(self, *, phone: str, text: str) -> SendResult:
+        print(f"[SMS to {phone}] {text}", file=sys.stderr, flush=True)  # noqa: T201
+        return SendResult(reference="console", delivered=False)
 
 
 class MemoryBackend(SmsBackend):

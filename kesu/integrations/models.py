@@ -68,7 +68,9 @@ class Integration(models.Model):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
     # The key itself is shown once, when it is issued; only its hash and first characters stay.
     key_prefix = models.CharField(_("key begins with"), max_length=16, editable=False)
-    secret_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)
+    secret_hash = models.CharField(
+        _("key hash"), max_length=64, unique=True, null=True, editable=False
+    )
     service_user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -104,14 +106,14 @@ class InboundComplaint(models.Model):
     )
     idempotency_key = models.CharField(_("idempotency key"), max_length=limits.IDEMPOTENCY_KEY)
     # What was sent, to tell a retry (same body) from a different request under the same key.
-    body_sha256 = models.CharField(max_length=64)
+    body_sha256 = models.CharField(_("body hash"), max_length=64)
     complaint = models.OneToOneField(
         Complaint, on_delete=models.CASCADE, related_name="inbound", verbose_name=_("complaint")
     )
     external_reference = models.CharField(
         _("their reference"), max_length=limits.EXTERNAL_REFERENCE, blank=True
     )
-    customer_created = models.BooleanField(default=False)
+    customer_created = models.BooleanField(_("customer created"), default=False)
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
 
     class Meta:

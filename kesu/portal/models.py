@@ -15,7 +15,7 @@ class PhoneCode(models.Model):
     purpose = models.CharField(_("purpose"), max_length=5, choices=Purpose.choices)
     # The branch code (filing) or the complaint number (tracking) the code was asked for.
     subject = models.CharField(_("for"), max_length=40)
-    code_hash = models.CharField(max_length=64)
+    code_hash = models.CharField(_("code hash"), max_length=64)
     salt = models.CharField(max_length=32)
     client_address = models.CharField(_("client address"), max_length=45, blank=True)
     created_at = models.DateTimeField(_("sent at"))

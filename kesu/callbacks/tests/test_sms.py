@@ -151,3 +151,11 @@ def test_closing_again_after_a_reopen_texts_again_and_open_moves_do_not(world):
         if _round == 0:
             workflow.complaint_reopen(complaint_id=complaint.pk, actor=director, reason="仍有异响")
     assert _closing_messages(complaint).count() == 2
+
+
+def test_the_console_backend_prints_the_text_and_says_nothing_left(capsys):
+    from kesu.callbacks.sms import ConsoleBackend
+
+    result = ConsoleBackend().send(phone="+8613800000000", text="您的验证码 123456")
+    assert "[SMS to +8613800000000] 您的验证码 123456" in capsys.readouterr().err
+    assert result.delivered is False
