@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from kesu.core.api.fields import StrictInputMixin
 from kesu.core.api.pagination import KesuCursorPagination
-from kesu.core.api.responses import BAD_REQUEST, FORBIDDEN, NOT_FOUND
+from kesu.core.api.responses import BAD_REQUEST, FORBIDDEN, ID_PARAMETER, NOT_FOUND
 from kesu.core.errors import NotAllowed
 from kesu.crises.api.serializers import CrisisDetailSerializer, CrisisSerializer
 from kesu.crises.choices import Status
@@ -41,7 +41,7 @@ class NewestPagination(KesuCursorPagination):
         summary=_("Crises you may see, newest first"),
         parameters=[
             OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
-            OpenApiParameter("branch", OpenApiTypes.INT),
+            OpenApiParameter("branch", ID_PARAMETER),
         ],
         responses={200: CrisisSerializer(many=True), 400: BAD_REQUEST, 403: FORBIDDEN},
     )

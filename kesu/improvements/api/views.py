@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from kesu.core.api.fields import StrictInputMixin
 from kesu.core.api.pagination import KesuCursorPagination
-from kesu.core.api.responses import BAD_REQUEST, CONFLICT, FORBIDDEN, NOT_FOUND
+from kesu.core.api.responses import BAD_REQUEST, CONFLICT, FORBIDDEN, ID_PARAMETER, NOT_FOUND
 from kesu.core.errors import NotAllowed
 from kesu.improvements import services
 from kesu.improvements.api.serializers import (
@@ -69,8 +69,8 @@ class ByDuePagination(KesuCursorPagination):
                 enum=[ACTIVE, *Status.values],
                 description=_("“active”: not reviewed or cancelled yet."),
             ),
-            OpenApiParameter("owner", OpenApiTypes.INT),
-            OpenApiParameter("branch", OpenApiTypes.INT),
+            OpenApiParameter("owner", ID_PARAMETER),
+            OpenApiParameter("branch", ID_PARAMETER),
             OpenApiParameter(
                 "overdue", OpenApiTypes.BOOL, description=_("Not done and past the due date.")
             ),
