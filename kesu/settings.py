@@ -298,7 +298,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "kesu.core.api.pagination.KesuCursorPagination",
     "PAGE_SIZE": 25,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "kesu.core.api.schema.KesuAutoSchema",
     "EXCEPTION_HANDLER": "kesu.core.api.errors.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "kesu.core.api.parsers.SafeJSONParser",
@@ -346,6 +346,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the error statuses it can answer (kesu/core/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kesu.core.api.schema.document_error_statuses",
+    ],
     # Object ids in API paths (see kesu/api/urls.py): digits only, bounded to fit a bigint.
     "PATH_CONVERTER_OVERRIDES": {
         "kesu_id": {"type": "integer", "minimum": 1, "maximum": 999_999_999_999_999_999}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
 YEAR = re.compile(r"^(\d{4})$")
+PERIOD_PARAMETERS = ("month", "quarter", "year", "from", "to")
 # A custom range longer than this is refused: a report is about a period a person can act on.
 MAX_DAYS = 3 * 366
 
@@ -104,7 +105,18 @@ def last_month(today: date | None = None) -> Period:
 
 def period_from(params, today: date | None = None) -> Period:
     """The period the query parameters name (month=2026-11, quarter=2026-Q4, year=2026,
-    from=…&to=…), or the last complete month; ValidationError for a period that cannot be."""
+    from=…&to=…), or the last complete month; ValidationError for a period that cannot be.
+
+    One way of naming the period at a time, and none of them blank: a second one, or a
+    `quarter=` left empty, would otherwise be silently ignored."""
+    given = [name for name in PERIOD_PARAMETERS if name in params]
+    for name in given:
+        if not str(params[name]).strip():
+            raise ValidationError({name: _("Leave the parameter out or give a value.")})
+    if len({"custom" if name in ("from", "to") else name for name in given}) > 1:
+        raise ValidationError(
+            {given[-1]: _("Name the period one way only: month, quarter, year, or from and to.")}
+        )
     try:
         if params.get("month"):
             found = MONTH.match(params["month"].strip())

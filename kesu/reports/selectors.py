@@ -207,6 +207,11 @@ def check_scope(user, scope: dict[str, str]) -> None:
     branch = scope.get("branch", "")
     if branch and not (branch.isdigit() and branches_in_view(user).filter(pk=int(branch)).exists()):
         raise ValidationError({"branch": [NOT_YOUR_BRANCH]})
+    # The rest as the complaint list reads them: a value it would refuse is refused here too,
+    # not silently left out of the scope (the report would then cover more than was asked).
+    form = ComplaintFilter(scope, queryset=Complaint.objects.none(), request=_RequestOf(user)).form
+    if not form.is_valid():
+        raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
 
 
 def scoped_complaints(user, scope: dict[str, str], request=None) -> QuerySet[Complaint]:

@@ -33,7 +33,7 @@ from kesu.core.api.fields import (
     masked_phone,
 )
 from kesu.core.api.pagination import KesuCursorPagination
-from kesu.core.api.responses import BAD_REQUEST, CONFLICT, FORBIDDEN, NOT_FOUND
+from kesu.core.api.responses import BAD_REQUEST, CONFLICT, DAY_PARAMETER, FORBIDDEN, NOT_FOUND
 from kesu.core.limits import length_errors
 
 TAG = "callbacks"
@@ -232,8 +232,8 @@ TASK_FILTERS = [
     OpenApiParameter("status", OpenApiTypes.STR, enum=TaskStatus.values),
     OpenApiParameter("level", OpenApiTypes.INT, enum=Level.values),
     OpenApiParameter("callback_type", OpenApiTypes.STR, enum=CallbackType.values),
-    OpenApiParameter("due_from", OpenApiTypes.DATE),
-    OpenApiParameter("due_until", OpenApiTypes.DATE),
+    OpenApiParameter("due_from", DAY_PARAMETER),
+    OpenApiParameter("due_until", DAY_PARAMETER),
     OpenApiParameter("today", OpenApiTypes.BOOL, description=_("Open callbacks callable today.")),
     OpenApiParameter("mine", OpenApiTypes.BOOL, description=_("Only the user's own list.")),
 ]
@@ -332,8 +332,8 @@ class MeasuresView(APIView):
         tags=[TAG],
         summary=_("Callback measures: completion per level, sampling, on time, satisfaction"),
         parameters=[
-            OpenApiParameter("from", OpenApiTypes.DATE, description=_("Default: the 1st.")),
-            OpenApiParameter("until", OpenApiTypes.DATE, description=_("Default: today.")),
+            OpenApiParameter("from", DAY_PARAMETER, description=_("Default: the 1st.")),
+            OpenApiParameter("until", DAY_PARAMETER, description=_("Default: today.")),
         ],
         responses={200: MeasuresSerializer, 400: BAD_REQUEST, 403: FORBIDDEN},
     )

@@ -8,6 +8,7 @@ from django.db.models import Exists, F, Max, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from kesu.complaints.choices import (
     CauseClass,
@@ -28,6 +29,7 @@ from kesu.complaints.selectors import (
     complaints_overdue,
 )
 from kesu.core.api.fields import MAX_ID
+from kesu.core.api.filters import StrictBooleanFilter
 from kesu.core.phones import try_normalise_phone
 from kesu.customers.models import Customer
 from kesu.organisation.choices import Role
@@ -59,6 +61,7 @@ class IdField(forms.IntegerField):
         super().__init__(**kwargs)
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     """An object id; out of range is a 400, never a database overflow."""
 
@@ -93,6 +96,15 @@ class DateOrDateTimeField(forms.Field):
         return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"
+        r"([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
+        r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?)?$",
+        "example": "2026-03-01T08:30:00+08:00",
+    }
+)
 class DateOrDateTimeFilter(django_filters.Filter):
     field_class = DateOrDateTimeField
 
@@ -152,7 +164,7 @@ class ComplaintFilter(django_filters.FilterSet):
     department = IdFilter(field_name="department_id")
     owner = IdFilter(field_name="owner_id")
     customer = IdFilter(field_name="customer_id")
-    is_crisis = django_filters.BooleanFilter()
+    is_crisis = StrictBooleanFilter()
     number = django_filters.CharFilter(field_name="number", max_length=24)
     third_party_reference = django_filters.CharFilter(
         method="filter_third_party_reference",
@@ -172,10 +184,10 @@ class ComplaintFilter(django_filters.FilterSet):
         max_length=40,
         help_text=_("The customer's phone as typed, e.g. 138 1234 5678."),
     )
-    overdue = django_filters.BooleanFilter(
+    overdue = StrictBooleanFilter(
         method="filter_overdue", help_text=_("Past the resolution deadline and still open.")
     )
-    at_risk = django_filters.BooleanFilter(
+    at_risk = StrictBooleanFilter(
         method="filter_at_risk",
         help_text=_("Not overdue yet, but due within the next 24 hours."),
     )
@@ -184,13 +196,13 @@ class ComplaintFilter(django_filters.FilterSet):
         max_length=200,
         help_text=_("The product or model of the purchase the complaint is about, exactly."),
     )
-    reopened = django_filters.BooleanFilter(
+    reopened = StrictBooleanFilter(
         method="filter_reopened", help_text=_("Reopened at least once by an unsatisfied customer.")
     )
     satisfaction = MultiChoiceFilter(
         choices=Satisfaction.choices, help_text=_("The satisfaction the callback recorded.")
     )
-    merged = django_filters.BooleanFilter(
+    merged = StrictBooleanFilter(
         method="filter_merged",
         help_text=_(
             "Merged into another complaint as its duplicate; false leaves them out, as the "
@@ -302,7 +314,7 @@ class CustomerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_name_prefix", max_length=100, help_text=_("Name starts with.")
     )
-    is_company = django_filters.BooleanFilter()
+    is_company = StrictBooleanFilter()
 
     class Meta:
         model = Customer

@@ -363,7 +363,10 @@ class AttachmentDownloadView(APIView):
     @extend_schema(
         tags=[TAG],
         summary=_("Download a file of the complaint"),
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: NOT_FOUND},
+        description=_(
+            "The file as uploaded, with the Content-Type it was uploaded with (any type)."
+        ),
+        responses={(200, "*/*"): OpenApiTypes.BINARY, 404: NOT_FOUND},
     )
     def get(self, request, pk: int, attachment_pk: int):
         attachment = attachment_get(request.user, pk, attachment_pk)

@@ -100,6 +100,8 @@ class BoundedDateTimeField(serializers.DateTimeField):
         "out_of_range": _("Give a date between the years {first} and {last}."),
     }
     first_year, last_year = 2000, 2100
+    # The years above as a pattern, for the schema (kesu.core.api.schema).
+    schema_pattern = r"^(20[0-9]{2}|2100)-"
 
     def to_internal_value(self, value):
         parsed: datetime = super().to_internal_value(value)
@@ -111,6 +113,7 @@ class BoundedDateTimeField(serializers.DateTimeField):
 class BoundedDateField(serializers.DateField):
     default_error_messages = BoundedDateTimeField.default_error_messages
     first_year, last_year = 1900, 2100
+    schema_pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-"
 
     def to_internal_value(self, value):
         parsed = super().to_internal_value(value)

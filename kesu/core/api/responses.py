@@ -5,6 +5,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
+from kesu.core.api.fields import MAX_ID, BoundedDateField
+
 
 class ErrorBodySerializer(serializers.Serializer):
     code = serializers.CharField()
@@ -29,6 +31,10 @@ CONFLICT = error(_("Not possible in the current state, or the version you sent i
 PRECONDITION_FAILED = error(_("The If-Match version is stale: reload and apply the change again."))
 PRECONDITION_REQUIRED = error(_("Send If-Match or `version` to say which version you change."))
 
+# Query parameters the views read with these bounds (kesu.core.api.fields).
+ID_PARAMETER = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+DAY_PARAMETER = {"type": "string", "format": "date", "pattern": BoundedDateField.schema_pattern}
+
 ETAG_HEADER = OpenApiParameter(
     "ETag",
     OpenApiTypes.STR,
@@ -38,7 +44,8 @@ ETAG_HEADER = OpenApiParameter(
 )
 IF_MATCH_HEADER = OpenApiParameter(
     "If-Match",
-    OpenApiTypes.STR,
+    # What kesu.core.api.concurrency.parse_if_match reads: "3", 3 or *.
+    {"type": "string", "pattern": r'^\s*("[0-9]{1,9}"|[0-9]{1,9}|\*)\s*$'},
     OpenApiParameter.HEADER,
     description=_('The ETag you last read, e.g. "3". A stale value gives 412.'),
 )

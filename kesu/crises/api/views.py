@@ -8,9 +8,9 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kesu.core.api.fields import StrictInputMixin
+from kesu.core.api.fields import MAX_ID, StrictInputMixin
 from kesu.core.api.pagination import KesuCursorPagination
-from kesu.core.api.responses import BAD_REQUEST, FORBIDDEN, NOT_FOUND
+from kesu.core.api.responses import BAD_REQUEST, FORBIDDEN, ID_PARAMETER, NOT_FOUND
 from kesu.core.errors import NotAllowed
 from kesu.crises.api.serializers import CrisisDetailSerializer, CrisisSerializer
 from kesu.crises.choices import Status
@@ -26,7 +26,7 @@ def _check(request) -> None:
 
 class FilterSerializer(StrictInputMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.values, required=False)
-    branch = serializers.IntegerField(required=False, min_value=1)
+    branch = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     cursor = serializers.CharField(required=False)
     page_size = serializers.CharField(required=False)
 
@@ -41,7 +41,7 @@ class NewestPagination(KesuCursorPagination):
         summary=_("Crises you may see, newest first"),
         parameters=[
             OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
-            OpenApiParameter("branch", OpenApiTypes.INT),
+            OpenApiParameter("branch", ID_PARAMETER),
         ],
         responses={200: CrisisSerializer(many=True), 400: BAD_REQUEST, 403: FORBIDDEN},
     )

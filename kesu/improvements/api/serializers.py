@@ -26,7 +26,7 @@ class _PersonSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class _ComplaintRefSerializer(serializers.ModelSerializer):
+class ImprovementComplaintSerializer(serializers.ModelSerializer):
     class Meta:
         model = Complaint
         fields = ["id", "number", "title", "state"]
@@ -88,13 +88,13 @@ class ImprovementSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(_ComplaintRefSerializer(many=True))
+    @extend_schema_field(ImprovementComplaintSerializer(many=True))
     def get_complaints(self, action):
         """The linked complaints the reader may see."""
         request = self.context.get("request")
         qs = complaints_visible_to(request.user) if request is not None else Complaint.objects
         rows = qs.filter(improvement_actions=action).only("pk", "number", "title", "state")
-        return _ComplaintRefSerializer(rows.order_by("-id")[:100], many=True).data
+        return ImprovementComplaintSerializer(rows.order_by("-id")[:100], many=True).data
 
 
 def _categories(user):

@@ -9,9 +9,9 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kesu.core.api.fields import StrictInputMixin
+from kesu.core.api.fields import MAX_ID, StrictInputMixin
 from kesu.core.api.pagination import KesuCursorPagination
-from kesu.core.api.responses import BAD_REQUEST, CONFLICT, FORBIDDEN, NOT_FOUND
+from kesu.core.api.responses import BAD_REQUEST, CONFLICT, FORBIDDEN, ID_PARAMETER, NOT_FOUND
 from kesu.core.errors import NotAllowed
 from kesu.improvements import services
 from kesu.improvements.api.serializers import (
@@ -45,8 +45,8 @@ def _detail(request, action, code=status.HTTP_200_OK, headers=None) -> Response:
 
 class FilterSerializer(StrictInputMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=[ACTIVE, *Status.values], required=False)
-    owner = serializers.IntegerField(required=False, min_value=1)
-    branch = serializers.IntegerField(required=False, min_value=1)
+    owner = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    branch = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     overdue = serializers.BooleanField(required=False)
     cursor = serializers.CharField(required=False)
     page_size = serializers.CharField(required=False)
@@ -69,8 +69,8 @@ class ByDuePagination(KesuCursorPagination):
                 enum=[ACTIVE, *Status.values],
                 description=_("“active”: not reviewed or cancelled yet."),
             ),
-            OpenApiParameter("owner", OpenApiTypes.INT),
-            OpenApiParameter("branch", OpenApiTypes.INT),
+            OpenApiParameter("owner", ID_PARAMETER),
+            OpenApiParameter("branch", ID_PARAMETER),
             OpenApiParameter(
                 "overdue", OpenApiTypes.BOOL, description=_("Not done and past the due date.")
             ),

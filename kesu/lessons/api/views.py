@@ -8,21 +8,27 @@ from rest_framework.exceptions import ValidationError
 
 from kesu.complaints.choices import CauseClass
 from kesu.complaints.exports import category_labels
-from kesu.core.api.responses import BAD_REQUEST
+from kesu.core.api.responses import BAD_REQUEST, ID_PARAMETER
 from kesu.lessons.api.serializers import LessonSerializer
-from kesu.lessons.forms import LessonFilterForm
+from kesu.lessons.forms import SEARCH_MAX_LENGTH, LessonFilterForm
 from kesu.lessons.selectors import lesson_rows, lessons_search, linkable_complaints
 
 TAG = "lessons"
 FILTERS = [
-    OpenApiParameter("q", OpenApiTypes.STR, description=_("Words of the title, text or advice.")),
     OpenApiParameter(
-        "category", OpenApiTypes.INT, description=_("A category, and everything under it.")
+        "q",
+        {"type": "string", "maxLength": SEARCH_MAX_LENGTH},
+        description=_("Words of the title, text or advice."),
+    ),
+    OpenApiParameter(
+        "category", ID_PARAMETER, description=_("A category, and everything under it.")
     ),
     OpenApiParameter("cause", OpenApiTypes.STR, enum=CauseClass.values),
-    OpenApiParameter("branch", OpenApiTypes.INT),
+    OpenApiParameter("branch", ID_PARAMETER),
     OpenApiParameter(
-        "month", OpenApiTypes.STR, description=_("Shared in this month: YYYY-MM, e.g. 2026-11.")
+        "month",
+        {"type": "string", "pattern": r"^2[0-9]{3}-(0[1-9]|1[0-2])$"},
+        description=_("Shared in this month: YYYY-MM, e.g. 2026-11."),
     ),
 ]
 

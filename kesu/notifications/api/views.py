@@ -8,6 +8,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kesu.core.api.filters import StrictBooleanFilter
 from kesu.core.api.pagination import KesuCursorPagination
 from kesu.core.api.responses import BAD_REQUEST, NOT_FOUND
 from kesu.notifications import selectors, services
@@ -67,7 +68,7 @@ class MarkedSerializer(serializers.Serializer):
 
 
 class InboxFilter(filters.FilterSet):
-    unread = filters.BooleanFilter(
+    unread = StrictBooleanFilter(
         method="filter_unread",
         label=_("true: only unread items; false: only read ones"),
     )

@@ -8,6 +8,8 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kesu.complaints.choices import Channel, Kind, Severity
+from kesu.core.api.fields import MAX_ID
 from kesu.core.api.responses import BAD_REQUEST, FORBIDDEN
 from kesu.reports.access import may_read_reports
 from kesu.reports.api.serializers import ReportSerializer
@@ -16,7 +18,17 @@ from kesu.reports.periods import period_from
 from kesu.reports.selectors import check_scope, scope_from
 
 TAG = "reports"
-S = OpenApiTypes.STR
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+# The years a report may cover (kesu.reports.periods refuses earlier ones).
+DAY = {"type": "string", "format": "date", "pattern": "^2[0-9]{3}-"}
+
+
+def _pattern(pattern: str) -> dict:
+    return {"type": "string", "pattern": pattern}
+
+
+def _choice(choices) -> dict:
+    return {"type": "string", "enum": list(choices.values)}
 
 
 class MonthlyReportView(APIView):
@@ -28,20 +40,24 @@ class MonthlyReportView(APIView):
             "The scope parameters are the complaint list's filters of the same names."
         ),
         parameters=[
-            OpenApiParameter("month", S, description=_("YYYY-MM, e.g. 2026-11.")),
-            OpenApiParameter("quarter", S, description=_("YYYY-Qn, e.g. 2026-Q4.")),
-            OpenApiParameter("year", S, description=_("YYYY.")),
-            OpenApiParameter("from", OpenApiTypes.DATE, description=_("First day of a range.")),
-            OpenApiParameter("to", OpenApiTypes.DATE, description=_("Last day of a range.")),
-            OpenApiParameter("branch", OpenApiTypes.INT),
-            OpenApiParameter("department", OpenApiTypes.INT),
             OpenApiParameter(
-                "category", OpenApiTypes.INT, description=_("And everything under it.")
+                "month",
+                _pattern(r"^2[0-9]{3}-(0[1-9]|1[0-2])$"),
+                description=_("YYYY-MM, e.g. 2026-11."),
             ),
-            OpenApiParameter("product", S),
-            OpenApiParameter("kind", S),
-            OpenApiParameter("channel", S),
-            OpenApiParameter("severity", S),
+            OpenApiParameter(
+                "quarter", _pattern(r"^2[0-9]{3}-Q[1-4]$"), description=_("YYYY-Qn, e.g. 2026-Q4.")
+            ),
+            OpenApiParameter("year", _pattern(r"^2[0-9]{3}$"), description=_("YYYY.")),
+            OpenApiParameter("from", DAY, description=_("First day of a range.")),
+            OpenApiParameter("to", DAY, description=_("Last day of a range.")),
+            OpenApiParameter("branch", ID),
+            OpenApiParameter("department", ID),
+            OpenApiParameter("category", ID, description=_("And everything under it.")),
+            OpenApiParameter("product", {"type": "string", "maxLength": 200}),
+            OpenApiParameter("kind", _choice(Kind)),
+            OpenApiParameter("channel", _choice(Channel)),
+            OpenApiParameter("severity", _choice(Severity)),
             OpenApiParameter(
                 "fresh",
                 OpenApiTypes.BOOL,
