@@ -44,6 +44,9 @@ from kesu.sla.models import CalendarDay
 from kesu.sla.services import calendar_for_organisation_default, working_calendar
 
 EPOCH = date(2000, 1, 1)
+# The plans whose call is the purchase's sales advisor's when one is recorded (seed 001: the
+# advisor calls within 3 days of delivery); without one the task goes to the plan's role.
+SALES_ADVISOR_PLANS = frozenset({"delivery_3"})
 # How much later than the first calling window a callback may go to reach a preferred day.
 PREFERRED_DAY_WAIT = timedelta(days=7)
 
@@ -225,8 +228,18 @@ class Planner:
             call_from=call_from,
             call_until=call_until,
             role=plan.role,
-            assignee_id=self.assignee(subject.branch_id, plan.role),
+            assignee_id=self.advisor(plan, subject) or self.assignee(subject.branch_id, plan.role),
         )
+
+    def advisor(self, plan: CallbackPlan, subject: Subject) -> int | None:
+        """The purchase's sales advisor, for a plan that is theirs, while they work here."""
+        purchase = subject.purchase
+        if plan.code not in SALES_ADVISOR_PLANS or purchase is None:
+            return None
+        advisor = purchase.sales_advisor
+        if advisor is None or not advisor.is_active or advisor.branch_id != subject.branch_id:
+            return None
+        return advisor.pk
 
     def save(self, tasks: list[CallbackTask | None]) -> list[CallbackTask]:
         """Insert the tasks whose key is new and audit each; returns those created."""
@@ -436,7 +449,7 @@ def catch_up_purchases(planner: Planner) -> int:
         qs = Purchase.objects.filter(
             customer__organisation_id=planner.organisation_id,
             **{f"{field}__range": (first, last)},
-        ).select_related("customer")
+        ).select_related("customer", "sales_advisor")
         for batch in _batched(qs):
             planner.load_preferences(p.customer_id for p in batch)
             tasks = [planner.build(plan, purchase_subject(p), getattr(p, field)) for p in batch]

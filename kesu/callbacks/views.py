@@ -24,6 +24,7 @@ from kesu.callbacks.choices import (
     TaskStatus,
 )
 from kesu.callbacks.models import CustomerCallPreference, SmsMessage
+from kesu.callbacks.plans import SALES_ADVISOR_PLANS
 from kesu.callbacks.sampling import draw_sample, last_week
 from kesu.callbacks.scripts import script_for
 from kesu.callbacks.selectors import (
@@ -217,6 +218,7 @@ def task_page(request, pk, errors=None, posted=None, status=200):
         key_person_phone=phone_for(user, task.key_person.phone) if task.key_person else "",
         preference=preference,
         script=script_for(task.callback_type),
+        advisor_call=task.plan.code in SALES_ADVISOR_PLANS,
         advice=guidance_for(customer.personality_type),
         history=list(customer_callbacks(user, customer.pk, exclude_id=task.pk)),
         attempts=list(task.call_attempts.select_related("by").order_by("at")),

@@ -188,6 +188,7 @@ class ComplaintAction(models.TextChoices):
     EXPORT = "export", _("Exported")
     TEAM_ADDED = "team_added", _("Added to the team")
     TEAM_REMOVED = "team_removed", _("Removed from the team")
+    TEAM_ROLE_CHANGED = "team_role_changed", _("Role on the team changed")
     # The manufacturer (DOMAIN §10): a question to its regional staff, their answer, and the
     # report back the manufacturer expects.
     MANUFACTURER_ASKED = "manufacturer_asked", _("Escalated to the manufacturer")

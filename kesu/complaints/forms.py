@@ -148,16 +148,24 @@ class IntakeForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         departments = self.fields["department"]
+        departments.label_from_instance = lambda department: department.name
         if user.sees_whole_organisation:
+            # Registering for any branch (the group): the departments of the branch chosen,
+            # none before one is (the intake's route preview swaps them in on a change).
             self.fields["branch"].queryset = branches_visible_to(user)
+            chosen = self.data.get("branch") if self.is_bound else self.initial.get("branch")
             departments.queryset = Department.objects.filter(
-                branch__in=branches_visible_to(user)
-            ).select_related("branch")
+                branch__in=branches_visible_to(user),
+                branch_id=chosen if str(chosen or "").isdigit() else None,
+            )
+            departments.error_messages["invalid_choice"] = _(
+                "Choose a department of the branch chosen above: this one belongs to another "
+                "branch."
+            )
         else:
             del self.fields["branch"]
             departments.queryset = Department.objects.filter(branch_id=user.branch_id)
-            departments.label_from_instance = lambda department: department.name
-        departments.queryset = departments.queryset.order_by("branch_id", "name")
+        departments.queryset = departments.queryset.order_by("name")
 
 
 # The forwarding channels as the intake's show-for-channels attribute lists them (kesu.js).

@@ -17,8 +17,9 @@ transaction; see kesu/core/hooks.py.
 - `move_recorded(complaint, move, actor, changes, data)`: right after `after_move`, with what
   the move changed (`changes`: field → [old, new], ids for foreign keys) and the rest of its
   audit data (notifications: who must hear of it).
-- `team_changed(complaint, member, actor)`: someone was put on the complaint's team (team.py;
-  notifications: tell them).
+- `team_changed(complaint, member, actor, previous="", entry=None)`: someone was put on the
+  complaint's team, or their role on it changed from `previous` (team.py; `entry` is the
+  change's audit entry; notifications: tell them, once per change; sla: the update cadence).
 - `after_contact(complaint, actor)`: a call or a note shared with the customer was recorded
   (sla: the first-contact milestone is met).
 - `note_shared(complaint, entry)`: a note shared with the customer was recorded (its audit
@@ -123,7 +124,7 @@ registration_planned = Hook("complaints: registration planned")
 after_registration = Hook("complaints: after registration")
 after_move = Hook("complaints: after a move")
 move_recorded = Hook("complaints: a move recorded, with its changes")
-team_changed = Hook("complaints: someone put on a complaint's team")
+team_changed = Hook("complaints: someone put on a complaint's team or their role changed")
 after_contact = Hook("complaints: after contact with the customer")
 note_shared = Hook("complaints: a note shared with the customer was recorded")
 defaults_installed = Hook("complaints: organisation defaults installed")

@@ -1,6 +1,7 @@
 """Writes to complaints that are not moves of the procedure (those live in workflow.py)."""
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -45,7 +46,7 @@ from kesu.complaints.numbering import next_complaint_number
 from kesu.complaints.routing import Route, route_for
 from kesu.complaints.search import SEARCHED_FIELDS, search_grams_for
 from kesu.complaints.selectors import complaints_visible_to, manufacturer_contacts_for
-from kesu.complaints.severity import suggest_severity
+from kesu.complaints.severity import SeveritySuggestion, suggest_severity
 from kesu.complaints.workflow import TRANSITIONS
 from kesu.core.errors import InvalidState, NotAllowed, NotFound, StaleVersion
 from kesu.core.limits import check_lengths, length_errors, limited, normalise_newlines
@@ -155,6 +156,49 @@ REGISTER_CHOICES = {
 }
 
 
+@dataclass
+class Intake:
+    """What a complaint is registered with, as given (complaint_register's arguments)."""
+
+    actor: User
+    customer: Customer
+    branch: Branch | None
+    channel: str
+    title: str
+    account: str
+    kind: str
+    demand: str
+    demand_detail: str
+    staff_involved: str
+    promise_made_by: str
+    channel_detail: str
+    category: Category | None
+    cause: str
+    purchase: Purchase | None
+    received_at: datetime | None
+    personality_type: str
+    upset_level: int | None
+    severity: str | None
+    severity_override_reason: str
+    department: Department | None
+    third_party_reference: str
+    third_party_contact: str
+    triage: dict | None
+
+    @property
+    def cause_or_default(self) -> str:
+        """The cause given, else the category's usual one."""
+        return self.cause or (self.category.default_cause if self.category else "")
+
+    def texts(self) -> dict[str, str]:
+        """The free texts, by field (REGISTER_LIMITS names them)."""
+        return {name: getattr(self, name) for name in REGISTER_LIMITS}
+
+    def codes(self) -> dict[str, str | None]:
+        """The coded fields, by field (REGISTER_CHOICES names them)."""
+        return {name: getattr(self, name) for name in REGISTER_CHOICES}
+
+
 def complaint_register(
     *,
     actor: User,
@@ -187,129 +231,182 @@ def complaint_register(
     """Register a complaint; the registering user becomes its first-contact owner.
 
     `owner_if_unrouted` owns it instead where no routing rule names an owner (the customer
-    portal's stand-in user cannot handle a complaint: kesu/portal hands it to a frontline
-    colleague of the branch).
+    portal's and the integrations' stand-in users cannot handle a complaint: kesu/portal and
+    kesu/integrations hand it to a frontline colleague of the branch).
 
     `triage` is what the triage suggestions offered, {field: suggested value}
     (kesu/complaints/triage_suggestions.py); the "register" entry records it next to what
     was chosen, so the overrides can be counted and learnt from.
 
     The handling department is `department` when staff chose one, else the one the routing
-    rules name (kesu/complaints/routing.py). Returns (complaint, created). With an idempotency key that this user used before, the
-    complaint created then is returned and nothing new is written.
+    rules name (kesu/complaints/routing.py). Returns (complaint, created). With an idempotency
+    key that this user used before, the complaint created then is returned and nothing new is
+    written.
+
+    The steps: the role, the idempotency key, the input checked (`_checked_intake`, which
+    also suggests the severity), the route (`_route_of`), the row (`_complaint_row`), then
+    `_save_registration` plans the deadlines, numbers, saves, audits and runs the hooks.
     """
-    if not may_register(actor) or actor.organisation_id is None:  # the second for mypy
-        raise NotAllowed(_("Your role may not register complaints."), code="role_not_allowed")
+    _check_may_register(actor)
     if idempotency_key:
         previous = _complaint_for_key(actor, idempotency_key)
         if previous is not None:
             return previous, False
-    branch = branch or actor.branch
-    texts = {
-        "title": title,
-        "account": account,
-        "channel_detail": channel_detail,
-        "demand_detail": demand_detail,
-        "staff_involved": staff_involved,
-        "promise_made_by": promise_made_by,
-        "severity_override_reason": severity_override_reason,
-        "third_party_reference": third_party_reference,
-        "third_party_contact": third_party_contact,
-    }
-    codes = {
-        "kind": kind,
-        "channel": channel,
-        "demand": demand,
-        "cause": cause,
-        "personality_type": personality_type,
-        "severity": severity,
-    }
-    errors = _registration_errors(
-        actor,
-        branch=branch,
+    intake = Intake(
+        actor=actor,
         customer=customer,
-        purchase=purchase,
+        branch=branch or actor.branch,
+        channel=channel,
+        title=title,
+        account=account,
+        kind=kind,
+        demand=demand,
+        demand_detail=demand_detail,
+        staff_involved=staff_involved,
+        promise_made_by=promise_made_by,
+        channel_detail=channel_detail,
         category=category,
+        cause=cause,
+        purchase=purchase,
+        received_at=received_at,
+        personality_type=personality_type,
         upset_level=upset_level,
-        texts=texts,
-        codes=codes,
+        severity=severity,
+        severity_override_reason=severity_override_reason,
+        department=department,
+        third_party_reference=third_party_reference,
+        third_party_contact=third_party_contact,
+        triage=triage,
     )
+    suggestion = _checked_intake(intake)
+    route = _unrouted_to(_route_of(intake, suggestion), owner_if_unrouted)
+    complaint = _complaint_row(intake, suggestion, route)
+    return _save_registration(complaint, actor, idempotency_key, triage)
+
+
+def _check_may_register(actor: User) -> None:
+    if not may_register(actor) or actor.organisation_id is None:  # the second for mypy
+        raise NotAllowed(_("Your role may not register complaints."), code="role_not_allowed")
+
+
+def _checked_intake(intake: Intake) -> SeveritySuggestion:
+    """The suggested severity of a valid intake; ValidationError with every field's fault."""
+    errors = _registration_errors(
+        intake.actor,
+        branch=intake.branch,
+        customer=intake.customer,
+        purchase=intake.purchase,
+        category=intake.category,
+        upset_level=intake.upset_level,
+        texts=intake.texts(),
+        codes=intake.codes(),
+    )
+    errors |= _routing_and_triage_errors(intake)
+    suggestion = None
+    if not errors:
+        suggestion = _suggested_severity(intake)
+        errors |= _severity_errors(intake, suggestion)
+    if errors:
+        raise ValidationError(errors)
+    assert suggestion is not None  # set above when there were no errors
+    return suggestion
+
+
+def _routing_and_triage_errors(intake: Intake) -> dict:
+    """A chosen department of another branch; triage suggestions in the wrong shape."""
+    errors: dict[str, object] = {}
+    department, branch = intake.department, intake.branch
     if department is not None and (branch is None or department.branch_id != branch.pk):
         errors["department"] = _("Choose a department of the complaint's branch.")
-    if triage is not None and not _triage_valid(triage):
+    if intake.triage is not None and not _triage_valid(intake.triage):
         errors["triage"] = _(
             "Give the suggestions shown as {field: value}, fields among: %(fields)s."
         ) % {"fields": ", ".join(TRIAGE_FIELDS)}
-    suggestion = None
-    if not errors:
-        suggestion = suggest_severity(
-            organisation_id=actor.organisation_id,
-            title=title,
-            account=account,
-            demand=demand,
-            channel=channel,
-            category=category,
-        )
-        if severity and severity != suggestion.severity and not severity_override_reason.strip():
-            errors["severity_override_reason"] = _(
-                "Say why the severity differs from the suggested one."
-            )
-    if errors:
-        raise ValidationError(errors)
-    assert branch is not None and suggestion is not None  # both checked above without errors
+    return errors
 
-    received_at = received_at or timezone.now()
-    cause = cause or (category.default_cause if category else "")
-    route = (
-        Route(department, None)
-        if department is not None
-        else route_for(
-            actor=actor,
-            branch=branch,
-            category=category,
-            cause=cause,
-            channel=channel,
-            severity=severity or suggestion.severity,
-            demand=demand,
-        )
+
+def _suggested_severity(intake: Intake) -> SeveritySuggestion:
+    assert intake.actor.organisation_id is not None  # _check_may_register
+    return suggest_severity(
+        organisation_id=intake.actor.organisation_id,
+        title=intake.title,
+        account=intake.account,
+        demand=intake.demand,
+        channel=intake.channel,
+        category=intake.category,
     )
-    if route.owner is None and owner_if_unrouted is not None:
-        route = Route(
-            route.department or owner_if_unrouted.department, route.rule, owner_if_unrouted
-        )
-    complaint = Complaint(
+
+
+def _severity_errors(intake: Intake, suggestion: SeveritySuggestion) -> dict:
+    """A severity other than the suggested one needs its reason."""
+    severity = intake.severity
+    if severity and severity != suggestion.severity and not intake.severity_override_reason.strip():
+        return {
+            "severity_override_reason": _("Say why the severity differs from the suggested one.")
+        }
+    return {}
+
+
+def _route_of(intake: Intake, suggestion: SeveritySuggestion) -> Route:
+    """The department (and owner) chosen by staff, else the one the routing rules name."""
+    if intake.department is not None:
+        return Route(intake.department, None)
+    assert intake.branch is not None  # _checked_intake
+    return route_for(
+        actor=intake.actor,
+        branch=intake.branch,
+        category=intake.category,
+        cause=intake.cause_or_default,
+        channel=intake.channel,
+        severity=intake.severity or suggestion.severity,
+        demand=intake.demand,
+    )
+
+
+def _unrouted_to(route: Route, owner: User | None) -> Route:
+    """The route, with `owner` as its owner where no rule named one."""
+    if route.owner is not None or owner is None:
+        return route
+    return Route(route.department or owner.department, route.rule, owner)
+
+
+def _complaint_row(intake: Intake, suggestion: SeveritySuggestion, route: Route) -> Complaint:
+    """The unsaved complaint of a checked intake (texts stripped, severity as suggested or
+    chosen, routed)."""
+    actor, severity = intake.actor, intake.severity
+    assert actor.organisation_id is not None  # _check_may_register
+    return Complaint(
         organisation_id=actor.organisation_id,
-        branch=branch,
-        kind=kind,
-        channel=channel,
-        channel_detail=channel_detail,
-        third_party_reference=(third_party_reference or "").strip(),
-        third_party_contact=(third_party_contact or "").strip(),
-        customer=customer,
-        purchase=purchase,
-        received_at=received_at,
-        title=title.strip(),
-        account=account.strip(),
-        demand=demand,
-        demand_detail=demand_detail,
-        staff_involved=staff_involved.strip(),
-        promise_made_by=promise_made_by.strip(),
-        category=category,
-        cause=cause,
+        branch=intake.branch,
+        kind=intake.kind,
+        channel=intake.channel,
+        channel_detail=intake.channel_detail,
+        third_party_reference=(intake.third_party_reference or "").strip(),
+        third_party_contact=(intake.third_party_contact or "").strip(),
+        customer=intake.customer,
+        purchase=intake.purchase,
+        received_at=intake.received_at or timezone.now(),
+        title=intake.title.strip(),
+        account=intake.account.strip(),
+        demand=intake.demand,
+        demand_detail=intake.demand_detail,
+        staff_involved=intake.staff_involved.strip(),
+        promise_made_by=intake.promise_made_by.strip(),
+        category=intake.category,
+        cause=intake.cause_or_default,
         severity=severity or suggestion.severity,
         suggested_severity=suggestion.severity,
         severity_reasons=suggestion.reasons,
-        severity_override_reason=severity_override_reason.strip() if severity else "",
+        severity_override_reason=intake.severity_override_reason.strip() if severity else "",
         is_crisis=suggestion.crisis,
         crisis_signals=suggestion.crisis_signals,
-        personality_type=personality_type,
-        upset_level=upset_level,
+        personality_type=intake.personality_type,
+        upset_level=intake.upset_level,
         registered_by=actor,
         owner=route.owner or actor,
         department=route.department,
         routed_by=route.rule,
     )
-    return _save_registration(complaint, actor, idempotency_key, triage)
 
 
 # The fields triage suggests that registration sets (kesu/complaints/triage_suggestions.py).
@@ -384,8 +481,21 @@ def _registration_errors(
     for field, value in codes.items():
         if value and value not in REGISTER_CHOICES[field].values:
             errors[field] = _("“%(value)s” is not a valid choice.") % {"value": value}
-    for field in _third_party_misplaced(codes["channel"], texts):
-        errors.setdefault(field, THIRD_PARTY_ONLY)
+    return errors | {
+        field: message
+        for field, message in _third_party_errors(codes["channel"], texts).items()
+        if field not in errors
+    }
+
+
+def _third_party_errors(channel, texts: dict[str, str]) -> dict:
+    """The third party's fields on a complaint not forwarded by one; the reference missing on
+    one that was."""
+    errors: dict[str, object] = dict.fromkeys(
+        _third_party_misplaced(channel, texts), THIRD_PARTY_ONLY
+    )
+    if _third_party_reference_missing(channel, texts["third_party_reference"]):
+        errors["third_party_reference"] = third_party_reference_required(channel)
     return errors
 
 
@@ -398,6 +508,20 @@ def _branch_error(actor: User, branch: Branch | None):
         # An integration's token that may act in some branches only (kesu/integrations).
         return _("This integration may not act in that branch.")
     return None
+
+
+def _third_party_reference_missing(channel, reference) -> bool:
+    """A forwarded complaint (THIRD_PARTY_CHANNELS) without the third party's reference."""
+    return channel in THIRD_PARTY_CHANNELS and not (reference or "").strip()
+
+
+def third_party_reference_required(channel) -> str:
+    """Which field is missing and why, naming the channel the complaint came through."""
+    return _(
+        "Their reference number is required: a complaint forwarded by %(channel)s is answered "
+        "back to them under their own case number (the 12315 work order, the manufacturer's "
+        "case, …). Ask them for it before saving."
+    ) % {"channel": Channel(channel).label}
 
 
 THIRD_PARTY_ONLY = _(
@@ -422,19 +546,12 @@ def _save_registration(
     taken: the counter row stays locked from then until the commit, so concurrent intakes of
     one organisation queue only for the writes.
     """
+    # Planning the deadlines (and whatever else the hooks add), before the number is taken.
     parts = [part for part in hooks.registration_planned(complaint) if part is not None]
     try:
         with transaction.atomic():
-            complaint.number = next_complaint_number(
-                actor.organisation,  # type: ignore[arg-type]  # organisation_id checked above
-                timezone.localtime(complaint.received_at).year,
-            )
-            complaint.search_grams = search_grams_for(complaint)
-            complaint.save(force_insert=True)
-            for part in parts:
-                part.save(complaint)
-            if idempotency_key:
-                IdempotencyKey.objects.create(user=actor, key=idempotency_key, complaint=complaint)
+            _number(complaint, actor)
+            _insert(complaint, actor, parts, idempotency_key)
             _audit_registration(complaint, actor, parts, triage_outcome(complaint, triage))
             hooks.after_registration(complaint)
     except IntegrityError:
@@ -445,6 +562,24 @@ def _save_registration(
                 return previous, False
         raise
     return complaint, True
+
+
+def _number(complaint: Complaint, actor: User) -> None:
+    """The next number of the organisation's year (locks its counter until the commit)."""
+    complaint.number = next_complaint_number(
+        actor.organisation,  # type: ignore[arg-type]  # organisation_id checked by the caller
+        timezone.localtime(complaint.received_at).year,
+    )
+
+
+def _insert(complaint: Complaint, actor: User, parts, idempotency_key: str | None) -> None:
+    """The row, its search grams, what the hooks planned and the idempotency key."""
+    complaint.search_grams = search_grams_for(complaint)
+    complaint.save(force_insert=True)
+    for part in parts:
+        part.save(complaint)
+    if idempotency_key:
+        IdempotencyKey.objects.create(user=actor, key=idempotency_key, complaint=complaint)
 
 
 def _audit_registration(complaint: Complaint, actor: User, parts, triage: dict) -> None:
@@ -553,7 +688,9 @@ def _update_errors(changes: dict) -> dict:
 
 def _check_update_references(complaint: Complaint, changes: dict) -> None:
     """A new category of the complaint's organisation and active; a purchase of its customer;
-    a third party's reference and contact only while the channel is a forwarding one."""
+    a third party's reference and contact only while the channel is a forwarding one, and
+    the reference required then (checked when the edit touches the channel or the
+    reference, so an old forwarded complaint without one can still be edited otherwise)."""
     after = {name: changes.get(name, getattr(complaint, name)) for name in THIRD_PARTY_FIELDS}
     misplaced = _third_party_misplaced(changes.get("channel", complaint.channel), after)
     if misplaced:
@@ -567,6 +704,10 @@ def _check_update_references(complaint: Complaint, changes: dict) -> None:
                 )
             }
         )
+    channel = changes.get("channel", complaint.channel)
+    touched = {"channel", "third_party_reference"} & set(changes)
+    if touched and _third_party_reference_missing(channel, after["third_party_reference"]):
+        raise ValidationError({"third_party_reference": third_party_reference_required(channel)})
     category = changes.get("category")
     if category is not None and (
         category.organisation_id != complaint.organisation_id or not category.is_active

@@ -2,8 +2,10 @@
 cross-department team the general manager leads), the visiting team of a big case, and
 watchers. Members see the complaint in their queue ("With my team") and hear of its news.
 
-Writes (`team_add`, `team_remove`) are audited like every change to a complaint and call the
-`team_changed` hook (notifications tells the new member).
+Writes (`team_add`, `team_remove`) are audited like every change to a complaint; putting
+someone on the team and changing their role (co-handler ↔ watcher) are two actions of the
+timeline, and both call the `team_changed` hook (notifications tells the person, once per
+change, in words that say which of the two it was).
 """
 
 from django.core.exceptions import ValidationError
@@ -67,7 +69,7 @@ def require_may_manage_team(user: User, complaint: Complaint) -> None:
 
 
 def team_add(*, actor: User, complaint_id: int, user_id, role: str) -> ComplaintMember:
-    """Put a person on the complaint's team (again: their role changes)."""
+    """Put a person on the complaint's team (again: their role changes, recorded as such)."""
     with transaction.atomic():
         complaint = _locked(actor, complaint_id)
         if role not in TeamRole.values:
@@ -89,15 +91,15 @@ def team_add(*, actor: User, complaint_id: int, user_id, role: str) -> Complaint
         if not created:
             member.role = role
             member.save(update_fields=["role"])
-        audit_record(
+        entry = audit_record(
             organisation_id=complaint.organisation_id,
             actor=actor,
-            action=ComplaintAction.TEAM_ADDED,
+            action=ComplaintAction.TEAM_ADDED if created else ComplaintAction.TEAM_ROLE_CHANGED,
             obj=complaint,
             complaint_id=complaint.pk,
             data={"user": user.pk, "name": str(user), "role": role, "previous": previous},
         )
-        hooks.team_changed(complaint, member, actor)
+        hooks.team_changed(complaint, member, actor, previous=previous, entry=entry)
         return member
 
 

@@ -704,7 +704,17 @@ def intake_route(request):
             title=values.get("title", "")[: limits.TITLE],
             account=values.get("account", "")[: limits.ACCOUNT],
         )
-    return render(request, "complaints/_route_preview.html", {"preview": preview})
+    departments = None
+    if user.sees_whole_organisation:
+        # The department list follows the branch chosen: swapped in beside the preview.
+        form = IntakeForm(values, user=user)
+        form.fields["department"].widget.attrs["hx-swap-oob"] = "true"
+        departments = form["department"]
+    return render(
+        request,
+        "complaints/_route_preview.html",
+        {"preview": preview, "departments": departments},
+    )
 
 
 @login_required

@@ -15,6 +15,7 @@ class PurchaseInline(admin.TabularInline):
         "order_effective_on",
         "delivered_on",
         "service_completed_on",
+        "sales_advisor",
     ]
     readonly_fields = fields
 

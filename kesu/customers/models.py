@@ -102,6 +102,15 @@ class Purchase(models.Model):
     order_effective_on = models.DateField(_("order effective on"), null=True, blank=True)
     delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
     service_completed_on = models.DateField(_("service completed on"), null=True, blank=True)
+    # Who sold it: the 3-day call after delivery is theirs (seed 001; callbacks/plans.py).
+    sales_advisor = models.ForeignKey(
+        "organisation.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="advised_purchases",
+        verbose_name=_("sales advisor"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

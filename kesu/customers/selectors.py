@@ -86,7 +86,12 @@ def purchases_visible_to(user) -> QuerySet[Purchase]:
 
 def customer_purchases(user, customer: Customer) -> QuerySet[Purchase]:
     """The purchases of one (visible) customer this user may see, newest first."""
-    return purchases_visible_to(user).filter(customer_id=customer.pk).order_by("-id")
+    return (
+        purchases_visible_to(user)
+        .filter(customer_id=customer.pk)
+        .select_related("sales_advisor")
+        .order_by("-id")
+    )
 
 
 def customers_by_phone(user, phone: str) -> QuerySet[Customer]:

@@ -33,6 +33,11 @@ CUSTOMER_FIELDS = [
     "preferred_channel",
     "branch",
 ]
+# The purchase fields that refer to another row (recorded by id).
+PURCHASE_REFERENCES = frozenset({"branch", "sales_advisor"})
+# Who may be recorded as a purchase's sales advisor: the branch's frontline staff, who make the
+# advisor's call after a delivery from the callback list (callbacks/defaults.py, "delivery_3").
+SALES_ADVISOR_ROLES = frozenset({Role.FRONTLINE})
 PURCHASE_FIELDS = [
     "kind",
     "reference",
@@ -44,6 +49,7 @@ PURCHASE_FIELDS = [
     "delivered_on",
     "service_completed_on",
     "branch",
+    "sales_advisor",
 ]
 
 
@@ -155,6 +161,30 @@ def customer_update(*, actor, customer: Customer, **data) -> Customer:
     return customer
 
 
+def _check_sales_advisor(customer: Customer, data: dict) -> None:
+    """The sales advisor, if given: an active frontline colleague of the purchase's branch."""
+    advisor = data.get("sales_advisor")
+    if advisor is None:
+        return
+    branch = data.get("branch") or customer.branch
+    branch_id = branch.pk if branch is not None else None
+    if (
+        advisor.organisation_id != customer.organisation_id
+        or not advisor.is_active
+        or advisor.role not in SALES_ADVISOR_ROLES
+        or branch_id is None
+        or advisor.branch_id != branch_id
+    ):
+        raise ValidationError(
+            {
+                "sales_advisor": _(
+                    "Choose a sales advisor among the active frontline staff of the purchase's "
+                    "branch: the call after delivery goes to them."
+                )
+            }
+        )
+
+
 @transaction.atomic
 def purchase_create(*, actor, customer: Customer, **data) -> Purchase:
     _check_writer(actor)
@@ -164,13 +194,17 @@ def purchase_create(*, actor, customer: Customer, **data) -> Purchase:
         raise ValidationError(
             {"kind": _("“%(value)s” is not a valid choice.") % {"value": data.get("kind")}}
         )
+    _check_sales_advisor(customer, data)
     purchase = Purchase.objects.create(customer=customer, **data)
     audit_record(
         organisation_id=customer.organisation_id,
         actor=actor,
         action=CustomerAction.PURCHASE_CREATE,
         obj=purchase,
-        data={k: getattr(purchase, k if k != "branch" else "branch_id") for k in PURCHASE_FIELDS},
+        data={
+            k: getattr(purchase, k + ("_id" if k in PURCHASE_REFERENCES else ""))
+            for k in PURCHASE_FIELDS
+        },
     )
     hooks.after_purchase(purchase, actor)
     return purchase

@@ -97,6 +97,8 @@ def seed(organisation: Organisation, now: datetime | None = None) -> int:
                 product=product,
                 plate_number=plate,
                 branch=east,
+                # The vehicles frontline sold: the 3-day call after delivery is theirs.
+                sales_advisor=frontline if kind == PurchaseKind.VEHICLE else None,
                 **dates,
             )
         # A complaint resolved today: the customer director's satisfaction callback.

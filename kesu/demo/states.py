@@ -132,7 +132,8 @@ STORIES = [
           Demand.REPAIR, "vehicle.body", Channel.PHONE, State.PARKED,
           maker=("同款车机死机已有多起，请告知系统升级包的发布时间。", "")),
     Story(3, "记者来电询问车辆自燃传闻", "有记者打电话说我们公司的车在停车场冒烟，要求说明情况。",
-          Demand.EXPLANATION, "vehicle", Channel.MEDIA, State.CONFIRMED),
+          Demand.EXPLANATION, "vehicle", Channel.MEDIA, State.CONFIRMED,
+          reference="晚报热线-20261203-07", third_party_contact="都市晚报 陈记者"),
     Story(2, "变速箱漏油，要求现金补偿", "变速箱漏油修了三次，耽误上班，要求补偿误工费。",
           Demand.COMPENSATION, "vehicle.transmission", Channel.PHONE, State.AWAITING_APPROVAL,
           compensation=8000),
@@ -273,6 +274,7 @@ def _customers(branch, frontline) -> list:
             vin=vin,
             reference=f"SO-{branch.code.upper()}-2026-{2001 + i}",
             branch=branch,
+            sales_advisor=frontline if i % 2 == 0 else None,  # some sales not yet assigned
             order_effective_on=today - timedelta(days=120 + i * 15),
             delivered_on=today - timedelta(days=100 + i * 15),
         )

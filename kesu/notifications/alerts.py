@@ -242,15 +242,22 @@ def alerts_after_move(complaint: Complaint, move: str, actor: User, changes: dic
     announce(*items)
 
 
-def alerts_team_changed(complaint: Complaint, member, actor: User) -> None:
-    """Tell whoever was put on a complaint's team (registered with complaints' team_changed)."""
+def alerts_team_changed(
+    complaint: Complaint, member, actor: User, previous: str = "", entry=None
+) -> None:
+    """Tell whoever was put on a complaint's team, or whose role on it changed (registered
+    with complaints' team_changed): one message per change, keyed by the change's entry."""
+    if previous:
+        key = f"m{member.pk}:{previous}>{member.role}:e{entry.pk if entry else ''}"
+    else:
+        key = f"m{member.pk}:{member.role}"
     announce(
         event_item(
             complaint,
             Kind.TEAM_ADDED,
-            f"m{member.pk}:{member.role}",
+            key,
             actor=actor,
             member=member.user,
-            extra={"team_role": member.role},
+            extra={"team_role": member.role, "previous_role": previous},
         )
     )

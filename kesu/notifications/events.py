@@ -42,7 +42,7 @@ class Audience(models.TextChoices):
     PROPOSER = "proposer", _("whoever proposed the compensation")
     LEVEL = "level", _("the level it was escalated to")
     TEAM = "team", _("its team (co-handlers, visiting team, watchers)")
-    NEW_MEMBER = "new_member", _("whoever was put on the team")
+    NEW_MEMBER = "new_member", _("whoever was put on the team or given another role on it")
     # Not about one complaint: kesu/lessons/digest.py addresses them.
     MANAGERS = (
         "managers",
@@ -208,7 +208,7 @@ EVENTS: tuple[Event, ...] = (
     Event(
         Kind.TEAM_ADDED,
         _("Put on a complaint's team"),
-        _("someone puts a colleague on a complaint's team"),
+        _("someone puts a colleague on a complaint's team, or changes their role on it"),
         (A.NEW_MEMBER,),
         "seed 001 (跨部门小组、上门小组), DOMAIN §10",
     ),

@@ -285,6 +285,16 @@ def _sent_back(v: dict, payload: dict) -> Message:
 
 def _team_added(v: dict, payload: dict) -> Message:
     role = _label(TeamRole, payload.get("team_role"))
+    if payload.get("previous_role"):
+        previous = _label(TeamRole, payload["previous_role"])
+        return Message(
+            _("Your role on the team: %(number)s") % v,
+            _(
+                "%(by)s changed your role on the team of complaint %(number)s “%(title)s”: "
+                "%(previous)s → %(role)s."
+            )
+            % {**v, "role": role, "previous": previous},
+        )
     return Message(
         _("On the team: %(number)s") % v,
         _("%(by)s put you on the team of complaint %(number)s “%(title)s” as: %(role)s.")

@@ -71,7 +71,7 @@ def start_customer_updates(complaint: Complaint, actor, reason: str, at: datetim
     return True
 
 
-def updates_for_team(complaint: Complaint, member, actor) -> None:
+def updates_for_team(complaint: Complaint, member, actor, **change) -> None:
     """Registered with complaints' team_changed: another department now works on the case."""
     department = member.user.department_id
     if member.role in WORKING_TEAM_ROLES and department and department != complaint.department_id:

@@ -298,3 +298,82 @@ def test_a_callback_waits_for_a_day_the_customer_prefers(world):
     CustomerCallPreference.objects.filter(customer=customer).update(days="7")
     planner = Planner(world.org.pk, now=tuesday)
     assert planner.window(customer.pk, world.branch.pk, tuesday)[0] == at(2026, 3, 10, 18)
+
+
+# ---- The sales advisor's call after delivery (seed 001, issue 11) -----------------------------
+
+
+def _advisor_and_colleague(world):
+    from kesu.organisation.tests.factories import UserFactory
+
+    advisor = UserFactory(
+        organisation=world.org, branch=world.branch, role=Role.FRONTLINE, username="advisor-li"
+    )
+    return advisor, world.user(Role.FRONTLINE)
+
+
+def test_the_3_day_call_after_delivery_goes_to_the_sales_advisor(world):
+    from kesu.callbacks.selectors import todays_tasks
+
+    advisor, colleague = _advisor_and_colleague(world)
+    customer = CustomerFactory(organisation=world.org, branch=world.branch)
+    purchase = purchase_create(
+        actor=colleague,
+        customer=customer,
+        kind="vehicle",
+        delivered_on=timezone.localdate(),
+        branch=world.branch,
+        sales_advisor=advisor,
+    )
+    by_code = {t.plan.code: t for t in tasks_of(purchase=purchase)}
+    assert by_code["delivery_3"].assignee == advisor
+    # The other calls after delivery are not the advisor's: they go as before.
+    assert by_code["delivery_7"].assignee != advisor
+    entry = AuditEntry.objects.get(action="purchase_create", object_id=purchase.pk)
+    assert entry.data["sales_advisor"] == advisor.pk
+    planned = AuditEntry.objects.get(action="callback_planned", object_id=by_code["delivery_3"].pk)
+    assert planned.data["assignee"] == advisor.pk
+    # It is in the advisor's own list of calls, not in the colleague's.
+    delivery_3 = by_code["delivery_3"].pk
+    soon = timezone.now() + timedelta(days=7)
+    assert delivery_3 in {t.pk for t in todays_tasks(advisor, now=soon)}
+    assert delivery_3 not in {t.pk for t in todays_tasks(colleague, now=soon)}
+
+
+def test_without_an_advisor_the_call_goes_to_the_frontline_as_before(world):
+    customer = CustomerFactory(organisation=world.org, branch=world.branch)
+    purchase = PurchaseFactory(
+        customer=customer, branch=world.branch, delivered_on=timezone.localdate()
+    )
+    tasks = {t.plan.code: t for t in callbacks_for_purchase(purchase)}
+    assert tasks["delivery_3"].assignee == world.user(Role.FRONTLINE)
+
+
+def test_an_advisor_who_left_or_moved_branch_gets_no_call(world):
+    advisor, colleague = _advisor_and_colleague(world)
+    customer = CustomerFactory(organisation=world.org, branch=world.branch)
+    purchase = PurchaseFactory(
+        customer=customer,
+        branch=world.branch,
+        delivered_on=timezone.localdate(),
+        sales_advisor=advisor,
+    )
+    advisor.is_active = False
+    advisor.save()
+    tasks = {t.plan.code: t for t in callbacks_for_purchase(purchase)}
+    assert tasks["delivery_3"].assignee == colleague
+
+
+def test_the_daily_catch_up_gives_the_call_to_the_advisor_too(world):
+    advisor, _colleague = _advisor_and_colleague(world)
+    customer = CustomerFactory(organisation=world.org, branch=world.branch)
+    now = at(2026, 3, 10, 10)
+    PurchaseFactory(
+        customer=customer,
+        branch=world.branch,
+        delivered_on=date(2026, 3, 9),
+        sales_advisor=advisor,
+    )
+    plan_day(world.org.pk, now=now)
+    (task,) = tasks_of(plan__code="delivery_3")
+    assert task.assignee == advisor

@@ -109,6 +109,26 @@ def test_a_new_complaint_from_the_workspace(client, calls):
     assert raised.channel == "callback" and raised.demand == "repair"
 
 
+def test_the_call_page_names_the_sales_advisor_or_says_none_is_recorded(client, calls):
+    world, _tasks, _other = calls
+    task = advisor_call(world)
+    sign_in(client, world.user(Role.FRONTLINE))
+    for language, missing in (
+        ("en", "No sales advisor is recorded"),
+        ("zh-hans", "未登记销售顾问"),
+    ):
+        page = client.get(f"/callbacks/tasks/{task.pk}/", HTTP_ACCEPT_LANGUAGE=language)
+        assert missing in page.content.decode()
+    task.purchase.sales_advisor = world.user(Role.FRONTLINE)
+    task.purchase.save()
+    page = client.get(f"/callbacks/tasks/{task.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="sales-advisor">' + str(world.user(Role.FRONTLINE)) in page
+    welcome = CallbackTask.objects.exclude(plan__code="delivery_3").filter(purchase=task.purchase)
+    sign_in(client, world.user(Role.CALLBACK))
+    other = client.get(f"/callbacks/tasks/{welcome.first().pk}/").content.decode()
+    assert 'id="sales-advisor"' not in other  # only on the advisor's own call
+
+
 def test_the_sales_advisor_works_the_call_after_a_delivery(client, calls):
     """Frontline staff (the sales advisors) get the bar link, their own call on today's list,
     and register what the customer complains about from the call."""

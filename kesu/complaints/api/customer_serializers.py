@@ -22,7 +22,7 @@ from kesu.core.phones import mask_phone, mask_text, normalise_phone
 from kesu.customers.models import Customer, KeyPerson, Purchase
 from kesu.customers.selectors import customer_purchases
 from kesu.customers.services import CUSTOMER_FIELDS, PURCHASE_FIELDS
-from kesu.organisation.models import Branch
+from kesu.organisation.models import Branch, User
 from kesu.organisation.selectors import branches_visible_to
 
 PHONE_INPUT_LENGTH = 40  # As typed: spaces, dashes, +86 …; stored normalised (E.164).
@@ -67,16 +67,28 @@ class KeyPersonWriteSerializer(StrictInputMixin, serializers.ModelSerializer):
         return _normalised_phone(value) if value.strip() else ""
 
 
+def _colleagues(user):
+    """Whom a purchase's sales advisor may be looked up among (the service checks the rest)."""
+    return User.objects.filter(organisation_id=user.organisation_id)
+
+
 class PurchaseSerializer(StrictInputMixin, serializers.ModelSerializer):
     kind_display = _display("kind")
     branch = _branch_field(required=False, allow_null=True)
+    sales_advisor = ScopedPrimaryKeyRelatedField(
+        scope=_colleagues, queryset=User.objects.all(), required=False, allow_null=True
+    )
+    sales_advisor_name = serializers.SerializerMethodField()
 
     class Meta:
         model = Purchase
         # What the customer service writes (customers.services), with the display and stamps.
-        fields = ["id", *PURCHASE_FIELDS, "kind_display", "created_at"]
+        fields = ["id", *PURCHASE_FIELDS, "sales_advisor_name", "kind_display", "created_at"]
         read_only_fields = ["id", "created_at"]
         extra_kwargs = {"amount": {"min_value": 0}}
+
+    def get_sales_advisor_name(self, purchase: Purchase) -> str:
+        return str(purchase.sales_advisor) if purchase.sales_advisor_id else ""
 
 
 class CustomerSerializer(serializers.ModelSerializer):

@@ -148,7 +148,7 @@ def test_routing_rules_are_edited_in_the_admin(world, client):
     )
     assert response.status_code == 302, response.content[:1500]
     rule = RoutingRule.objects.get(name="12315 → 销售部")
-    assert world.complaint(channel="12315").routed_by == rule
+    assert world.complaint(channel="12315", third_party_reference="GD-1").routed_by == rule
 
 
 def test_manufacturer_contacts_are_configured_in_the_admin_in_chinese(admin_client, world):

@@ -1,10 +1,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from kesu.audit.models import AuditEntry
 from kesu.complaints import workflow
-from kesu.complaints.choices import Channel, Severity, State
+from kesu.complaints.choices import THIRD_PARTY_CHANNELS, Channel, Severity, State
 from kesu.complaints.models import Complaint
 from kesu.complaints.services import (
     complaint_add_note,
@@ -52,7 +53,8 @@ def test_numbers_are_sequential_per_organisation(world):
     ],
 )
 def test_default_severity_rules(world, field, value, expected, crisis):
-    complaint = world.complaint(**{field: value})
+    forwarded = {"third_party_reference": "媒体-1"} if value in THIRD_PARTY_CHANNELS else {}
+    complaint = world.complaint(**{field: value}, **forwarded)
     assert complaint.suggested_severity == expected
     assert complaint.severity == expected
     assert complaint.is_crisis is crisis
@@ -297,7 +299,62 @@ def test_a_complaint_not_forwarded_has_no_third_party(world):
     with pytest.raises(ValidationError) as exc:
         world.complaint(channel=Channel.WALK_IN, third_party_contact="厂家 王经理")
     assert set(exc.value.error_dict) == {"third_party_contact"}
-    assert world.complaint(channel=Channel.MANUFACTURER).third_party_reference == ""
+
+
+@pytest.mark.parametrize("channel", sorted(THIRD_PARTY_CHANNELS))
+def test_a_forwarded_complaint_needs_the_third_partys_reference(world, channel):
+    """Issue 11: a complaint forwarded by 12315, the manufacturer, … is answered back under
+    their case number, so it cannot be registered without it (blank counts as none)."""
+    for missing in ("", "   "):
+        with pytest.raises(ValidationError) as exc:
+            world.complaint(channel=channel, third_party_reference=missing)
+        assert set(exc.value.error_dict) == {"third_party_reference"}
+    message = str(exc.value.error_dict["third_party_reference"][0].message)
+    assert "reference number is required" in message and str(Channel(channel).label) in message
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
+        world.complaint(channel=channel)
+    chinese = str(exc.value.error_dict["third_party_reference"][0].message)
+    with translation.override("zh-hans"):
+        assert "必须填写对方编号" in chinese and str(Channel(channel).label) in chinese
+    assert world.complaint(channel=channel, third_party_reference="R-1").pk
+
+
+def test_an_edit_may_not_leave_a_forwarded_complaint_without_its_reference(world):
+    actor = world.user(Role.DIRECTOR)
+    complaint = world.complaint(channel=Channel.MANUFACTURER, third_party_reference="CRM-1")
+    with pytest.raises(ValidationError) as exc:
+        complaint_update(
+            complaint_id=complaint.pk,
+            actor=actor,
+            expected_version=complaint.version,
+            changes={"third_party_reference": " "},
+        )
+    assert set(exc.value.error_dict) == {"third_party_reference"}
+    phone = world.complaint(channel=Channel.PHONE)
+    with pytest.raises(ValidationError) as exc:
+        complaint_update(
+            complaint_id=phone.pk,
+            actor=actor,
+            expected_version=phone.version,
+            changes={"channel": Channel.HOTLINE_12315},
+        )
+    assert set(exc.value.error_dict) == {"third_party_reference"}
+    moved = complaint_update(
+        complaint_id=phone.pk,
+        actor=actor,
+        expected_version=phone.version,
+        changes={"channel": Channel.HOTLINE_12315, "third_party_reference": "GD-2026-1"},
+    )
+    assert (moved.channel, moved.third_party_reference) == (Channel.HOTLINE_12315, "GD-2026-1")
+    # An old forwarded complaint saved without one (before the rule) stays editable otherwise.
+    Complaint.objects.filter(pk=complaint.pk).update(third_party_reference="")
+    edited = complaint_update(
+        complaint_id=complaint.pk,
+        actor=actor,
+        expected_version=complaint.version,
+        changes={"title": "厂家转来：发动机故障灯常亮"},
+    )
+    assert edited.title == "厂家转来：发动机故障灯常亮"
 
 
 def test_the_reference_has_a_limit(world):
@@ -307,7 +364,7 @@ def test_the_reference_has_a_limit(world):
 
 
 def test_the_reference_is_edited_later_and_audited(world):
-    complaint = world.complaint(channel=Channel.MANUFACTURER)
+    complaint = world.complaint(channel=Channel.MANUFACTURER, third_party_reference="CRM")
     actor = world.user(Role.DIRECTOR)
     updated = complaint_update(
         complaint_id=complaint.pk,
@@ -317,7 +374,7 @@ def test_the_reference_is_edited_later_and_audited(world):
     )
     assert updated.third_party_reference == "CRM-20260815"
     entry = AuditEntry.objects.get(complaint_id=complaint.pk, action="update")
-    assert entry.data["changes"]["third_party_reference"] == ["", "CRM-20260815"]
+    assert entry.data["changes"]["third_party_reference"] == ["CRM", "CRM-20260815"]
     # The reference is searched like the other texts.
     assert "crm" in Complaint.objects.get(pk=complaint.pk).search_grams.split()
 

@@ -54,6 +54,58 @@ def test_a_co_handler_of_another_department_sees_the_case_in_their_queue(world, 
     assert complaint not in queue_querysets(sales_manager)["team"]
 
 
+def test_a_role_change_is_recorded_as_such_and_told_once_per_change(world, sales_manager):
+    """Issue 11: co-handler ↔ watcher is a change of role, not a second "added to the team":
+    the timeline says so, and the person gets one message per change saying what changed."""
+    from kesu.notifications.choices import Channel
+    from kesu.notifications.rendering import render
+
+    complaint = world.complaint()
+    gm = world.user(Role.GENERAL_MANAGER)
+    for role in (TeamRole.CO_HANDLER, TeamRole.WATCHER, TeamRole.CO_HANDLER, TeamRole.CO_HANDLER):
+        team_add(actor=gm, complaint_id=complaint.pk, user_id=sales_manager.pk, role=role)
+    actions = list(
+        AuditEntry.objects.filter(complaint_id=complaint.pk, action__startswith="team_")
+        .order_by("id")
+        .values_list("action", "data__previous", "data__role")
+    )
+    assert actions == [
+        (ComplaintAction.TEAM_ADDED, "", "co_handler"),
+        (ComplaintAction.TEAM_ROLE_CHANGED, "co_handler", "watcher"),
+        (ComplaintAction.TEAM_ROLE_CHANGED, "watcher", "co_handler"),
+    ]
+    told = list(
+        Notification.objects.filter(recipient=sales_manager, channel=Channel.INBOX)
+        .order_by("id")
+        .values_list("kind", "payload")
+    )
+    assert [kind for kind, _payload in told] == ["team_added"] * 3  # one per change
+    added, to_watcher, back = (render(kind, payload, "en") for kind, payload in told)
+    assert "put you on the team" in added.body and "changed your role" not in added.body
+    assert "changed your role" in to_watcher.body
+    assert "Co-handler (cross-department team) → Watcher" in to_watcher.body, to_watcher.body
+    assert "Watcher → Co-handler" in back.body
+    assert "角色" in render(*told[1], "zh-hans").body
+    # The same change written twice (a retried transaction) is still one message.
+    from kesu.notifications.alerts import alerts_team_changed
+
+    member = team_of(complaint)[0]
+    entry = AuditEntry.objects.filter(action=ComplaintAction.TEAM_ROLE_CHANGED).last()
+    alerts_team_changed(complaint, member, gm, previous="watcher", entry=entry)
+    assert Notification.objects.filter(recipient=sales_manager, channel=Channel.INBOX).count() == 3
+
+
+def test_the_timeline_shows_a_role_change(client, world, sales_manager):
+    complaint = world.complaint()
+    director = world.user(Role.DIRECTOR)
+    for role in (TeamRole.CO_HANDLER, TeamRole.WATCHER):
+        team_add(actor=director, complaint_id=complaint.pk, user_id=sales_manager.pk, role=role)
+    client.force_login(director)
+    page = client.get(f"/complaints/{complaint.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Role on the team changed" in page
+    assert "Co-handler (cross-department team) → Watcher" in page
+
+
 def test_the_team_hears_of_a_reopen_and_an_escalation(world, sales_manager):
     from kesu.complaints import workflow
 

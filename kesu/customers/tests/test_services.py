@@ -81,3 +81,17 @@ def test_the_preferred_channel_is_checked_and_recorded(world):
     assert [role for role in Role.values if not may_change_customers(world.user(role))] == [
         Role.ADMIN
     ]
+
+
+def test_a_purchases_sales_advisor_is_a_frontline_colleague_of_its_branch(world):
+    from kesu.customers.services import purchase_create
+
+    customer = CustomerFactory(organisation=world.org, branch=world.branch)
+    actor = world.user(Role.FRONTLINE)
+    for wrong in (world.other_users[Role.FRONTLINE], world.user(Role.DIRECTOR)):
+        with pytest.raises(ValidationError) as exc:
+            purchase_create(actor=actor, customer=customer, kind="vehicle", sales_advisor=wrong)
+        assert set(exc.value.error_dict) == {"sales_advisor"}
+    # The customer's branch stands in for a purchase recorded without one.
+    purchase = purchase_create(actor=actor, customer=customer, kind="vehicle", sales_advisor=actor)
+    assert purchase.sales_advisor == actor

@@ -82,6 +82,33 @@ def test_breach_escalates_along_the_chain(world, complaint):
     assert inbox_of(world.user(Role.GENERAL_MANAGER), "milestone_breached").count() == 1
 
 
+def test_on_the_first_overdue_day_director_and_gm_are_told_once_each(world, complaint):
+    """Issue 11 item 2 (seed 001 §4.3.3): both hear of it on the *first* overdue day, not a
+    working day later, and only once each although the sweep runs twice that day (and again
+    the day after)."""
+    director, gm = world.user(Role.DIRECTOR), world.user(Role.GENERAL_MANAGER)
+    due = resolution(complaint).due_at  # Wednesday 18:00
+    assert not inbox_of(director, "milestone_breached").exists()
+    for minutes in (1, 1, 30):  # two sweeps at the same minute (two workers), one later
+        sweep_due_milestones(now=due + timedelta(minutes=minutes))
+        for person in (director, gm):
+            assert inbox_of(person, "milestone_breached").count() == 1, person.role
+            assert (
+                Notification.objects.filter(
+                    recipient=person, kind="milestone_breached", payload__milestone="resolution"
+                )
+                .values("channel")
+                .distinct()
+                .count()
+                == Notification.objects.filter(
+                    recipient=person, kind="milestone_breached", payload__milestone="resolution"
+                ).count()
+            )  # one per channel, never two of one
+    sweep_due_milestones(now=due + timedelta(days=1))  # the next working day
+    assert inbox_of(director, "milestone_breached").count() == 1
+    assert inbox_of(gm, "milestone_breached").count() == 1
+
+
 def test_major_complaints_reach_the_general_manager_at_once(world):
     major = world.complaint(received_at=MONDAY_9, account="行驶中车辆起火")
     due = resolution(major).due_at
@@ -169,7 +196,12 @@ def test_the_general_manager_hears_of_an_overdue_case_on_its_first_day():
 
 def test_the_feedback_the_manufacturer_expects_is_reminded_and_chased(world):
     # From the manufacturer's CRM on Monday 09:00: feedback due Wednesday 18:00 (3 working days).
-    forwarded = world.complaint(received_at=MONDAY_9, channel="manufacturer", account="车门异响")
+    forwarded = world.complaint(
+        received_at=MONDAY_9,
+        channel="manufacturer",
+        account="车门异响",
+        third_party_reference="CRM-2026-0309",
+    )
     feedback = forwarded.milestones.get(kind=MilestoneKind.MANUFACTURER_FEEDBACK)
     assert feedback.due_at == datetime(2026, 3, 11, 18, 0, tzinfo=SH)
     assert feedback.next_check_at == datetime(2026, 3, 10, 18, 0, tzinfo=SH)

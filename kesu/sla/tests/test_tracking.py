@@ -370,7 +370,9 @@ def test_a_policy_sets_the_feedback_target(world):
         unit=Unit.DAYS,
         clock=Clock.WORKING,
     )
-    forwarded = world.complaint(received_at=TUESDAY_10, channel="manufacturer")
+    forwarded = world.complaint(
+        received_at=TUESDAY_10, channel="manufacturer", third_party_reference="CRM-1"
+    )
     feedback = milestone(forwarded, MilestoneKind.MANUFACTURER_FEEDBACK)
     assert feedback.policy == policy
     assert feedback.due_at == datetime(2026, 3, 11, 10, 0, tzinfo=SH)

@@ -226,3 +226,27 @@ def test_the_preferred_channel_is_read_and_written(world, api, zhang):
     response = api().patch(f"/api/v1/customers/{zhang.pk}/", {"preferred_channel": "fax"})
     assert response.status_code == 400
     assert "preferred_channel" in error_of(response)["fields"]
+
+
+def test_a_purchase_records_its_sales_advisor(world, api, zhang):
+    """Issue 11: who sold the car gets the 3-day call after delivery; only an active frontline
+    colleague of the purchase's branch may be named, refused readably otherwise."""
+    url = f"/api/v1/customers/{zhang.pk}/purchases/"
+    advisor = world.user(Role.FRONTLINE)
+    body = {"kind": "vehicle", "product": "途观L", "branch": world.branch.pk}
+    response = api().post(url, {**body, "sales_advisor": advisor.pk})
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["sales_advisor"] == advisor.pk
+    assert created["sales_advisor_name"] == str(advisor)
+    assert api().get(url).json()[0]["sales_advisor_name"] == str(advisor)
+    for wrong in (world.other_users[Role.FRONTLINE], world.user(Role.HANDLER)):
+        refused = api().post(url, {**body, "sales_advisor": wrong.pk})
+        assert refused.status_code == 400, wrong.role
+        assert "sales_advisor" in error_of(refused)["fields"]
+    refused = api().post(
+        url, {**body, "sales_advisor": world.user(Role.HANDLER).pk}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert "销售顾问" in str(error_of(refused)["fields"]["sales_advisor"])
+    without = api().post(url, body)
+    assert without.status_code == 201 and without.json()["sales_advisor"] is None

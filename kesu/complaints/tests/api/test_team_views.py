@@ -41,7 +41,11 @@ def test_a_leader_puts_a_colleague_on_the_team_and_takes_them_off(world, api):
         .order_by("id")
         .values_list("action", flat=True)
     )
-    assert actions == [ComplaintAction.TEAM_ADDED] * 2 + [ComplaintAction.TEAM_REMOVED]
+    assert actions == [
+        ComplaintAction.TEAM_ADDED,
+        ComplaintAction.TEAM_ROLE_CHANGED,  # the second post changed the role
+        ComplaintAction.TEAM_REMOVED,
+    ]
 
 
 def test_bad_input_is_refused_readably_in_the_users_language(world, api):

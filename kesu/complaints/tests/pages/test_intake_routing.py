@@ -155,3 +155,55 @@ def test_english_pages_name_the_routing_rule_in_english(client, world):
         HTTP_ACCEPT_LANGUAGE="en",
     ).content.decode()
     assert "销售事项 → 销售部" in body  # no English name: the Chinese one
+
+
+def test_the_group_chooses_among_the_departments_of_the_branch_chosen(client, world):
+    """Issue 11: registering for a branch, the group sees that branch's departments only —
+    none before a branch is chosen, the list swapped in (htmx, out of band) on a change —
+    and a department of another branch is refused with a clear error."""
+    west_sales = DepartmentFactory(branch=world.other_branch, code="sales", name="西区销售部")
+    client.force_login(world.user(Role.GROUP))
+    page = client.get("/complaints/new/").content.decode()
+    select = page[
+        page.index('id="id_department"') : page.index("</select>", page.index('id="id_department"'))
+    ]
+    assert west_sales.name not in select and world.sales.name not in select
+    # The branch changes: the preview answers with that branch's department list.
+    for branch, present, absent in (
+        (world.other_branch, west_sales.name, world.sales.name),
+        (world.branch, world.sales.name, west_sales.name),
+    ):
+        body = client.post(
+            "/complaints/new/route/", {**NEW_CALL, "branch": branch.pk}
+        ).content.decode()
+        assert 'hx-swap-oob="true"' in body and 'id="id_department"' in body
+        assert present in body and absent not in body
+    # The preview follows the branch too: a department of another branch is not "chosen".
+    body = client.post(
+        "/complaints/new/route/",
+        {**NEW_CALL, "branch": world.branch.pk, "department": west_sales.pk},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "(chosen here)" not in body
+    for language, words in (("en", "belongs to another branch"), ("zh-hans", "属于其他门店")):
+        refused = client.post(
+            "/complaints/new/",
+            {**NEW_CALL, "branch": world.branch.pk, "department": west_sales.pk},
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        assert refused.status_code == 400
+        assert words in str(refused.context["form"].errors["department"])
+    assert not Complaint.objects.filter(title=NEW_CALL["title"]).exists()
+    # The west branch's own department is accepted for the west branch.
+    done = client.post(
+        "/complaints/new/",
+        {**NEW_CALL, "branch": world.other_branch.pk, "department": west_sales.pk},
+    )
+    assert done.status_code == 302, done.context["form"].errors if done.context else ""
+    assert Complaint.objects.get(title=NEW_CALL["title"]).department == west_sales
+
+
+def test_branch_staff_keep_their_own_branchs_departments(client, world):
+    client.force_login(world.user(Role.FRONTLINE))
+    body = client.post("/complaints/new/route/", NEW_CALL).content.decode()
+    assert "hx-swap-oob" not in body  # their list does not change

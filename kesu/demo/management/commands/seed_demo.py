@@ -241,6 +241,7 @@ class Command(BaseCommand):
                 plate_number=plate,
                 reference=f"SO-2026-{1001 + i}",
                 branch=branches["east"],
+                sales_advisor=frontline,
                 order_effective_on=today - timedelta(days=90 + i * 20),
                 delivered_on=today - timedelta(days=60 + i * 20),
             )
