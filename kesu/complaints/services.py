@@ -230,18 +230,15 @@ def complaint_register(
 ) -> tuple[Complaint, bool]:
     """Register a complaint; the registering user becomes its first-contact owner.
 
-    `owner_if_unrouted` owns it instead where no routing rule names an owner (the customer
-    portal's and the integrations' stand-in users cannot handle a complaint: kesu/portal and
-    kesu/integrations hand it to a frontline colleague of the branch).
-
     `triage` is what the triage suggestions offered, {field: suggested value}
     (kesu/complaints/triage_suggestions.py); the "register" entry records it next to what
     was chosen, so the overrides can be counted and learnt from.
 
     The handling department is `department` when staff chose one, else the one the routing
-    rules name (kesu/complaints/routing.py). Returns (complaint, created). With an idempotency
-    key that this user used before, the complaint created then is returned and nothing new is
-    written.
+    rules name (kesu/complaints/routing.py); where no rule names an owner, `owner_if_unrouted`
+    (the portal's and integrations' stand-ins cannot handle one). Returns (complaint, created).
+    With an idempotency key this user used before, the complaint created then is returned and
+    nothing new is written.
 
     The steps: the role, the idempotency key, the input checked (`_checked_intake`, which
     also suggests the severity), the route (`_route_of`), the row (`_complaint_row`), then
