@@ -47,6 +47,8 @@ class Kind:
     TAKEN_OVER = "taken_over"
     SENT_BACK = "sent_back"
     TEAM_ADDED = "team_added"
+    # The customer answered by e-mail on a complaint (kesu/mailboxes).
+    CUSTOMER_REPLIED = "customer_replied"
     # Improvement actions and preventive actions (kesu/improvements/reminders.py).
     IMPROVEMENT_ASSIGNED = "improvement_assigned"
     IMPROVEMENT_DUE = "improvement_due"
