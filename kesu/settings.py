@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "kesu.improvements",
     "kesu.emerging",
     "kesu.lessons",
+    "kesu.mailboxes",
     "kesu.reports",
     "kesu.integrations",
     "kesu.web",
@@ -475,6 +476,11 @@ KESU_WORKER_STALE_SECONDS = int(os.environ.get("KESU_WORKER_STALE_SECONDS", 120)
 KESU_OUTBOX_MAX_LAG_SECONDS = int(os.environ.get("KESU_OUTBOX_MAX_LAG_SECONDS", 300))
 # How long a worked-out monthly report is kept (kesu/reports/cache.py); 0: always recomputed.
 KESU_REPORT_CACHE_SECONDS = int(os.environ.get("KESU_REPORT_CACHE_SECONDS", 600))
+# E-mail intake (kesu/mailboxes, docs/email.md): how often the mailboxes are read, and how many
+# mails one sender may send a mailbox in KESU_MAIL_BURST_MINUTES before the rest are ignored.
+KESU_MAIL_FETCH_SECONDS = int(os.environ.get("KESU_MAIL_FETCH_SECONDS", 60))
+KESU_MAIL_BURST_LIMIT = int(os.environ.get("KESU_MAIL_BURST_LIMIT", 10))
+KESU_MAIL_BURST_MINUTES = int(os.environ.get("KESU_MAIL_BURST_MINUTES", 60))
 CELERY_TIMEZONE = TIME_ZONE
 # Celery's workers log through LOGGING above (the same format, with the task's name as job).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -519,6 +525,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(
             day_of_month=KESU_MONTHLY_REPORT_DAY, hour=KESU_MONTHLY_REPORT_HOUR, minute=0
         ),
+    },
+    # The branches' mailboxes read (new mail becomes complaints or notes), waiting e-mails sent.
+    "fetch-mail": {
+        "task": "kesu.mailboxes.tasks.fetch_mail",
+        "schedule": float(KESU_MAIL_FETCH_SECONDS),
+        "options": {"expires": KESU_MAIL_FETCH_SECONDS},
     },
     # Excel imports of historical complaints too large to run while the upload waits.
     "run-imports": {

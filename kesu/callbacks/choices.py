@@ -131,6 +131,9 @@ class SmsTemplate(models.TextChoices):
     HOLIDAY = "holiday", _("Holiday greeting")
     SURVEY_LINK = "survey_link", _("Questionnaire link")
     CLOSURE = "closure", _("Complaint closed: where else to turn")
+    # A message written from the organisation's editable templates (kesu/mailboxes): the
+    # finished text is in its params.
+    CUSTOMER_MESSAGE = "customer_message", _("Message to a customer (from a template)")
 
 
 class LeadStatus(models.TextChoices):

@@ -73,7 +73,10 @@ def sms_language() -> str:
 
 def render_sms(message: SmsMessage) -> str:
     with translation.override(sms_language()):
-        body = str(TEXTS[message.template]) % message.params
+        if message.template == SmsTemplate.CUSTOMER_MESSAGE:
+            body = str(message.params.get("text", ""))
+        else:
+            body = str(TEXTS[message.template]) % message.params
         signature = str(SIGNATURE) % {"sender": message.sender_name}
     return f"{signature}{body}"
 
@@ -323,7 +326,8 @@ def deliver_due_sms(
 def queue_closing_message(complaint, move: str, actor, now=None) -> None:
     """Closing a complaint with a result texts the customer where else they may turn if still
     unsatisfied (the organisation's recourse options with a name for text messages), unless
-    they accept no text messages or their number cannot receive them. Inside the move's
+    they accept no text messages, their number cannot receive them, or they are reached by
+    e-mail (then kesu/mailboxes sends the closure from its template). Inside the move's
     transaction (the complaints' after_move hook); one message per closing."""
     from kesu.callbacks.plans import settings_for
 
@@ -335,6 +339,10 @@ def queue_closing_message(complaint, move: str, actor, now=None) -> None:
         return
     if CustomerCallPreference.objects.filter(customer_id=customer.pk, no_sms=True).exists():
         return
+    from kesu.mailboxes.messaging import contact_for
+
+    if (contact_for(customer) or ("",))[0] == "email":
+        return  # told by e-mail instead (kesu.mailboxes.messaging.closure_by_email)
     with translation.override(sms_language()):
         recourse = (
             str(_("%(first)s or %(last)s"))

@@ -47,13 +47,13 @@ from kesu.callbacks.services import (
     task_not_reached,
     task_record_outcome,
 )
-from kesu.callbacks.surveys import send_link_by_sms
 from kesu.complaints import limits as complaint_limits
 from kesu.complaints.choices import Demand, Move
 from kesu.complaints.guidance import guidance_for
 from kesu.core.errors import DomainError, NotFound
 from kesu.core.phones import mask_phone
 from kesu.customers.selectors import customer_get
+from kesu.mailboxes.messaging import send_survey_link
 from kesu.organisation.selectors import branches_visible_to
 
 
@@ -446,12 +446,15 @@ def customer_preference(request, pk):
 def task_survey_link(request, pk):
     task = _get_task(request, pk)
     try:
-        _inv, message, _url = send_link_by_sms(
+        channel, message = send_survey_link(
             actor=request.user, task=task, base_url=request.build_absolute_uri("/")
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
+        if channel == "email":
+            messages.success(request, _("Questionnaire link sent by e-mail."))
+            return redirect("callbacks:task", pk=pk)
         messages.success(
             request,
             _("Questionnaire link queued by text message (goes out from %(when)s).")

@@ -49,6 +49,8 @@ class Kind:
     TEAM_ADDED = "team_added"
     # The customer added information or photos on the customer portal (kesu/portal).
     CUSTOMER_ADDED = "customer_added"
+    # The customer answered by e-mail on a complaint (kesu/mailboxes).
+    CUSTOMER_REPLIED = "customer_replied"
     # Improvement actions and preventive actions (kesu/improvements/reminders.py).
     IMPROVEMENT_ASSIGNED = "improvement_assigned"
     IMPROVEMENT_DUE = "improvement_due"

@@ -134,6 +134,20 @@ EVENTS: tuple[Event, ...] = (
         "seed 001 §4.1.2.1 and §3 (回访中遇到客户抱怨)",
     ),
     Event(
+        Kind.CUSTOMER_REPLIED,
+        _("The customer wrote again"),
+        _(
+            "an e-mail from the customer with a complaint's number in its subject was added to "
+            "that complaint (kesu/mailboxes)"
+        ),
+        (A.OWNER,),
+        "issue 14",
+        when_for_users=_(
+            "the customer answered by e-mail about a complaint you own: their mail is on its "
+            "timeline"
+        ),
+    ),
+    Event(
         Kind.CRISIS,
         _("Crisis"),
         _("a complaint is registered as a crisis or flagged as one later"),

@@ -196,6 +196,13 @@ def _from_callback(v: dict, payload: dict) -> Message:
     )
 
 
+def _customer_replied(v: dict, payload: dict) -> Message:
+    return Message(
+        _("The customer wrote about %(number)s") % v,
+        _("The customer's e-mail about complaint %(number)s “%(title)s” is on its timeline.") % v,
+    )
+
+
 def _handed_over(v: dict, payload: dict) -> Message:
     if not payload.get("owner"):
         # To a department, nobody named: it waits for its managers to take it on.
@@ -523,6 +530,7 @@ TEXTS = {
     Kind.URGENT_DEMAND: _urgent_demand,
     Kind.FROM_CALLBACK: _from_callback,
     Kind.HANDED_OVER: _handed_over,
+    Kind.CUSTOMER_REPLIED: _customer_replied,
     Kind.APPROVAL_NEEDED: _approval_needed,
     Kind.COMPENSATION_APPROVED: _compensation_approved,
     Kind.COMPENSATION_REJECTED: _compensation_rejected,

@@ -52,7 +52,9 @@ def test_the_apps_above_complaints_fill_its_hooks_in_installed_apps_order():
         "callbacks",  # the tasks the move plans
         "callbacks",  # the closing text message
         "improvements",
+        "mailboxes",  # the closing e-mail, to customers reached by e-mail
     ]
+    assert [app_of(r) for r in complaint_hooks.note_shared.receivers()] == ["mailboxes"]
     assert [app_of(r) for r in complaint_hooks.registration_planned.receivers()] == ["sla"]
     assert [app_of(r) for r in complaint_hooks.after_registration.receivers()] == ["notifications"]
     assert [app_of(r) for r in complaint_hooks.printed_deadlines.receivers()] == ["sla"]

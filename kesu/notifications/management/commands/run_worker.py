@@ -2,6 +2,7 @@
 
 Also the Excel imports waiting for a worker (kesu.complaints.import_jobs); every
 KESU_AUDIT_CHECKPOINT_SECONDS, the signed audit checkpoint (kesu.audit.checkpoints),
+every KESU_MAIL_FETCH_SECONDS the branches' mailboxes (kesu.mailboxes),
 and once a day from KESU_LESSON_DIGEST_DAY on, the monthly digest of lessons (kesu.lessons);
 the daily jobs of the apps above (kesu/notifications/hooks.py: the monthly reports).
 
@@ -27,6 +28,7 @@ from kesu.complaints import tasks as complaint_tasks
 from kesu.core.health import heartbeat
 from kesu.core.logs import job_context
 from kesu.lessons import tasks as lesson_tasks
+from kesu.mailboxes import tasks as mail_tasks
 from kesu.notifications import hooks, services
 from kesu.sla import tasks as sla_tasks
 
@@ -97,6 +99,7 @@ class Command(BaseCommand):
                 self.lesson_digest(worker_id)
             self.daily_jobs(worker_id)
             self.imports(worker_id)
+            self.mail(worker_id)
         try:
             with job_context("deliver_notifications"):
                 return services.deliver_all_due(
@@ -147,6 +150,19 @@ class Command(BaseCommand):
                     tried[job.name] = today
                 except Exception:
                     logger.exception("worker %s: the job %s failed", worker_id, job.name)
+
+    def mail(self, worker_id: str) -> None:
+        """The branches' mailboxes, every KESU_MAIL_FETCH_SECONDS (kesu.mailboxes)."""
+        now = time.monotonic()
+        last = getattr(self, "_mail_fetched_at", None)
+        if last is not None and now - last < settings.KESU_MAIL_FETCH_SECONDS:
+            return
+        self._mail_fetched_at = now
+        with job_context("fetch_mail"):
+            try:
+                mail_tasks.fetch_mail()
+            except Exception:
+                logger.exception("worker %s: reading the mailboxes failed", worker_id)
 
     def imports(self, worker_id: str) -> None:
         """The Excel imports waiting for a worker (each is claimed by one worker only)."""

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MailboxesConfig(AppConfig):
+    name = "kesu.mailboxes"
+    label = "mailboxes"
+    verbose_name = _("E-mail in and out")
+
+    def ready(self):
+        from kesu.audit.actions import register_action_labels
+        from kesu.complaints import hooks as complaints
+        from kesu.mailboxes.choices import MailAction
+        from kesu.mailboxes.defaults import install_message_templates
+        from kesu.mailboxes.messaging import closure_by_email, note_shared_to_customer
+
+        register_action_labels(MailAction)
+        complaints.defaults_installed.register(install_message_templates)
+        complaints.after_move.register(closure_by_email)
+        complaints.note_shared.register(note_shared_to_customer)

@@ -1,0 +1,327 @@
+"""Messages to customers, by the channel they prefer, from the organisation's templates.
+
+The rule: by e-mail when the customer prefers e-mail (or has no mobile number) and an address
+is known; else by text message when a mobile number is known and they accept texts; else the
+message is not sent and the timeline says so. Every message is a CustomerMessage row and an
+entry on the complaint's timeline (who told the customer what, when, by which channel).
+
+E-mail goes out through Django's mail backend after the commit, from the branch mailbox's
+address, with the loop header; text messages join the callbacks' outbox (sending hours).
+"""
+
+import logging
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from kesu.audit.services import audit_record
+from kesu.complaints.models import Complaint
+from kesu.complaints.selectors import recourse_for
+from kesu.customers.choices import ContactChannel
+from kesu.customers.models import Customer
+from kesu.mailboxes.choices import (
+    MailAction,
+    MessageChannel,
+    MessageKind,
+    MessageLanguage,
+    MessageStatus,
+)
+from kesu.mailboxes.defaults import install_message_templates
+from kesu.mailboxes.models import CustomerMessage, Mailbox, MessageTemplate
+from kesu.mailboxes.parsing import LOOP_HEADER
+from kesu.mailboxes.rendering import render_template
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+def customer_language() -> str:
+    """Messages go out in the customers' language (the one the text messages use)."""
+    return getattr(settings, "KESU_SMS_LANGUAGE", "zh-hans")
+
+
+def contact_for(customer: Customer) -> tuple[str, str] | None:
+    """(channel, address) the customer is reached on, by the rule above; None: not at all."""
+    from kesu.callbacks.models import CustomerCallPreference
+    from kesu.callbacks.sms import can_receive_sms
+
+    mobile = bool(customer.phone) and can_receive_sms(customer.phone)
+    if (
+        mobile
+        and CustomerCallPreference.objects.filter(customer_id=customer.pk, no_sms=True).exists()
+    ):
+        mobile = False
+    if customer.email and (customer.preferred_channel == ContactChannel.EMAIL or not mobile):
+        return MessageChannel.EMAIL, customer.email
+    if mobile:
+        return MessageChannel.SMS, customer.phone
+    return None
+
+
+def mailbox_for(complaint: Complaint) -> Mailbox | None:
+    return (
+        Mailbox.objects.filter(branch_id=complaint.branch_id, is_active=True).order_by("id").first()
+    )
+
+
+def template_for(organisation_id: int, kind: str, channel: str) -> MessageTemplate | None:
+    """The organisation's template in the customers' language (else another language)."""
+    rows = list(
+        MessageTemplate.objects.filter(organisation_id=organisation_id, kind=kind, channel=channel)
+    )
+    if not rows:
+        from kesu.organisation.models import Organisation
+
+        install_message_templates(Organisation(pk=organisation_id))
+        rows = list(
+            MessageTemplate.objects.filter(
+                organisation_id=organisation_id, kind=kind, channel=channel
+            )
+        )
+    wanted = customer_language()
+    rows.sort(key=lambda t: (t.language != wanted, t.language != MessageLanguage.ZH_HANS))
+    return rows[0] if rows else None
+
+
+def values_for(complaint: Complaint, **extra) -> dict:
+    branch = complaint.branch
+    received = timezone.localtime(complaint.received_at).strftime("%Y-%m-%d %H:%M")
+    return {
+        "name": complaint.customer.name,
+        "number": complaint.number,
+        "title": complaint.title,
+        "branch": branch.name,
+        "hotline": branch.phone or branch.name,
+        "received": received,
+        **extra,
+    }
+
+
+def send_to_customer(
+    *,
+    complaint: Complaint,
+    kind: str,
+    by=None,
+    values: dict | None = None,
+    in_reply_to: str = "",
+    channels: tuple[str, ...] = (MessageChannel.EMAIL, MessageChannel.SMS),
+) -> CustomerMessage | None:
+    """Tell the complaint's customer `kind`, by their channel, inside the caller's transaction.
+
+    `channels` limits the channels this message may take (a closure text message is the
+    callbacks' own). Returns the message, or None when the customer cannot be reached on
+    those channels (recorded on the timeline)."""
+    customer = complaint.customer
+    contact = contact_for(customer)
+    template = template_for(complaint.organisation_id, kind, contact[0]) if contact else None
+    if contact is None or contact[0] not in channels or template is None:
+        if contact is None:
+            audit_record(
+                organisation_id=complaint.organisation_id,
+                actor=by,
+                action=MailAction.NOT_TOLD,
+                obj=complaint,
+                complaint_id=complaint.pk,
+                data={"kind": kind},
+            )
+        return None
+    channel, to = contact
+    filled = values_for(complaint, **(values or {}))
+    mailbox = mailbox_for(complaint) if channel == MessageChannel.EMAIL else None
+    message = CustomerMessage.objects.create(
+        organisation_id=complaint.organisation_id,
+        complaint=complaint,
+        customer=customer,
+        kind=kind,
+        channel=channel,
+        to=to,
+        subject=render_template(kind, template.subject, filled)[:300],
+        body=render_template(kind, template.body, filled),
+        in_reply_to=in_reply_to[:300],
+        from_address=mailbox.address if mailbox else settings.DEFAULT_FROM_EMAIL,
+        created_by=by,
+    )
+    audit_record(
+        organisation_id=complaint.organisation_id,
+        actor=by,
+        action=MailAction.TOLD_BY_EMAIL
+        if channel == MessageChannel.EMAIL
+        else MailAction.TOLD_BY_SMS,
+        obj=complaint,
+        complaint_id=complaint.pk,
+        data={"kind": kind, "to": to, "message": message.pk, "text": message.body},
+    )
+    if channel == MessageChannel.SMS:
+        _queue_sms(message, complaint, by)
+    else:
+        transaction.on_commit(lambda: deliver_message(message.pk))
+    return message
+
+
+def _queue_sms(message: CustomerMessage, complaint: Complaint, by) -> None:
+    from kesu.callbacks.choices import SmsTemplate
+    from kesu.callbacks.plans import settings_for
+    from kesu.callbacks.sms import build_sms, save_messages, sender_for
+
+    cb = settings_for(complaint.organisation_id)
+    sms = build_sms(
+        cb_settings=cb,
+        key=f"message:{message.pk}",
+        phone=message.to,
+        template=SmsTemplate.CUSTOMER_MESSAGE,
+        params={"text": message.body},
+        sender_name=sender_for(cb, complaint.branch),
+        now=timezone.now(),
+        branch_id=complaint.branch_id,
+        customer=complaint.customer,
+        actor=by,
+    )
+    save_messages(complaint.organisation_id, [sms], by)
+    message.status = MessageStatus.QUEUED_SMS
+    message.save(update_fields=["status"])
+
+
+def deliver_message(message_id: int) -> bool:
+    """Send one waiting e-mail (claimed in a transaction, so it goes once). True if sent."""
+    with transaction.atomic():
+        qs = CustomerMessage.objects.filter(
+            pk=message_id, status=MessageStatus.PENDING, channel=MessageChannel.EMAIL
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)
+        message = qs.first()
+        if message is None:
+            return False
+        message.attempts += 1
+        try:
+            _send_email(message)
+        except Exception as exc:  # SMTP errors of every kind: kept for the next try
+            logger.warning("message %s to a customer not sent: %s", message.pk, exc)
+            message.last_error = str(exc)[:500]
+            if message.attempts >= MAX_ATTEMPTS:
+                message.status = MessageStatus.FAILED
+            message.save(update_fields=["attempts", "last_error", "status"])
+            return False
+        message.status, message.sent_at, message.last_error = MessageStatus.SENT, timezone.now(), ""
+        message.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+        return True
+
+
+def _send_email(message: CustomerMessage) -> None:
+    headers = {
+        LOOP_HEADER: str(message.organisation_id),
+        # RFC 3834: an automatic answer, so other robots do not answer it in turn.
+        "Auto-Submitted": "auto-replied"
+        if message.kind == MessageKind.ACKNOWLEDGEMENT
+        else "auto-generated",
+        "Message-ID": make_msgid(domain=(message.from_address.split("@")[-1] or "kesu.local")),
+    }
+    if message.in_reply_to:
+        headers["In-Reply-To"] = message.in_reply_to
+        headers["References"] = message.in_reply_to
+    EmailMessage(
+        subject=message.subject,
+        body=message.body,
+        from_email=message.from_address,
+        to=[message.to],
+        headers=headers,
+    ).send()
+
+
+def deliver_pending_messages(batch_size: int = 100) -> int:
+    """The e-mails still waiting (the worker died before sending, or SMTP was down)."""
+    ids = list(
+        CustomerMessage.objects.filter(status=MessageStatus.PENDING, channel=MessageChannel.EMAIL)
+        .order_by("id")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    return sum(1 for pk in ids if deliver_message(pk))
+
+
+def send_shared_progress(complaint: Complaint, text: str, *, by) -> CustomerMessage | None:
+    """A note staff shared with the customer, sent to them by their channel. To be called by
+    the `note_shared(complaint, entry)` hook of kesu.complaints (`note_shared_to_customer`)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    return send_to_customer(
+        complaint=complaint, kind=MessageKind.PROGRESS, by=by, values={"text": text}
+    )
+
+
+def note_shared_to_customer(complaint: Complaint, entry) -> CustomerMessage | None:
+    """The complaints' `note_shared` hook: the note's text goes to the customer."""
+    return send_shared_progress(complaint, (entry.data or {}).get("text", ""), by=entry.actor)
+
+
+def recourse_text(complaint: Complaint) -> str:
+    """Where else the customer may turn, a line per option, in the customers' language."""
+    english = customer_language().startswith("en")
+    lines = []
+    for option in recourse_for(complaint):
+        name = (option.name_en if english else "") or option.name
+        how = (option.how_en if english else "") or option.how
+        limit = (option.time_limit_en if english else "") or option.time_limit
+        lines.append(" – ".join(part for part in (name, how, limit) if part))
+    return "\n".join(f"· {line}" for line in lines)
+
+
+def closure_by_email(complaint: Complaint, move: str, actor, now=None) -> None:
+    """The complaints' after_move hook: a closed complaint's customer who is reached by e-mail
+    is told by e-mail with where else to turn (the text message is callbacks' own)."""
+    from kesu.complaints.choices import Move
+
+    if move != Move.CLOSE or not recourse_for(complaint):
+        return
+    contact = contact_for(complaint.customer)
+    if contact is None or contact[0] != MessageChannel.EMAIL:
+        return
+    with translation.override(customer_language()):
+        send_to_customer(
+            complaint=complaint,
+            kind=MessageKind.CLOSURE,
+            by=actor,
+            values={"recourse": recourse_text(complaint) or _("(none)")},
+            channels=(MessageChannel.EMAIL,),
+        )
+
+
+def send_survey_link(*, actor, task, base_url: str, now=None) -> tuple[str, object]:
+    """The questionnaire link of a callback task by the customer's channel: ("email", the
+    CustomerMessage) when the task is about a complaint and the customer is reached by e-mail,
+    else the callbacks' text message ("sms", the SmsMessage)."""
+    from django.core.exceptions import ValidationError
+
+    from kesu.callbacks.surveys import invitation_create, send_link_by_sms
+
+    contact = contact_for(task.customer) if task.complaint_id else None
+    if contact is None or contact[0] != MessageChannel.EMAIL:
+        _inv, sms, _url = send_link_by_sms(actor=actor, task=task, base_url=base_url, now=now)
+        return MessageChannel.SMS, sms
+    survey = task.plan.survey
+    if survey is None or not survey.is_active:
+        raise ValidationError({"survey": _("This callback has no questionnaire.")})
+    with transaction.atomic():
+        invitation, token = invitation_create(
+            survey=survey,
+            customer=task.customer,
+            complaint=task.complaint,
+            task=task,
+            actor=actor,
+            now=now or timezone.now(),
+        )
+        message = send_to_customer(
+            complaint=task.complaint,
+            kind=MessageKind.SURVEY,
+            by=actor,
+            values={
+                "url": f"{base_url.rstrip('/')}/callbacks/s/{token}/",
+                "until": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d"),
+            },
+            channels=(MessageChannel.EMAIL,),
+        )
+    return MessageChannel.EMAIL, message
