@@ -11,7 +11,7 @@ filters and the received dates, and a report reopened later counts the same comp
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -42,6 +42,7 @@ from kesu.improvements.selectors import ReportRow as ImprovementRow
 from kesu.improvements.selectors import improvements_for_report
 from kesu.organisation.choices import Role
 from kesu.organisation.models import Branch, Department, Organisation, User
+from kesu.reports import rollups
 from kesu.reports.access import may_read_reports
 from kesu.reports.choices import Reach
 from kesu.reports.models import StoredReport, StoredReportCopy
@@ -277,8 +278,9 @@ def monthly_report(user, period: Period, scope: dict[str, str] | None = None, re
     rows = list(cohort.values_list(*COLUMNS))
     col = {name: i for i, name in enumerate(COLUMNS)}
     previous, year_before = period.previous(), period.year_before()
-    before = _counts(_received_in(base, previous))
-    a_year_ago = _counts(_received_in(base, year_before))
+    kept = _kept_counts(user, scope)
+    before = _period_counts(base, previous, kept)
+    a_year_ago = _period_counts(base, year_before, kept)
 
     categories = _category_tree(user.organisation_id)
     report = Report(
@@ -295,7 +297,7 @@ def monthly_report(user, period: Period, scope: dict[str, str] | None = None, re
     )
     current = _tally(rows, col)
     report.breakdowns = _breakdowns(user, period, scope, current, before, a_year_ago, categories)
-    report.trend = _trend(base, period)
+    report.trend = _trend(base, period, kept, len(rows))
     report.pareto_causes = _pareto(
         current["cause"],
         lambda k: str(CauseClass(k).label) if k in CauseClass.values else _("Not given"),
@@ -341,6 +343,39 @@ def monthly_report(user, period: Period, scope: dict[str, str] | None = None, re
     )
     report.summary = _summary(report)
     return report
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """The monthly counts a report may read (kesu/reports/rollups.py): its slice, and the
+    months changed since they were last refreshed, which are counted from the complaints."""
+
+    where: rollups.Slice
+    dirty: set[date]
+
+
+def _kept_counts(user, scope: dict[str, str]) -> _Kept | None:
+    if timezone.get_current_timezone_name() != timezone.get_default_timezone_name():
+        return None  # the counts' months are the site's
+    where = rollups.slice_for(user, scope)
+    if where is None:
+        return None
+    dirty = rollups.dirty_months(where.organisation_id)
+    return None if dirty is None else _Kept(where, dirty)
+
+
+def _period_counts(base: QuerySet, period: Period, kept: _Kept | None) -> dict[str, Counter]:
+    """_counts of the complaints received in `period`: from the monthly counts for the months
+    nobody changed since they were refreshed, from the complaints for the others."""
+    months = rollups.whole_months(period) if kept is not None else None
+    if kept is None or months is None:
+        return _counts(_received_in(base, period))
+    counts = rollups.counts_by_dimension(kept.where, [m for m in months if m not in kept.dirty])
+    for first in months:
+        if first in kept.dirty:
+            for name, counter in _counts(_received_in(base, month(first))).items():
+                counts[name].update(counter)
+    return counts
 
 
 def _counts(qs: QuerySet) -> dict[str, Counter]:
@@ -460,12 +495,14 @@ def _breakdowns(user, period, scope, current, before, a_year_ago, categories) ->
     return out
 
 
-def _trend(base: QuerySet, period: Period) -> list[Row]:
+def _trend(base: QuerySet, period: Period, kept: _Kept | None, total: int) -> list[Row]:
     """Complaints received in each of the twelve months up to the period's last one."""
     last = month(period.last_day)
     first = last
     for _i in range(TREND_MONTHS - 1):
         first = first.previous()
+    if kept is not None:
+        return _kept_trend(base, period, kept, total, first, last)
     start, _end = first.bounds()
     _start, end = last.bounds()
     counts = {
@@ -483,6 +520,25 @@ def _trend(base: QuerySet, period: Period) -> list[Row]:
         out.append(Row(current.label, current.label, counts.get(current.start, 0)))
         current = month(current.end)
     return out
+
+
+def _kept_trend(base, period, kept: _Kept, total: int, first: Period, last: Period) -> list[Row]:
+    """The trend from the monthly counts; the months changed since they were refreshed
+    counted from the complaints, and the report's own month (of a monthly report) from the
+    complaints it already read."""
+    months, current = [], first
+    while current.start <= last.start:
+        months.append(current)
+        current = month(current.end)
+    counts = rollups.totals_by_month(
+        kept.where, [m.start for m in months if m.start not in kept.dirty]
+    )
+    for m in months:
+        if period.kind == "month" and m.start == period.start:
+            counts[m.start] = total
+        elif m.start in kept.dirty:
+            counts[m.start] = _received_in(base, m).count()
+    return [Row(m.label, m.label, counts.get(m.start, 0)) for m in months]
 
 
 def _pareto(counter: Counter, label, link, total: int) -> list[ParetoRow]:
