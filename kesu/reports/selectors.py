@@ -310,8 +310,11 @@ def monthly_report(user, period: Period, scope: dict[str, str] | None = None, re
         lambda k: _link(period, scope, category=k) if k else "",
         len(rows),
     )
-    report.compliance = _compliance(cohort, now)
-    report.durations = _durations(rows, col, _first_contacts(cohort))
+    # The cohort's lowest and highest ids: a redundant bound that lets the milestones and
+    # answers be read by a range of their complaint index, not by a scan of all of them.
+    ids = _id_range(rows, col)
+    report.compliance = _compliance(cohort, now, ids)
+    report.durations = _durations(rows, col, _first_contacts(cohort, ids))
     # From the cohort's rows, as the list's overdue filter decides (complaints_overdue): a walk
     # of an index in deadline or id order would pass over most of the organisation's cases.
     overdue = sorted(
@@ -329,7 +332,7 @@ def monthly_report(user, period: Period, scope: dict[str, str] | None = None, re
             link=_link(period, scope, satisfaction=s.value))
         for s in Satisfaction
     ]  # fmt: skip
-    _surveys(report, cohort)
+    _surveys(report, cohort, ids)
     _compensation(report, rows, col)
     crisis = sorted((r[col["pk"]] for r in rows if r[col["is_crisis"]]), reverse=True)
     report.crisis = _listed(cohort, crisis[: LIST_TOP * 2])
@@ -555,13 +558,24 @@ def _pareto(counter: Counter, label, link, total: int) -> list[ParetoRow]:
     return out
 
 
-def _measured(cohort: QuerySet) -> QuerySet[ComplaintMilestone]:
-    return ComplaintMilestone.objects.filter(
-        complaint_id__in=cohort.order_by().values("pk"), kind__in=MEASURED_MILESTONES, round=1
+def _id_range(rows, col) -> tuple[int, int]:
+    pks = [r[col["pk"]] for r in rows]
+    return (min(pks), max(pks)) if pks else (0, -1)
+
+
+def _of_cohort(qs: QuerySet, cohort: QuerySet, ids: tuple[int, int] | None) -> QuerySet:
+    """The rows of `qs` about the cohort's complaints (whose ids are within `ids`, if given)."""
+    qs = qs.filter(complaint_id__in=cohort.order_by().values("pk"))
+    return qs if ids is None else qs.filter(complaint_id__gte=ids[0], complaint_id__lte=ids[1])
+
+
+def _measured(cohort: QuerySet, ids: tuple[int, int] | None) -> QuerySet[ComplaintMilestone]:
+    return _of_cohort(
+        ComplaintMilestone.objects.filter(kind__in=MEASURED_MILESTONES, round=1), cohort, ids
     ).exclude(status=MilestoneStatus.CANCELLED)
 
 
-def _compliance(cohort: QuerySet, now) -> list[Compliance]:
+def _compliance(cohort: QuerySet, now, ids: tuple[int, int] | None = None) -> list[Compliance]:
     """Per measured milestone of the cohort: kept on time, late (met late, breached or past
     due), still pending — counted by the database, one row per kind."""
     on_time = Q(met_at__isnull=False, due_at__isnull=False, met_at__lte=F("due_at"),
@@ -571,7 +585,7 @@ def _compliance(cohort: QuerySet, now) -> list[Compliance]:
         k: Compliance(k, str(MilestoneKind(k).label)) for k in MEASURED_MILESTONES
     }
     counts = (
-        _measured(cohort)
+        _measured(cohort, ids)
         .order_by()
         .values("kind")
         .annotate(
@@ -587,10 +601,10 @@ def _compliance(cohort: QuerySet, now) -> list[Compliance]:
     return list(by_kind.values())
 
 
-def _first_contacts(cohort: QuerySet) -> list[tuple]:
+def _first_contacts(cohort: QuerySet, ids: tuple[int, int]) -> list[tuple]:
     """(complaint id, when first contact was made) of the cohort's contacted complaints."""
     return list(
-        _measured(cohort)
+        _measured(cohort, ids)
         .filter(kind=MilestoneKind.FIRST_CONTACT, met_at__isnull=False)
         .values_list("complaint_id", "met_at")
     )
@@ -640,12 +654,12 @@ def _listed(qs, pks: list[int] | None = None) -> list[Listed]:
     ]  # fmt: skip
 
 
-def _surveys(report: Report, cohort: QuerySet) -> None:
+def _surveys(report: Report, cohort: QuerySet, ids: tuple[int, int]) -> None:
     """CSAT (ratings 4–5 of "the result") and NPS of the questionnaires about the cohort."""
     ratings, scores = [], []
-    answers = SurveyResponse.objects.filter(
-        complaint_id__in=cohort.order_by().values("pk")
-    ).values_list("answers", flat=True)
+    answers = _of_cohort(SurveyResponse.objects.all(), cohort, ids).values_list(
+        "answers", flat=True
+    )
     for answer in answers:
         result, nps = (answer or {}).get("result"), (answer or {}).get("nps")
         if isinstance(result, int):
