@@ -343,7 +343,7 @@ def monthly_report(user, period: Period, scope: dict[str, str] | None = None, re
     report.crisis = _listed(cohort, crisis[: LIST_TOP * 2])
     report.crisis_count = len(crisis)
     report.crisis_link = _link(period, scope, is_crisis="true")
-    report.repeat_customers = _repeat_customers(base, cohort, period, rows, col)
+    report.repeat_customers = _repeat_customers(base, period, rows, col)
     report.recurring_defects = _recurring_defects(rows, col, categories, period, scope)
     report.callbacks = measures_for(user, period.start, period.last_day)
     report.improvements, report.improvements_total = improvements_for_report(
@@ -721,23 +721,21 @@ def _compensation(report: Report, rows, col) -> None:
     report.compensation_by_approver = sorted(by_approver.values(), key=lambda m: -m.amount)
 
 
-def _repeat_customers(base, cohort, period, rows, col) -> int:
+def _repeat_customers(base, period, rows, col) -> int:
     """Customers of the cohort who complained more than once in the period, or also in the
     three months before it."""
     per_customer = Counter(r[col["customer_id"]] for r in rows)
     again = {c for c, n in per_customer.items() if n > 1}
     start, _end = period.bounds()
+    # Everyone who complained in the three months (read from an index alone), then those of
+    # the cohort among them.
     earlier = (
-        base.filter(
-            customer_id__in=cohort.order_by().values("customer_id"),
-            received_at__gte=start - RECURRING_LOOKBACK,
-            received_at__lt=start,
-        )
+        base.filter(received_at__gte=start - RECURRING_LOOKBACK, received_at__lt=start)
         .order_by()
         .values_list("customer_id", flat=True)
         .distinct()
     )
-    return len(again | set(earlier))
+    return len(again | (set(earlier) & set(per_customer)))
 
 
 def _recurring_defects(rows, col, categories, period, scope) -> list[Row]:
