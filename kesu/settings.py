@@ -506,6 +506,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 60},
     },
+    # The report's monthly counts (kesu/reports/rollups.py): the months changed, counted again.
+    "refresh-rollups": {
+        "task": "kesu.reports.tasks.refresh_rollups",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # The group's and the branches' reports of this month and last, worked out ahead.
     "warm-reports": {
         "task": "kesu.reports.tasks.warm_reports",

@@ -580,6 +580,14 @@ class Complaint(models.Model):
             models.Index(
                 fields=["branch", "escalation_level", "state"], name="complaint_escalated_idx"
             ),
+            # The complaints changed since a moment (the report's monthly counts,
+            # kesu/reports/rollups.py: which months to count again, which to count live).
+            models.Index(fields=["organisation", "updated_at"], name="complaint_updated_idx"),
+            # Who complained in a period (the report's repeat customers), from the index alone.
+            models.Index(
+                fields=["organisation", "received_at", "customer", "branch"],
+                name="complaint_customers_idx",
+            ),
             # Search by the reference a third party gave (a 12315 work order, a case number).
             models.Index(
                 fields=["organisation", "third_party_reference"], name="complaint_reference_idx"

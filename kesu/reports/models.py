@@ -11,7 +11,7 @@ it (kesu/reports/keeping.py).
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kesu.organisation.models import Branch, Organisation
+from kesu.organisation.models import Branch, Department, Organisation
 from kesu.reports.choices import Reach
 
 
@@ -92,3 +92,61 @@ class StoredReportCopy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.language}"
+
+
+class MonthlyCount(models.Model):
+    """How many complaints one slice of an organisation received in a month, by one dimension
+    (kesu/reports/rollups.py): the rows of a month, a branch and a department ("no
+    department" is null) give the total and the counts by kind, channel, category (the leaf),
+    cause and severity — what the report's trend and its comparisons with the period before and
+    a year earlier read instead of counting the complaints again. A merged duplicate is left out,
+    as the report counts it. Written only by the worker's refresh."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    month = models.DateField(_("month"))  # its first day, in the site's time zone
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+", db_index=False)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    dimension = models.CharField(_("dimension"), max_length=12)  # total, kind, channel, …
+    value = models.CharField(_("value"), max_length=40, blank=True)  # its code or id, "" for none
+    count = models.PositiveIntegerField(_("complaints"))
+
+    class Meta:
+        verbose_name = _("monthly count")
+        verbose_name_plural = _("monthly counts")
+        indexes = [
+            models.Index(
+                fields=["organisation", "month", "branch", "department"],
+                name="monthly_count_slice",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.dimension}={self.value}: {self.count}"
+
+
+class RollupState(models.Model):
+    """How far an organisation's monthly counts are current: every change to its complaints
+    made before `built_through` is in them (kesu/reports/rollups.py)."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="+")
+    built_through = models.DateTimeField(_("current up to"))
+    refreshed_at = models.DateTimeField(_("refreshed at"))
+    months = models.PositiveIntegerField(
+        _("months counted again"), default=0
+    )  # by the last refresh
+
+    class Meta:
+        verbose_name = _("state of the monthly counts")
+        verbose_name_plural = _("states of the monthly counts")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} @ {self.built_through:%Y-%m-%d %H:%M}"

@@ -11,13 +11,13 @@ filters and the received dates, and a report reopened later counts the same comp
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, FloatField, Func, Q, QuerySet, When
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -42,6 +42,7 @@ from kesu.improvements.selectors import ReportRow as ImprovementRow
 from kesu.improvements.selectors import improvements_for_report
 from kesu.organisation.choices import Role
 from kesu.organisation.models import Branch, Department, Organisation, User
+from kesu.reports import rollups
 from kesu.reports.access import may_read_reports
 from kesu.reports.choices import Reach
 from kesu.reports.models import StoredReport, StoredReportCopy
@@ -260,16 +261,14 @@ COLUMNS = (
     "purchase__product",
     "reopen_count",
     "is_crisis",
-    "received_at",
-    "resolved_at",
     "satisfaction",
     "customer_id",
     "compensation_type",
     "compensation_amount",
     "compensation_approved_by_id",
-    "state",
-    "due_at",
     "pk",
+    "resolve_hours",
+    "overdue_since",
 )
 
 
@@ -279,11 +278,21 @@ def monthly_report(user, period: Period, scope: dict[str, str] | None = None, re
     base = scoped_complaints(user, scope, request)
     now = timezone.now()
     cohort = _received_in(base, period)
-    rows = list(cohort.values_list(*COLUMNS))
+    # Hours and dates worked out by the database: a datetime per row read into Python costs
+    # more than the rest of a row.
+    rows = list(
+        cohort.annotate(
+            resolve_hours=_Hours(F("resolved_at"), F("received_at")),
+            overdue_since=Case(
+                When(Q(state__in=OVERDUE_STATES, due_at__lt=now), then=F("due_at")), default=None
+            ),
+        ).values_list(*COLUMNS)
+    )
     col = {name: i for i, name in enumerate(COLUMNS)}
     previous, year_before = period.previous(), period.year_before()
-    before = _counts(_received_in(base, previous))
-    a_year_ago = _counts(_received_in(base, year_before))
+    kept = _kept_counts(user, scope)
+    before = _period_counts(base, previous, kept)
+    a_year_ago = _period_counts(base, year_before, kept)
 
     categories = _category_tree(user.organisation_id)
     report = Report(
@@ -300,7 +309,7 @@ def monthly_report(user, period: Period, scope: dict[str, str] | None = None, re
     )
     current = _tally(rows, col)
     report.breakdowns = _breakdowns(user, period, scope, current, before, a_year_ago, categories)
-    report.trend = _trend(base, period)
+    report.trend = _trend(base, period, kept, len(rows))
     report.pareto_causes = _pareto(
         current["cause"],
         lambda k: str(CauseClass(k).label) if k in CauseClass.values else _("Not given"),
@@ -313,14 +322,15 @@ def monthly_report(user, period: Period, scope: dict[str, str] | None = None, re
         lambda k: _link(period, scope, category=k) if k else "",
         len(rows),
     )
-    report.compliance = _compliance(cohort, now)
-    report.durations = _durations(rows, col, _first_contacts(cohort))
+    # The cohort's lowest and highest ids: a redundant bound that lets the milestones and
+    # answers be read by a range of their complaint index, not by a scan of all of them.
+    ids = _id_range(rows, col)
+    report.compliance = _compliance(cohort, now, ids)
+    report.durations = _durations(rows, col, _first_contacts(cohort, ids))
     # From the cohort's rows, as the list's overdue filter decides (complaints_overdue): a walk
     # of an index in deadline or id order would pass over most of the organisation's cases.
     overdue = sorted(
-        (r[col["due_at"]], r[col["pk"]])
-        for r in rows
-        if r[col["state"]] in OVERDUE_STATES and r[col["due_at"]] and r[col["due_at"]] < now
+        (r[col["overdue_since"]], r[col["pk"]]) for r in rows if r[col["overdue_since"]]
     )
     report.overdue_count = len(overdue)
     report.overdue = _listed(cohort, [pk for _due, pk in overdue[:LIST_TOP]])
@@ -332,13 +342,13 @@ def monthly_report(user, period: Period, scope: dict[str, str] | None = None, re
             link=_link(period, scope, satisfaction=s.value))
         for s in Satisfaction
     ]  # fmt: skip
-    _surveys(report, cohort)
+    _surveys(report, cohort, ids)
     _compensation(report, rows, col)
     crisis = sorted((r[col["pk"]] for r in rows if r[col["is_crisis"]]), reverse=True)
     report.crisis = _listed(cohort, crisis[: LIST_TOP * 2])
     report.crisis_count = len(crisis)
     report.crisis_link = _link(period, scope, is_crisis="true")
-    report.repeat_customers = _repeat_customers(base, cohort, period, rows, col)
+    report.repeat_customers = _repeat_customers(base, period, rows, col)
     report.recurring_defects = _recurring_defects(rows, col, categories, period, scope)
     report.callbacks = measures_for(user, period.start, period.last_day)
     report.improvements, report.improvements_total = improvements_for_report(
@@ -346,6 +356,39 @@ def monthly_report(user, period: Period, scope: dict[str, str] | None = None, re
     )
     report.summary = _summary(report)
     return report
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """The monthly counts a report may read (kesu/reports/rollups.py): its slice, and the
+    months changed since they were last refreshed, which are counted from the complaints."""
+
+    where: rollups.Slice
+    dirty: set[date]
+
+
+def _kept_counts(user, scope: dict[str, str]) -> _Kept | None:
+    if timezone.get_current_timezone_name() != timezone.get_default_timezone_name():
+        return None  # the counts' months are the site's
+    where = rollups.slice_for(user, scope)
+    if where is None:
+        return None
+    dirty = rollups.dirty_months(where.organisation_id)
+    return None if dirty is None else _Kept(where, dirty)
+
+
+def _period_counts(base: QuerySet, period: Period, kept: _Kept | None) -> dict[str, Counter]:
+    """_counts of the complaints received in `period`: from the monthly counts for the months
+    nobody changed since they were refreshed, from the complaints for the others."""
+    months = rollups.whole_months(period) if kept is not None else None
+    if kept is None or months is None:
+        return _counts(_received_in(base, period))
+    counts = rollups.counts_by_dimension(kept.where, [m for m in months if m not in kept.dirty])
+    for first in months:
+        if first in kept.dirty:
+            for name, counter in _counts(_received_in(base, month(first))).items():
+                counts[name].update(counter)
+    return counts
 
 
 def _counts(qs: QuerySet) -> dict[str, Counter]:
@@ -369,8 +412,8 @@ def _tally(rows, col) -> dict[str, Counter]:
     for name in ("kind", "channel", "category_id", "cause", "severity", "branch_id",
                  "department_id", "purchase__product", "satisfaction"):  # fmt: skip
         i = col[name]
-        for row in rows:
-            tally[name][_key(row[i])] += 1
+        for value, n in Counter(row[i] for row in rows).items():
+            tally[name][_key(value)] += n
     return tally
 
 
@@ -465,12 +508,14 @@ def _breakdowns(user, period, scope, current, before, a_year_ago, categories) ->
     return out
 
 
-def _trend(base: QuerySet, period: Period) -> list[Row]:
+def _trend(base: QuerySet, period: Period, kept: _Kept | None, total: int) -> list[Row]:
     """Complaints received in each of the twelve months up to the period's last one."""
     last = month(period.last_day)
     first = last
     for _i in range(TREND_MONTHS - 1):
         first = first.previous()
+    if kept is not None:
+        return _kept_trend(base, period, kept, total, first, last)
     start, _end = first.bounds()
     _start, end = last.bounds()
     counts = {
@@ -490,6 +535,25 @@ def _trend(base: QuerySet, period: Period) -> list[Row]:
     return out
 
 
+def _kept_trend(base, period, kept: _Kept, total: int, first: Period, last: Period) -> list[Row]:
+    """The trend from the monthly counts; the months changed since they were refreshed
+    counted from the complaints, and the report's own month (of a monthly report) from the
+    complaints it already read."""
+    months, current = [], first
+    while current.start <= last.start:
+        months.append(current)
+        current = month(current.end)
+    counts = rollups.totals_by_month(
+        kept.where, [m.start for m in months if m.start not in kept.dirty]
+    )
+    for m in months:
+        if period.kind == "month" and m.start == period.start:
+            counts[m.start] = total
+        elif m.start in kept.dirty:
+            counts[m.start] = _received_in(base, m).count()
+    return [Row(m.label, m.label, counts.get(m.start, 0)) for m in months]
+
+
 def _pareto(counter: Counter, label, link, total: int) -> list[ParetoRow]:
     out: list[ParetoRow] = []
     running = 0.0
@@ -504,13 +568,24 @@ def _pareto(counter: Counter, label, link, total: int) -> list[ParetoRow]:
     return out
 
 
-def _measured(cohort: QuerySet) -> QuerySet[ComplaintMilestone]:
-    return ComplaintMilestone.objects.filter(
-        complaint_id__in=cohort.order_by().values("pk"), kind__in=MEASURED_MILESTONES, round=1
+def _id_range(rows, col) -> tuple[int, int]:
+    pks = [r[col["pk"]] for r in rows]
+    return (min(pks), max(pks)) if pks else (0, -1)
+
+
+def _of_cohort(qs: QuerySet, cohort: QuerySet, ids: tuple[int, int] | None) -> QuerySet:
+    """The rows of `qs` about the cohort's complaints (whose ids are within `ids`, if given)."""
+    qs = qs.filter(complaint_id__in=cohort.order_by().values("pk"))
+    return qs if ids is None else qs.filter(complaint_id__gte=ids[0], complaint_id__lte=ids[1])
+
+
+def _measured(cohort: QuerySet, ids: tuple[int, int] | None) -> QuerySet[ComplaintMilestone]:
+    return _of_cohort(
+        ComplaintMilestone.objects.filter(kind__in=MEASURED_MILESTONES, round=1), cohort, ids
     ).exclude(status=MilestoneStatus.CANCELLED)
 
 
-def _compliance(cohort: QuerySet, now) -> list[Compliance]:
+def _compliance(cohort: QuerySet, now, ids: tuple[int, int] | None = None) -> list[Compliance]:
     """Per measured milestone of the cohort: kept on time, late (met late, breached or past
     due), still pending — counted by the database, one row per kind."""
     on_time = Q(met_at__isnull=False, due_at__isnull=False, met_at__lte=F("due_at"),
@@ -520,7 +595,7 @@ def _compliance(cohort: QuerySet, now) -> list[Compliance]:
         k: Compliance(k, str(MilestoneKind(k).label)) for k in MEASURED_MILESTONES
     }
     counts = (
-        _measured(cohort)
+        _measured(cohort, ids)
         .order_by()
         .values("kind")
         .annotate(
@@ -536,13 +611,36 @@ def _compliance(cohort: QuerySet, now) -> list[Compliance]:
     return list(by_kind.values())
 
 
-def _first_contacts(cohort: QuerySet) -> list[tuple]:
-    """(complaint id, when first contact was made) of the cohort's contacted complaints."""
+def _first_contacts(cohort: QuerySet, ids: tuple[int, int]) -> list[float]:
+    """Hours from receipt to first contact of the cohort's contacted complaints."""
     return list(
-        _measured(cohort)
+        _measured(cohort, ids)
         .filter(kind=MilestoneKind.FIRST_CONTACT, met_at__isnull=False)
-        .values_list("complaint_id", "met_at")
+        .annotate(hours=_Hours(F("met_at"), F("complaint__received_at")))
+        .values_list("hours", flat=True)
     )
+
+
+class _Hours(Func):
+    """Hours from one moment to a later one, as a float (None if either is missing):
+    the seconds between them over 3,600, as Python's timedelta.total_seconds() / 3600."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra):
+        end, start = (compiler.compile(e) for e in self.source_expressions)
+        return (
+            f"(EXTRACT(EPOCH FROM ({end[0]} - {start[0]}))::float8 / 3600.0)",
+            [*end[1], *start[1]],
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        end, start = (compiler.compile(e) for e in self.source_expressions)
+        return (
+            f"((julianday({end[0]}) - julianday({start[0]})) * 24.0)",
+            [*end[1], *start[1]],
+        )
 
 
 def _hours(values: list[float]) -> tuple[float | None, float | None]:
@@ -553,18 +651,9 @@ def _hours(values: list[float]) -> tuple[float | None, float | None]:
     return round(statistics.median(values), 1), round(p90, 1)
 
 
-def _durations(rows, col, first_contacts) -> list[Duration]:
-    received = {r[col["pk"]]: r[col["received_at"]] for r in rows}
-    contact = [
-        (met_at - received[pk]).total_seconds() / 3600
-        for pk, met_at in first_contacts
-        if pk in received
-    ]
-    resolve = [
-        (r[col["resolved_at"]] - r[col["received_at"]]).total_seconds() / 3600
-        for r in rows
-        if r[col["resolved_at"]] is not None
-    ]
+def _durations(rows, col, first_contacts: list[float]) -> list[Duration]:
+    contact = list(first_contacts)
+    resolve = [r[col["resolve_hours"]] for r in rows if r[col["resolve_hours"]] is not None]
     out = []
     for code, label, values in (
         ("to_contact", _("Time to first contact"), contact),
@@ -589,12 +678,12 @@ def _listed(qs, pks: list[int] | None = None) -> list[Listed]:
     ]  # fmt: skip
 
 
-def _surveys(report: Report, cohort: QuerySet) -> None:
+def _surveys(report: Report, cohort: QuerySet, ids: tuple[int, int]) -> None:
     """CSAT (ratings 4–5 of "the result") and NPS of the questionnaires about the cohort."""
     ratings, scores = [], []
-    answers = SurveyResponse.objects.filter(
-        complaint_id__in=cohort.order_by().values("pk")
-    ).values_list("answers", flat=True)
+    answers = _of_cohort(SurveyResponse.objects.all(), cohort, ids).values_list(
+        "answers", flat=True
+    )
     for answer in answers:
         result, nps = (answer or {}).get("result"), (answer or {}).get("nps")
         if isinstance(result, int):
@@ -619,11 +708,15 @@ def _compensation(report: Report, rows, col) -> None:
         if not amount or approver is None:
             continue  # only what was granted counts as a cost
         kind = r[col["compensation_type"]]
-        label = str(CompensationType(kind).label) if kind in CompensationType.values else "—"
-        money = by_type.setdefault(kind, Money(label, 0, Decimal(0)))
+        money = by_type.get(kind)
+        if money is None:
+            label = str(CompensationType(kind).label) if kind in CompensationType.values else "—"
+            money = by_type[kind] = Money(label, 0, Decimal(0))
         money.count += 1
         money.amount += amount
-        given = by_approver.setdefault(approver, Money("", 0, Decimal(0)))
+        given = by_approver.get(approver)
+        if given is None:
+            given = by_approver[approver] = Money("", 0, Decimal(0))
         given.count += 1
         given.amount += amount
     names = {u.pk: str(u) for u in User.objects.filter(pk__in=list(by_approver))}
@@ -633,23 +726,21 @@ def _compensation(report: Report, rows, col) -> None:
     report.compensation_by_approver = sorted(by_approver.values(), key=lambda m: -m.amount)
 
 
-def _repeat_customers(base, cohort, period, rows, col) -> int:
+def _repeat_customers(base, period, rows, col) -> int:
     """Customers of the cohort who complained more than once in the period, or also in the
     three months before it."""
     per_customer = Counter(r[col["customer_id"]] for r in rows)
     again = {c for c, n in per_customer.items() if n > 1}
     start, _end = period.bounds()
+    # Everyone who complained in the three months (read from an index alone), then those of
+    # the cohort among them.
     earlier = (
-        base.filter(
-            customer_id__in=cohort.order_by().values("customer_id"),
-            received_at__gte=start - RECURRING_LOOKBACK,
-            received_at__lt=start,
-        )
+        base.filter(received_at__gte=start - RECURRING_LOOKBACK, received_at__lt=start)
         .order_by()
         .values_list("customer_id", flat=True)
         .distinct()
     )
-    return len(again | set(earlier))
+    return len(again | (set(earlier) & set(per_customer)))
 
 
 def _recurring_defects(rows, col, categories, period, scope) -> list[Row]:
