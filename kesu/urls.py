@@ -18,6 +18,7 @@ urlpatterns = [
     path("crises/", include("kesu.crises.urls")),
     path("emerging/", include("kesu.emerging.urls")),
     path("lessons/", include("kesu.lessons.urls")),
+    path("webhooks/", include("kesu.webhooks.urls")),
     path("", include("kesu.web.urls")),
     path("", include("kesu.notifications.urls")),
     path("", include("kesu.complaints.urls")),
