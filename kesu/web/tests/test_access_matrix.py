@@ -63,6 +63,8 @@ class Side:
     crisis_step: object = None  # a step of its action plan, owned by the handling manager
     crisis_complaint: object = None  # a complaint flagged as a crisis, no crisis opened yet
     emerging: object = None  # an emerging issue of four similar complaints of the branch
+    webhook_endpoint: object = None  # an endpoint that hears the branch's events
+    webhook_delivery: object = None  # its delivery of the branch complaint's "created" event
 
 
 @dataclass
@@ -146,7 +148,34 @@ def _side(world, branch, users) -> Side:
     side.crisis, side.crisis_step, side.crisis_complaint = _crisis(world, branch, users)
     side.kept = _kept_report(branch, users)
     side.emerging = _emerging(world, branch, users)
+    side.webhook_endpoint, side.webhook_delivery = _webhook(world, branch, users, side.complaint)
     return side
+
+
+def _webhook(world, branch, users, complaint):
+    from kesu.organisation.choices import Role
+    from kesu.webhooks.choices import Event
+    from kesu.webhooks.events import complaint_data
+    from kesu.webhooks.services import EventItem, endpoint_create, enqueue_events
+
+    endpoint = endpoint_create(
+        actor=users[Role.ADMIN],
+        url=f"http://127.0.0.1:9/matrix-{branch.code}",
+        description=f"矩阵推送-{branch.code}",
+        events=[Event.COMPLAINT_CREATED],
+        branch_ids=[branch.pk],
+    )
+    (delivery,) = enqueue_events(
+        [
+            EventItem(
+                organisation_id=world.org.pk,
+                branch_id=branch.pk,
+                type=Event.COMPLAINT_CREATED,
+                data={"complaint": complaint_data(complaint)},
+            )
+        ]
+    )
+    return endpoint, delivery
 
 
 def _emerging(world, branch, users):
