@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "kesu.mailboxes",
     "kesu.reports",
     "kesu.integrations",
+    "kesu.webhooks",
     "kesu.web",
     "kesu.portal",
     "kesu.demo",
@@ -444,6 +445,8 @@ KESU_EMERGING_POOL = int(os.environ.get("KESU_EMERGING_POOL", 5000))
 # The address links in e-mails and robot messages start with (no trailing slash).
 KESU_BASE_URL = os.environ.get("KESU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 KESU_WEBHOOK_TIMEOUT = float(os.environ.get("KESU_WEBHOOK_TIMEOUT", 10))
+# Outgoing webhooks (kesu/webhooks, docs/webhooks.md): seconds a receiver has to answer.
+KESU_OUTGOING_WEBHOOK_TIMEOUT = float(os.environ.get("KESU_OUTGOING_WEBHOOK_TIMEOUT", 5))
 # The monthly digest of lessons (kesu/lessons/digest.py): on this day of the month (1–28), from
 # this hour, the managers get the lessons shared the month before.
 KESU_LESSON_DIGEST_DAY = min(max(int(os.environ.get("KESU_LESSON_DIGEST_DAY", 1)), 1), 28)
@@ -493,6 +496,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     "deliver-notifications": {
         "task": "kesu.notifications.tasks.deliver_notifications",
+        "schedule": 15.0,
+        "options": {"expires": 15},
+    },
+    # Outgoing webhooks (kesu/webhooks): due deliveries signed and sent, retried with backoff.
+    "deliver-webhooks": {
+        "task": "kesu.webhooks.tasks.deliver_webhooks",
         "schedule": 15.0,
         "options": {"expires": 15},
     },

@@ -20,6 +20,7 @@ urlpatterns = [
     path("lessons/", include("kesu.lessons.urls")),
     path("calls/", include("kesu.integrations.urls")),
     path("portal/", include("kesu.portal.urls")),
+    path("webhooks/", include("kesu.webhooks.urls")),
     path("", include("kesu.web.urls")),
     path("", include("kesu.notifications.urls")),
     path("", include("kesu.complaints.urls")),

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.services import audit_record
-from kesu.callbacks import limits
+from kesu.callbacks import hooks, limits
 from kesu.callbacks.choices import (
     NOT_REACHED_RESULTS,
     AttemptResult,
@@ -140,6 +140,8 @@ def task_not_reached(
                 "next": rescheduled,
             },
         )
+        if task.status != TaskStatus.OPEN:
+            hooks.outcome_recorded(task, actor)
     return task
 
 
@@ -216,6 +218,7 @@ def task_record_outcome(
         CallAttempt.objects.create(task=task, at=now, by=actor, result=AttemptResult.REACHED)
         _audit_outcome(outcome, actor)
         _move_complaint(complaint, move, actor, satisfaction, notes)
+        hooks.outcome_recorded(task, actor)
     return outcome
 
 

@@ -1,4 +1,4 @@
-"""Where the notifications app has the apps above it act (kesu/core/hooks.py): reports.
+"""Where the notifications app has the apps above it act (kesu/core/hooks.py): reports, webhooks.
 
 - `email_attachments(kind, payload, language)`: the files an e-mail of a notification carries,
   as a list of `Attachment` (reports: the kept monthly report's PDF, in the reader's language).
@@ -6,6 +6,9 @@
 - `daily_jobs()`: the jobs `run_worker` runs without a broker, as a `DailyJob` each (reports:
   last month's reports, kept and mailed). run_worker tries each once a day while `due(now)`
   says so; a job must be idempotent (another worker, another day, the beat may run it too).
+- `every_pass(worker_id, should_stop)`: the outboxes of the apps above that `run_worker` drives
+  on every pass, even with `--no-sweep` (webhooks: due deliveries sent); each returns how many
+  rows it handled and must be safe beside other workers (it claims its rows).
 """
 
 from collections.abc import Callable
@@ -31,3 +34,4 @@ class DailyJob:
 
 email_attachments = Hook("email_attachments")
 daily_jobs = Hook("daily_jobs")
+every_pass = Hook("every_pass")

@@ -206,6 +206,8 @@ class _Sweep:
     audit: dict = field(default_factory=dict)
     notifications: list = field(default_factory=list)
     escalations: dict = field(default_factory=dict)  # level → complaint ids
+    breached: list = field(default_factory=list)  # milestones whose deadline passed
+    escalated: list = field(default_factory=list)  # (complaint, from level, to level)
 
     def record(self, complaint: Complaint, action: str, data: dict) -> None:
         self.audit.setdefault(complaint.organisation_id, []).append(
@@ -222,6 +224,9 @@ class _Sweep:
         """Write the batch's outbox rows, escalations and audit entries, in its transaction."""
         hooks.reminders_due(self.notifications)
         self.notifications = []
+        if self.breached or self.escalated:
+            hooks.deadlines_passed(self.breached, self.escalated)
+        self.breached, self.escalated = [], []
         # Lowest level first, so a complaint reaching two levels in one batch ends at the higher.
         for level in sorted(self.escalations):
             Complaint.objects.filter(
@@ -255,6 +260,7 @@ def _handle(m: ComplaintMilestone, now: datetime, ctx: _Sweep) -> None:
             DeadlineAction.MILESTONE_BREACHED,
             {"milestone": m.kind, "round": m.round, "due_at": m.due_at},
         )
+        ctx.breached.append(m)
     _escalate(m, now, ctx)
 
 
@@ -297,4 +303,5 @@ def _escalate(m: ComplaintMilestone, now: datetime, ctx: _Sweep) -> None:
                 DeadlineAction.ESCALATED_BY_DEADLINE,
                 {"from": complaint.escalation_level, "to": level, "milestone": m.kind},
             )
+            ctx.escalated.append((complaint, complaint.escalation_level, level))
             complaint.escalation_level = level

@@ -14,6 +14,7 @@ from kesu.emerging.selectors import may_read as may_read_emerging
 from kesu.improvements.selectors import may_read as may_read_improvements
 from kesu.lessons.selectors import may_read_lessons
 from kesu.reports.access import may_read_reports
+from kesu.webhooks.selectors import may_manage as may_manage_webhooks
 
 
 def _signed_in(request):
@@ -56,6 +57,10 @@ def navigation(request) -> dict:
         user = _signed_in(request)
         return user is not None and may_read_acceptance(user)
 
+    def nav_webhooks() -> bool:
+        user = _signed_in(request)
+        return user is not None and may_manage_webhooks(user)
+
     return {
         "can_register": can_register,
         "nav_callbacks": nav_callbacks,
@@ -65,4 +70,5 @@ def navigation(request) -> dict:
         "nav_emerging": nav_emerging,
         "nav_lessons": nav_lessons,
         "nav_triage": nav_triage,
+        "nav_webhooks": nav_webhooks,
     }

@@ -56,5 +56,25 @@ def test_the_apps_above_complaints_fill_its_hooks_in_installed_apps_order():
     ]
     assert [app_of(r) for r in complaint_hooks.note_shared.receivers()] == ["mailboxes"]
     assert [app_of(r) for r in complaint_hooks.registration_planned.receivers()] == ["sla"]
-    assert [app_of(r) for r in complaint_hooks.after_registration.receivers()] == ["notifications"]
+    assert [app_of(r) for r in complaint_hooks.after_registration.receivers()] == [
+        "notifications",
+        "webhooks",  # complaint.created, complaint.crisis
+    ]
+    assert [app_of(r) for r in complaint_hooks.move_recorded.receivers()] == [
+        "notifications",
+        "webhooks",  # complaint.state_changed, .escalated, .crisis
+    ]
     assert [app_of(r) for r in complaint_hooks.printed_deadlines.receivers()] == ["sla"]
+
+
+def test_the_hooks_of_sla_callbacks_and_notifications_that_webhooks_fill():
+    from kesu.callbacks import hooks as callback_hooks
+    from kesu.notifications import hooks as notification_hooks
+    from kesu.sla import hooks as sla_hooks
+
+    def app_of(receiver):
+        return receiver.__module__.split(".")[1]
+
+    assert [app_of(r) for r in sla_hooks.deadlines_passed.receivers()] == ["webhooks"]
+    assert [app_of(r) for r in callback_hooks.outcome_recorded.receivers()] == ["webhooks"]
+    assert [app_of(r) for r in notification_hooks.every_pass.receivers()] == ["webhooks"]

@@ -42,6 +42,7 @@ from kesu.improvements.selectors import REVIEWING_ROLES as IMPROVEMENT_REVIEWERS
 from kesu.lessons.choices import MARKING_ROLES
 from kesu.organisation.choices import ORGANISATION_WIDE_ROLES, Role
 from kesu.reports.access import REPORT_ROLES
+from kesu.webhooks.selectors import MANAGING_ROLES as WEBHOOK_ROLES
 
 ROLES = tuple(Role.values)
 EVERYONE = frozenset(ROLES)
@@ -721,6 +722,67 @@ _emerging_writes = [
         "of its complaints); the crisis is opened (rolled back), or the refusal shown on its page",
     ),
 ]
+# Outgoing webhooks (kesu/webhooks): the administrator's; the matrix's endpoint hears its branch,
+# its delivery is the branch complaint's "created" event.
+MANAGES_WEBHOOKS = "the administrator (their organisation's endpoints and deliveries, every branch)"
+_webhook_writes = [
+    Rule(
+        "webhooks:endpoint-secret",
+        "POST",
+        may=WEBHOOK_ROLES,
+        scope=OBJECT,
+        obj="webhook_endpoint",
+        means=MANAGES_WEBHOOKS + "; the new secret is shown once (rolled back)",
+    ),
+    Rule(
+        "webhooks:delivery-replay",
+        "POST",
+        may=WEBHOOK_ROLES,
+        ok=302,
+        scope=OBJECT,
+        obj="webhook_delivery",
+        means=MANAGES_WEBHOOKS + "; a new delivery of the same message (rolled back)",
+    ),
+]
+_webhook_rules = [
+    Rule("webhooks:endpoints", may=WEBHOOK_ROLES, means=MANAGES_WEBHOOKS),
+    Rule("webhooks:endpoint-new", may=WEBHOOK_ROLES, means=MANAGES_WEBHOOKS),
+    Rule(
+        "webhooks:endpoint-new",
+        "POST",
+        may=WEBHOOK_ROLES,
+        ok=400,
+        body={},
+        means=MANAGES_WEBHOOKS + "; an empty form is refused with 400",
+    ),
+    Rule(
+        "webhooks:endpoint",
+        may=WEBHOOK_ROLES,
+        scope=OBJECT,
+        obj="webhook_endpoint",
+        means=MANAGES_WEBHOOKS,
+    ),
+    Rule(
+        "webhooks:endpoint",
+        "POST",
+        may=WEBHOOK_ROLES,
+        ok=400,
+        body={},
+        scope=OBJECT,
+        obj="webhook_endpoint",
+        means=MANAGES_WEBHOOKS + "; an empty form is refused with 400",
+    ),
+    Rule("webhooks:deliveries", may=WEBHOOK_ROLES, means=MANAGES_WEBHOOKS),
+    Rule(
+        "webhooks:delivery",
+        may=WEBHOOK_ROLES,
+        scope=OBJECT,
+        obj="webhook_delivery",
+        means=MANAGES_WEBHOOKS,
+    ),
+    *_webhook_writes,
+    *[_post_only(rule) for rule in _webhook_writes],
+]
 _emerging_rules = [
     Rule(
         "emerging:list",
@@ -1288,6 +1350,7 @@ RULES: list[Rule] = [
     # ---- Crises ---------------------------------------------------------------------------------
     *_crisis_rules,
     *_emerging_rules,
+    *_webhook_rules,
     # ---- Lessons learned -----------------------------------------------------------------------
     Rule(
         "lessons:list",

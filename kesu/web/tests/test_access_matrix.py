@@ -64,6 +64,8 @@ class Side:
     crisis_complaint: object = None  # a complaint flagged as a crisis, no crisis opened yet
     emerging: object = None  # an emerging issue of four similar complaints of the branch
     incoming_call: object = None  # a call shown to the branch's frontline user (dismissed)
+    webhook_endpoint: object = None  # an endpoint that hears the branch's events
+    webhook_delivery: object = None  # its delivery of the branch complaint's "created" event
 
 
 @dataclass
@@ -148,6 +150,7 @@ def _side(world, branch, users) -> Side:
     side.kept = _kept_report(branch, users)
     side.emerging = _emerging(world, branch, users)
     side.incoming_call = _incoming_call(world, branch, frontline)
+    side.webhook_endpoint, side.webhook_delivery = _webhook(world, branch, users, side.complaint)
     return side
 
 
@@ -168,6 +171,32 @@ def _incoming_call(world, branch, agent):
         expires_at=now + timedelta(minutes=1),
         dismissed_at=now,
     )
+
+
+def _webhook(world, branch, users, complaint):
+    from kesu.organisation.choices import Role
+    from kesu.webhooks.choices import Event
+    from kesu.webhooks.events import complaint_data
+    from kesu.webhooks.services import EventItem, endpoint_create, enqueue_events
+
+    endpoint = endpoint_create(
+        actor=users[Role.ADMIN],
+        url=f"http://127.0.0.1:9/matrix-{branch.code}",
+        description=f"矩阵推送-{branch.code}",
+        events=[Event.COMPLAINT_CREATED],
+        branch_ids=[branch.pk],
+    )
+    (delivery,) = enqueue_events(
+        [
+            EventItem(
+                organisation_id=world.org.pk,
+                branch_id=branch.pk,
+                type=Event.COMPLAINT_CREATED,
+                data={"complaint": complaint_data(complaint)},
+            )
+        ]
+    )
+    return endpoint, delivery
 
 
 def _emerging(world, branch, users):

@@ -17,6 +17,7 @@ NAV_PAGES = [
     "emerging:list",
     "lessons:list",
     "complaints:triage-acceptance",
+    "webhooks:endpoints",
 ]
 
 

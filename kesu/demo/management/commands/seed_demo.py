@@ -36,6 +36,10 @@ from kesu.organisation.models import Branch, CompensationLimit, Department, Orga
 from kesu.organisation.services import DEFAULT_COMPENSATION_LIMITS
 from kesu.reports.keeping import organisation_reports
 from kesu.reports.periods import last_month
+from kesu.webhooks.choices import Event as WebhookEvent
+from kesu.webhooks.events import complaint_data
+from kesu.webhooks.models import Endpoint
+from kesu.webhooks.services import EventItem, endpoint_create, endpoint_update, enqueue_events
 
 DEMO_PASSWORD = "kesu-demo-2026"
 DEPARTMENTS = TEMPLATE_DEPARTMENTS["dealership"]
@@ -152,6 +156,9 @@ class Command(BaseCommand):
                 _create_emerging_issue(org, users)
         if not Integration.objects.filter(organisation=org).exists():
             self._create_integrations(org)
+        if not Endpoint.objects.filter(organisation=org).exists():
+            with transaction.atomic():
+                _create_webhook(org)
         self._print_logins()
 
     def _create_integrations(self, org):
@@ -474,6 +481,39 @@ def _create_emerging_issue(org, users) -> None:
             received_at=now - timedelta(hours=6 - i),
         )
     detect_for(org.pk, now)
+
+
+def _create_webhook(org) -> None:
+    """A webhook endpoint with the latest complaints' events in its log, switched off: its
+    address is nobody's (the discard port), so the worker fails them at once and logs why."""
+    admin = User.objects.get(organisation=org, username="admin")
+    endpoint = endpoint_create(
+        actor=admin,
+        url="http://127.0.0.1:9/demo-crm/kesu",
+        description="演示：客户关系管理系统（CRM）",
+        events=WebhookEvent.values,
+    )
+    latest = Complaint.objects.filter(organisation=org).select_related("branch").order_by("-id")
+    enqueue_events(
+        [
+            EventItem(
+                organisation_id=org.pk,
+                branch_id=c.branch_id,
+                type=WebhookEvent.COMPLAINT_CREATED,
+                data={"complaint": complaint_data(c)},
+                occurred_at=c.received_at,
+            )
+            for c in reversed(latest[:3])
+        ]
+    )
+    endpoint_update(
+        actor=admin,
+        endpoint_id=endpoint.pk,
+        url=endpoint.url,
+        description=endpoint.description,
+        events=endpoint.events,
+        is_active=False,
+    )
 
 
 def _tick(complaint, actor, *items: str) -> None:

@@ -4,7 +4,8 @@ Also the Excel imports waiting for a worker (kesu.complaints.import_jobs); every
 KESU_AUDIT_CHECKPOINT_SECONDS, the signed audit checkpoint (kesu.audit.checkpoints),
 every KESU_MAIL_FETCH_SECONDS the branches' mailboxes (kesu.mailboxes),
 and once a day from KESU_LESSON_DIGEST_DAY on, the monthly digest of lessons (kesu.lessons);
-the daily jobs of the apps above (kesu/notifications/hooks.py: the monthly reports).
+the daily jobs of the apps above (kesu/notifications/hooks.py: the monthly reports), and on
+every pass their outboxes (hooks.every_pass: the outgoing webhooks).
 
 Stops cleanly on SIGTERM or SIGINT (after the batch in hand). Several may run at once, on one
 machine or many: each notification is claimed by one worker only.
@@ -100,6 +101,7 @@ class Command(BaseCommand):
             self.daily_jobs(worker_id)
             self.imports(worker_id)
             self.mail(worker_id)
+        self.every_pass(worker_id, stop)
         try:
             with job_context("deliver_notifications"):
                 return services.deliver_all_due(
@@ -163,6 +165,15 @@ class Command(BaseCommand):
                 mail_tasks.fetch_mail()
             except Exception:
                 logger.exception("worker %s: reading the mailboxes failed", worker_id)
+
+    def every_pass(self, worker_id: str, stop: threading.Event) -> None:
+        """The outboxes of the apps above (hooks.every_pass), each on its own."""
+        for job in hooks.every_pass.receivers():
+            with job_context(job.__module__.rsplit(".", 1)[0]):
+                try:
+                    job(worker_id, stop.is_set)
+                except Exception:
+                    logger.exception("worker %s: %s failed", worker_id, job.__qualname__)
 
     def imports(self, worker_id: str) -> None:
         """The Excel imports waiting for a worker (each is claimed by one worker only)."""
