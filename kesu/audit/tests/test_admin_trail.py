@@ -43,8 +43,8 @@ def form_data(response) -> dict:
     for form in forms_:
         for name, field in form.fields.items():
             key, value = form.add_prefix(name), form[name].value()
-            if field.disabled or value is None:
-                continue
+            if field.disabled or value is None or isinstance(field, forms.FileField):
+                continue  # a browser sends no file for a file field left alone
             if isinstance(field, forms.SplitDateTimeField):
                 if value:
                     data[f"{key}_0"], data[f"{key}_1"] = value.date(), value.time()
