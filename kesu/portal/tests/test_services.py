@@ -64,7 +64,7 @@ def test_the_rating_counts_in_the_monthly_reports_satisfaction(world):
     complaint.refresh_from_db()
     rate(complaint=complaint, score="5", comment="")
     report = Report.__new__(Report)
-    _surveys(report, Complaint.objects.filter(pk=complaint.pk))
+    _surveys(report, Complaint.objects.filter(pk=complaint.pk), (complaint.pk, complaint.pk))
     assert report.csat_answers == 1 and report.csat == 100.0
     assert SurveyResponse.objects.get().survey == portal_survey(world.org.pk)
 
