@@ -168,7 +168,7 @@ class CustomerMessage(models.Model):
     to = models.CharField(_("to"), max_length=320, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     body = models.TextField(_("text"))
-    in_reply_to = models.CharField(max_length=300, blank=True)
+    in_reply_to = models.CharField(_("in reply to"), max_length=300, blank=True)
     from_address = models.CharField(_("from"), max_length=320, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=MessageStatus.choices, default=MessageStatus.PENDING

@@ -310,31 +310,13 @@ def monthly_report(user, period: Period, scope: dict[str, str] | None = None, re
     current = _tally(rows, col)
     report.breakdowns = _breakdowns(user, period, scope, current, before, a_year_ago, categories)
     report.trend = _trend(base, period, kept, len(rows))
-    report.pareto_causes = _pareto(
-        current["cause"],
-        lambda k: str(CauseClass(k).label) if k in CauseClass.values else _("Not given"),
-        lambda k: _link(period, scope, cause=k) if k else "",
-        len(rows),
-    )
-    report.pareto_categories = _pareto(
-        current["category_id"],
-        lambda k: categories.labels.get(int(k), "?") if k else _("Not given"),
-        lambda k: _link(period, scope, category=k) if k else "",
-        len(rows),
-    )
+    _paretos(report, current, categories, len(rows))
     # The cohort's lowest and highest ids: a redundant bound that lets the milestones and
     # answers be read by a range of their complaint index, not by a scan of all of them.
     ids = _id_range(rows, col)
     report.compliance = _compliance(cohort, now, ids)
     report.durations = _durations(rows, col, _first_contacts(cohort, ids))
-    # From the cohort's rows, as the list's overdue filter decides (complaints_overdue): a walk
-    # of an index in deadline or id order would pass over most of the organisation's cases.
-    overdue = sorted(
-        (r[col["overdue_since"]], r[col["pk"]]) for r in rows if r[col["overdue_since"]]
-    )
-    report.overdue_count = len(overdue)
-    report.overdue = _listed(cohort, [pk for _due, pk in overdue[:LIST_TOP]])
-    report.overdue_link = _link(period, scope, overdue="true")
+    _overdue(report, cohort, rows, col)
     report.reopened = sum(1 for r in rows if r[col["reopen_count"]])
     report.reopened_link = _link(period, scope, reopened="true")
     report.satisfaction = [
@@ -356,6 +338,34 @@ def monthly_report(user, period: Period, scope: dict[str, str] | None = None, re
     )
     report.summary = _summary(report)
     return report
+
+
+def _paretos(report: Report, current: dict, categories: "_CategoryTree", total: int) -> None:
+    """The Pareto of causes and of categories, each linked to its list."""
+    period, scope = report.period, report.scope
+    report.pareto_causes = _pareto(
+        current["cause"],
+        lambda k: str(CauseClass(k).label) if k in CauseClass.values else _("Not given"),
+        lambda k: _link(period, scope, cause=k) if k else "",
+        total,
+    )
+    report.pareto_categories = _pareto(
+        current["category_id"],
+        lambda k: categories.labels.get(int(k), "?") if k else _("Not given"),
+        lambda k: _link(period, scope, category=k) if k else "",
+        total,
+    )
+
+
+def _overdue(report: Report, cohort: QuerySet, rows, col) -> None:
+    """From the cohort's rows, as the list's overdue filter decides (complaints_overdue): a walk
+    of an index in deadline or id order would pass over most of the organisation's cases."""
+    overdue = sorted(
+        (r[col["overdue_since"]], r[col["pk"]]) for r in rows if r[col["overdue_since"]]
+    )
+    report.overdue_count = len(overdue)
+    report.overdue = _listed(cohort, [pk for _due, pk in overdue[:LIST_TOP]])
+    report.overdue_link = _link(report.period, report.scope, overdue="true")
 
 
 @dataclass(frozen=True)

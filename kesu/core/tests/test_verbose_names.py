@@ -18,6 +18,8 @@ KEPT = {
     "wecom",
     "dingtalk",
     "excel",
+    "imap",
+    "message-id",
 }
 
 

@@ -61,7 +61,9 @@ def test_the_beat_schedule_names_registered_tasks():
     from kesu.callbacks import tasks as callback_tasks
     from kesu.complaints import tasks as complaint_tasks
     from kesu.lessons import tasks as lesson_tasks
+    from kesu.mailboxes import tasks as mail_tasks
     from kesu.reports import tasks as report_tasks
+    from kesu.webhooks import tasks as webhook_tasks
 
     assert {entry["task"] for entry in schedule.values()} == {
         sla_tasks.sweep_deadlines.name,
@@ -74,6 +76,9 @@ def test_the_beat_schedule_names_registered_tasks():
         report_tasks.keep_monthly_reports.name,
         complaint_tasks.run_imports.name,
         complaint_tasks.train_triage_models.name,
+        report_tasks.refresh_rollups.name,
+        mail_tasks.fetch_mail.name,
+        webhook_tasks.deliver_webhooks.name,
     }
     assert all(entry["task"] in celery_app.tasks for entry in schedule.values())
     by_task = {entry["task"]: entry["schedule"] for entry in schedule.values()}
