@@ -2,7 +2,10 @@
 through the pages, so that each is audited and the secret is shown only once), and the
 delivery log's "send again" as an action."""
 
+import json
+
 from django.contrib import admin, messages
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -73,7 +76,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
         "branch",
         "event_id",
         "event",
-        "payload",
+        "payload_json",
         "status",
         "attempts",
         "next_attempt_at",
@@ -83,6 +86,14 @@ class DeliveryAdmin(ReadOnlyAdmin):
     ]
     inlines = [AttemptInline]
     actions = ["replay"]
+    exclude = ["payload"]
+
+    @admin.display(description=_("Payload"))
+    def payload_json(self, obj):
+        # The body as sent; marked as data, not wording, for translators and the crawl.
+        return format_html(
+            '<pre translate="no">{}</pre>', json.dumps(obj.payload, ensure_ascii=False, indent=2)
+        )
 
     @admin.action(description=_("Send again"))
     def replay(self, request, queryset):

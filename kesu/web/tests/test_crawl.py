@@ -425,3 +425,12 @@ def test_the_customer_portal_in_both_languages(demo, settings):
         _portal_pages(client, crawl, language)
     assert crawl.pages == 2 * 7
     assert not crawl.problems, "\n".join(str(p) for p in crawl.problems)
+
+
+def test_text_marked_translate_no_is_data_and_placeholders_are_not_english():
+    catalogue = Catalogue.from_pairs([("Complaint number", "投诉编号"), ("title", "标题")])
+    page = (
+        '<p>投诉<pre translate="no">{"id": 1, "complaint number": "x"}</pre></p><p>可用 {title}</p>'
+    )
+    assert english_chunks(page, catalogue) == []
+    assert english_chunks("<p>Complaint number</p>", catalogue)

@@ -141,6 +141,7 @@ class _VisibleText(HTMLParser):
         self.chunks: list[str] = []
         self._current: list[str] = []
         self._hidden = 0
+        self._data: list[str] = []  # open elements marked translate="no": data, not wording
 
     def _break(self):
         text = " ".join("".join(self._current).split())
@@ -155,6 +156,9 @@ class _VisibleText(HTMLParser):
             self._hidden += 1
             return
         attrs = dict(attrs)
+        if self._data or attrs.get("translate") == "no":
+            self._data.append(tag)
+            return
         if self._hidden:
             return
         for name in TEXT_ATTRIBUTES:
@@ -166,17 +170,26 @@ class _VisibleText(HTMLParser):
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
+        if self._data and self._data[-1] == tag:
+            self._data.pop()
         if tag in HIDDEN:
             self._hidden -= 1
 
     def handle_endtag(self, tag):
+        if tag in self._data:
+            while self._data.pop() != tag:
+                pass
+        elif self._data:
+            if tag in HIDDEN and self._hidden:
+                self._hidden -= 1
+            return
         if tag not in INLINE:
             self._break()
         if tag in HIDDEN and self._hidden:
             self._hidden -= 1
 
     def handle_data(self, data):
-        if not self._hidden:
+        if not self._hidden and not self._data:
             self._current.append(data)
 
     def close(self):
@@ -199,7 +212,8 @@ class DataStripper:
     """Takes the data of the page (names, numbers… from the database) out of a text."""
 
     def __init__(self, values):
-        values = sorted({v.strip() for v in values if v and len(v.strip()) >= 2}, key=len)
+        # As the page shows them: runs of white space (a template's line breaks) as one space.
+        values = sorted({" ".join(v.split()) for v in values if v and len(v.strip()) >= 2}, key=len)
         alternatives = "|".join(re.escape(v) for v in reversed(values))
         self._pattern = (
             re.compile(rf"(?<![A-Za-z])(?:{alternatives})(?![A-Za-z])") if values else None
@@ -235,7 +249,11 @@ def english_chunks(html: str, catalogue: Catalogue, strip=lambda text: text) -> 
     found = []
     for chunk in visible_text(html):
         # A web address (the handling notice's link to the customer portal) is not English.
-        why = english_in(WEB_ADDRESS.sub(" ", chunk), catalogue, strip)
+        # Nor is a template's placeholder ({name}) shown in a help text.
+        # (after the data is taken out: a template kept as data holds placeholders too).
+        why = english_in(
+            WEB_ADDRESS.sub(" ", chunk), catalogue, lambda text: PLACEHOLDER.sub(" ", strip(text))
+        )
         if why:
             found.append((chunk, why))
     return found
