@@ -571,6 +571,9 @@ CELERY_BEAT_SCHEDULE = {
 # The address customers reach Kesu at, for the QR code on the handling notice; empty: the
 # address the printing request came in on.
 KESU_PUBLIC_URL = os.environ.get("KESU_PUBLIC_URL", "").rstrip("/")
+# The text-message provider (kesu/callbacks/sms.py): a class with send(phone=, text=). The
+# default keeps every text in the outbox; `make run` prints them (ConsoleBackend).
+KESU_SMS_BACKEND = os.environ.get("KESU_SMS_BACKEND", "kesu.callbacks.sms.OutboxBackend")
 # The organisation whose branches the portal serves (its code); empty: the first one.
 KESU_PORTAL_ORGANISATION = os.environ.get("KESU_PORTAL_ORGANISATION", "")
 # A code texted to the customer's phone: valid this many minutes, this many tries each.

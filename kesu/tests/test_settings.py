@@ -315,3 +315,23 @@ def test_media_storage_refuses_an_unknown_kind_and_s3_without_a_bucket(monkeypat
     monkeypatch.delenv("KESU_S3_BUCKET", raising=False)
     with pytest.raises(ImproperlyConfigured, match="KESU_S3_BUCKET"):
         kesu_settings.media_storage()
+
+
+def test_the_sms_provider_is_read_from_the_environment(tmp_path):
+    code = "from django.conf import settings; import django; django.setup(); "
+    code += "print(settings.KESU_SMS_BACKEND)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=_env(
+            tmp_path,
+            KESU_DEBUG="1",
+            KESU_SMS_BACKEND="kesu.callbacks.sms.ConsoleBackend",
+            DJANGO_SETTINGS_MODULE="kesu.settings",
+        ),
+        capture_output=True,
+        timeout=60,
+    )
+    assert result.stdout.decode().strip().endswith("kesu.callbacks.sms.ConsoleBackend"), (
+        result.stderr
+    )
