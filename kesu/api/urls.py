@@ -13,7 +13,6 @@ from drf_spectacular.views import (
     SpectacularRedocView,
     SpectacularSwaggerSplitView,
 )
-from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
 
@@ -43,9 +42,16 @@ register_converter(ObjectIdConverter, "kesu_id")
 
 
 @extend_schema(exclude=True)
-@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
-def not_found(request, *args, **kwargs):
-    raise NotFound()
+class NotFoundView(APIView):
+    """An address under /api/v1/ that matches no route: the JSON 404 for every method.
+
+    Raised in `initial`, after authentication but before DRF picks a handler, so OPTIONS
+    (which DRF would answer 200 with the view's metadata), HEAD and the rest get it too.
+    """
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise NotFound()
 
 
 @extend_schema(exclude=True)
@@ -157,7 +163,7 @@ v1 = [
     path("v1/lessons/", lessons.LessonListView.as_view(), name="lesson-list"),
     path("v1/", include("kesu.integrations.api.urls")),
     # Last: unknown paths and malformed ids (…/complaints/abc/) are a JSON 404.
-    re_path(r"^v1/(?:.*/)?$", not_found, name="not-found"),
+    re_path(r"^v1/(?:.*/)?$", NotFoundView.as_view(), name="not-found"),
     # Any /api/ address without its trailing slash (…/complaints, schema, docs): a JSON 404
     # that names the address to use, not APPEND_SLASH's redirect (which loses a POST's body).
     re_path(r"^.*[^/]$", MissingSlashView.as_view(), name="missing-slash"),

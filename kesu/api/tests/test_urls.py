@@ -21,10 +21,18 @@ def test_object_ids_are_one_to_eighteen_digits():
 
 def test_an_unknown_v1_address_is_the_json_404_for_every_method(world, api):
     client = api()
-    for method in ("get", "post", "patch", "delete"):
+    for method in ("get", "post", "put", "patch", "delete", "options"):
         response = getattr(client, method)("/api/v1/no-such-thing/")
         assert response.status_code == 404, method
         assert error_of(response)["code"] == "not_found"
+    # OPTIONS was answered 200 with the catch-all's metadata; HEAD 405.
+    assert client.head("/api/v1/complaints/abc/").status_code == 404
+    assert client.generic("TRACE", "/api/v1/no-such-thing/").status_code == 404
+
+
+def test_an_unknown_address_still_asks_for_a_sign_in_first(db, client):
+    response = client.options("/api/v1/no-such-thing/")
+    assert response.status_code == 401
 
 
 def test_an_address_without_its_slash_names_the_one_to_use(world, api):

@@ -274,15 +274,16 @@ TRANSITION_VIEWS = {name: _transition_view(name) for name in TRANSITIONS}
 
 @extend_schema(exclude=True)
 class UnknownTransitionView(APIView):
-    def post(self, request, pk: int, name: str):
-        complaint_get(request.user, pk)
+    """A move the procedure does not have: 404 for every method, OPTIONS and HEAD included."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        complaint_get(request.user, kwargs["pk"])
         raise NotFound(
             _("There is no move called “%(name)s”."),
             code="unknown_transition",
-            params={"name": name[:40]},
+            params={"name": kwargs["name"][:40]},
         )
-
-    get = post
 
 
 @extend_schema_view(

@@ -243,6 +243,13 @@ def test_unknown_move_is_a_json_404(world, api):
     error = error_of(response)
     assert error["code"] == "unknown_transition"
     assert "teleport" in error["message"]
+    for method in ("options", "head", "put", "delete"):
+        response = getattr(api(), method)(complaint_url(complaint, "transitions/teleport/"))
+        assert response.status_code == 404, method
+    # A complaint you cannot see is not found before the move's name is looked at.
+    response = api().options(f"/api/v1/complaints/{complaint.pk + 1000}/transitions/teleport/")
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
 
 
 def test_handing_a_case_away_still_returns_it(world, api):
