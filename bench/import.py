@@ -128,24 +128,26 @@ def main() -> None:
     translation.activate("en")
     for run in range(1, args.runs + 1):
         data = workbook(args.rows, branches, args.seed + run)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         header, rows = open_rows(data)
         checked = check_rows(user, column_keys(header, user), rows)
-        checked_at = time.perf_counter()
+        checked_at, cpu_checked = time.perf_counter(), time.process_time()
         assert checked.error_count == 0, checked.errors[:5]
         with transaction.atomic():
             numbers = import_checked(user, checked, file_name="bench.xlsx")
             imported_at = time.perf_counter()
             if args.rollback:
                 transaction.set_rollback(True)
-        done = time.perf_counter()
+        done, cpu_done = time.perf_counter(), time.process_time()
         check_s, import_s, total_s = checked_at - started, done - checked_at, done - started
         print(
             f"run {run}: {len(data) / 1e6:.1f} MB; checked {args.rows / check_s:,.0f} rows/s "
             f"({check_s:.1f} s), imported {len(numbers) / import_s:,.0f} rows/s "
             f"({import_s:.1f} s, commit {done - imported_at:.1f} s); "
             f"together {args.rows / total_s:,.0f} rows/s "
-            f"({'meets' if args.rows / total_s >= TARGET else 'misses'} {TARGET:,.0f})"
+            f"({'meets' if args.rows / total_s >= TARGET else 'misses'} {TARGET:,.0f}); "
+            f"CPU s checking {cpu_checked - cpu_started:.1f}, importing "
+            f"{cpu_done - cpu_checked:.1f}; load {os.getloadavg()[0]:.1f}"
         )
 
 

@@ -32,7 +32,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kesu.audit.services import audit_record_many
+from kesu.audit.services import audit_record_bulk
 from kesu.complaints.choices import ComplaintAction, ImportStatus
 from kesu.complaints.imports import (
     CHUNK,
@@ -47,7 +47,7 @@ from kesu.complaints.imports import (
 )
 from kesu.complaints.models import Complaint, ImportJob
 from kesu.complaints.numbering import reserve_complaint_numbers
-from kesu.complaints.search import SEARCHED_FIELDS, grams_of, searched_texts
+from kesu.complaints.search import grams_of, searched_texts
 from kesu.complaints.services import REGISTER_RECORDED
 from kesu.core.bulk import BulkInserter
 from kesu.core.errors import NotAllowed
@@ -302,87 +302,205 @@ def import_checked(
 ) -> list[str]:
     """Create the checked rows' complaints (and missing customers) with their timeline entries,
     in the caller's transaction or one of its own. Returns the numbers given."""
-    rows = sorted(checked.rows, key=lambda row: row["received_at"])
     with transaction.atomic():
-        organisation = actor.organisation
-        assert organisation is not None  # may_import checked it
+        return _Importer(actor, file_name=file_name, job_id=job_id, progress=progress).add(
+            checked.rows
+        )
+
+
+class _Importer:
+    """Writes checked rows, a block at a time, in the caller's transaction: the customers and
+    purchases found or created are remembered from one block to the next, so a customer of
+    many blocks is created once.
+
+    Within a block the rows are numbered in the order they were received (per year, numbers
+    reserved at once); complaints and their entries are written as plain rows (no model
+    instance), each entry's data written out as JSON once (audit_record_bulk).
+    """
+
+    def __init__(self, actor: User, *, file_name: str, job_id=None, progress=None):
+        assert actor.organisation is not None  # may_import checked it
+        self.actor = actor
+        self.organisation = actor.organisation
+        self.file_name = file_name
+        self.job_id = job_id
+        self.progress = progress
+        self.done = 0
+        self.customers: dict[str, tuple[int, str]] = {}
+        self.purchases: dict[tuple, int] = {}
+        self.purchases_loaded: set[int] = set()
+        self.inserter = BulkInserter(Complaint)
+        self.template = self.inserter.defaults() | {
+            "organisation_id": actor.organisation_id,
+            "registered_by_id": actor.pk,
+        }
+
+    def add(self, block: list[dict]) -> list[str]:
+        rows = sorted(block, key=lambda row: row["received_at"])
         by_year: dict[int, list[dict]] = defaultdict(list)
         for row in rows:
             by_year[timezone.localtime(row["received_at"]).year].append(row)
         numbered: list[tuple[str, dict]] = []
         for year in sorted(by_year):
-            numbers = reserve_complaint_numbers(organisation, year, len(by_year[year]))
+            numbers = reserve_complaint_numbers(self.organisation, year, len(by_year[year]))
             numbered += list(zip(numbers, by_year[year], strict=True))
-        customers = _customers_for(actor, rows)
-        purchases = _purchases_for(actor, rows, customers)
-        total = len(numbered)
-        done = 0
-        inserter = BulkInserter(Complaint)
-        for start in range(0, total, CHUNK):
+        self._customers_for(rows)
+        self._purchases_for(rows)
+        for start in range(0, len(numbered), CHUNK):
             chunk = numbered[start : start + CHUNK]
-            complaints = [
-                _complaint(actor, number, row, customers, purchases) for number, row in chunk
-            ]
-            inserter.insert(complaints)
-            audit_record_many(
-                organisation_id=organisation.pk,
+            complaints = [self._complaint(number, row) for number, row in chunk]
+            ids = self.inserter.insert_rows(complaints)
+            audit_record_bulk(
+                organisation_id=self.organisation.pk,
                 items=[
-                    _entry(actor, complaint, row, file_name, job_id)
-                    for complaint, (_number, row) in zip(complaints, chunk, strict=True)
+                    self._entry(pk, values, row)
+                    for pk, values, (_number, row) in zip(ids, complaints, chunk, strict=True)
                 ],
             )
-            done += len(chunk)
-            if progress is not None:
-                progress(done)
-    return [number for number, _row in numbered]
+            self.done += len(chunk)
+            if self.progress is not None:
+                self.progress(self.done)
+        return [number for number, _row in numbered]
 
-
-def _customers_for(actor: User, rows: list[dict]) -> dict[str, tuple[int, str]]:
-    """(id, name) of the customer of each phone: the organisation's, or created now."""
-    phones = list(dict.fromkeys(row["phone"] for row in rows))
-    found: dict[str, tuple[int, str]] = {}
-    for start in range(0, len(phones), CHUNK):
-        for pk, phone, name in (
-            Customer.objects.filter(
-                organisation_id=actor.organisation_id, phone__in=phones[start : start + CHUNK]
+    def _customers_for(self, rows: list[dict]) -> None:
+        """(id, name) of the customer of each phone: the organisation's, or created now."""
+        found = self.customers
+        phones = [p for p in dict.fromkeys(row["phone"] for row in rows) if p not in found]
+        for start in range(0, len(phones), CHUNK):
+            for pk, phone, name in (
+                Customer.objects.filter(
+                    organisation_id=self.actor.organisation_id,
+                    phone__in=phones[start : start + CHUNK],
+                )
+                .order_by("id")
+                .values_list("id", "phone", "name")
+            ):
+                found.setdefault(phone, (pk, name))
+        first_rows = {}
+        for row in rows:
+            if row["phone"] not in found:
+                first_rows.setdefault(row["phone"], row)
+        new = [
+            Customer(
+                organisation_id=self.actor.organisation_id,
+                branch_id=row["branch_id"],
+                name=row["customer"],
+                phone=phone,
             )
-            .order_by("id")
-            .values_list("id", "phone", "name")
-        ):
-            found.setdefault(phone, (pk, name))
-    first_rows = {}
-    for row in rows:
-        if row["phone"] not in found:
-            first_rows.setdefault(row["phone"], row)
-    new = [
-        Customer(
-            organisation_id=actor.organisation_id,
-            branch_id=row["branch_id"],
-            name=row["customer"],
-            phone=phone,
+            for phone, row in first_rows.items()
+        ]
+        _insert_recorded(self.actor, Customer, new, CustomerAction.CUSTOMER_CREATE, CUSTOMER_FIELDS)
+        for customer in new:
+            found[customer.phone] = (customer.pk, customer.name)
+
+    def _purchases_for(self, rows: list[dict]) -> None:
+        """The id of the purchase each row names: the customer's own (by VIN, plate, product),
+        or added now (a vehicle when a VIN or plate is given, else an order), with its audit
+        entry. No callbacks are planned for them: like the complaints, they are history."""
+        found = self.purchases
+        wanted: dict[tuple, dict] = {}
+        for row in rows:
+            key = _purchase_key(self.customers[row["phone"]][0], row)
+            if key is not None and key not in found:
+                wanted.setdefault(key, row)
+        if not wanted:
+            return
+        customer_ids = sorted({key[0] for key in wanted} - self.purchases_loaded)
+        for start in range(0, len(customer_ids), CHUNK):
+            for pk, customer_id, vin, plate, product in (
+                Purchase.objects.filter(customer_id__in=customer_ids[start : start + CHUNK])
+                .order_by("id")
+                .values_list("id", "customer_id", "vin", "plate_number", "product")
+            ):
+                for kind, value in (("vin", vin.upper()), ("plate_number", plate.upper())):
+                    if value:
+                        found.setdefault((customer_id, kind, value), pk)
+                if product:
+                    found.setdefault((customer_id, "product", product), pk)
+        self.purchases_loaded.update(customer_ids)
+        new = {
+            key: Purchase(
+                customer_id=key[0],
+                branch_id=row["branch_id"],
+                kind=PurchaseKind.VEHICLE if key[1] != "product" else PurchaseKind.ORDER,
+                product=row.get("product") or "",
+                vin=(row.get("vin") or "").upper(),
+                plate_number=(row.get("plate_number") or "").upper(),
+            )
+            for key, row in wanted.items()
+            if key not in found
+        }
+        made = list(new.values())
+        _insert_recorded(
+            self.actor, Purchase, made, CustomerAction.PURCHASE_CREATE, PURCHASE_FIELDS
         )
-        for phone, row in first_rows.items()
-    ]
-    _insert_recorded(actor, Customer, new, CustomerAction.CUSTOMER_CREATE, CUSTOMER_FIELDS)
-    for customer in new:
-        found[customer.phone] = (customer.pk, customer.name)
-    return found
+        found.update({key: purchase.pk for key, purchase in new.items()})
+
+    def _complaint(self, number: str, row: dict) -> dict:
+        """The complaint's row: every column by attname."""
+        values = self.template.copy()
+        for key, value in row.items():
+            if key not in _NOT_FIELDS:
+                values[_ATTNAMES[key]] = value
+        customer_id, customer_name = self.customers[row["phone"]]
+        key = _purchase_key(customer_id, row)
+        values["number"] = number
+        values["customer_id"] = customer_id
+        values["purchase_id"] = self.purchases[key] if key is not None else None
+        values["suggested_severity"] = values["severity"]
+        values["search_notes"] = row.get("number") or ""
+        values["search_grams"] = " ".join(grams_of(*searched_texts(values, customer_name)))
+        return values
+
+    def _entry(self, pk: int, values: dict, row: dict) -> dict:
+        data = {
+            "to": values["state"],
+            "number": values["number"],
+            "source": "excel",
+            "file": self.file_name,
+            "row": row["_row"],
+            "fields": {name: values[attname] for name, attname in _RECORDED},
+        }
+        if self.job_id is not None:
+            data["job"] = self.job_id
+        if row.get("number"):
+            data["original_number"] = row["number"]
+        return {
+            "actor_id": self.actor.pk,
+            "action": ComplaintAction.IMPORT,
+            "object_type": _COMPLAINT_TYPE,
+            "object_id": pk,
+            "complaint_id": pk,
+            "data": data,
+        }
+
+
+# A checked row's keys that are Complaint fields, and the names IMPORT_RECORDED gives them, by
+# the column (attname) holding them.
+_ATTNAMES = {f.attname: f.attname for f in Complaint._meta.concrete_fields} | {
+    f.name: f.attname for f in Complaint._meta.concrete_fields
+}
+_RECORDED = [(name, _ATTNAMES[name]) for name in IMPORT_RECORDED]
+_COMPLAINT_TYPE = Complaint._meta.label_lower
 
 
 def _insert_recorded(actor: User, model, objects: list, action: str, fields: list[str]) -> None:
     """Insert the customer records an import adds (customers, purchases) in chunks, each with
     its audit entry recording `fields` and the Excel source."""
     inserter = BulkInserter(model)
+    object_type = model._meta.label_lower
     for start in range(0, len(objects), CHUNK):
         batch = objects[start : start + CHUNK]
         inserter.insert(batch)
-        audit_record_many(
+        audit_record_bulk(
             organisation_id=actor.organisation_id,  # type: ignore[arg-type]
             items=[
                 {
-                    "actor": actor,
+                    "actor_id": actor.pk,
                     "action": action,
-                    "obj": obj,
+                    "object_type": object_type,
+                    "object_id": obj.pk,
+                    "complaint_id": None,
                     "data": {k: getattr(obj, k if k != "branch" else "branch_id") for k in fields}
                     | {"source": "excel"},
                 }
@@ -401,89 +519,3 @@ def _purchase_key(customer_id: int, row: dict) -> tuple | None:
     if row.get("product"):
         return (customer_id, "product", row["product"])
     return None
-
-
-def _purchases_for(actor: User, rows: list[dict], customers) -> dict[tuple, int]:
-    """The id of the purchase each row names: the customer's own (by VIN, plate, product), or
-    added now (a vehicle when a VIN or plate is given, else an order), with its audit entry.
-    No callbacks are planned for them: like the complaints, they are history."""
-    wanted: dict[tuple, dict] = {}
-    for row in rows:
-        key = _purchase_key(customers[row["phone"]][0], row)
-        if key is not None:
-            wanted.setdefault(key, row)
-    if not wanted:
-        return {}
-    customer_ids = sorted({key[0] for key in wanted})
-    found: dict[tuple, int] = {}
-    for start in range(0, len(customer_ids), CHUNK):
-        for pk, customer_id, vin, plate, product in (
-            Purchase.objects.filter(customer_id__in=customer_ids[start : start + CHUNK])
-            .order_by("id")
-            .values_list("id", "customer_id", "vin", "plate_number", "product")
-        ):
-            for kind, value in (("vin", vin.upper()), ("plate_number", plate.upper())):
-                if value:
-                    found.setdefault((customer_id, kind, value), pk)
-            if product:
-                found.setdefault((customer_id, "product", product), pk)
-    new = {
-        key: Purchase(
-            customer_id=key[0],
-            branch_id=row["branch_id"],
-            kind=PurchaseKind.VEHICLE if key[1] != "product" else PurchaseKind.ORDER,
-            product=row.get("product") or "",
-            vin=(row.get("vin") or "").upper(),
-            plate_number=(row.get("plate_number") or "").upper(),
-        )
-        for key, row in wanted.items()
-        if key not in found
-    }
-    made = list(new.values())
-    _insert_recorded(actor, Purchase, made, CustomerAction.PURCHASE_CREATE, PURCHASE_FIELDS)
-    return found | {key: purchase.pk for key, purchase in new.items()}
-
-
-def _complaint(actor: User, number: str, row: dict, customers, purchases) -> Complaint:
-    fields = {key: value for key, value in row.items() if key not in _NOT_FIELDS}
-    customer_id, customer_name = customers[row["phone"]]
-    key = _purchase_key(customer_id, row)
-    complaint = Complaint(
-        organisation_id=actor.organisation_id,
-        number=number,
-        customer_id=customer_id,
-        purchase_id=purchases[key] if key is not None else None,
-        registered_by=actor,
-        **fields,
-    )
-    complaint.suggested_severity = complaint.severity
-    complaint.search_notes = row.get("number") or ""
-    values = {name: getattr(complaint, name) for name in SEARCHED_FIELDS}
-    complaint.search_grams = " ".join(grams_of(*searched_texts(values, customer_name)))
-    return complaint
-
-
-def _entry(actor: User, complaint: Complaint, row: dict, file_name: str, job_id) -> dict:
-    data = {
-        "to": complaint.state,
-        "number": complaint.number,
-        "source": "excel",
-        "file": file_name,
-        "row": row["_row"],
-        "fields": {
-            # IMPORT_RECORDED names concrete fields, which have an attname.
-            name: getattr(complaint, Complaint._meta.get_field(name).attname)  # type: ignore[union-attr]
-            for name in IMPORT_RECORDED
-        },
-    }
-    if job_id is not None:
-        data["job"] = job_id
-    if row.get("number"):
-        data["original_number"] = row["number"]
-    return {
-        "actor": actor,
-        "action": ComplaintAction.IMPORT,
-        "obj": complaint,
-        "complaint_id": complaint.pk,
-        "data": data,
-    }

@@ -713,66 +713,103 @@ def check_rows(
 
     Raises ImportRefused when the file has no row or more than KESU_IMPORT_MAX_ROWS.
     """
-    checked = Checked()
-    checker = _RowChecker(actor, _Lookups(actor), checked)
-    numbers: dict[str, int] = {}
-    limit = settings.KESU_IMPORT_MAX_ROWS
-    for number, row in enumerate(rows, start=2):
-        if not any(_present(v) for v in row):
-            continue
-        checked.total += 1
-        if checked.total > limit:
-            raise ImportRefused(
-                _("The file has more than %(limit)s rows: import it in parts.")
-                % {"limit": f"{limit:,}"}
-            )
-        values = checker.check(number, row_cells(keys, row))
-        if values is not None:
-            given = values.get("number")
-            if given:
-                if given in numbers:
-                    checked.add_error(
-                        number,
-                        "number",
-                        _("Row %(row)s has the same number.") % {"row": numbers[given]},
-                    )
-                    values = None
-                else:
-                    numbers[str(given)] = number
-        if values is not None:
-            checked.rows.append(values)
-        if progress is not None and checked.total % PROGRESS_EVERY == 0:
-            progress(checked.total)
-    if checked.total == 0:
-        raise ImportRefused(_("The file has no complaints: fill in the rows under the header."))
-    _check_numbers_taken(actor, checked)
+    check = RowsCheck(actor, keys)
+    good = [row for block in check.blocks(rows, progress=progress) for row in block]
+    taken = taken_numbers(actor, good)
+    check.checked.rows = check.drop_taken(good, taken)
+    check.end()
     if progress is not None:
-        progress(checked.total)
-    return checked
+        progress(check.checked.total)
+    return check.checked
 
 
-def _check_numbers_taken(actor: User, checked: Checked) -> None:
-    """Rows whose number is a complaint already in Kesu (a list exported and imported again)."""
-    given = [row for row in checked.rows if row.get("number")]
+class RowsCheck:
+    """The checking of one file's rows, in blocks: every lookup loaded once, before the first row
+    (so a forked process checks with no query of its own, see import_jobs)."""
+
+    def __init__(self, actor: User, keys: list[str | None]):
+        self.actor = actor
+        self.keys = keys
+        self.checked = Checked()
+        self.checker = _RowChecker(actor, _Lookups(actor), self.checked)
+        self.numbers: dict[str, int] = {}  # a given number → the row that gave it first
+
+    def blocks(
+        self,
+        rows: Iterable[tuple],
+        *,
+        size: int = 0,
+        progress: Callable[[int], None] | None = None,
+    ) -> Iterator[list[dict]]:
+        """The rows found good, `size` rows checked at a time (0: all at once). Numbers already
+        in Kesu are not looked at here (taken_numbers, drop_taken): that needs the database."""
+        checked, checker, numbers = self.checked, self.checker, self.numbers
+        keys = self.keys
+        limit = settings.KESU_IMPORT_MAX_ROWS
+        good: list[dict] = []
+        for number, row in enumerate(rows, start=2):
+            if not any(_present(v) for v in row):
+                continue
+            checked.total += 1
+            if checked.total > limit:
+                raise ImportRefused(
+                    _("The file has more than %(limit)s rows: import it in parts.")
+                    % {"limit": f"{limit:,}"}
+                )
+            values = checker.check(number, row_cells(keys, row))
+            if values is not None:
+                given = values.get("number")
+                if given:
+                    if given in numbers:
+                        checked.add_error(
+                            number,
+                            "number",
+                            _("Row %(row)s has the same number.") % {"row": numbers[given]},
+                        )
+                        values = None
+                    else:
+                        numbers[str(given)] = number
+            if values is not None:
+                good.append(values)
+            if progress is not None and checked.total % PROGRESS_EVERY == 0:
+                progress(checked.total)
+            if size and checked.total % size == 0:
+                yield good
+                good = []
+        if checked.total == 0:
+            raise ImportRefused(_("The file has no complaints: fill in the rows under the header."))
+        yield good
+
+    def drop_taken(self, rows: list[dict], taken: set[str]) -> list[dict]:
+        """The rows but those whose number is a complaint already in Kesu (each reported)."""
+        if not taken:
+            return rows
+        kept = []
+        for row in rows:
+            if row.get("number") in taken:
+                self.checked.add_error(
+                    row["_row"],
+                    "number",
+                    _("Complaint %(number)s is already in Kesu.") % {"number": row["number"]},
+                )
+            else:
+                kept.append(row)
+        return kept
+
+    def end(self) -> None:
+        """After the last block: the report in the order of the rows."""
+        self.checked.errors.sort(key=lambda error: error[0])
+
+
+def taken_numbers(actor: User, rows: list[dict]) -> set[str]:
+    """The numbers given in these rows that are complaints already in Kesu (a list exported and
+    imported again), looked up CHUNK at a time."""
+    given = [row["number"] for row in rows if row.get("number")]
     taken: set[str] = set()
     for start in range(0, len(given), CHUNK):
-        chunk = [row["number"] for row in given[start : start + CHUNK]]
         taken |= set(
             Complaint.objects.filter(
-                organisation_id=actor.organisation_id, number__in=chunk
+                organisation_id=actor.organisation_id, number__in=given[start : start + CHUNK]
             ).values_list("number", flat=True)
         )
-    if not taken:
-        return
-    kept = []
-    for row in checked.rows:
-        if row.get("number") in taken:
-            checked.add_error(
-                row["_row"],
-                "number",
-                _("Complaint %(number)s is already in Kesu.") % {"number": row["number"]},
-            )
-        else:
-            kept.append(row)
-    checked.rows = kept
-    checked.errors.sort(key=lambda error: error[0])
+    return taken

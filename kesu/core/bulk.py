@@ -7,6 +7,29 @@ from django.db import connection
 from django.utils import timezone
 
 
+class JSONText(str):
+    """A JSON value already written out (the audit trail writes an entry's data once, for its
+    hash and for the row): stored as it is, not encoded again."""
+
+
+def _json_adapter(field):
+    if connection.vendor == "postgresql":  # COPY takes the text
+
+        def adapt(value):
+            return (
+                str(value) if type(value) is JSONText else json.dumps(value, cls=DjangoJSONEncoder)
+            )
+
+    else:
+
+        def adapt(value):
+            return (
+                str(value) if type(value) is JSONText else field.get_db_prep_save(value, connection)
+            )
+
+    return adapt
+
+
 class BulkInserter:
     """Many rows of one model in multi-row INSERTs, each object given its id (RETURNING).
 
@@ -40,11 +63,7 @@ class BulkInserter:
                     lambda v, f=f: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)
                 )
             elif kind == "JSONField":
-                self.adapters.append(
-                    (lambda v: json.dumps(v, cls=DjangoJSONEncoder))
-                    if connection.vendor == "postgresql"  # COPY takes the text
-                    else (lambda v, f=f: f.get_db_prep_save(v, connection))
-                )
+                self.adapters.append(_json_adapter(f))
             else:
                 self.adapters.append(None)
         limit = 999
@@ -61,51 +80,69 @@ class BulkInserter:
             f"({', '.join(qn(f.column) for f in self.fields)}) VALUES "
         )
         self.row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+        self.attnames = [f.attname for f in self.fields]
+        self.adapted = [
+            (f.attname, adapt) for f, adapt in zip(self.fields, self.adapters, strict=True)
+        ]
         self.tail = f" RETURNING {qn(model._meta.pk.column)}"
 
-    def _values(self, obj, now) -> list:
+    def defaults(self) -> dict:
+        """Every column's default value by attname: the start of a row given as a dict."""
+        return {f.attname: f.get_default() for f in self.fields}
+
+    def _adapted(self, row: dict, now) -> list:
         for f in self.auto_times:
-            setattr(obj, f.attname, now)
+            row[f.attname] = now
         return [
-            adapt(value) if adapt is not None and value is not None else value
-            for value, adapt in zip(
-                (getattr(obj, f.attname) for f in self.fields), self.adapters, strict=True
-            )
+            value if adapt is None or value is None else adapt(value)
+            for value, adapt in ((row[name], adapt) for name, adapt in self.adapted)
         ]
 
     def insert(self, objects: list) -> None:
+        """Model instances: inserted, each given its id."""
+        rows = [{name: getattr(obj, name) for name in self.attnames} for obj in objects]
+        ids = self.insert_rows(rows)
+        for obj, row in zip(objects, rows, strict=True):
+            for f in self.auto_times:
+                setattr(obj, f.attname, row[f.attname])
+        self._given(objects, ids)
+
+    def insert_rows(self, rows: list[dict]) -> list[int]:
+        """Rows as dicts of every column's value by attname (see `defaults`), no model instance
+        made (an import's complaints and audit entries): inserted; returns their ids in order.
+        The auto_now columns are set in the dicts."""
+        if not rows:
+            return []
         if connection.vendor == "postgresql":
-            self._copy(objects)
-            return
+            return self._copy(rows)
         now = timezone.now()
-        for start in range(0, len(objects), self.batch):
-            batch = objects[start : start + self.batch]
-            params = [value for obj in batch for value in self._values(obj, now)]
+        ids: list[int] = []
+        for start in range(0, len(rows), self.batch):
+            batch = rows[start : start + self.batch]
+            params = [value for row in batch for value in self._adapted(row, now)]
             sql = self.head + ", ".join([self.row] * len(batch)) + self.tail
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
-                ids = [row[0] for row in cursor.fetchall()]
-            self._given(batch, ids)
+                ids += [row[0] for row in cursor.fetchall()]
+        return ids
 
-    def _copy(self, objects: list) -> None:
+    def _copy(self, rows: list[dict]) -> list[int]:
         """PostgreSQL: ids taken from the table's sequence, the rows sent with COPY."""
-        if not objects:
-            return
         table = self.model._meta.db_table
         qn = connection.ops.quote_name
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, len(objects)],
+                [table, len(rows)],
             )
             ids = [row[0] for row in cursor.fetchall()]
             columns = ", ".join(qn(c) for c in ["id", *(f.column for f in self.fields)])
             now = timezone.now()
             raw = cursor.cursor  # psycopg's own cursor: Django's wrapper has no copy()
             with raw.copy(f"COPY {qn(table)} ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-                for pk, obj in zip(ids, objects, strict=True):
-                    copy.write_row([pk, *self._values(obj, now)])
-        self._given(objects, ids)
+                for pk, row in zip(ids, rows, strict=True):
+                    copy.write_row([pk, *self._adapted(row, now)])
+        return ids
 
     def _given(self, objects: list, ids: list) -> None:
         for obj, pk in zip(objects, ids, strict=True):

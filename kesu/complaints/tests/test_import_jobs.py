@@ -92,7 +92,7 @@ def test_one_bad_row_imports_nothing_and_keeps_the_report(world):
 
 def test_a_failure_midway_rolls_everything_back(world, monkeypatch):
     monkeypatch.setattr(import_jobs, "CHUNK", 2)
-    real = import_jobs.audit_record_many
+    real = import_jobs.audit_record_bulk
     calls = []
 
     def failing(**kwargs):
@@ -101,7 +101,7 @@ def test_a_failure_midway_rolls_everything_back(world, monkeypatch):
             raise RuntimeError("disk full")
         return real(**kwargs)
 
-    monkeypatch.setattr(import_jobs, "audit_record_many", failing)
+    monkeypatch.setattr(import_jobs, "audit_record_bulk", failing)
     rows = [OPEN_ROW | {"title": f"第{i}件"} for i in range(5)]
     job = _imported(world.user(Role.DIRECTOR), rows)
     assert job.status == ImportStatus.FAILED and "nothing was imported" in job.message
