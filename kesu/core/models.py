@@ -39,3 +39,23 @@ class JobTiming(models.Model):
 
     def __str__(self) -> str:
         return self.job
+
+
+class RateCounter(models.Model):
+    """One rate limit's count in its window, shared by every process (kesu/core/counters.py).
+
+    A window opens with the first hit on its key and lasts the limit's period; a hit after it
+    ended opens the next one. Rows of ended windows are deleted now and then by the hits.
+    """
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    window_start = models.DateTimeField(_("window started at"))
+    expires_at = models.DateTimeField(_("window ends at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self) -> str:
+        return self.key

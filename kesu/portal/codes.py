@@ -2,10 +2,15 @@
 
 A code is six digits, valid KESU_PORTAL_CODE_MINUTES, good for KESU_PORTAL_CODE_ATTEMPTS tries;
 the database keeps an HMAC of it (keyed by SECRET_KEY and a salt of its own), never the code.
-The counters live in Django's cache (Redis when KESU_CACHE_URL is set, so several servers share
-them): codes per number and per client address in an hour, one code a minute per number, and
-failures (wrong codes, refused requests) per number and per address, from which on the portal
-asks for the picture sum (kesu/portal/human_check.py).
+The counters are kesu/core/counters.py's, shared by every worker and server (the database, or
+Redis when KESU_CACHE_URL is set): codes per number and per client address in an hour, one code
+a minute per number, and failures (wrong codes, refused requests) per number and per address,
+from which on the portal asks for the picture sum (kesu/portal/human_check.py).
+
+A code is counted before it is sent, so two requests at once cannot both take the last one
+allowed; a code that was refused or could not be sent is given back. When the counters cannot
+be reached, no code is sent (a text costs money: the limits fail closed) and the picture sum is
+asked for; a failure that cannot be counted is only logged.
 """
 
 import hashlib
@@ -15,12 +20,12 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from kesu.callbacks.sms import SmsError, can_receive_sms, get_backend, sms_language
+from kesu.core import counters
 from kesu.portal.models import PhoneCode
 
 logger = logging.getLogger(__name__)
@@ -70,32 +75,27 @@ def _key(kind: str, value: str) -> str:
     return f"kesu:portal:{kind}:{digest}"
 
 
-def _count(key: str) -> int:
-    return int(cache.get(key) or 0)
-
-
-def _bump(key: str, timeout: int = HOUR) -> int:
-    cache.add(key, 0, timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout)
-        return 1
-
-
 def record_failure(*, phone: str = "", address: str = "") -> None:
-    if phone:
-        _bump(_key("fail-phone", phone))
-    if address:
-        _bump(_key("fail-address", address))
+    try:
+        if phone:
+            counters.hit(_key("fail-phone", phone), HOUR)
+        if address:
+            counters.hit(_key("fail-address", address), HOUR)
+    except counters.CounterUnavailable:
+        logger.warning("portal failure not counted: the counters are unreachable")
 
 
 def needs_human_check(*, phone: str = "", address: str = "") -> bool:
-    """Whether this number or address failed often enough to be asked for the picture sum."""
+    """Whether this number or address failed often enough to be asked for the picture sum
+    (also when that cannot be told: the counters are unreachable)."""
     after = settings.KESU_PORTAL_CHECK_AFTER
-    return (bool(phone) and _count(_key("fail-phone", phone)) >= after) or (
-        bool(address) and _count(_key("fail-address", address)) >= after
-    )
+    try:
+        return (bool(phone) and counters.count(_key("fail-phone", phone)) >= after) or (
+            bool(address) and counters.count(_key("fail-address", address)) >= after
+        )
+    except counters.CounterUnavailable:
+        logger.warning("portal failures not read: the counters are unreachable")
+        return True
 
 
 def code_hash(code: str, salt: str) -> str:
@@ -104,13 +104,43 @@ def code_hash(code: str, salt: str) -> str:
     ).hexdigest()
 
 
-def _check_limits(phone: str, address: str) -> None:
-    if cache.get(_key("last", phone)):
-        raise CodeRefused("too_soon")
-    if _count(_key("sent-phone", phone)) >= settings.KESU_PORTAL_CODES_PER_PHONE:
-        raise CodeRefused("phone_limit")
-    if address and _count(_key("sent-address", address)) >= settings.KESU_PORTAL_CODES_PER_ADDRESS:
-        raise CodeRefused("address_limit")
+def _take_a_code(phone: str, address: str) -> list[str]:
+    """Count a code for this number and address within the limits; returns the keys counted
+    (to give back if the code is not sent). Raises CodeRefused, having counted nothing."""
+    limits = [
+        (_key("last", phone), 1, settings.KESU_PORTAL_CODE_INTERVAL_SECONDS, "too_soon"),
+        (_key("sent-phone", phone), settings.KESU_PORTAL_CODES_PER_PHONE, HOUR, "phone_limit"),
+    ]
+    if address:
+        limits.append(
+            (
+                _key("sent-address", address),
+                settings.KESU_PORTAL_CODES_PER_ADDRESS,
+                HOUR,
+                "address_limit",
+            )
+        )
+    taken: list[str] = []
+    try:
+        for key, limit, seconds, reason in limits:
+            allowed, _hit = counters.allow(key, limit, seconds)
+            taken.append(key)
+            if not allowed:
+                _give_back(taken)
+                raise CodeRefused(reason)
+    except counters.CounterUnavailable:
+        logger.warning("portal code not sent: the counters are unreachable")
+        _give_back(taken)
+        raise CodeRefused("not_sent") from None
+    return taken
+
+
+def _give_back(keys: list[str]) -> None:
+    for key in keys:
+        try:
+            counters.give_back(key)
+        except counters.CounterUnavailable:
+            logger.warning("portal code counter not given back: the counters are unreachable")
 
 
 def send_code(
@@ -129,7 +159,7 @@ def send_code(
     if not can_receive_sms(phone):
         raise CodeRefused("not_mobile")
     try:
-        _check_limits(phone, address)
+        taken = _take_a_code(phone, address)
     except CodeRefused:
         record_failure(phone=phone, address=address)
         raise
@@ -165,11 +195,8 @@ def send_code(
     except SmsError as exc:
         logger.warning("portal code for code row %s not sent: %s", row.pk, exc)
         PhoneCode.objects.filter(pk=row.pk).update(used_at=now)
+        _give_back(taken)
         raise CodeRefused("not_sent") from None
-    cache.set(_key("last", phone), 1, settings.KESU_PORTAL_CODE_INTERVAL_SECONDS)
-    _bump(_key("sent-phone", phone))
-    if address:
-        _bump(_key("sent-address", address))
     return row
 
 

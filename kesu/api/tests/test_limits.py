@@ -9,6 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from kesu.complaints.tests.api.helpers import error_of
+from kesu.core.models import RateCounter
 from kesu.organisation.choices import Role
 
 
@@ -43,10 +44,11 @@ def test_the_api_keeps_answering_while_the_shared_cache_is_down(world, settings)
     with socket.socket() as probe:  # a loopback port nobody listens on
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
+    settings.KESU_CACHE_URL = f"redis://127.0.0.1:{closed_port}/1"
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port}/1",
+            "LOCATION": settings.KESU_CACHE_URL,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
@@ -58,10 +60,11 @@ def test_the_api_keeps_answering_while_the_shared_cache_is_down(world, settings)
 
 def test_limits_are_shared_through_redis(world, settings):
     prefix = f"kesu-test-{uuid.uuid4().hex}"
+    settings.KESU_CACHE_URL = "redis://127.0.0.1:6379/1"
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/1",
+            "LOCATION": settings.KESU_CACHE_URL,
             "KEY_PREFIX": prefix,
         }
     }
@@ -72,7 +75,8 @@ def test_limits_are_shared_through_redis(world, settings):
     # Another app server sees the same counters: they are in Redis, not in this process.
     other_server = redis.Redis.from_url("redis://127.0.0.1:6379/1")
     keys = other_server.keys(f"{prefix}:*throttle_token*")
-    assert keys, "the token's request history is in Redis"
+    assert keys, "the token's count is in Redis"
+    assert not RateCounter.objects.exists()  # not in the database
     assert client.get("/api/v1/me/").status_code == 429
     other_server.delete(*other_server.keys(f"{prefix}:*"))
 

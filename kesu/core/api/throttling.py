@@ -4,10 +4,12 @@ The address limit counts every request under /api/ (AddressRateLimitMiddleware),
 sign-ins and bad tokens included; the token limit counts authenticated requests (a DRF
 throttle, after authentication).
 
-The counters live in Django's cache: Redis (KESU_CACHE_URL) where several app servers or
-workers run, so the limit is shared by all of them; the in-process cache of the embedded
-default is enough for its single process. The rates are read from the settings on each
-request so they can be changed without a restart of the test process.
+The counters are kesu/core/counters.py's, shared by every worker and server: in the database,
+or in Redis when KESU_CACHE_URL is set. A limit of N a period allows N requests in a window
+that opens with the first one; Retry-After says when the window ends. The limits fail open:
+if the counters cannot be reached (Redis down), requests are served, unlimited, and a warning
+is logged. The rates are read from the settings on each request so they can be changed
+without a restart of the test process.
 """
 
 import hashlib
@@ -19,38 +21,43 @@ from django.http import JsonResponse
 from rest_framework import exceptions
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
+from kesu.core import counters
+
 logger = logging.getLogger(__name__)
 
 
-class _SettingsRateThrottle(SimpleRateThrottle):
-    setting = ""
-
-    def get_rate(self):
-        return getattr(settings, self.setting) or None
+class SharedRateThrottle(SimpleRateThrottle):
+    """A DRF throttle counting in kesu/core/counters.py instead of one process's history."""
 
     def allow_request(self, request, view):
-        self.rate = self.get_rate()
         if self.rate is None:
             return True
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        try:
-            return super().allow_request(request, view)
-        except Exception:  # the shared cache (Redis) is down: serve, unlimited, until it is back
-            logger.warning("API rate limit not applied: the cache is unreachable", exc_info=True)
+        key = self.get_cache_key(request, view)
+        if key is None:
             return True
-
-
-class SignInRateThrottle(AnonRateThrottle):
-    """Anonymous requests to the token endpoint per address (DRF's "anon" rate), failing open."""
-
-    def allow_request(self, request, view):
         try:
-            return super().allow_request(request, view)
-        except Exception:  # the shared cache (Redis) is down
-            logger.warning(
-                "sign-in rate limit not applied: the cache is unreachable", exc_info=True
-            )
+            allowed, self.counted = counters.allow(key, self.num_requests, self.duration)
+        except counters.CounterUnavailable:  # serve, unlimited, until the counters are back
+            logger.warning("API rate limit not applied: the counters are unreachable")
             return True
+        return allowed
+
+    def wait(self):
+        counted = getattr(self, "counted", None)
+        return counted.seconds_left() if counted is not None else None
+
+
+class _SettingsRateThrottle(SharedRateThrottle):
+    setting = ""
+
+    def __init__(self):  # the rate from the settings on every request, not at import
+        self.rate = getattr(settings, self.setting) or None
+        if self.rate is not None:
+            self.num_requests, self.duration = self.parse_rate(self.rate)
+
+
+class SignInRateThrottle(SharedRateThrottle, AnonRateThrottle):
+    """Anonymous requests to the token endpoint per address (DRF's "anon" rate)."""
 
 
 class TokenRateThrottle(_SettingsRateThrottle):

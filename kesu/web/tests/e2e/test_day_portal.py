@@ -7,7 +7,6 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from PIL import Image
 
@@ -16,6 +15,7 @@ from kesu.callbacks.sms import MemoryBackend
 from kesu.complaints.choices import CloseReason, State
 from kesu.complaints.models import Attachment, Complaint
 from kesu.complaints.services import complaint_add_note
+from kesu.core import counters
 from kesu.organisation.models import User
 from kesu.portal.models import PhoneCode
 from kesu.web.tests.e2e.conftest import screenshot
@@ -29,7 +29,7 @@ def phone(browser, demo, settings):
     """A phone-sized browser page, and the texts the (test) SMS provider was asked to send."""
     settings.KESU_SMS_BACKEND = "kesu.callbacks.sms.MemoryBackend"
     MemoryBackend.sent = []
-    cache.clear()
+    counters.clear_all()
     contexts = []
     blocked: list[str] = []
 
@@ -114,7 +114,7 @@ def test_a_customer_files_tracks_reads_a_shared_note_and_rates(phone, demo, tmp_
     complaint_add_note(complaint_id=complaint.pk, actor=handler, text="内部备注：索赔走厂家")
 
     page.click("button.pt-link")  # leave; a new visit tracks with number + code
-    cache.clear()
+    counters.clear_all()
     _ask_tracking_code(page, demo.url, number)
     page.fill("#pt-code", _code())
     with page.expect_navigation():
@@ -156,7 +156,7 @@ def test_wrong_and_expired_codes_another_customers_number_and_a_flood_are_refuse
     assert page.locator("[data-portal-number]").count() == 0
 
     # A wrong code.
-    cache.clear()
+    counters.clear_all()
     _ask_tracking_code(page, demo.url, theirs.number)
     right = _code()
     page.fill("#pt-code", "000000" if right != "000000" else "111111")
@@ -172,7 +172,7 @@ def test_wrong_and_expired_codes_another_customers_number_and_a_flood_are_refuse
     assert "已过期" in _error(page)
 
     # A flood of code requests from one address.
-    cache.clear()
+    counters.clear_all()
     settings.KESU_PORTAL_CODES_PER_ADDRESS = 2
     settings.KESU_PORTAL_CODE_INTERVAL_SECONDS = 0
     for i in range(3):
