@@ -25,6 +25,7 @@ demo: migrate
 
 # The demo's text messages (the portal's codes among them) are printed in this terminal.
 run: export KESU_SMS_BACKEND ?= kesu.callbacks.sms.ConsoleBackend
+run: export KESU_PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: demo
 	@echo "Kesu at http://$(HOST):$(PORT)/  (API docs: /api/docs/, admin: /admin/)"
 	$(BIN)/python manage.py run_worker & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \

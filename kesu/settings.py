@@ -442,8 +442,13 @@ KESU_EMERGING_RATIO = float(os.environ.get("KESU_EMERGING_RATIO", 3))
 KESU_EMERGING_CHANCE = float(os.environ.get("KESU_EMERGING_CHANCE", 0.00001))
 KESU_EMERGING_SIMILARITY = float(os.environ.get("KESU_EMERGING_SIMILARITY", 0.25))
 KESU_EMERGING_POOL = int(os.environ.get("KESU_EMERGING_POOL", 5000))
-# The address links in e-mails and robot messages start with (no trailing slash).
-KESU_BASE_URL = os.environ.get("KESU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The address people reach Kesu at, e.g. https://kesu.example.com (no trailing slash): every
+# link that leaves Kesu starts with it: e-mails, text messages, robot messages, webhook bodies,
+# the handling notice's QR code (kesu/core/links.py). Empty: the request's own address, and
+# none for what the worker sends (check --deploy warns). KESU_BASE_URL is its former name.
+KESU_PUBLIC_URL = (
+    os.environ.get("KESU_PUBLIC_URL") or os.environ.get("KESU_BASE_URL") or ""
+).rstrip("/")
 KESU_WEBHOOK_TIMEOUT = float(os.environ.get("KESU_WEBHOOK_TIMEOUT", 10))
 # Outgoing webhooks (kesu/webhooks, docs/webhooks.md): seconds a receiver has to answer.
 KESU_OUTGOING_WEBHOOK_TIMEOUT = float(os.environ.get("KESU_OUTGOING_WEBHOOK_TIMEOUT", 5))
@@ -568,9 +573,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # ---- The customer portal (kesu/portal, docs/portal.md) ------------------------------------
-# The address customers reach Kesu at, for the QR code on the handling notice; empty: the
-# address the printing request came in on.
-KESU_PUBLIC_URL = os.environ.get("KESU_PUBLIC_URL", "").rstrip("/")
+# The address customers reach it at: KESU_PUBLIC_URL above.
 # The text-message provider (kesu/callbacks/sms.py): a class with send(phone=, text=). The
 # default keeps every text in the outbox; `make run` prints them (ConsoleBackend).
 KESU_SMS_BACKEND = os.environ.get("KESU_SMS_BACKEND", "kesu.callbacks.sms.OutboxBackend")

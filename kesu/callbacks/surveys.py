@@ -212,8 +212,18 @@ def answer_by_link(token: str, raw: dict, now=None) -> SurveyResponse:
     return response
 
 
-def send_link_by_sms(*, actor, task, base_url: str, now=None):
-    """A link to the task's questionnaire, texted to the customer (in the sending hours)."""
+def survey_url(token: str, request=None) -> str:
+    """The questionnaire's public page for one invitation, absolute (it leaves Kesu)."""
+    from django.urls import reverse
+
+    from kesu.core.links import public_url
+
+    return public_url(reverse("callbacks:survey", args=[token]), request)
+
+
+def send_link_by_sms(*, actor, task, request=None, now=None):
+    """A link to the task's questionnaire, texted to the customer (in the sending hours); the
+    link is under KESU_PUBLIC_URL (else the address of `request`, kesu/core/links.py)."""
     from kesu.callbacks.plans import settings_for
     from kesu.callbacks.sms import build_sms, can_receive_sms, save_messages, sender_for
 
@@ -233,7 +243,7 @@ def send_link_by_sms(*, actor, task, base_url: str, now=None):
             now=now,
         )
         cb = settings_for(task.organisation_id)
-        url = f"{base_url.rstrip('/')}/callbacks/s/{token}/"
+        url = survey_url(token, request)
         message = build_sms(
             cb_settings=cb,
             key=f"survey:{invitation.pk}",

@@ -446,9 +446,7 @@ def customer_preference(request, pk):
 def task_survey_link(request, pk):
     task = _get_task(request, pk)
     try:
-        channel, message = send_survey_link(
-            actor=request.user, task=task, base_url=request.build_absolute_uri("/")
-        )
+        channel, message = send_survey_link(actor=request.user, task=task, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

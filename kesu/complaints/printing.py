@@ -232,15 +232,15 @@ def notice_context(user, complaint: Complaint) -> dict:
 
 def tracking_url(request, complaint: Complaint) -> str:
     """The customer portal's tracking page for this complaint, absolute: KESU_PUBLIC_URL, else
-    the address the printing request came in on."""
-    from django.conf import settings
+    the address the printing request came in on (kesu/core/links.py)."""
     from django.urls import reverse
     from django.utils.http import urlencode
 
+    from kesu.core.links import public_url
+
     # A URL name, not an import: the portal sits in the shell above this app.
     path = reverse("portal:track") + "?" + urlencode({"number": complaint.number})
-    base = settings.KESU_PUBLIC_URL or request.build_absolute_uri("/").rstrip("/")
-    return base + path
+    return public_url(path, request)
 
 
 def tracking_qr(request, complaint: Complaint) -> dict:

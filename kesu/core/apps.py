@@ -6,6 +6,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
+        from kesu.core import checks  # noqa: F401
         from kesu.core.verbose_names import translate_default_verbose_names
 
         translate_default_verbose_names(

@@ -290,17 +290,17 @@ def closure_by_email(complaint: Complaint, move: str, actor, now=None) -> None:
         )
 
 
-def send_survey_link(*, actor, task, base_url: str, now=None) -> tuple[str, object]:
+def send_survey_link(*, actor, task, request=None, now=None) -> tuple[str, object]:
     """The questionnaire link of a callback task by the customer's channel: ("email", the
     CustomerMessage) when the task is about a complaint and the customer is reached by e-mail,
     else the callbacks' text message ("sms", the SmsMessage)."""
     from django.core.exceptions import ValidationError
 
-    from kesu.callbacks.surveys import invitation_create, send_link_by_sms
+    from kesu.callbacks.surveys import invitation_create, send_link_by_sms, survey_url
 
     contact = contact_for(task.customer) if task.complaint_id else None
     if contact is None or contact[0] != MessageChannel.EMAIL:
-        _inv, sms, _url = send_link_by_sms(actor=actor, task=task, base_url=base_url, now=now)
+        _inv, sms, _url = send_link_by_sms(actor=actor, task=task, request=request, now=now)
         return MessageChannel.SMS, sms
     survey = task.plan.survey
     if survey is None or not survey.is_active:
@@ -319,7 +319,7 @@ def send_survey_link(*, actor, task, base_url: str, now=None) -> tuple[str, obje
             kind=MessageKind.SURVEY,
             by=actor,
             values={
-                "url": f"{base_url.rstrip('/')}/callbacks/s/{token}/",
+                "url": survey_url(token, request),
                 "until": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d"),
             },
             channels=(MessageChannel.EMAIL,),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kesu.complaints.choices import CauseClass, Demand, EscalationLevel, TeamRole
+from kesu.core.links import public_url
 from kesu.notifications.choices import Kind
 from kesu.notifications.events import EVENT_OF
 from kesu.sla.choices import MilestoneKind
@@ -93,7 +94,7 @@ def page_link(payload: dict) -> str:
     """The page the notification is about (its complaint's, its improvement action's or another
     page of this site) as an absolute address, for messages read outside Kesu."""
     path = link_path(payload)
-    return f"{settings.KESU_BASE_URL}{path}" if path else ""
+    return public_url(path) if path else ""
 
 
 def link_path(payload: dict) -> str:

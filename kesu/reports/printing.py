@@ -2,9 +2,8 @@
 WeasyPrint with the printouts' stylesheet and fonts (kesu/complaints/printing.py) and the
 report's own (reports/print.css). Nothing is fetched: the charts are SVG drawn on the server."""
 
-from django.conf import settings
-
 from kesu.complaints.printing import render_pdf
+from kesu.core.links import public_base
 from kesu.reports.selectors import Report
 
 TEMPLATE = "reports/print/monthly.html"
@@ -13,10 +12,10 @@ STYLESHEET = "reports/print.css"
 
 def report_pdf(report: Report, heading: dict[str, str], kept=None) -> bytes:
     """The report in the active language; `kept`, the StoredReport it is a copy of, if any.
-    Its links open the complaint lists in Kesu (KESU_BASE_URL)."""
+    Its links open the complaint lists in Kesu (KESU_PUBLIC_URL)."""
     context = {"report": report, "heading": heading, "kept": kept}
     return render_pdf(
-        TEMPLATE, context, extra_stylesheets=(STYLESHEET,), base_url=settings.KESU_BASE_URL + "/"
+        TEMPLATE, context, extra_stylesheets=(STYLESHEET,), base_url=public_base() + "/"
     )
 
 

@@ -149,6 +149,7 @@ def test_check_deploy_is_clean_with_the_documented_settings(tmp_path):
             KESU_AUDIT_KEY="au8" + "-Zp4xC7vB2nM9qW5eR1tY6uI3oP0aS" * 2,
             KESU_ALLOWED_HOSTS="kesu.example.com",
             KESU_HTTPS="1",
+            KESU_PUBLIC_URL="https://kesu.example.com",
         ),
         capture_output=True,
         timeout=120,
@@ -171,6 +172,24 @@ def test_check_deploy_asks_for_an_audit_key_of_its_own(tmp_path):
     )
     assert result.returncode != 0
     assert "kesu.W001" in (result.stdout + result.stderr).decode()
+
+
+def test_check_deploy_asks_for_the_public_address(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=_env(
+            tmp_path,
+            KESU_SECRET_KEY="kx7" + "-Tq9zR2vW8yB4nM6pL1sD5fG3hJ0kA" * 2,
+            KESU_AUDIT_KEY="au8" + "-Zp4xC7vB2nM9qW5eR1tY6uI3oP0aS" * 2,
+            KESU_ALLOWED_HOSTS="kesu.example.com",
+            KESU_HTTPS="1",
+        ),
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "kesu.W003" in (result.stdout + result.stderr).decode()
 
 
 class _Lines:

@@ -9,11 +9,11 @@ they leave Kesu for other systems, which look a customer up through the API if t
 
 from datetime import datetime
 
-from django.conf import settings
 from django.urls import reverse
 
 from kesu.complaints.choices import Move
 from kesu.complaints.models import Complaint
+from kesu.core.links import public_url
 from kesu.webhooks.choices import Event
 from kesu.webhooks.services import EventItem, enqueue_events
 
@@ -28,7 +28,7 @@ def complaint_data(complaint) -> dict:
     return {
         "id": complaint.pk,
         "number": complaint.number,
-        "url": settings.KESU_BASE_URL + reverse("complaints:complaint", args=[complaint.pk]),
+        "url": public_url(reverse("complaints:complaint", args=[complaint.pk])),
         "kind": complaint.kind,
         "channel": complaint.channel,
         "state": complaint.state,

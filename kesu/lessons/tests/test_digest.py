@@ -79,7 +79,7 @@ def test_a_manager_who_switched_it_off_gets_none(world, november):
 
 
 def test_the_mail_goes_out_in_each_readers_language(world, november, mailoutbox, settings):
-    settings.KESU_BASE_URL = "https://kesu.example"
+    settings.KESU_PUBLIC_URL = "https://kesu.example"
     director = world.user(Role.DIRECTOR)
     director.language = "en"
     director.save(update_fields=["language"])

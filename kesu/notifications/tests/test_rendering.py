@@ -73,7 +73,7 @@ def test_unknown_kinds_and_missing_values_get_a_generic_text():
 
 
 def test_robot_body_is_plain_text_with_subject_body_and_link(settings):
-    settings.KESU_BASE_URL = "https://kesu.example.cn"
+    settings.KESU_PUBLIC_URL = "https://kesu.example.cn"
     message = render("crisis", REMINDER_PAYLOAD, "en")
     link = f"https://kesu.example.cn/complaints/{REMINDER_PAYLOAD['complaint_id']}/"
     assert message.link == link
@@ -135,7 +135,7 @@ def test_dingtalk_signature_follows_the_documented_recipe():
 
 
 def test_the_improvement_reminders_name_the_action_and_its_date(settings):
-    settings.KESU_BASE_URL = "https://kesu.example.cn"
+    settings.KESU_PUBLIC_URL = "https://kesu.example.cn"
     due = render(Kind.IMPROVEMENT_DUE, IMPROVEMENT_PAYLOAD, "en")
     assert due.subject == "Improvement action due: 发动机异响专项整改"
     assert "is due by March 10" in due.body
@@ -179,7 +179,7 @@ DIGEST = {
 
 
 def test_the_lessons_digest_in_english(settings):
-    settings.KESU_BASE_URL = "https://kesu.example"
+    settings.KESU_PUBLIC_URL = "https://kesu.example"
     message = render("lessons_digest", DIGEST, "en")
     assert message.subject == "Lessons learned in November 2026: 12"
     lines = message.body.splitlines()
@@ -203,7 +203,7 @@ def test_the_lessons_digest_in_chinese():
 def test_a_page_link_only_for_a_path_on_the_site(settings):
     from kesu.notifications.rendering import page_link
 
-    settings.KESU_BASE_URL = "https://kesu.example"
+    settings.KESU_PUBLIC_URL = "https://kesu.example"
     assert page_link({"path": "/lessons/"}) == "https://kesu.example/lessons/"
     for bad in ("//evil.example/", "https://evil.example/", "", None, 5):
         assert page_link({"path": bad}) == ""

@@ -66,7 +66,7 @@ def test_email_arrives_at_a_real_smtp_server(world, smtp_server):
 def test_each_recipient_reads_the_email_in_their_own_language_with_the_link(
     world, smtp_server, settings
 ):
-    settings.KESU_BASE_URL = "https://kesu.example.cn"
+    settings.KESU_PUBLIC_URL = "https://kesu.example.cn"
     director, gm = world.user(Role.DIRECTOR), world.user(Role.GENERAL_MANAGER)
     director.email, director.language = "director@example.test", "en"
     gm.email, gm.language = "gm@example.test", "zh-hans"
