@@ -405,6 +405,9 @@ KESU_IMPORT_MAX_ROWS = int(os.environ.get("KESU_IMPORT_MAX_ROWS", 200_000))
 KESU_IMPORT_INLINE_ROWS = int(os.environ.get("KESU_IMPORT_INLINE_ROWS", 300))
 # An import with no sign of life for this long lost its worker and is taken up again.
 KESU_IMPORT_STALL_MINUTES = int(os.environ.get("KESU_IMPORT_STALL_MINUTES", 30))
+# On PostgreSQL, a file of more rows than a block is checked by a forked process while the rows
+# checked so far are imported (one transaction still); off: checked first, then imported.
+KESU_IMPORT_OVERLAP = env_bool("KESU_IMPORT_OVERLAP", True)
 
 # Notifications: e-mail goes through Django's mail backend (SMTP by default), robots by HTTP.
 EMAIL_BACKEND = os.environ.get("KESU_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

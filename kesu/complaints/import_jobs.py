@@ -14,6 +14,11 @@ Historical complaints are not registrations: no deadlines are planned (no SLA re
 escalations), no notification goes out, no callback is planned. The "import" entry records every
 field the row was given, so kesu/complaints/consistency.py replays it like a registration.
 
+On PostgreSQL a file of more than OVERLAP_BLOCK rows is checked and imported at once
+(import_overlapped, KESU_IMPORT_OVERLAP): a forked process checks the rows a block at a time and
+sends those found good to this one, which imports them while the next block is checked, in the
+same single transaction; a problem in any row rolls it all back and the job keeps the report.
+
 While the transaction runs, the job's counts cannot be written through its connection (the bar
 would only move at the commit): on PostgreSQL they go through a second connection of their own;
 SQLite has one writer at a time, so there the bar shows the import as under way until it ends.
@@ -21,6 +26,10 @@ SQLite has one writer at a time, so there the bar shows the import as under way 
 
 import contextlib
 import logging
+import os
+import pickle
+import signal
+import traceback
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import timedelta
@@ -36,13 +45,16 @@ from kesu.audit.services import audit_record_bulk
 from kesu.complaints.choices import ComplaintAction, ImportStatus
 from kesu.complaints.imports import (
     CHUNK,
+    REPORT_CAP,
     Checked,
     ImportRefused,
+    RowsCheck,
     check_rows,
     column_keys,
     may_import,
     open_rows,
     row_estimate,
+    taken_numbers,
     too_large,
 )
 from kesu.complaints.models import Complaint, ImportJob
@@ -221,8 +233,13 @@ def _run(job: ImportJob) -> None:
     actor = job.created_by
     if not may_import(actor) or actor.organisation_id != job.organisation_id:
         raise ImportRefused(_("Your role may not import complaints."))
-    header, rows = open_rows(bytes(job.content or b""))
+    data = bytes(job.content or b"")
+    header, rows = open_rows(data)
     keys = column_keys(header, actor)
+    estimate = row_estimate(data)
+    if overlaps(estimate):
+        _run_overlapped(job, actor, keys, rows, estimate or 0)
+        return
 
     def validated(count: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(validated_rows=count, updated_at=timezone.now())
@@ -263,6 +280,157 @@ def _run(job: ImportJob) -> None:
         progress.close()
 
 
+def _run_overlapped(job: ImportJob, actor: User, keys, rows, estimate: int) -> None:
+    """Checking and importing at once (import_overlapped): both bars move together, up to the
+    sheet's recorded row count until the last row is checked."""
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.IMPORTING, total_rows=estimate, updated_at=timezone.now()
+    )
+    progress = _SideProgress(job.pk)
+    try:
+        with transaction.atomic():
+            checked, numbers = import_overlapped(
+                actor, keys, rows, file_name=job.file_name, job_id=job.pk, progress=progress.both
+            )
+            progress.close()
+            _finish(
+                job,
+                ImportStatus.DONE,
+                total_rows=checked.total,
+                validated_rows=checked.total,
+                imported_rows=len(numbers),
+                first_number=min(numbers, default=""),
+                last_number=max(numbers, default=""),
+            )
+    except RowsInvalid as invalid:  # rolled back: nothing of the rows checked good stays
+        progress.close()
+        _finish(
+            job,
+            ImportStatus.INVALID,
+            total_rows=invalid.checked.total,
+            validated_rows=invalid.checked.total,
+            imported_rows=0,
+            errors=invalid.checked.errors,
+            error_count=invalid.checked.error_count,
+        )
+    finally:
+        progress.close()
+
+
+# Rows checked by the forked process between two blocks sent to the importing one.
+OVERLAP_BLOCK = 1000
+
+
+def overlaps(estimate: int | None) -> bool:
+    """Whether a file of about `estimate` rows is checked and imported at once (PostgreSQL only:
+    there the import's transaction does not hold up a second process; a forked one)."""
+    return (
+        settings.KESU_IMPORT_OVERLAP
+        and connection.vendor == "postgresql"
+        and hasattr(os, "fork")
+        and (estimate is None or estimate > OVERLAP_BLOCK)
+    )
+
+
+class RowsInvalid(Exception):
+    """A row of an overlapped import had a problem: what was imported is rolled back."""
+
+    def __init__(self, checked: Checked):
+        super().__init__(f"{checked.error_count} problems")
+        self.checked = checked
+
+
+def import_overlapped(
+    actor: User,
+    keys: list[str | None],
+    rows,
+    *,
+    file_name: str,
+    job_id: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Checked, list[str]]:
+    """Check the rows in a forked process while importing here, in one transaction (the
+    caller's or one of its own), the blocks it has found good: the two phases overlap instead
+    of adding up. Returns the file's Checked (its rows left empty) and the numbers given.
+
+    The forked process only reads the workbook and checks (every lookup is loaded before the
+    fork; it opens no connection and never touches this one); numbers already in Kesu are
+    looked up here. If any row has a problem, what was imported is rolled back and RowsInvalid
+    carries the report of every row, as check_rows makes it. progress(checked, imported) after
+    each block.
+    """
+    check = RowsCheck(actor, keys)
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the checking process: never returns
+        os.close(read_fd)
+        _check_forked(check, rows, write_fd)
+    os.close(write_fd)
+    try:
+        with os.fdopen(read_fd, "rb") as pipe, transaction.atomic():
+            importer = _Importer(actor, file_name=file_name, job_id=job_id)
+            given: set[str] = set()
+            while True:
+                try:
+                    # From the process forked just above, never from outside.
+                    kind, payload, count, bad = pickle.load(pipe)  # noqa: S301
+                except EOFError as exc:
+                    raise RuntimeError("the checking process stopped without a result") from exc
+                if kind == "refused":
+                    raise ImportRefused(payload)
+                if kind == "failed":
+                    raise RuntimeError(f"the checking process failed:\n{payload}")
+                if kind == "done":
+                    break
+                # Numbers this import has just given are not "already in Kesu" (checked first,
+                # they would not have been).
+                good = check.drop_taken(payload, taken_numbers(actor, payload) - given)
+                if not (bad or check.checked.error_count):
+                    given.update(importer.add(good))
+                if progress is not None:
+                    progress(count, importer.done)
+            checked = _merged(payload, check.checked)
+            if checked.error_count:
+                raise RowsInvalid(checked)
+            return checked, importer.numbers
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)  # ended already, unless this one failed first
+        os.waitpid(pid, 0)
+
+
+def _merged(checked: Checked, taken: Checked) -> Checked:
+    """The forked process's report and the numbers found already in Kesu here, in row order."""
+    checked.error_count += taken.error_count
+    checked.errors += taken.errors[: max(0, REPORT_CAP - len(checked.errors))]
+    checked.errors.sort(key=lambda error: error[0])
+    return checked
+
+
+def _check_forked(check: RowsCheck, rows, write_fd: int):
+    """The forked process: check the rows, send the good ones a block at a time, then the report.
+    Ends with os._exit, running nothing of the parent's (no atexit, no connection closed)."""
+    code = 0
+    try:
+        with os.fdopen(write_fd, "wb") as pipe:
+            try:
+                checked = check.checked
+                for block in check.blocks(rows, size=OVERLAP_BLOCK):
+                    message = ("rows", block, checked.total, checked.error_count > 0)
+                    pickle.dump(message, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                    pipe.flush()
+                check.end()
+                pickle.dump(("done", checked, checked.total, checked.error_count > 0), pipe)
+            except ImportRefused as refused:
+                pickle.dump(("refused", refused.message, 0, True), pipe)
+            except Exception:
+                pickle.dump(("failed", traceback.format_exc(), 0, True), pipe)
+    except BaseException:  # the importing process went away (a broken pipe): nobody to tell
+        code = 1
+    finally:
+        os._exit(code)
+
+
 class _SideProgress:
     """The job's imported count, written while the import's transaction is still open: through
     a connection of its own that commits each update (PostgreSQL only, see the module's doc)."""
@@ -274,17 +442,23 @@ class _SideProgress:
             self.side = connections.create_connection(DEFAULT_DB_ALIAS)
 
     def imported(self, count: int) -> None:
+        self._update("imported_rows = %s", [count])
+
+    def _update(self, columns: str, values: list) -> None:
         if self.side is None:
             return
         try:
             with self.side.cursor() as cursor:
                 cursor.execute(
-                    f"UPDATE {ImportJob._meta.db_table} SET imported_rows = %s, updated_at = %s "  # noqa: S608
+                    f"UPDATE {ImportJob._meta.db_table} SET {columns}, updated_at = %s "  # noqa: S608
                     "WHERE id = %s",
-                    [count, timezone.now(), self.job_id],
+                    [*values, timezone.now(), self.job_id],
                 )
         except Exception:  # the bar must never stop the import
             logger.warning("could not record the progress of import %s", self.job_id)
+
+    def both(self, validated: int, imported: int) -> None:
+        self._update("validated_rows = %s, imported_rows = %s", [validated, imported])
 
     def close(self) -> None:
         if self.side is not None:
@@ -326,6 +500,7 @@ class _Importer:
         self.job_id = job_id
         self.progress = progress
         self.done = 0
+        self.numbers: list[str] = []
         self.customers: dict[str, tuple[int, str]] = {}
         self.purchases: dict[tuple, int] = {}
         self.purchases_loaded: set[int] = set()
@@ -360,7 +535,9 @@ class _Importer:
             self.done += len(chunk)
             if self.progress is not None:
                 self.progress(self.done)
-        return [number for number, _row in numbered]
+        given = [number for number, _row in numbered]
+        self.numbers += given
+        return given
 
     def _customers_for(self, rows: list[dict]) -> None:
         """(id, name) of the customer of each phone: the organisation's, or created now."""
