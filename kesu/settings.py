@@ -324,7 +324,8 @@ KESU_API_RATE_PER_ADDRESS = os.environ.get("KESU_API_RATE_PER_ADDRESS", "3000/mi
 # API tokens expire this many hours after they were issued (a new sign-in issues a new one).
 KESU_TOKEN_TTL_HOURS = int(os.environ.get("KESU_TOKEN_TTL_HOURS", 24 * 30))
 
-# The cache holds the rate-limit counters: Redis where several servers must share them.
+# With KESU_CACHE_URL (Redis) the rate limits count there; without it, in the database
+# (kesu/core/counters.py): shared by every worker and server either way.
 KESU_CACHE_URL = os.environ.get("KESU_CACHE_URL", "")
 CACHES = {
     "default": (

@@ -1,0 +1,136 @@
+"""The rate limits hold across gunicorn's workers without Redis: the counters are in the database.
+
+The documented production command runs several workers; each request here opens a connection
+of its own, so they are spread over both workers (the access log's pid says which served it).
+"""
+
+import http.cookiejar
+import json
+import re
+import subprocess
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from rest_framework.authtoken.models import Token
+
+from kesu.core.models import RateCounter
+from kesu.core.tests.processes import database_url
+from kesu.organisation.choices import Role
+from kesu.tests.test_settings import (  # noqa: F401 (collected: the fixture)
+    BASE_DIR,
+    GUNICORN,
+    _env,
+    _free_port,
+    _Lines,
+    collected,
+)
+
+CODES_PER_ADDRESS = 3
+TOKEN_RATE = 5
+
+
+class _Browser:
+    """One visitor: its cookies, a new connection for every request, no redirects followed."""
+
+    class _NoRedirects(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), self._NoRedirects()
+        )
+
+    def open(self, path: str, data: dict | None = None, **headers) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.base + path, data=body, headers=headers)
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:  # 3xx (not followed), 4xx
+            return error.code, error.read().decode()
+
+
+def _start(env) -> tuple[subprocess.Popen, _Lines, _Lines, str]:
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(GUNICORN), "kesu.wsgi", "-c", "gunicorn.conf.py"]
+        + ["-b", f"127.0.0.1:{port}", "-w", "2", "--timeout", "60"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    out, err = _Lines(server.stdout), _Lines(server.stderr)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):  # until it listens
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=60).close()  # noqa: S310
+            return server, out, err, base
+        except urllib.error.URLError as exc:
+            if not isinstance(exc.reason, ConnectionRefusedError):
+                raise
+            time.sleep(0.1)
+    server.kill()
+    pytest.fail("\n".join(out.lines + err.lines))
+
+
+def _pids(err: _Lines, path: str) -> set:
+    """The workers that served `path` (the console SMS provider's lines are not JSON)."""
+    records = [json.loads(line) for line in list(err.lines) if line.startswith("{")]
+    return {r["pid"] for r in records if r["logger"] == "kesu.request" and r["path"] == path}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_code_limit_and_the_token_limit_hold_across_two_workers(world, collected):  # noqa: F811
+    token = Token.objects.create(user=world.user(Role.DIRECTOR))
+    env = _env(
+        collected,
+        DATABASE_URL=database_url(),
+        KESU_SECRET_KEY="a-test-key-" + "x" * 50,
+        KESU_SMS_BACKEND="kesu.callbacks.sms.ConsoleBackend",
+        KESU_PORTAL_CODES_PER_ADDRESS=str(CODES_PER_ADDRESS),
+        KESU_PORTAL_CODE_INTERVAL_SECONDS="0",
+        KESU_PORTAL_CHECK_AFTER="1000",
+        KESU_API_RATE_PER_TOKEN=f"{TOKEN_RATE}/minute",
+        KESU_API_RATE_PER_ADDRESS="1000/minute",
+    )
+    server, out, err, base = _start(env)
+    try:
+        # The portal: codes asked for from one address, each for another number.
+        visitor = _Browser(base)
+        start = f"/portal/{world.branch.code}/"
+        portal = []
+        for n in range(12):
+            status, page = visitor.open(start)
+            assert status == 200, page[:500]
+            csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+            status, page = visitor.open(
+                start,
+                {"csrfmiddlewaretoken": csrf, "phone": f"1380013{n:04d}"},
+                **{"Accept-Language": "en"},
+            )
+            portal.append(status)
+        assert portal.count(302) == CODES_PER_ADDRESS, portal  # sent, on to the code's page
+        assert portal.count(429) == len(portal) - CODES_PER_ADDRESS, portal
+        assert "Too many codes were asked for from your network" in page
+        assert len(_pids(err, start)) == 2, "both workers answered the portal"
+
+        # The API: one token's requests.
+        api = [
+            _Browser(base).open("/api/v1/me/", Authorization=f"Token {token.key}")[0]
+            for _ in range(12)
+        ]
+        assert api == [200] * TOKEN_RATE + [429] * (12 - TOKEN_RATE), api
+        assert len(_pids(err, "/api/v1/me/")) == 2, "both workers answered the API"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        out.thread.join(timeout=5)
+        err.thread.join(timeout=5)
+    # The counts both workers kept are the database's rows.
+    assert RateCounter.objects.filter(key__contains="throttle_token").get().count == 12
