@@ -143,3 +143,69 @@ class BrokenBackend:
         from kesu.callbacks.sms import SmsError
 
         raise SmsError("provider down")
+
+
+def test_a_code_not_sent_does_not_count_against_the_limits(world, settings):
+    settings.KESU_PORTAL_CODES_PER_PHONE = 1
+    settings.KESU_SMS_BACKEND = "kesu.portal.tests.test_codes.BrokenBackend"
+    with pytest.raises(CodeRefused):
+        _send(world)
+    settings.KESU_SMS_BACKEND = "kesu.callbacks.sms.MemoryBackend"
+    _send(world)  # neither "too soon" nor over the number's limit: the failed one was given back
+    assert last_code()
+
+
+def test_a_refusal_by_one_limit_takes_nothing_from_the_others(world, settings):
+    settings.KESU_PORTAL_CODES_PER_ADDRESS = 1
+    _send(world, phone=OTHER_PHONE)
+    with pytest.raises(CodeRefused) as refused:
+        _send(world)  # over the address's limit
+    assert refused.value.reason == "address_limit"
+    # This number's minute and hour were not used up by the refused request.
+    _send(world, address="10.9.9.9")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_at_once_never_send_more_codes_than_the_limit(world, settings, texts):
+    """Threads asking at the same moment, each for another number from one address: each code
+    is counted before it is sent, so exactly the limit go out."""
+    from threading import Barrier, Thread
+
+    from django.db import connections
+
+    settings.KESU_PORTAL_CODES_PER_ADDRESS = 3
+    barrier = Barrier(6)
+    reasons: list[str] = []
+
+    def ask(n: int):
+        try:
+            barrier.wait()
+            _send(world, phone=f"+86138000000{n:02d}")
+            reasons.append("sent")
+        except CodeRefused as refused:
+            reasons.append(refused.reason)
+        finally:
+            connections.close_all()
+
+    threads = [Thread(target=ask, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(reasons) == ["address_limit"] * 3 + ["sent"] * 3
+    assert len(texts) == 3
+
+
+def test_with_the_counters_unreachable_no_code_is_sent_and_the_check_is_asked(world, texts):
+    from django.test import override_settings
+
+    dead = "redis://127.0.0.1:9/1"  # the discard port: no Redis answers
+    backend = "django.core.cache.backends.redis.RedisCache"
+    options = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    caches = {"default": {"BACKEND": backend, "LOCATION": dead, "OPTIONS": options}}
+    with override_settings(KESU_CACHE_URL=dead, CACHES=caches):
+        with pytest.raises(CodeRefused) as refused:
+            _send(world)
+        assert refused.value.reason == "not_sent"  # fail closed: a text costs money
+        assert needs_human_check(phone=PHONE, address="10.0.0.1")
+    assert texts == [] and not PhoneCode.objects.exists()
