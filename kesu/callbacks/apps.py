@@ -15,13 +15,11 @@ class CallbacksConfig(AppConfig):
         from kesu.callbacks.plans import callbacks_after_move, callbacks_for_purchase
         from kesu.callbacks.printing import callback_record_link
         from kesu.callbacks.selectors import exported_satisfaction
-        from kesu.callbacks.sms import queue_closing_message
         from kesu.complaints import hooks as complaints
         from kesu.customers import hooks as customers
 
         customers.after_purchase.register(callbacks_for_purchase)
         complaints.after_move.register(callbacks_after_move)
-        complaints.after_move.register(queue_closing_message)
         complaints.defaults_installed.register(install_callback_defaults)
         complaints.exported_columns.register(exported_satisfaction)
         complaints.complaint_printouts.register(callback_record_link)

@@ -26,8 +26,6 @@ from kesu.audit.services import audit_record_many
 from kesu.callbacks.choices import CallbackAction, SmsStatus, SmsTemplate
 from kesu.callbacks.models import CallbackSettings, CustomerCallPreference, SmsMessage
 from kesu.callbacks.windows import in_sending_hours, next_sending_time
-from kesu.complaints.choices import Move
-from kesu.complaints.selectors import recourse_for
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +50,8 @@ TEXTS = {
         "Dear %(name)s, please tell us how we did, it takes a minute: %(url)s (open until "
         "%(until)s)."
     ),
+    # Texts queued before the closure went through kesu/mailboxes' templates (with the time
+    # limits and the tracking link): kept so that such a message still renders.
     SmsTemplate.CLOSURE: _(
         "Dear %(name)s, your complaint %(number)s is closed. If you are still not satisfied, "
         "please call us, or turn to %(recourse)s."
@@ -321,50 +321,3 @@ def deliver_due_sms(
                 ]
             )
     return done
-
-
-def queue_closing_message(complaint, move: str, actor, now=None) -> None:
-    """Closing a complaint with a result texts the customer where else they may turn if still
-    unsatisfied (the organisation's recourse options with a name for text messages), unless
-    they accept no text messages, their number cannot receive them, or they are reached by
-    e-mail (then kesu/mailboxes sends the closure from its template). Inside the move's
-    transaction (the complaints' after_move hook); one message per closing."""
-    from kesu.callbacks.plans import settings_for
-
-    if move != Move.CLOSE:
-        return
-    names = [r.sms_name for r in recourse_for(complaint) if r.sms_name]
-    customer = complaint.customer
-    if not names or not customer.phone or not can_receive_sms(customer.phone):
-        return
-    if CustomerCallPreference.objects.filter(customer_id=customer.pk, no_sms=True).exists():
-        return
-    from kesu.mailboxes.messaging import contact_for
-
-    if (contact_for(customer) or ("",))[0] == "email":
-        return  # told by e-mail instead (kesu.mailboxes.messaging.closure_by_email)
-    with translation.override(sms_language()):
-        recourse = (
-            str(_("%(first)s or %(last)s"))
-            % {
-                "first": str(_(", ")).join(names[:-1]),
-                "last": names[-1],
-            }
-            if len(names) > 1
-            else names[0]
-        )
-    cb = settings_for(complaint.organisation_id)
-    message = build_sms(
-        cb_settings=cb,
-        # One per closing: a reopened complaint closed again is told again.
-        key=f"closure:{complaint.pk}:{complaint.reopen_count}",
-        phone=customer.phone,
-        template=SmsTemplate.CLOSURE,
-        params={"name": customer.name, "number": complaint.number, "recourse": recourse},
-        sender_name=sender_for(cb, complaint.branch),
-        now=now or timezone.now(),
-        branch_id=complaint.branch_id,
-        customer=customer,
-        actor=actor,
-    )
-    save_messages(complaint.organisation_id, [message], actor)

@@ -1,9 +1,11 @@
 """Reads: what a user may see, and the querysets lists and pages are built from."""
 
+import re
 from datetime import timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from kesu.audit.models import AuditEntry
 from kesu.complaints.choices import OPEN_STATES, WAITING_STATES, CloseReason, State
@@ -279,3 +281,32 @@ def recourse_for(complaint: Complaint) -> list[RecourseOption]:
     if complaint.state != State.CLOSED or complaint.close_reason not in RECOURSE_TOLD:
         return []
     return recourse_options(complaint.organisation_id)
+
+
+# A time limit's legal basis at its end, "…三年内（《…暂行办法》）" or "… (Civil Code, Article
+# 188)": left out of a text message, which keeps the limit itself.
+_BASIS = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
+
+
+def recourse_text(options: list[RecourseOption], *, compact: bool = False) -> str:
+    """The recourse list as plain text, in the active language: the same options, with their
+    time limits, as the complaint page, the portal and the printed closing letter show. An
+    option a line; `compact` (text messages): its short name and the limit without its legal
+    basis, else its name, how to reach it and the limit."""
+    # The colon as each language writes it (： in Chinese).
+    labelled = gettext("%(what)s: %(value)s")
+    lines = []
+    for option in options:
+        limit = option.time_limit_label
+        if compact:
+            name = option.sms_name or option.label
+            limit = _BASIS.sub("", limit)
+            lines.append("· " + (labelled % {"what": name, "value": limit} if limit else name))
+            continue
+        parts = [f"· {option.label}"]
+        if option.how_label:
+            parts.append(f"  {option.how_label}")
+        if limit:
+            parts.append("  " + labelled % {"what": gettext("Time limit"), "value": limit})
+        lines.append("\n".join(parts))
+    return "\n".join(lines)

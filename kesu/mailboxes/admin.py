@@ -104,8 +104,9 @@ class MessageTemplateAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         form.base_fields["body"].help_text = _(
             "Values are written in braces. Every message offers {name}, {number}, {title}, "
-            "{branch} and {hotline}; the acknowledgement also {received}, shared progress "
-            "{text}, the closure {recourse}, the survey {url} and {until}. "
+            "{branch}, {hotline} and {tracking} (the customer portal's tracking page); the "
+            "acknowledgement also {received}, shared progress {text}, the closure {recourse} "
+            "(where else to turn, with the time limits), the survey {url} and {until}. "
             "A brace of your own is doubled: {{ or }}."
         )
         return form

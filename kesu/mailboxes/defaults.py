@@ -47,13 +47,25 @@ TEMPLATES = {
     (K.CLOSURE, C.EMAIL, ZH): (
         "[{number}] 您的反馈已处理完毕",
         "{name}，您好：\n\n您的反馈 {number}“{title}”已处理完毕并结案。感谢您的耐心。\n\n"
-        "如您仍不满意，请致电 {hotline}，或向以下机构反映：\n{recourse}\n\n{branch}",
+        "处理经过和结果请见：\n{tracking}\n\n"
+        "如您仍不满意，请致电 {hotline}，或在以下期限内向这些机构反映：\n{recourse}\n\n{branch}",
     ),
     (K.CLOSURE, C.EMAIL, EN): (
         "[{number}] Your case is closed",
         "Dear {name},\n\nYour case {number} “{title}” has been dealt with and is now closed. "
-        "Thank you for your patience.\n\nIf you are still not satisfied, call us on {hotline} "
-        "or turn to:\n{recourse}\n\n{branch}",
+        "Thank you for your patience.\n\nHow it was handled, and the result:\n{tracking}\n\n"
+        "If you are still not satisfied, call us on {hotline}, or turn to one of these within "
+        "its time limit:\n{recourse}\n\n{branch}",
+    ),
+    (K.CLOSURE, C.SMS, ZH): (
+        "",
+        "{name}您好，您的反馈 {number} 已处理完毕并结案，详情：{tracking}\n"
+        "如仍不满意，请致电 {hotline}，或在期限内向以下机构反映：\n{recourse}",
+    ),
+    (K.CLOSURE, C.SMS, EN): (
+        "",
+        "Dear {name}, your case {number} is closed, details: {tracking}\n"
+        "Still not satisfied? Call us on {hotline}, or within its time limit turn to:\n{recourse}",
     ),
     (K.SURVEY, C.EMAIL, ZH): (
         "[{number}] 请评价我们的服务",
@@ -65,6 +77,21 @@ TEMPLATES = {
         "Dear {name},\n\nPlease take a minute to tell us how we handled your case:\n{url}\n"
         "(open until {until})\n\n{branch}",
     ),
+    (K.SURVEY, C.SMS, ZH): ("", "{name}您好，请花一分钟评价我们的服务：{url}（有效期至 {until}）"),
+    (K.SURVEY, C.SMS, EN): (
+        "",
+        "Dear {name}, please tell us how we did, it takes a minute: {url} (open until {until})",
+    ),
+}
+
+# The closure e-mails as they were installed before they carried the tracking link and the
+# time limits: a template still reading so is brought up to date (migration 0004).
+OLD_CLOSURE = {
+    ZH: "{name}，您好：\n\n您的反馈 {number}“{title}”已处理完毕并结案。感谢您的耐心。\n\n"
+    "如您仍不满意，请致电 {hotline}，或向以下机构反映：\n{recourse}\n\n{branch}",
+    EN: "Dear {name},\n\nYour case {number} “{title}” has been dealt with and is now closed. "
+    "Thank you for your patience.\n\nIf you are still not satisfied, call us on {hotline} "
+    "or turn to:\n{recourse}\n\n{branch}",
 }
 
 

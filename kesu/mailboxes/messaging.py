@@ -88,6 +88,8 @@ def template_for(organisation_id: int, kind: str, channel: str) -> MessageTempla
 
 
 def values_for(complaint: Complaint, **extra) -> dict:
+    from kesu.complaints.printing import tracking_url
+
     branch = complaint.branch
     received = timezone.localtime(complaint.received_at).strftime("%Y-%m-%d %H:%M")
     return {
@@ -97,6 +99,8 @@ def values_for(complaint: Complaint, **extra) -> dict:
         "branch": branch.name,
         "hotline": branch.phone or branch.name,
         "received": received,
+        # The customer portal's tracking page, under KESU_PUBLIC_URL (kesu/core/links.py).
+        "tracking": tracking_url(None, complaint),
         **extra,
     }
 
@@ -258,35 +262,26 @@ def note_shared_to_customer(complaint: Complaint, entry) -> CustomerMessage | No
     return send_shared_progress(complaint, (entry.data or {}).get("text", ""), by=entry.actor)
 
 
-def recourse_text(complaint: Complaint) -> str:
-    """Where else the customer may turn, a line per option, in the customers' language."""
-    english = customer_language().startswith("en")
-    lines = []
-    for option in recourse_for(complaint):
-        name = (option.name_en if english else "") or option.name
-        how = (option.how_en if english else "") or option.how
-        limit = (option.time_limit_en if english else "") or option.time_limit
-        lines.append(" – ".join(part for part in (name, how, limit) if part))
-    return "\n".join(f"· {line}" for line in lines)
-
-
-def closure_by_email(complaint: Complaint, move: str, actor, now=None) -> None:
-    """The complaints' after_move hook: a closed complaint's customer who is reached by e-mail
-    is told by e-mail with where else to turn (the text message is callbacks' own)."""
+def closure_to_customer(complaint: Complaint, move: str, actor, now=None) -> None:
+    """The complaints' after_move hook: the customer of a complaint closed with a result is
+    told by their channel (e-mail or text message, from the closure template) with the link to
+    its tracking page and where else they may turn, with each option's time limit: the list
+    the portal and the printed closing letter show (complaints' recourse_for), the text
+    message in its compact form. Merged and withdrawn complaints are not told."""
     from kesu.complaints.choices import Move
+    from kesu.complaints.selectors import recourse_text
 
-    if move != Move.CLOSE or not recourse_for(complaint):
+    options = recourse_for(complaint) if move == Move.CLOSE else []
+    if not options:
         return
     contact = contact_for(complaint.customer)
-    if contact is None or contact[0] != MessageChannel.EMAIL:
-        return
+    compact = contact is not None and contact[0] == MessageChannel.SMS
     with translation.override(customer_language()):
         send_to_customer(
             complaint=complaint,
             kind=MessageKind.CLOSURE,
             by=actor,
-            values={"recourse": recourse_text(complaint) or _("(none)")},
-            channels=(MessageChannel.EMAIL,),
+            values={"recourse": recourse_text(options, compact=compact) or _("(none)")},
         )
 
 

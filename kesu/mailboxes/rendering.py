@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.mailboxes.choices import MessageKind
 
-COMMON = ("name", "number", "title", "branch", "hotline")
+COMMON = ("name", "number", "title", "branch", "hotline", "tracking")
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     MessageKind.ACKNOWLEDGEMENT: (*COMMON, "received"),
     MessageKind.PROGRESS: (*COMMON, "text"),

@@ -102,57 +102,6 @@ def test_the_signature_setting_names_the_sender(world, memory):
     assert "华辰汽车" in text
 
 
-# ---- The closing message -------------------------------------------------------------------
-
-
-def _closing_messages(complaint):
-    from kesu.callbacks.choices import SmsTemplate
-
-    return SmsMessage.objects.filter(customer=complaint.customer, template=SmsTemplate.CLOSURE)
-
-
-def test_closing_texts_the_customer_where_else_to_turn(world):
-    from kesu.callbacks.sms import render_sms
-    from kesu.complaints.tests.helpers import closed_complaint
-
-    customer = CustomerFactory(organisation=world.org, branch=world.branch, name="王建国")
-    complaint = closed_complaint(world, customer=customer)
-    (message,) = _closing_messages(complaint)
-    assert message.phone == customer.phone and message.branch_id == complaint.branch_id
-    text = render_sms(message)
-    assert complaint.number in text and "王建国" in text
-    assert "如仍不满意，请致电我们，或向12315、消费者协会或厂家客服反映。" in text
-
-
-def test_no_closing_text_for_customers_who_said_no_or_without_a_mobile(world):
-    from kesu.complaints.tests.helpers import closed_complaint
-
-    no_sms = CustomerFactory(organisation=world.org, branch=world.branch)
-    CustomerCallPreference.objects.create(customer=no_sms, no_sms=True)
-    landline = CustomerFactory(organisation=world.org, branch=world.branch, phone="+861062223333")
-    for customer in (no_sms, landline):
-        assert not _closing_messages(closed_complaint(world, customer=customer)).exists()
-
-
-def test_closing_again_after_a_reopen_texts_again_and_open_moves_do_not(world):
-    from kesu.complaints import workflow
-    from kesu.complaints.choices import State
-    from kesu.complaints.models import Complaint
-    from kesu.complaints.tests.helpers import tick_required
-    from kesu.organisation.choices import Role
-
-    complaint = world.complaint()
-    assert not _closing_messages(complaint).exists()  # registered: nothing yet
-    director = world.user(Role.DIRECTOR)
-    for _round in range(2):
-        Complaint.objects.filter(pk=complaint.pk).update(state=State.VERIFIED)
-        tick_required(complaint, "close", director)
-        workflow.complaint_close(complaint_id=complaint.pk, actor=director, summary="已更换。")
-        if _round == 0:
-            workflow.complaint_reopen(complaint_id=complaint.pk, actor=director, reason="仍有异响")
-    assert _closing_messages(complaint).count() == 2
-
-
 def test_the_console_backend_prints_the_text_and_says_nothing_left(capsys):
     from kesu.callbacks.sms import ConsoleBackend
 

@@ -12,6 +12,9 @@ from django.core import mail
 from kesu.callbacks.models import SmsMessage
 from kesu.callbacks.sms import render_sms
 from kesu.callbacks.tests.conftest import resolve
+from kesu.complaints.choices import State
+from kesu.complaints.models import Complaint
+from kesu.complaints.tests.helpers import tick_required
 from kesu.customers.tests.factories import CustomerFactory
 from kesu.mailboxes.models import CustomerMessage
 from kesu.notifications.services import deliver_due
@@ -82,6 +85,17 @@ def test_every_outgoing_link_starts_with_the_public_address(client, world, publi
         response = client.post(f"/callbacks/tasks/{task.pk}/survey-link/", **HOST)
         assert response.status_code == 302
     notice = client.get(f"/complaints/{by_sms.pk}/print/notice/", **HOST).content.decode()
+    # The closing messages, by text and by e-mail, closed on the page.
+    for customer in (by_sms.customer, by_email.customer):
+        closed = world.complaint(customer=customer)
+        Complaint.objects.filter(pk=closed.pk).update(state=State.VERIFIED)
+        tick_required(closed, "close", director)
+        response = client.post(
+            f"/complaints/{closed.pk}/moves/close/",
+            {"version": Complaint.objects.get(pk=closed.pk).version, "summary": "已更换。"},
+            **HOST,
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
     deliver_due(worker_id="links")  # the staff's notification e-mails
 
     texts = outgoing_texts()
@@ -96,3 +110,6 @@ def test_every_outgoing_link_starts_with_the_public_address(client, world, publi
     assert CustomerMessage.objects.filter(kind="survey", body__contains=PUBLIC + "/callbacks/s/")
     assert any(PUBLIC + "/complaints/" in m.body for m in mail.outbox)
     assert f"{PUBLIC}/portal/track/?number={by_sms.number}" in notice
+    closures = CustomerMessage.objects.filter(kind="closure")
+    assert {m.channel for m in closures} == {"sms", "email"}
+    assert all(PUBLIC + "/portal/track/?number=" in m.body for m in closures)
