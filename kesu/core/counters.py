@@ -137,6 +137,9 @@ def _db_hit(key: str, seconds: int, now: datetime) -> Hit:
     try:
         # A savepoint when called inside a transaction: a failed hit leaves it usable.
         with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # A count may be lost in a crash: not waiting for the disk makes a hit ~3x faster.
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
             cursor.execute(_upsert_sql(), [key, start, end, start, start, start])
             counted, ends_at = cursor.fetchone()
     except DatabaseError as exc:
