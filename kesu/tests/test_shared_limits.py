@@ -14,6 +14,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from django.conf import settings
 from rest_framework.authtoken.models import Token
 
 from kesu.core.models import RateCounter
@@ -127,6 +128,19 @@ def test_the_code_limit_and_the_token_limit_hold_across_two_workers(world, colle
         ]
         assert api == [200] * TOKEN_RATE + [429] * (12 - TOKEN_RATE), api
         assert len(_pids(err, "/api/v1/me/")) == 2, "both workers answered the API"
+
+        # The login lockout (django-axes' rows in the database): wrong passwords on either
+        # worker add up, and then even the right one is refused.
+        sign_in = "/api/v1/auth/token/"
+        user = world.user(Role.HANDLER).username
+        wrong = [
+            _Browser(base).open(sign_in, {"username": user, "password": "wrong"})[0]
+            for _ in range(settings.AXES_FAILURE_LIMIT)
+        ]
+        assert wrong[:-1] == [400] * (settings.AXES_FAILURE_LIMIT - 1), wrong
+        status, body = _Browser(base).open(sign_in, {"username": user, "password": "pw"})
+        assert status == 429 and '"locked_out"' in body, body
+        assert len(_pids(err, sign_in)) == 2, "both workers answered the sign-ins"
     finally:
         server.terminate()
         server.wait(timeout=20)
