@@ -3,7 +3,7 @@
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -32,6 +32,11 @@ BULK_FROM = 200
 
 
 _PLAIN = frozenset({str, int, bool, type(None)})
+_EXACT: dict[type, Callable[[Any], str]] = {
+    datetime: lambda value: value.astimezone(UTC).isoformat(),
+    date: date.isoformat,
+    Decimal: str,
+}
 
 
 def to_jsonable(value: Any) -> Any:
@@ -41,6 +46,11 @@ def to_jsonable(value: Any) -> Any:
         return value
     if kind is dict:
         return {str(k): v if type(v) in _PLAIN else to_jsonable(v) for k, v in value.items()}
+    exact = _EXACT.get(kind)
+    if exact is not None:  # a time, date or amount
+        return exact(value)
+    if isinstance(value, str | int):  # a choice (TextChoices, IntegerChoices): JSON as its value
+        return value
     if isinstance(value, Model):
         return value.pk
     if isinstance(value, Decimal):
@@ -305,13 +315,15 @@ def _canonical(
     )
 
 
-def audit_record_bulk(*, organisation_id: int, items: list[dict]) -> int:
+def audit_record_bulk(*, organisation_id: int, items: list[dict], plain: bool = False) -> int:
     """Append an import's thousands of entries: as audit_record_many, but no AuditEntry made.
 
     Each item gives actor_id, action, object_type, object_id, complaint_id (None: not about a
     complaint) and data of plain JSON values (or values to_jsonable turns into them); at and
     visibility are optional. Each entry's data is written out as JSON once: those characters
-    are hashed (the same hash entry_hash gives) and stored. Returns how many were appended.
+    are hashed (the same hash entry_hash gives) and stored. `plain`: the data is what
+    to_jsonable would make of it already (the import's), so it is not gone through again.
+    Returns how many were appended.
     """
     if not items:
         return 0
@@ -334,7 +346,7 @@ def audit_record_bulk(*, organisation_id: int, items: list[dict]) -> int:
             assert chain is not None  # other_chain is locked whenever an item has no complaint
             chain.last_seq += 1
             at = item.get("at") or timezone.now()
-            data_text = _dump_canonical(to_jsonable(item["data"]))
+            data_text = _dump_canonical(item["data"] if plain else to_jsonable(item["data"]))
             visibility = item.get("visibility") or internal
             prev_hash = chain.last_hash or GENESIS_HASH
             canonical = _canonical(

@@ -32,7 +32,7 @@ import signal
 import traceback
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -527,6 +527,7 @@ class _Importer:
             ids = self.inserter.insert_rows(complaints)
             audit_record_bulk(
                 organisation_id=self.organisation.pk,
+                plain=True,
                 items=[
                     self._entry(pk, values, row)
                     for pk, values, (_number, row) in zip(ids, complaints, chunk, strict=True)
@@ -630,13 +631,17 @@ class _Importer:
         return values
 
     def _entry(self, pk: int, values: dict, row: dict) -> dict:
+        fields = {}
+        for name, attname, convert in _RECORDED:  # as to_jsonable would make them
+            value = values[attname]
+            fields[name] = value if convert is None or value is None else convert(value)
         data = {
             "to": values["state"],
             "number": values["number"],
             "source": "excel",
             "file": self.file_name,
             "row": row["_row"],
-            "fields": {name: values[attname] for name, attname in _RECORDED},
+            "fields": fields,
         }
         if self.job_id is not None:
             data["job"] = self.job_id
@@ -652,12 +657,21 @@ class _Importer:
         }
 
 
+# What to_jsonable makes of a time, a date, an amount (an entry's values are as it makes them).
+_JSONABLE = {
+    "DateTimeField": lambda value: value.astimezone(UTC).isoformat(),
+    "DateField": date.isoformat,
+    "DecimalField": str,
+}
 # A checked row's keys that are Complaint fields, and the names IMPORT_RECORDED gives them, by
 # the column (attname) holding them.
 _ATTNAMES = {f.attname: f.attname for f in Complaint._meta.concrete_fields} | {
     f.name: f.attname for f in Complaint._meta.concrete_fields
 }
-_RECORDED = [(name, _ATTNAMES[name]) for name in IMPORT_RECORDED]
+_RECORDED = [
+    (name, _ATTNAMES[name], _JSONABLE.get(Complaint._meta.get_field(name).get_internal_type()))
+    for name in IMPORT_RECORDED
+]
 _COMPLAINT_TYPE = Complaint._meta.label_lower
 
 

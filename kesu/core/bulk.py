@@ -81,9 +81,7 @@ class BulkInserter:
         )
         self.row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
         self.attnames = [f.attname for f in self.fields]
-        self.adapted = [
-            (f.attname, adapt) for f, adapt in zip(self.fields, self.adapters, strict=True)
-        ]
+        self.adapting = [(i, adapt) for i, adapt in enumerate(self.adapters) if adapt is not None]
         self.tail = f" RETURNING {qn(model._meta.pk.column)}"
 
     def defaults(self) -> dict:
@@ -93,10 +91,11 @@ class BulkInserter:
     def _adapted(self, row: dict, now) -> list:
         for f in self.auto_times:
             row[f.attname] = now
-        return [
-            value if adapt is None or value is None else adapt(value)
-            for value, adapt in ((row[name], adapt) for name, adapt in self.adapted)
-        ]
+        values = [row[name] for name in self.attnames]
+        for i, adapt in self.adapting:
+            if values[i] is not None:
+                values[i] = adapt(values[i])
+        return values
 
     def insert(self, objects: list) -> None:
         """Model instances: inserted, each given its id."""
