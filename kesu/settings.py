@@ -122,6 +122,8 @@ MIDDLEWARE = [
     "kesu.core.api.throttling.AddressRateLimitMiddleware",
     # After the language is known, so the refusal is in the user's language.
     "kesu.core.middleware.RefuseNullCharactersMiddleware",
+    # `?until=` under /api/v1/: a 400 naming the parameter, not "no filter" (docs/api.md).
+    "kesu.core.api.query.RefuseEmptyQueryValuesMiddleware",
     # An empty 405 on a page (GET on a form's address) becomes Kesu's error page.
     "kesu.core.middleware.NotAllowedPageMiddleware",
     "kesu.core.middleware.DebugNotFoundPageMiddleware",

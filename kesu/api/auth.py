@@ -8,12 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions
+from rest_framework.authtoken import serializers as authtoken_serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from kesu.complaints.api.reference_serializers import MeSerializer, TokenSerializer
 from kesu.core.api.authentication import token_expires_at, token_for, tokens_revoke
+from kesu.core.api.json_types import StrictJSONTypesMixin
 from kesu.core.api.responses import BAD_REQUEST, error
 from kesu.core.api.throttling import SignInRateThrottle
 from kesu.organisation.models import User
@@ -45,6 +48,10 @@ class AccountLockedOut(exceptions.APIException):
         super().__init__(detail)
 
 
+class AuthTokenSerializer(StrictJSONTypesMixin, authtoken_serializers.AuthTokenSerializer):
+    """DRF's, with JSON strings only (its name kept: the schema's component is AuthTokenRequest)."""
+
+
 @extend_schema_view(
     post=extend_schema(
         tags=["auth"],
@@ -71,6 +78,9 @@ class TokenView(ObtainAuthToken):
     """
 
     throttle_classes = [SignInRateThrottle]
+    serializer_class = AuthTokenSerializer
+    # The API's own (DRF's view names its stock JSON parser): bounded JSON, strict types.
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
     def post(self, request, *args, **kwargs):
         username = request.data.get("username") if hasattr(request.data, "get") else None

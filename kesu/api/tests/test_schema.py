@@ -33,6 +33,8 @@ from kesu.complaints.models import Attachment
 from kesu.complaints.services import complaint_attach
 from kesu.core.api import fields as kesu_fields
 from kesu.core.api.filters import StrictBooleanField
+from kesu.core.api.json_types import WRONG_TYPE
+from kesu.core.api.query import EMPTY_VALUE
 from kesu.customers.tests.factories import CustomerFactory, PurchaseFactory
 from kesu.organisation.choices import Role
 
@@ -118,6 +120,8 @@ def shape_messages() -> list[re.Pattern]:
             kesu_fields.BoundedDateTimeField.default_error_messages["out_of_range"],
             kesu_fields.ScopedPrimaryKeyRelatedField.default_error_messages["incorrect_type"],
             StrictBooleanField.default_error_messages["invalid"],
+            WRONG_TYPE,
+            EMPTY_VALUE,
             "This field cannot be changed here.",
             'Give the ETag of the complaint as received, e.g. If-Match: "3".',
             "Give a whole number from 1 to %(max)s.",

@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from kesu.core.api.json_types import StrictJSONTypesMixin
 from kesu.core.phones import mask_phone, mask_text
 
 # Ids in paths and bodies are bounded so a huge number is a 4xx, never a database overflow.
@@ -126,10 +127,11 @@ class BoundedDateField(serializers.DateField):
 IGNORED_INPUT_KEYS = frozenset({"csrfmiddlewaretoken"})
 
 
-class StrictInputMixin:
+class StrictInputMixin(StrictJSONTypesMixin):
     """Refuse fields the serializer does not know instead of silently ignoring them.
 
-    A client that sends `state` in a PATCH, or misspells a field, learns it at once.
+    A client that sends `state` in a PATCH, or misspells a field, learns it at once. In a JSON
+    body, a value of another JSON type than the schema's is refused too (json_types.py).
     """
 
     def to_internal_value(self, data):

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
+from kesu.core.api.json_types import JSONObject
+
 
 def _no_constant(text: str):
     # NaN, Infinity and -Infinity: Python reads them, JSON has no such numbers.
@@ -41,6 +43,8 @@ class SafeJSONParser(JSONParser):
     integers with more digits than Python converts. Every refusal is Kesu's own message, in the
     request's language (Python's are English and name its internals).
     NUL characters in strings are refused by the serializers' character fields.
+    An object comes back as a `JSONObject`, whose values the serializers check for their JSON
+    type (kesu/core/api/json_types.py); a form's values stay coerced.
     """
 
     def parse(self, stream, media_type=None, parser_context=None):
@@ -73,7 +77,7 @@ class SafeJSONParser(JSONParser):
             ) from exc
         except ValueError as exc:
             raise ParseError(_("The request body is not valid JSON.")) from exc
-        return data
+        return JSONObject(data) if isinstance(data, dict) else data
 
 
 def _bracket_depth(text: str) -> int:

@@ -9,6 +9,7 @@ in its view:
 - `document_error_statuses` (a postprocessing hook) adds to every operation the error
   statuses it can answer whatever its view does (authentication, rate limits, content
   negotiation, the database away, a malformed cursor …), each with the API's error shape.
+  It also gives text query parameters `minLength: 1`: an empty value is refused.
 """
 
 from django.db import models
@@ -157,6 +158,14 @@ def _statuses_of(operation: dict) -> dict[str, dict]:
     return out
 
 
+def _refuse_empty_query_values(operation: dict) -> None:
+    """An empty query value is refused (kesu.core.api.query): a text parameter's minLength is 1."""
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        if parameter.get("in") == "query" and schema.get("type") == "string":
+            schema.setdefault("minLength", 1)
+
+
 def document_error_statuses(result, generator, request, public):
     """drf-spectacular postprocessing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"])."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
@@ -172,6 +181,7 @@ def document_error_statuses(result, generator, request, public):
                 # browsable API). Uploads, which have no JSON form, keep multipart.
                 for form in ("application/x-www-form-urlencoded", "multipart/form-data"):
                     body.pop(form, None)
+            _refuse_empty_query_values(operation)
             responses = operation.setdefault("responses", {})
             for status, response in _statuses_of(operation).items():
                 responses.setdefault(status, response)

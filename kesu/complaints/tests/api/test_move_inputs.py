@@ -29,11 +29,20 @@ def test_merge_by_number(world, api):
     assert survivor.severity == Severity.MAJOR
 
 
-def test_merge_by_id_still_works(world, api):
+def test_merge_by_id_still_works_as_a_string(world, api):
     survivor = world.complaint()
     duplicate = world.complaint(customer=survivor.customer)
-    response = api().post(complaint_url(duplicate, "transitions/merge/"), {"into": survivor.pk})
+    url = complaint_url(duplicate, "transitions/merge/")
+    # `into` is documented as a string: a JSON number is refused, not read as the id.
+    response = api().post(url, {"into": survivor.pk}, format="json")
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {
+        "into": ["Give a JSON string here, not a JSON integer."]
+    }
+    assert Complaint.objects.get(pk=duplicate.pk).state == State.REGISTERED
+    response = api().post(url, {"into": str(survivor.pk)}, format="json")
     assert response.status_code == 200, response.content
+    assert Complaint.objects.get(pk=duplicate.pk).merged_into_id == survivor.pk
 
 
 @pytest.mark.parametrize("case", ["itself", "other_customer", "closed", "unknown", "huge_id"])

@@ -132,7 +132,7 @@ def test_every_move_is_reachable_through_the_api(world, api, monkeypatch):
     withdrawn = world.complaint()
     walk.move(withdrawn, "withdraw", F, "withdrawn", reason="客户撤回")
     duplicate, survivor = world.complaint(customer=customer), world.complaint(customer=customer)
-    data = walk.move(duplicate, "merge", F, "merged", into=survivor.pk)
+    data = walk.move(duplicate, "merge", F, "merged", into=survivor.number)
     assert data["merged_into"] == {"id": survivor.pk, "number": survivor.number}
 
     assert walk.made == set(TRANSITIONS)
@@ -201,7 +201,9 @@ def test_validation_messages_follow_the_request_language(world, api):
 
 def test_service_validation_reaches_the_client(world, api):
     complaint = world.complaint()
-    response = api().post(complaint_url(complaint, "transitions/merge/"), {"into": complaint.pk})
+    response = api().post(
+        complaint_url(complaint, "transitions/merge/"), {"into": str(complaint.pk)}
+    )
     assert response.status_code == 400
     assert "into" in error_of(response)["fields"]
     response = api(Role.DIRECTOR).post(
