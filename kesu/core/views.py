@@ -1,5 +1,6 @@
 """Error pages: readable, in the user's language, with a way back; JSON under /api/."""
 
+import logging
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -8,6 +9,8 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+
+from kesu.core.hooks import Hook
 
 # status → (the API's error code, the page's title, what it tells the user)
 ERRORS = {
@@ -54,6 +57,13 @@ CSRF_EXPIRED = _(
 )
 
 
+# A higher app's own look for the error pages under its addresses (the customer portal's must
+# not show the staff workspace): receivers take (request, context) and return a response, or
+# None to leave the page to Kesu's. The context holds status, reason ("", "csrf" or "nul": why
+# beyond the status), title, message, back_url and, for a 500, request_id.
+error_page = Hook("core: an error page is rendered")
+
+
 def signed_in_and(allowed):
     """A view decorator: the user signed in (else the sign-in page) and `allowed(user)` (else
     403) — a domain app's readers, e.g. `signed_in_and(may_read)`."""
@@ -81,19 +91,35 @@ def _back_url(request) -> str:
     return ""
 
 
-def _error(request, status: int, message=None, title=None, back_url=""):
+def _error(request, status: int, message=None, title=None, back_url="", reason=""):
     code, default_title, default_message = ERRORS[status]
     message = message or default_message
     title = title or default_title
     if request.path.startswith("/api/"):
         body = {"error": {"code": code, "message": str(message), "fields": {}}}
         return JsonResponse(body, status=status)
-    context = {"status": status, "title": title, "message": message, "back_url": back_url}
+    context = {
+        "status": status,
+        "reason": reason,
+        "title": title,
+        "message": message,
+        "back_url": back_url,
+    }
     if status == 500:
         # The id the log lines of this request carry (RequestIdMiddleware), for the user to quote.
         context["request_id"] = getattr(request, "request_id", "")
+    response = None
     try:
-        response = render(request, "core/error.html", context, status=status)
+        for own in error_page(request, dict(context)):
+            if own is not None:
+                response = own
+                break
+    except Exception:  # an app's page that fails falls back to Kesu's own
+        logging.getLogger("kesu.request").exception("error page hook failed")
+        response = None
+    try:
+        if response is None:
+            response = render(request, "core/error.html", context, status=status)
     except Exception:  # the error page itself must never fail
         response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
     response.kesu_error_page = True  # type: ignore[attr-defined]
@@ -107,7 +133,7 @@ def database_unavailable(request):
 
 
 def null_character(request):
-    return _error(request, 400, NULL_CHARACTER)
+    return _error(request, 400, NULL_CHARACTER, reason="nul")
 
 
 def bad_request(request, exception=None):
@@ -129,7 +155,14 @@ def method_not_allowed(request):
 
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: a form sent with a stale token, e.g. after signing out in another tab."""
-    return _error(request, 403, CSRF_EXPIRED, title=CSRF_EXPIRED_TITLE, back_url=_back_url(request))
+    return _error(
+        request,
+        403,
+        CSRF_EXPIRED,
+        title=CSRF_EXPIRED_TITLE,
+        back_url=_back_url(request),
+        reason="csrf",
+    )
 
 
 def server_error(request):
