@@ -40,14 +40,33 @@ def try_normalise_phone(raw: str) -> str | None:
 
 
 def mask_phone(e164: str) -> str:
-    """138****5678 style: enough to recognise a number read out, not enough to dial it."""
+    """Enough to recognise a number read out, not enough to dial it: a mobile as 138****5678, a
+    landline with its area code kept (010-****2100, 0571-****1318), a number abroad with its
+    country and area code (+1 650-***0000); the middle masked, the last four kept (the last two
+    of a number of five or six digits, none of a shorter one)."""
     if not e164:
         return ""
-    digits = e164[3:] if e164.startswith("+86") else e164.lstrip("+")
-    if len(digits) <= 4:
-        return "*" * len(digits)
-    keep_head = 3 if len(digits) >= 10 else 1
-    return digits[:keep_head] + "*" * (len(digits) - keep_head - 4) + digits[-4:]
+    try:
+        parsed = phonenumbers.parse(e164 if e164.startswith("+") else "+" + e164, None)
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None:
+        return _mask_digits("".join(c for c in e164 if c.isdigit()))
+    national = phonenumbers.national_significant_number(parsed)
+    china = parsed.country_code == 86
+    if china and len(national) == 11 and national.startswith("1"):  # a mobile
+        return national[:3] + "****" + national[-4:]
+    area = phonenumbers.length_of_geographical_area_code(parsed)
+    head, rest = national[:area], national[area:]
+    masked = _mask_digits(rest)
+    if china:
+        return f"0{head}-{masked}" if head else masked
+    return f"+{parsed.country_code} {head + '-' if head else ''}{masked}"
+
+
+def _mask_digits(digits: str) -> str:
+    keep = 4 if len(digits) >= 7 else 2 if len(digits) >= 5 else 0
+    return "*" * (len(digits) - keep) + digits[len(digits) - keep :]
 
 
 def mask_text(value: str, keep_head: int = 1, keep_tail: int = 1) -> str:

@@ -14,7 +14,7 @@ from kesu.complaints.choices import ComplaintAction, State
 from kesu.complaints.models import Attachment, Complaint, RecourseOption
 from kesu.complaints.selectors import recourse_for
 from kesu.organisation.models import Branch, Organisation
-from kesu.portal.services import PORTAL_PREFIX, RATABLE_STATES, already_rated
+from kesu.portal.services import ENDED_STATES, PORTAL_PREFIX, RATABLE_STATES, already_rated
 
 # The state in the customer's words (the internal names mean nothing to them).
 CUSTOMER_STATES: dict[str, tuple] = {
@@ -56,7 +56,8 @@ STEPS = (
     (pgettext_lazy("customer portal", "Received"), {State.REGISTERED}),
     (_("Being looked into"), {State.CONFIRMED, State.INVESTIGATING}),
     (_("Solution"), {State.SOLUTION_PROPOSED, State.AWAITING_APPROVAL, State.IN_PROGRESS}),
-    (_("Resolved"), {State.RESOLVED, State.VERIFIED, State.CLOSED}),
+    (_("Resolved"), {State.RESOLVED, State.VERIFIED}),
+    (pgettext_lazy("customer portal", "Closed"), {State.CLOSED}),
 )
 
 
@@ -106,6 +107,7 @@ class CaseView:
     added: list[Line] = field(default_factory=list)
     photos: list[str] = field(default_factory=list)
     may_rate: bool = False
+    may_add: bool = False
     rated: bool = False
     recourse: list[RecourseOption] = field(default_factory=list)
 
@@ -116,8 +118,9 @@ def _steps(state: str) -> list[tuple[str, str]]:
     for i, (label, _states) in enumerate(STEPS):
         if current is None:
             status = ""
-        else:
-            status = "done" if i < current else "current" if i == current else ""
+        else:  # the last step reached is done: nothing is left to come
+            last = current == len(STEPS) - 1
+            status = "done" if i < current or last else "current" if i == current else ""
         out.append((str(label), status))
     return out
 
@@ -148,7 +151,7 @@ def case_view(complaint: Complaint) -> CaseView:
         .values_list("original_name", flat=True)
     )
     rated = already_rated(complaint)
-    ended = complaint.state in (State.CLOSED, State.MERGED, State.WITHDRAWN)
+    ended = complaint.state in ENDED_STATES
     return CaseView(
         complaint=complaint,
         state_title=str(title),
@@ -159,6 +162,7 @@ def case_view(complaint: Complaint) -> CaseView:
         added=added,
         photos=photos,
         may_rate=complaint.state in RATABLE_STATES and not rated,
+        may_add=complaint.state not in ENDED_STATES,
         rated=rated,
         recourse=recourse_for(complaint),
     )

@@ -44,6 +44,8 @@ PORTAL_DISPLAY_NAME = "客户本人（客户门户）"
 MAX_PHOTOS = 5
 KINDS = (Kind.COMPLAINT, Kind.SUGGESTION)
 RATABLE_STATES = frozenset({State.RESOLVED, State.VERIFIED, State.CLOSED})
+# A case in one of these takes no more additions (something new is a new case).
+ENDED_STATES = frozenset({State.CLOSED, State.MERGED, State.WITHDRAWN})
 SURVEY_CODE = "portal"
 NAME_LIMIT = 100
 
@@ -166,7 +168,7 @@ def add_information(*, complaint: Complaint, text: str, uploads=()) -> None:
     errors = length_errors(text=(text, complaint_limits.NOTE))
     if errors:
         raise ValidationError(errors)
-    if complaint.state in (State.MERGED, State.WITHDRAWN):
+    if complaint.state in ENDED_STATES:
         raise ValidationError({"text": _("This case is no longer open for additions.")})
     _check_uploads(uploads)
     actor = portal_actor(complaint.branch)

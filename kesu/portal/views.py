@@ -3,6 +3,7 @@ tracking session bound to one complaint (number + phone + code). Thin: the rules
 codes.py, services.py and selectors.py."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from kesu.complaints import limits as complaint_limits
 from kesu.complaints.choices import Kind
 from kesu.complaints.models import Complaint
-from kesu.core.phones import try_normalise_phone
+from kesu.core.phones import mask_phone, try_normalise_phone
 from kesu.portal import human_check
 from kesu.portal.choices import Purpose
 from kesu.portal.codes import (
@@ -38,6 +39,23 @@ from kesu.portal.selectors import (
 from kesu.portal.services import MAX_PHOTOS, NAME_LIMIT, add_information, file_complaint, rate
 
 PENDING, PHONE, CASE, FLASH = "portal_pending", "portal_phone", "portal_case", "portal_flash"
+# A notice the next page shows (a session that ended by itself), and what the customer had typed
+# when it ended, to refill the form once they are back (photos cannot be kept).
+NOTICE, DRAFT = "portal_notice", "portal_draft"
+CASE_EXPIRED = _(
+    "Your session has expired, so your case is hidden again. To see it, ask for a new code: "
+    "your case number is filled in below."
+)
+CODE_EXPIRED = _("The code has expired. Ask for a new code.")
+PHONE_EXPIRED = _("Your session has expired. Confirm your mobile number again with a new code.")
+PHONE_EXPIRED_KEPT = _(
+    "Your session has expired. Confirm your mobile number again with a new code; what you "
+    "wrote is kept (add any photos again)."
+)
+DRAFT_KEPT = _(
+    "Your session had expired. What you wrote is filled in again: check it and send it (add any "
+    "photos again)."
+)
 NOT_FOUND = _(
     "We found no case for this number and phone number, or the code is not right. Please check "
     "the number on your notice or text message, and ask for a new code."
@@ -88,6 +106,7 @@ def _human_check_passed(request, phone: str) -> bool:
 def _page(request, template: str, context: dict, status: int = 200):
     context.setdefault("organisation", portal_organisation())
     context["flash"] = request.session.pop(FLASH, "")
+    context["notice"] = request.session.pop(NOTICE, "")
     return render(request, f"portal/{template}", context, status=status)
 
 
@@ -193,9 +212,7 @@ def verify(request):
     """Step 2: the code from the text message."""
     pending = request.session.get(PENDING)
     if not _valid(pending):
-        return redirect(
-            "portal:track" if (pending or {}).get("purpose") == "track" else "portal:home"
-        )
+        return _pending_expired(request, pending)
     organisation = _organisation()
     branch = portal_branch(organisation, pending["branch"])
     if branch is None:
@@ -216,10 +233,30 @@ def verify(request):
             "branch": branch if pending["purpose"] == Purpose.FILE else None,
             "error": error,
             "minutes": settings.KESU_PORTAL_CODE_MINUTES,
+            "masked_phone": mask_phone(pending["phone"]),
             **_check_context(request, pending["phone"]),
         },
         status=status,
     )
+
+
+def _pending_expired(request, pending):
+    """The code page without a live code: back to where one is asked for, saying why, with the
+    case number (tracking) or the store (filing) kept."""
+    request.session.pop(PENDING, None)
+    if not isinstance(pending, dict):
+        return redirect("portal:home")
+    request.session[NOTICE] = str(CODE_EXPIRED)
+    if pending.get("purpose") == Purpose.FILE and pending.get("branch"):
+        return redirect("portal:start", branch=pending["branch"])
+    return _to_track(pending.get("subject", ""))
+
+
+def _to_track(number: str):
+    response = redirect("portal:track")
+    if number:
+        response["Location"] += "?" + urlencode({"number": number})
+    return response
 
 
 def _verify(request, organisation, branch, pending) -> tuple[str, int]:
@@ -246,7 +283,7 @@ def _verify(request, organisation, branch, pending) -> tuple[str, int]:
         record_failure(phone=phone, address=_address(request))
         return str(NOT_FOUND), 400
     request.session.cycle_key()
-    request.session[CASE] = {"id": complaint.pk, "until": _until()}
+    request.session[CASE] = {"id": complaint.pk, "number": complaint.number, "until": _until()}
     return "", 200
 
 
@@ -255,12 +292,27 @@ def file(request, branch: str):
     """Filing, step 3: what happened, with photos."""
     the_branch = _branch(branch)
     confirmed = request.session.get(PHONE)
+    fields = ("kind", "name", "title", "account")
     if not _valid(confirmed) or confirmed.get("branch") != branch:
+        if isinstance(confirmed, dict) and not _valid(confirmed):  # the session ran out
+            request.session.pop(PHONE, None)
+            request.session[NOTICE] = str(PHONE_EXPIRED)
+            if request.method == "POST" and any(request.POST.get(k, "").strip() for k in fields):
+                request.session[NOTICE] = str(PHONE_EXPIRED_KEPT)
+                request.session[DRAFT] = {
+                    "branch": branch,
+                    **{k: request.POST.get(k, "")[:5000] for k in fields},
+                }
         return redirect("portal:start", branch=branch)
     errors: dict = {}
     values = {"kind": Kind.COMPLAINT, "name": "", "title": "", "account": ""}
+    draft = request.session.get(DRAFT)
+    if request.method == "GET" and isinstance(draft, dict) and draft.get("branch") == branch:
+        request.session.pop(DRAFT, None)
+        values = {k: str(draft.get(k, "")) for k in fields}
+        request.session[NOTICE] = str(DRAFT_KEPT)
     if request.method == "POST":
-        values = {k: request.POST.get(k, "") for k in ("kind", "name", "title", "account")}
+        values = {k: request.POST.get(k, "") for k in fields}
         try:
             complaint = file_complaint(
                 branch=the_branch,
@@ -273,7 +325,12 @@ def file(request, branch: str):
         else:
             request.session.pop(PHONE, None)
             request.session.cycle_key()
-            request.session[CASE] = {"id": complaint.pk, "until": _until(), "filed": True}
+            request.session[CASE] = {
+                "id": complaint.pk,
+                "number": complaint.number,
+                "until": _until(),
+                "filed": True,
+            }
             return redirect("portal:case")
     return _page(
         request,
@@ -310,16 +367,37 @@ def _bound_case(request):
     )
 
 
+def _case_expired(request):
+    """No live tracking session: to the tracking page. When one ran out, it says so and keeps
+    the case number (and a message being added, to refill once the customer is back)."""
+    bound = request.session.pop(CASE, None)
+    if not isinstance(bound, dict):
+        return redirect("portal:track")
+    number = bound.get("number")
+    if not number and bound.get("id"):
+        number = Complaint.objects.filter(pk=bound["id"]).values_list("number", flat=True).first()
+    request.session[NOTICE] = str(CASE_EXPIRED)
+    text = request.POST.get("text", "").strip() if request.method == "POST" else ""
+    if text and number:
+        request.session[DRAFT] = {"number": number, "text": text[:5000]}
+    return _to_track(number or "")
+
+
 @never_cache
 def case(request, errors=None, status: int = 200):
     """The bound case: its state in plain words, the promise, shared notes; add and rate."""
     complaint = _bound_case(request)
     if complaint is None:
-        request.session.pop(CASE, None)
-        return redirect("portal:track")
+        return _case_expired(request)
     bound = request.session[CASE]
     just_filed = bound.pop("filed", False)
     request.session[CASE] = bound
+    posted = {k: request.POST.get(k, "") if errors else "" for k in ("text", "score", "comment")}
+    draft = request.session.get(DRAFT)
+    if not errors and isinstance(draft, dict) and draft.get("number") == complaint.number:
+        request.session.pop(DRAFT, None)
+        posted["text"] = str(draft.get("text", ""))
+        request.session[NOTICE] = str(DRAFT_KEPT)
     return _page(
         request,
         "case.html",
@@ -328,9 +406,7 @@ def case(request, errors=None, status: int = 200):
             "branch": complaint.branch,
             "just_filed": just_filed,
             "errors": errors or {},
-            "posted": {
-                k: request.POST.get(k, "") if errors else "" for k in ("text", "score", "comment")
-            },
+            "posted": posted,
             "max_photos": MAX_PHOTOS,
             "note_limit": complaint_limits.NOTE,
             "comment_limit": complaint_limits.LINE,
@@ -347,7 +423,7 @@ def _errors(exc: ValidationError) -> dict:
 def case_add(request):
     complaint = _bound_case(request)
     if complaint is None:
-        return redirect("portal:track")
+        return _case_expired(request)
     try:
         add_information(
             complaint=complaint,
@@ -364,7 +440,7 @@ def case_add(request):
 def case_rate(request):
     complaint = _bound_case(request)
     if complaint is None:
-        return redirect("portal:track")
+        return _case_expired(request)
     try:
         rate(
             complaint=complaint,
@@ -379,6 +455,6 @@ def case_rate(request):
 
 @require_POST
 def leave(request):
-    for key in (PENDING, PHONE, CASE):
+    for key in (PENDING, PHONE, CASE, DRAFT):
         request.session.pop(key, None)
     return redirect("portal:home")

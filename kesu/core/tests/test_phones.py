@@ -33,6 +33,24 @@ def test_normalise_refuses_what_is_not_a_number(typed):
     assert try_normalise_phone(typed) is None
 
 
+@pytest.mark.parametrize(
+    ("stored", "masked"),
+    [
+        ("+8613812345678", "138****5678"),
+        ("+861062222100", "010-****2100"),
+        ("+862088001234", "020-****1234"),
+        ("+8657188001318", "0571-****1318"),
+        ("+16502530000", "+1 650-***0000"),
+        ("+85291234567", "+852 ****4567"),
+        ("+8612315", "***15"),
+        ("+861234", "****"),
+    ],
+)
+def test_masking_keeps_the_area_code_and_masks_the_middle(stored, masked):
+    assert mask_phone(stored) == masked
+    assert masked[-2:] == "**" or masked[-2:] == stored[-2:]
+
+
 def test_masking_keeps_enough_to_recognise():
     assert mask_phone("+8613812345678") == "138****5678"
     assert mask_phone("") == ""

@@ -38,17 +38,17 @@ def test_the_case_shows_the_promise_and_the_steps_done(world, django_assert_max_
     with django_assert_max_num_queries(6):
         view = case_view(complaint)
     assert view.promised == complaint.due_at
-    assert [s for _l, s in view.steps] == ["current", "", "", ""]
+    assert [s for _l, s in view.steps] == ["current", "", "", "", ""]
+    assert view.may_add
     Complaint.objects.filter(pk=complaint.pk).update(state=State.CLOSED)
     complaint.refresh_from_db()
     view = case_view(complaint)
-    assert view.promised is None and [s for _l, s in view.steps] == [
-        "done",
-        "done",
-        "done",
-        "current",
-    ]
-    assert view.may_rate
+    assert view.promised is None and [s for _l, s in view.steps] == ["done"] * 5
+    assert [str(label) for label, _s in view.steps][-1] == "Closed"
+    assert view.may_rate and not view.may_add
+    Complaint.objects.filter(pk=complaint.pk).update(state=State.RESOLVED)
+    complaint.refresh_from_db()
+    assert [s for _l, s in case_view(complaint).steps] == ["done", "done", "done", "current", ""]
 
 
 def test_what_the_customer_added_is_told_apart_from_what_staff_shared(world):

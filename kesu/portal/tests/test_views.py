@@ -242,3 +242,26 @@ def test_leaving_ends_the_tracking_session(world, client):
     _track(client, complaint.number)
     client.post(reverse("portal:leave"))
     assert client.get(reverse("portal:case")).status_code == 302
+
+
+def test_the_code_page_shows_the_masked_number_the_code_went_to(world, client):
+    client.post(reverse("portal:start", args=["east"]), {"phone": PHONE})
+    page = client.get(reverse("portal:verify")).content.decode()
+    assert "<strong data-portal-phone>138****8000</strong>" in page
+    assert "13800138000" not in page
+
+
+def test_a_closed_case_offers_no_addition_and_refuses_one(world, client):
+    from kesu.complaints.choices import State
+
+    customer = CustomerFactory(organisation=world.org, phone=PHONE)
+    complaint = world.complaint(customer=customer)
+    _track(client, complaint.number)
+    assert "data-portal-add" in client.get(reverse("portal:case")).content.decode()
+    Complaint.objects.filter(pk=complaint.pk).update(state=State.CLOSED)
+    page = client.get(reverse("portal:case")).content.decode()
+    assert "data-portal-add" not in page and 'name="text"' not in page
+    assert "data-portal-closed" in page and "已结案" in page
+    response = client.post(reverse("portal:case-add"), {"text": "再补充"})
+    assert response.status_code == 400
+    assert not AuditEntry.objects.filter(complaint_id=complaint.pk, action="note").exists()
