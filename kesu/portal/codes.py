@@ -129,7 +129,7 @@ def _take_a_code(phone: str, address: str) -> list[str]:
                 _give_back(taken)
                 raise CodeRefused(reason)
     except counters.CounterUnavailable:
-        logger.warning("portal code not sent: the counters are unreachable")
+        logger.warning("portal code not sent: the counters are unreachable", exc_info=True)
         _give_back(taken)
         raise CodeRefused("not_sent") from None
     return taken

@@ -38,7 +38,9 @@ class SharedRateThrottle(SimpleRateThrottle):
         try:
             allowed, self.counted = counters.allow(key, self.num_requests, self.duration)
         except counters.CounterUnavailable:  # serve, unlimited, until the counters are back
-            logger.warning("API rate limit not applied: the counters are unreachable")
+            logger.warning(
+                "API rate limit not applied: the counters are unreachable", exc_info=True
+            )
             return True
         return allowed
 
