@@ -295,3 +295,69 @@ def test_every_operation_conforms_to_the_schema_under_all_checks(world, wsgi_app
     print(sorted(statuses.items()))
     # The run reached the services, not only the validators.
     assert sum(n for code, n in statuses.items() if 200 <= code < 300) > 50, statuses
+
+
+# The coverage phase's scenarios the suite runs (the full run has all, .ci/schemathesis):
+# a value of another JSON type, and an empty string where the schema says minLength.
+STRICT_INPUT_SCENARIOS = ("Incorrect type", "String smaller than minLength")
+
+
+def test_the_coverage_phase_finds_no_schema_violating_input_accepted(world, wsgi_app, settings):
+    """Schemathesis' coverage phase, negative cases, over every operation with all checks.
+
+    Its cases are not random: for each parameter and body property, each way to violate the
+    schema. The suite runs two of them, the input DRF would coerce: another JSON type (`1` for
+    a string, `"1"` for an integer, `0` for a boolean, for the body and each of its nested
+    values) and an empty string where the schema says minLength (`?until=`). Each must be
+    refused, in the documented shape. Path ids are
+    real objects, except where the id itself is the violation, so bodies reach the serializers.
+    The full command-line run (examples, coverage and fuzzing, positive cases too) is
+    `.ci/schemathesis` with docs/schemathesis.toml.
+    """
+    settings.DEBUG_PROPAGATE_EXCEPTIONS = False
+    customer = CustomerFactory(organisation=world.org, is_company=True)
+    PurchaseFactory(customer=customer)
+    complaint = world.complaint(customer=customer)
+    token = Token.objects.create(user=world.user(Role.DIRECTOR)).key
+    headers = {"Authorization": f"Token {token}", "Accept-Language": "en"}
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app)
+    failures: dict[tuple[str, str], list[str]] = defaultdict(list)
+    cases = 0
+    for operation in (result.ok() for result in schema.get_all_operations()):
+        if operation.method.upper() == "DELETE" and operation.path.endswith("/auth/token/"):
+            continue
+        real = {"id": customer.pk if "/customers/" in operation.path else complaint.pk}
+        generated = schema.iter_coverage_cases(
+            operation,
+            generation_modes=[GenerationMode.NEGATIVE],
+            generation_config=schema.config.generation_for(operation=operation),
+        )
+        for case in generated:
+            if not case.meta.phase.data.description.endswith(STRICT_INPUT_SCENARIOS):
+                continue
+            if case.meta.phase.data.parameter not in case.path_parameters:
+                case.path_parameters.update(
+                    {k: v for k, v in real.items() if k in case.path_parameters}
+                )
+            response = case.call(headers=headers)
+            cases += 1
+            try:
+                case.validate_response(response, headers=headers)
+            except FailureGroup as group:
+                found = list(group.exceptions)
+            except Failure as failure:
+                found = [failure]
+            else:
+                continue
+            for failure in found:
+                failures[(type(failure).__name__, operation.label)].append(
+                    f"{case.meta.phase.data.description}: {case.method} {case.formatted_path}"
+                    f" query={case.query} body={case.body!r:.200} → {response.status_code}"
+                    f" {response.text[:200]}"
+                )
+    report = [
+        f"{kind} {label} ({len(examples)}×), e.g. {examples[0]}"
+        for (kind, label), examples in sorted(failures.items())
+    ]
+    assert not report, f"{len(report)} mismatches:\n" + "\n".join(report)
+    assert cases > 1000, cases

@@ -25,7 +25,13 @@ class RefuseEmptyQueryValuesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.startswith("/api/v1/") and request.GET and not wants_html(request):
+        reads = request.method in ("GET", "HEAD")  # another method is a 405 first
+        if (
+            reads
+            and request.path_info.startswith("/api/v1/")
+            and request.GET
+            and not wants_html(request)
+        ):
             empty = sorted({name for name, values in request.GET.lists() if "" in values})
             if empty:
                 return JsonResponse(

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from kesu.complaints.choices import Channel, Kind, Severity
 from kesu.core.api.fields import MAX_ID
+from kesu.core.api.filters import StrictBooleanField
 from kesu.core.api.responses import BAD_REQUEST, FORBIDDEN
 from kesu.reports.access import may_read_reports
 from kesu.reports.api.serializers import ReportSerializer
@@ -78,11 +79,12 @@ class MonthlyReportView(APIView):
             raise ValidationError(
                 exc.message_dict if hasattr(exc, "error_dict") else {"month": exc.messages}
             ) from None
+        try:
+            # true or false only: `?fresh=2` was read as true.
+            fresh = StrictBooleanField(required=False).clean(request.query_params.get("fresh"))
+        except DjangoValidationError as exc:
+            raise ValidationError({"fresh": exc.messages}) from None
         report = report_for(
-            request.user,
-            period,
-            scope_from(request.query_params),
-            request,
-            fresh=bool(request.query_params.get("fresh")),
+            request.user, period, scope_from(request.query_params), request, fresh=bool(fresh)
         )
         return Response(ReportSerializer(report).data)

@@ -52,3 +52,7 @@ def test_the_schema_says_text_parameters_are_not_empty(world, api):
     assert parameters["number"]["minLength"] == 1
     assert parameters["cursor"]["minLength"] == 1
     assert "minLength" not in parameters["page_size"]
+
+
+def test_a_method_the_address_does_not_have_is_a_405_first(world, api):
+    assert api().delete("/api/v1/complaints/?cursor=").status_code == 405
