@@ -24,6 +24,7 @@ from kesu.complaints.api import reference_views as reference
 from kesu.complaints.api import team_views as team
 from kesu.complaints.api import triage_views as triage
 from kesu.complaints.api import views as complaints
+from kesu.core.api.responses import NoAllowHeaderMixin
 from kesu.lessons.api import views as lessons
 from kesu.reports.api import views as reports
 
@@ -42,7 +43,7 @@ register_converter(ObjectIdConverter, "kesu_id")
 
 
 @extend_schema(exclude=True)
-class NotFoundView(APIView):
+class NotFoundView(NoAllowHeaderMixin, APIView):
     """An address under /api/v1/ that matches no route: the JSON 404 for every method.
 
     Raised in `initial`, after authentication but before DRF picks a handler, so OPTIONS
@@ -55,7 +56,7 @@ class NotFoundView(APIView):
 
 
 @extend_schema(exclude=True)
-class MissingSlashView(APIView):
+class MissingSlashView(NoAllowHeaderMixin, APIView):
     """An API address without its trailing slash: a JSON 404 that says so, for every method.
 
     Django's APPEND_SLASH would answer 301 to the slashed address, an HTML page that drops the

@@ -25,7 +25,9 @@ def test_an_unknown_v1_address_is_the_json_404_for_every_method(world, api):
         response = getattr(client, method)("/api/v1/no-such-thing/")
         assert response.status_code == 404, method
         assert error_of(response)["code"] == "not_found"
-    # OPTIONS was answered 200 with the catch-all's metadata; HEAD 405.
+    # OPTIONS was answered 200 with the catch-all's metadata; HEAD 405. No method is allowed.
+    assert "Allow" not in client.options("/api/v1/no-such-thing/")
+    assert "Allow" not in client.get("/api/v1/complaints")
     assert client.head("/api/v1/complaints/abc/").status_code == 404
     assert client.generic("TRACE", "/api/v1/no-such-thing/").status_code == 404
 

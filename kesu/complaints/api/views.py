@@ -59,6 +59,7 @@ from kesu.core.api.responses import (
     NOT_FOUND,
     PRECONDITION_FAILED,
     PRECONDITION_REQUIRED,
+    NoAllowHeaderMixin,
 )
 from kesu.core.errors import NotFound
 
@@ -273,7 +274,7 @@ TRANSITION_VIEWS = {name: _transition_view(name) for name in TRANSITIONS}
 
 
 @extend_schema(exclude=True)
-class UnknownTransitionView(APIView):
+class UnknownTransitionView(NoAllowHeaderMixin, APIView):
     """A move the procedure does not have: 404 for every method, OPTIONS and HEAD included."""
 
     def initial(self, request, *args, **kwargs):

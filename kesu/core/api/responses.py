@@ -49,3 +49,17 @@ IF_MATCH_HEADER = OpenApiParameter(
     OpenApiParameter.HEADER,
     description=_('The ETag you last read, e.g. "3". A stale value gives 412.'),
 )
+
+
+class NoAllowHeaderMixin:
+    """For a view that answers 404 to every method: no `Allow` header.
+
+    DRF lists the view's handlers in `Allow` on every answer; for an address that does not
+    exist that would be `Allow: OPTIONS`, which names a method the address does not have.
+    """
+
+    @property
+    def default_response_headers(self):
+        headers = super().default_response_headers
+        headers.pop("Allow", None)
+        return headers
