@@ -139,3 +139,14 @@ def test_with_the_overlap_off_rows_are_checked_first(world, forks, settings):
     job = _job(world.user(Role.DIRECTOR), _rows(7))
     assert forks == []
     assert job.status == ImportStatus.DONE and job.imported_rows == 7
+
+
+def test_a_file_found_too_long_after_blocks_were_imported_imports_nothing(world, forks, settings):
+    settings.KESU_IMPORT_MAX_ROWS = 5
+    with translation.override("en"):
+        job = _job(world.user(Role.DIRECTOR), _rows(7))
+    assert forks == [1]
+    assert job.status == ImportStatus.INVALID
+    assert job.message == "The file has more than 5 rows: import it in parts."
+    assert Complaint.objects.count() == 0 and Customer.objects.count() == 0
+    assert list(iter_chain_breaks()) == []

@@ -176,3 +176,24 @@ def test_an_imported_complaints_page_shows_the_import_in_its_timeline(client, wo
     page = c.get(reverse("complaints:complaint", args=[complaint.pk]))
     assert page.status_code == 200
     assert "Imported from Excel" in page.content.decode()
+
+
+def test_while_checked_and_imported_at_once_with_no_row_count_the_bars_wait_and_count(
+    client, world
+):
+    """An overlapped import of a sheet that records no row count (import_jobs)."""
+    user = world.user(Role.DIRECTOR)
+    job = ImportJob.objects.create(
+        organisation=world.org,
+        created_by=user,
+        file_name="h.xlsx",
+        status=ImportStatus.IMPORTING,
+        total_rows=0,
+        validated_rows=2000,
+        imported_rows=1000,
+    )
+    page = _client(client, user, "en").get(reverse("complaints:import-progress", args=[job.pk]))
+    html = page.content.decode()
+    assert "Rows checked: 2000" in html and "Rows imported: 1000" in html
+    assert '<progress id="bar-imported" max="100">' in html
+    assert '<progress id="bar-validated" max="100">' in html
