@@ -76,6 +76,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
         "branch",
         "event_id",
         "event",
+        "body_as_sent",
         "payload_json",
         "status",
         "attempts",
@@ -86,11 +87,19 @@ class DeliveryAdmin(ReadOnlyAdmin):
     ]
     inlines = [AttemptInline]
     actions = ["replay"]
-    exclude = ["payload"]
+    exclude = ["payload", "body"]
+
+    @admin.display(description=_("body as sent"))
+    def body_as_sent(self, obj):
+        # The exact text sent and signed (services.sent_body); data, not wording.
+        return format_html(
+            '<pre translate="no" style="white-space: pre-wrap">{}</pre>',
+            services.sent_body(obj).decode("utf-8"),
+        )
 
     @admin.display(description=_("Payload"))
     def payload_json(self, obj):
-        # The body as sent; marked as data, not wording, for translators and the crawl.
+        # The body laid out; marked as data, not wording, for translators and the crawl.
         return format_html(
             '<pre translate="no">{}</pre>', json.dumps(obj.payload, ensure_ascii=False, indent=2)
         )

@@ -95,6 +95,10 @@ class Delivery(models.Model):
     event_id = models.CharField(_("event id"), max_length=40)
     event = models.CharField(_("event"), max_length=40, choices=Event.choices)
     payload = models.JSONField(_("content"))
+    # The exact text sent and signed (UTF-8), fixed when the delivery is made: the stored JSON
+    # (jsonb) need not keep its keys' order or spacing, a receiver checking a signature needs
+    # every byte. Empty on deliveries made before it was kept: body_of(payload) then.
+    body = models.TextField(_("body as sent"), blank=True, default="")
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

@@ -102,6 +102,7 @@ def enqueue_events(items: list[EventItem]) -> list[Delivery]:
             "organisation": {"id": item.organisation_id, "code": codes[item.organisation_id]},
             "data": item.data,
         }
+        body = body_of(payload).decode("utf-8")
         rows += [
             Delivery(
                 organisation_id=item.organisation_id,
@@ -110,6 +111,7 @@ def enqueue_events(items: list[EventItem]) -> list[Delivery]:
                 event_id=event_id,
                 event=item.type,
                 payload=payload,
+                body=body,
                 next_attempt_at=now,
                 created_at=now,
             )
@@ -262,6 +264,7 @@ def delivery_replay(*, actor: User, delivery_id: int) -> Delivery:
             event_id=original.event_id,
             event=original.event,
             payload=original.payload,
+            body=sent_body(original).decode("utf-8"),
             next_attempt_at=now,
             created_at=now,
             replay_of=original,
@@ -288,6 +291,12 @@ def body_of(payload: dict) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def sent_body(delivery: Delivery) -> bytes:
+    """The bytes a delivery sends and signs: its stored body (older deliveries: their payload
+    written out as it was then)."""
+    return delivery.body.encode("utf-8") if delivery.body else body_of(delivery.payload)
+
+
 def retry_delay(attempts: int) -> timedelta | None:
     """The wait after the `attempts`-th failed try; None: that was the last."""
     return RETRY_DELAYS[attempts - 1] if attempts < MAX_ATTEMPTS else None
@@ -305,7 +314,7 @@ def _post(delivery: Delivery) -> Outcome:
     endpoint = delivery.endpoint
     if not endpoint.is_active:
         return Outcome(False, None, "not sent: the endpoint is switched off", 0)
-    body = body_of(delivery.payload)
+    body = sent_body(delivery)
     timestamp = int(time.time())
     headers = {
         "Content-Type": "application/json; charset=utf-8",

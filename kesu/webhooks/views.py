@@ -149,8 +149,9 @@ def delivery_page(request, pk):
         delivery=delivery,
         attempts=list(attempts_of(delivery)),
         replays=list(delivery.replays.order_by("id")),
-        # As the admin and the crawl see it: the stored document, one line.
-        body=json.dumps(delivery.payload, ensure_ascii=False),
+        # The exact text sent and signed, byte for byte; beside it the same JSON laid out.
+        body=services.sent_body(delivery).decode("utf-8"),
+        pretty=json.dumps(delivery.payload, ensure_ascii=False, indent=2),
     )
     return render(request, "webhooks/delivery.html", context)
 

@@ -1,6 +1,7 @@
 """kesu/webhooks/services.py: endpoints, the outbox written with each change, signed sending
 to a real receiver on loopback, retries with backoff, the attempts log, replay."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -378,3 +379,17 @@ def test_retry_delay_and_signature():
     assert services.retry_delay(6) is None
     assert services.signature("s", 1, b"{}") == services.signature("s", 1, b"{}")
     assert services.signature("s", 1, b"{}") != services.signature("s", 2, b"{}")
+
+
+def test_a_delivery_keeps_the_body_it_signs_and_a_replay_sends_the_same(world, endpoint, receiver):
+    world.complaint()
+    delivery = Delivery.objects.get()
+    # the same document (PostgreSQL's jsonb gives the payload back in another key order)
+    assert json.loads(delivery.body) == delivery.payload
+    send()
+    admin = world.user(Role.ADMIN)
+    replay = services.delivery_replay(actor=admin, delivery_id=delivery.pk)
+    assert replay.body == delivery.body
+    send()
+    first, again = receiver.received
+    assert first.body == again.body == delivery.body.encode("utf-8")

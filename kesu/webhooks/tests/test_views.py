@@ -131,3 +131,21 @@ def test_others_are_refused_and_another_organisations_objects_are_not_found(
     ours = reverse("webhooks:endpoint", args=[endpoint.pk])
     assert "他们的" in listed and f'href="{ours}"' not in listed
     assert Delivery.objects.count() == 1
+
+
+def test_the_delivery_page_shows_the_exact_body_that_was_sent(
+    admin_client, world, endpoint, receiver
+):
+    from django.utils.html import escape
+
+    world.complaint(title="刹车 <异响> & “抖动”")
+    delivery = Delivery.objects.get()
+    # the stored body is what goes out, byte for byte, even where a fresh dump would differ
+    sent = delivery.body.replace('{"id":', '{ "id" :', 1)
+    Delivery.objects.filter(pk=delivery.pk).update(body=sent)
+    deliver_all_due("w")
+    (got,) = receiver.received
+    assert got.body == sent.encode("utf-8")
+    page = admin_client.get(reverse("webhooks:delivery", args=[delivery.pk])).content.decode()
+    assert f'<pre class="payload" translate="no" data-webhook-body>{escape(sent)}</pre>' in page
+    assert '"id": ' in page.replace("&quot;", '"')  # and the laid-out view beside it
