@@ -188,5 +188,7 @@ def customer_edit(request, pk):
         customer=customer,
         contact=customer_contact(user, customer),
         form=form,
+        # The type as the form stands (what was sent, else the record): which day it asks for.
+        company=form["is_company"].value() if form.is_bound else customer.is_company,
     )
     return render(request, "complaints/customer_edit.html", context, status=status)

@@ -345,3 +345,46 @@ def test_key_persons_are_for_companies_and_writers_only(client, world, zhang, co
     client.force_login(world.other_users[Role.DIRECTOR])
     assert client.post(f"/customers/{company.pk}/key-persons/", {"name": "刘总"}).status_code == 404
     assert not KeyPerson.objects.exists()
+
+
+def _shown(body: str, name: str) -> bool:
+    """Whether the form's field `name` is in a part of the page that is not hidden."""
+    import re
+
+    found = re.search(
+        r'<div data-(person|company)-only( hidden)?>(?:(?!</div>\s*<div data-).)*?name="'
+        + name
+        + '"',
+        body,
+        re.S,
+    )
+    assert found, name
+    return found.group(2) is None
+
+
+def test_the_edit_form_asks_a_person_for_a_birthday_and_a_company_for_its_founding(
+    client, world, zhang
+):
+    client.force_login(world.user(Role.CALLBACK))
+    body = client.get(f"/customers/{zhang.pk}/edit/").content.decode()
+    assert _shown(body, "birthday") and not _shown(body, "founded_on")
+    company = CustomerFactory(
+        organisation=world.org, branch=world.branch, is_company=True, founded_on=date(2008, 5, 20)
+    )
+    body = client.get(f"/customers/{company.pk}/edit/").content.decode()
+    assert _shown(body, "founded_on") and not _shown(body, "birthday")
+    assert "2008-05-20" in body
+    # a form sent back with an error asks for the day of the type it was sent as
+    response = client.post(
+        f"/customers/{zhang.pk}/edit/", edit_data(zhang, name="", is_company="on")
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert _shown(body, "founded_on") and not _shown(body, "birthday")
+
+
+def test_a_hidden_day_keeps_its_value_when_the_type_changes(client, world, zhang):
+    client.force_login(world.user(Role.CALLBACK))
+    client.post(f"/customers/{zhang.pk}/edit/", edit_data(zhang, is_company="on"))
+    zhang.refresh_from_db()
+    assert zhang.is_company and zhang.birthday == date(1990, 3, 7)

@@ -181,6 +181,16 @@
     });
   });
 
+  // The customer form: a person has a birthday, a company a founding day; ticking "corporate
+  // customer" shows the one that applies (the server renders the right one to begin with).
+  document.addEventListener("change", function (ev) {
+    var box = ev.target;
+    if (!box || box.name !== "is_company" || !box.closest("[data-customer-type]")) return;
+    var form = box.form;
+    form.querySelectorAll("[data-person-only]").forEach(function (el) { el.hidden = box.checked; });
+    form.querySelectorAll("[data-company-only]").forEach(function (el) { el.hidden = !box.checked; });
+  });
+
   // "Add to this complaint" in the intake's customer lookup: the typed summary and account go
   // to that complaint as a note (the server clears the draft on the page it opens).
   document.addEventListener("click", function (ev) {
