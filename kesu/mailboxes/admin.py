@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from kesu.mailboxes.models import CustomerMessage, InboundMail, Mailbox, MessageTemplate
@@ -88,6 +89,13 @@ class CustomerMessageAdmin(LogAdmin):
     search_fields = ["to", "subject"]
     list_select_related = ["complaint"]
     date_hierarchy = "created_at"
+    exclude = ["body"]
+    readonly_fields = ["text_as_sent"]
+
+    @admin.display(description=_("text"))
+    def text_as_sent(self, obj):
+        # The message as the customer got it: data, not wording (for translators and the crawl).
+        return format_html('<pre translate="no">{}</pre>', obj.body)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -13,8 +13,10 @@ class MailboxesConfig(AppConfig):
         from kesu.mailboxes.choices import MailAction
         from kesu.mailboxes.defaults import install_message_templates
         from kesu.mailboxes.messaging import closure_to_customer, note_shared_to_customer
+        from kesu.mailboxes.panels import complaint_panel
 
         register_action_labels(MailAction)
         complaints.defaults_installed.register(install_message_templates)
         complaints.after_move.register(closure_to_customer)
         complaints.note_shared.register(note_shared_to_customer)
+        complaints.complaint_panels.register(complaint_panel)

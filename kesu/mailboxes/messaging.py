@@ -166,6 +166,50 @@ def send_to_customer(
     return message
 
 
+def record_sent(
+    *,
+    complaint: Complaint,
+    kind: str,
+    channel: str,
+    to: str,
+    body: str,
+    sent: bool,
+    error: str = "",
+    by=None,
+) -> CustomerMessage:
+    """A message to the customer that another app sent itself, at once (the portal's text with
+    the new complaint's number): a row and a timeline entry like every other message."""
+    now = timezone.now()
+    with transaction.atomic():
+        message = CustomerMessage.objects.create(
+            organisation_id=complaint.organisation_id,
+            complaint=complaint,
+            customer_id=complaint.customer_id,
+            kind=kind,
+            channel=channel,
+            to=to,
+            body=body,
+            status=MessageStatus.FAILED
+            if error
+            else (MessageStatus.SENT if sent else MessageStatus.QUEUED_SMS),
+            attempts=1,
+            last_error=error[:500],
+            sent_at=now if sent and not error else None,
+            created_by=by,
+        )
+        audit_record(
+            organisation_id=complaint.organisation_id,
+            actor=by,
+            action=MailAction.TOLD_BY_EMAIL
+            if channel == MessageChannel.EMAIL
+            else MailAction.TOLD_BY_SMS,
+            obj=complaint,
+            complaint_id=complaint.pk,
+            data={"kind": kind, "to": to, "message": message.pk, "text": body},
+        )
+    return message
+
+
 def _queue_sms(message: CustomerMessage, complaint: Complaint, by) -> None:
     from kesu.callbacks.choices import SmsTemplate
     from kesu.callbacks.plans import settings_for
@@ -286,15 +330,17 @@ def closure_to_customer(complaint: Complaint, move: str, actor, now=None) -> Non
 
 
 def send_survey_link(*, actor, task, request=None, now=None) -> tuple[str, object]:
-    """The questionnaire link of a callback task by the customer's channel: ("email", the
-    CustomerMessage) when the task is about a complaint and the customer is reached by e-mail,
-    else the callbacks' text message ("sms", the SmsMessage)."""
+    """The questionnaire link of a callback task by the customer's channel: for a task about a
+    complaint, from the survey template, a CustomerMessage on the complaint's page and
+    timeline: ("email", the message) or ("sms", its text message in the outbox); for another
+    task (or a customer reached neither way), the callbacks' text message ("sms", SmsMessage)."""
     from django.core.exceptions import ValidationError
 
+    from kesu.callbacks.models import SmsMessage
     from kesu.callbacks.surveys import invitation_create, send_link_by_sms, survey_url
 
     contact = contact_for(task.customer) if task.complaint_id else None
-    if contact is None or contact[0] != MessageChannel.EMAIL:
+    if contact is None:
         _inv, sms, _url = send_link_by_sms(actor=actor, task=task, request=request, now=now)
         return MessageChannel.SMS, sms
     survey = task.plan.survey
@@ -317,6 +363,9 @@ def send_survey_link(*, actor, task, request=None, now=None) -> tuple[str, objec
                 "url": survey_url(token, request),
                 "until": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d"),
             },
-            channels=(MessageChannel.EMAIL,),
         )
-    return MessageChannel.EMAIL, message
+    if message is not None and message.channel == MessageChannel.SMS:
+        return MessageChannel.SMS, SmsMessage.objects.get(
+            organisation_id=message.organisation_id, key=f"message:{message.pk}"
+        )
+    return contact[0], message

@@ -152,10 +152,26 @@ def _text_number(complaint: Complaint, phone: str) -> None:
             "kind": str(Kind(complaint.kind).label),
             "number": complaint.number,
         }
+    from kesu.mailboxes.choices import MessageChannel, MessageKind
+    from kesu.mailboxes.messaging import record_sent
+
+    sent, error = False, ""
     try:
-        get_backend().send(phone=phone, text=text)
+        sent = get_backend().send(phone=phone, text=text).delivered
     except SmsError as exc:  # the number is on the page already; the text is a copy
         logger.warning("portal: number of complaint %s not texted: %s", complaint.pk, exc)
+        error = str(exc) or exc.__class__.__name__
+    # On the complaint's page and timeline, like every message to the customer.
+    record_sent(
+        complaint=complaint,
+        kind=MessageKind.ACKNOWLEDGEMENT,
+        channel=MessageChannel.SMS,
+        to=phone,
+        body=text,
+        sent=sent,
+        error=error,
+        by=portal_actor(branch),
+    )
 
 
 def add_information(*, complaint: Complaint, text: str, uploads=()) -> None:

@@ -212,10 +212,12 @@ def test_a_director_draws_a_sample_on_the_measures_page(client, anytime):
 
 
 def test_preference_and_questionnaire_link_from_the_call_page(client, anytime):
+    import re
     from datetime import time
 
     from kesu.callbacks.models import CustomerCallPreference, SmsMessage
     from kesu.callbacks.tests.conftest import resolve
+    from kesu.mailboxes.models import CustomerMessage
 
     world = anytime
     task = welcome_call(world)
@@ -232,9 +234,11 @@ def test_preference_and_questionnaire_link_from_the_call_page(client, anytime):
     sign_in(client, world.user(Role.DIRECTOR))
     response = client.post(f"/callbacks/tasks/{satisfaction.pk}/survey-link/")
     assert response.status_code == 302
-    message = SmsMessage.objects.get(template="survey_link")
-    assert message.params["url"].startswith("http://testserver/callbacks/s/")
-    assert client.get(message.params["url"].replace("http://testserver", "")).status_code == 200
+    # About a complaint: from the survey template, on the complaint's page and timeline.
+    (told,) = CustomerMessage.objects.filter(complaint=complaint, kind="survey", channel="sms")
+    message = SmsMessage.objects.get(key=f"message:{told.pk}")
+    (url,) = re.findall(r"http://testserver/callbacks/s/[^/]+/", message.params["text"])
+    assert client.get(url.replace("http://testserver", "")).status_code == 200
 
 
 @pytest.mark.parametrize("path", ["unreached/", "outcome/", "preference/", "survey-link/"])

@@ -90,3 +90,23 @@ def test_sharing_a_note_flags_its_entry_and_calls_the_hook(world):
     assert entry.data["shared_with_customer"] is True
     assert "shared_with_customer" not in internal.data
     assert seen == [(complaint.pk, entry.pk)]
+
+
+def test_the_text_with_the_new_number_is_on_the_complaints_page_and_timeline(
+    world, texts, django_capture_on_commit_callbacks
+):
+    from kesu.audit.models import AuditEntry
+    from kesu.mailboxes.choices import MailAction
+    from kesu.mailboxes.models import CustomerMessage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = file_complaint(
+            branch=world.branch, phone=PHONE, name="李", kind="complaint", title="异响", account="a"
+        )
+    ((to, text),) = [t for t in texts if complaint.number in t[1]]
+    (message,) = CustomerMessage.objects.filter(complaint=complaint)
+    assert (message.kind, message.channel, message.to) == ("acknowledgement", "sms", to)
+    assert message.body == text and message.status == "sent" and message.sent_at
+    assert AuditEntry.objects.filter(
+        complaint_id=complaint.pk, action=MailAction.TOLD_BY_SMS, data__message=message.pk
+    ).exists()
