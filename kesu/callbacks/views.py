@@ -53,7 +53,7 @@ from kesu.complaints.guidance import guidance_for
 from kesu.core.errors import DomainError, NotFound
 from kesu.core.phones import mask_phone
 from kesu.customers.selectors import customer_get
-from kesu.mailboxes.messaging import send_survey_link
+from kesu.mailboxes.messaging import send_survey_link, survey_link_channel
 from kesu.organisation.selectors import branches_visible_to
 
 
@@ -223,6 +223,7 @@ def task_page(request, pk, errors=None, posted=None, status=200):
         history=list(customer_callbacks(user, customer.pk, exclude_id=task.pk)),
         attempts=list(task.call_attempts.select_related("by").order_by("at")),
         survey_fields=_survey_fields(task, posted, errors),
+        survey_by=survey_link_channel(task) if task.plan.survey_id else "",
         satisfactions=Satisfaction.choices,
         not_reached=[
             (AttemptResult.NO_ANSWER, AttemptResult.NO_ANSWER.label),

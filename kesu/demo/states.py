@@ -72,6 +72,16 @@ BRANCH_CUSTOMERS = {
     ],
 }  # fmt: skip
 
+# A few customers with an e-mail address (reserved example domains), so e-mail in and out can be
+# tried: write from such an address to a branch mailbox, or share a note with them.
+DEMO_EMAILS = {
+    "孙立华": ("sun.lihua@example.com", "email"),
+    "吴晓梅": ("wu.xiaomei@example.test", ""),
+    "北京恒通建设集团有限公司": ("service@hengtong.example.com", "email"),
+    "郭丽娟": ("guo.lijuan@example.com", "email"),
+    "黄志强": ("huang.zhiqiang@example.test", ""),
+}
+
 
 @dataclass
 class Story:
@@ -256,14 +266,17 @@ def _customers(branch, frontline) -> list:
     for i, (name, phone, tier, kind, product, plate, vin) in enumerate(
         BRANCH_CUSTOMERS[branch.code]
     ):
+        email, preferred = DEMO_EMAILS.get(name, ("", ""))
         customer = customer_create(
             actor=frontline,
             name=name,
             phone=phone,
+            email=email,
             tier=tier,
             personality_type=kind,
             is_company=name.endswith("公司"),
             branch=branch,
+            **({"preferred_channel": preferred} if preferred else {}),
         )
         purchase_create(
             actor=frontline,

@@ -1,8 +1,11 @@
 from django import forms
 from django.contrib import admin
+from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from kesu.mailboxes.choices import InboundStatus, reason_label
 from kesu.mailboxes.models import CustomerMessage, InboundMail, Mailbox, MessageTemplate
 
 
@@ -55,12 +58,34 @@ class MailboxAdmin(admin.ModelAdmin):
         "is_active",
         "last_checked_at",
         "last_error",
+        "failed_mails",
     ]
     list_filter = ["is_active", "organisation", "branch"]
     search_fields = ["address", "host"]
     list_select_related = ["branch"]
     autocomplete_fields = ["intake_user"]
     readonly_fields = ["last_checked_at", "last_error"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(failed_count=Count("mails", filter=Q(mails__status=InboundStatus.FAILED)))
+        )
+
+    @admin.display(description=_("failed e-mails"), ordering="failed_count")
+    def failed_mails(self, obj):
+        """How many of its mails could not be processed, linked to their list."""
+        if not obj.failed_count:
+            return "0"
+        url = reverse("admin:mailboxes_inboundmail_changelist")
+        return format_html(
+            '<a href="{}?mailbox__id__exact={}&amp;status__exact={}">{}</a>',
+            url,
+            obj.pk,
+            InboundStatus.FAILED,
+            obj.failed_count,
+        )
 
 
 class LogAdmin(admin.ModelAdmin):
@@ -75,11 +100,25 @@ class LogAdmin(admin.ModelAdmin):
 
 @admin.register(InboundMail)
 class InboundMailAdmin(LogAdmin):
-    list_display = ["received_at", "mailbox", "sender", "subject", "status", "reason", "complaint"]
+    list_display = [
+        "received_at",
+        "mailbox",
+        "sender",
+        "subject",
+        "status",
+        "reason_text",
+        "complaint",
+    ]
     list_filter = ["status", "mailbox"]
+    exclude = ["reason"]
+    readonly_fields = ["reason_text"]
     search_fields = ["sender", "subject", "message_id"]
     list_select_related = ["mailbox", "complaint"]
     date_hierarchy = "received_at"
+
+    @admin.display(description=_("reason"), ordering="reason")
+    def reason_text(self, obj):
+        return reason_label(obj.reason)
 
 
 @admin.register(CustomerMessage)

@@ -36,6 +36,22 @@ class IgnoreReason(models.TextChoices):
     BURST = "burst", _("Too many mails from this sender in a short time")
 
 
+class NotANoteReason(models.TextChoices):
+    """Why a mail quoting a complaint's number did not go on that complaint as the customer's
+    word (it became a new complaint of its sender instead)."""
+
+    SENDER_MISMATCH = "sender_mismatch", _("The sender does not match the complaint's customer")
+    OTHER_BRANCH = "other_branch", _("The complaint is another branch's")
+
+
+def reason_label(code: str) -> str:
+    """The words for a recorded reason code; a failure's own text as it is."""
+    for choices in (IgnoreReason, NotANoteReason):
+        if code in choices.values:
+            return str(choices(code).label)
+    return code
+
+
 class MessageKind(models.TextChoices):
     """The messages Kesu sends to customers (each has an editable template)."""
 
@@ -67,6 +83,14 @@ class MailAction(models.TextChoices):
     """Audit actions of this app (shown on the complaint's timeline)."""
 
     EMAIL_RECEIVED = "email_received", _("E-mail from the customer")
+    EMAIL_NOT_FROM_CUSTOMER = (
+        "email_not_from_customer",
+        _("E-mail quoting this number from another sender (not added as the customer's)"),
+    )
+    EMAIL_TO_OTHER_BRANCH = (
+        "email_to_other_branch",
+        _("E-mail quoting this number sent to another branch's mailbox (not added here)"),
+    )
     EMAIL_FILES_REFUSED = "email_files_refused", _("Files of an e-mail not kept")
     TOLD_BY_EMAIL = "told_by_email", _("Customer told by e-mail")
     TOLD_BY_SMS = "told_by_sms", _("Customer told by text message")

@@ -10,11 +10,13 @@ import imaplib
 import logging
 import ssl
 
+from django.conf import settings
 from django.db import DatabaseError
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from kesu.core.jobs import timed_job
-from kesu.mailboxes.choices import Security
+from kesu.mailboxes.choices import InboundStatus, Security
 from kesu.mailboxes.intake import intake_mail
 from kesu.mailboxes.models import Mailbox
 
@@ -49,11 +51,18 @@ def _quoted(folder: str) -> str:
 
 
 def fetch_mailbox(mailbox: Mailbox, *, batch: int = BATCH) -> int:
-    """Handle up to `batch` unseen mails of one mailbox; returns how many were handled."""
+    """Handle up to `batch` unseen mails of one mailbox; returns how many were handled. What
+    it records in words (reasons, errors) is in the site's language (KESU_LANGUAGE)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _fetch_mailbox(mailbox, batch)
+
+
+def _fetch_mailbox(mailbox: Mailbox, batch: int) -> int:
     handled = 0
     client = connect(mailbox)
     try:
-        status, data = client.uid("SEARCH", None, "UNSEEN")
+        # A mail that failed is left unread and flagged for a person to open: not fetched again.
+        status, data = client.uid("SEARCH", None, "UNSEEN", "UNFLAGGED")
         if status != "OK":
             raise MailboxError("search failed")
         uids = (data[0] or b"").split()[:batch]
@@ -62,13 +71,34 @@ def fetch_mailbox(mailbox: Mailbox, *, batch: int = BATCH) -> int:
             raw = next((p[1] for p in parts or [] if isinstance(p, tuple)), None)
             if status != "OK" or raw is None:
                 continue
-            intake_mail(mailbox, raw)
-            client.uid("STORE", uid, "+FLAGS", "(\\Seen)")
+            inbound = intake_mail(mailbox, raw)
+            failed = inbound is not None and inbound.status == InboundStatus.FAILED
+            client.uid("STORE", uid, "+FLAGS", "(\\Flagged)" if failed else "(\\Seen)")
             handled += 1
     finally:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):
             client.logout()
     return handled
+
+
+def error_text(exc: Exception) -> str:
+    """A mailbox's failure in words (the server's own answer decoded, not b'...')."""
+    detail = exc.args[0] if exc.args else ""
+    if isinstance(detail, bytes):
+        detail = detail.decode("utf-8", "replace")
+    detail = " ".join(str(detail or exc.__class__.__name__).split())
+    if isinstance(exc, imaplib.IMAP4.error):
+        if "AUTHENTICATIONFAILED" in detail.upper() or "LOGIN" in detail.upper():
+            return _(
+                "The IMAP server refused the user name or password (it answered: %(detail)s)."
+            ) % {"detail": detail}
+        return _("The IMAP server refused a request (it answered: %(detail)s).") % {
+            "detail": detail
+        }
+    if isinstance(exc, OSError):
+        reason = exc.strerror or detail
+        return _("The IMAP server cannot be reached (%(detail)s).") % {"detail": reason}
+    return _("The mailbox cannot be read: %(detail)s.") % {"detail": detail}
 
 
 def fetch_all_mailboxes() -> int:
@@ -85,7 +115,8 @@ def fetch_all_mailboxes() -> int:
             except DatabaseError:
                 raise
             except (imaplib.IMAP4.error, OSError, MailboxError) as exc:
-                error = f"{type(exc).__name__}: {exc}"[:500]
+                with translation.override(settings.LANGUAGE_CODE):
+                    error = error_text(exc)[:500]
                 logger.warning("mailbox %s: %s", mailbox.pk, error)
             Mailbox.objects.filter(pk=mailbox.pk).update(
                 last_checked_at=timezone.now(), last_error=error

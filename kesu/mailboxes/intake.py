@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,11 +25,30 @@ from kesu.complaints.models import Complaint
 from kesu.complaints.services import attachment_store, complaint_register, validate_upload
 from kesu.customers.choices import ContactChannel, CustomerAction
 from kesu.customers.models import Customer
-from kesu.mailboxes.choices import IgnoreReason, InboundStatus, MailAction, MessageKind
+from kesu.mailboxes.choices import (
+    IgnoreReason,
+    InboundStatus,
+    MailAction,
+    MessageKind,
+    NotANoteReason,
+)
 from kesu.mailboxes.models import InboundMail, Mailbox
-from kesu.mailboxes.parsing import BrokenMail, Mail, ignore_reason, message_id_of, parse
+from kesu.mailboxes.parsing import (
+    BrokenMail,
+    Mail,
+    headline,
+    ignore_reason,
+    message_id_of,
+    normal_address,
+    parse,
+)
+from kesu.organisation.choices import Role
+from kesu.organisation.models import User
 
 logger = logging.getLogger(__name__)
+
+MAIL_USERNAME = "mail-{org}-{branch}"
+MAIL_DISPLAY_NAME = "客户来信（电子邮件）"
 
 
 def burst_limit() -> tuple[int, timedelta]:
@@ -62,12 +82,22 @@ def intake_mail(mailbox: Mailbox, raw: bytes) -> InboundMail | None:
     except (BrokenMail, ValidationError) as exc:
         reason = _reason(exc)
         logger.warning("mail %s of mailbox %s failed: %s", message_id, mailbox.pk, reason)
+        sender, subject = headline(raw)
         with transaction.atomic():
             inbound, created = InboundMail.objects.get_or_create(
                 mailbox=mailbox,
                 message_id=message_id,
-                defaults={"status": InboundStatus.FAILED, "reason": reason[:500]},
+                defaults={
+                    "status": InboundStatus.FAILED,
+                    "reason": reason[:500],
+                    "sender": sender[:320],
+                    "subject": subject[:300],
+                },
             )
+            if created:
+                from kesu.mailboxes.notices import tell_of_failed_mail
+
+                tell_of_failed_mail(inbound)
         return inbound if created else None
 
 
@@ -85,10 +115,52 @@ def _handle(mailbox: Mailbox, inbound: InboundMail, mail: Mail) -> None:
         inbound.status, inbound.reason = InboundStatus.IGNORED, reason
         return
     complaint = _replied_to(mailbox, mail.subject)
-    if complaint is not None:
-        _add_reply(mailbox, complaint, inbound, mail)
-    else:
+    if complaint is None:
         _register(mailbox, inbound, mail)
+        return
+    problem = _not_a_note(mailbox, complaint, mail.sender)
+    if problem is None:
+        _add_reply(mailbox, complaint, inbound, mail)
+        return
+    # Not the customer's word on that complaint: the sender's own new complaint, and a line on
+    # the quoted one (who wrote, where it went, no text or files) for its staff to review.
+    _register(mailbox, inbound, mail)
+    inbound.reason = problem
+    assert inbound.complaint is not None
+    audit_record(
+        organisation_id=complaint.organisation_id,
+        actor=None,
+        action=MailAction.EMAIL_NOT_FROM_CUSTOMER
+        if problem == NotANoteReason.SENDER_MISMATCH
+        else MailAction.EMAIL_TO_OTHER_BRANCH,
+        obj=complaint,
+        complaint_id=complaint.pk,
+        data={
+            "sender": mail.sender,
+            "subject": mail.subject[:300],
+            "mailbox": mailbox.address,
+            "registered_as": inbound.complaint.number,
+            "registered_as_id": inbound.complaint.pk,
+            "mail": inbound.message_id,
+        },
+        visibility=AuditEntry.Visibility.INTERNAL,
+    )
+
+
+def _not_a_note(mailbox: Mailbox, complaint: Complaint, sender: str) -> str | None:
+    """Why a mail quoting `complaint`'s number may not go on it as the customer's; None: it may
+    (the complaint is the mailbox branch's, and the sender is its customer or a key person)."""
+    if complaint.branch_id != mailbox.branch_id:
+        return NotANoteReason.OTHER_BRANCH
+    if sender not in customer_addresses(complaint.customer):
+        return NotANoteReason.SENDER_MISMATCH
+    return None
+
+
+def customer_addresses(customer: Customer) -> set[str]:
+    """The normalised e-mail addresses of a customer and of its recorded key persons."""
+    addresses = {customer.email, *customer.key_persons.values_list("email", flat=True)}
+    return {normal_address(a) for a in addresses if a}
 
 
 def _burst(mailbox: Mailbox, sender: str) -> str | None:
@@ -111,6 +183,7 @@ def _replied_to(mailbox: Mailbox, subject: str) -> Complaint | None:
     return (
         Complaint.objects.filter(organisation_id=mailbox.organisation_id, number__in=numbers)
         .select_related("owner", "branch", "customer")
+        .order_by(Case(When(branch_id=mailbox.branch_id, then=0), default=1), "id")
         .first()
     )
 
@@ -120,7 +193,7 @@ def _customer_for(mailbox: Mailbox, mail: Mail) -> Customer:
         Customer.objects.filter(
             organisation_id=mailbox.organisation_id,
             branch_id=mailbox.branch_id,
-            email__iexact=mail.sender,
+            email__iexact=normal_address(mail.sender),
         )
         .order_by("-id")
         .first()
@@ -133,7 +206,7 @@ def _customer_for(mailbox: Mailbox, mail: Mail) -> Customer:
         branch_id=mailbox.branch_id,
         name=name,
         phone="",
-        email=mail.sender,
+        email=normal_address(mail.sender),
         preferred_channel=ContactChannel.EMAIL,
     )
     audit_record(
@@ -144,6 +217,26 @@ def _customer_for(mailbox: Mailbox, mail: Mail) -> Customer:
         data={"name": customer.name, "email": customer.email, "source": "email"},
     )
     return customer
+
+
+def mail_actor(mailbox: Mailbox) -> User:
+    """The branch's stand-in user for what arrives by e-mail (files of a mail): cannot sign
+    in; the file's description names the sender's address."""
+    branch = mailbox.branch
+    username = MAIL_USERNAME.format(org=mailbox.organisation.code, branch=branch.code)[:150]
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(
+            username=username,
+            organisation_id=branch.organisation_id,
+            branch=branch,
+            role=Role.FRONTLINE,
+            display_name=MAIL_DISPLAY_NAME,
+            is_active=False,
+        )
+        user.set_unusable_password()
+        user.save()
+    return user
 
 
 def _register(mailbox: Mailbox, inbound: InboundMail, mail: Mail) -> None:
@@ -184,6 +277,7 @@ def _add_reply(mailbox: Mailbox, complaint: Complaint, inbound: InboundMail, mai
         data={
             "text": (mail.text or mail.subject)[: limits.NOTE],
             "from": mail.sender,
+            "sender": mail.sender,
             "subject": mail.subject,
             "mail": inbound.message_id,
         },
@@ -205,7 +299,14 @@ def _keep_files(mailbox: Mailbox, complaint: Complaint, mail: Mail) -> None:
         except ValidationError as exc:
             refused.append(f"{file.name}: {' '.join(exc.messages)}")
             continue
-        attachment_store(complaint=complaint, actor=mailbox.intake_user, upload=upload)
+        attachment_store(
+            complaint=complaint,
+            actor=mail_actor(mailbox),
+            upload=upload,
+            description=(_("From the e-mail of %(sender)s") % {"sender": mail.sender})[
+                : limits.ATTACHMENT_DESCRIPTION
+            ],
+        )
     if refused:
         audit_record(
             organisation_id=complaint.organisation_id,
@@ -213,5 +314,5 @@ def _keep_files(mailbox: Mailbox, complaint: Complaint, mail: Mail) -> None:
             action=MailAction.EMAIL_FILES_REFUSED,
             obj=complaint,
             complaint_id=complaint.pk,
-            data={"text": "\n".join(refused)[: limits.NOTE]},
+            data={"text": "\n".join(refused)[: limits.NOTE], "sender": mail.sender},
         )

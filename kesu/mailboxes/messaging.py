@@ -157,7 +157,13 @@ def send_to_customer(
         else MailAction.TOLD_BY_SMS,
         obj=complaint,
         complaint_id=complaint.pk,
-        data={"kind": kind, "to": to, "message": message.pk, "text": message.body},
+        data={
+            "kind": kind,
+            "to": to,
+            "message": message.pk,
+            "text": message.body,
+            **({"sender": message.from_address} if channel == MessageChannel.EMAIL else {}),
+        },
     )
     if channel == MessageChannel.SMS:
         _queue_sms(message, complaint, by)
@@ -327,6 +333,14 @@ def closure_to_customer(complaint: Complaint, move: str, actor, now=None) -> Non
             by=actor,
             values={"recourse": recourse_text(options, compact=compact) or _("(none)")},
         )
+
+
+def survey_link_channel(task) -> str:
+    """The channel `send_survey_link` would take for this callback task (the button says it)."""
+    contact = contact_for(task.customer) if task.complaint_id else None
+    if contact is not None and contact[0] == MessageChannel.EMAIL:
+        return MessageChannel.EMAIL
+    return MessageChannel.SMS
 
 
 def send_survey_link(*, actor, task, request=None, now=None) -> tuple[str, object]:

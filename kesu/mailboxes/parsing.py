@@ -1,5 +1,6 @@
 """Reading a raw mail: its sender, subject, text, files, and whether a machine sent it."""
 
+import contextlib
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -8,6 +9,8 @@ from email.message import EmailMessage
 from email.policy import default as default_policy
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
+
+from django.utils.translation import gettext as _
 
 from kesu.mailboxes.choices import IgnoreReason
 
@@ -67,8 +70,17 @@ def parse(raw: bytes) -> Mail:
                 date = None
     except BrokenMail:
         raise
-    except (LookupError, UnicodeError, ValueError, TypeError, AttributeError) as exc:
-        raise BrokenMail(f"{type(exc).__name__}: {exc}") from exc
+    except LookupError as exc:
+        raise BrokenMail(
+            _("It is written in a character set Kesu does not know (%(detail)s).") % {"detail": exc}
+        ) from exc
+    except UnicodeError as exc:
+        raise BrokenMail(_("Its text cannot be decoded (%(detail)s).") % {"detail": exc}) from exc
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise BrokenMail(
+            _("Its structure cannot be read (%(detail)s: %(error)s).")
+            % {"detail": type(exc).__name__, "error": exc}
+        ) from exc
     return Mail(
         message_id=message_id_of(raw),
         sender=sender,
@@ -81,10 +93,59 @@ def parse(raw: bytes) -> Mail:
     )
 
 
+ADDRESS = re.compile(r"[^@\s<>()\[\]\\,;:\"]+@[^@\s<>()\[\]\\,;:\"]+\.[^@\s<>()\[\]\\,;:\"]+")
+
+
+def normal_address(address: str) -> str:
+    """An e-mail address as Kesu compares it: without spaces or angle brackets, in lower case."""
+    return address.strip().strip("<>").strip().lower()
+
+
+def _readable(text: str) -> str:
+    """A header's text with raw UTF-8 bytes (RFC 6532, kept as surrogates) decoded."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def address_of(header) -> tuple[str, str]:
+    """(display name, normalised address) of the first usable address of a header; ("", "")
+    when it has none. Tries the parsed addresses (encoded words, RFC 6532 raw UTF-8), then the
+    decoded text, for senders whose program encoded "Name <address>" as one encoded word."""
+    if header is None:
+        return "", ""
+    for found in getattr(header, "addresses", ()):
+        address = _readable(found.addr_spec or "")
+        if found.username and found.domain and ADDRESS.fullmatch(address):
+            return " ".join(_readable(found.display_name or "").split()), normal_address(address)
+    text = _readable(str(header))
+    for name, address in getaddresses([text]):
+        if ADDRESS.fullmatch(address.strip()):
+            return " ".join(name.split()), normal_address(address)
+    inside = re.search(r"<\s*(" + ADDRESS.pattern + r")\s*>", text)
+    if inside:
+        name = text[: inside.start()].strip().strip('"').strip()
+        return " ".join(name.split()), normal_address(inside.group(1))
+    return "", ""
+
+
+def headline(raw: bytes) -> tuple[str, str]:
+    """(sender, subject) of a mail that cannot be read as a whole, as far as they can be read."""
+    try:
+        msg = message_from_bytes(raw, policy=default_policy)
+    except (LookupError, UnicodeError, ValueError, TypeError, AttributeError, IndexError):
+        return "", ""
+    sender = subject = ""
+    with contextlib.suppress(LookupError, UnicodeError, ValueError, TypeError, AttributeError):
+        sender = _sender(msg)[1]  # type: ignore[arg-type]
+    with contextlib.suppress(LookupError, UnicodeError, ValueError, TypeError, AttributeError):
+        subject = " ".join(_readable(str(msg.get("Subject", ""))).split())
+    return sender, subject
+
+
 def _sender(msg: EmailMessage) -> tuple[str, str]:
-    for name, address in getaddresses([str(msg.get("Reply-To") or msg.get("From") or "")]):
-        if "@" in address:
-            return name.strip(), address.strip().lower()
+    for name in ("Reply-To", "From"):
+        found = address_of(msg.get(name))
+        if found[1]:
+            return found
     return "", ""
 
 

@@ -5,6 +5,7 @@ formats ({name.__class__}, {name!r}, {name:>10} are refused): a template is data
 types, so it is parsed here rather than handed to str.format. A literal brace is doubled.
 """
 
+import re
 from string import Formatter
 
 from django.utils.translation import gettext_lazy as _
@@ -38,12 +39,44 @@ def _pieces(text: str, allowed: tuple[str, ...]):
         if field is None:
             yield literal, None
             continue
-        if field not in allowed or spec or conversion:
+        offered = ", ".join("{" + a + "}" for a in allowed)
+        if conversion:
+            raise TemplateError(
+                _(
+                    "“{%(field)s!%(conversion)s}”: a conversion (!r, !s, !a) is not allowed in "
+                    "a template; write the value alone, e.g. {%(name)s}."
+                )
+                % {"field": field, "conversion": conversion, "name": _name_of(field, allowed)}
+            )
+        if spec:
+            raise TemplateError(
+                _(
+                    "“{%(field)s:%(spec)s}”: a format after a colon (widths, alignment, "
+                    "numbers) is not allowed in a template; write the value alone, e.g. "
+                    "{%(name)s}."
+                )
+                % {"field": field, "spec": spec, "name": _name_of(field, allowed)}
+            )
+        if field not in allowed and re.match(r"^\w*[.\[]", field):
+            raise TemplateError(
+                _(
+                    "“{%(field)s}”: attributes and indexes (. or [ ]) are not allowed in a "
+                    "template; write a value's name alone: %(allowed)s."
+                )
+                % {"field": field, "allowed": offered}
+            )
+        if field not in allowed:
             raise TemplateError(
                 _("“{%(field)s}” is not a value this message offers. Use: %(allowed)s.")
-                % {"field": field, "allowed": ", ".join("{" + a + "}" for a in allowed)}
+                % {"field": field, "allowed": offered}
             )
         yield literal, field
+
+
+def _name_of(field: str, allowed: tuple[str, ...]) -> str:
+    """The offered value a wrongly written placeholder is about (else the first offered)."""
+    base = re.split(r"[.\[]", field, maxsplit=1)[0]
+    return base if base in allowed else allowed[0]
 
 
 def template_errors(kind: str, parts: dict[str, str]) -> dict[str, str]:

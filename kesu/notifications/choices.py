@@ -51,6 +51,8 @@ class Kind:
     CUSTOMER_ADDED = "customer_added"
     # The customer answered by e-mail on a complaint (kesu/mailboxes).
     CUSTOMER_REPLIED = "customer_replied"
+    # A mail to a branch's mailbox could not be processed (kesu/mailboxes).
+    MAIL_FAILED = "mail_failed"
     # Improvement actions and preventive actions (kesu/improvements/reminders.py).
     IMPROVEMENT_ASSIGNED = "improvement_assigned"
     IMPROVEMENT_DUE = "improvement_due"

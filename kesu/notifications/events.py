@@ -66,6 +66,14 @@ class Audience(models.TextChoices):
     BRANCH_STAFF = "branch_staff", _("everyone of the crisis complaint's branch")
     STEP_OWNER = "step_owner", _("the owner of the crisis action step")
     SPOKESPERSON = "spokesperson", _("the crisis's spokesperson")
+    # A branch mailbox's people (kesu/mailboxes/notices.py looks them up).
+    MAILBOX_KEEPERS = (
+        "mailbox_keepers",
+        _(
+            "the customer director of the mailbox's branch (where it has none, the staff "
+            "member its mail is registered by)"
+        ),
+    )
 
 
 # Audiences that are not places around a complaint: their app finds the people.
@@ -77,6 +85,7 @@ NOT_OF_A_COMPLAINT = frozenset(
         Audience.BRANCH_STAFF,
         Audience.STEP_OWNER,
         Audience.SPOKESPERSON,
+        Audience.MAILBOX_KEEPERS,
     }
 )
 
@@ -341,6 +350,21 @@ EVENTS: tuple[Event, ...] = (
         ),
         (A.STEP_OWNER, A.SPOKESPERSON, A.GENERAL_MANAGER),
         "DOMAIN §7, issue 13",
+    ),
+    Event(
+        Kind.MAIL_FAILED,
+        _("A customer's e-mail could not be processed"),
+        _(
+            "a mail to a branch's mailbox could not be read or registered (an unknown "
+            "character set, a broken structure, a registration refused): kept as failed in the "
+            "admin's Received e-mails, left unread and flagged in the mailbox (kesu/mailboxes)"
+        ),
+        (A.MAILBOX_KEEPERS,),
+        "issue 14",
+        when_for_users=_(
+            "a mail to your branch's mailbox could not be processed: someone should read it "
+            "in the mailbox, where it is left unread and flagged"
+        ),
     ),
     Event(
         Kind.EMERGING_ISSUE,

@@ -204,6 +204,25 @@ def _customer_replied(v: dict, payload: dict) -> Message:
     )
 
 
+def _mail_failed(v: dict, payload: dict) -> Message:
+    values = {
+        "mailbox": payload.get("mailbox") or MISSING,
+        "sender": payload.get("sender") or MISSING,
+        "subject": payload.get("subject") or MISSING,
+        "reason": payload.get("reason") or MISSING,
+    }
+    return Message(
+        _("An e-mail to %(mailbox)s could not be processed") % values,
+        _(
+            "The e-mail from %(sender)s, subject “%(subject)s”, to %(mailbox)s became neither a "
+            "complaint nor a note: %(reason)s. It is left unread and flagged in the mailbox: "
+            "please read it there and register it by hand if it is a complaint. It is listed "
+            "as failed under Received e-mails in the admin."
+        )
+        % values,
+    )
+
+
 def _handed_over(v: dict, payload: dict) -> Message:
     if not payload.get("owner"):
         # To a department, nobody named: it waits for its managers to take it on.
@@ -532,6 +551,7 @@ TEXTS = {
     Kind.FROM_CALLBACK: _from_callback,
     Kind.HANDED_OVER: _handed_over,
     Kind.CUSTOMER_REPLIED: _customer_replied,
+    Kind.MAIL_FAILED: _mail_failed,
     Kind.APPROVAL_NEEDED: _approval_needed,
     Kind.COMPENSATION_APPROVED: _compensation_approved,
     Kind.COMPENSATION_REJECTED: _compensation_rejected,

@@ -251,3 +251,30 @@ def test_roles_that_only_look_are_refused_calls_with_a_403(client, world, role, 
     assert response.status_code == 403
     task.refresh_from_db()
     assert (task.status, task.attempts) == (TaskStatus.OPEN, 0)
+
+
+@pytest.mark.parametrize(
+    "email,preferred,label,channel",
+    [
+        ("wang@example.test", "email", "Send the questionnaire by e-mail instead", "email"),
+        ("", "phone", "Send the questionnaire by text message instead", "sms"),
+    ],
+)
+def test_the_questionnaire_button_names_the_channel_it_sends_by(
+    client, anytime, email, preferred, label, channel
+):
+    from kesu.callbacks.tests.conftest import resolve
+    from kesu.customers.tests.factories import CustomerFactory
+
+    world = anytime
+    customer = CustomerFactory(
+        organisation=world.org,
+        branch=world.branch,
+        phone="13800138000",
+        email=email,
+        preferred_channel=preferred,
+    )
+    satisfaction = resolve(world, world.complaint(customer=customer)).callback_tasks.get()
+    sign_in(client, world.user(Role.DIRECTOR))
+    page = client.get(f"/callbacks/tasks/{satisfaction.pk}/").content.decode()
+    assert label in page and f'data-survey-by="{channel}"' in page

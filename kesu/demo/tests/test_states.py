@@ -7,6 +7,7 @@ from kesu.audit.models import AuditEntry
 from kesu.audit.services import iter_chain_breaks
 from kesu.complaints.choices import State
 from kesu.complaints.models import Complaint
+from kesu.customers.models import Customer
 from kesu.organisation.models import Organisation
 
 DEMO_STATES = {
@@ -46,6 +47,15 @@ def test_each_branch_has_complaints_in_every_state_with_a_real_timeline(db, caps
             assert moves[0] == "register" and "close" in moves
             ticked = {d["item"] for a, d in actions if a == "checklist"}
             assert {"read_back", "told_result", "summary"} <= ticked
+        # a few customers can be written to and from by e-mail (reserved example domains)
+        emails = list(
+            Customer.objects.filter(organisation=org, branch__code=code)
+            .exclude(email="")
+            .values_list("email", "preferred_channel")
+        )
+        assert len(emails) >= 2, code
+        assert all(e.endswith((".example.com", "@example.com", ".test")) for e, _p in emails)
+        assert "email" in {p for _e, p in emails}, code
     assert list(iter_chain_breaks()) == []
 
 

@@ -46,7 +46,7 @@ def test_a_bad_placeholder_is_a_form_error_not_a_500(admin_client_, world):
         },
     )
     assert response.status_code == 200
-    assert "is not a value this message offers" in response.content.decode()
+    assert "attributes and indexes" in response.content.decode()
 
 
 def test_the_password_is_not_shown_and_kept_when_left_empty(admin_client_, world):
@@ -77,3 +77,29 @@ def test_the_password_is_not_shown_and_kept_when_left_empty(admin_client_, world
     assert admin_client_.post(url, data).status_code == 302
     mailbox.refresh_from_db()
     assert mailbox.host == "imap.east.test" and mailbox.password == "secret-pw"
+
+
+@pytest.mark.parametrize(
+    "language,words", [("en", "Too many mails from this sender"), ("zh-hans", "发件人")]
+)
+def test_the_reason_of_a_received_mail_is_in_words(admin_client_, world, language, words):
+    from kesu.mailboxes.models import InboundMail
+
+    mailbox = Mailbox.objects.create(
+        organisation=world.org,
+        branch=world.branch,
+        address="s@east.test",
+        host="h",
+        username="u",
+        password="p",
+        intake_user=world.user(Role.FRONTLINE),
+    )
+    mail = InboundMail.objects.create(
+        mailbox=mailbox, message_id="<b@x>", status="ignored", reason="burst"
+    )
+    for url in (
+        reverse("admin:mailboxes_inboundmail_changelist"),
+        reverse("admin:mailboxes_inboundmail_change", args=[mail.pk]),
+    ):
+        page = admin_client_.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert words in page and ">burst<" not in page, url

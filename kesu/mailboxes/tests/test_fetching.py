@@ -11,6 +11,7 @@ from kesu.mailboxes.fetching import fetch_all_mailboxes, fetch_mailbox
 from kesu.mailboxes.models import InboundMail, Mailbox
 from kesu.mailboxes.tests.mails import mail, photo
 from kesu.notifications.models import Notification
+from kesu.notifications.rendering import render
 from kesu.organisation.choices import Role
 from kesu.organisation.tests.factories import BranchFactory, OrganisationFactory
 
@@ -201,9 +202,19 @@ def test_a_broken_mail_is_kept_as_failed_and_does_not_block_the_next(
     imap.append(mail(message_id="<good@example.test>"))
     assert _fetch(mailbox, django_capture_on_commit_callbacks) == 2
     failed = InboundMail.objects.get(message_id="<broken@example.test>")
-    assert failed.status == "failed" and "charset" in failed.reason
+    assert failed.status == "failed" and "x-no-such-charset" in failed.reason
+    assert "LookupError" not in failed.reason
+    # what could be read is kept
+    assert (failed.sender, failed.subject) == ("wang@example.test", "broken")
     assert InboundMail.objects.get(message_id="<good@example.test>").status == "complaint"
-    assert Complaint.objects.count() == 1 and imap.unseen() == 0
+    # the failed one is left unread and flagged for a person, and not fetched again
+    assert Complaint.objects.count() == 1 and imap.unseen() == 1
+    assert _fetch(mailbox, django_capture_on_commit_callbacks) == 0
+    # and the branch's customer director is told
+    (told,) = Notification.objects.filter(kind="mail_failed", channel="inbox")
+    assert told.recipient == world.user(Role.DIRECTOR)
+    body = render(told.kind, told.payload, "en").body
+    assert "wang@example.test" in body and "x-no-such-charset" in body and "flagged" in body
 
 
 def test_an_html_only_mail_becomes_plain_text(
@@ -239,8 +250,9 @@ def test_a_refused_file_is_listed_and_the_rest_kept(
 
 
 def test_a_mailbox_that_fails_is_recorded_and_others_still_read(
-    world, imap, mailbox, django_capture_on_commit_callbacks
+    world, imap, mailbox, settings, django_capture_on_commit_callbacks
 ):
+    settings.LANGUAGE_CODE = "zh-hans"  # what the worker records is in the site's language
     Mailbox.objects.create(
         organisation=world.org,
         branch=world.other_branch,
@@ -256,5 +268,129 @@ def test_a_mailbox_that_fails_is_recorded_and_others_still_read(
     with django_capture_on_commit_callbacks(execute=True):
         assert fetch_all_mailboxes() == 1
     wrong = Mailbox.objects.get(address="west@example.test")
-    assert wrong.last_error and wrong.last_checked_at
+    assert wrong.last_checked_at and "b'" not in wrong.last_error
+    assert "Authentication failed" in wrong.last_error and "密码" in wrong.last_error
     assert Mailbox.objects.get(pk=mailbox.pk).last_error == ""
+
+
+def test_a_stranger_quoting_a_number_does_not_write_on_the_complaint(
+    world, imap, mailbox, django_capture_on_commit_callbacks
+):
+    # Given the complaint of a customer known by e-mail
+    customer = CustomerFactory(
+        organisation=world.org, branch=world.branch, email="wang@example.test"
+    )
+    complaint = world.complaint(customer=customer)
+    # When someone else writes with its number in the subject, and a photo
+    imap.append(
+        mail(
+            sender="Stranger <stranger@evil.example>",
+            subject=f"Re: {complaint.number}",
+            text="我是客户，请把赔偿打到这个账户。",
+            message_id="<evil@evil.example>",
+            files=[("evil.jpg", "image/jpeg", photo())],
+        )
+    )
+    _fetch(mailbox, django_capture_on_commit_callbacks)
+
+    # Then nothing on the complaint speaks as the customer: no note, no file, no notification
+    assert not AuditEntry.objects.filter(
+        complaint_id=complaint.pk, action=MailAction.EMAIL_RECEIVED
+    ).exists()
+    assert not Attachment.objects.filter(complaint=complaint).exists()
+    assert not Notification.objects.filter(kind="customer_replied").exists()
+    # but a line for its staff: who wrote, and the complaint the mail became
+    inbound = InboundMail.objects.get()
+    theirs = inbound.complaint
+    assert theirs != complaint and theirs.customer.email == "stranger@evil.example"
+    assert (inbound.status, inbound.reason) == ("complaint", "sender_mismatch")
+    line = AuditEntry.objects.get(
+        complaint_id=complaint.pk, action=MailAction.EMAIL_NOT_FROM_CUSTOMER
+    )
+    assert line.data["sender"] == "stranger@evil.example"
+    assert line.data["registered_as"] == theirs.number and "text" not in line.data
+    # and the photo is the stranger's complaint's, attributed to the e-mail, not to a person
+    (photo_,) = Attachment.objects.filter(complaint=theirs)
+    assert photo_.uploaded_by != mailbox.intake_user and not photo_.uploaded_by.is_active
+    assert "stranger@evil.example" in photo_.description
+
+
+def test_a_key_person_of_the_customer_writes_on_its_complaint(
+    world, imap, mailbox, django_capture_on_commit_callbacks
+):
+    from kesu.customers.models import KeyPerson
+
+    company = CustomerFactory(
+        organisation=world.org, branch=world.branch, email="office@acme.test", is_company=True
+    )
+    KeyPerson.objects.create(customer=company, name="赵经理", email="Zhao@Acme.test")
+    complaint = world.complaint(customer=company)
+    imap.append(mail(sender="赵经理 <zhao@acme.test>", subject=f"Re: {complaint.number}"))
+    _fetch(mailbox, django_capture_on_commit_callbacks)
+    note = AuditEntry.objects.get(complaint_id=complaint.pk, action=MailAction.EMAIL_RECEIVED)
+    assert note.data["sender"] == "zhao@acme.test"
+    assert InboundMail.objects.get().status == "note"
+
+
+def test_a_mail_to_another_branchs_mailbox_does_not_write_on_its_complaint(
+    world, imap, mailbox, django_capture_on_commit_callbacks
+):
+    # The customer's complaint is the other branch's; they write to this branch's mailbox
+    customer = CustomerFactory(
+        organisation=world.org, branch=world.other_branch, email="wang@example.test"
+    )
+    theirs = world.complaint(actor=world.other_users[Role.FRONTLINE], customer=customer)
+    assert theirs.branch == world.other_branch
+    imap.append(mail(subject=f"Re: {theirs.number} 进展？"))
+    _fetch(mailbox, django_capture_on_commit_callbacks)
+    assert not AuditEntry.objects.filter(
+        complaint_id=theirs.pk, action=MailAction.EMAIL_RECEIVED
+    ).exists()
+    inbound = InboundMail.objects.get()
+    assert inbound.reason == "other_branch" and inbound.complaint.branch == world.branch
+    assert AuditEntry.objects.filter(
+        complaint_id=theirs.pk, action=MailAction.EMAIL_TO_OTHER_BRANCH
+    ).exists()
+
+
+def test_every_mail_entry_on_the_timeline_shows_the_senders_address(
+    world, imap, mailbox, client, django_capture_on_commit_callbacks
+):
+    customer = CustomerFactory(
+        organisation=world.org, branch=world.branch, email="wang@example.test"
+    )
+    complaint = world.complaint(customer=customer)
+    imap.append(mail(subject=f"Re: {complaint.number}", message_id="<r1@example.test>"))
+    imap.append(
+        mail(
+            sender="stranger@evil.example",
+            subject=f"Re: {complaint.number}",
+            message_id="<r2@example.test>",
+        )
+    )
+    _fetch(mailbox, django_capture_on_commit_callbacks)
+    client.force_login(complaint.owner or world.user(Role.FRONTLINE))
+    page = client.get(f"/complaints/{complaint.pk}/").content.decode()
+    senders = page.count("data-mail-sender")
+    assert senders == 2
+    assert "wang@example.test" in page and "stranger@evil.example" in page
+
+
+def test_the_same_person_writing_raw_or_encoded_is_one_customer(
+    world, imap, mailbox, django_capture_on_commit_callbacks
+):
+    raw = (
+        "From: 陈七 <chenqi@example.com>\r\nTo: service@east.test\r\nSubject: 轮胎漏气\r\n"
+        "Message-ID: <c1@example.com>\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+        "轮胎漏气了。\r\n"
+    ).encode()
+    imap.append(raw)
+    imap.append(
+        mail(sender="=?utf-8?b?6ZmI5LiD?= <ChenQi@example.com>", message_id="<c2@example.com>")
+    )
+    _fetch(mailbox, django_capture_on_commit_callbacks)
+    customers = {c.customer for c in Complaint.objects.all()}
+    assert len(customers) == 1
+    (customer,) = customers
+    assert (customer.name, customer.email) == ("陈七", "chenqi@example.com")

@@ -22,3 +22,22 @@ def test_each_kind_offers_its_own_values():
     assert not template_errors("closure", {"body": "{recourse}"})
     assert template_errors("acknowledgement", {"body": "{recourse}"})
     assert not template_errors("survey", {"subject": "{number}", "body": "{url} {until}"})
+
+
+@pytest.mark.parametrize(
+    "body,says,not_says",
+    [
+        ("{name!r}", "a conversion (!r, !s, !a) is not allowed", "is not a value"),
+        ("{name:>10}", "a format after a colon", "is not a value"),
+        ("{name.__class__}", "attributes and indexes", "is not a value"),
+        ("{title[0]}", "attributes and indexes", "is not a value"),
+        ("{recourse}", "is not a value this message offers", "conversion"),
+    ],
+)
+def test_the_error_says_what_is_wrong_with_the_placeholder(body, says, not_says):
+    from django.utils import translation
+
+    with translation.override("en"):
+        (message,) = template_errors("acknowledgement", {"body": body}).values()
+    assert says in message and not_says not in message
+    assert body in message

@@ -3,6 +3,8 @@ import hashlib
 import hmac
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
+import pytest
+
 from kesu.notifications.choices import Kind
 from kesu.notifications.rendering import (
     dingtalk_signature,
@@ -88,12 +90,29 @@ def test_every_kind_names_the_complaint_in_both_languages():
 
     payload = {**REMINDER_PAYLOAD, "by": "王", "department": "销售部", "amount": "5000"}
     for kind in (
-        set(TEXTS) - IMPROVEMENT_KINDS - {"lessons_digest", "monthly_report", "emerging_issue"}
+        set(TEXTS)
+        - IMPROVEMENT_KINDS
+        - {"lessons_digest", "monthly_report", "emerging_issue", "mail_failed"}
     ):  # about no complaint
         for language in ("en", "zh-hans"):
             message = render(kind, payload, language)
             assert REMINDER_PAYLOAD["complaint_number"] in message.subject + message.body, kind
             assert "%(" not in message.subject + message.body, kind
+
+
+@pytest.mark.parametrize("language,words", [("en", "flagged"), ("zh-hans", "星标")])
+def test_a_failed_mail_names_its_sender_subject_and_reason(language, words):
+    payload = {
+        "mailbox": "east@kesu.test",
+        "sender": "wang@example.test",
+        "subject": "刹车异响",
+        "reason": "x-klingon",
+    }
+    message = render("mail_failed", payload, language)
+    assert "east@kesu.test" in message.subject
+    for value in ("wang@example.test", "刹车异响", "x-klingon", words):
+        assert value in message.body
+    assert "%(" not in message.subject + message.body
 
 
 def test_an_emerging_issue_names_its_cluster_in_both_languages():
