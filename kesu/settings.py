@@ -204,6 +204,10 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = os.environ.get("KESU_LANGUAGE", "zh-hans")
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+# Messages to a customer whose record names no language of messages (kesu/customers).
+KESU_CUSTOMER_LANGUAGE = (
+    "en" if os.environ.get("KESU_CUSTOMER_LANGUAGE", LANGUAGE_CODE).startswith("en") else "zh-hans"
+)
 LOCALE_PATHS = [BASE_DIR / "kesu" / "locale"]
 TIME_ZONE = os.environ.get("KESU_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True

@@ -66,13 +66,16 @@ EVENT_TEMPLATES = {
 }
 
 
-def sms_language() -> str:
-    """Messages go out in the customers' language, not the staff member's."""
-    return getattr(settings, "KESU_SMS_LANGUAGE", "zh-hans")
+def sms_language(customer=None) -> str:
+    """Messages go out in the customer's language (their record's), not the staff member's;
+    without a customer (a code to a phone number), in KESU_CUSTOMER_LANGUAGE."""
+    if customer is not None:
+        return customer.message_language
+    return settings.KESU_CUSTOMER_LANGUAGE
 
 
 def render_sms(message: SmsMessage) -> str:
-    with translation.override(sms_language()):
+    with translation.override(sms_language(message.customer if message.customer_id else None)):
         if message.template == SmsTemplate.CUSTOMER_MESSAGE:
             body = str(message.params.get("text", ""))
         else:

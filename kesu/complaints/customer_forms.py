@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from kesu.complaints.forms import LimitedCharField, LongTextField
 from kesu.core.phones import normalise_phone
 from kesu.customers import limits
-from kesu.customers.choices import ContactChannel, PersonalityType, Tier
+from kesu.customers.choices import ContactChannel, CustomerLanguage, PersonalityType, Tier
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CONTACT_FIELDS = ("phone", "email", "wechat_id", "id_number")
@@ -67,6 +67,15 @@ class CustomerForm(forms.Form):
         choices=_choices(ContactChannel.choices),
         required=False,
         help_text=_("How the customer likes to be reached; when to call is set below."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of messages"),
+        choices=_choices(CustomerLanguage.choices),
+        required=False,
+        help_text=_(
+            "Acknowledgements, progress, the closing message, surveys and text messages are "
+            "written in it; empty: the organisation's."
+        ),
     )
 
     def __init__(self, *args, sees_contact_data: bool, **kwargs):

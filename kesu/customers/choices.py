@@ -46,6 +46,14 @@ class ContactChannel(models.TextChoices):
     WECHAT = "wechat", _("WeChat")
 
 
+class CustomerLanguage(models.TextChoices):
+    """The language messages to the customer are written in (acknowledgement, progress,
+    closure, survey, text messages)."""
+
+    ZH_HANS = "zh-hans", _("Chinese")
+    EN = "en", _("English")
+
+
 class CustomerAction(models.TextChoices):
     """Audit actions on customer records."""
 

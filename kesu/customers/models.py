@@ -1,9 +1,16 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kesu.core.limits import TextLimit
 from kesu.customers import limits
-from kesu.customers.choices import ContactChannel, PersonalityType, PurchaseKind, Tier
+from kesu.customers.choices import (
+    ContactChannel,
+    CustomerLanguage,
+    PersonalityType,
+    PurchaseKind,
+    Tier,
+)
 from kesu.organisation.models import Branch, Organisation
 
 
@@ -45,6 +52,16 @@ class Customer(models.Model):
     preferred_channel = models.CharField(
         _("preferred channel"), max_length=10, choices=ContactChannel.choices, blank=True
     )
+    language = models.CharField(
+        _("language of messages"),
+        max_length=10,
+        choices=CustomerLanguage.choices,
+        blank=True,
+        help_text=_(
+            "Messages to the customer (e-mail and text) are written in it; empty: the "
+            "organisation's (KESU_CUSTOMER_LANGUAGE)."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -55,6 +72,11 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def message_language(self) -> str:
+        """The language of messages to this customer: theirs, else KESU_CUSTOMER_LANGUAGE."""
+        return self.language or settings.KESU_CUSTOMER_LANGUAGE
 
 
 class KeyPerson(models.Model):

@@ -10,6 +10,7 @@ from kesu.customers import hooks, limits
 from kesu.customers.choices import (
     ContactChannel,
     CustomerAction,
+    CustomerLanguage,
     PersonalityType,
     PurchaseKind,
     Tier,
@@ -31,6 +32,7 @@ CUSTOMER_FIELDS = [
     "address",
     "notes",
     "preferred_channel",
+    "language",
     "branch",
 ]
 # The purchase fields that refer to another row (recorded by id).
@@ -62,6 +64,7 @@ CUSTOMER_CHOICES = {
     "tier": Tier,
     "personality_type": PersonalityType,
     "preferred_channel": ContactChannel,
+    "language": CustomerLanguage,
 }
 KEY_PERSON_TEXT_LIMITS = {"name": limits.NAME, "title": limits.TITLE}
 PURCHASE_TEXT_LIMITS = {"product": limits.PRODUCT, "reference": limits.REFERENCE}

@@ -25,6 +25,7 @@ from kesu.complaints.models import Complaint
 from kesu.complaints.services import attachment_store, complaint_register, validate_upload
 from kesu.customers.choices import ContactChannel, CustomerAction
 from kesu.customers.models import Customer
+from kesu.customers.services import customer_update
 from kesu.mailboxes.choices import (
     IgnoreReason,
     InboundStatus,
@@ -38,6 +39,7 @@ from kesu.mailboxes.parsing import (
     Mail,
     headline,
     ignore_reason,
+    language_of,
     message_id_of,
     normal_address,
     parse,
@@ -198,7 +200,12 @@ def _customer_for(mailbox: Mailbox, mail: Mail) -> Customer:
         .order_by("-id")
         .first()
     )
+    language = language_of(mail)
     if customer is not None:
+        if language and not customer.language:
+            customer = customer_update(
+                actor=mailbox.intake_user, customer=customer, language=language
+            )
         return customer
     name = (mail.sender_name or mail.sender.split("@")[0])[:100]
     customer = Customer.objects.create(
@@ -208,13 +215,19 @@ def _customer_for(mailbox: Mailbox, mail: Mail) -> Customer:
         phone="",
         email=normal_address(mail.sender),
         preferred_channel=ContactChannel.EMAIL,
+        language=language,
     )
     audit_record(
         organisation_id=customer.organisation_id,
         actor=mailbox.intake_user,
         action=CustomerAction.CUSTOMER_CREATE,
         obj=customer,
-        data={"name": customer.name, "email": customer.email, "source": "email"},
+        data={
+            "name": customer.name,
+            "email": customer.email,
+            "language": customer.language,
+            "source": "email",
+        },
     )
     return customer
 

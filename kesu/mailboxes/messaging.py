@@ -39,9 +39,9 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
-def customer_language() -> str:
-    """Messages go out in the customers' language (the one the text messages use)."""
-    return getattr(settings, "KESU_SMS_LANGUAGE", "zh-hans")
+def customer_language(customer: Customer) -> str:
+    """Messages go out in the customer's language (their record's, else the site's)."""
+    return customer.message_language
 
 
 def contact_for(customer: Customer) -> tuple[str, str] | None:
@@ -68,8 +68,10 @@ def mailbox_for(complaint: Complaint) -> Mailbox | None:
     )
 
 
-def template_for(organisation_id: int, kind: str, channel: str) -> MessageTemplate | None:
-    """The organisation's template in the customers' language (else another language)."""
+def template_for(
+    organisation_id: int, kind: str, channel: str, language: str
+) -> MessageTemplate | None:
+    """The organisation's template in `language` (else another language)."""
     rows = list(
         MessageTemplate.objects.filter(organisation_id=organisation_id, kind=kind, channel=channel)
     )
@@ -82,7 +84,7 @@ def template_for(organisation_id: int, kind: str, channel: str) -> MessageTempla
                 organisation_id=organisation_id, kind=kind, channel=channel
             )
         )
-    wanted = customer_language()
+    wanted = MessageLanguage.EN if language.startswith("en") else MessageLanguage.ZH_HANS
     rows.sort(key=lambda t: (t.language != wanted, t.language != MessageLanguage.ZH_HANS))
     return rows[0] if rows else None
 
@@ -121,7 +123,10 @@ def send_to_customer(
     those channels (recorded on the timeline)."""
     customer = complaint.customer
     contact = contact_for(customer)
-    template = template_for(complaint.organisation_id, kind, contact[0]) if contact else None
+    language = customer_language(customer)
+    template = (
+        template_for(complaint.organisation_id, kind, contact[0], language) if contact else None
+    )
     if contact is None or contact[0] not in channels or template is None:
         if contact is None:
             audit_record(
@@ -134,7 +139,10 @@ def send_to_customer(
             )
         return None
     channel, to = contact
-    filled = values_for(complaint, **(values or {}))
+    with translation.override(language):
+        filled = values_for(complaint, **(values or {}))
+        subject = render_template(kind, template.subject, filled)[:300]
+        body = render_template(kind, template.body, filled)
     mailbox = mailbox_for(complaint) if channel == MessageChannel.EMAIL else None
     message = CustomerMessage.objects.create(
         organisation_id=complaint.organisation_id,
@@ -143,8 +151,8 @@ def send_to_customer(
         kind=kind,
         channel=channel,
         to=to,
-        subject=render_template(kind, template.subject, filled)[:300],
-        body=render_template(kind, template.body, filled),
+        subject=subject,
+        body=body,
         in_reply_to=in_reply_to[:300],
         from_address=mailbox.address if mailbox else settings.DEFAULT_FROM_EMAIL,
         created_by=by,
@@ -326,7 +334,7 @@ def closure_to_customer(complaint: Complaint, move: str, actor, now=None) -> Non
         return
     contact = contact_for(complaint.customer)
     compact = contact is not None and contact[0] == MessageChannel.SMS
-    with translation.override(customer_language()):
+    with translation.override(customer_language(complaint.customer)):
         send_to_customer(
             complaint=complaint,
             kind=MessageKind.CLOSURE,

@@ -149,6 +149,21 @@ def _sender(msg: EmailMessage) -> tuple[str, str]:
     return "", ""
 
 
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def language_of(mail: Mail) -> str:
+    """ "zh-hans" when the subject or text has Chinese characters, "en" when they are only
+    Latin words (at least five), else "" (not sure: nothing is decided)."""
+    words = f"{mail.subject}\n{mail.text}"
+    if CJK.search(words):
+        return "zh-hans"
+    if len(LATIN_WORD.findall(words)) >= 5:
+        return "en"
+    return ""
+
+
 def ignore_reason(mail: Mail, own_address: str) -> str | None:
     """Why this mail is not a customer writing to us, or None if it is one."""
     h = mail.headers

@@ -28,8 +28,9 @@ from kesu.complaints.services import (
     validate_upload,
 )
 from kesu.core.limits import length_errors
+from kesu.customers.choices import CustomerLanguage
 from kesu.customers.models import Customer
-from kesu.customers.services import customer_create
+from kesu.customers.services import customer_create, customer_update
 from kesu.notifications.alerts import announce, event_item
 from kesu.notifications.choices import Kind as NoticeKind
 from kesu.organisation.choices import Role
@@ -95,20 +96,37 @@ def _check_uploads(uploads) -> None:
             ) from None
 
 
-def _customer_for(actor: User, branch: Branch, phone: str, name: str) -> Customer:
+def _customer_for(actor: User, branch: Branch, phone: str, name: str, language: str) -> Customer:
+    """The customer with this mobile number, else a new one; one who has no language of
+    messages yet gets the portal's (English when they filed in English)."""
+    language = CustomerLanguage.EN if language.startswith("en") else CustomerLanguage.ZH_HANS
     found = (
         Customer.objects.filter(organisation_id=branch.organisation_id, phone=phone)
         .order_by("pk")
         .first()
     )
-    return found or customer_create(actor=actor, name=name, phone=phone, branch=branch)
+    if found is None:
+        return customer_create(
+            actor=actor, name=name, phone=phone, branch=branch, language=language
+        )
+    if not found.language:
+        customer_update(actor=actor, customer=found, language=language)
+    return found
 
 
 def file_complaint(
-    *, branch: Branch, phone: str, name: str, kind: str, title: str, account: str, uploads=()
+    *,
+    branch: Branch,
+    phone: str,
+    name: str,
+    kind: str,
+    title: str,
+    account: str,
+    uploads=(),
+    language: str = "",
 ) -> Complaint:
     """Register what the customer filed (channel web), with their photos, and text them the
-    number once it is committed."""
+    number once it is committed. `language`: the portal's, for a customer without one."""
     uploads = list(uploads)
     errors: dict = {}
     if kind not in KINDS:
@@ -126,7 +144,7 @@ def file_complaint(
     _check_uploads(uploads)
     actor = portal_actor(branch)
     with transaction.atomic():
-        customer = _customer_for(actor, branch, phone, name.strip())
+        customer = _customer_for(actor, branch, phone, name.strip(), language)
         complaint, _created = complaint_register(
             actor=actor,
             customer=customer,
@@ -147,7 +165,7 @@ def _text_number(complaint: Complaint, phone: str) -> None:
     if not can_receive_sms(phone):
         return
     branch = complaint.branch
-    with translation.override(sms_language()):
+    with translation.override(sms_language(complaint.customer)):
         text = f"[{branch.customer_name}]" + str(NUMBER_TEXT) % {
             "kind": str(Kind(complaint.kind).label),
             "number": complaint.number,

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -318,6 +318,7 @@ def file(request, branch: str):
                 branch=the_branch,
                 phone=confirmed["phone"],
                 uploads=request.FILES.getlist("photos"),
+                language=translation.get_language() or "",
                 **values,
             )
         except ValidationError as exc:

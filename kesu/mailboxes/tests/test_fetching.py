@@ -394,3 +394,21 @@ def test_the_same_person_writing_raw_or_encoded_is_one_customer(
     assert len(customers) == 1
     (customer,) = customers
     assert (customer.name, customer.email) == ("陈七", "chenqi@example.com")
+
+
+def test_an_english_mail_makes_an_english_customer_answered_in_english(
+    world, imap, mailbox, settings, smtp_server, django_capture_on_commit_callbacks
+):
+    settings.KESU_CUSTOMER_LANGUAGE = "zh-hans"
+    imap.append(
+        mail(
+            sender="Amy Smith <amy@example.test>",
+            subject="Brakes squeal",
+            text="The brakes of my new car squeal every morning, please call me back.",
+        )
+    )
+    _fetch(mailbox, django_capture_on_commit_callbacks)
+    customer = Complaint.objects.get().customer
+    assert customer.language == "en"
+    (ack,) = smtp_server.messages
+    assert "We have received your message" in ack.subject

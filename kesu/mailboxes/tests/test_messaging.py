@@ -132,3 +132,42 @@ def test_a_note_shared_on_the_complaint_page_is_sent_to_the_customer(world):
     complaint_add_note(actor=handler, complaint_id=complaint.pk, text="内部：费用待批。")
     (sms,) = SmsMessage.objects.filter(customer=customer, template="customer_message")
     assert "配件周三到店" in render_sms(sms) and "费用待批" not in render_sms(sms)
+
+
+def test_an_english_customer_is_written_to_in_english_by_e_mail_and_text(world, settings):
+    from kesu.complaints.tests.helpers import closed_complaint
+
+    settings.KESU_CUSTOMER_LANGUAGE = "zh-hans"  # the organisation writes Chinese by default
+    by_mail = CustomerFactory(
+        organisation=world.org,
+        branch=world.branch,
+        email="amy@example.test",
+        preferred_channel="email",
+        language="en",
+    )
+    ack = send_to_customer(complaint=world.complaint(customer=by_mail), kind="acknowledgement")
+    assert "We have received your message" in ack.subject and ack.body.startswith("Dear ")
+    # the closing message too, with where else to turn
+    closed = closed_complaint(world, customer=by_mail)
+    (closure,) = CustomerMessage.objects.filter(complaint=closed, kind="closure")
+    assert "Your case is closed" in closure.subject and "12315" in closure.body
+    # and a text message, signature included
+    by_text = CustomerFactory(
+        organisation=world.org, branch=world.branch, preferred_channel="sms", language="en"
+    )
+    complaint = world.complaint(customer=by_text)
+    send_shared_progress(complaint, "Parts arrive on Friday.", by=world.user(Role.HANDLER))
+    (sms,) = SmsMessage.objects.filter(customer=by_text, template="customer_message")
+    assert "news on" in render_sms(sms) and "Parts arrive on Friday." in render_sms(sms)
+
+
+def test_a_customer_without_a_language_gets_the_organisations(world, settings):
+    settings.KESU_CUSTOMER_LANGUAGE = "zh-hans"
+    customer = CustomerFactory(
+        organisation=world.org, email="b@example.test", preferred_channel="email"
+    )
+    ack = send_to_customer(complaint=world.complaint(customer=customer), kind="acknowledgement")
+    assert "我们已收到您的来信" in ack.subject
+    settings.KESU_CUSTOMER_LANGUAGE = "en"
+    ack = send_to_customer(complaint=world.complaint(customer=customer), kind="acknowledgement")
+    assert "We have received your message" in ack.subject

@@ -110,3 +110,23 @@ def test_the_text_with_the_new_number_is_on_the_complaints_page_and_timeline(
     assert AuditEntry.objects.filter(
         complaint_id=complaint.pk, action=MailAction.TOLD_BY_SMS, data__message=message.pk
     ).exists()
+
+
+def test_filing_in_english_makes_the_customer_english_without_changing_a_chosen_language(world):
+    complaint = file_complaint(
+        branch=world.branch,
+        phone=PHONE,
+        name="Amy",
+        kind="complaint",
+        title="Brakes",
+        account="They squeal",
+        language="en",
+    )
+    assert complaint.customer.language == "en"
+    complaint.customer.language = "zh-hans"
+    complaint.customer.save()
+    again = file_complaint(
+        branch=world.branch, phone=PHONE, name="Amy", kind="complaint", title="t", account="a"
+    )
+    again.customer.refresh_from_db()
+    assert again.customer == complaint.customer and again.customer.language == "zh-hans"
