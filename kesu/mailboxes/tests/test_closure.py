@@ -40,7 +40,7 @@ def _sms_text(message: CustomerMessage) -> str:
 def test_the_closing_text_carries_every_option_with_its_limit_and_the_tracking_link(
     world, settings, language
 ):
-    settings.KESU_SMS_LANGUAGE = language
+    settings.KESU_CUSTOMER_LANGUAGE = language
     customer = CustomerFactory(organisation=world.org, branch=world.branch, name="王建国")
     complaint = closed_complaint(world, customer=customer)
     message = _closure(complaint)
@@ -64,7 +64,7 @@ def test_the_closing_text_carries_every_option_with_its_limit_and_the_tracking_l
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_closing_email_carries_the_full_list_and_the_tracking_link(world, settings, language):
-    settings.KESU_SMS_LANGUAGE = language
+    settings.KESU_CUSTOMER_LANGUAGE = language
     customer = CustomerFactory(
         organisation=world.org,
         branch=world.branch,
