@@ -50,9 +50,8 @@ def test_the_apps_above_complaints_fill_its_hooks_in_installed_apps_order():
     assert [app_of(r) for r in complaint_hooks.after_move.receivers()] == [
         "sla",
         "callbacks",  # the tasks the move plans
-        "callbacks",  # the closing text message
         "improvements",
-        "mailboxes",  # the closing e-mail, to customers reached by e-mail
+        "mailboxes",  # the closing message, by e-mail or text as the customer prefers
     ]
     assert [app_of(r) for r in complaint_hooks.note_shared.receivers()] == ["mailboxes"]
     assert [app_of(r) for r in complaint_hooks.registration_planned.receivers()] == ["sla"]

@@ -1,8 +1,7 @@
-"""kesu/core/links.py: the one place outgoing links are made, and check --deploy about it."""
+"""kesu/core/links.py: the one place outgoing links are made."""
 
 import logging
 
-from kesu.core.checks import public_url_is_set
 from kesu.core.links import public_base, public_url
 
 
@@ -40,14 +39,3 @@ def test_the_former_name_kesu_base_url_is_read(monkeypatch):
     finally:
         monkeypatch.delenv("KESU_BASE_URL")
         importlib.reload(kesu_settings)
-
-
-def test_check_deploy_warns_while_it_is_unset_or_points_at_this_machine(settings):
-    settings.KESU_PUBLIC_URL = ""
-    assert [w.id for w in public_url_is_set(None)] == ["kesu.W003"]
-    settings.KESU_PUBLIC_URL = "kesu.example.com"
-    assert [w.id for w in public_url_is_set(None)] == ["kesu.W004"]
-    settings.KESU_PUBLIC_URL = "http://127.0.0.1:8000"
-    assert [w.id for w in public_url_is_set(None)] == ["kesu.W005"]
-    settings.KESU_PUBLIC_URL = "https://kesu.example.com"
-    assert public_url_is_set(None) == []
