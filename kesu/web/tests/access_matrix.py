@@ -270,7 +270,7 @@ TRANSITION_PROBES = {
     "reopen": {"reason": "矩阵探测"},
     "park": {"reason": "矩阵探测", "follow_up_on": "2030-01-02"},
     "resume": {},
-    "merge": {"into": 1},
+    "merge": {"into": "1"},  # a number or id, as a string (the schema's type)
     "withdraw": {"reason": "矩阵探测"},
     "hand_over": {"to_user": "@group"},  # @role: that role's user id
     "take_on": {},
