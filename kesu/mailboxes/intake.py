@@ -44,8 +44,8 @@ from kesu.mailboxes.parsing import (
     normal_address,
     parse,
 )
-from kesu.organisation.choices import Role
 from kesu.organisation.models import User
+from kesu.organisation.services import stand_in_user
 
 logger = logging.getLogger(__name__)
 
@@ -236,20 +236,11 @@ def mail_actor(mailbox: Mailbox) -> User:
     """The branch's stand-in user for what arrives by e-mail (files of a mail): cannot sign
     in; the file's description names the sender's address."""
     branch = mailbox.branch
-    username = MAIL_USERNAME.format(org=mailbox.organisation.code, branch=branch.code)[:150]
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = User(
-            username=username,
-            organisation_id=branch.organisation_id,
-            branch=branch,
-            role=Role.FRONTLINE,
-            display_name=MAIL_DISPLAY_NAME,
-            is_active=False,
-        )
-        user.set_unusable_password()
-        user.save()
-    return user
+    return stand_in_user(
+        branch,
+        username=MAIL_USERNAME.format(org=mailbox.organisation.code, branch=branch.code),
+        display_name=MAIL_DISPLAY_NAME,
+    )
 
 
 def _register(mailbox: Mailbox, inbound: InboundMail, mail: Mail) -> None:

@@ -157,21 +157,10 @@ def send_to_customer(
         from_address=mailbox.address if mailbox else settings.DEFAULT_FROM_EMAIL,
         created_by=by,
     )
-    audit_record(
-        organisation_id=complaint.organisation_id,
-        actor=by,
-        action=MailAction.TOLD_BY_EMAIL
-        if channel == MessageChannel.EMAIL
-        else MailAction.TOLD_BY_SMS,
-        obj=complaint,
-        complaint_id=complaint.pk,
-        data={
-            "kind": kind,
-            "to": to,
-            "message": message.pk,
-            "text": message.body,
-            **({"sender": message.from_address} if channel == MessageChannel.EMAIL else {}),
-        },
+    _record_told(
+        message,
+        by,
+        **({"sender": message.from_address} if channel == MessageChannel.EMAIL else {}),
     )
     if channel == MessageChannel.SMS:
         _queue_sms(message, complaint, by)
@@ -211,17 +200,29 @@ def record_sent(
             sent_at=now if sent and not error else None,
             created_by=by,
         )
-        audit_record(
-            organisation_id=complaint.organisation_id,
-            actor=by,
-            action=MailAction.TOLD_BY_EMAIL
-            if channel == MessageChannel.EMAIL
-            else MailAction.TOLD_BY_SMS,
-            obj=complaint,
-            complaint_id=complaint.pk,
-            data={"kind": kind, "to": to, "message": message.pk, "text": body},
-        )
+        _record_told(message, by)
     return message
+
+
+def _record_told(message: CustomerMessage, by, **extra) -> None:
+    """The complaint's timeline entry for a message to its customer: what, to whom, the text."""
+    complaint = message.complaint
+    audit_record(
+        organisation_id=complaint.organisation_id,
+        actor=by,
+        action=MailAction.TOLD_BY_EMAIL
+        if message.channel == MessageChannel.EMAIL
+        else MailAction.TOLD_BY_SMS,
+        obj=complaint,
+        complaint_id=complaint.pk,
+        data={
+            "kind": message.kind,
+            "to": message.to,
+            "message": message.pk,
+            "text": message.body,
+            **extra,
+        },
+    )
 
 
 def _queue_sms(message: CustomerMessage, complaint: Complaint, by) -> None:

@@ -35,6 +35,7 @@ from kesu.notifications.alerts import announce, event_item
 from kesu.notifications.choices import Kind as NoticeKind
 from kesu.organisation.choices import Role
 from kesu.organisation.models import Branch, User
+from kesu.organisation.services import stand_in_user
 
 logger = logging.getLogger(__name__)
 
@@ -58,20 +59,11 @@ NUMBER_TEXT = _(
 
 def portal_actor(branch: Branch) -> User:
     """The branch's stand-in user for what customers do on the portal (cannot sign in)."""
-    username = PORTAL_USERNAME.format(org=branch.organisation.code, branch=branch.code)[:150]
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = User(
-            username=username,
-            organisation_id=branch.organisation_id,
-            branch=branch,
-            role=Role.FRONTLINE,
-            display_name=PORTAL_DISPLAY_NAME,
-            is_active=False,
-        )
-        user.set_unusable_password()
-        user.save()
-    return user
+    return stand_in_user(
+        branch,
+        username=PORTAL_USERNAME.format(org=branch.organisation.code, branch=branch.code),
+        display_name=PORTAL_DISPLAY_NAME,
+    )
 
 
 def is_portal_actor(user: User | None) -> bool:
