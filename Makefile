@@ -44,6 +44,9 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The suite runs on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
+
 test: setup
 	mkdir -p var
 	$(BIN)/ruff check .
@@ -52,7 +55,7 @@ test: setup
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest --create-db $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --create-db -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The tests write screenshots to var/screenshots/; this refreshes the documentation's pictures.
 screenshots: setup

@@ -52,6 +52,44 @@ def _get(url: str, timeout: float = 10, **headers):
         return response.status, dict(response.headers), response.read()
 
 
+class HeldRequest:
+    """A request whose end is held back while other requests are made: it keeps one of
+    gunicorn's sync workers busy reading it, so every request made meanwhile is served by
+    another worker, and it is served last, by that first worker. Which worker serves a
+    request is otherwise the kernel's choice, and a busy machine may hand every sequential
+    request to the same one. `with HeldRequest(...) as held:` ... then `held.status`,
+    `held.body`."""
+
+    def __init__(self, base: str, path: str, *, body: bytes = b"", **headers: str):
+        self.host, port = base.removeprefix("http://").split(":")
+        self.port, self.path, self.body, self.headers = int(port), path, body, headers
+        self.status, self.text = 0, ""
+
+    def __enter__(self) -> "HeldRequest":
+        self.sock = socket.create_connection((self.host, self.port), timeout=60)
+        method = "POST" if self.body else "GET"
+        lines = [f"{method} {self.path} HTTP/1.1", f"Host: {self.host}", "Connection: close"]
+        lines += [f"{name}: {value}" for name, value in self.headers.items()]
+        if self.body:
+            lines.append(f"Content-Length: {len(self.body)}")
+        self.sock.sendall(("\r\n".join(lines) + "\r\n").encode())
+        time.sleep(0.3)  # taken by a worker before the next connection arrives
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if exc[0] is None:
+                self.sock.sendall(b"\r\n" + self.body)
+                answer = b""
+                while chunk := self.sock.recv(65536):
+                    answer += chunk
+                head, _, rest = answer.partition(b"\r\n\r\n")
+                self.status = int(head.split()[1])
+                self.text = rest.decode(errors="replace")
+        finally:
+            self.sock.close()
+
+
 @pytest.fixture(scope="module")
 def collected(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("production")
@@ -255,9 +293,10 @@ def test_two_gunicorn_workers_share_the_metrics_and_log_json(collected, tmp_path
                 time.sleep(0.1)
         else:
             pytest.fail("\n".join(out.lines + err.lines))
-        while len(pids_that_served()) < 2 and served < 300:  # until both workers have served
+        with HeldRequest(base, "/healthz") as held:
             assert _get(f"{base}/healthz", timeout=60)[0] == 200
-            served += 1
+        assert held.status == 200
+        served += 2
         assert len(pids_that_served()) == 2, "\n".join(err.lines)
         assert not (multiproc / "counter_999999.db").exists()  # emptied when it started
         status, headers, body = _get(f"{base}/metrics", 60, **{"X-Request-ID": "scrape-1"})

@@ -23,6 +23,7 @@ from kesu.organisation.choices import Role
 from kesu.tests.test_settings import (  # noqa: F401 (collected: the fixture)
     BASE_DIR,
     GUNICORN,
+    HeldRequest,
     _env,
     _free_port,
     _Lines,
@@ -42,8 +43,9 @@ class _Browser:
 
     def __init__(self, base: str):
         self.base = base
+        self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), self._NoRedirects()
+            urllib.request.HTTPCookieProcessor(self.jar), self._NoRedirects()
         )
 
     def open(self, path: str, data: dict | None = None, **headers) -> tuple[int, str]:
@@ -106,40 +108,54 @@ def test_the_code_limit_and_the_token_limit_hold_across_two_workers(world, colle
         visitor = _Browser(base)
         start = f"/portal/{world.branch.code}/"
         portal = []
-        for n in range(12):
+
+        def ask_code(n: int) -> tuple[int, str]:
             status, page = visitor.open(start)
             assert status == 200, page[:500]
             csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-            status, page = visitor.open(
-                start,
-                {"csrfmiddlewaretoken": csrf, "phone": f"1380013{n:04d}"},
-                **{"Accept-Language": "en"},
-            )
-            portal.append(status)
-        assert portal.count(302) == CODES_PER_ADDRESS, portal  # sent, on to the code's page
-        assert portal.count(429) == len(portal) - CODES_PER_ADDRESS, portal
-        assert "Too many codes were asked for from your network" in page
+            form = {"csrfmiddlewaretoken": csrf, "phone": f"1380013{n:04d}"}
+            return visitor.open(start, form, **{"Accept-Language": "en"})
+
+        # The last request is held by one worker while the others go to another: that first
+        # worker must count what the other one did.
+        ask_code(0)
+        cookies = "; ".join(f"{c.name}={c.value}" for c in visitor.jar)
+        csrf = next(c.value for c in visitor.jar if c.name == "csrftoken")
+        form = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, "phone": "13800139999"})
+        with HeldRequest(
+            base,
+            start,
+            body=form.encode(),
+            Cookie=cookies,
+            **{"Content-Type": "application/x-www-form-urlencoded", "Accept-Language": "en"},
+        ) as held:
+            portal = [ask_code(n)[0] for n in range(1, 12)]
+        assert [302] + portal == [302] * CODES_PER_ADDRESS + [429] * (12 - CODES_PER_ADDRESS)
+        assert held.status == 429, held.text[:500]
+        assert "Too many codes were asked for from your network" in held.text
         assert len(_pids(err, start)) == 2, "both workers answered the portal"
 
         # The API: one token's requests.
-        api = [
-            _Browser(base).open("/api/v1/me/", Authorization=f"Token {token.key}")[0]
-            for _ in range(12)
-        ]
+        authorised = {"Authorization": f"Token {token.key}"}
+        with HeldRequest(base, "/api/v1/me/", **authorised) as held:
+            api = [_Browser(base).open("/api/v1/me/", **authorised)[0] for _ in range(12)]
         assert api == [200] * TOKEN_RATE + [429] * (12 - TOKEN_RATE), api
+        assert held.status == 429, held.text
         assert len(_pids(err, "/api/v1/me/")) == 2, "both workers answered the API"
 
         # The login lockout (django-axes' rows in the database): wrong passwords on either
         # worker add up, and then even the right one is refused.
         sign_in = "/api/v1/auth/token/"
         user = world.user(Role.HANDLER).username
-        wrong = [
-            _Browser(base).open(sign_in, {"username": user, "password": "wrong"})[0]
-            for _ in range(settings.AXES_FAILURE_LIMIT)
-        ]
+        right = urllib.parse.urlencode({"username": user, "password": "pw"}).encode()
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        with HeldRequest(base, sign_in, body=right, **form) as held:
+            wrong = [
+                _Browser(base).open(sign_in, {"username": user, "password": "wrong"})[0]
+                for _ in range(settings.AXES_FAILURE_LIMIT)
+            ]
         assert wrong[:-1] == [400] * (settings.AXES_FAILURE_LIMIT - 1), wrong
-        status, body = _Browser(base).open(sign_in, {"username": user, "password": "pw"})
-        assert status == 429 and '"locked_out"' in body, body
+        assert held.status == 429 and '"locked_out"' in held.text, held.text
         assert len(_pids(err, sign_in)) == 2, "both workers answered the sign-ins"
     finally:
         server.terminate()
@@ -147,4 +163,4 @@ def test_the_code_limit_and_the_token_limit_hold_across_two_workers(world, colle
         out.thread.join(timeout=5)
         err.thread.join(timeout=5)
     # The counts both workers kept are the database's rows.
-    assert RateCounter.objects.filter(key__contains="throttle_token").get().count == 12
+    assert RateCounter.objects.filter(key__contains="throttle_token").get().count == 13
