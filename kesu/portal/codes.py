@@ -151,10 +151,13 @@ def send_code(
     subject: str,
     sender: str,
     address: str = "",
+    language: str = "",
     now: datetime | None = None,
 ) -> PhoneCode:
     """Text a new code to `phone` (E.164) for `purpose` and `subject`, within the limits; an
-    earlier unused code of the same kind stops working. Raises CodeRefused."""
+    earlier unused code of the same kind stops working. The text is in `language` (the
+    portal page's, where the customer asked for it), else the organisation's. Raises
+    CodeRefused."""
     now = now or timezone.now()
     if not can_receive_sms(phone):
         raise CodeRefused("not_mobile")
@@ -185,7 +188,7 @@ def send_code(
             created_at=now,
             expires_at=now + timedelta(minutes=minutes),
         )
-    with translation.override(sms_language()):
+    with translation.override(language or sms_language()):
         text = f"[{sender}]" + str(CODE_TEXT) % {
             "code": code,
             "minutes": minutes,

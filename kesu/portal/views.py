@@ -127,6 +127,7 @@ def _ask_code(request, *, purpose: str, subject: str, branch, phone_raw: str):
             subject=subject,
             sender=branch.customer_name,
             address=_address(request),
+            language=translation.get_language(),
         )
     except CodeRefused as refused:
         status = 429 if refused.reason in ("too_soon", "phone_limit", "address_limit") else 400

@@ -265,3 +265,18 @@ def test_a_closed_case_offers_no_addition_and_refuses_one(world, client):
     response = client.post(reverse("portal:case-add"), {"text": "再补充"})
     assert response.status_code == 400
     assert not AuditEntry.objects.filter(complaint_id=complaint.pk, action="note").exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("en", "Your verification code is"), ("zh-hans", "验证码")]
+)
+def test_the_code_is_texted_in_the_language_of_the_page_it_was_asked_on(
+    world, texts, settings, language, words
+):
+    settings.KESU_CUSTOMER_LANGUAGE = "zh-hans" if language == "en" else "en"
+    visitor = Client(HTTP_ACCEPT_LANGUAGE=language, REMOTE_ADDR="10.1.1.2")
+    visitor.cookies["django_language"] = language
+    response = visitor.post(reverse("portal:start", args=["east"]), {"phone": PHONE})
+    assert response.status_code == 302
+    (text,) = [text for to, text in texts if to == PHONE]
+    assert words in text, text
