@@ -99,6 +99,7 @@ from kesu.complaints.workflow import CASE_WORKING_ROLES, TRANSITIONS, transition
 from kesu.core.errors import DomainError, NotAllowed, NotFound
 from kesu.core.phones import mask_phone, try_normalise_phone
 from kesu.customers.selectors import (
+    contact_data_as_seen,
     customer_purchases,
     customers_by_phone,
     customers_visible_to,
@@ -234,6 +235,7 @@ def complaint_page(
         .order_by("seq")
     )
     for entry in timeline:
+        entry.data = contact_data_as_seen(user, entry.data)
         if entry.action == ComplaintAction.REGISTER and (entry.data or {}).get("triage"):
             entry.triage = triage_timeline(entry.data["triage"], complaint.organisation_id)
     other = (

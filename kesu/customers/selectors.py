@@ -7,6 +7,7 @@ purchases only (a purchase with no branch recorded counts as made at the home br
 Every reader (API, intake lookup, registration, printing) goes through these functions.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -136,6 +137,27 @@ def contact_as_seen(user, value: str, field: str = "phone") -> str:
     if not value or getattr(user, "sees_contact_data", False):
         return value or ""
     return CONTACT_MASKS[field](value)
+
+
+_PHONE_LIKE = re.compile(r"\+\d{7,15}")
+_EMAIL_LIKE = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
+
+
+def contact_data_as_seen(user, data):
+    """A timeline entry's data as the user may see it: for roles without the right to contact
+    data, every phone number (E.164) and e-mail address in it masked, however deep (the
+    recipient of a message, a mail's sender, an edit's before and after)."""
+    if getattr(user, "sees_contact_data", False):
+        return data
+    if isinstance(data, dict):
+        return {key: contact_data_as_seen(user, value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [contact_data_as_seen(user, value) for value in data]
+    if isinstance(data, str):
+        if _PHONE_LIKE.fullmatch(data):
+            return mask_phone(data)
+        return _EMAIL_LIKE.sub(lambda found: mask_email(found.group(0)), data)
+    return data
 
 
 @dataclass(frozen=True)

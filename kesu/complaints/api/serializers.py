@@ -43,7 +43,11 @@ from kesu.core.api.fields import (
     request_user,
 )
 from kesu.customers.models import Customer, Purchase
-from kesu.customers.selectors import customers_visible_to, purchases_visible_to
+from kesu.customers.selectors import (
+    contact_data_as_seen,
+    customers_visible_to,
+    purchases_visible_to,
+)
 from kesu.organisation.models import Branch
 from kesu.organisation.selectors import branches_visible_to
 
@@ -379,6 +383,12 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
 
     def get_action_label(self, entry: AuditEntry) -> str:
         return action_label(entry.action)
+
+    def to_representation(self, entry: AuditEntry):
+        out = super().to_representation(entry)
+        request = self.context.get("request")
+        out["data"] = contact_data_as_seen(getattr(request, "user", None), out["data"])
+        return out
 
     def get_action_display(self, entry: AuditEntry) -> str:
         return action_label(entry.action)
