@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Security(models.TextChoices):
@@ -17,7 +18,7 @@ class InboundStatus(models.TextChoices):
     COMPLAINT = "complaint", _("New complaint")
     NOTE = "note", _("Note on a complaint")
     IGNORED = "ignored", _("Ignored")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("received e-mail", "Failed")
 
 
 class IgnoreReason(models.TextChoices):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kesu.complaints.models import Complaint
 from kesu.customers.models import Customer
@@ -94,7 +95,7 @@ class InboundMail(models.Model):
 
     mailbox = models.ForeignKey(Mailbox, on_delete=models.CASCADE, related_name="mails")
     message_id = models.CharField(_("Message-ID"), max_length=300)
-    sender = models.CharField(_("from"), max_length=320, blank=True)
+    sender = models.CharField(pgettext_lazy("e-mail", "from"), max_length=320, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=InboundStatus.choices, default=InboundStatus.PROCESSING
@@ -126,7 +127,9 @@ class MessageTemplate(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="message_templates"
     )
-    kind = models.CharField(_("message"), max_length=20, choices=MessageKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("customer message", "message"), max_length=20, choices=MessageKind.choices
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=MessageChannel.choices)
     language = models.CharField(_("language"), max_length=10, choices=MessageLanguage.choices)
     subject = models.CharField(
@@ -163,13 +166,15 @@ class CustomerMessage(models.Model):
         Complaint, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(_("message"), max_length=20, choices=MessageKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("customer message", "message"), max_length=20, choices=MessageKind.choices
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=MessageChannel.choices)
     to = models.CharField(_("to"), max_length=320, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     body = models.TextField(_("text"))
     in_reply_to = models.CharField(_("in reply to"), max_length=300, blank=True)
-    from_address = models.CharField(_("from"), max_length=320, blank=True)
+    from_address = models.CharField(pgettext_lazy("e-mail", "from"), max_length=320, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=MessageStatus.choices, default=MessageStatus.PENDING
     )
