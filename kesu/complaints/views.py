@@ -95,7 +95,12 @@ from kesu.complaints.team import (
     team_remove,
 )
 from kesu.complaints.triage_panel import form_triage, triage_timeline
-from kesu.complaints.workflow import CASE_WORKING_ROLES, TRANSITIONS, transitions_for
+from kesu.complaints.workflow import (
+    CASE_WORKING_ROLES,
+    TRANSITIONS,
+    next_steps_by_others,
+    transitions_for,
+)
 from kesu.core.errors import DomainError, NotAllowed, NotFound
 from kesu.core.phones import mask_phone, try_normalise_phone
 from kesu.customers.selectors import (
@@ -254,6 +259,7 @@ def complaint_page(
         customer_phone=customer.phone if user.sees_contact_data else mask_phone(customer.phone),
         move_forms=move_forms,
         approval=approval,
+        next_steps=next_steps_by_others(complaint, user),
         timeline=timeline,
         checklist=checklist_view(complaint, ticked=ticked),
         milestones=complaint.milestones.order_by("round", "id"),

@@ -196,6 +196,39 @@ def transitions_for(complaint: Complaint, user: User) -> list[Transition]:
     return possible
 
 
+@dataclass(frozen=True)
+class NextStep:
+    label: str
+    roles: list[str]  # the labels of the roles that make it
+
+
+# The moves that take a case forward, in the procedure's order (not park, merge, withdraw).
+FORWARD_MOVES = (
+    Move.CONFIRM,
+    Move.START_INVESTIGATION,
+    Move.PROPOSE_SOLUTION,
+    Move.APPROVE_COMPENSATION,
+    Move.ACCEPT_SOLUTION,
+    Move.RESOLVE,
+    Move.VERIFY,
+    Move.CLOSE,
+)
+
+
+def next_steps_by_others(complaint: Complaint, user: User) -> list[NextStep]:
+    """When this user cannot take the case forward, the steps that do and who makes them (a
+    handling manager who resolved a case reads that the callback specialist or the customer
+    director verifies it with the customer, and the director closes it)."""
+    mine = {t.name for t in transitions_for(complaint, user)}
+    if mine & set(FORWARD_MOVES):
+        return []
+    return [
+        NextStep(str(t.label), [str(Role(r).label) for r in Role.values if r in t.roles])
+        for name in FORWARD_MOVES
+        if complaint.state in (t := TRANSITIONS[name]).sources
+    ]
+
+
 def today() -> date:
     """The local date the date rules compare with (one place, so tests can move it)."""
     return timezone.localdate()
