@@ -116,4 +116,6 @@ class MeView(APIView):
         user = User.objects.select_related("organisation", "branch", "department").get(
             pk=request.user.pk
         )
+        # An integration's token narrows its service user to the token's branches.
+        user.acting_branch_ids = getattr(request.user, "acting_branch_ids", None)
         return Response(MeSerializer(user, context={"request": request}).data)

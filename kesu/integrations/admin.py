@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kesu.integrations.models import Integration
-from kesu.integrations.services import integration_prepare, integration_saved
+from kesu.integrations.services import branches_problem, integration_prepare, integration_saved
 
 
 class IntegrationForm(forms.ModelForm):
@@ -32,15 +32,16 @@ class IntegrationForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        organisation, branches = data.get("organisation"), data.get("branches")
-        if (
-            organisation
-            and branches
-            and any(b.organisation_id != organisation.pk for b in branches)
-        ):
-            self.add_error("branches", _("Choose branches of the integration's organisation."))
-        if not data.get("all_branches") and not branches:
-            self.add_error("branches", _("Choose the branches it may act in, or tick all."))
+        if "branches" not in data:
+            return data  # the field's own error (a branch that does not exist) says it
+        organisation = data.get("organisation")
+        problem = branches_problem(
+            organisation_id=organisation.pk if organisation else None,
+            all_branches=bool(data.get("all_branches")),
+            branches=data["branches"],
+        )
+        if problem:
+            self.add_error("branches", problem)
         return data
 
 

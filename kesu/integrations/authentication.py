@@ -46,14 +46,18 @@ class IntegrationTokenAuthentication(BaseAuthentication):
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != KEYWORD:
             return None
+        # A key missing or garbled is an invalid one (docs/integrations.md lists the codes).
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(
-                _("Send the key after the word Bearer: Authorization: Bearer kesu_…")
+                _("Send the key after the word Bearer: Authorization: Bearer kesu_…"),
+                code="invalid_token",
             )
         try:
             key = parts[1].decode("ascii")
         except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+            raise exceptions.AuthenticationFailed(
+                _("Invalid token."), code="invalid_token"
+            ) from None
         try:
             integration = integration_for_key(key)
         except TokenRefused as refused:

@@ -47,17 +47,22 @@ class Integration(models.Model):
         default=False,
         help_text=_("Report incoming calls, so the agent at the extension sees who is calling."),
     )
+    # Not ticked for a new integration: a token reaches only what the administrator chose,
+    # either every branch (this) or the branches below, never both (docs/decisions.md).
     all_branches = models.BooleanField(
         _("in all branches"),
-        default=True,
-        help_text=_("Untick to let the token act only in the branches chosen below."),
+        default=False,
+        help_text=_(
+            "Tick to let the token act in every branch of the organisation, including branches "
+            "added later; otherwise choose its branches below, not both."
+        ),
     )
     branches = models.ManyToManyField(
         Branch,
         blank=True,
         related_name="+",
         verbose_name=_("branches"),
-        help_text=_("The branches it may act in when not in all branches."),
+        help_text=_("The only branches it may act in; leave empty with “in all branches”."),
     )
     expires_at = models.DateTimeField(
         _("expires at"), null=True, blank=True, help_text=_("Empty: the token does not expire.")

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.choices import THIRD_PARTY_CHANNELS
@@ -76,16 +77,41 @@ def integration_prepare(integration: Integration) -> str:
     return key
 
 
+def branches_problem(
+    *, organisation_id: int | None, all_branches: bool, branches
+) -> Promise | None:
+    """Why these branches cannot be an integration's, or None: they must be the organisation's,
+    and it acts either in all branches or in the branches chosen — some, and not both (with
+    both ticked it would silently reach every branch, not the ones chosen)."""
+    branches = list(branches or [])
+    if organisation_id and any(b.organisation_id != organisation_id for b in branches):
+        return _("Choose branches of the integration's organisation.")
+    if all_branches and branches:
+        return _(
+            "Choose either “in all branches” or particular branches, not both: with both, the "
+            "token would act in every branch."
+        )
+    if not all_branches and not branches:
+        return _("Choose the branches it may act in, or tick all.")
+    return None
+
+
 @transaction.atomic
 def integration_create(
     *, branches: list[Branch] | None = None, **fields
 ) -> tuple[Integration, str]:
-    """A new integration with its service user; returns it and its key (shown once)."""
+    """A new integration with its service user; returns it and its key (shown once). It acts
+    in `all_branches=True` or in the `branches` given (one of the two)."""
+    organisation = fields.get("organisation")
+    problem = branches_problem(
+        organisation_id=organisation.pk if organisation else fields.get("organisation_id"),
+        all_branches=bool(fields.get("all_branches")),
+        branches=branches,
+    )
+    if problem:
+        raise ValidationError({"branches": problem})
     integration = Integration.objects.create(**fields)
     if branches:
-        foreign = [b for b in branches if b.organisation_id != integration.organisation_id]
-        if foreign:
-            raise ValidationError({"branches": _("Choose branches of the organisation.")})
         integration.branches.set(branches)
     return integration, integration_prepare(integration)
 

@@ -29,6 +29,7 @@ from kesu.audit.services import audit_record
 from kesu.core.errors import NotAllowed, NotFound
 from kesu.core.limits import check_lengths
 from kesu.organisation.models import Branch, Organisation, User
+from kesu.webhooks import destinations
 from kesu.webhooks.choices import (
     EXCERPT_LENGTH,
     MAX_ATTEMPTS,
@@ -140,6 +141,9 @@ def _clean(
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
         errors["url"] = [_("Enter an http:// or https:// address.")]
+    else:
+        if destinations.url_is_refused(url):
+            errors["url"] = [destinations.REFUSED_MESSAGE]
     if not description:
         errors["description"] = [_("Say what the endpoint is, e.g. the CRM.")]
     chosen = list(dict.fromkeys(events))
@@ -327,13 +331,16 @@ def _post(delivery: Delivery) -> Outcome:
     }
     started = time.monotonic()
     try:
-        response = requests.post(
+        response = destinations.post(
             endpoint.url,
             data=body,
             headers=headers,
             timeout=settings.KESU_OUTGOING_WEBHOOK_TIMEOUT,
             allow_redirects=False,
         )
+    except destinations.RefusedAddress as refused:
+        duration = int((time.monotonic() - started) * 1000)
+        return Outcome(False, None, refused.excerpt[:EXCERPT_LENGTH], duration)
     except requests.RequestException as exc:
         duration = int((time.monotonic() - started) * 1000)
         return Outcome(False, None, f"{type(exc).__name__}: {exc}"[:EXCERPT_LENGTH], duration)

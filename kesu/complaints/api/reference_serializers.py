@@ -1,11 +1,13 @@
 """Small shapes for things other objects point at: users, branches, departments, categories."""
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kesu.complaints.models import Category
+from kesu.complaints.selectors import branches_in_view
 from kesu.core.api.fields import masked_phone
 from kesu.organisation.models import Branch, Department, User
 
@@ -109,9 +111,25 @@ class OrganisationRefSerializer(serializers.Serializer):
 
 
 class MeSerializer(UserSerializer):
+    """Who the caller is. For an integration's token: its service user (an organisation-wide
+    role) narrowed to the token's branches (User.acting_branch_ids), which
+    `sees_whole_organisation` and `visible_branches` say."""
+
     organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
     sees_contact_data = serializers.BooleanField(read_only=True)
-    sees_whole_organisation = serializers.BooleanField(read_only=True)
+    sees_whole_organisation = serializers.SerializerMethodField(
+        help_text=_(
+            "True when you see the complaints of every branch of the organisation; false for "
+            "staff of one branch or department and for an integration's token limited to some "
+            "branches."
+        )
+    )
+    visible_branches = serializers.SerializerMethodField(
+        help_text=_(
+            "The branches whose complaints you may see: every branch of the organisation, your "
+            "own branch, or the branches an integration's token may act in."
+        )
+    )
     language = serializers.SerializerMethodField()
 
     class Meta(UserSerializer.Meta):
@@ -121,9 +139,18 @@ class MeSerializer(UserSerializer):
             "organisation",
             "sees_contact_data",
             "sees_whole_organisation",
+            "visible_branches",
             "language",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_sees_whole_organisation(self, user: User) -> bool:
+        return user.sees_whole_organisation and getattr(user, "acting_branch_ids", None) is None
+
+    @extend_schema_field(BranchRefSerializer(many=True))
+    def get_visible_branches(self, user: User) -> list:
+        return BranchRefSerializer(branches_in_view(user), many=True).data
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_language(self, user: User) -> str:

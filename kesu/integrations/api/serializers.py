@@ -144,11 +144,23 @@ class InboundResultSerializer(serializers.Serializer):
 
 
 class CallReportSerializer(StrictInputMixin, serializers.Serializer):
+    # The written forms people and telephony systems use: 13812345678, +86 138-1234-5678,
+    # 010-6552 2100. Kept as digits (and a leading +) only.
     caller = serializers.RegexField(
         r"^\+?[0-9][0-9 \-]{2,30}$",
         max_length=limits.CALLER,
-        help_text=_("The calling number as the telephony system shows it, e.g. 13812345678."),
-        error_messages={"invalid": _("Give the calling number as digits, e.g. 13812345678.")},
+        help_text=_(
+            "The calling number as the telephony system shows it: digits, optionally with a "
+            "leading + and with spaces or hyphens between them, e.g. 13812345678, "
+            "+86 138-1234-5678 or 010-6552 2100 (3 to 32 characters). Kept without the "
+            "spaces and hyphens. Other characters (letters, brackets, dots) are refused."
+        ),
+        error_messages={
+            "invalid": _(
+                "Give the calling number as digits, optionally with a leading + and spaces or "
+                "hyphens, e.g. 13812345678 or +86 138-1234-5678."
+            )
+        },
     )
     extension = serializers.RegexField(
         r"^[0-9]{1,16}$",

@@ -197,6 +197,11 @@ class CallReportView(APIView):
                 "Call", value={"caller": "13812345678", "extension": "8012"}, request_only=True
             ),
             OpenApiExample(
+                "Call, the number as written",
+                value={"caller": "+86 138-1234-5678", "extension": "8012"},
+                request_only=True,
+            ),
+            OpenApiExample(
                 "Shown",
                 value={
                     "id": 5,

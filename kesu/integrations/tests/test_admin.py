@@ -56,8 +56,66 @@ def test_all_branches_or_some(world, admin_client_):
     assert not Integration.objects.exists()
 
 
+def test_a_new_integration_is_not_in_all_branches_until_ticked(admin_client_):
+    """Pre-ticked, "in all branches" overrode the branch the administrator did tick."""
+    page = admin_client_.get("/admin/integrations/integration/add/").content.decode()
+    (checkbox,) = re.findall(r'<input[^>]*name="all_branches"[^>]*>', page)
+    assert "checked" not in checkbox
+    assert Integration().all_branches is False
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Choose either “in all branches” or particular branches, not both"),
+        ("zh-hans", "请只选“全部门店”或具体门店，不能同时选"),
+    ],
+)
+def test_all_branches_and_a_branch_are_refused_together(world, admin_client_, language, message):
+    response = admin_client_.post(
+        "/admin/integrations/integration/add/",
+        {
+            "name": "西城只读写",
+            "organisation": world.org.pk,
+            "may_read": "on",
+            "may_write": "on",
+            "all_branches": "on",
+            "branches": [world.other_branch.pk],
+        },
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Integration.objects.exists()
+
+
+def test_an_integration_saved_with_both_must_choose_when_edited(world, admin_client_):
+    integration, _key = integration_create(
+        organisation=world.org, name="CRM", branches=[world.branch]
+    )
+    Integration.objects.filter(pk=integration.pk).update(all_branches=True)  # as saved before
+    url = f"/admin/integrations/integration/{integration.pk}/change/"
+    fields = {"name": "CRM", "organisation": world.org.pk, "may_read": "on"}
+    both = admin_client_.post(url, {**fields, "all_branches": "on", "branches": [world.branch.pk]})
+    assert both.status_code == 200 and "not both" in both.content.decode()
+    assert admin_client_.post(url, {**fields, "branches": [world.branch.pk]}).status_code == 302
+    integration.refresh_from_db()
+    assert not integration.all_branches
+    assert list(integration.branches.all()) == [world.branch]
+
+
+def test_all_branches_alone_is_every_branch(world, admin_client_):
+    response = admin_client_.post(
+        "/admin/integrations/integration/add/",
+        {"name": "CRM", "organisation": world.org.pk, "may_read": "on", "all_branches": "on"},
+    )
+    assert response.status_code == 302
+    integration = Integration.objects.get()
+    assert integration.all_branches and not integration.branches.exists()
+
+
 def test_revoking_is_audited(world, admin_client_):
-    integration, _key = integration_create(organisation=world.org, name="CRM")
+    integration, _key = integration_create(organisation=world.org, name="CRM", all_branches=True)
     admin_client_.post(
         "/admin/integrations/integration/",
         {"action": "revoke", "_selected_action": [integration.pk]},

@@ -152,3 +152,31 @@ def test_the_service_user_is_in_no_picker(world, make_integration, api):
     users = api(Role.DIRECTOR).get("/api/v1/users/").json()
     listed = users["results"] if isinstance(users, dict) else users
     assert integration.service_user.pk not in [u["id"] for u in listed]
+
+
+def test_me_tells_what_a_branch_token_sees(world, make_integration, bearer):
+    """An east-only key's service user has an organisation-wide role; /me/ says east only."""
+    world.complaint(actor=world.other_users[Role.FRONTLINE])  # a west complaint it cannot see
+    _integration, key = make_integration(name="微信公众号")
+    me = bearer(key).get("/api/v1/me/").json()
+    assert me["name"] == "微信公众号"
+    assert me["sees_whole_organisation"] is False
+    assert [b["id"] for b in me["visible_branches"]] == [world.branch.pk]
+    assert me["sees_contact_data"] is False
+
+
+def test_me_tells_what_an_all_branches_token_sees(world, make_integration, bearer):
+    _integration, key = make_integration(all_branches=True)
+    me = bearer(key).get("/api/v1/me/").json()
+    assert me["sees_whole_organisation"] is True
+    assert {b["id"] for b in me["visible_branches"]} == {world.branch.pk, world.other_branch.pk}
+
+
+@pytest.mark.parametrize(
+    ("role", "whole"), [(Role.GROUP, True), (Role.DIRECTOR, False), (Role.HANDLER, False)]
+)
+def test_me_tells_staff_which_branches_they_see(world, api, role, whole):
+    me = api(role).get("/api/v1/me/").json()
+    assert me["sees_whole_organisation"] is whole
+    seen = {b["id"] for b in me["visible_branches"]}
+    assert seen == ({world.branch.pk, world.other_branch.pk} if whole else {world.branch.pk})

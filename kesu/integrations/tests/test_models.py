@@ -8,7 +8,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_names_and_expiry(world):
-    integration, _key = integration_create(organisation=world.org, name="微信公众号")
+    integration, _key = integration_create(
+        organisation=world.org, name="微信公众号", all_branches=True
+    )
     assert str(integration) == "微信公众号"
     assert not integration.is_expired()
 

@@ -161,7 +161,9 @@ def _incoming_call(world, branch, agent):
 
     agent.extension = f"80{branch.pk}"
     agent.save(update_fields=["extension"])
-    integration, _key = integration_create(organisation=world.org, name=f"PBX-{branch.code}")
+    integration, _key = integration_create(
+        organisation=world.org, name=f"PBX-{branch.code}", all_branches=True
+    )
     now = timezone.now()
     return IncomingCall.objects.create(
         integration=integration,

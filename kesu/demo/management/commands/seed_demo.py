@@ -164,7 +164,11 @@ class Command(BaseCommand):
     def _create_integrations(self, org):
         """The call centre's telephony and a WeChat official account, each with its key."""
         telephony, telephony_key = integration_create(
-            organisation=org, name="呼叫中心电话系统", may_read=False, may_report_calls=True
+            organisation=org,
+            name="呼叫中心电话系统",
+            may_read=False,
+            may_report_calls=True,
+            all_branches=True,
         )
         wechat, wechat_key = integration_create(
             organisation=org,

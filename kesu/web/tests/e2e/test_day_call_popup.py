@@ -17,6 +17,7 @@ def _report_call(demo, caller: str, extension: str) -> dict:
         name="呼叫中心测试",
         may_read=False,
         may_report_calls=True,
+        all_branches=True,
     )
     request = urllib.request.Request(
         f"{demo.url}/api/v1/telephony/calls/",
