@@ -44,13 +44,13 @@ from kesu.mailboxes.parsing import (
     normal_address,
     parse,
 )
+from kesu.organisation.choices import StandIn
 from kesu.organisation.models import User
 from kesu.organisation.services import stand_in_user
 
 logger = logging.getLogger(__name__)
 
 MAIL_USERNAME = "mail-{org}-{branch}"
-MAIL_DISPLAY_NAME = "客户来信（电子邮件）"
 
 
 def burst_limit() -> tuple[int, timedelta]:
@@ -239,7 +239,7 @@ def mail_actor(mailbox: Mailbox) -> User:
     return stand_in_user(
         branch,
         username=MAIL_USERNAME.format(org=mailbox.organisation.code, branch=branch.code),
-        display_name=MAIL_DISPLAY_NAME,
+        kind=StandIn.EMAIL,
     )
 
 

@@ -2,6 +2,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class StandIn(models.TextChoices):
+    """What a stand-in user (inactive, made by Kesu itself) acts for; its name is this label,
+    shown in the reader's language wherever the user is named."""
+
+    PORTAL = "portal", _("The customer (portal)")
+    EMAIL = "email", _("The customer (e-mail)")
+
+
 class Role(models.TextChoices):
     FRONTLINE = "frontline", _("Frontline staff")
     CALLBACK = "callback", _("Callback specialist")

@@ -4,7 +4,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kesu.organisation.choices import CONTACT_DATA_ROLES, ORGANISATION_WIDE_ROLES, Role
+from kesu.organisation.choices import CONTACT_DATA_ROLES, ORGANISATION_WIDE_ROLES, Role, StandIn
 
 
 class Organisation(models.Model):
@@ -138,6 +138,12 @@ class User(AbstractUser):
         help_text=_("The extension of the phone at this user's desk, e.g. 8012."),
     )
 
+    # Set on the stand-in users Kesu makes (organisation.services.stand_in_user): the name
+    # shown for them is this marker's label, in the reader's language, not display_name.
+    stand_in = models.CharField(
+        _("stand-in for"), max_length=10, choices=StandIn.choices, blank=True, editable=False
+    )
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -156,6 +162,8 @@ class User(AbstractUser):
     acting_branch_ids: frozenset[int] | None = None
 
     def __str__(self) -> str:
+        if self.stand_in in StandIn.values:
+            return str(StandIn(self.stand_in).label)
         return self.display_name or self.get_full_name() or self.username
 
     @property

@@ -1,7 +1,10 @@
 from decimal import Decimal
 
-from kesu.organisation.choices import Role
+from kesu.organisation.choices import Role, StandIn
 from kesu.organisation.models import CompensationLimit, User
+
+# The stored display name of a new stand-in (what the admin lists and searches by).
+_STORED_NAMES = {StandIn.PORTAL: "客户本人（客户门户）", StandIn.EMAIL: "客户来信（电子邮件）"}
 
 # Used when an organisation has not configured a limit for a role (None: no limit).
 DEFAULT_COMPENSATION_LIMITS: dict[str, Decimal | None] = {
@@ -31,9 +34,11 @@ def may_grant(user, amount: Decimal | None) -> bool:
     return limit is None or amount <= limit
 
 
-def stand_in_user(branch, *, username: str, display_name) -> User:
+def stand_in_user(branch, *, username: str, kind: str) -> User:
     """The branch's inactive stand-in user (it cannot sign in) for what arrives from outside —
-    the portal's customers, the mailbox's e-mails — made the first time it is needed."""
+    the portal's customers (`kind` StandIn.PORTAL), the mailbox's e-mails (StandIn.EMAIL) —
+    made the first time it is needed. It is named by its kind, in the reader's language
+    (User.__str__); display_name keeps the Chinese name for the admin's search."""
     username = username[:150]
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -42,9 +47,13 @@ def stand_in_user(branch, *, username: str, display_name) -> User:
             organisation_id=branch.organisation_id,
             branch=branch,
             role=Role.FRONTLINE,
-            display_name=display_name,
+            display_name=_STORED_NAMES[kind],
+            stand_in=kind,
             is_active=False,
         )
         user.set_unusable_password()
         user.save()
+    elif user.stand_in != kind and not user.is_active:  # made before the marker existed
+        user.stand_in = kind
+        user.save(update_fields=["stand_in"])
     return user

@@ -33,7 +33,7 @@ from kesu.customers.models import Customer
 from kesu.customers.services import customer_create, customer_update
 from kesu.notifications.alerts import announce, event_item
 from kesu.notifications.choices import Kind as NoticeKind
-from kesu.organisation.choices import Role
+from kesu.organisation.choices import Role, StandIn
 from kesu.organisation.models import Branch, User
 from kesu.organisation.services import stand_in_user
 
@@ -41,8 +41,6 @@ logger = logging.getLogger(__name__)
 
 PORTAL_USERNAME = "portal-{org}-{branch}"
 PORTAL_PREFIX = "portal-"
-# How the stand-in user is named on the staff's timeline (a name, like a colleague's).
-PORTAL_DISPLAY_NAME = "客户本人（客户门户）"
 MAX_PHOTOS = 5
 KINDS = (Kind.COMPLAINT, Kind.SUGGESTION)
 RATABLE_STATES = frozenset({State.RESOLVED, State.VERIFIED, State.CLOSED})
@@ -62,7 +60,7 @@ def portal_actor(branch: Branch) -> User:
     return stand_in_user(
         branch,
         username=PORTAL_USERNAME.format(org=branch.organisation.code, branch=branch.code),
-        display_name=PORTAL_DISPLAY_NAME,
+        kind=StandIn.PORTAL,
     )
 
 

@@ -2,7 +2,8 @@ from datetime import timedelta
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from kesu.audit.actions import action_label as audit_action_label
@@ -13,6 +14,30 @@ from kesu.core.limits import normalise_newlines
 from kesu.core.phones import display_phone
 
 register = template.Library()
+
+SEPARATOR = " · "
+
+
+class DottedNode(template.Node):
+    def __init__(self, parts: list) -> None:
+        self.parts = parts
+
+    def render(self, context) -> str:
+        rendered = (part.render(context).strip() for part in self.parts)
+        # A part with no text (an empty value, or only the empty tags around it) is left out
+        # with its separator.
+        return mark_safe(SEPARATOR.join(p for p in rendered if strip_tags(p).strip()))
+
+
+@register.tag("dotted")
+def dotted(parser, token):
+    """`{% dotted %}name{% dot %}phone{% dot %}tier{% enddotted %}`: the parts that have text,
+    joined by " · " — an optional part that is empty leaves no dangling separator."""
+    parts = []
+    while True:
+        parts.append(parser.parse(("dot", "enddotted")))
+        if parser.next_token().contents == "enddotted":
+            return DottedNode(parts)
 
 
 @register.simple_tag
