@@ -3,7 +3,6 @@ from datetime import timedelta
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html, strip_tags
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from kesu.audit.actions import action_label as audit_action_label
@@ -25,8 +24,9 @@ class DottedNode(template.Node):
     def render(self, context) -> str:
         rendered = (part.render(context).strip() for part in self.parts)
         # A part with no text (an empty value, or only the empty tags around it) is left out
-        # with its separator.
-        return mark_safe(SEPARATOR.join(p for p in rendered if strip_tags(p).strip()))
+        # with its separator. The parts are rendered template output (escaped already); a
+        # node's output is not escaped again.
+        return SEPARATOR.join(p for p in rendered if strip_tags(p).strip())
 
 
 @register.tag("dotted")
