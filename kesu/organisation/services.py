@@ -4,7 +4,10 @@ from kesu.organisation.choices import Role, StandIn
 from kesu.organisation.models import CompensationLimit, User
 
 # The stored display name of a new stand-in (what the admin lists and searches by).
-_STORED_NAMES = {StandIn.PORTAL: "客户本人（客户门户）", StandIn.EMAIL: "客户来信（电子邮件）"}
+_STORED_NAMES: dict[str, str] = {
+    StandIn.PORTAL: "客户本人（客户门户）",
+    StandIn.EMAIL: "客户来信（电子邮件）",
+}
 
 # Used when an organisation has not configured a limit for a role (None: no limit).
 DEFAULT_COMPENSATION_LIMITS: dict[str, Decimal | None] = {
