@@ -14,7 +14,7 @@ class CallbacksConfig(AppConfig):
         from kesu.callbacks.defaults import install_callback_defaults
         from kesu.callbacks.plans import callbacks_after_move, callbacks_for_purchase
         from kesu.callbacks.printing import callback_record_link
-        from kesu.callbacks.selectors import exported_satisfaction
+        from kesu.callbacks.selectors import customer_ratings, exported_satisfaction
         from kesu.complaints import hooks as complaints
         from kesu.customers import hooks as customers
 
@@ -23,6 +23,7 @@ class CallbacksConfig(AppConfig):
         complaints.defaults_installed.register(install_callback_defaults)
         complaints.exported_columns.register(exported_satisfaction)
         complaints.complaint_printouts.register(callback_record_link)
+        complaints.customer_ratings.register(customer_ratings)
         complaints.customer_panels.register(customer_panel)
         complaints.customer_history_parts.register(customer_history_part)
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kesu.callbacks.models import CallAttempt, CallbackTask
-from kesu.callbacks.selectors import may_use_workspace, tasks_visible_to
+from kesu.callbacks.selectors import customer_ratings, may_use_workspace, tasks_visible_to
 from kesu.complaints.hooks import PrintLink
 from kesu.complaints.models import Complaint
 from kesu.complaints.printing import customer_phone_for, letterhead, printed
@@ -45,6 +45,7 @@ def complaint_record_context(user, complaint: Complaint) -> dict:
         "customer": customer,
         "customer_phone": customer_phone_for(user, customer),
         "purchase": complaint.purchase,
+        "ratings": customer_ratings(complaint),
         "tasks": tasks[:RECORD_CAP],
         "capped": len(tasks) > RECORD_CAP,
         "cap": RECORD_CAP,
@@ -64,6 +65,7 @@ def task_record_context(user, task: CallbackTask) -> dict:
         "customer": customer,
         "customer_phone": customer_phone_for(user, customer),
         "purchase": task.purchase,
+        "ratings": customer_ratings(task.complaint) if task.complaint_id else [],
         "tasks": [task],
         "capped": False,
         "cap": RECORD_CAP,

@@ -5,12 +5,12 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from kesu.callbacks.choices import CallbackType, QuestionKind, TaskStatus
 from kesu.callbacks.models import CallbackTask, SampleDraw, SurveyQuestion, SurveyResponse
 from kesu.complaints.choices import Move
-from kesu.complaints.hooks import ExportColumn, ExportPart
+from kesu.complaints.hooks import CustomerRating, ExportColumn, ExportPart
 from kesu.complaints.workflow import TRANSITIONS
 from kesu.core.errors import NotFound
 from kesu.core.queries import IdIn
@@ -122,6 +122,35 @@ def _answer_number(value) -> int | None:
     if isinstance(value, str) and value.strip().isdigit():
         return int(value)
     return None
+
+
+def customer_ratings(complaint) -> list[CustomerRating]:
+    """What the customer said of the handling (complaints.hooks.customer_ratings): the "result"
+    rating (1–5) and comment of every questionnaire answered about the complaint, the portal's
+    rating among them, oldest first; one query."""
+    english = (get_language() or "").startswith("en")
+    out = []
+    responses = (
+        SurveyResponse.objects.filter(complaint_id=complaint.pk)
+        .select_related("survey")
+        .order_by("answered_at", "id")
+    )
+    for response in responses:
+        answers = response.answers or {}
+        score = _answer_number(answers.get("result"))
+        if score is None:
+            continue
+        survey = response.survey
+        comment = answers.get("comment")
+        out.append(
+            CustomerRating(
+                at=response.answered_at,
+                score=score,
+                comment=comment if isinstance(comment, str) else "",
+                source=(survey.name_en if english and survey.name_en else survey.name),
+            )
+        )
+    return out
 
 
 def exported_satisfaction(user) -> ExportPart:

@@ -101,11 +101,13 @@ def record_response(
         answered_at=now or timezone.now(),
         answers=answers,
     )
+    # An answer about a complaint is on its timeline too: what the customer said of it.
     audit_record(
         organisation_id=survey.organisation_id,
         actor=actor,
         action=CallbackAction.SURVEY_ANSWERED,
         obj=response,
+        complaint_id=getattr(complaint, "pk", None),
         data={
             "survey": survey.code,
             "channel": channel,

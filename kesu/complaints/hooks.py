@@ -66,6 +66,11 @@ transaction; see kesu/core/hooks.py.
   template is included with the panel as `panel`.
 - `panel_actions()`: the audit actions the complaint page shows in a panel of their own rather
   than in the timeline, as an iterable of codes (sla: deadline changes, in the deadlines table).
+- `customer_ratings(complaint)`: what the customer said of the handling in the apps above,
+  as a list of `CustomerRating` each (callbacks: the "result" rating, 1–5, and the comment of
+  each questionnaire answered about the complaint — the portal's rating among them), shown on
+  the complaint page and its printed form. Not the procedure's `satisfaction`, which staff
+  record when they verify (or reopen) the case.
 - `complaint_printouts(user, complaint)`: the printouts of the apps above that the complaint
   page links to beside its own, as a `PrintLink` or None (callbacks: the callback record, for
   those who work with callbacks, once the complaint has a callback they see).
@@ -115,6 +120,14 @@ class ExportPart:
 
 
 @dataclass(frozen=True)
+class CustomerRating:
+    at: Any
+    score: int  # 1–5
+    comment: str
+    source: str  # where it was given: the questionnaire's name, in the active language
+
+
+@dataclass(frozen=True)
 class HomePanel:
     template: str
     context: dict[str, Any]
@@ -134,6 +147,7 @@ entry_replayed = Hook("complaints: a timeline entry replayed onto the row")
 exported_columns = Hook("complaints: columns of the Excel export")
 panel_actions = Hook("complaints: actions shown in a panel, not the timeline")
 home_panels = Hook("complaints: panels of the home page")
+customer_ratings = Hook("complaints: the customer's own ratings of the handling")
 complaint_printouts = Hook("complaints: printouts of the apps above on the complaint page")
 manufacturer_feedback_expected = Hook("complaints: the manufacturer expects a report back")
 manufacturer_feedback_sent = Hook("complaints: feedback sent to the manufacturer")

@@ -131,6 +131,7 @@ def form_context(user, complaint: Complaint) -> dict:
         "customer": customer,
         "customer_phone": customer_phone_for(user, customer),
         "notes": _move_notes(complaint),
+        "ratings": [r for part in hooks.customer_ratings(complaint) for r in part],
         "letterhead": letterhead(complaint.organisation, complaint.branch),
         **printed(user),
     }

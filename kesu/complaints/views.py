@@ -287,6 +287,8 @@ def complaint_page(
         department_form=department_form_kind(complaint),
         recourse=recourse_for(complaint),
         more_printouts=[link for link in complaint_printouts(user, complaint) if link],
+        # What the customer said of the handling (callbacks: questionnaires, the portal's rating).
+        ratings=[r for part in hooks.customer_ratings(complaint) for r in part],
         # What the apps above add (lessons: the lessons from similar cases).
         panels=[p for p in hooks.complaint_panels(complaint, user, forms or {}) if p is not None],
     )

@@ -7,6 +7,7 @@ the timeline.
 """
 
 import logging
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,7 +19,8 @@ from kesu.callbacks.models import Survey, SurveyQuestion, SurveyResponse
 from kesu.callbacks.sms import SmsError, can_receive_sms, get_backend, sms_language
 from kesu.callbacks.surveys import record_response
 from kesu.complaints import limits as complaint_limits
-from kesu.complaints.choices import Channel, ComplaintAction, Kind, State
+from kesu.audit.models import AuditEntry
+from kesu.complaints.choices import Channel, ComplaintAction, Kind, Move, State
 from kesu.complaints.models import Complaint
 from kesu.complaints.routing import least_busy
 from kesu.complaints.services import (
@@ -249,14 +251,33 @@ def portal_survey(organisation_id: int) -> Survey:
     return survey
 
 
+def round_started(complaint: Complaint) -> datetime | None:
+    """When the complaint's current round of handling began: its last reopening, or None for
+    the first round. A rating belongs to a round: once reopened and resolved again, the
+    customer may rate the new handling."""
+    if not complaint.reopen_count:
+        return None
+    return (
+        AuditEntry.objects.filter(complaint_id=complaint.pk, action=Move.REOPEN)
+        .order_by("-seq")
+        .values_list("at", flat=True)
+        .first()
+    )
+
+
 def already_rated(complaint: Complaint) -> bool:
-    return SurveyResponse.objects.filter(
-        complaint_id=complaint.pk, survey__code=SURVEY_CODE
-    ).exists()
+    """Whether the customer rated the current round of handling on the portal."""
+    ratings = SurveyResponse.objects.filter(complaint_id=complaint.pk, survey__code=SURVEY_CODE)
+    started = round_started(complaint)
+    if started is not None:
+        ratings = ratings.filter(answered_at__gt=started)
+    return ratings.exists()
 
 
 def rate(*, complaint: Complaint, score, comment: str = "") -> SurveyResponse:
-    """The customer's rating of a resolved or closed case, once."""
+    """The customer's rating of a resolved or closed case, once a round of handling (again
+    after a reopening and a new resolution). It is a questionnaire answer, on the complaint's
+    timeline by the portal's stand-in, counted in the monthly report's CSAT."""
     if complaint.state not in RATABLE_STATES:
         raise ValidationError({"score": _("You can rate the handling once your case is resolved.")})
     try:
@@ -271,7 +292,9 @@ def rate(*, complaint: Complaint, score, comment: str = "") -> SurveyResponse:
         raise ValidationError(errors)
     actor = portal_actor(complaint.branch)
     with transaction.atomic():
-        Complaint.objects.select_for_update().filter(pk=complaint.pk).first()
+        locked = Complaint.objects.select_for_update().filter(pk=complaint.pk).first()
+        if locked is not None:
+            complaint = locked  # the round as it is now
         if already_rated(complaint):
             raise ValidationError({"score": _("You have rated this case already. Thank you!")})
         survey = portal_survey(complaint.organisation_id)
