@@ -21,6 +21,7 @@ from kesu.complaints.workflow import (
     TRANSITIONS,
     who_may_approve,
 )
+from kesu.core.characters import REFUSED_CHARACTER, refused_fields
 from kesu.core.errors import DomainError
 from kesu.core.limits import length_errors, normalise_newlines
 from kesu.organisation.choices import ORGANISATION_WIDE_ROLES
@@ -199,6 +200,28 @@ class MoveRefused(Exception):
         super().__init__(message)
 
 
+def _validate(serializer, post, data: dict, known) -> None:
+    """The serializer's errors and the fields that held refused characters, as MoveRefused."""
+    valid = serializer.is_valid()
+    refused = _refused(post, known)
+    if not valid or refused:
+        errors = _in_kesu_words(serializer.errors, data, known) if not valid else {}
+        for name, messages in refused.items():
+            errors[name] = [*errors.get(name, []), *messages]
+        raise MoveRefused(errors)
+
+
+def _refused(post, known) -> dict[str, list[str]]:
+    """The fields whose posted text held characters no field takes (taken out before the view
+    ran, kesu/core/characters.py): the move is refused with the field marked, its text kept."""
+    errors: dict[str, list[str]] = {}
+    for key in refused_fields(post):
+        name = key.removesuffix("_other") if key.removesuffix("_other") in known else key
+        if name in known:
+            errors[name] = [str(REFUSED_CHARACTER)]
+    return errors
+
+
 def perform(name: str, request, complaint_id: int, post) -> Complaint:
     """Validate the posted form with the move's serializer and run the move: the complaint
     as the move left it."""
@@ -221,8 +244,7 @@ def perform(name: str, request, complaint_id: int, post) -> Complaint:
         # A textarea's line breaks come as CRLF but count as one, as its maxlength counts them.
         data[key] = normalise_newlines(value)
     serializer = serializer_class(data=data, context={"request": request})
-    if not serializer.is_valid():
-        raise MoveRefused(_in_kesu_words(serializer.errors, data, known))
+    _validate(serializer, post, data, known)
     validated = dict(serializer.validated_data)
     version = validated.pop("version", None)
     if post.get("version", "").isdigit():

@@ -13,6 +13,29 @@ class CoreConfig(AppConfig):
             [c for c in apps.get_app_configs() if c.name.startswith("kesu.")]
         )
         _name_axes_in_the_admin()
+        _forms_refuse_cleaned_characters()
+
+
+def _forms_refuse_cleaned_characters() -> None:
+    """Every Django form (the workspace's, the admin's, sign-in) bound to posted data from
+    which RefuseNullCharactersMiddleware took characters no field takes gives those fields an
+    error, after its own cleaning: the form comes back with the text, the field marked, and
+    nothing is saved (kesu/core/characters.py). Django has no hook for every form's cleaning,
+    so its full_clean is wrapped once here."""
+    from django.forms.forms import BaseForm
+
+    from kesu.core.characters import add_refused_errors
+
+    original = BaseForm.full_clean
+    if getattr(original, "kesu_refuses_characters", False):
+        return
+
+    def full_clean(self):
+        original(self)
+        add_refused_errors(self)
+
+    full_clean.kesu_refuses_characters = True  # type: ignore[attr-defined]
+    BaseForm.full_clean = full_clean  # type: ignore[method-assign]
 
 
 def _name_axes_in_the_admin() -> None:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils.functional import empty
 
 from kesu.core import metrics
+from kesu.core.characters import cleaned_post
 from kesu.core.logs import request_id_var
 from kesu.core.views import method_not_allowed, null_character, page_not_found
 
@@ -138,11 +139,17 @@ def _has_nul(data) -> bool:
 
 
 class RefuseNullCharactersMiddleware:
-    """A NUL character in the address, a query or a form field gets a clear 400, not a 500.
+    """A NUL character in the address or a query gets a clear 400, not a 500; a web form's
+    field that holds one (or another character no field takes, kesu/core/characters.py) is
+    not refused but cleaned, so that the form comes back with its text and the field marked.
 
     PostgreSQL cannot store NUL in text and raises deep inside the request; no person types
-    one, so the request is refused before any view runs. (JSON bodies are checked by the API's
-    serializer fields, which refuse NUL with a field error.)
+    one, but pasted text can carry it. So no view ever sees one: an address, a query or a
+    field's name with NUL is refused before any view runs; a form's values reach the view
+    without the characters, `request.POST.refused_characters` naming the fields that held
+    any (every Django form, the moves' and the portal's forms turn that into the field's
+    error). Under /api/ a form with NUL is refused as before (JSON bodies are checked by the
+    API's serializer fields, which refuse NUL with a field error).
     """
 
     def __init__(self, get_response):
@@ -151,7 +158,13 @@ class RefuseNullCharactersMiddleware:
     def __call__(self, request):
         found = "\x00" in request.path or _has_nul(request.GET)
         if not found and request.method == "POST" and request.content_type in FORM_TYPES:
-            found = _has_nul(request.POST)
+            post = request.POST
+            if request.path.startswith("/api/"):
+                found = _has_nul(post)
+            elif any("\x00" in key for key in post):
+                found = True
+            else:
+                request.POST = cleaned_post(post)
         if found:
             return null_character(request)
         return self.get_response(request)

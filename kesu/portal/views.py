@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from kesu.complaints import limits as complaint_limits
 from kesu.complaints.choices import Kind
 from kesu.complaints.models import Complaint
+from kesu.core.characters import refused_errors
 from kesu.core.phones import mask_phone, try_normalise_phone
 from kesu.portal import human_check
 from kesu.portal.choices import Purpose
@@ -103,6 +104,16 @@ def _human_check_passed(request, phone: str) -> bool:
     return human_check.check_answer(request.session, request.POST.get("check", ""))
 
 
+def _refused(request, *names: str) -> dict[str, list[str]]:
+    """The posted fields that held a character no field takes (taken out before the view ran,
+    kesu/core/characters.py): refused as a validation error, the text kept, the field marked."""
+    return refused_errors(request.POST, names)
+
+
+def _first_refusal(request, *names: str) -> str:
+    return next(iter(_refused(request, *names).values()), [""])[0]
+
+
 def _page(request, template: str, context: dict, status: int = 200):
     context.setdefault("organisation", portal_organisation())
     context["flash"] = request.session.pop(FLASH, "")
@@ -165,7 +176,8 @@ def start(request, branch: str):
     error, status, phone_raw = "", 200, ""
     if request.method == "POST":
         phone_raw = request.POST.get("phone", "")
-        refused = _ask_code(
+        refused = (_first_refusal(request, "phone"), 400) if _refused(request, "phone") else None
+        refused = refused or _ask_code(
             request, purpose=Purpose.FILE, subject=branch, branch=the_branch, phone_raw=phone_raw
         )
         if refused is None:
@@ -191,6 +203,8 @@ def track(request):
         branch = portal_branches(organisation).first()
         if not number:
             error, status = NUMBER_REQUIRED, 400
+        elif _refused(request, "number", "phone"):
+            error, status = _first_refusal(request, "number", "phone"), 400
         elif branch is None:
             raise Http404
         else:
@@ -262,6 +276,8 @@ def _to_track(number: str):
 
 def _verify(request, organisation, branch, pending) -> tuple[str, int]:
     phone = pending["phone"]
+    if _refused(request, "code", "check"):
+        return _first_refusal(request, "code", "check"), 400
     if not _human_check_passed(request, phone):
         record_failure(address=_address(request))
         return str(REFUSALS["check"]), 400
@@ -314,6 +330,8 @@ def file(request, branch: str):
         request.session[NOTICE] = str(DRAFT_KEPT)
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in fields}
+        errors = _refused(request, *fields)
+    if request.method == "POST" and not errors:
         try:
             complaint = file_complaint(
                 branch=the_branch,
@@ -426,6 +444,8 @@ def case_add(request):
     complaint = _bound_case(request)
     if complaint is None:
         return _case_expired(request)
+    if _refused(request, "text"):
+        return case(request, errors=_refused(request, "text"), status=400)
     try:
         add_information(
             complaint=complaint,
@@ -443,6 +463,8 @@ def case_rate(request):
     complaint = _bound_case(request)
     if complaint is None:
         return _case_expired(request)
+    if _refused(request, "score", "comment"):
+        return case(request, errors=_refused(request, "score", "comment"), status=400)
     try:
         rate(
             complaint=complaint,

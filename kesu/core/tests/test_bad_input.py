@@ -44,13 +44,91 @@ def test_nul_in_a_query_is_a_readable_400(staff, path, language, words):
     assert words in response.content.decode()
 
 
-def test_nul_in_a_form_field_is_a_400_and_saves_nothing(staff, world):
+@pytest.mark.parametrize(
+    ("language", "words"), [("zh-hans", "无法接受的字符"), ("en", "cannot be accepted")]
+)
+def test_nul_in_a_form_field_marks_the_field_keeps_the_text_and_saves_nothing(
+    staff, world, language, words
+):
     complaint = world.complaint()
     entries = AuditEntry.objects.filter(complaint_id=complaint.pk)
     before = entries.count()
-    response = staff.post(f"/complaints/{complaint.pk}/notes/", {"text": "先生\x00您好"})
+    response = staff.post(
+        f"/complaints/{complaint.pk}/notes/",
+        {"text": "先生\x00您好，车已修好"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
     assert response.status_code == 400
+    page = response.content.decode()
+    assert words in page and "先生您好，车已修好" in page and "\x00" not in page
     assert entries.count() == before
+    # Sent again as it came back, it is saved.
+    response = staff.post(f"/complaints/{complaint.pk}/notes/", {"text": "先生您好，车已修好"})
+    assert response.status_code == 302 and entries.count() == before + 1
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x08", "\x1b", "\ufffe"])
+def test_every_refused_character_is_taken_out_and_named(rf, character):
+    from django.http import HttpResponse
+
+    from kesu.core.middleware import RefuseNullCharactersMiddleware
+
+    seen = {}
+
+    def view(request):
+        seen["post"] = request.POST
+        return HttpResponse("ok")
+
+    request = rf.post("/x/", {"title": f"a{character}b", "kept": "tab\tand\nline"})
+    assert RefuseNullCharactersMiddleware(view)(request).status_code == 200
+    post = seen["post"]
+    assert post["title"] == "ab" and post["kept"] == "tab\tand\nline"
+    assert post.refused_characters == {"title"} and post.copy().refused_characters == {"title"}
+
+
+def test_nul_in_a_fields_name_or_an_api_form_is_still_refused(staff, world):
+    complaint = world.complaint()
+    response = staff.post(f"/complaints/{complaint.pk}/notes/", {"te\x00xt": "x"})
+    assert response.status_code == 400 and "NUL" in response.content.decode()
+    response = staff.post("/api/v1/complaints/", {"title": "a\x00b"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_request"
+
+
+def test_the_intake_form_keeps_what_was_typed(staff, world):
+    from kesu.complaints.models import Complaint
+    from kesu.complaints.tests.pages.helpers import NEW_CALL
+
+    response = staff.post(
+        "/complaints/new/",
+        {**NEW_CALL, "account": "夏天开空调\x00一直吹热风。"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "cannot be accepted" in page and "夏天开空调一直吹热风。" in page
+    assert NEW_CALL["title"] in page and "赵六" in page
+    assert not Complaint.objects.exists()
+
+
+def test_a_move_keeps_what_was_typed(world):
+    from kesu.complaints.choices import State
+    from kesu.complaints.models import Complaint
+
+    complaint = world.complaint()
+    Complaint.objects.filter(pk=complaint.pk).update(state=State.IN_PROGRESS)
+    client = Client(raise_request_exception=False)
+    client.force_login(world.user(Role.HANDLER))
+    response = client.post(
+        f"/complaints/{complaint.pk}/moves/resolve/",
+        {"result": "已更换\x00传感器"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "cannot be accepted" in page and "已更换传感器" in page
+    complaint.refresh_from_db()
+    assert complaint.state == State.IN_PROGRESS
 
 
 def test_nul_in_an_api_query_is_the_json_error_shape(api):
