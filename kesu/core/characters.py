@@ -74,4 +74,3 @@ def add_refused_errors(form) -> None:
     for name in form.fields:
         if form.add_prefix(name) in refused:
             form.add_error(name, str(REFUSED_CHARACTER))
-

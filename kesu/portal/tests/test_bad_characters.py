@@ -38,7 +38,12 @@ def test_the_filing_form_comes_back_with_the_text_and_the_field_marked(world, la
     assert client.post(reverse("portal:verify"), {"code": last_code()}).status_code == 302
     response = client.post(
         reverse("portal:file", args=["east"]),
-        {"kind": "complaint", "name": "李女士", "title": f"故障灯{character}亮", "account": ACCOUNT},
+        {
+            "kind": "complaint",
+            "name": "李女士",
+            "title": f"故障灯{character}亮",
+            "account": ACCOUNT,
+        },
     )
     assert response.status_code == 400
     page = response.content.decode()

@@ -68,7 +68,10 @@ def test_staff_see_the_rating_on_the_page_the_timeline_and_the_printouts(
     page = _staff_page(client, world, f"/complaints/{closed.pk}/", "zh-hans")
     assert "网上评价" in page and "处理结果评分：4 / 5" in page
 
-    for path in (f"/complaints/{closed.pk}/print/form/", f"/callbacks/complaints/{closed.pk}/print/"):
+    for path in (
+        f"/complaints/{closed.pk}/print/form/",
+        f"/callbacks/complaints/{closed.pk}/print/",
+    ):
         printed = _staff_page(client, world, path, "en")
         assert "data-customer-rating" in printed and "4 / 5" in printed, path
         assert "处理很快，谢谢" in printed
