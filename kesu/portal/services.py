@@ -14,12 +14,12 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from kesu.audit.models import AuditEntry
 from kesu.callbacks.choices import QuestionKind, ResponseChannel
 from kesu.callbacks.models import Survey, SurveyQuestion, SurveyResponse
 from kesu.callbacks.sms import SmsError, can_receive_sms, get_backend, sms_language
 from kesu.callbacks.surveys import record_response
 from kesu.complaints import limits as complaint_limits
-from kesu.audit.models import AuditEntry
 from kesu.complaints.choices import Channel, ComplaintAction, Kind, Move, State
 from kesu.complaints.models import Complaint
 from kesu.complaints.routing import least_busy
