@@ -40,7 +40,7 @@ def test_the_complaint_record_has_every_callback_and_call(called, anytime):
 def test_the_record_reads_a_fixed_number_of_queries(called, anytime, django_assert_max_num_queries):
     complaint, _task = called
     user = anytime.user(Role.DIRECTOR)
-    with django_assert_max_num_queries(4):  # the tasks, their calls, the purchase, the ratings
+    with django_assert_max_num_queries(4):  # one of them the customer's ratings
         context = printing.complaint_record_context(user, complaint)
         for t in context["tasks"]:
             [a.by for a in t.call_attempts.all()]
