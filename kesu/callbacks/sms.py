@@ -23,6 +23,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.services import audit_record_many
+from kesu.callbacks import hooks
 from kesu.callbacks.choices import CallbackAction, SmsStatus, SmsTemplate
 from kesu.callbacks.models import CallbackSettings, CustomerCallPreference, SmsMessage
 from kesu.callbacks.windows import in_sending_hours, next_sending_time
@@ -74,14 +75,20 @@ def sms_language(customer=None) -> str:
     return settings.KESU_CUSTOMER_LANGUAGE
 
 
+def signed(text: str, sender: str) -> str:
+    """A text message as its reader gets it: the sender's signature (in the active language's
+    brackets, 【…】 in Chinese, as carriers ask), then the text. Every text Kesu sends is signed
+    here: the outbox's, the portal's code and case number."""
+    return str(SIGNATURE) % {"sender": sender} + text
+
+
 def render_sms(message: SmsMessage) -> str:
     with translation.override(sms_language(message.customer if message.customer_id else None)):
         if message.template == SmsTemplate.CUSTOMER_MESSAGE:
             body = str(message.params.get("text", ""))
         else:
             body = str(TEXTS[message.template]) % message.params
-        signature = str(SIGNATURE) % {"sender": message.sender_name}
-    return f"{signature}{body}"
+        return signed(body, message.sender_name)
 
 
 @dataclass(frozen=True)
@@ -153,7 +160,9 @@ def _settings(organisation_id: int) -> CallbackSettings:
 
 
 def sender_for(cb_settings: CallbackSettings, branch=None, user=None) -> str:
-    name = cb_settings.sms_signature or (branch.name if branch else "")
+    """The name a text message is signed with: the organisation's signature, else the branch's
+    name shown to customers (as on the portal), else the organisation's name."""
+    name = cb_settings.sms_signature or (branch.customer_name if branch else "")
     if not name:
         name = cb_settings.organisation.name
     return f"{name} {user}" if user is not None else name
@@ -271,6 +280,16 @@ def queue_greeting(planner, plan, day, subjects) -> int:
     return len(save_messages(planner.organisation_id, messages, planner.actor))
 
 
+def _tell_sent(message: SmsMessage) -> None:
+    """The `sms_sent` hook, in a savepoint: the text has gone to the provider, so a receiver's
+    failure must not undo its status (the next run would send it again)."""
+    try:
+        with transaction.atomic():
+            hooks.sms_sent(message)
+    except Exception:
+        logger.exception("text message %s: a receiver of sms_sent failed", message.pk)
+
+
 def deliver_due_sms(
     *, now: datetime | None = None, backend: SmsBackend | None = None, batch_size: int = 100
 ) -> int:
@@ -323,4 +342,6 @@ def deliver_due_sms(
                     "last_error",
                 ]
             )
+            if message.status != SmsStatus.PENDING:
+                _tell_sent(message)
     return done

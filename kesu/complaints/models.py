@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -761,6 +763,10 @@ class ManufacturerExchange(models.Model):
         return f"{self.complaint_id} → {self.contact_id} {self.asked_at:%Y-%m-%d}"
 
 
+# Chinese characters (CJK ideographs and punctuation): a short name of them is no English one.
+_HAN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
 class RecourseOption(models.Model):
     """Where a customer may turn if still unsatisfied when their complaint closes (the market
     regulator's 12315, the consumer association, the manufacturer, arbitration, a court), with
@@ -811,6 +817,16 @@ class RecourseOption(models.Model):
     @property
     def time_limit_label(self) -> str:
         return self._in_language(self.time_limit, self.time_limit_en)
+
+    @property
+    def sms_label(self) -> str:
+        """Its name in a closing text message, in the active language: the short name where
+        it is in that language (in English only one without Chinese characters, like 12315),
+        else the name (English, where recorded)."""
+        english = (get_language() or "").startswith("en")
+        if self.sms_name and not (english and _HAN.search(self.sms_name)):
+            return self.sms_name
+        return self.label
 
 
 class ImportJob(models.Model):

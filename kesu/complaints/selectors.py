@@ -299,7 +299,7 @@ def recourse_text(options: list[RecourseOption], *, compact: bool = False) -> st
     for option in options:
         limit = option.time_limit_label
         if compact:
-            name = option.sms_name or option.label
+            name = option.sms_label
             limit = _BASIS.sub("", limit)
             lines.append("· " + (labelled % {"what": name, "value": limit} if limit else name))
             continue

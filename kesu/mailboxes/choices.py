@@ -93,6 +93,17 @@ class MailAction(models.TextChoices):
         _("E-mail quoting this number sent to another branch's mailbox (not added here)"),
     )
     EMAIL_FILES_REFUSED = "email_files_refused", _("Files of an e-mail not kept")
+    # Told: written when the message went out (the e-mail handed to the mail server, the text
+    # to the SMS provider), never when it was only written or queued.
     TOLD_BY_EMAIL = "told_by_email", _("Customer told by e-mail")
     TOLD_BY_SMS = "told_by_sms", _("Customer told by text message")
+    MESSAGE_WAITING = (
+        "customer_message_waiting",
+        _("Text message to the customer queued, not sent yet"),
+    )
+    MESSAGE_NOT_SENT = "customer_message_not_sent", _("Message to the customer could not be sent")
+    MESSAGE_KEPT = (
+        "customer_message_kept",
+        _("Text message to the customer not sent: kept in the outbox (no SMS provider)"),
+    )
     NOT_TOLD = "customer_not_told", _("Customer could not be told (no address or mobile)")

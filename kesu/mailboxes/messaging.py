@@ -2,14 +2,21 @@
 
 The rule: by e-mail when the customer prefers e-mail (or has no mobile number) and an address
 is known; else by text message when a mobile number is known and they accept texts; else the
-message is not sent and the timeline says so. Every message is a CustomerMessage row and an
-entry on the complaint's timeline (who told the customer what, when, by which channel).
+message is not sent and the timeline says so. Every message is a CustomerMessage row.
 
 E-mail goes out through Django's mail backend after the commit, from the branch mailbox's
 address, with the loop header; text messages join the callbacks' outbox (sending hours).
+
+The complaint's timeline says the customer was *told* only once the message went out: the
+e-mail handed to the mail server (deliver_message), the text to the SMS provider (the outbox's
+`sms_sent` hook, `sms_done` here). A text waiting in the outbox is an entry of its own (queued,
+with the time it may go from); a message that could not go out, or a text the outbox kept for
+want of a provider, says so. Entries are only ever added (the audit trail is hash-chained).
 """
 
 import logging
+from email.header import Header
+from email.message import Message as PlainMessage
 from email.utils import make_msgid
 
 from django.conf import settings
@@ -19,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kesu.audit.services import audit_record
+from kesu.callbacks.sms import build_sms, save_messages, sender_for, signed
 from kesu.complaints.models import Complaint
 from kesu.complaints.selectors import recourse_for
 from kesu.customers.choices import ContactChannel
@@ -139,10 +147,13 @@ def send_to_customer(
             )
         return None
     channel, to = contact
+    sender = _sms_sender(complaint) if channel == MessageChannel.SMS else ""
     with translation.override(language):
         filled = values_for(complaint, **(values or {}))
-        subject = render_template(kind, template.subject, filled)[:300]
-        body = render_template(kind, template.body, filled)
+        subject = one_line(render_template(kind, template.subject, filled))[:300]
+        text = render_template(kind, template.body, filled)
+        # A text message as the customer reads it, signed (the outbox signs it the same way).
+        body = signed(text, sender) if channel == MessageChannel.SMS else text
     mailbox = mailbox_for(complaint) if channel == MessageChannel.EMAIL else None
     message = CustomerMessage.objects.create(
         organisation_id=complaint.organisation_id,
@@ -157,16 +168,17 @@ def send_to_customer(
         from_address=mailbox.address if mailbox else settings.DEFAULT_FROM_EMAIL,
         created_by=by,
     )
-    _record_told(
-        message,
-        by,
-        **({"sender": message.from_address} if channel == MessageChannel.EMAIL else {}),
-    )
     if channel == MessageChannel.SMS:
-        _queue_sms(message, complaint, by)
-    else:
+        _queue_sms(message, complaint, by, text=text, sender=sender)
+    else:  # told on the timeline once the mail server took it
         transaction.on_commit(lambda: deliver_message(message.pk))
     return message
+
+
+def one_line(subject: str) -> str:
+    """A subject as one line without surrounding spaces (a template's or a title's line breaks
+    and spaces would be refused by the mail backend or shown by the customer's mail program)."""
+    return " ".join(subject.split())
 
 
 def record_sent(
@@ -181,7 +193,8 @@ def record_sent(
     by=None,
 ) -> CustomerMessage:
     """A message to the customer that another app sent itself, at once (the portal's text with
-    the new complaint's number): a row and a timeline entry like every other message."""
+    the new complaint's number): a row and a timeline entry like every other message, *told*
+    only when it went out (`sent`, no `error`)."""
     now = timezone.now()
     with transaction.atomic():
         message = CustomerMessage.objects.create(
@@ -200,21 +213,26 @@ def record_sent(
             sent_at=now if sent and not error else None,
             created_by=by,
         )
-        _record_told(message, by)
+        if sent and not error:
+            _record_told(message, by)
+        elif error:
+            _record_message(message, MailAction.MESSAGE_NOT_SENT, by, reason=message.last_error)
+        else:  # the backend kept it (no provider): nothing reached the customer
+            _record_message(message, MailAction.MESSAGE_KEPT, by)
     return message
 
 
-def _record_told(message: CustomerMessage, by, **extra) -> None:
-    """The complaint's timeline entry for a message to its customer: what, to whom, the text."""
-    complaint = message.complaint
+def _record_message(message: CustomerMessage, action: str, by, **extra) -> None:
+    """The complaint's timeline entry about a message to its customer: what, to whom, the text
+    (as sent, or as it will be), and what became of it (`action`)."""
+    if message.complaint_id is None:
+        return
     audit_record(
-        organisation_id=complaint.organisation_id,
+        organisation_id=message.organisation_id,
         actor=by,
-        action=MailAction.TOLD_BY_EMAIL
-        if message.channel == MessageChannel.EMAIL
-        else MailAction.TOLD_BY_SMS,
-        obj=complaint,
-        complaint_id=complaint.pk,
+        action=action,
+        obj=message.complaint,
+        complaint_id=message.complaint_id,
         data={
             "kind": message.kind,
             "to": message.to,
@@ -225,19 +243,37 @@ def _record_told(message: CustomerMessage, by, **extra) -> None:
     )
 
 
-def _queue_sms(message: CustomerMessage, complaint: Complaint, by) -> None:
+def _record_told(message: CustomerMessage, by, **extra) -> None:
+    """The customer was told: the message went out (only then)."""
+    action = (
+        MailAction.TOLD_BY_EMAIL
+        if message.channel == MessageChannel.EMAIL
+        else MailAction.TOLD_BY_SMS
+    )
+    _record_message(message, action, by, **extra)
+
+
+def _sms_sender(complaint: Complaint) -> str:
+    from kesu.callbacks.plans import settings_for
+
+    return sender_for(settings_for(complaint.organisation_id), complaint.branch)
+
+
+def _queue_sms(
+    message: CustomerMessage, complaint: Complaint, by, *, text: str, sender: str
+) -> None:
+    """Into the callbacks' outbox (sent in the sending hours): the timeline says it is queued
+    and from when it may go; `sms_done` records what became of it."""
     from kesu.callbacks.choices import SmsTemplate
     from kesu.callbacks.plans import settings_for
-    from kesu.callbacks.sms import build_sms, save_messages, sender_for
 
-    cb = settings_for(complaint.organisation_id)
     sms = build_sms(
-        cb_settings=cb,
+        cb_settings=settings_for(complaint.organisation_id),
         key=f"message:{message.pk}",
         phone=message.to,
         template=SmsTemplate.CUSTOMER_MESSAGE,
-        params={"text": message.body},
-        sender_name=sender_for(cb, complaint.branch),
+        params={"text": text},
+        sender_name=sender,
         now=timezone.now(),
         branch_id=complaint.branch_id,
         customer=complaint.customer,
@@ -246,6 +282,38 @@ def _queue_sms(message: CustomerMessage, complaint: Complaint, by) -> None:
     save_messages(complaint.organisation_id, [sms], by)
     message.status = MessageStatus.QUEUED_SMS
     message.save(update_fields=["status"])
+    _record_message(message, MailAction.MESSAGE_WAITING, by, not_before=sms.not_before)
+
+
+def sms_done(sms) -> None:
+    """The callbacks' `sms_sent` hook: a text of the outbox was sent, kept for want of a
+    provider, or failed for good. A message to a customer (key `message:<id>`) records it: the
+    row's status, and on the complaint's timeline *told*, with the text as sent, or why not."""
+    from kesu.callbacks.choices import SmsStatus
+
+    if not sms.key.startswith("message:"):
+        return
+    message = (
+        CustomerMessage.objects.filter(
+            organisation_id=sms.organisation_id, pk=sms.key.removeprefix("message:")
+        )
+        .select_related("complaint", "created_by")
+        .first()
+    )
+    if message is None:
+        return
+    by = message.created_by
+    if sms.status == SmsStatus.SENT:
+        message.status, message.sent_at, message.last_error = MessageStatus.SENT, sms.sent_at, ""
+        message.save(update_fields=["status", "sent_at", "last_error"])
+        message.body = sms.text or message.body  # the text exactly as it went out
+        _record_told(message, by)
+    elif sms.status == SmsStatus.FAILED:
+        message.status, message.last_error = MessageStatus.FAILED, sms.last_error[:500]
+        message.save(update_fields=["status", "last_error"])
+        _record_message(message, MailAction.MESSAGE_NOT_SENT, by, reason=sms.last_error)
+    elif sms.status == SmsStatus.RECORDED:
+        _record_message(message, MailAction.MESSAGE_KEPT, by)
 
 
 def deliver_message(message_id: int) -> bool:
@@ -268,9 +336,18 @@ def deliver_message(message_id: int) -> bool:
             if message.attempts >= MAX_ATTEMPTS:
                 message.status = MessageStatus.FAILED
             message.save(update_fields=["attempts", "last_error", "status"])
+            if message.status == MessageStatus.FAILED:
+                _record_message(
+                    message,
+                    MailAction.MESSAGE_NOT_SENT,
+                    message.created_by,
+                    sender=message.from_address,
+                    reason=message.last_error,
+                )
             return False
         message.status, message.sent_at, message.last_error = MessageStatus.SENT, timezone.now(), ""
         message.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+        _record_told(message, message.created_by, sender=message.from_address)
         return True
 
 
@@ -286,13 +363,31 @@ def _send_email(message: CustomerMessage) -> None:
     if message.in_reply_to:
         headers["In-Reply-To"] = message.in_reply_to
         headers["References"] = message.in_reply_to
-    EmailMessage(
+    _CustomerEmail(
         subject=message.subject,
         body=message.body,
         from_email=message.from_address,
         to=[message.to],
         headers=headers,
     ).send()
+
+
+class _CustomerEmail(EmailMessage):
+    """Django's message with a subject that reads back as written. Django encodes a non-ASCII
+    subject as one encoded word, which the standard library then folds onto a line of its own
+    ("Subject: \n =?utf-8?…"); mail programs read that as a subject starting with a space.
+    Encoded knowing the header's name, the first line carries the subject's start."""
+
+    def message(self, **kwargs):
+        msg = super().message(**kwargs)
+        subject = str(self.subject)
+        if not subject.isascii():
+            del msg["Subject"]
+            # Past SafeMIMEText.__setitem__, which would make it one long word again.
+            PlainMessage.__setitem__(
+                msg, "Subject", Header(subject, "utf-8", header_name="Subject")
+            )
+        return msg
 
 
 def deliver_pending_messages(batch_size: int = 100) -> int:

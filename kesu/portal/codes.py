@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from kesu.callbacks.sms import SmsError, can_receive_sms, get_backend, sms_language
+from kesu.callbacks.sms import SmsError, can_receive_sms, get_backend, signed, sms_language
 from kesu.core import counters
 from kesu.portal.models import PhoneCode
 
@@ -189,10 +189,7 @@ def send_code(
             expires_at=now + timedelta(minutes=minutes),
         )
     with translation.override(language or sms_language()):
-        text = f"[{sender}]" + str(CODE_TEXT) % {
-            "code": code,
-            "minutes": minutes,
-        }
+        text = signed(str(CODE_TEXT) % {"code": code, "minutes": minutes}, sender)
     try:
         get_backend().send(phone=phone, text=text)
     except SmsError as exc:

@@ -12,12 +12,21 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kesu.audit.models import AuditEntry
 from kesu.callbacks.choices import QuestionKind, ResponseChannel
 from kesu.callbacks.models import Survey, SurveyQuestion, SurveyResponse
-from kesu.callbacks.sms import SmsError, can_receive_sms, get_backend, sms_language
+from kesu.callbacks.plans import settings_for
+from kesu.callbacks.sms import (
+    SmsError,
+    can_receive_sms,
+    get_backend,
+    sender_for,
+    signed,
+    sms_language,
+)
 from kesu.callbacks.surveys import record_response
 from kesu.complaints import limits as complaint_limits
 from kesu.complaints.choices import Channel, ComplaintAction, Kind, Move, State
@@ -51,10 +60,18 @@ ENDED_STATES = frozenset({State.CLOSED, State.MERGED, State.WITHDRAWN})
 SURVEY_CODE = "portal"
 NAME_LIMIT = 100
 
-NUMBER_TEXT = _(
-    "We have received your %(kind)s, number %(number)s. Keep this number to follow it on our "
-    "website."
-)
+# The text with the new case's number, one sentence per kind (a kind's name is a label,
+# capitalised and not always the word a sentence needs).
+NUMBER_TEXTS: dict[str, Promise] = {
+    Kind.COMPLAINT: _(
+        "We have received your complaint, number %(number)s. Keep this number to follow it on "
+        "our website."
+    ),
+    Kind.SUGGESTION: _(
+        "We have received your suggestion, number %(number)s. Keep this number to follow it on "
+        "our website."
+    ),
+}
 
 
 def portal_actor(branch: Branch) -> User:
@@ -157,11 +174,10 @@ def _text_number(complaint: Complaint, phone: str) -> None:
     if not can_receive_sms(phone):
         return
     branch = complaint.branch
+    sender = sender_for(settings_for(complaint.organisation_id), branch)
     with translation.override(sms_language(complaint.customer)):
-        text = f"[{branch.customer_name}]" + str(NUMBER_TEXT) % {
-            "kind": str(Kind(complaint.kind).label),
-            "number": complaint.number,
-        }
+        wording = NUMBER_TEXTS.get(complaint.kind, NUMBER_TEXTS[Kind.COMPLAINT])
+        text = signed(str(wording) % {"number": complaint.number}, sender)
     from kesu.mailboxes.choices import MessageChannel, MessageKind
     from kesu.mailboxes.messaging import record_sent
 

@@ -98,7 +98,7 @@ def test_allowed_move(world, name, state, role):
     entry = (
         AuditEntry.objects.filter(complaint_id=complaint.pk)
         # The deadlines a move sets and the message it sends the customer are entries of their own.
-        .exclude(action__in=["deadlines", "told_by_sms", "told_by_email"])
+        .exclude(action__in=["deadlines", "customer_message_waiting", "told_by_email"])
         .order_by("-seq")
         .first()
     )
@@ -378,7 +378,9 @@ def test_full_procedure_records_every_step(world):
         "resolve",
         "verify",
         "close",
-        "told_by_sms",  # the closing message, with where else to turn, on the timeline too
+        # The closing message, with where else to turn, on the timeline too: queued for the
+        # sending hours (told once the outbox sent it).
+        "customer_message_waiting",
     ]
 
 

@@ -10,14 +10,16 @@ from django.utils import translation
 from kesu.audit.models import AuditEntry
 from kesu.callbacks.models import CustomerCallPreference, SmsMessage
 from kesu.callbacks.sms import render_sms
+from kesu.complaints.defaults import RECOURSE, recourse_options_of
 from kesu.complaints.models import RecourseOption
-from kesu.complaints.selectors import recourse_for
+from kesu.complaints.selectors import recourse_for, recourse_text
 from kesu.complaints.tests.helpers import closed_complaint
 from kesu.customers.tests.factories import CustomerFactory
 from kesu.mailboxes.choices import MailAction
 from kesu.mailboxes.models import CustomerMessage
 
 PUBLIC = "https://kesu.example.com"
+HAN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 BASIS = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
 
 
@@ -55,9 +57,13 @@ def test_the_closing_text_carries_every_option_with_its_limit_and_the_tracking_l
             # Compact: the short name and the limit without its legal basis, but the limit.
             limit = BASIS.sub("", option.time_limit_label)
             assert limit and limit in text, option.code
-            assert (option.sms_name or option.label) in text, option.code
+            assert option.sms_label in text, option.code
     if language == "en":
         assert "Within three years" in text and "The people's court" in text
+        # Every option's name in English: no Chinese short name in an English text.
+        assert "The consumer association" in text and "The car maker's customer service" in text
+        recourse = text[text.index("turn to:") :]
+        assert not HAN.search(recourse), recourse
     else:
         assert "三年" in text and "人民法院" in text and "仲裁委员会" in text
 
@@ -126,5 +132,36 @@ def test_closing_again_after_a_reopen_tells_again_and_open_moves_do_not(world):
             workflow.complaint_reopen(complaint_id=complaint.pk, actor=director, reason="仍有异响")
     assert closures.count() == 2
     assert SmsMessage.objects.filter(key__in=[f"message:{m.pk}" for m in closures]).count() == 2
-    told = AuditEntry.objects.filter(complaint_id=complaint.pk, action=MailAction.TOLD_BY_SMS)
-    assert told.count() == 2
+    queued = AuditEntry.objects.filter(
+        complaint_id=complaint.pk, action=MailAction.MESSAGE_WAITING, data__kind="closure"
+    )
+    assert queued.count() == 2
+
+
+@pytest.mark.parametrize("template", sorted(RECOURSE))
+def test_the_compact_recourse_list_is_in_the_messages_language_for_every_template(world, template):
+    """The closing text's short names: Chinese ones (消费者协会) only in Chinese; in English
+    the option's English name, short names of Latin letters and digits (12315) kept."""
+    options = recourse_options_of(world.org, template)
+    with translation.override("en"):
+        english = recourse_text(options, compact=True)
+    assert not HAN.search(english), english
+    with translation.override("zh-hans"):
+        chinese = recourse_text(options, compact=True)
+    for option in options:
+        assert (option.sms_name or option.name) in chinese
+        if option.sms_name and not HAN.search(option.sms_name):
+            assert option.sms_name in english  # 12315, 12300
+        else:
+            assert option.name_en in english
+
+
+def test_an_option_edited_with_a_short_name_only_in_chinese_and_no_english_name(world):
+    option = RecourseOption(name="区消委会", sms_name="消委会", name_en="")
+    with translation.override("en"):
+        assert option.sms_label == "区消委会"  # nothing English recorded: its name
+    option.name_en = "The district consumer council"
+    with translation.override("en"):
+        assert option.sms_label == "The district consumer council"
+    with translation.override("zh-hans"):
+        assert option.sms_label == "消委会"

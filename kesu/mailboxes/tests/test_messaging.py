@@ -67,7 +67,11 @@ def test_shared_progress_by_text_message_joins_the_sms_outbox(world):
     assert message.channel == "sms" and message.status == "queued_sms"
     (sms,) = SmsMessage.objects.filter(customer=customer, template="customer_message")
     assert "明天上午回电" in render_sms(sms) and complaint.number in render_sms(sms)
+    # Queued, not told: the outbox sends it in the sending hours (test_told.py).
     assert AuditEntry.objects.filter(
+        complaint_id=complaint.pk, action=MailAction.MESSAGE_WAITING
+    ).exists()
+    assert not AuditEntry.objects.filter(
         complaint_id=complaint.pk, action=MailAction.TOLD_BY_SMS
     ).exists()
 

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import template
 from django.utils import timezone
@@ -11,6 +11,7 @@ from kesu.complaints.queues import DUE_SOON
 from kesu.complaints.search import SEARCH_MAX_LENGTH
 from kesu.core.limits import normalise_newlines
 from kesu.core.phones import display_phone
+from kesu.mailboxes.choices import MailAction
 
 register = template.Library()
 
@@ -108,6 +109,35 @@ def team_role_label(code: str) -> str:
 def phone_display(value: str) -> str:
     """+8613812345678 → 138 1234 5678, +861062223333 → 010 6222 3333; masked values untouched."""
     return display_phone(value)
+
+
+# Timeline entries about a message to the customer (to whom, and when a queued text may go).
+_CUSTOMER_MESSAGE_ACTIONS = frozenset(
+    {
+        MailAction.TOLD_BY_EMAIL,
+        MailAction.TOLD_BY_SMS,
+        MailAction.MESSAGE_WAITING,
+        MailAction.MESSAGE_NOT_SENT,
+        MailAction.MESSAGE_KEPT,
+    }
+)
+
+
+@register.filter
+def is_customer_message(action: str) -> bool:
+    return action in _CUSTOMER_MESSAGE_ACTIONS
+
+
+@register.filter
+def iso_datetime(value):
+    """A time stored in an audit entry's data (ISO 8601, UTC) as a datetime, for `date`; the
+    value itself when it is not one."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return value
 
 
 @register.simple_tag
