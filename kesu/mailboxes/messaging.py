@@ -15,12 +15,9 @@ want of a provider, says so. Entries are only ever added (the audit trail is has
 """
 
 import logging
-from email.header import Header
-from email.message import Message as PlainMessage
 from email.utils import make_msgid
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -29,6 +26,7 @@ from kesu.audit.services import audit_record
 from kesu.callbacks.sms import build_sms, save_messages, sender_for, signed
 from kesu.complaints.models import Complaint
 from kesu.complaints.selectors import recourse_for
+from kesu.core.mail import SubjectSafeEmail
 from kesu.customers.choices import ContactChannel
 from kesu.customers.models import Customer
 from kesu.mailboxes.choices import (
@@ -363,31 +361,13 @@ def _send_email(message: CustomerMessage) -> None:
     if message.in_reply_to:
         headers["In-Reply-To"] = message.in_reply_to
         headers["References"] = message.in_reply_to
-    _CustomerEmail(
+    SubjectSafeEmail(
         subject=message.subject,
         body=message.body,
         from_email=message.from_address,
         to=[message.to],
         headers=headers,
     ).send()
-
-
-class _CustomerEmail(EmailMessage):
-    """Django's message with a subject that reads back as written. Django encodes a non-ASCII
-    subject as one encoded word, which the standard library then folds onto a line of its own
-    ("Subject: \n =?utf-8?…"); mail programs read that as a subject starting with a space.
-    Encoded knowing the header's name, the first line carries the subject's start."""
-
-    def message(self, **kwargs):
-        msg = super().message(**kwargs)
-        subject = str(self.subject)
-        if not subject.isascii():
-            del msg["Subject"]
-            # Past SafeMIMEText.__setitem__, which would make it one long word again.
-            PlainMessage.__setitem__(
-                msg, "Subject", Header(subject, "utf-8", header_name="Subject")
-            )
-        return msg
 
 
 def deliver_pending_messages(batch_size: int = 100) -> int:

@@ -5,8 +5,9 @@ import json
 
 import requests
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 
+from kesu.core.mail import SubjectSafeEmail
 from kesu.notifications import hooks
 from kesu.notifications.choices import Channel
 from kesu.notifications.rendering import Message, dingtalk_signed_url, robot_body
@@ -32,7 +33,7 @@ class Mailer:
                 connection = get_connection(fail_silently=False)
                 connection.open()
                 self._connection = connection
-            email = EmailMessage(
+            email = SubjectSafeEmail(
                 subject=message.subject,
                 body=message.body_with_link,
                 from_email=settings.DEFAULT_FROM_EMAIL,
