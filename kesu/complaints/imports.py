@@ -438,7 +438,7 @@ class _Lookups:
         self.categories = self._categories(org_id)
         self.users: dict[str, tuple[int, int | None] | None] = {}
         for user in User.objects.filter(organisation_id=org_id).only(
-            "id", "username", "display_name", "first_name", "last_name", "branch_id"
+            "id", "username", "display_name", "first_name", "last_name", "branch_id", "stand_in"
         ):
             entry = (user.pk, user.branch_id)
             self.users[_normal(user.username)] = entry

@@ -162,7 +162,8 @@ class User(AbstractUser):
     acting_branch_ids: frozenset[int] | None = None
 
     def __str__(self) -> str:
-        if self.stand_in in StandIn.values:
+        # A reader that loaded only the names (.only()) gets them, without a query per user.
+        if "stand_in" not in self.get_deferred_fields() and self.stand_in in StandIn.values:
             return str(StandIn(self.stand_in).label)
         return self.display_name or self.get_full_name() or self.username
 
