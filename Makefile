@@ -44,8 +44,9 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The suite runs on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process.
-PYTEST_WORKERS ?= auto
+# The suite runs on every core, at most four (pytest-xdist: each worker has its own test
+# database and browser); PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ "$$n" -gt 4 ] && n=4; echo $$n)
 
 test: setup
 	mkdir -p var
